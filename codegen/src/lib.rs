@@ -1,1 +1,62 @@
 //! Spec → IR → Rust generator for the CodeArts Build client.
+//!
+//! The pipeline runs in one direction, one module per stage:
+//!
+//! 1. [`load`]: YAML text to the typed [`openapi`] model (syntax errors and typos, with lines);
+//! 2. [`resolve`]: validation and resolution into the [`ir`] (references, names, hints);
+//! 3. [`emit`]: the IR to the generated crate's files, in memory;
+//! 4. [`output`]: compare with or write to the output directory.
+//!
+//! Nothing is written unless every stage succeeds.
+
+pub mod diag;
+pub mod emit;
+pub mod ir;
+pub mod load;
+pub mod naming;
+pub mod openapi;
+pub mod output;
+pub mod resolve;
+pub mod source_map;
+
+use sha2::{Digest, Sha256};
+
+pub use diag::SpecError;
+pub use emit::{Files, Statics};
+
+/// Why generation failed.
+#[derive(Debug)]
+pub enum GenError {
+    /// The spec is invalid or uses something the generator does not support.
+    Spec(SpecError),
+    /// A template failed to render (a bug in `templates/`).
+    Template(String),
+}
+
+impl std::fmt::Display for GenError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            GenError::Spec(e) => e.fmt(f),
+            GenError::Template(e) => write!(f, "error: rendering a template: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for GenError {}
+
+/// Parses and validates a spec into the IR; `file` names it in errors.
+pub fn parse(file: &str, source: &str) -> Result<ir::Api, SpecError> {
+    let spec = load::load(file, source)?;
+    resolve::resolve(&spec).map_err(|d| d.into_error(file, source))
+}
+
+/// Generates every file of the crate from the spec text.
+pub fn generate(file: &str, source: &str, statics: &Statics) -> Result<Files, GenError> {
+    let api = parse(file, source).map_err(GenError::Spec)?;
+    let sha = hex(&Sha256::digest(source.as_bytes()));
+    emit::crate_files(&api, file, &sha, statics).map_err(|e| GenError::Template(e.to_string()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -1,1 +1,199 @@
-fn main() {}
+//! `cargo xtask`: project automation.
+//!
+//! - `cargo xtask gen [--spec PATH] [--out DIR] [--check]` regenerates the client crate.
+//! - `cargo xtask bench-gen [--spec PATH]` times generation for the spec and synthetic copies.
+
+mod bench;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use codegen::{output, Statics};
+
+const HELP: &str = "\
+Project automation for the CodeArts Build client.
+
+Usage: cargo xtask <COMMAND>
+
+Commands:
+  gen        Generate the client crate from the spec (see `cargo xtask gen --help`)
+  bench-gen  Time generation for the spec and for 10x and 100x synthetic copies
+  help       Show this help
+
+Options:
+  -h, --help  Show help
+";
+
+const GEN_HELP: &str = "\
+Generate the client crate (generated/) from the OpenAPI spec.
+
+Usage: cargo xtask gen [--spec PATH] [--out DIR] [--check]
+
+Options:
+  --spec PATH  The spec to read [default: spec/codeartsbuild.yaml]
+  --out DIR    The crate directory to write [default: generated]
+  --check      Write nothing; fail listing stale, missing and extra files with a diff
+  -h, --help   Show this help
+
+Everything is generated in memory first: a spec error writes nothing. Only files whose content
+changed are written, and files the spec no longer produces are removed.
+";
+
+const BENCH_HELP: &str = "\
+Time generation (parse, validate, emit; no file I/O, no compilation) for the spec and for
+synthetic 10x and 100x copies of it (operations and schemas renamed per copy).
+
+Usage: cargo xtask bench-gen [--spec PATH]
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        None | Some("help" | "-h" | "--help") => {
+            print!("{HELP}");
+            Ok(())
+        }
+        Some("gen") => gen(&args[1..]),
+        Some("bench-gen") => bench_gen(&args[1..]),
+        Some(other) => Err(format!("unknown command {other:?}\n\n{HELP}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("{}", message.trim_end());
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root: xtask lives one level below it.
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}
+
+struct Options {
+    spec: PathBuf,
+    out: PathBuf,
+    check: bool,
+}
+
+fn parse(args: &[String], help: &str, allow: &[&str]) -> Result<Option<Options>, String> {
+    let root = root();
+    let mut options = Options {
+        spec: root.join("spec").join("codeartsbuild.yaml"),
+        out: root.join("generated"),
+        check: false,
+    };
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        let arg = arg.as_str();
+        if !allow.contains(&arg) && !matches!(arg, "-h" | "--help") {
+            return Err(format!("unexpected argument {arg:?}\n\n{help}"));
+        }
+        match arg {
+            "-h" | "--help" => {
+                print!("{help}");
+                return Ok(None);
+            }
+            "--check" => options.check = true,
+            "--spec" | "--out" => {
+                let value = args
+                    .next()
+                    .ok_or_else(|| format!("{arg} needs a value\n\n{help}"))?;
+                let target = if arg == "--spec" {
+                    &mut options.spec
+                } else {
+                    &mut options.out
+                };
+                *target = PathBuf::from(value);
+            }
+            _ => unreachable!("filtered by `allow`"),
+        }
+    }
+    Ok(Some(options))
+}
+
+/// How the spec is named in generated headers and errors: relative to the workspace when it is
+/// inside it, so that output never contains an absolute path.
+fn display_name(spec: &Path) -> String {
+    let absolute = std::fs::canonicalize(spec).unwrap_or_else(|_| spec.to_path_buf());
+    let root = std::fs::canonicalize(root()).unwrap_or_else(|_| root());
+    match absolute.strip_prefix(&root) {
+        Ok(relative) => relative.to_string_lossy().replace('\\', "/"),
+        Err(_) => spec
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| spec.display().to_string()),
+    }
+}
+
+fn read_spec(spec: &Path) -> Result<String, String> {
+    std::fs::read_to_string(spec)
+        .map_err(|e| format!("error: cannot read the spec {}: {e}", spec.display()))
+}
+
+fn gen(args: &[String]) -> Result<(), String> {
+    let Some(options) = parse(args, GEN_HELP, &["--spec", "--out", "--check"])? else {
+        return Ok(());
+    };
+    let started = Instant::now();
+    let source = read_spec(&options.spec)?;
+    let statics = Statics::load(&root().join("templates"))
+        .map_err(|e| format!("error: reading templates/: {e}"))?;
+    let name = display_name(&options.spec);
+    let files = codegen::generate(&name, &source, &statics).map_err(|e| e.to_string())?;
+    let out = &options.out;
+    if options.check {
+        let drift = output::check(out, &files)
+            .map_err(|e| format!("error: reading {}: {e}", out.display()))?;
+        if !drift.is_empty() {
+            return Err(format!(
+                "{drift}\nerror: {} is out of date with {name} ({} stale, {} missing, {} extra); run `cargo xtask gen` and commit the result",
+                out.display(),
+                drift.stale.len(),
+                drift.missing.len(),
+                drift.extra.len()
+            ));
+        }
+        println!(
+            "{} is up to date with {name} ({} files)",
+            out.display(),
+            files.len()
+        );
+        return Ok(());
+    }
+    let done =
+        output::write(out, &files).map_err(|e| format!("error: writing {}: {e}", out.display()))?;
+    println!(
+        "generated {} files from {name} into {} in {} ms ({} written, {} removed)",
+        files.len(),
+        out.display(),
+        started.elapsed().as_millis(),
+        done.written.len(),
+        done.removed.len()
+    );
+    Ok(())
+}
+
+fn bench_gen(args: &[String]) -> Result<(), String> {
+    let Some(options) = parse(args, BENCH_HELP, &["--spec"])? else {
+        return Ok(());
+    };
+    let source = read_spec(&options.spec)?;
+    let statics = Statics::load(&root().join("templates"))
+        .map_err(|e| format!("error: reading templates/: {e}"))?;
+    for copies in [1, 10, 100] {
+        let spec = bench::replicate(&source, copies)?;
+        let (best, lines) = bench::time(&spec, &statics, if copies == 100 { 3 } else { 10 })?;
+        println!(
+            "{copies:>4}x: {:>9.1} ms  ({} KiB of spec, {lines} lines generated)",
+            best.as_secs_f64() * 1000.0,
+            spec.len() / 1024
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,172 @@
+//! `src/region.rs` and `src/error_codes.rs`: enums over the spec's servers and error codes.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs;
+use super::rust::ident;
+use crate::ir::{ErrorCode, Region};
+
+/// `src/region.rs`.
+pub fn region_file(regions: &[Region]) -> TokenStream {
+    let variants: Vec<_> = regions.iter().map(|r| ident(&r.variant)).collect();
+    let ids: Vec<&str> = regions.iter().map(|r| r.id.as_str()).collect();
+    let urls: Vec<&str> = regions.iter().map(|r| r.url.as_str()).collect();
+    let docs = regions.iter().map(|r| {
+        let name = r
+            .description
+            .as_deref()
+            .map(docs::escape)
+            .unwrap_or_else(|| r.id.clone());
+        docs::attrs(&[format!("{name} (`{}`), endpoint `{}`.", r.id, r.url)])
+    });
+    quote! {
+        #![doc = " Regions where the service is available, from the spec's `servers`."]
+
+        /// A region of the service; selects the endpoint the client talks to.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum Region {
+            #( #docs #variants, )*
+        }
+
+        impl Region {
+            /// Every region the spec lists.
+            pub const ALL: &'static [Region] = &[#( Region::#variants ),*];
+
+            /// The region id, such as `cn-north-4`.
+            pub fn id(&self) -> &'static str {
+                match self {
+                    #( Region::#variants => #ids, )*
+                }
+            }
+
+            /// The base URL of the region's endpoint.
+            pub fn endpoint(&self) -> &'static str {
+                match self {
+                    #( Region::#variants => #urls, )*
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for Region {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.id())
+            }
+        }
+
+        impl ::std::str::FromStr for Region {
+            type Err = UnknownRegion;
+
+            fn from_str(id: &str) -> ::std::result::Result<Self, Self::Err> {
+                match id {
+                    #( #ids => ::std::result::Result::Ok(Region::#variants), )*
+                    other => ::std::result::Result::Err(UnknownRegion { id: ::std::borrow::ToOwned::to_owned(other) }),
+                }
+            }
+        }
+
+        /// The error of [`Region::from_str`](std::str::FromStr::from_str) for an id the spec does not list.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub struct UnknownRegion {
+            id: ::std::string::String,
+        }
+
+        impl UnknownRegion {
+            /// The id that was not recognised.
+            pub fn id(&self) -> &str {
+                &self.id
+            }
+        }
+
+        impl ::std::fmt::Display for UnknownRegion {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                write!(f, "unknown region {:?}; known regions: ", self.id)?;
+                for (i, region) in Region::ALL.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    f.write_str(region.id())?;
+                }
+                ::std::result::Result::Ok(())
+            }
+        }
+
+        impl ::std::error::Error for UnknownRegion {}
+    }
+}
+
+/// `src/error_codes.rs`.
+pub fn error_codes_file(codes: &[ErrorCode]) -> TokenStream {
+    let variants: Vec<_> = codes.iter().map(|c| ident(&c.variant)).collect();
+    let code_strs: Vec<&str> = codes.iter().map(|c| c.code.as_str()).collect();
+    let statuses: Vec<u16> = codes.iter().map(|c| c.status).collect();
+    let messages: Vec<&str> = codes.iter().map(|c| c.message.as_str()).collect();
+    let retryable: Vec<bool> = codes.iter().map(|c| c.retryable).collect();
+    let docs = codes.iter().map(|c| {
+        docs::attrs(&[format!(
+            "`{}` (HTTP {}): {}",
+            c.code,
+            c.status,
+            docs::escape(&c.message)
+        )])
+    });
+    // `match *self` (not `match self`) so that an empty catalogue still compiles.
+    quote! {
+        #![doc = " The service's error codes, from the spec's `x-error-codes`."]
+
+        /// A documented error code of the service; see [`Error::code`](crate::Error::code).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum ErrorCode {
+            #( #docs #variants, )*
+        }
+
+        impl ErrorCode {
+            /// Every documented code.
+            pub const ALL: &'static [ErrorCode] = &[#( ErrorCode::#variants ),*];
+
+            /// The code for an `error_code` value, if it is documented.
+            pub fn from_code(code: &str) -> ::std::option::Option<Self> {
+                match code {
+                    #( #code_strs => ::std::option::Option::Some(ErrorCode::#variants), )*
+                    _ => ::std::option::Option::None,
+                }
+            }
+
+            /// The code as the service sends it, such as `CB.00060200`.
+            pub fn code(&self) -> &'static str {
+                match *self {
+                    #( ErrorCode::#variants => #code_strs, )*
+                }
+            }
+
+            /// The HTTP status the code comes with.
+            pub fn http_status(&self) -> u16 {
+                match *self {
+                    #( ErrorCode::#variants => #statuses, )*
+                }
+            }
+
+            /// What the code means.
+            pub fn meaning(&self) -> &'static str {
+                match *self {
+                    #( ErrorCode::#variants => #messages, )*
+                }
+            }
+
+            /// Whether retrying the same request later can succeed.
+            pub fn is_retryable(&self) -> bool {
+                match *self {
+                    #( ErrorCode::#variants => #retryable, )*
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for ErrorCode {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.code())
+            }
+        }
+    }
+}

@@ -1,0 +1,190 @@
+//! Code for `validate()`: the documented constraints of parameters and body fields.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::ir::{Constraints, NamedType, TypeKind, TypeRef};
+use crate::naming;
+
+/// Knows which named types carry constraints somewhere inside.
+pub struct Checks<'a> {
+    types: BTreeMap<&'a str, &'a NamedType>,
+    needs: BTreeMap<String, bool>,
+}
+
+impl<'a> Checks<'a> {
+    /// Analyses `types`.
+    pub fn new(types: &'a [NamedType]) -> Self {
+        let mut checks = Checks {
+            types: types.iter().map(|t| (t.name.as_str(), t)).collect(),
+            needs: BTreeMap::new(),
+        };
+        for t in types {
+            checks.type_needs(&t.name);
+        }
+        checks
+    }
+
+    /// Whether values of the named type have anything to check (enums always do).
+    pub fn named_needs(&self, name: &str) -> bool {
+        self.needs.get(name).copied().unwrap_or(false)
+    }
+
+    fn type_needs(&mut self, name: &str) -> bool {
+        if let Some(known) = self.needs.get(name) {
+            return *known;
+        }
+        // Provisional answer for recursive types; revised when the fields are known.
+        self.needs.insert(name.to_owned(), false);
+        let Some(t) = self.types.get(name).copied() else {
+            return false;
+        };
+        let needed = match &t.kind {
+            TypeKind::Enum(_) => true,
+            TypeKind::Struct(fields) => {
+                let mut any = false;
+                for f in fields {
+                    any |= !f.constraints.is_empty() || self.ref_needs(&f.ty);
+                }
+                any
+            }
+        };
+        self.needs.insert(name.to_owned(), needed);
+        needed
+    }
+
+    fn ref_needs(&mut self, ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::Array(inner) | TypeRef::Map(inner) => self.ref_needs(inner),
+            TypeRef::Named(name) => self.type_needs(name),
+            _ => false,
+        }
+    }
+
+    /// Whether a value of `ty` with `constraints` needs any check.
+    pub fn value_needs(&self, ty: &TypeRef, constraints: &Constraints) -> bool {
+        !constraints.is_empty() || self.ref_needs_known(ty)
+    }
+
+    fn ref_needs_known(&self, ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::Array(inner) | TypeRef::Map(inner) => self.ref_needs_known(inner),
+            TypeRef::Named(name) => self.named_needs(name),
+            _ => false,
+        }
+    }
+
+    /// Statements checking `value` (a path or method-call expression of type `&T`, so that
+    /// `.len()` and `*` apply to it without parentheses), reported as `name` (an
+    /// expression of type `&str`). `pattern` is the static holding the compiled pattern.
+    pub fn value(
+        &self,
+        value: TokenStream,
+        ty: &TypeRef,
+        c: &Constraints,
+        name: TokenStream,
+        pattern: Option<&syn::Ident>,
+    ) -> TokenStream {
+        let v = quote!(crate::runtime::validate);
+        let mut out = TokenStream::new();
+        let bound = |x: Option<u64>| match x {
+            Some(x) => quote!(::std::option::Option::Some(#x)),
+            None => quote!(::std::option::Option::None),
+        };
+        if c.min_length.is_some() || c.max_length.is_some() {
+            let (min, max) = (bound(c.min_length), bound(c.max_length));
+            out.extend(quote!(#v::length(#name, #value, #min, #max)?;));
+        }
+        if let (Some(_), Some(pattern)) = (&c.pattern, pattern) {
+            out.extend(quote!(#v::pattern(#name, #value, &#pattern)?;));
+        }
+        if c.minimum.is_some() || c.maximum.is_some() {
+            match ty {
+                TypeRef::F64 => {
+                    let f = |x: Option<f64>| match x {
+                        Some(x) => quote!(::std::option::Option::Some(#x)),
+                        None => quote!(::std::option::Option::None),
+                    };
+                    let (min, max) = (f(c.minimum), f(c.maximum));
+                    out.extend(quote!(#v::range_f64(#name, *#value, #min, #max)?;));
+                }
+                _ => {
+                    // Integer bounds written as numbers in YAML; fractions cannot bound integers.
+                    let i = |x: Option<f64>| match x {
+                        Some(x) => {
+                            let x = x as i64;
+                            quote!(::std::option::Option::Some(#x))
+                        }
+                        None => quote!(::std::option::Option::None),
+                    };
+                    let (min, max) = (i(c.minimum), i(c.maximum));
+                    out.extend(quote!(#v::range_i64(#name, i64::from(*#value), #min, #max)?;));
+                }
+            }
+        }
+        if c.min_items.is_some() || c.max_items.is_some() {
+            let (min, max) = (bound(c.min_items), bound(c.max_items));
+            out.extend(quote!(#v::items(#name, #value.len(), #min, #max)?;));
+        }
+        out.extend(self.nested(value, ty, name));
+        out
+    }
+
+    /// Checks that come from the type itself: enum membership, struct fields, elements.
+    fn nested(&self, value: TokenStream, ty: &TypeRef, name: TokenStream) -> TokenStream {
+        let v = quote!(crate::runtime::validate);
+        match ty {
+            TypeRef::Named(type_name) if self.named_needs(type_name) => {
+                match &self.types[type_name.as_str()].kind {
+                    TypeKind::Enum(variants) => {
+                        let allowed = variants.iter().map(|x| x.wire.as_str());
+                        quote!(#v::one_of(#name, #value.as_str(), &[#(#allowed),*])?;)
+                    }
+                    TypeKind::Struct(_) => quote!(#value.validate_at(#name)?;),
+                }
+            }
+            TypeRef::Array(inner) if self.ref_needs_known(inner) => {
+                let inner_checks = self.nested(quote!(item), inner, quote!(&item_name));
+                quote! {
+                    for (index, item) in #value.iter().enumerate() {
+                        let item_name = ::std::format!("{}[{}]", #name, index);
+                        #inner_checks
+                    }
+                }
+            }
+            TypeRef::Map(inner) if self.ref_needs_known(inner) => {
+                let inner_checks = self.nested(quote!(item), inner, quote!(&item_name));
+                quote! {
+                    for (key, item) in #value.iter() {
+                        let item_name = ::std::format!("{}.{}", #name, key);
+                        #inner_checks
+                    }
+                }
+            }
+            _ => TokenStream::new(),
+        }
+    }
+}
+
+/// The name of the static holding the pattern of field or parameter `field`.
+pub fn pattern_static(field: &str) -> syn::Ident {
+    format_ident!("{}_PATTERN", naming::constant(naming::bare(field)))
+}
+
+/// `static NAME_PATTERN: Pattern = Pattern::new("...");` for every pattern in `items`.
+pub fn pattern_statics<'x>(items: impl Iterator<Item = (&'x str, &'x Constraints)>) -> TokenStream {
+    let mut out = TokenStream::new();
+    for (field, c) in items {
+        if let Some(pattern) = &c.pattern {
+            let name = pattern_static(field);
+            let doc = format!(" Documented pattern of `{}`.", naming::bare(field));
+            out.extend(quote! {
+                #[doc = #doc]
+                static #name: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(#pattern);
+            });
+        }
+    }
+    out
+}

@@ -1,0 +1,797 @@
+//! `src/operations/`: one module per operation with its request, builders and client method.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::checks::{pattern_static, pattern_statics, Checks};
+use super::docs;
+use super::rust::{field_ty, ident, ty};
+use crate::ir::{
+    Api, Location, LogFollow, Operation, PageStyle, Pagination, Param, ResponseKind, Step, TypeRef,
+};
+
+/// `src/operations/mod.rs`.
+pub fn mod_file(api: &Api) -> TokenStream {
+    let items = api.operations.iter().map(|op| {
+        let module = ident(&op.module);
+        let (request, builder, fluent) = names(op);
+        let doc = format!(" `{} {}`: {}", op.http_method, op.path, one_line(op));
+        let allow = op
+            .deprecated
+            .as_ref()
+            .map(|_| quote!(#[allow(deprecated, reason = "re-exporting a legacy operation")]));
+        quote! {
+            #[doc = #doc]
+            pub mod #module;
+            #allow
+            pub use #module::{#request, #builder, #fluent};
+        }
+    });
+    quote! {
+        #![doc = " One module per operation: its request type, builders and `Client` method."]
+        #( #items )*
+    }
+}
+
+fn one_line(op: &Operation) -> String {
+    docs::escape(op.summary.as_deref().unwrap_or(&op.id))
+}
+
+fn names(op: &Operation) -> (syn::Ident, syn::Ident, syn::Ident) {
+    (
+        format_ident!("{}Request", op.pascal),
+        format_ident!("{}RequestBuilder", op.pascal),
+        format_ident!("{}FluentBuilder", op.pascal),
+    )
+}
+
+/// One field of the request struct: a parameter or the body.
+struct Input<'a> {
+    field: syn::Ident,
+    wire: String,
+    ty: &'a TypeRef,
+    required: bool,
+    description: Vec<String>,
+    param: Option<&'a Param>,
+}
+
+fn inputs(op: &Operation) -> Vec<Input<'_>> {
+    let mut out: Vec<Input> = op
+        .params
+        .iter()
+        .map(|p| {
+            let mut description = docs::prose(p.description.as_deref());
+            if let Some(default) = &p.default {
+                description.push(format!("The service's default is `{default}`."));
+            }
+            Input {
+                field: ident(&p.field),
+                wire: p.wire.clone(),
+                ty: &p.ty,
+                required: p.required,
+                description,
+                param: Some(p),
+            }
+        })
+        .collect();
+    if let Some(body) = &op.body {
+        let mut description = docs::prose(body.description.as_deref());
+        if description.is_empty() {
+            description.push("The JSON request body.".to_owned());
+        }
+        out.push(Input {
+            field: ident("body"),
+            wire: "body".to_owned(),
+            ty: &body.ty,
+            required: body.required,
+            description,
+            param: None,
+        });
+    }
+    out
+}
+
+fn output_ty(op: &Operation) -> TokenStream {
+    match &op.response {
+        ResponseKind::Json(t) => ty(t),
+        ResponseKind::Binary => quote!(crate::ByteStream),
+        ResponseKind::Empty => quote!(()),
+    }
+}
+
+fn deprecated_attr(op: &Operation) -> Option<TokenStream> {
+    op.deprecated.as_ref().map(|d| {
+        let note = match &d.replaced_by {
+            Some(successor) => format!("legacy operation; use `Client::{successor}`"),
+            None => "legacy operation".to_owned(),
+        };
+        quote!(#[deprecated(note = #note)])
+    })
+}
+
+/// The items of `src/operations/<id>.rs`.
+pub fn operation_file(api: &Api, op: &Operation, checks: &Checks) -> TokenStream {
+    let (request, builder, fluent) = names(op);
+    let inputs = inputs(op);
+    let deprecated = deprecated_attr(op);
+    let inner_docs = docs::inner_attrs(&module_docs(op));
+    let allow_deprecated = op.deprecated.as_ref().map(|_| {
+        quote!(#![allow(deprecated, reason = "the legacy operation's own items refer to each other")])
+    });
+    let spec = spec_static(op);
+    let patterns = pattern_statics(op.params.iter().map(|p| (p.field.as_str(), &p.constraints)));
+    let reexport = response_reexport(api, op);
+    let request_struct = request_struct(op, &inputs, &request, &builder, deprecated.as_ref());
+    let builder_struct = builder_struct(&inputs, &request, &builder, deprecated.as_ref());
+    let operation_impl = operation_impl(op, &request, checks);
+    let fluent_struct = fluent_struct(
+        op,
+        &inputs,
+        &request,
+        &builder,
+        &fluent,
+        deprecated.as_ref(),
+    );
+    let extras = extras(op, &request, &fluent);
+    quote! {
+        #inner_docs
+        #allow_deprecated
+        #reexport
+        #spec
+        #patterns
+        #request_struct
+        #builder_struct
+        #operation_impl
+        #fluent_struct
+        #extras
+    }
+}
+
+fn module_docs(op: &Operation) -> Vec<String> {
+    let mut blocks = vec![format!(
+        "`{} {}`: {}",
+        op.http_method,
+        docs::escape(&op.path),
+        one_line(op)
+    )];
+    blocks.extend(docs::prose(op.description.as_deref()));
+    if let Some(d) = &op.deprecated {
+        blocks.push(match &d.replaced_by {
+            Some(s) => format!("**Deprecated**: a legacy operation; use [`Client::{s}`](crate::Client::{s}) instead."),
+            None => "**Deprecated**: a legacy operation.".to_owned(),
+        });
+    }
+    if !op.doc_notes.is_empty() {
+        blocks.push("Notes on how the vendor documentation was read:".to_owned());
+        blocks.push(
+            op.doc_notes
+                .iter()
+                .map(|n| {
+                    format!(
+                        "- {}",
+                        docs::paragraphs(n)
+                            .iter()
+                            .map(|p| docs::escape(p))
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n"),
+        );
+    }
+    blocks
+}
+
+fn spec_static(op: &Operation) -> TokenStream {
+    let id = &op.id;
+    let method = format_ident!("{}", op.http_method);
+    let path = &op.path;
+    let idempotent = op.idempotent;
+    let deprecated = op.deprecated.is_some();
+    quote! {
+        /// Static facts about this operation.
+        static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operation::OperationSpec {
+            id: #id,
+            method: ::reqwest::Method::#method,
+            path_template: #path,
+            idempotent: #idempotent,
+            deprecated: #deprecated,
+        };
+    }
+}
+
+fn response_reexport(api: &Api, op: &Operation) -> Option<TokenStream> {
+    let ResponseKind::Json(TypeRef::Named(name)) = &op.response else {
+        return None;
+    };
+    let (request, builder, fluent) = names(op);
+    let taken = [request.to_string(), builder.to_string(), fluent.to_string()];
+    if taken.contains(name) || !api.types.iter().any(|t| &t.name == name) {
+        return None;
+    }
+    let name = ident(name);
+    Some(quote!(pub use crate::types::#name;))
+}
+
+fn request_struct(
+    op: &Operation,
+    inputs: &[Input],
+    request: &syn::Ident,
+    builder: &syn::Ident,
+    deprecated: Option<&TokenStream>,
+) -> TokenStream {
+    let mut blocks = vec![format!(
+        "Request of [`{}`](crate::Client::{}): {}",
+        op.id,
+        op.id,
+        one_line(op)
+    )];
+    blocks.push(format!(
+        "Build it with [`{request}::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send)."
+    ));
+    let doc = docs::attrs(&blocks);
+    let fields = inputs.iter().map(|i| {
+        let doc = docs::attrs(&field_docs(i));
+        let name = &i.field;
+        let t = field_ty(i.ty, !i.required);
+        quote! { #doc pub #name: #t, }
+    });
+    quote! {
+        #doc
+        #deprecated
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct #request {
+            #( #fields )*
+        }
+
+        impl #request {
+            /// A builder that checks required inputs when built.
+            pub fn builder() -> #builder {
+                #builder::default()
+            }
+        }
+    }
+}
+
+fn field_docs(i: &Input) -> Vec<String> {
+    let mut blocks = i.description.clone();
+    if blocks.is_empty() {
+        blocks.push(format!("The `{}` parameter.", i.wire));
+    }
+    if let Some(p) = i.param {
+        let place = match p.location {
+            Location::Path => "path",
+            Location::Query => "query",
+            Location::Header => "header",
+        };
+        let required = if p.required { "required" } else { "optional" };
+        blocks.push(format!(
+            "Sent as the `{}` {place} parameter ({required}).",
+            p.wire
+        ));
+    }
+    blocks
+}
+
+fn setter(i: &Input, assign: TokenStream) -> TokenStream {
+    let doc = docs::attrs(&field_docs(i));
+    let name = &i.field;
+    let t = ty(i.ty);
+    quote! {
+        #doc
+        pub fn #name(mut self, value: impl ::std::convert::Into<#t>) -> Self {
+            #assign
+            self
+        }
+    }
+}
+
+fn builder_struct(
+    inputs: &[Input],
+    request: &syn::Ident,
+    builder: &syn::Ident,
+    deprecated: Option<&TokenStream>,
+) -> TokenStream {
+    let doc = format!(
+        " Builds a [`{request}`]; [`build`](Self::build) reports a missing required input by name."
+    );
+    let fields = inputs.iter().map(|i| {
+        let name = &i.field;
+        let t = field_ty(i.ty, true);
+        quote!(#name: #t,)
+    });
+    let setters = inputs.iter().map(|i| {
+        let name = &i.field;
+        setter(
+            i,
+            quote!(self.#name = ::std::option::Option::Some(value.into());),
+        )
+    });
+    let inits = inputs.iter().map(|i| {
+        let name = &i.field;
+        let wire = &i.wire;
+        if i.required {
+            quote!(#name: self.#name.ok_or_else(|| crate::Error::invalid(#wire, "is required but was not set"))?,)
+        } else {
+            quote!(#name: self.#name,)
+        }
+    });
+    quote! {
+        #[doc = #doc]
+        #deprecated
+        #[derive(Debug, Clone, Default, PartialEq)]
+        pub struct #builder {
+            #( #fields )*
+        }
+
+        impl #builder {
+            #( #setters )*
+
+            /// The request, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required input.
+            pub fn build(self) -> ::std::result::Result<#request, crate::Error> {
+                ::std::result::Result::Ok(#request { #( #inits )* })
+            }
+        }
+    }
+}
+
+fn operation_impl(op: &Operation, request: &syn::Ident, checks: &Checks) -> TokenStream {
+    let output = output_ty(op);
+    let validate = validate_body(op, checks);
+    let to_parts = to_parts(op);
+    let decode = match &op.response {
+        ResponseKind::Json(t) => {
+            let t = ty(t);
+            quote!(crate::runtime::operation::decode_json::<#t>(response))
+        }
+        ResponseKind::Binary => quote!(::std::future::ready(::std::result::Result::Ok(
+            crate::runtime::operation::decode_stream(response)
+        ))),
+        ResponseKind::Empty => quote!(crate::runtime::operation::decode_empty(response)),
+    };
+    quote! {
+        impl crate::runtime::operation::Operation for #request {
+            type Output = #output;
+            const SPEC: &'static crate::runtime::operation::OperationSpec = &SPEC;
+
+            fn validate(&self) -> ::std::result::Result<(), crate::Error> {
+                #validate
+                ::std::result::Result::Ok(())
+            }
+
+            fn to_parts(&self) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
+                #to_parts
+            }
+
+            fn decode(response: crate::runtime::operation::RawResponse) -> impl ::std::future::Future<Output = ::std::result::Result<Self::Output, crate::Error>> + ::std::marker::Send {
+                #decode
+            }
+        }
+    }
+}
+
+fn validate_body(op: &Operation, checks: &Checks) -> TokenStream {
+    let mut out = TokenStream::new();
+    for p in &op.params {
+        if !checks.value_needs(&p.ty, &p.constraints) {
+            continue;
+        }
+        let name = ident(&p.field);
+        let wire = &p.wire;
+        let pattern = p
+            .constraints
+            .pattern
+            .as_ref()
+            .map(|_| pattern_static(&p.field));
+        let value_expr = if p.ty == TypeRef::String {
+            quote!(value.as_str())
+        } else {
+            quote!(value)
+        };
+        let inner = checks.value(
+            value_expr,
+            &p.ty,
+            &p.constraints,
+            quote!(#wire),
+            pattern.as_ref(),
+        );
+        out.extend(if p.required {
+            quote! { { let value = &self.#name; #inner } }
+        } else {
+            quote! { if let ::std::option::Option::Some(value) = &self.#name { #inner } }
+        });
+    }
+    if let Some(body) = &op.body {
+        if checks.value_needs(&body.ty, &Default::default()) {
+            let inner = checks.value(
+                quote!(value),
+                &body.ty,
+                &Default::default(),
+                quote!("body"),
+                None,
+            );
+            out.extend(if body.required {
+                quote! { { let value = &self.body; #inner } }
+            } else {
+                quote! { if let ::std::option::Option::Some(value) = &self.body { #inner } }
+            });
+        }
+    }
+    out
+}
+
+/// A parameter value (a place expression such as `self.x`) as the string sent on the wire.
+fn wire_string(place: TokenStream, t: &TypeRef) -> TokenStream {
+    match t {
+        TypeRef::String => quote!(::std::clone::Clone::clone(&#place)),
+        TypeRef::Named(_) => quote!(::std::borrow::ToOwned::to_owned(#place.as_str())),
+        _ => quote!(::std::string::ToString::to_string(&#place)),
+    }
+}
+
+fn to_parts(op: &Operation) -> TokenStream {
+    let mut template = String::new();
+    let mut args = Vec::new();
+    let mut rest = op.path.as_str();
+    while let Some(open) = rest.find('{') {
+        template.push_str(&rest[..open]);
+        let close = rest[open..].find('}').map_or(rest.len(), |c| open + c);
+        let name = &rest[open + 1..close];
+        template.push_str("{}");
+        if let Some(p) = op
+            .params
+            .iter()
+            .find(|p| p.location == Location::Path && p.wire == name)
+        {
+            let field = ident(&p.field);
+            let value = match &p.ty {
+                TypeRef::String => quote!(&self.#field),
+                TypeRef::Named(_) => quote!(self.#field.as_str()),
+                _ => quote!(&::std::string::ToString::to_string(&self.#field)),
+            };
+            args.push(quote!(crate::runtime::operation::encode_path_segment(#value)));
+        }
+        rest = &rest[(close + 1).min(rest.len())..];
+    }
+    template.push_str(rest);
+    let path = if args.is_empty() {
+        quote!(::std::borrow::ToOwned::to_owned(#template))
+    } else {
+        quote!(::std::format!(#template, #(#args),*))
+    };
+    let list = |location: Location| {
+        let entries: Vec<TokenStream> = op
+            .params
+            .iter()
+            .filter(|p| p.location == location)
+            .map(|p| {
+                let field = ident(&p.field);
+                let wire = &p.wire;
+                if p.required {
+                    let s = wire_string(quote!(self.#field), &p.ty);
+                    quote!((#wire, ::std::option::Option::Some(#s)))
+                } else {
+                    let value = match &p.ty {
+                        TypeRef::String => quote!(::std::clone::Clone::clone(&self.#field)),
+                        TypeRef::Named(_) => quote!(self.#field.as_ref().map(|value| ::std::borrow::ToOwned::to_owned(value.as_str()))),
+                        _ => quote!(self.#field.as_ref().map(::std::string::ToString::to_string)),
+                    };
+                    quote!((#wire, #value))
+                }
+            })
+            .collect();
+        if entries.is_empty() {
+            quote!(::std::vec::Vec::new())
+        } else {
+            quote! {
+                [#(#entries),*]
+                    .into_iter()
+                    .filter_map(|(name, value)| value.map(|value| (name, value)))
+                    .collect()
+            }
+        }
+    };
+    let query = list(Location::Query);
+    let headers = list(Location::Header);
+    let body = match &op.body {
+        None => quote!(::std::option::Option::None),
+        Some(b) => {
+            let error =
+                quote!(|e| crate::Error::invalid("body", ::std::string::ToString::to_string(&e)));
+            if b.required {
+                quote!(::std::option::Option::Some(::serde_json::to_vec(&self.body).map_err(#error)?))
+            } else {
+                quote!(self.body.as_ref().map(::serde_json::to_vec).transpose().map_err(#error)?)
+            }
+        }
+    };
+    quote! {
+        ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
+            path: #path,
+            query: #query,
+            headers: #headers,
+            body: #body,
+        })
+    }
+}
+
+fn fluent_struct(
+    op: &Operation,
+    inputs: &[Input],
+    request: &syn::Ident,
+    builder: &syn::Ident,
+    fluent: &syn::Ident,
+    deprecated: Option<&TokenStream>,
+) -> TokenStream {
+    let output = output_ty(op);
+    let method = ident(&op.method_name);
+    let struct_doc = format!(" Fluent builder returned by [`Client::{0}`](crate::Client::{0}); finish with [`send`](Self::send).", op.id);
+    let setters = inputs.iter().map(|i| {
+        let name = &i.field;
+        setter(i, quote!(self.inner = self.inner.#name(value);))
+    });
+    // `{project_id}` defaults to the client's project, so callers set it once on the client.
+    let project_default = op.params.iter().find(|p| p.location == Location::Path && p.wire == "project_id" && p.ty == TypeRef::String).map(|p| {
+        let field = ident(&p.field);
+        quote! {
+            if self.inner.#field.is_none() {
+                self.inner.#field = self.client.project_id().map(::std::borrow::ToOwned::to_owned);
+            }
+        }
+    });
+    let mutability = project_default.as_ref().map(|_| quote!(mut));
+    let mut method_docs = vec![one_line(op)];
+    method_docs.extend(docs::prose(op.description.as_deref()));
+    method_docs.push(format!(
+        "`{} {}`; see [`{}`](crate::operations::{}) for the inputs.",
+        op.http_method,
+        docs::escape(&op.path),
+        op.module,
+        op.module
+    ));
+    if project_default.is_some() {
+        method_docs.push(
+            "The `project_id` path parameter defaults to the client's project id.".to_owned(),
+        );
+    }
+    let method_doc = docs::attrs(&method_docs);
+    quote! {
+        #[doc = #struct_doc]
+        #deprecated
+        #[derive(Debug, Clone)]
+        pub struct #fluent {
+            client: crate::Client,
+            inner: #builder,
+        }
+
+        impl #fluent {
+            #( #setters )*
+
+            /// The request as data, without sending it.
+            pub fn build(#mutability self) -> ::std::result::Result<#request, crate::Error> {
+                #project_default
+                self.inner.build()
+            }
+
+            /// Checks the inputs and sends the request.
+            pub async fn send(self) -> ::std::result::Result<#output, crate::Error> {
+                let client = self.client.clone();
+                client.send(self.build()?).await
+            }
+
+            /// Like [`send`](Self::send), with per-call options (timeout, retries).
+            pub async fn send_with(self, options: crate::CallOptions) -> ::std::result::Result<#output, crate::Error> {
+                let client = self.client.clone();
+                client.send_with(self.build()?, options).await
+            }
+        }
+
+        impl crate::Client {
+            #method_doc
+            #deprecated
+            pub fn #method(&self) -> #fluent {
+                #fluent { client: ::std::clone::Clone::clone(self), inner: #builder::default() }
+            }
+        }
+    }
+}
+
+/// `paginate()` and `follow()` where the spec asks for them.
+fn extras(op: &Operation, request: &syn::Ident, fluent: &syn::Ident) -> TokenStream {
+    let mut out = TokenStream::new();
+    if let Some(p) = &op.pagination {
+        out.extend(paginate(op, p, request, fluent));
+    }
+    if let Some(f) = &op.log_follow {
+        out.extend(follow(f, request, fluent));
+    }
+    out
+}
+
+/// An owned expression `Option<T>` for the value at `steps` inside `root`.
+fn take_path(root: TokenStream, steps: &[Step]) -> TokenStream {
+    let mut expr = root;
+    let mut optional = false;
+    for step in steps {
+        let f = ident(&step.field);
+        expr = match (optional, step.optional) {
+            (false, _) => quote!(#expr.#f),
+            (true, true) => quote!(#expr.and_then(|v| v.#f)),
+            (true, false) => quote!(#expr.map(|v| v.#f)),
+        };
+        optional |= step.optional;
+    }
+    if optional {
+        expr
+    } else {
+        quote!(::std::option::Option::Some(#expr))
+    }
+}
+
+/// A borrowed expression `Option<&T>` for the value at `steps` inside `root`.
+fn borrow_path(root: TokenStream, steps: &[Step]) -> TokenStream {
+    let mut expr = root;
+    let mut optional = false;
+    for step in steps {
+        let f = ident(&step.field);
+        expr = match (optional, step.optional) {
+            (false, false) => quote!(#expr.#f),
+            (false, true) => quote!(#expr.#f.as_ref()),
+            (true, true) => quote!(#expr.and_then(|v| v.#f.as_ref())),
+            (true, false) => quote!(#expr.map(|v| &v.#f)),
+        };
+        optional |= step.optional;
+    }
+    if optional {
+        expr
+    } else {
+        quote!(::std::option::Option::Some(&#expr))
+    }
+}
+
+fn to_u64(value: TokenStream) -> TokenStream {
+    quote!(u64::try_from(#value).unwrap_or(0))
+}
+
+fn from_u64(value: TokenStream, t: &TypeRef) -> TokenStream {
+    match t {
+        TypeRef::I32 => quote!(i32::try_from(#value).unwrap_or(i32::MAX)),
+        _ => quote!(i64::try_from(#value).unwrap_or(i64::MAX)),
+    }
+}
+
+fn paginate(
+    op: &Operation,
+    p: &Pagination,
+    request: &syn::Ident,
+    fluent: &syn::Ident,
+) -> TokenStream {
+    let item = ty(&p.item_ty);
+    let position = ident(&p.position_field);
+    let size = ident(&p.size_field);
+    let style = match p.style {
+        PageStyle::Page => quote!(crate::PageStyle::PageNumber),
+        PageStyle::OffsetLimit => quote!(crate::PageStyle::OffsetLimit),
+    };
+    let first = if p.position_required {
+        to_u64(quote!(self.#position))
+    } else {
+        let conv = to_u64(quote!(v));
+        quote!(self.#position.map_or(0, |v| #conv))
+    };
+    let page_size = if p.size_required {
+        let conv = to_u64(quote!(self.#size));
+        quote!(::std::option::Option::Some(#conv))
+    } else {
+        let conv = to_u64(quote!(v));
+        quote!(self.#size.map(|v| #conv))
+    };
+    let set = from_u64(quote!(position), &p.position_ty);
+    let set = if p.position_required {
+        set
+    } else {
+        quote!(::std::option::Option::Some(#set))
+    };
+    let total = match &p.total {
+        Some((steps, TypeRef::String)) => {
+            let path = borrow_path(quote!(page), steps);
+            quote!(#path.and_then(|total| total.trim().parse::<u64>().ok()))
+        }
+        Some((steps, _)) => {
+            let path = borrow_path(quote!(page), steps);
+            quote!(#path.copied().and_then(|total| u64::try_from(total).ok()))
+        }
+        None => quote!(::std::option::Option::None),
+    };
+    let items = take_path(quote!(page), &p.items);
+    let what = match p.style {
+        PageStyle::Page => "page index",
+        PageStyle::OffsetLimit => "offset",
+    };
+    let doc = format!(
+        " Every item of every page, fetched lazily: starts at this request's {what} and asks for the following pages as the stream is consumed (`{}` with `{}`).",
+        op.id, p.position_field
+    );
+    let fluent_doc = format!(
+        " Builds the request and streams every item of every page; see [`{request}::paginate`]."
+    );
+    quote! {
+        impl #request {
+            #[doc = #doc]
+            pub fn paginate(self, client: &crate::Client) -> crate::Paginator<#item> {
+                let client = ::std::clone::Clone::clone(client);
+                let first = #first;
+                let page_size = #page_size;
+                crate::runtime::paginate::paginate(#style, first, page_size, move |position| {
+                    let client = ::std::clone::Clone::clone(&client);
+                    let mut request = ::std::clone::Clone::clone(&self);
+                    request.#position = #set;
+                    async move {
+                        let page = client.send(request).await?;
+                        let total = #total;
+                        ::std::result::Result::Ok(crate::Page { items: #items.unwrap_or_default(), total })
+                    }
+                })
+            }
+        }
+
+        impl #fluent {
+            #[doc = #fluent_doc]
+            pub fn paginate(self) -> ::std::result::Result<crate::Paginator<#item>, crate::Error> {
+                let client = ::std::clone::Clone::clone(&self.client);
+                ::std::result::Result::Ok(self.build()?.paginate(&client))
+            }
+        }
+    }
+}
+
+fn follow(f: &LogFollow, request: &syn::Ident, fluent: &syn::Ident) -> TokenStream {
+    let offset = ident(&f.offset_field);
+    let start = if f.offset_required {
+        to_u64(quote!(self.#offset))
+    } else {
+        let conv = to_u64(quote!(v));
+        quote!(self.#offset.map_or(0, |v| #conv))
+    };
+    let set = from_u64(quote!(offset), &f.offset_ty);
+    let set = if f.offset_required {
+        set
+    } else {
+        quote!(::std::option::Option::Some(#set))
+    };
+    let next = borrow_path(quote!(response), &f.next_offset);
+    let more = borrow_path(quote!(response), &f.has_more);
+    let text = take_path(quote!(response), &f.content);
+    let fluent_doc = format!(" Builds the request and follows the log; see [`{request}::follow`].");
+    quote! {
+        impl #request {
+            /// Follows the log from this request's offset: a stream of chunks that re-polls with
+            /// the returned offset until the service reports no more data.
+            pub fn follow(self, client: &crate::Client) -> crate::LogFollow {
+                let client = ::std::clone::Clone::clone(client);
+                let start = #start;
+                crate::runtime::follow::follow(start, move |offset| {
+                    let client = ::std::clone::Clone::clone(&client);
+                    let mut request = ::std::clone::Clone::clone(&self);
+                    request.#offset = #set;
+                    async move {
+                        let response = client.send(request).await?;
+                        let has_more = #more.copied().unwrap_or(false);
+                        let next_offset = #next.copied().and_then(|v| u64::try_from(v).ok()).unwrap_or(offset);
+                        let text = #text.unwrap_or_default();
+                        ::std::result::Result::Ok(crate::LogChunk { text, next_offset, has_more })
+                    }
+                })
+            }
+        }
+
+        impl #fluent {
+            #[doc = #fluent_doc]
+            pub fn follow(self) -> ::std::result::Result<crate::LogFollow, crate::Error> {
+                let client = ::std::clone::Clone::clone(&self.client);
+                ::std::result::Result::Ok(self.build()?.follow(&client))
+            }
+        }
+    }
+}

@@ -1,0 +1,65 @@
+//! Small helpers shared by the Rust emitters: identifiers, type paths and file formatting.
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use crate::ir::TypeRef;
+
+/// An identifier token; `r#type` becomes a raw identifier.
+pub fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(name, Span::call_site()),
+    }
+}
+
+/// The fully qualified Rust type for `ty`. Paths are absolute so that a schema named `Result`,
+/// `Option`, `Box` or `String` can never shadow what generated code means.
+pub fn ty(ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::String => quote!(::std::string::String),
+        TypeRef::Bool => quote!(bool),
+        TypeRef::I32 => quote!(i32),
+        TypeRef::I64 => quote!(i64),
+        TypeRef::F64 => quote!(f64),
+        TypeRef::Any => quote!(::serde_json::Value),
+        TypeRef::Array(inner) => {
+            let inner = self::ty(inner);
+            quote!(::std::vec::Vec<#inner>)
+        }
+        TypeRef::Map(inner) => {
+            let inner = self::ty(inner);
+            quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
+        }
+        TypeRef::Named(name) => {
+            let name = ident(name);
+            quote!(crate::types::#name)
+        }
+    }
+}
+
+/// `ty` or `Option<ty>`.
+pub fn field_ty(t: &TypeRef, optional: bool) -> TokenStream {
+    let t = ty(t);
+    if optional {
+        quote!(::std::option::Option<#t>)
+    } else {
+        t
+    }
+}
+
+/// Formats `tokens` as a Rust file; `inner` carries the leading `//!` docs and inner attributes.
+pub fn file(header: &str, tokens: TokenStream) -> String {
+    let parsed: syn::File = match syn::parse2(tokens.clone()) {
+        Ok(file) => file,
+        // The emitters only build valid items; if one does not, show the tokens to whoever
+        // changes the generator rather than panicking.
+        Err(error) => {
+            return format!(
+                "{header}compile_error!({:?});\n// {tokens}\n",
+                error.to_string()
+            )
+        }
+    };
+    format!("{header}{}", prettyplease::unparse(&parsed))
+}

@@ -1,0 +1,338 @@
+//! The validated, resolved model the emitters work from: Rust names chosen, references resolved,
+//! everything in a deterministic order.
+
+/// The whole API.
+#[derive(Debug, Clone)]
+pub struct Api {
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+    /// `info.description`.
+    pub description: Option<String>,
+    /// Operations sorted by id.
+    pub operations: Vec<Operation>,
+    /// Named types (component schemas, inline objects and enums) sorted by Rust name.
+    pub types: Vec<NamedType>,
+    /// Regions from `servers`, in spec order.
+    pub regions: Vec<Region>,
+    /// Error codes from `x-error-codes`, in spec order.
+    pub error_codes: Vec<ErrorCode>,
+    /// Every documented example, in operation order.
+    pub examples: Vec<Example>,
+}
+
+/// One operation.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// operationId, also the module and client method name.
+    pub id: String,
+    /// Rust identifier for the client method (may be raw).
+    pub method_name: String,
+    /// Module file name.
+    pub module: String,
+    /// PascalCase stem for the request and builder type names.
+    pub pascal: String,
+    /// Uppercase HTTP method.
+    pub http_method: String,
+    /// Path template.
+    pub path: String,
+    /// Summary line.
+    pub summary: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+    /// Documentation notes.
+    pub doc_notes: Vec<String>,
+    /// Successor operationId when deprecated.
+    pub deprecated: Option<Deprecation>,
+    /// Retried by default.
+    pub idempotent: bool,
+    /// Path, query and header parameters in spec order.
+    pub params: Vec<Param>,
+    /// JSON request body.
+    pub body: Option<Body>,
+    /// What a 2xx response decodes into.
+    pub response: ResponseKind,
+    /// Paging support.
+    pub pagination: Option<Pagination>,
+    /// Log follow support.
+    pub log_follow: Option<LogFollow>,
+}
+
+/// Marks a legacy operation.
+#[derive(Debug, Clone)]
+pub struct Deprecation {
+    /// operationId of the successor, if any.
+    pub replaced_by: Option<String>,
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Location {
+    /// A `{name}` segment of the path.
+    Path,
+    /// The query string.
+    Query,
+    /// A request header.
+    Header,
+}
+
+/// A path, query or header parameter.
+#[derive(Debug, Clone)]
+pub struct Param {
+    /// Wire name.
+    pub wire: String,
+    /// Rust field name.
+    pub field: String,
+    /// Where it goes.
+    pub location: Location,
+    /// Whether the caller must supply it.
+    pub required: bool,
+    /// Value type.
+    pub ty: TypeRef,
+    /// Description.
+    pub description: Option<String>,
+    /// Documented constraints.
+    pub constraints: Constraints,
+    /// Documented default, as JSON.
+    pub default: Option<serde_json::Value>,
+}
+
+/// The JSON request body.
+#[derive(Debug, Clone)]
+pub struct Body {
+    /// Body type.
+    pub ty: TypeRef,
+    /// Whether the body must be sent.
+    pub required: bool,
+    /// Description.
+    pub description: Option<String>,
+}
+
+/// What a successful response decodes into.
+#[derive(Debug, Clone)]
+pub enum ResponseKind {
+    /// A JSON body.
+    Json(TypeRef),
+    /// A binary body, streamed.
+    Binary,
+    /// No body.
+    Empty,
+}
+
+/// How a list operation pages.
+#[derive(Debug, Clone)]
+pub struct Pagination {
+    /// Page numbers or item offsets.
+    pub style: PageStyle,
+    /// Field of the page index or offset parameter.
+    pub position_field: String,
+    /// Type of that parameter.
+    pub position_ty: TypeRef,
+    /// Whether that parameter is required (not an `Option`).
+    pub position_required: bool,
+    /// Field of the page size parameter.
+    pub size_field: String,
+    /// Whether that parameter is required.
+    pub size_required: bool,
+    /// Type of that parameter.
+    pub size_ty: TypeRef,
+    /// Path to the item list in the response.
+    pub items: Vec<Step>,
+    /// Item type.
+    pub item_ty: TypeRef,
+    /// Path to the total count in the response, and its type (an integer or a numeric string).
+    pub total: Option<(Vec<Step>, TypeRef)>,
+}
+
+/// Paging styles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageStyle {
+    /// The position parameter counts items.
+    OffsetLimit,
+    /// The position parameter counts pages.
+    Page,
+}
+
+/// One step of a dotted path into a response: a field and whether it is an `Option`.
+#[derive(Debug, Clone)]
+pub struct Step {
+    /// Rust field name.
+    pub field: String,
+    /// The field is an `Option`.
+    pub optional: bool,
+}
+
+/// How the real-time log operation is followed.
+#[derive(Debug, Clone)]
+pub struct LogFollow {
+    /// Field of the offset parameter.
+    pub offset_field: String,
+    /// Type of the offset parameter.
+    pub offset_ty: TypeRef,
+    /// Whether the offset parameter is required.
+    pub offset_required: bool,
+    /// Path to the next offset.
+    pub next_offset: Vec<Step>,
+    /// Type of the next offset.
+    pub next_offset_ty: TypeRef,
+    /// Path to the "more data" flag.
+    pub has_more: Vec<Step>,
+    /// Path to the log text.
+    pub content: Vec<Step>,
+}
+
+/// A reference to a type from a field, parameter or body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TypeRef {
+    /// `String`.
+    String,
+    /// `bool`.
+    Bool,
+    /// `i32`.
+    I32,
+    /// `i64`.
+    I64,
+    /// `f64`.
+    F64,
+    /// `serde_json::Value`.
+    Any,
+    /// `Vec<T>`.
+    Array(Box<TypeRef>),
+    /// `BTreeMap<String, T>`.
+    Map(Box<TypeRef>),
+    /// A generated type, by Rust name.
+    Named(String),
+}
+
+/// Documented constraints of a value, checked before sending.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Constraints {
+    /// Translated (regex-lite) pattern.
+    pub pattern: Option<String>,
+    /// Minimum length in characters.
+    pub min_length: Option<u64>,
+    /// Maximum length in characters.
+    pub max_length: Option<u64>,
+    /// Inclusive lower bound.
+    pub minimum: Option<f64>,
+    /// Inclusive upper bound.
+    pub maximum: Option<f64>,
+    /// Minimum number of items.
+    pub min_items: Option<u64>,
+    /// Maximum number of items.
+    pub max_items: Option<u64>,
+}
+
+impl Constraints {
+    /// Whether there is anything to check.
+    pub fn is_empty(&self) -> bool {
+        *self == Constraints::default()
+    }
+}
+
+/// A generated type.
+#[derive(Debug, Clone)]
+pub struct NamedType {
+    /// Rust name.
+    pub name: String,
+    /// Module file name under `src/types/`.
+    pub module: String,
+    /// Description.
+    pub description: Option<String>,
+    /// Where it came from, for docs (`#/components/schemas/X`).
+    pub origin: String,
+    /// Reachable from a response body.
+    pub in_response: bool,
+    /// Reachable from a request body or parameter.
+    pub in_request: bool,
+    /// Struct or enum.
+    pub kind: TypeKind,
+}
+
+/// Shape of a generated type.
+#[derive(Debug, Clone)]
+pub enum TypeKind {
+    /// A struct with named fields.
+    Struct(Vec<Field>),
+    /// A string enum with an `Unknown` fallback.
+    Enum(Vec<Variant>),
+}
+
+/// A struct field.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// Wire name.
+    pub wire: String,
+    /// Rust name.
+    pub name: String,
+    /// Value type (without the `Option`).
+    pub ty: TypeRef,
+    /// Listed in `required`.
+    pub required: bool,
+    /// May be null.
+    pub nullable: bool,
+    /// Description.
+    pub description: Option<String>,
+    /// Documented constraints.
+    pub constraints: Constraints,
+    /// Deprecated property.
+    pub deprecated: bool,
+}
+
+impl Field {
+    /// Whether the Rust field is an `Option`.
+    pub fn optional(&self) -> bool {
+        !self.required || self.nullable
+    }
+}
+
+/// A string enum variant.
+#[derive(Debug, Clone)]
+pub struct Variant {
+    /// Wire value.
+    pub wire: String,
+    /// Rust name.
+    pub name: String,
+}
+
+/// A region from `servers`.
+#[derive(Debug, Clone)]
+pub struct Region {
+    /// Region id such as `cn-north-4`.
+    pub id: String,
+    /// Rust variant name.
+    pub variant: String,
+    /// Endpoint URL.
+    pub url: String,
+    /// Human-readable name.
+    pub description: Option<String>,
+}
+
+/// An error code from `x-error-codes`.
+#[derive(Debug, Clone)]
+pub struct ErrorCode {
+    /// Code such as `CB.00060200`.
+    pub code: String,
+    /// Rust variant name.
+    pub variant: String,
+    /// HTTP status.
+    pub status: u16,
+    /// Meaning.
+    pub message: String,
+    /// Whether retrying can help.
+    pub retryable: bool,
+}
+
+/// A documented example and the type it must fit.
+#[derive(Debug, Clone)]
+pub struct Example {
+    /// Test function name.
+    pub test_name: String,
+    /// Where it sits in the spec.
+    pub origin: String,
+    /// The type it must deserialize into.
+    pub ty: TypeRef,
+    /// The example as JSON.
+    pub value: serde_json::Value,
+}

@@ -1,0 +1,369 @@
+//! Typed view of the OpenAPI 3.0.3 subset the generator understands.
+//!
+//! Structs deny unknown fields so a typo in the spec (`requried`, `descripton`) is an error instead
+//! of a silently ignored key. Constructs the generator does not support (`oneOf`, `allOf`, ...)
+//! are still accepted here so that validation can report them with their exact location.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+/// The root document.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Spec {
+    /// Must be a 3.0.x version.
+    pub openapi: String,
+    /// Title, version and description of the API.
+    pub info: Info,
+    /// One server per region.
+    #[serde(default)]
+    pub servers: Vec<Server>,
+    /// Accepted authentication schemes; the runtime implements them, the generator ignores them.
+    #[serde(default)]
+    pub security: Vec<BTreeMap<String, Vec<String>>>,
+    /// Grouping tags; ignored.
+    #[serde(default)]
+    pub tags: Vec<Value>,
+    /// Path templates to their operations, sorted so output order never depends on the file.
+    pub paths: BTreeMap<String, PathItem>,
+    /// Shared schemas and responses.
+    #[serde(default)]
+    pub components: Components,
+    /// The service's error code catalogue.
+    #[serde(default, rename = "x-error-codes")]
+    pub error_codes: Vec<ErrorCodeEntry>,
+}
+
+/// `info`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Info {
+    /// API title.
+    pub title: String,
+    /// API version, exposed as `SPEC_VERSION`.
+    pub version: String,
+    /// Longer description.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// License of the document; ignored.
+    #[serde(default)]
+    pub license: Option<Value>,
+    /// Contact; ignored.
+    #[serde(default)]
+    pub contact: Option<Value>,
+}
+
+/// One entry of `servers`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Server {
+    /// Base URL of the regional endpoint.
+    pub url: String,
+    /// Human-readable region name.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Region id such as `cn-north-4`, used for the `Region` enum.
+    #[serde(default, rename = "x-region-id")]
+    pub region_id: Option<String>,
+}
+
+/// The operations of one path template.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PathItem {
+    /// `get`.
+    pub get: Option<Operation>,
+    /// `put`.
+    pub put: Option<Operation>,
+    /// `post`.
+    pub post: Option<Operation>,
+    /// `delete`.
+    pub delete: Option<Operation>,
+    /// `patch`.
+    pub patch: Option<Operation>,
+    /// `head`.
+    pub head: Option<Operation>,
+    /// Path-level parameters are not part of the subset; reported by validation.
+    pub parameters: Option<Value>,
+}
+
+impl PathItem {
+    /// The operations in a fixed method order, with the lowercase method name.
+    pub fn operations(&self) -> impl Iterator<Item = (&'static str, &Operation)> {
+        [
+            ("get", &self.get),
+            ("put", &self.put),
+            ("post", &self.post),
+            ("delete", &self.delete),
+            ("patch", &self.patch),
+            ("head", &self.head),
+        ]
+        .into_iter()
+        .filter_map(|(method, op)| op.as_ref().map(|op| (method, op)))
+    }
+}
+
+/// One operation.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Operation {
+    /// snake_case name of the operation; required by the conventions.
+    pub operation_id: Option<String>,
+    /// One-line summary.
+    pub summary: Option<String>,
+    /// Longer description.
+    pub description: Option<String>,
+    /// Grouping tags; ignored.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Legacy operation.
+    #[serde(default)]
+    pub deprecated: bool,
+    /// Inline parameters.
+    #[serde(default)]
+    pub parameters: Vec<Parameter>,
+    /// JSON request body.
+    pub request_body: Option<RequestBody>,
+    /// Responses by status code.
+    pub responses: BTreeMap<String, Response>,
+    /// Per-operation security override; ignored.
+    pub security: Option<Value>,
+    /// operationId of the successor of a deprecated operation.
+    #[serde(rename = "x-replaced-by")]
+    pub replaced_by: Option<String>,
+    /// Safe to retry although the method is not idempotent by definition.
+    #[serde(default, rename = "x-idempotent")]
+    pub idempotent: bool,
+    /// Paging hint for list operations.
+    #[serde(rename = "x-pagination")]
+    pub pagination: Option<Pagination>,
+    /// Hint for the real-time log operation.
+    #[serde(rename = "x-log-follow")]
+    pub log_follow: Option<LogFollow>,
+    /// Settled contradictions in the vendor docs.
+    #[serde(default, rename = "x-doc-notes")]
+    pub doc_notes: Vec<String>,
+}
+
+/// `x-pagination`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Pagination {
+    /// `offset-limit` or `page`.
+    pub style: String,
+    /// Page index parameter (style `page`).
+    pub page_param: Option<String>,
+    /// Page size parameter (style `page`).
+    pub size_param: Option<String>,
+    /// Item offset parameter (style `offset-limit`).
+    pub offset_param: Option<String>,
+    /// Page size parameter (style `offset-limit`).
+    pub limit_param: Option<String>,
+    /// Dotted path of the item list in the response.
+    pub items: String,
+    /// Dotted path of the total count in the response.
+    pub total: Option<String>,
+}
+
+/// `x-log-follow`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct LogFollow {
+    /// Query parameter carrying the read offset.
+    pub offset_param: String,
+    /// Dotted path of the next offset in the response.
+    pub next_offset: String,
+    /// Dotted path of the "more data" flag in the response.
+    pub has_more: String,
+    /// Dotted path of the log text in the response.
+    pub content: String,
+}
+
+/// An inline parameter.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Parameter {
+    /// Wire name.
+    pub name: String,
+    /// `path`, `query` or `header`.
+    #[serde(rename = "in")]
+    pub location: String,
+    /// Whether the caller must supply it.
+    #[serde(default)]
+    pub required: bool,
+    /// Description.
+    pub description: Option<String>,
+    /// Deprecated parameter.
+    #[serde(default)]
+    pub deprecated: bool,
+    /// Type and constraints.
+    pub schema: Option<Schema>,
+    /// Example value.
+    pub example: Option<Value>,
+    /// A `$ref` to a shared parameter is not part of the subset; reported by validation.
+    #[serde(rename = "$ref")]
+    pub reference: Option<String>,
+}
+
+/// A request body.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequestBody {
+    /// Description.
+    pub description: Option<String>,
+    /// Whether the body must be sent.
+    #[serde(default)]
+    pub required: bool,
+    /// Media types; only `application/json` is supported.
+    #[serde(default)]
+    pub content: BTreeMap<String, MediaType>,
+}
+
+/// A response, inline or a `$ref` to `components/responses`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Response {
+    /// Reference to a shared response.
+    #[serde(rename = "$ref")]
+    pub reference: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+    /// Media types.
+    #[serde(default)]
+    pub content: BTreeMap<String, MediaType>,
+    /// Response headers; ignored.
+    pub headers: Option<Value>,
+}
+
+/// One media type of a body.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MediaType {
+    /// Body schema.
+    pub schema: Option<Schema>,
+    /// Documented example.
+    pub example: Option<Value>,
+    /// Named examples are not part of the subset; reported by validation.
+    pub examples: Option<Value>,
+}
+
+/// `components`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Components {
+    /// Named schemas.
+    #[serde(default)]
+    pub schemas: BTreeMap<String, Schema>,
+    /// Shared responses.
+    #[serde(default)]
+    pub responses: BTreeMap<String, Response>,
+    /// Authentication schemes; implemented by the runtime.
+    #[serde(default)]
+    pub security_schemes: BTreeMap<String, Value>,
+}
+
+/// `additionalProperties`: a flag or a value schema.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum AdditionalProperties {
+    /// `true` (free-form values) or `false` (no extra keys).
+    Flag(bool),
+    /// Values of this schema.
+    Schema(Box<Schema>),
+}
+
+/// A schema object (or a `$ref` to one).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Schema {
+    /// Reference to a named schema.
+    #[serde(rename = "$ref")]
+    pub reference: Option<String>,
+    /// `type`.
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    /// `format`.
+    pub format: Option<String>,
+    /// Short title; used as documentation when there is no description.
+    pub title: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+    /// Object properties.
+    pub properties: Option<BTreeMap<String, Schema>>,
+    /// Required property names.
+    #[serde(default)]
+    pub required: Vec<String>,
+    /// Array items.
+    pub items: Option<Box<Schema>>,
+    /// Map values.
+    pub additional_properties: Option<AdditionalProperties>,
+    /// Allowed values.
+    #[serde(rename = "enum")]
+    pub enum_values: Option<Vec<Value>>,
+    /// The value may be null.
+    #[serde(default)]
+    pub nullable: bool,
+    /// ECMA-262 regular expression.
+    pub pattern: Option<String>,
+    /// Minimum length in characters.
+    pub min_length: Option<u64>,
+    /// Maximum length in characters.
+    pub max_length: Option<u64>,
+    /// Inclusive lower bound.
+    pub minimum: Option<f64>,
+    /// Inclusive upper bound.
+    pub maximum: Option<f64>,
+    /// Exclusive bounds are not part of the subset; reported by validation.
+    pub exclusive_minimum: Option<Value>,
+    /// Exclusive bounds are not part of the subset; reported by validation.
+    pub exclusive_maximum: Option<Value>,
+    /// Minimum number of array items.
+    pub min_items: Option<u64>,
+    /// Maximum number of array items.
+    pub max_items: Option<u64>,
+    /// Items must be distinct; documented only.
+    #[serde(default)]
+    pub unique_items: bool,
+    /// Default value; documented only.
+    pub default: Option<Value>,
+    /// Example value.
+    pub example: Option<Value>,
+    /// Only sent by the server.
+    #[serde(default)]
+    pub read_only: bool,
+    /// Only sent by the client.
+    #[serde(default)]
+    pub write_only: bool,
+    /// Deprecated property.
+    #[serde(default)]
+    pub deprecated: bool,
+    /// Unsupported composition; reported by validation.
+    pub all_of: Option<Value>,
+    /// Unsupported composition; reported by validation.
+    pub one_of: Option<Value>,
+    /// Unsupported composition; reported by validation.
+    pub any_of: Option<Value>,
+    /// Unsupported composition; reported by validation.
+    pub not: Option<Value>,
+    /// Unsupported; reported by validation.
+    pub discriminator: Option<Value>,
+}
+
+/// One entry of `x-error-codes`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorCodeEntry {
+    /// Service error code such as `CB.00060200`.
+    pub code: String,
+    /// HTTP status the code comes with.
+    pub status: u16,
+    /// What the code means.
+    pub message: String,
+    /// Whether retrying can help.
+    #[serde(default)]
+    pub retryable: bool,
+    /// Rust variant name; derived from the code when absent.
+    pub name: Option<String>,
+}

@@ -1,0 +1,64 @@
+//! Downloads the full log of a build record to a file (or standard output), streaming it: the
+//! log is never held in memory as a whole, however large it is.
+//!
+//! ```text
+//! CODEARTS_BUILD_TOKEN=... cargo run -p codearts-build --example download_build_log -- \
+//!     <record id> [output file]
+//! ```
+//!
+//! Credentials come from `CLOUD_SDK_AK` / `CLOUD_SDK_SK` (plus `CLOUD_SDK_SECURITY_TOKEN` for
+//! temporary keys) or `CODEARTS_BUILD_TOKEN`. Requests go to `CODEARTS_BUILD_ENDPOINT` when it
+//! is set, otherwise to the region in `CODEARTS_BUILD_REGION` (default `cn-north-4`).
+
+use std::process::ExitCode;
+use std::str::FromStr;
+
+use codearts_build::{Client, Credentials, Error, Region};
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some(record_id) = args.first() else {
+        eprintln!("usage: download_build_log <record id> [output file]");
+        return ExitCode::from(2);
+    };
+    match download(record_id, args.get(1).map(String::as_str)).await {
+        Ok(bytes) => {
+            eprintln!("downloaded {bytes} bytes");
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Builds a client from the environment.
+fn client_from_env() -> Result<Client, Error> {
+    let env = |name: &str| std::env::var(name).ok();
+    let builder = Client::builder().credentials(Credentials::from_lookup(env)?);
+    let builder = match (env("CODEARTS_BUILD_ENDPOINT"), env("CODEARTS_BUILD_REGION")) {
+        (Some(endpoint), _) => builder.endpoint(endpoint),
+        (None, Some(region)) => builder.region(
+            Region::from_str(&region).map_err(|e| Error::config(e.to_string()))?,
+        ),
+        (None, None) => builder.region(Region::CnNorth4),
+    };
+    builder.user_agent_suffix("example-download-build-log").build()
+}
+
+async fn download(record_id: &str, output: Option<&str>) -> Result<u64, Error> {
+    let client = client_from_env()?;
+    let log = client.download_build_log().record_id(record_id).send().await?;
+    match output {
+        Some(path) => {
+            let file = tokio::fs::File::create(path).await.map_err(|source| Error::Io {
+                message: format!("creating {path}"),
+                source,
+            })?;
+            log.write_to(file).await
+        }
+        None => log.write_to(tokio::io::stdout()).await,
+    }
+}

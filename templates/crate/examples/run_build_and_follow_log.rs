@@ -1,0 +1,93 @@
+//! Starts a build of a job, prints its log as it is written, then prints the build's outcome.
+//!
+//! ```text
+//! CLOUD_SDK_AK=... CLOUD_SDK_SK=... cargo run -p codearts-build \
+//!     --example run_build_and_follow_log -- <job id>
+//! ```
+//!
+//! Credentials come from `CLOUD_SDK_AK` / `CLOUD_SDK_SK` (plus `CLOUD_SDK_SECURITY_TOKEN` for
+//! temporary keys) or `CODEARTS_BUILD_TOKEN`. Requests go to `CODEARTS_BUILD_ENDPOINT` when it
+//! is set, otherwise to the region in `CODEARTS_BUILD_REGION` (default `cn-north-4`).
+
+use std::process::ExitCode;
+use std::str::FromStr;
+use std::time::Duration;
+
+use codearts_build::types::RunJobRequestBody;
+use codearts_build::{Client, Credentials, Error, Region};
+use futures_util::StreamExt;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let Some(job_id) = std::env::args().nth(1) else {
+        eprintln!("usage: run_build_and_follow_log <job id>");
+        return ExitCode::from(2);
+    };
+    match run(&job_id).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Builds a client from the environment.
+fn client_from_env() -> Result<Client, Error> {
+    let env = |name: &str| std::env::var(name).ok();
+    let builder = Client::builder().credentials(Credentials::from_lookup(env)?);
+    let builder = match (env("CODEARTS_BUILD_ENDPOINT"), env("CODEARTS_BUILD_REGION")) {
+        (Some(endpoint), _) => builder.endpoint(endpoint),
+        (None, Some(region)) => builder.region(
+            Region::from_str(&region).map_err(|e| Error::config(e.to_string()))?,
+        ),
+        (None, None) => builder.region(Region::CnNorth4),
+    };
+    builder.user_agent_suffix("example-run-build").build()
+}
+
+async fn run(job_id: &str) -> Result<(), Error> {
+    let client = client_from_env()?;
+
+    // Starting a build is not idempotent, so the client does not retry it on its own.
+    let started = client
+        .run_job()
+        .body(RunJobRequestBody::new(job_id.to_owned()))
+        .send()
+        .await?;
+    let build_no: i32 = started
+        .actual_build_number
+        .as_deref()
+        .and_then(|n| n.parse().ok())
+        .ok_or_else(|| Error::config("the service did not return the build number"))?;
+    eprintln!("started build #{build_no} of job {job_id}");
+
+    // Re-polls every 2 s from the offset the service returned, until it reports no more data.
+    let mut log = client
+        .download_real_time_log()
+        .job_id(job_id)
+        .build_no(build_no)
+        .offset(0)
+        .follow()?
+        .poll_interval(Duration::from_secs(2));
+    while let Some(chunk) = log.next().await {
+        print!("{}", chunk?.text);
+    }
+
+    let record = client
+        .show_record_detail()
+        .job_id(job_id)
+        .build_no(build_no)
+        .send()
+        .await?;
+    let (status, duration_ms) = record
+        .result
+        .map(|r| (r.status, r.duration))
+        .unwrap_or_default();
+    eprintln!(
+        "build #{build_no}: {} in {} s",
+        status.as_deref().unwrap_or("unknown"),
+        duration_ms.unwrap_or(0) / 1000
+    );
+    Ok(())
+}

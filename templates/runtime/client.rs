@@ -1,0 +1,673 @@
+//! The client: configuration, request building and signing, the send loop with retries.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE, USER_AGENT};
+
+use crate::runtime::auth::signer::{self, SignableRequest, HEADER_SDK_DATE};
+use crate::runtime::auth::CredentialKind;
+use crate::runtime::encode::{canonical_query, decode_path};
+use crate::runtime::operation::{Operation, OperationSpec, RawResponse, RequestParts};
+use crate::runtime::retry::parse_retry_after;
+use crate::runtime::{Credentials, Error, RetryPolicy};
+
+/// Default time allowed to open a connection (TCP and TLS).
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default time allowed for one attempt, from sending the request to having the response
+/// decoded (for streamed downloads: to having the response headers).
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+/// Default longest pause between two reads of a response body, which bounds a stalled
+/// download.
+pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Longest error body kept from a non-success response; the rest is not read.
+const ERROR_BODY_LIMIT: usize = 64 * 1024;
+
+/// A CodeArts Build API client.
+///
+/// Cheap to clone: clones share one connection pool and configuration.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), codearts_build::Error> {
+/// use codearts_build::{Client, Credentials, Region};
+///
+/// let client = Client::builder()
+///     .region(Region::CnNorth4)
+///     .credentials(Credentials::from_env()?)
+///     .project_id("0123456789abcdef0123456789abcdef")
+///     .build()?;
+/// # let _ = client;
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    /// `scheme://authority`, without a trailing slash.
+    origin: String,
+    /// The endpoint's own path prefix (usually empty), without a trailing slash.
+    base_path: String,
+    /// The `Host` header value the HTTP client sends, which the signature covers.
+    host: String,
+    credentials: Credentials,
+    project_id: Option<String>,
+    retry: RetryPolicy,
+    request_timeout: Duration,
+    user_agent: HeaderValue,
+}
+
+/// Configures a [`Client`]; see [`Client::builder`].
+#[derive(Clone)]
+pub struct ClientBuilder {
+    region_endpoint: Option<String>,
+    endpoint: Option<String>,
+    credentials: Option<Credentials>,
+    project_id: Option<String>,
+    connect_timeout: Duration,
+    request_timeout: Duration,
+    read_timeout: Duration,
+    retry: RetryPolicy,
+    user_agent_suffix: Option<String>,
+    http: Option<reqwest::Client>,
+}
+
+/// Per-call settings for [`Client::send_with`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CallOptions {
+    retry_non_idempotent: bool,
+    timeout: Option<Duration>,
+    max_attempts: Option<u32>,
+}
+
+impl CallOptions {
+    /// The defaults: the client's timeout and retry policy, no retries for non-idempotent
+    /// operations.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Lets the client retry this call even though the operation is not idempotent (for
+    /// example when the caller knows a duplicate `run_job` is harmless).
+    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
+        self.retry_non_idempotent = retry;
+        self
+    }
+
+    /// Overrides the client's request timeout for each attempt of this call.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the retry policy's number of attempts for this call (at least 1).
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = Some(attempts.max(1));
+        self
+    }
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        ClientBuilder {
+            region_endpoint: None,
+            endpoint: None,
+            credentials: None,
+            project_id: None,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            request_timeout: DEFAULT_REQUEST_TIMEOUT,
+            read_timeout: DEFAULT_READ_TIMEOUT,
+            retry: RetryPolicy::default(),
+            user_agent_suffix: None,
+            http: None,
+        }
+    }
+}
+
+impl ClientBuilder {
+    /// Sends requests to the region's documented endpoint.
+    pub fn region(mut self, region: crate::Region) -> Self {
+        self.region_endpoint = Some(region.endpoint().to_string());
+        self
+    }
+
+    /// Sends requests to `url` (`https://host[:port][/prefix]`); takes precedence over
+    /// [`region`](Self::region).
+    pub fn endpoint(mut self, url: impl Into<String>) -> Self {
+        self.endpoint = Some(url.into());
+        self
+    }
+
+    /// Sets the credentials (required).
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// Sets the project id, sent as `X-Project-Id` on every request and available to callers
+    /// through [`Client::project_id`].
+    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+        self.project_id = Some(project_id.into());
+        self
+    }
+
+    /// Time allowed to open a connection; default [`DEFAULT_CONNECT_TIMEOUT`]. Ignored with
+    /// [`http_client`](Self::http_client).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Time allowed for one attempt; default [`DEFAULT_REQUEST_TIMEOUT`].
+    pub fn request_timeout(mut self, timeout: Duration) -> Self {
+        self.request_timeout = timeout;
+        self
+    }
+
+    /// Longest pause between two reads of a response body; default [`DEFAULT_READ_TIMEOUT`].
+    /// Ignored with [`http_client`](Self::http_client).
+    pub fn read_timeout(mut self, timeout: Duration) -> Self {
+        self.read_timeout = timeout;
+        self
+    }
+
+    /// Sets the retry policy; default [`RetryPolicy::default`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Appends `suffix` to the `User-Agent` header, e.g. `my-tool/1.2`.
+    pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
+        self.user_agent_suffix = Some(suffix.into());
+        self
+    }
+
+    /// Uses a caller-configured `reqwest::Client` (proxies, custom roots, ...). Its own
+    /// timeouts and redirect policy then apply; the client built by default follows no
+    /// redirects, so that credentials never travel to another host.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// Checks the configuration and builds the client.
+    ///
+    /// Fails with [`Error::Config`] when credentials or the endpoint are missing or invalid.
+    pub fn build(self) -> Result<Client, Error> {
+        let credentials = self.credentials.ok_or_else(|| {
+            Error::config("no credentials: call .credentials(Credentials::from_env()?) or similar")
+        })?;
+        credentials.validate()?;
+        let endpoint = self.endpoint.or(self.region_endpoint).ok_or_else(|| {
+            Error::config("no endpoint: call .region(Region::..) or .endpoint(url)")
+        })?;
+        let url = reqwest::Url::parse(endpoint.trim())
+            .map_err(|e| Error::config(format!("invalid endpoint `{endpoint}`: {e}")))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(Error::config(format!(
+                "invalid endpoint `{endpoint}`: the scheme must be https or http"
+            )));
+        }
+        let Some(host_name) = url.host_str() else {
+            return Err(Error::config(format!("invalid endpoint `{endpoint}`: no host")));
+        };
+        if url.query().is_some() || url.fragment().is_some() || !url.username().is_empty() {
+            return Err(Error::config(format!(
+                "invalid endpoint `{endpoint}`: it may not carry a query, fragment or user name"
+            )));
+        }
+        // `Url::port` is `None` for the scheme's default port, exactly when the HTTP client
+        // leaves the port out of the `Host` header.
+        let host = match url.port() {
+            Some(port) => format!("{host_name}:{port}"),
+            None => host_name.to_owned(),
+        };
+        let origin = format!("{}://{host}", url.scheme());
+        let base_path = url.path().trim_end_matches('/').to_owned();
+
+        if let Some(project_id) = &self.project_id {
+            if project_id.is_empty() || !project_id.bytes().all(|b| (0x21..=0x7e).contains(&b)) {
+                return Err(Error::config(
+                    "the project id must be non-empty visible ASCII (it is sent as X-Project-Id)",
+                ));
+            }
+        }
+        let mut user_agent = format!(
+            "codearts-build-rust/{} (spec {})",
+            env!("CARGO_PKG_VERSION"),
+            crate::SPEC_VERSION
+        );
+        if let Some(suffix) = &self.user_agent_suffix {
+            user_agent.push(' ');
+            user_agent.push_str(suffix);
+        }
+        let user_agent = HeaderValue::from_str(&user_agent).map_err(|_| {
+            Error::config("the user agent suffix contains characters not allowed in a header")
+        })?;
+
+        let http = match self.http {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                .connect_timeout(self.connect_timeout)
+                .read_timeout(self.read_timeout)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?,
+        };
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                origin,
+                base_path,
+                host,
+                credentials,
+                project_id: self.project_id,
+                retry: self.retry,
+                request_timeout: self.request_timeout,
+                user_agent,
+            }),
+        })
+    }
+}
+
+/// Where one call goes: computed once per call, reused by every attempt.
+struct Target {
+    url: reqwest::Url,
+    /// The wire path, endpoint prefix included.
+    path: String,
+    /// The canonical query string (also the wire query).
+    query: String,
+}
+
+impl Client {
+    /// Starts configuring a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// The configured project id, if any.
+    pub fn project_id(&self) -> Option<&str> {
+        self.inner.project_id.as_deref()
+    }
+
+    /// The endpoint requests go to (`scheme://host[:port][/prefix]`).
+    pub fn endpoint(&self) -> String {
+        format!("{}{}", self.inner.origin, self.inner.base_path)
+    }
+
+    /// Sends `operation` with the default [`CallOptions`].
+    ///
+    /// Inputs are validated before any network I/O. A path parameter that would still change
+    /// the path after encoding (empty, `.` or `..`) is rejected with
+    /// [`Error::InvalidRequest`].
+    pub async fn send<O: Operation>(&self, operation: O) -> Result<O::Output, Error> {
+        self.send_with(operation, CallOptions::default()).await
+    }
+
+    /// Sends `operation` with per-call options.
+    pub async fn send_with<O: Operation>(
+        &self,
+        operation: O,
+        options: CallOptions,
+    ) -> Result<O::Output, Error> {
+        operation.validate()?;
+        let parts = operation.to_parts()?;
+        drop(operation);
+        let spec = O::SPEC;
+        let call = self.execute::<O>(parts, options);
+        #[cfg(feature = "tracing")]
+        let call = {
+            use tracing::Instrument as _;
+            let span = tracing::info_span!(
+                "codearts_build.call",
+                operation = spec.id,
+                method = %spec.method,
+                path_template = spec.path_template,
+                attempt = tracing::field::Empty,
+                status = tracing::field::Empty,
+                request_id = tracing::field::Empty,
+                duration_ms = tracing::field::Empty,
+            );
+            call.instrument(span)
+        };
+        #[cfg(not(feature = "tracing"))]
+        let _ = spec;
+        call.await
+    }
+
+    /// Builds the final, validated and signed request for `operation` without sending it:
+    /// for inspecting what would go on the wire, or sending it through other means.
+    pub fn prepare<O: Operation>(&self, operation: &O) -> Result<reqwest::Request, Error> {
+        operation.validate()?;
+        let parts = operation.to_parts()?;
+        let target = self.target(O::SPEC, &parts)?;
+        self.build_request(O::SPEC, &parts, &target, SystemTime::now())
+    }
+
+    async fn execute<O: Operation>(
+        &self,
+        parts: RequestParts,
+        options: CallOptions,
+    ) -> Result<O::Output, Error> {
+        let spec = O::SPEC;
+        let target = self.target(spec, &parts)?;
+        let max_attempts = options
+            .max_attempts
+            .unwrap_or_else(|| self.inner.retry.max_attempts())
+            .max(1);
+        let may_retry = spec.idempotent || options.retry_non_idempotent;
+        let timeout = options.timeout.unwrap_or(self.inner.request_timeout);
+        let started = Instant::now();
+        let mut attempt = 1u32;
+        loop {
+            trace::attempt(attempt);
+            // Signed per attempt: X-Sdk-Date must be fresh, the gateway rejects stale dates.
+            let request = self.build_request(spec, &parts, &target, SystemTime::now())?;
+            let outcome = tokio::time::timeout(timeout, self.attempt::<O>(request)).await;
+            let (error, retry_after) = match outcome {
+                Ok(Ok((output, status, request_id))) => {
+                    trace::finished(Some(status), request_id.as_deref(), started.elapsed());
+                    return Ok(output);
+                }
+                Ok(Err(failure)) => failure,
+                Err(_) => (
+                    Error::Timeout {
+                        message: format!(
+                            "{} got no complete response within {} ms (attempt {attempt})",
+                            spec.id,
+                            timeout.as_millis()
+                        ),
+                    },
+                    None,
+                ),
+            };
+            let retry = attempt < max_attempts && may_retry && error.is_retryable();
+            let delay = if retry {
+                self.inner.retry.delay(attempt, retry_after)
+            } else {
+                None
+            };
+            let Some(delay) = delay else {
+                trace::finished(error.status(), error.request_id(), started.elapsed());
+                return Err(error);
+            };
+            trace::retrying(attempt, delay, &error);
+            tokio::time::sleep(delay).await;
+            attempt += 1;
+        }
+    }
+
+    /// One attempt: send, then decode a success or map a failure. A failure carries the
+    /// server's `Retry-After`, if any.
+    async fn attempt<O: Operation>(
+        &self,
+        request: reqwest::Request,
+    ) -> Result<(O::Output, u16, Option<String>), (Error, Option<Duration>)> {
+        let response = self
+            .inner
+            .http
+            .execute(request)
+            .await
+            .map_err(|e| (Error::from_reqwest("sending the request", e), None))?;
+        let status = response.status().as_u16();
+        let request_id = response
+            .headers()
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        if response.status().is_success() {
+            let output = O::decode(RawResponse::new(response))
+                .await
+                .map_err(|e| (e, None))?;
+            return Ok((output, status, request_id));
+        }
+        let retry_after = response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| parse_retry_after(v, SystemTime::now()));
+        let body = read_limited(response, ERROR_BODY_LIMIT).await;
+        Err((
+            Error::from_service_body(status, request_id, &body),
+            retry_after,
+        ))
+    }
+
+    /// Resolves the URL of a call and checks that URL parsing keeps the path as built.
+    fn target(&self, spec: &OperationSpec, parts: &RequestParts) -> Result<Target, Error> {
+        check_path(spec, &parts.path)?;
+        let path = format!("{}{}", self.inner.base_path, parts.path);
+        let query = canonical_query(&parts.query);
+        let mut url = String::with_capacity(self.inner.origin.len() + path.len() + query.len() + 1);
+        url.push_str(&self.inner.origin);
+        url.push_str(&path);
+        if !query.is_empty() {
+            url.push('?');
+            url.push_str(&query);
+        }
+        let url = reqwest::Url::parse(&url)
+            .map_err(|e| Error::invalid("path", format!("does not form a valid URL: {e}")))?;
+        // Dot segments would be removed by URL normalisation and send the request elsewhere.
+        if url.path() != path {
+            return Err(Error::invalid(
+                "path",
+                format!("`{}` would be rewritten to `{}`", path, url.path()),
+            ));
+        }
+        Ok(Target { url, path, query })
+    }
+
+    fn build_request(
+        &self,
+        spec: &OperationSpec,
+        parts: &RequestParts,
+        target: &Target,
+        now: SystemTime,
+    ) -> Result<reqwest::Request, Error> {
+        let inner = &*self.inner;
+        let mut headers = HeaderMap::with_capacity(8 + parts.headers.len());
+        headers.insert(USER_AGENT, inner.user_agent.clone());
+        if parts.body.is_some() {
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        }
+        if let Some(project_id) = &inner.project_id {
+            headers.insert(
+                HeaderName::from_static("x-project-id"),
+                header_value("X-Project-Id", project_id)?,
+            );
+        }
+        for (name, value) in &parts.headers {
+            let header = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| Error::invalid(*name, "is not a valid header name"))?;
+            headers.insert(header, header_value(name, value)?);
+        }
+
+        match &inner.credentials.kind {
+            CredentialKind::Token(token) => {
+                let mut value = header_value("token", token)?;
+                value.set_sensitive(true);
+                headers.insert(HeaderName::from_static("x-auth-token"), value);
+            }
+            CredentialKind::AkSk {
+                access_key,
+                secret_key,
+                security_token,
+            } => {
+                let date = crate::runtime::time::format_sdk_date(now);
+                headers.insert(
+                    HeaderName::from_static("x-sdk-date"),
+                    header_value(HEADER_SDK_DATE, &date)?,
+                );
+                if let Some(token) = security_token {
+                    let mut value = header_value("security token", token)?;
+                    value.set_sensitive(true);
+                    headers.insert(HeaderName::from_static("x-security-token"), value);
+                }
+                let mut signed: Vec<(&str, &str)> = Vec::with_capacity(6 + parts.headers.len());
+                signed.push(("host", &inner.host));
+                for (name, value) in &headers {
+                    if name != USER_AGENT {
+                        // Every value was built from a `&str` above.
+                        signed.push((name.as_str(), value.to_str().unwrap_or_default()));
+                    }
+                }
+                let body = parts.body.as_deref().unwrap_or_default();
+                let signature = signer::sign(
+                    &SignableRequest {
+                        method: spec.method.as_str(),
+                        path: &target.path,
+                        query: &target.query,
+                        headers: &signed,
+                        body,
+                    },
+                    &date,
+                    secret_key,
+                );
+                let mut value = header_value("Authorization", &signature.authorization(access_key))?;
+                value.set_sensitive(true);
+                headers.insert(reqwest::header::AUTHORIZATION, value);
+            }
+        }
+
+        let mut request = reqwest::Request::new(spec.method.clone(), target.url.clone());
+        *request.headers_mut() = headers;
+        match &parts.body {
+            Some(body) => *request.body_mut() = Some(body.clone().into()),
+            // An explicit empty body makes the client send `Content-Length: 0`, which some
+            // gateways require on POST.
+            None if spec.method != reqwest::Method::GET && spec.method != reqwest::Method::HEAD => {
+                *request.body_mut() = Some(Vec::new().into());
+            }
+            None => {}
+        }
+        Ok(request)
+    }
+}
+
+/// Checks that every templated segment holds something other than an empty or dot segment,
+/// which encoding cannot neutralise.
+fn check_path(spec: &OperationSpec, path: &str) -> Result<(), Error> {
+    let template: Vec<&str> = spec.path_template.split('/').collect();
+    let actual: Vec<&str> = path.split('/').collect();
+    if template.len() != actual.len() || !path.starts_with('/') {
+        return Err(Error::invalid(
+            "path",
+            format!("`{path}` does not fit the template `{}`", spec.path_template),
+        ));
+    }
+    for (template_segment, segment) in template.iter().zip(&actual) {
+        if !template_segment.contains('{') {
+            continue;
+        }
+        let parameter = template_segment
+            .trim_start_matches(|c| c != '{')
+            .trim_start_matches('{')
+            .split('}')
+            .next()
+            .unwrap_or(template_segment);
+        let decoded = decode_path(segment);
+        if decoded.is_empty() {
+            return Err(Error::invalid(parameter, "must not be empty"));
+        }
+        if decoded == "." || decoded == ".." {
+            return Err(Error::invalid(
+                parameter,
+                "must not be `.` or `..` (a path segment that would change the path)",
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn header_value(name: &str, value: &str) -> Result<HeaderValue, Error> {
+    HeaderValue::from_str(value)
+        .map_err(|_| Error::invalid(name, "contains characters that cannot be sent in an HTTP header"))
+}
+
+/// Reads at most `limit` bytes of an error body; a body that fails half-way keeps what arrived.
+async fn read_limited(mut response: reqwest::Response, limit: usize) -> Vec<u8> {
+    let mut body = Vec::new();
+    while body.len() < limit {
+        match response.chunk().await {
+            Ok(Some(chunk)) => body.extend_from_slice(&chunk[..chunk.len().min(limit - body.len())]),
+            Ok(None) | Err(_) => break,
+        }
+    }
+    body
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("endpoint", &self.endpoint())
+            .field("credentials", &self.inner.credentials)
+            .field("project_id", &self.inner.project_id)
+            .field("retry", &self.inner.retry)
+            .field("request_timeout", &self.inner.request_timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("endpoint", &self.endpoint.as_ref().or(self.region_endpoint.as_ref()))
+            .field("credentials", &self.credentials)
+            .field("project_id", &self.project_id)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("request_timeout", &self.request_timeout)
+            .field("read_timeout", &self.read_timeout)
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Span fields and events of a call; they name the operation, never a header value.
+mod trace {
+    use std::time::Duration;
+
+    use crate::runtime::Error;
+
+    #[cfg(feature = "tracing")]
+    pub(super) fn attempt(attempt: u32) {
+        tracing::Span::current().record("attempt", attempt);
+    }
+
+    #[cfg(feature = "tracing")]
+    pub(super) fn finished(status: Option<u16>, request_id: Option<&str>, elapsed: Duration) {
+        let span = tracing::Span::current();
+        if let Some(status) = status {
+            span.record("status", status);
+        }
+        if let Some(request_id) = request_id {
+            span.record("request_id", request_id);
+        }
+        span.record("duration_ms", elapsed.as_millis() as u64);
+        tracing::debug!("call finished");
+    }
+
+    #[cfg(feature = "tracing")]
+    pub(super) fn retrying(attempt: u32, delay: Duration, error: &Error) {
+        tracing::debug!(
+            attempt,
+            delay_ms = delay.as_millis() as u64,
+            error = %error,
+            "retrying"
+        );
+    }
+
+    #[cfg(not(feature = "tracing"))]
+    pub(super) fn attempt(_attempt: u32) {}
+
+    #[cfg(not(feature = "tracing"))]
+    pub(super) fn finished(_status: Option<u16>, _request_id: Option<&str>, _elapsed: Duration) {}
+
+    #[cfg(not(feature = "tracing"))]
+    pub(super) fn retrying(_attempt: u32, _delay: Duration, _error: &Error) {}
+}

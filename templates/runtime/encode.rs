@@ -1,0 +1,83 @@
+//! Percent-encoding shared by the URL builder and the request signer.
+//!
+//! The service's API gateway recomputes the signature from the request it receives, so the path
+//! and query we put on the wire and the ones we sign must use one encoding: RFC 3986 unreserved
+//! characters (`A-Z a-z 0-9 - . _ ~`) stay as they are, every other byte becomes `%XX` with
+//! upper-case hex digits. This is the `escape` function of the vendor's signer.
+
+use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+
+/// Every byte except the RFC 3986 unreserved characters is encoded.
+const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Encodes one path parameter value so that it stays inside its path segment.
+///
+/// `/`, `?`, `#` and `%` are encoded, so `a/b`, `../x`, `x?y=1`, `x#f` and `%2F` cannot change
+/// the path or add a query. A value that is exactly `.` or `..` (or empty) is still a dot (or
+/// empty) segment after encoding; the client rejects such paths before sending (see
+/// [`Client::send`](crate::runtime::Client::send)).
+pub fn encode_path_segment(value: &str) -> String {
+    utf8_percent_encode(value, UNRESERVED).to_string()
+}
+
+/// Encodes a query name or value (same character set as path segments).
+pub fn encode_component(value: &str) -> String {
+    utf8_percent_encode(value, UNRESERVED).to_string()
+}
+
+/// Builds the canonical query string: pairs sorted by encoded name, then by encoded value, each
+/// `name=value`, joined with `&`.
+///
+/// Sorting the encoded forms matches the vendor signer, which sorts names and then values with a
+/// byte-wise comparison. The client sends exactly this string, so the query the gateway sees is
+/// the one that was signed.
+pub fn canonical_query<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)]) -> String {
+    let mut encoded: Vec<(String, String)> = pairs
+        .iter()
+        .map(|(k, v)| (encode_component(k.as_ref()), encode_component(v.as_ref())))
+        .collect();
+    encoded.sort();
+    let mut out = String::with_capacity(encoded.iter().map(|(k, v)| k.len() + v.len() + 2).sum());
+    for (i, (k, v)) in encoded.iter().enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        out.push_str(k);
+        out.push('=');
+        out.push_str(v);
+    }
+    out
+}
+
+/// Decodes `%XX` sequences of a path; bytes that are not valid UTF-8 are replaced.
+pub(crate) fn decode_path(path: &str) -> String {
+    percent_decode_str(path).decode_utf8_lossy().into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn injection_attempts_stay_in_their_segment() {
+        assert_eq!(encode_path_segment("../x"), "..%2Fx");
+        assert_eq!(encode_path_segment("a/b"), "a%2Fb");
+        assert_eq!(encode_path_segment("x?y=1"), "x%3Fy%3D1");
+        assert_eq!(encode_path_segment("x#f"), "x%23f");
+        assert_eq!(encode_path_segment("%2F"), "%252F");
+        assert_eq!(encode_path_segment("a b+c"), "a%20b%2Bc");
+        assert_eq!(encode_path_segment("Az09-._~"), "Az09-._~");
+        assert_eq!(encode_path_segment("一"), "%E4%B8%80");
+    }
+
+    #[test]
+    fn canonical_query_sorts_names_then_values() {
+        let q = canonical_query(&[("b", "2"), ("a", "z"), ("a", "y"), ("A", "1")]);
+        assert_eq!(q, "A=1&a=y&a=z&b=2");
+        assert_eq!(canonical_query::<&str, &str>(&[]), "");
+    }
+}

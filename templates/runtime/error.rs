@@ -1,0 +1,301 @@
+//! The one error type of the client.
+
+use std::fmt::Write as _;
+
+/// Longest response body excerpt kept in an error, in bytes.
+const EXCERPT_LIMIT: usize = 1024;
+
+/// Everything that can go wrong in a call.
+///
+/// Errors never contain credentials: the secret key, the token and the `Authorization` header
+/// are not part of any message.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The service answered with a non-success HTTP status.
+    #[error("{}", service_line(*.status, .error_code.as_deref(), .error_msg.as_deref(), .request_id.as_deref(), .body))]
+    Service {
+        /// HTTP status code.
+        status: u16,
+        /// Service error code such as `CB.00060200`, when the body carries one.
+        error_code: Option<String>,
+        /// Service error message, when the body carries one.
+        error_msg: Option<String>,
+        /// The `X-Request-Id` response header (or the body's `request_id`): quote it to support.
+        request_id: Option<String>,
+        /// The start of the response body (at most 1 KiB, on one line).
+        body: String,
+    },
+    /// The call, or connecting, took longer than the configured timeout.
+    #[error("timed out: {message}")]
+    Timeout {
+        /// What timed out.
+        message: String,
+    },
+    /// The request could not be sent or the response could not be read (connection refused,
+    /// reset or closed early, TLS failure, truncated body).
+    #[error("transport error: {message}")]
+    Transport {
+        /// What failed.
+        message: String,
+        /// The underlying error.
+        #[source]
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    },
+    /// A success response whose body does not have the documented shape.
+    #[error("could not decode the HTTP {status} response: {message}{}; body: {body}", request_id_suffix(.request_id.as_deref()))]
+    Decode {
+        /// HTTP status code.
+        status: u16,
+        /// Why decoding failed.
+        message: String,
+        /// The start of the response body (at most 1 KiB, on one line).
+        body: String,
+        /// The `X-Request-Id` response header.
+        request_id: Option<String>,
+    },
+    /// An input broke a documented constraint; nothing was sent.
+    #[error("invalid request: `{parameter}` {reason}")]
+    InvalidRequest {
+        /// The parameter's name as documented (wire name).
+        parameter: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The client is misconfigured (missing credentials, bad endpoint, ...).
+    #[error("configuration error: {message}")]
+    Config {
+        /// What is wrong.
+        message: String,
+    },
+    /// Writing a downloaded body to its destination failed.
+    #[error("I/O error: {message}: {source}")]
+    Io {
+        /// What was being done.
+        message: String,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl Error {
+    /// An [`Error::InvalidRequest`] for `parameter`.
+    pub fn invalid(parameter: impl Into<String>, reason: impl Into<String>) -> Self {
+        Error::InvalidRequest {
+            parameter: parameter.into(),
+            reason: reason.into(),
+        }
+    }
+
+    /// An [`Error::Config`].
+    pub fn config(message: impl Into<String>) -> Self {
+        Error::Config {
+            message: message.into(),
+        }
+    }
+
+    /// Maps a `reqwest` error. Its message names the URL (path and query, never headers), which
+    /// holds no secret.
+    pub(crate) fn from_reqwest(context: &str, error: reqwest::Error) -> Self {
+        if error.is_timeout() {
+            Error::Timeout {
+                message: format!("{context}: {}", error_chain(&error)),
+            }
+        } else {
+            Error::Transport {
+                message: format!("{context}: {}", error_chain(&error)),
+                source: Some(Box::new(error)),
+            }
+        }
+    }
+
+    /// The service error code as a typed catalogue entry, when the service sent a known one.
+    pub fn code(&self) -> Option<crate::ErrorCode> {
+        match self {
+            Error::Service {
+                error_code: Some(code),
+                ..
+            } => crate::ErrorCode::from_code(code),
+            _ => None,
+        }
+    }
+
+    /// The raw service error code (`CB.*`, `APIGW.*`, ...), known to the catalogue or not.
+    pub fn error_code(&self) -> Option<&str> {
+        match self {
+            Error::Service { error_code, .. } => error_code.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The request id the service assigned (`X-Request-Id`), when there was a response.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Service { request_id, .. } | Error::Decode { request_id, .. } => {
+                request_id.as_deref()
+            }
+            _ => None,
+        }
+    }
+
+    /// The HTTP status, when there was a response.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Service { status, .. } | Error::Decode { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// Whether sending the same request again may succeed: timeouts, transport failures and
+    /// HTTP 429, 502, 503 and 504. The client retries these for idempotent operations.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Timeout { .. } | Error::Transport { .. } => true,
+            Error::Service { status, .. } => matches!(status, 429 | 502 | 503 | 504),
+            _ => false,
+        }
+    }
+
+    /// Builds an [`Error::Service`] from a non-success response body.
+    ///
+    /// Understands the documented `{"error_code", "error_msg"}` body, the gateway's variant that
+    /// adds `request_id`, and the `{"error": {"code", "message"}}` form some Huawei Cloud
+    /// front ends use. Anything else keeps only the body excerpt.
+    pub(crate) fn from_service_body(status: u16, request_id: Option<String>, body: &[u8]) -> Self {
+        let mut error_code = None;
+        let mut error_msg = None;
+        let mut body_request_id = None;
+        if let Ok(serde_json::Value::Object(map)) = serde_json::from_slice(body) {
+            let text = |v: Option<&serde_json::Value>| -> Option<String> {
+                match v? {
+                    serde_json::Value::String(s) => Some(s.clone()),
+                    serde_json::Value::Number(n) => Some(n.to_string()),
+                    _ => None,
+                }
+            };
+            let nested = map.get("error").and_then(|e| e.as_object());
+            error_code = text(map.get("error_code"))
+                .or_else(|| text(map.get("code")))
+                .or_else(|| nested.and_then(|e| text(e.get("code"))));
+            error_msg = text(map.get("error_msg"))
+                .or_else(|| text(map.get("message")))
+                .or_else(|| nested.and_then(|e| text(e.get("message"))));
+            body_request_id = text(map.get("request_id"));
+        }
+        Error::Service {
+            status,
+            error_code,
+            error_msg,
+            request_id: request_id.or(body_request_id),
+            body: excerpt(body),
+        }
+    }
+}
+
+fn request_id_suffix(request_id: Option<&str>) -> String {
+    request_id.map_or_else(String::new, |id| format!(" (request id {id})"))
+}
+
+fn service_line(
+    status: u16,
+    code: Option<&str>,
+    message: Option<&str>,
+    request_id: Option<&str>,
+    body: &str,
+) -> String {
+    let mut line = format!("service error: HTTP {status}");
+    match (code, message) {
+        (Some(code), Some(message)) => {
+            let _ = write!(line, " {code}: {}", one_line(message));
+        }
+        (Some(code), None) => {
+            let _ = write!(line, " {code}");
+        }
+        (None, Some(message)) => {
+            let _ = write!(line, ": {}", one_line(message));
+        }
+        (None, None) if !body.is_empty() => {
+            let _ = write!(line, ": {body}");
+        }
+        (None, None) => {}
+    }
+    line.push_str(&request_id_suffix(request_id));
+    line
+}
+
+/// Collapses control characters so that a message stays on one line.
+fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+/// The first [`EXCERPT_LIMIT`] bytes of a body as one line of text.
+pub(crate) fn excerpt(body: &[u8]) -> String {
+    let cut = &body[..body.len().min(EXCERPT_LIMIT)];
+    let mut text = one_line(&String::from_utf8_lossy(cut));
+    if body.len() > EXCERPT_LIMIT {
+        text.push('…');
+    }
+    text
+}
+
+/// `reqwest`'s own message is often just "error sending request"; the cause (connection
+/// refused, reset, ...) is further down the source chain.
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn service_display_is_one_line_with_code_message_and_request_id() {
+        let e = Error::from_service_body(
+            404,
+            Some("req-1".into()),
+            br#"{"error_code":"CB.00060200","error_msg":"job\nnot found"}"#,
+        );
+        assert_eq!(
+            e.to_string(),
+            "service error: HTTP 404 CB.00060200: job not found (request id req-1)"
+        );
+        assert_eq!(e.status(), Some(404));
+        assert_eq!(e.request_id(), Some("req-1"));
+        assert_eq!(e.error_code(), Some("CB.00060200"));
+        assert!(!e.is_retryable());
+    }
+
+    #[test]
+    fn service_error_accepts_nested_and_unstructured_bodies() {
+        let e = Error::from_service_body(
+            503,
+            None,
+            br#"{"error":{"code":"APIGW.0308","message":"throttled"},"request_id":"r9"}"#,
+        );
+        assert_eq!(e.error_code(), Some("APIGW.0308"));
+        assert_eq!(e.request_id(), Some("r9"));
+        assert!(e.is_retryable());
+        let e = Error::from_service_body(502, None, b"<html>\nbad gateway</html>");
+        assert_eq!(e.to_string(), "service error: HTTP 502: <html> bad gateway</html>");
+    }
+
+    #[test]
+    fn excerpt_is_bounded() {
+        let body = vec![b'a'; 5000];
+        let text = excerpt(&body);
+        assert_eq!(text.chars().count(), EXCERPT_LIMIT + 1);
+    }
+}

@@ -1,0 +1,92 @@
+//! Synthetic specs and timing for `cargo xtask bench-gen`.
+
+use std::time::{Duration, Instant};
+
+use codegen::Statics;
+use serde_yaml::{Mapping, Value};
+
+/// The spec with `copies` copies of every path and schema; copy `k > 0` renames operationIds
+/// (`_c<k>`), schemas (`C<k>`, with every `$ref` to them) and paths (`/c<k>` prefix).
+pub fn replicate(source: &str, copies: usize) -> Result<String, String> {
+    if copies == 1 {
+        return Ok(source.to_owned());
+    }
+    let doc: Value =
+        serde_yaml::from_str(source).map_err(|e| format!("error: the spec is not YAML: {e}"))?;
+    let mut out = doc.clone();
+    let mut paths = Mapping::new();
+    let mut schemas = Mapping::new();
+    for k in 0..copies {
+        let copy = rename(&doc, k);
+        if let Some(Value::Mapping(p)) = copy.get("paths") {
+            for (key, value) in p {
+                let key = match (k, key.as_str()) {
+                    (0, _) | (_, None) => key.clone(),
+                    (_, Some(path)) => Value::from(format!("/c{k}{path}")),
+                };
+                paths.insert(key, value.clone());
+            }
+        }
+        if let Some(Value::Mapping(s)) = copy.get("components").and_then(|c| c.get("schemas")) {
+            for (key, value) in s {
+                schemas.insert(key.clone(), value.clone());
+            }
+        }
+    }
+    out["paths"] = Value::Mapping(paths);
+    out["components"]["schemas"] = Value::Mapping(schemas);
+    serde_yaml::to_string(&out).map_err(|e| format!("error: {e}"))
+}
+
+/// Renames one copy's operationIds, schema names and references.
+fn rename(value: &Value, k: usize) -> Value {
+    if k == 0 {
+        return value.clone();
+    }
+    match value {
+        Value::Mapping(map) => {
+            let mut out = Mapping::new();
+            for (key, v) in map {
+                let renamed = match (key.as_str(), v) {
+                    (Some("operationId" | "x-replaced-by"), Value::String(id)) => {
+                        Value::from(format!("{id}_c{k}"))
+                    }
+                    (Some("$ref"), Value::String(r)) if r.starts_with("#/components/schemas/") => {
+                        Value::from(format!("{r}C{k}"))
+                    }
+                    _ => rename(v, k),
+                };
+                out.insert(key.clone(), renamed);
+            }
+            // Schema names are the keys of components/schemas.
+            if let Some(Value::Mapping(schemas)) = out.get_mut("schemas") {
+                let renamed: Mapping = schemas
+                    .iter()
+                    .map(|(name, s)| {
+                        (
+                            Value::from(format!("{}C{k}", name.as_str().unwrap_or_default())),
+                            s.clone(),
+                        )
+                    })
+                    .collect();
+                *schemas = renamed;
+            }
+            Value::Mapping(out)
+        }
+        Value::Sequence(items) => Value::Sequence(items.iter().map(|v| rename(v, k)).collect()),
+        other => other.clone(),
+    }
+}
+
+/// The best of `runs` generations of `spec`, and the number of lines generated.
+pub fn time(spec: &str, statics: &Statics, runs: usize) -> Result<(Duration, usize), String> {
+    let mut best = Duration::MAX;
+    let mut lines = 0;
+    for _ in 0..runs {
+        let started = Instant::now();
+        let files = codegen::generate("bench.yaml", spec, statics).map_err(|e| e.to_string())?;
+        best = best.min(started.elapsed());
+        lines = files.values().map(|f| f.lines().count()).sum();
+    }
+    Ok((best, lines))
+}
