@@ -58,7 +58,7 @@ impl ErrorCode {
     }
     /// The code as the service sends it, such as `CB.00060200`.
     pub fn code(&self) -> &'static str {
-        match self {
+        match *self {
             ErrorCode::InvalidParameter => "CB.00060200",
             ErrorCode::InvalidJobId => "CB.00060201",
             ErrorCode::InvalidBusinessId => "CB.00060202",
@@ -73,7 +73,7 @@ impl ErrorCode {
     }
     /// The HTTP status the code comes with.
     pub fn http_status(&self) -> u16 {
-        match self {
+        match *self {
             ErrorCode::InvalidParameter => 400u16,
             ErrorCode::InvalidJobId => 400u16,
             ErrorCode::InvalidBusinessId => 400u16,
@@ -88,7 +88,7 @@ impl ErrorCode {
     }
     /// What the code means.
     pub fn meaning(&self) -> &'static str {
-        match self {
+        match *self {
             ErrorCode::InvalidParameter => "A request parameter is invalid.",
             ErrorCode::InvalidJobId => "The job ID parameter is invalid.",
             ErrorCode::InvalidBusinessId => {
@@ -111,7 +111,7 @@ impl ErrorCode {
     }
     /// Whether retrying the same request later can succeed.
     pub fn is_retryable(&self) -> bool {
-        match self {
+        match *self {
             ErrorCode::InvalidParameter => false,
             ErrorCode::InvalidJobId => false,
             ErrorCode::InvalidBusinessId => false,

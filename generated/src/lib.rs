@@ -30,10 +30,15 @@
 //! - `tracing` (default): a `tracing` span per call; secrets are never recorded.
 #![deny(missing_docs)]
 
+// Generated modules are formatted by the generator (prettyplease), not rustfmt.
+#[rustfmt::skip]
 pub mod error_codes;
+#[rustfmt::skip]
 pub mod operations;
+#[rustfmt::skip]
 pub mod region;
 pub mod runtime;
+#[rustfmt::skip]
 pub mod types;
 
 pub use error_codes::ErrorCode;

@@ -56,7 +56,12 @@ impl<T> Unpin for Paginator<T> {}
 /// [`PageStyle::OffsetLimit`], page index for [`PageStyle::PageNumber`]); `page_size` is the
 /// size the requests ask for, `None` when the service's default applies; `fetch` sends the
 /// request for one position.
-pub fn paginate<T, F, Fut>(style: PageStyle, first: u64, page_size: Option<u64>, mut fetch: F) -> Paginator<T>
+pub fn paginate<T, F, Fut>(
+    style: PageStyle,
+    first: u64,
+    page_size: Option<u64>,
+    mut fetch: F,
+) -> Paginator<T>
 where
     T: Send + 'static,
     F: FnMut(u64) -> Fut + Send + 'static,

@@ -122,7 +122,9 @@ pub fn verify(
     if let Some(now) = now_unix {
         let signed_at = sdk_date_to_unix(date).ok_or_else(|| format!("bad X-Sdk-Date `{date}`"))?;
         if now.abs_diff(signed_at) > MAX_CLOCK_SKEW_SECS {
-            return Err(format!("X-Sdk-Date `{date}` is too far from the server clock"));
+            return Err(format!(
+                "X-Sdk-Date `{date}` is too far from the server clock"
+            ));
         }
     }
     let canonical = canonical_request(request, &authorization.signed_headers);

@@ -50,9 +50,15 @@ async fn gateway() -> TestServer {
 
 #[tokio::test]
 async fn token_auth_sends_x_auth_token_and_no_signature() {
-    let server = TestServer::start(|_| Reply::json(200, &serde_json::json!({ "result": false }))).await;
+    let server =
+        TestServer::start(|_| Reply::json(200, &serde_json::json!({ "result": false }))).await;
     let client = client(&server, Credentials::token("iam-token-value"));
-    client.show_job_status().job_id(JOB).send().await.expect("call");
+    client
+        .show_job_status()
+        .job_id(JOB)
+        .send()
+        .await
+        .expect("call");
     let request = server.single_request();
     assert_eq!(request.header("x-auth-token"), Some("iam-token-value"));
     assert!(request.header("authorization").is_none());
@@ -81,7 +87,10 @@ async fn ak_sk_get_with_query_verifies_server_side() {
     assert_eq!(auth.signed_headers, ["host", "x-project-id", "x-sdk-date"]);
     let date = request.header("x-sdk-date").expect("date");
     let signed_at = signature::sdk_date_to_unix(date).expect("yyyyMMddTHHmmssZ");
-    assert!(now().abs_diff(signed_at) < 60, "X-Sdk-Date {date} is the current UTC time");
+    assert!(
+        now().abs_diff(signed_at) < 60,
+        "X-Sdk-Date {date} is the current UTC time"
+    );
 }
 
 #[tokio::test]
@@ -100,7 +109,13 @@ async fn ak_sk_post_with_body_and_security_token_verifies_server_side() {
         .expect("authorization header");
     assert_eq!(
         auth.signed_headers,
-        ["content-type", "host", "x-project-id", "x-sdk-date", "x-security-token"]
+        [
+            "content-type",
+            "host",
+            "x-project-id",
+            "x-sdk-date",
+            "x-security-token"
+        ]
     );
     signature::verify(&request, AK, SK, Some(now())).expect("signature");
 }
@@ -109,7 +124,12 @@ async fn ak_sk_post_with_body_and_security_token_verifies_server_side() {
 async fn wrong_secret_key_is_rejected_by_the_gateway_with_a_typed_error() {
     let server = gateway().await;
     let client = client(&server, Credentials::ak_sk(AK, "not-the-secret"));
-    let error = client.show_job_status().job_id(JOB).send().await.unwrap_err();
+    let error = client
+        .show_job_status()
+        .job_id(JOB)
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(error.status(), Some(401));
     assert_eq!(error.error_code(), Some("APIGW.0301"));
     assert_eq!(error.request_id(), Some("gw-req-1"));
@@ -126,18 +146,53 @@ async fn tampered_requests_fail_verification() {
         .send()
         .await
         .expect("accepted");
-    client.show_list_history().job_id(JOB).offset(0).limit(10).interval(7).send().await.expect("accepted");
+    client
+        .show_list_history()
+        .job_id(JOB)
+        .offset(0)
+        .limit(10)
+        .interval(7)
+        .send()
+        .await
+        .expect("accepted");
     let requests = server.requests();
     let (post, get) = (&requests[0], &requests[1]);
     signature::verify(post, AK, SK, None).expect("untouched POST");
     signature::verify(get, AK, SK, None).expect("untouched GET");
 
     let tampered: Vec<(&str, RecordedRequest)> = vec![
-        ("body", RecordedRequest { body: br#"{"job_id":"ffffffffffffffffffffffffffffffff"}"#.to_vec(), ..post.clone() }),
-        ("method", RecordedRequest { method: "PUT".into(), ..post.clone() }),
-        ("path", RecordedRequest { path: "/v3/jobs/other/history".into(), ..get.clone() }),
-        ("query", RecordedRequest { query: get.query.replace("limit=10", "limit=100"), ..get.clone() }),
-        ("project header", with_header(get, "x-project-id", "ffffffffffffffffffffffffffffffff")),
+        (
+            "body",
+            RecordedRequest {
+                body: br#"{"job_id":"ffffffffffffffffffffffffffffffff"}"#.to_vec(),
+                ..post.clone()
+            },
+        ),
+        (
+            "method",
+            RecordedRequest {
+                method: "PUT".into(),
+                ..post.clone()
+            },
+        ),
+        (
+            "path",
+            RecordedRequest {
+                path: "/v3/jobs/other/history".into(),
+                ..get.clone()
+            },
+        ),
+        (
+            "query",
+            RecordedRequest {
+                query: get.query.replace("limit=10", "limit=100"),
+                ..get.clone()
+            },
+        ),
+        (
+            "project header",
+            with_header(get, "x-project-id", "ffffffffffffffffffffffffffffffff"),
+        ),
         ("date", with_header(get, "x-sdk-date", "20200101T000000Z")),
         ("host", with_header(get, "host", "evil.example.com")),
     ];
@@ -171,7 +226,11 @@ fn with_header(request: &RecordedRequest, name: &str, value: &str) -> RecordedRe
 #[test]
 fn vendor_vectors_match_the_signer_and_the_verifier() {
     let cases = [
-        ("GET", &b""[..], "cfb4171acec81de07d50e53d57eb77edd537414d66ddb1d7d780f128e12cd842"),
+        (
+            "GET",
+            &b""[..],
+            "cfb4171acec81de07d50e53d57eb77edd537414d66ddb1d7d780f128e12cd842",
+        ),
         (
             "POST",
             &br#"{"name":"test","id":1}"#[..],
@@ -187,7 +246,13 @@ fn vendor_vectors_match_the_signer_and_the_verifier() {
         ];
         let query = canonical_query(&[("size", "1")]);
         let signature = signer::sign(
-            &SignableRequest { method, path: "/resources", query: &query, headers: &headers, body },
+            &SignableRequest {
+                method,
+                path: "/resources",
+                query: &query,
+                headers: &headers,
+                body,
+            },
             date,
             "SecretKey",
         );
@@ -209,7 +274,8 @@ fn vendor_vectors_match_the_signer_and_the_verifier() {
             body: body.to_vec(),
             received_at: std::time::Instant::now(),
         };
-        signature::verify(&wire, "AccessKey", "SecretKey", None).expect("verifier accepts the vendor vector");
+        signature::verify(&wire, "AccessKey", "SecretKey", None)
+            .expect("verifier accepts the vendor vector");
     }
 }
 
@@ -218,16 +284,28 @@ async fn secrets_never_reach_debug_output_or_errors() {
     let credentials = Credentials::ak_sk(AK, SK).security_token(STS);
     let server = TestServer::start(|_| Reply::error(403, "CB.00060403", "denied", "r-403")).await;
     let client = client(&server, credentials.clone());
-    let error = client.show_job_status().job_id(JOB).send().await.unwrap_err();
+    let error = client
+        .show_job_status()
+        .job_id(JOB)
+        .send()
+        .await
+        .unwrap_err();
     let request = server.single_request();
     let authorization = request.header("authorization").expect("signed").to_owned();
-    let signature_hex = authorization.rsplit('=').next().expect("signature").to_owned();
+    let signature_hex = authorization
+        .rsplit('=')
+        .next()
+        .expect("signature")
+        .to_owned();
     let texts = [
         format!("{credentials:?}"),
         format!("{client:?}"),
         format!("{error}"),
         format!("{error:?}"),
-        format!("{:?}", Client::builder().credentials(Credentials::token("tok-secret-value"))),
+        format!(
+            "{:?}",
+            Client::builder().credentials(Credentials::token("tok-secret-value"))
+        ),
     ];
     for text in &texts {
         for secret in [SK, STS, "tok-secret-value", signature_hex.as_str(), AK] {

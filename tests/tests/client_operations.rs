@@ -61,7 +61,9 @@ fn strip_nulls(value: &Value) -> Value {
 /// field are the same value.
 fn normalize(value: &Value) -> Value {
     match strip_nulls(value) {
-        Value::Object(map) => Value::Object(map.iter().map(|(k, v)| (k.clone(), normalize(v))).collect()),
+        Value::Object(map) => {
+            Value::Object(map.iter().map(|(k, v)| (k.clone(), normalize(v))).collect())
+        }
         Value::Array(items) => Value::Array(items.iter().map(normalize).collect()),
         Value::Number(n) => serde_json::json!(n.as_f64()),
         other => other,
@@ -127,8 +129,15 @@ fn check_request(id: &str, method: &str, request: &RecordedRequest, expect: &Exp
     want.sort();
     assert_eq!(query, want, "{id}: query");
     assert_eq!(request.header("x-auth-token"), Some(TOKEN), "{id}: token");
-    assert_eq!(request.header("x-project-id"), Some(PROJECT), "{id}: project");
-    assert!(request.header("authorization").is_none(), "{id}: no AK/SK signature with a token");
+    assert_eq!(
+        request.header("x-project-id"),
+        Some(PROJECT),
+        "{id}: project"
+    );
+    assert!(
+        request.header("authorization").is_none(),
+        "{id}: no AK/SK signature with a token"
+    );
     assert!(
         request
             .header("user-agent")
@@ -137,12 +146,19 @@ fn check_request(id: &str, method: &str, request: &RecordedRequest, expect: &Exp
     );
     match &expect.body {
         Some(body) => {
-            assert_eq!(request.header("content-type"), Some("application/json"), "{id}");
+            assert_eq!(
+                request.header("content-type"),
+                Some("application/json"),
+                "{id}"
+            );
             assert_eq!(&request.json(), body, "{id}: body");
         }
         None => {
             assert!(request.body.is_empty(), "{id}: unexpected body");
-            assert!(request.header("content-type").is_none(), "{id}: content type without body");
+            assert!(
+                request.header("content-type").is_none(),
+                "{id}: content type without body"
+            );
         }
     }
 }
@@ -152,7 +168,11 @@ fn check_request(id: &str, method: &str, request: &RecordedRequest, expect: &Exp
 fn check_output<T: Serialize>(id: &str, output: &T, example: Option<Value>) {
     let decoded = serde_json::to_value(output).expect("serialize");
     if let Some(example) = example {
-        assert_eq!(normalize(&decoded), normalize(&example), "{id}: decoded response");
+        assert_eq!(
+            normalize(&decoded),
+            normalize(&example),
+            "{id}: decoded response"
+        );
     }
 }
 
@@ -165,7 +185,10 @@ async fn check_log(id: &str, stream: ByteStream) {
 fn get(path: String, query: &[(&str, &str)]) -> Expect {
     Expect {
         path,
-        query: query.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        query: query
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
         body: None,
     }
 }
@@ -182,10 +205,26 @@ fn post(path: &str, body: Value) -> Expect {
 #[tokio::test]
 async fn show_list_period_history() {
     let id = "show_list_period_history";
-    let q = [("offset", "0"), ("limit", "10"), ("start_time", "2021-01-04"), ("end_time", "2021-01-14")];
-    let (out, ex) = exchange(id, get(format!("/v3/jobs/{JOB}/period-history"), &q), |c| async move {
-        c.show_list_period_history().job_id(JOB).offset(0).limit(10).start_time("2021-01-04").end_time("2021-01-14").send().await
-    })
+    let q = [
+        ("offset", "0"),
+        ("limit", "10"),
+        ("start_time", "2021-01-04"),
+        ("end_time", "2021-01-14"),
+    ];
+    let (out, ex) = exchange(
+        id,
+        get(format!("/v3/jobs/{JOB}/period-history"), &q),
+        |c| async move {
+            c.show_list_period_history()
+                .job_id(JOB)
+                .offset(0)
+                .limit(10)
+                .start_time("2021-01-04")
+                .end_time("2021-01-14")
+                .send()
+                .await
+        },
+    )
     .await;
     check_output(id, &out, ex);
 }
@@ -194,9 +233,19 @@ async fn show_list_period_history() {
 async fn show_list_history() {
     let id = "show_list_history";
     let q = [("offset", "1"), ("limit", "10"), ("interval", "7")];
-    let (out, ex) = exchange(id, get(format!("/v3/jobs/{JOB}/history"), &q), |c| async move {
-        c.show_list_history().job_id(JOB).offset(1).limit(10).interval(7).send().await
-    })
+    let (out, ex) = exchange(
+        id,
+        get(format!("/v3/jobs/{JOB}/history"), &q),
+        |c| async move {
+            c.show_list_history()
+                .job_id(JOB)
+                .offset(1)
+                .limit(10)
+                .interval(7)
+                .send()
+                .await
+        },
+    )
     .await;
     check_output(id, &out, ex);
 }
@@ -204,9 +253,16 @@ async fn show_list_history() {
 #[tokio::test]
 async fn download_keystore() {
     let id = "download_keystore";
-    let q = [("file_name", "android.keystore"), ("domain_id", "60021bab32fd450aa2cb89226f425e06")];
+    let q = [
+        ("file_name", "android.keystore"),
+        ("domain_id", "60021bab32fd450aa2cb89226f425e06"),
+    ];
     let (out, _) = exchange(id, get("/v3/keystore".into(), &q), |c| async move {
-        c.download_keystore().file_name("android.keystore").domain_id("60021bab32fd450aa2cb89226f425e06").send().await
+        c.download_keystore()
+            .file_name("android.keystore")
+            .domain_id("60021bab32fd450aa2cb89226f425e06")
+            .send()
+            .await
     })
     .await;
     check_log(id, out).await;
@@ -215,9 +271,11 @@ async fn download_keystore() {
 #[tokio::test]
 async fn show_job_status() {
     let id = "show_job_status";
-    let (out, ex) = exchange(id, get(format!("/v3/jobs/{JOB}/status"), &[]), |c| async move {
-        c.show_job_status().job_id(JOB).send().await
-    })
+    let (out, ex) = exchange(
+        id,
+        get(format!("/v3/jobs/{JOB}/status"), &[]),
+        |c| async move { c.show_job_status().job_id(JOB).send().await },
+    )
     .await;
     check_output(id, &out, ex);
 }
@@ -228,7 +286,11 @@ async fn show_job_list_by_project_id() {
     let q = [("page_index", "0"), ("page_size", "10")];
     // The project id comes from the client.
     let (out, ex) = exchange(id, get(format!("/v3/{PROJECT}/jobs"), &q), |c| async move {
-        c.show_job_list_by_project_id().page_index(0).page_size(10).send().await
+        c.show_job_list_by_project_id()
+            .page_index(0)
+            .page_size(10)
+            .send()
+            .await
     })
     .await;
     check_output(id, &out, ex);
@@ -239,7 +301,10 @@ async fn run_job() {
     let id = "run_job";
     let (body, json) = body_example::<RunJobRequestBody>(id);
     let expect = post("/v3/jobs/build", json);
-    let (out, ex) = exchange(id, expect, |c| async move { c.run_job().body(body).send().await }).await;
+    let (out, ex) = exchange(id, expect, |c| async move {
+        c.run_job().body(body).send().await
+    })
+    .await;
     check_output(id, &out, ex);
 }
 
@@ -247,9 +312,17 @@ async fn run_job() {
 async fn show_last_history() {
     let id = "show_last_history";
     let q = [("repository_name", "maven-demo")];
-    let (out, ex) = exchange(id, get(format!("/v3/jobs/{PROJECT}/last-history"), &q), |c| async move {
-        c.show_last_history().project_id(PROJECT).repository_name("maven-demo").send().await
-    })
+    let (out, ex) = exchange(
+        id,
+        get(format!("/v3/jobs/{PROJECT}/last-history"), &q),
+        |c| async move {
+            c.show_last_history()
+                .project_id(PROJECT)
+                .repository_name("maven-demo")
+                .send()
+                .await
+        },
+    )
     .await;
     check_output(id, &out, ex);
 }
@@ -257,9 +330,17 @@ async fn show_last_history() {
 #[tokio::test]
 async fn show_history_details() {
     let id = "show_history_details";
-    let (out, ex) = exchange(id, get(format!("/v3/jobs/{JOB}/5/history-details"), &[]), |c| async move {
-        c.show_history_details().job_id(JOB).build_number(5).send().await
-    })
+    let (out, ex) = exchange(
+        id,
+        get(format!("/v3/jobs/{JOB}/5/history-details"), &[]),
+        |c| async move {
+            c.show_history_details()
+                .job_id(JOB)
+                .build_number(5)
+                .send()
+                .await
+        },
+    )
     .await;
     check_output(id, &out, ex);
 }
@@ -268,9 +349,18 @@ async fn show_history_details() {
 async fn show_job_success_ratio() {
     let id = "show_job_success_ratio";
     let q = [("start_time", "2021-12-01"), ("end_time", "2021-12-31")];
-    let (out, ex) = exchange(id, get(format!("/v3/jobs/{JOB}/success-ratio"), &q), |c| async move {
-        c.show_job_success_ratio().job_id(JOB).start_time("2021-12-01").end_time("2021-12-31").send().await
-    })
+    let (out, ex) = exchange(
+        id,
+        get(format!("/v3/jobs/{JOB}/success-ratio"), &q),
+        |c| async move {
+            c.show_job_success_ratio()
+                .job_id(JOB)
+                .start_time("2021-12-01")
+                .end_time("2021-12-31")
+                .send()
+                .await
+        },
+    )
     .await;
     check_output(id, &out, ex);
 }
@@ -279,9 +369,17 @@ async fn show_job_success_ratio() {
 async fn download_build_log() {
     let id = "download_build_log";
     let q = [("log_level", "DEBUG")];
-    let (out, _) = exchange(id, get(format!("/v4/{RECORD}/download-log"), &q), |c| async move {
-        c.download_build_log().record_id(RECORD).log_level("DEBUG").send().await
-    })
+    let (out, _) = exchange(
+        id,
+        get(format!("/v4/{RECORD}/download-log"), &q),
+        |c| async move {
+            c.download_build_log()
+                .record_id(RECORD)
+                .log_level("DEBUG")
+                .send()
+                .await
+        },
+    )
     .await;
     check_log(id, out).await;
 }
@@ -289,10 +387,22 @@ async fn download_build_log() {
 #[tokio::test]
 async fn download_task_log() {
     let id = "download_task_log";
-    let q = [("task_name", "official_devcloud_mvnBuild"), ("log_level", "INFO")];
-    let (out, _) = exchange(id, get(format!("/v4/{RECORD}/task-log"), &q), |c| async move {
-        c.download_task_log().record_id(RECORD).task_name("official_devcloud_mvnBuild").log_level("INFO").send().await
-    })
+    let q = [
+        ("task_name", "official_devcloud_mvnBuild"),
+        ("log_level", "INFO"),
+    ];
+    let (out, _) = exchange(
+        id,
+        get(format!("/v4/{RECORD}/task-log"), &q),
+        |c| async move {
+            c.download_task_log()
+                .record_id(RECORD)
+                .task_name("official_devcloud_mvnBuild")
+                .log_level("INFO")
+                .send()
+                .await
+        },
+    )
     .await;
     check_log(id, out).await;
 }
@@ -300,9 +410,11 @@ async fn download_task_log() {
 #[tokio::test]
 async fn show_record_detail() {
     let id = "show_record_detail";
-    let (out, ex) = exchange(id, get(format!("/v4/jobs/{JOB}/61/record-info"), &[]), |c| async move {
-        c.show_record_detail().job_id(JOB).build_no(61).send().await
-    })
+    let (out, ex) = exchange(
+        id,
+        get(format!("/v4/jobs/{JOB}/61/record-info"), &[]),
+        |c| async move { c.show_record_detail().job_id(JOB).build_no(61).send().await },
+    )
     .await;
     check_output(id, &out, ex);
 }
@@ -310,9 +422,11 @@ async fn show_record_detail() {
 #[tokio::test]
 async fn show_output_info() {
     let id = "show_output_info";
-    let (out, ex) = exchange(id, get(format!("/v3/jobs/{JOB}/61/output-info"), &[]), |c| async move {
-        c.show_output_info().job_id(JOB).build_no(61).send().await
-    })
+    let (out, ex) = exchange(
+        id,
+        get(format!("/v3/jobs/{JOB}/61/output-info"), &[]),
+        |c| async move { c.show_output_info().job_id(JOB).build_no(61).send().await },
+    )
     .await;
     check_output(id, &out, ex);
 }
@@ -320,9 +434,11 @@ async fn show_output_info() {
 #[tokio::test]
 async fn stop_build_job() {
     let id = "stop_build_job";
-    let (out, ex) = exchange(id, get(format!("/v3/jobs/{JOB}/2/stop"), &[]), |c| async move {
-        c.stop_build_job().job_id(JOB).build_no(2).send().await
-    })
+    let (out, ex) = exchange(
+        id,
+        get(format!("/v3/jobs/{JOB}/2/stop"), &[]),
+        |c| async move { c.stop_build_job().job_id(JOB).build_no(2).send().await },
+    )
     .await;
     check_output(id, &out, ex);
 }
@@ -330,9 +446,11 @@ async fn stop_build_job() {
 #[tokio::test]
 async fn delete_build_job() {
     let id = "delete_build_job";
-    let (out, ex) = exchange(id, get(format!("/v3/jobs/{JOB}/delete"), &[]), |c| async move {
-        c.delete_build_job().job_id(JOB).send().await
-    })
+    let (out, ex) = exchange(
+        id,
+        get(format!("/v3/jobs/{JOB}/delete"), &[]),
+        |c| async move { c.delete_build_job().job_id(JOB).send().await },
+    )
     .await;
     check_output(id, &out, ex);
 }
@@ -340,9 +458,11 @@ async fn delete_build_job() {
 #[tokio::test]
 async fn disable_build_job() {
     let id = "disable_build_job";
-    let (out, ex) = exchange(id, get(format!("/v3/jobs/{JOB}/disable"), &[]), |c| async move {
-        c.disable_build_job().job_id(JOB).send().await
-    })
+    let (out, ex) = exchange(
+        id,
+        get(format!("/v3/jobs/{JOB}/disable"), &[]),
+        |c| async move { c.disable_build_job().job_id(JOB).send().await },
+    )
     .await;
     check_output(id, &out, ex);
 }
@@ -350,9 +470,11 @@ async fn disable_build_job() {
 #[tokio::test]
 async fn enable_build_job() {
     let id = "enable_build_job";
-    let (out, ex) = exchange(id, get(format!("/v3/jobs/{JOB}/recover"), &[]), |c| async move {
-        c.enable_build_job().job_id(JOB).send().await
-    })
+    let (out, ex) = exchange(
+        id,
+        get(format!("/v3/jobs/{JOB}/recover"), &[]),
+        |c| async move { c.enable_build_job().job_id(JOB).send().await },
+    )
     .await;
     check_output(id, &out, ex);
 }
@@ -362,7 +484,10 @@ async fn create_build_job() {
     let id = "create_build_job";
     let (body, json) = body_example::<CreateBuildJobRequestBody>(id);
     let expect = post("/v3/jobs/create", json);
-    let (out, ex) = exchange(id, expect, |c| async move { c.create_build_job().body(body).send().await }).await;
+    let (out, ex) = exchange(id, expect, |c| async move {
+        c.create_build_job().body(body).send().await
+    })
+    .await;
     check_output(id, &out, ex);
 }
 
@@ -371,7 +496,10 @@ async fn update_build_job() {
     let id = "update_build_job";
     let (body, json) = body_example::<UpdateBuildJobRequestBody>(id);
     let expect = post("/v3/jobs/update", json);
-    let (out, ex) = exchange(id, expect, |c| async move { c.update_build_job().body(body).send().await }).await;
+    let (out, ex) = exchange(id, expect, |c| async move {
+        c.update_build_job().body(body).send().await
+    })
+    .await;
     check_output(id, &out, ex);
 }
 
@@ -380,7 +508,12 @@ async fn list_templates() {
     let id = "list_templates";
     let q = [("name", "maven"), ("page", "1"), ("page_size", "20")];
     let (out, ex) = exchange(id, get("/v3/templates/query".into(), &q), |c| async move {
-        c.list_templates().name("maven").page(1).page_size(20).send().await
+        c.list_templates()
+            .name("maven")
+            .page(1)
+            .page_size(20)
+            .send()
+            .await
     })
     .await;
     check_output(id, &out, ex);
@@ -391,7 +524,10 @@ async fn create_templates() {
     let id = "create_templates";
     let (body, json) = body_example::<CreateTemplatesRequestBody>(id);
     let expect = post("/v3/templates/create", json);
-    let (out, ex) = exchange(id, expect, |c| async move { c.create_templates().body(body).send().await }).await;
+    let (out, ex) = exchange(id, expect, |c| async move {
+        c.create_templates().body(body).send().await
+    })
+    .await;
     check_output(id, &out, ex);
 }
 
@@ -399,9 +535,11 @@ async fn create_templates() {
 async fn delete_templates() {
     let id = "delete_templates";
     let uuid = "ca9c83214d6344b9bd26d14ba0b519d9";
-    let (out, ex) = exchange(id, get(format!("/v3/templates/{uuid}/delete"), &[]), |c| async move {
-        c.delete_templates().uuid(uuid).send().await
-    })
+    let (out, ex) = exchange(
+        id,
+        get(format!("/v3/templates/{uuid}/delete"), &[]),
+        |c| async move { c.delete_templates().uuid(uuid).send().await },
+    )
     .await;
     check_output(id, &out, ex);
 }
@@ -409,9 +547,11 @@ async fn delete_templates() {
 #[tokio::test]
 async fn list_notice() {
     let id = "list_notice";
-    let (out, ex) = exchange(id, get(format!("/v3/jobs/notice/{JOB}/query"), &[]), |c| async move {
-        c.list_notice().job_id(JOB).send().await
-    })
+    let (out, ex) = exchange(
+        id,
+        get(format!("/v3/jobs/notice/{JOB}/query"), &[]),
+        |c| async move { c.list_notice().job_id(JOB).send().await },
+    )
     .await;
     check_output(id, &out, ex);
 }
@@ -421,7 +561,10 @@ async fn update_notice() {
     let id = "update_notice";
     let (body, json) = body_example::<UpdateNoticeRequestBody>(id);
     let expect = post(&format!("/v3/jobs/notice/{JOB}/update"), json);
-    let (out, ex) = exchange(id, expect, |c| async move { c.update_notice().job_id(JOB).body(body).send().await }).await;
+    let (out, ex) = exchange(id, expect, |c| async move {
+        c.update_notice().job_id(JOB).body(body).send().await
+    })
+    .await;
     check_output(id, &out, ex);
 }
 
@@ -429,9 +572,17 @@ async fn update_notice() {
 async fn disable_notice() {
     let id = "disable_notice";
     let q = [("notice_type", "message")];
-    let (out, ex) = exchange(id, get(format!("/v3/jobs/notice/{JOB}/disable"), &q), |c| async move {
-        c.disable_notice().job_id(JOB).notice_type("message").send().await
-    })
+    let (out, ex) = exchange(
+        id,
+        get(format!("/v3/jobs/notice/{JOB}/disable"), &q),
+        |c| async move {
+            c.disable_notice()
+                .job_id(JOB)
+                .notice_type("message")
+                .send()
+                .await
+        },
+    )
     .await;
     check_output(id, &out, ex);
 }
@@ -440,9 +591,17 @@ async fn disable_notice() {
 async fn list_job_config() {
     let id = "list_job_config";
     let q = [("get_all_params", "true")];
-    let (out, ex) = exchange(id, get(format!("/v3/jobs/{JOB}/query"), &q), |c| async move {
-        c.list_job_config().job_id(JOB).get_all_params("true").send().await
-    })
+    let (out, ex) = exchange(
+        id,
+        get(format!("/v3/jobs/{JOB}/query"), &q),
+        |c| async move {
+            c.list_job_config()
+                .job_id(JOB)
+                .get_all_params("true")
+                .send()
+                .await
+        },
+    )
     .await;
     check_output(id, &out, ex);
 }
@@ -451,9 +610,19 @@ async fn list_job_config() {
 async fn download_real_time_log() {
     let id = "download_real_time_log";
     let q = [("offset", "0"), ("length", "1000")];
-    let (out, ex) = exchange(id, get(format!("/v3/jobs/{JOB}/33/real-time-log"), &q), |c| async move {
-        c.download_real_time_log().job_id(JOB).build_no(33).offset(0).length(1000).send().await
-    })
+    let (out, ex) = exchange(
+        id,
+        get(format!("/v3/jobs/{JOB}/33/real-time-log"), &q),
+        |c| async move {
+            c.download_real_time_log()
+                .job_id(JOB)
+                .build_no(33)
+                .offset(0)
+                .length(1000)
+                .send()
+                .await
+        },
+    )
     .await;
     check_output(id, &out, ex);
 }
@@ -461,10 +630,26 @@ async fn download_real_time_log() {
 #[tokio::test]
 async fn list_build_info_record() {
     let id = "list_build_info_record";
-    let q = [("start_time", "2023-01-01 00:00:00"), ("end_time", "2023-01-31 23:59:59"), ("page_index", "0"), ("page_size", "10")];
-    let (out, ex) = exchange(id, get(format!("/v3/jobs/{JOB}/build-info-records"), &q), |c| async move {
-        c.list_build_info_record().job_id(JOB).start_time("2023-01-01 00:00:00").end_time("2023-01-31 23:59:59").page_index(0).page_size(10).send().await
-    })
+    let q = [
+        ("start_time", "2023-01-01 00:00:00"),
+        ("end_time", "2023-01-31 23:59:59"),
+        ("page_index", "0"),
+        ("page_size", "10"),
+    ];
+    let (out, ex) = exchange(
+        id,
+        get(format!("/v3/jobs/{JOB}/build-info-records"), &q),
+        |c| async move {
+            c.list_build_info_record()
+                .job_id(JOB)
+                .start_time("2023-01-01 00:00:00")
+                .end_time("2023-01-31 23:59:59")
+                .page_index(0)
+                .page_size(10)
+                .send()
+                .await
+        },
+    )
     .await;
     check_output(id, &out, ex);
 }
@@ -472,9 +657,11 @@ async fn list_build_info_record() {
 #[tokio::test]
 async fn show_job_info() {
     let id = "show_job_info";
-    let (out, ex) = exchange(id, get(format!("/v1/job/{JOB}/info"), &[]), |c| async move {
-        c.show_job_info().job_id(JOB).send().await
-    })
+    let (out, ex) = exchange(
+        id,
+        get(format!("/v1/job/{JOB}/info"), &[]),
+        |c| async move { c.show_job_info().job_id(JOB).send().await },
+    )
     .await;
     check_output(id, &out, ex);
 }
@@ -483,9 +670,11 @@ async fn show_job_info() {
 #[allow(deprecated)]
 async fn download_log_by_record_id() {
     let id = "download_log_by_record_id";
-    let (out, _) = exchange(id, get(format!("/v3/{RECORD}/download-log"), &[]), |c| async move {
-        c.download_log_by_record_id().record_id(RECORD).send().await
-    })
+    let (out, _) = exchange(
+        id,
+        get(format!("/v3/{RECORD}/download-log"), &[]),
+        |c| async move { c.download_log_by_record_id().record_id(RECORD).send().await },
+    )
     .await;
     check_log(id, out).await;
 }
@@ -495,9 +684,16 @@ async fn download_log_by_record_id() {
 async fn show_flow_graph() {
     let id = "show_flow_graph";
     let record = "2ab0e6a3-3e1a-4708-bb16-fff2b0999027";
-    let (out, ex) = exchange(id, get(format!("/v3/{record}/flow-graph"), &[]), |c| async move {
-        c.show_flow_graph().build_flow_record_id(record).send().await
-    })
+    let (out, ex) = exchange(
+        id,
+        get(format!("/v3/{record}/flow-graph"), &[]),
+        |c| async move {
+            c.show_flow_graph()
+                .build_flow_record_id(record)
+                .send()
+                .await
+        },
+    )
     .await;
     check_output(id, &out, ex);
 }
@@ -506,9 +702,11 @@ async fn show_flow_graph() {
 #[allow(deprecated)]
 async fn show_record_info() {
     let id = "show_record_info";
-    let (out, ex) = exchange(id, get(format!("/v3/jobs/{JOB}/61/record-info"), &[]), |c| async move {
-        c.show_record_info().job_id(JOB).build_no(61).send().await
-    })
+    let (out, ex) = exchange(
+        id,
+        get(format!("/v3/jobs/{JOB}/61/record-info"), &[]),
+        |c| async move { c.show_record_info().job_id(JOB).build_no(61).send().await },
+    )
     .await;
     check_output(id, &out, ex);
 }
@@ -519,7 +717,10 @@ async fn stop_job() {
     let id = "stop_job";
     let (body, json) = body_example::<StopJobRequestBody>(id);
     let expect = post("/v3/jobs/stop", json);
-    let (out, ex) = exchange(id, expect, |c| async move { c.stop_job().body(body).send().await }).await;
+    let (out, ex) = exchange(id, expect, |c| async move {
+        c.stop_job().body(body).send().await
+    })
+    .await;
     check_output(id, &out, ex);
 }
 

@@ -111,6 +111,19 @@ pub fn error_codes_file(codes: &[ErrorCode]) -> TokenStream {
             docs::escape(&c.message)
         )])
     });
+    let from_code = if codes.is_empty() {
+        quote! {
+            let _ = code;
+            ::std::option::Option::None
+        }
+    } else {
+        quote! {
+            match code {
+                #( #code_strs => ::std::option::Option::Some(ErrorCode::#variants), )*
+                _ => ::std::option::Option::None,
+            }
+        }
+    };
     // `match *self` (not `match self`) so that an empty catalogue still compiles.
     quote! {
         #![doc = " The service's error codes, from the spec's `x-error-codes`."]
@@ -128,10 +141,7 @@ pub fn error_codes_file(codes: &[ErrorCode]) -> TokenStream {
 
             /// The code for an `error_code` value, if it is documented.
             pub fn from_code(code: &str) -> ::std::option::Option<Self> {
-                match code {
-                    #( #code_strs => ::std::option::Option::Some(ErrorCode::#variants), )*
-                    _ => ::std::option::Option::None,
-                }
+                #from_code
             }
 
             /// The code as the service sends it, such as `CB.00060200`.

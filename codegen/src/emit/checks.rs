@@ -120,7 +120,12 @@ impl<'a> Checks<'a> {
                         None => quote!(::std::option::Option::None),
                     };
                     let (min, max) = (i(c.minimum), i(c.maximum));
-                    out.extend(quote!(#v::range_i64(#name, i64::from(*#value), #min, #max)?;));
+                    let widened = if *ty == TypeRef::I32 {
+                        quote!(i64::from(*#value))
+                    } else {
+                        quote!(*#value)
+                    };
+                    out.extend(quote!(#v::range_i64(#name, #widened, #min, #max)?;));
                 }
             }
         }

@@ -6,8 +6,23 @@ use quote::quote;
 use super::rust::{ident, ty};
 use crate::ir::{Example, TypeRef};
 
-/// The test file; `crate_name` is the generated library's name.
+/// `tests/examples.rs`: the test crate root.
+pub const EXAMPLES_ROOT: &str = "\
+//! Every example in the spec deserializes into its generated type and serializes back without
+//! losing a value.
+
+#[path = \"examples/cases.rs\"]
+#[rustfmt::skip]
+mod cases;
+";
+
+/// `tests/examples/cases.rs`; `crate_name` is the generated library's name.
 pub fn examples_file(crate_name: &str, examples: &[Example]) -> TokenStream {
+    if examples.is_empty() {
+        return quote! {
+            #![doc = " This spec has no examples."]
+        };
+    }
     let krate = ident(crate_name);
     let tests = examples.iter().map(|e| {
         let name = ident(&e.test_name);
@@ -23,8 +38,7 @@ pub fn examples_file(crate_name: &str, examples: &[Example]) -> TokenStream {
         }
     });
     quote! {
-        #![doc = " Every example in the spec deserializes into its generated type and serializes back"]
-        #![doc = " without losing a value."]
+        #![doc = " One test per example, named after where it sits in the spec."]
 
         use serde::de::DeserializeOwned;
         use serde::Serialize;

@@ -80,43 +80,95 @@ pub fn header(spec_file: &str) -> String {
 pub fn rust_sources(api: &Api, spec_file: &str) -> Files {
     let header = header(spec_file);
     let checks = checks::Checks::new(&api.types);
+    let mut jobs: Vec<Job> = vec![
+        Job::TypesMod,
+        Job::OperationsMod,
+        Job::Region,
+        Job::ErrorCodes,
+        Job::Examples,
+    ];
+    jobs.extend(api.types.iter().map(Job::Type));
+    jobs.extend(api.operations.iter().map(Job::Operation));
+    // Formatting dominates generation time and files are independent, so they are rendered on
+    // all cores; the BTreeMap keeps the output order independent of scheduling.
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(jobs.len())
+        .max(1);
     let mut files = Files::new();
-    files.insert(
-        "src/types/mod.rs".to_owned(),
-        rust::file(&header, types::mod_file(&api.types)),
-    );
-    for t in &api.types {
-        files.insert(
-            format!("src/types/{}.rs", t.module),
-            rust::file(&header, types::type_file(t, &checks)),
-        );
-    }
-    files.insert(
-        "src/operations/mod.rs".to_owned(),
-        rust::file(&header, operations::mod_file(api)),
-    );
-    for op in &api.operations {
-        files.insert(
-            format!("src/operations/{}.rs", op.module),
-            rust::file(&header, operations::operation_file(api, op, &checks)),
-        );
-    }
-    files.insert(
-        "src/region.rs".to_owned(),
-        rust::file(&header, catalogue::region_file(&api.regions)),
-    );
-    files.insert(
-        "src/error_codes.rs".to_owned(),
-        rust::file(&header, catalogue::error_codes_file(&api.error_codes)),
-    );
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|worker| {
+                let (jobs, header, checks) = (&jobs, &header, &checks);
+                scope.spawn(move || {
+                    jobs.iter()
+                        .skip(worker)
+                        .step_by(threads)
+                        .map(|job| job.render(api, header, checks))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        for worker in workers {
+            // A panicking emitter is a generator bug; re-raise it on this thread.
+            files.extend(
+                worker
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+            );
+        }
+    });
+    // The test crate root only declares the module, so `#[rustfmt::skip]` can keep rustfmt off
+    // the generated cases (inner tool attributes at a crate root are not stable).
     files.insert(
         "tests/examples.rs".to_owned(),
-        rust::file(
-            &header,
-            examples::examples_file("codearts_build", &api.examples),
-        ),
+        format!("{header}{}", examples::EXAMPLES_ROOT),
     );
     files
+}
+
+/// One Rust file to render.
+enum Job<'a> {
+    TypesMod,
+    OperationsMod,
+    Region,
+    ErrorCodes,
+    Examples,
+    Type(&'a crate::ir::NamedType),
+    Operation(&'a crate::ir::Operation),
+}
+
+impl Job<'_> {
+    fn render(&self, api: &Api, header: &str, checks: &checks::Checks) -> (String, String) {
+        let (path, tokens) = match self {
+            Job::TypesMod => ("src/types/mod.rs".to_owned(), types::mod_file(&api.types)),
+            Job::OperationsMod => (
+                "src/operations/mod.rs".to_owned(),
+                operations::mod_file(api),
+            ),
+            Job::Region => (
+                "src/region.rs".to_owned(),
+                catalogue::region_file(&api.regions),
+            ),
+            Job::ErrorCodes => (
+                "src/error_codes.rs".to_owned(),
+                catalogue::error_codes_file(&api.error_codes),
+            ),
+            Job::Examples => (
+                "tests/examples/cases.rs".to_owned(),
+                examples::examples_file("codearts_build", &api.examples),
+            ),
+            Job::Type(t) => (
+                format!("src/types/{}.rs", t.module),
+                types::type_file(t, checks),
+            ),
+            Job::Operation(op) => (
+                format!("src/operations/{}.rs", op.module),
+                operations::operation_file(api, op, checks),
+            ),
+        };
+        (path, rust::file(header, tokens))
+    }
 }
 
 /// Every file of the generated crate.

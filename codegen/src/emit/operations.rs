@@ -207,7 +207,12 @@ fn response_reexport(api: &Api, op: &Operation) -> Option<TokenStream> {
     };
     let (request, builder, fluent) = names(op);
     let taken = [request.to_string(), builder.to_string(), fluent.to_string()];
-    if taken.contains(name) || !api.types.iter().any(|t| &t.name == name) {
+    if taken.contains(name)
+        || api
+            .types
+            .binary_search_by(|t| t.name.as_str().cmp(name))
+            .is_err()
+    {
         return None;
     }
     let name = ident(name);
@@ -609,8 +614,8 @@ fn extras(op: &Operation, request: &syn::Ident, fluent: &syn::Ident) -> TokenStr
     out
 }
 
-/// An owned expression `Option<T>` for the value at `steps` inside `root`.
-fn take_path(root: TokenStream, steps: &[Step]) -> TokenStream {
+/// An owned expression for the value at `steps` inside `root`, and whether it is an `Option`.
+fn take_path(root: TokenStream, steps: &[Step]) -> (TokenStream, bool) {
     let mut expr = root;
     let mut optional = false;
     for step in steps {
@@ -622,11 +627,7 @@ fn take_path(root: TokenStream, steps: &[Step]) -> TokenStream {
         };
         optional |= step.optional;
     }
-    if optional {
-        expr
-    } else {
-        quote!(::std::option::Option::Some(#expr))
-    }
+    (expr, optional)
 }
 
 /// A borrowed expression `Option<&T>` for the value at `steps` inside `root`.
@@ -704,7 +705,10 @@ fn paginate(
         }
         None => quote!(::std::option::Option::None),
     };
-    let items = take_path(quote!(page), &p.items);
+    let items = match take_path(quote!(page), &p.items) {
+        (expr, true) => quote!(#expr.unwrap_or_default()),
+        (expr, false) => expr,
+    };
     let what = match p.style {
         PageStyle::Page => "page index",
         PageStyle::OffsetLimit => "offset",
@@ -730,7 +734,7 @@ fn paginate(
                     async move {
                         let page = client.send(request).await?;
                         let total = #total;
-                        ::std::result::Result::Ok(crate::Page { items: #items.unwrap_or_default(), total })
+                        ::std::result::Result::Ok(crate::Page { items: #items, total })
                     }
                 })
             }
@@ -762,7 +766,10 @@ fn follow(f: &LogFollow, request: &syn::Ident, fluent: &syn::Ident) -> TokenStre
     };
     let next = borrow_path(quote!(response), &f.next_offset);
     let more = borrow_path(quote!(response), &f.has_more);
-    let text = take_path(quote!(response), &f.content);
+    let text = match take_path(quote!(response), &f.content) {
+        (expr, true) => quote!(#expr.unwrap_or_default()),
+        (expr, false) => expr,
+    };
     let fluent_doc = format!(" Builds the request and follows the log; see [`{request}::follow`].");
     quote! {
         impl #request {
@@ -779,7 +786,7 @@ fn follow(f: &LogFollow, request: &syn::Ident, fluent: &syn::Ident) -> TokenStre
                         let response = client.send(request).await?;
                         let has_more = #more.copied().unwrap_or(false);
                         let next_offset = #next.copied().and_then(|v| u64::try_from(v).ok()).unwrap_or(offset);
-                        let text = #text.unwrap_or_default();
+                        let text = #text;
                         ::std::result::Result::Ok(crate::LogChunk { text, next_offset, has_more })
                     }
                 })

@@ -218,7 +218,9 @@ impl ClientBuilder {
             )));
         }
         let Some(host_name) = url.host_str() else {
-            return Err(Error::config(format!("invalid endpoint `{endpoint}`: no host")));
+            return Err(Error::config(format!(
+                "invalid endpoint `{endpoint}`: no host"
+            )));
         };
         if url.query().is_some() || url.fragment().is_some() || !url.username().is_empty() {
             return Err(Error::config(format!(
@@ -322,25 +324,10 @@ impl Client {
         operation.validate()?;
         let parts = operation.to_parts()?;
         drop(operation);
-        let spec = O::SPEC;
-        let call = self.execute::<O>(parts, options);
+        let trace = trace::CallTrace::new(O::SPEC);
+        let call = self.execute::<O>(parts, options, &trace);
         #[cfg(feature = "tracing")]
-        let call = {
-            use tracing::Instrument as _;
-            let span = tracing::info_span!(
-                "codearts_build.call",
-                operation = spec.id,
-                method = %spec.method,
-                path_template = spec.path_template,
-                attempt = tracing::field::Empty,
-                status = tracing::field::Empty,
-                request_id = tracing::field::Empty,
-                duration_ms = tracing::field::Empty,
-            );
-            call.instrument(span)
-        };
-        #[cfg(not(feature = "tracing"))]
-        let _ = spec;
+        let call = tracing::Instrument::instrument(call, trace.span.clone());
         call.await
     }
 
@@ -357,6 +344,7 @@ impl Client {
         &self,
         parts: RequestParts,
         options: CallOptions,
+        trace: &trace::CallTrace,
     ) -> Result<O::Output, Error> {
         let spec = O::SPEC;
         let target = self.target(spec, &parts)?;
@@ -369,13 +357,13 @@ impl Client {
         let started = Instant::now();
         let mut attempt = 1u32;
         loop {
-            trace::attempt(attempt);
+            trace.attempt(attempt);
             // Signed per attempt: X-Sdk-Date must be fresh, the gateway rejects stale dates.
             let request = self.build_request(spec, &parts, &target, SystemTime::now())?;
             let outcome = tokio::time::timeout(timeout, self.attempt::<O>(request)).await;
             let (error, retry_after) = match outcome {
                 Ok(Ok((output, status, request_id))) => {
-                    trace::finished(Some(status), request_id.as_deref(), started.elapsed());
+                    trace.finished(Some(status), request_id.as_deref(), started.elapsed());
                     return Ok(output);
                 }
                 Ok(Err(failure)) => failure,
@@ -397,10 +385,10 @@ impl Client {
                 None
             };
             let Some(delay) = delay else {
-                trace::finished(error.status(), error.request_id(), started.elapsed());
+                trace.finished(error.status(), error.request_id(), started.elapsed());
                 return Err(error);
             };
-            trace::retrying(attempt, delay, &error);
+            trace.retrying(attempt, delay, &error);
             tokio::time::sleep(delay).await;
             attempt += 1;
         }
@@ -532,7 +520,8 @@ impl Client {
                     &date,
                     secret_key,
                 );
-                let mut value = header_value("Authorization", &signature.authorization(access_key))?;
+                let mut value =
+                    header_value("Authorization", &signature.authorization(access_key))?;
                 value.set_sensitive(true);
                 headers.insert(reqwest::header::AUTHORIZATION, value);
             }
@@ -561,7 +550,10 @@ fn check_path(spec: &OperationSpec, path: &str) -> Result<(), Error> {
     if template.len() != actual.len() || !path.starts_with('/') {
         return Err(Error::invalid(
             "path",
-            format!("`{path}` does not fit the template `{}`", spec.path_template),
+            format!(
+                "`{path}` does not fit the template `{}`",
+                spec.path_template
+            ),
         ));
     }
     for (template_segment, segment) in template.iter().zip(&actual) {
@@ -589,8 +581,12 @@ fn check_path(spec: &OperationSpec, path: &str) -> Result<(), Error> {
 }
 
 fn header_value(name: &str, value: &str) -> Result<HeaderValue, Error> {
-    HeaderValue::from_str(value)
-        .map_err(|_| Error::invalid(name, "contains characters that cannot be sent in an HTTP header"))
+    HeaderValue::from_str(value).map_err(|_| {
+        Error::invalid(
+            name,
+            "contains characters that cannot be sent in an HTTP header",
+        )
+    })
 }
 
 /// Reads at most `limit` bytes of an error body; a body that fails half-way keeps what arrived.
@@ -598,7 +594,9 @@ async fn read_limited(mut response: reqwest::Response, limit: usize) -> Vec<u8> 
     let mut body = Vec::new();
     while body.len() < limit {
         match response.chunk().await {
-            Ok(Some(chunk)) => body.extend_from_slice(&chunk[..chunk.len().min(limit - body.len())]),
+            Ok(Some(chunk)) => {
+                body.extend_from_slice(&chunk[..chunk.len().min(limit - body.len())])
+            }
             Ok(None) | Err(_) => break,
         }
     }
@@ -620,7 +618,10 @@ impl fmt::Debug for Client {
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("endpoint", &self.endpoint.as_ref().or(self.region_endpoint.as_ref()))
+            .field(
+                "endpoint",
+                &self.endpoint.as_ref().or(self.region_endpoint.as_ref()),
+            )
             .field("credentials", &self.credentials)
             .field("project_id", &self.project_id)
             .field("connect_timeout", &self.connect_timeout)
@@ -631,46 +632,87 @@ impl fmt::Debug for ClientBuilder {
     }
 }
 
-/// Span fields and events of a call; they name the operation, never a header value.
+/// The `tracing` span of one call. Its fields name the operation and describe the outcome; no
+/// header value (so no credential or signature) is ever recorded.
 mod trace {
     use std::time::Duration;
 
+    use crate::runtime::operation::OperationSpec;
     use crate::runtime::Error;
 
-    #[cfg(feature = "tracing")]
-    pub(super) fn attempt(attempt: u32) {
-        tracing::Span::current().record("attempt", attempt);
+    /// The span is held explicitly (not looked up as the current span) so that fields land on
+    /// it whichever subscriber is installed.
+    pub(super) struct CallTrace {
+        #[cfg(feature = "tracing")]
+        pub(super) span: tracing::Span,
     }
 
     #[cfg(feature = "tracing")]
-    pub(super) fn finished(status: Option<u16>, request_id: Option<&str>, elapsed: Duration) {
-        let span = tracing::Span::current();
-        if let Some(status) = status {
-            span.record("status", status);
+    impl CallTrace {
+        pub(super) fn new(spec: &OperationSpec) -> Self {
+            let span = tracing::info_span!(
+                "codearts_build.call",
+                operation = spec.id,
+                method = %spec.method,
+                path_template = spec.path_template,
+                attempt = tracing::field::Empty,
+                status = tracing::field::Empty,
+                request_id = tracing::field::Empty,
+                duration_ms = tracing::field::Empty,
+            );
+            CallTrace { span }
         }
-        if let Some(request_id) = request_id {
-            span.record("request_id", request_id);
+
+        pub(super) fn attempt(&self, attempt: u32) {
+            self.span.record("attempt", attempt);
         }
-        span.record("duration_ms", elapsed.as_millis() as u64);
-        tracing::debug!("call finished");
+
+        pub(super) fn finished(
+            &self,
+            status: Option<u16>,
+            request_id: Option<&str>,
+            elapsed: Duration,
+        ) {
+            if let Some(status) = status {
+                self.span.record("status", status);
+            }
+            if let Some(request_id) = request_id {
+                self.span.record("request_id", request_id);
+            }
+            self.span.record(
+                "duration_ms",
+                u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX),
+            );
+            tracing::debug!(parent: &self.span, "call finished");
+        }
+
+        pub(super) fn retrying(&self, attempt: u32, delay: Duration, error: &Error) {
+            tracing::debug!(
+                parent: &self.span,
+                attempt,
+                delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+                error = %error,
+                "retrying"
+            );
+        }
     }
 
-    #[cfg(feature = "tracing")]
-    pub(super) fn retrying(attempt: u32, delay: Duration, error: &Error) {
-        tracing::debug!(
-            attempt,
-            delay_ms = delay.as_millis() as u64,
-            error = %error,
-            "retrying"
-        );
+    #[cfg(not(feature = "tracing"))]
+    impl CallTrace {
+        pub(super) fn new(_spec: &OperationSpec) -> Self {
+            CallTrace {}
+        }
+
+        pub(super) fn attempt(&self, _attempt: u32) {}
+
+        pub(super) fn finished(
+            &self,
+            _status: Option<u16>,
+            _request_id: Option<&str>,
+            _elapsed: Duration,
+        ) {
+        }
+
+        pub(super) fn retrying(&self, _attempt: u32, _delay: Duration, _error: &Error) {}
     }
-
-    #[cfg(not(feature = "tracing"))]
-    pub(super) fn attempt(_attempt: u32) {}
-
-    #[cfg(not(feature = "tracing"))]
-    pub(super) fn finished(_status: Option<u16>, _request_id: Option<&str>, _elapsed: Duration) {}
-
-    #[cfg(not(feature = "tracing"))]
-    pub(super) fn retrying(_attempt: u32, _delay: Duration, _error: &Error) {}
 }

@@ -292,7 +292,10 @@ mod tests {
         assert_eq!(e.request_id(), Some("r9"));
         assert!(e.is_retryable());
         let e = Error::from_service_body(502, None, b"<html>\nbad gateway</html>");
-        assert_eq!(e.to_string(), "service error: HTTP 502: <html> bad gateway</html>");
+        assert_eq!(
+            e.to_string(),
+            "service error: HTTP 502: <html> bad gateway</html>"
+        );
     }
 
     #[test]

@@ -131,7 +131,10 @@ mod tests {
             assert!(p.backoff(retry) <= p.backoff_ceiling(retry));
         }
         assert_eq!(RetryPolicy::none().max_attempts(), 1);
-        assert_eq!(RetryPolicy::default().with_max_attempts(0).max_attempts(), 1);
+        assert_eq!(
+            RetryPolicy::default().with_max_attempts(0).max_attempts(),
+            1
+        );
     }
 
     #[test]
@@ -153,7 +156,10 @@ mod tests {
     #[test]
     fn long_retry_after_stops_retrying() {
         let p = RetryPolicy::default().with_max_retry_after(Duration::from_secs(5));
-        assert_eq!(p.delay(1, Some(Duration::from_secs(5))), Some(Duration::from_secs(5)));
+        assert_eq!(
+            p.delay(1, Some(Duration::from_secs(5))),
+            Some(Duration::from_secs(5))
+        );
         assert_eq!(p.delay(1, Some(Duration::from_secs(6))), None);
         assert!(p.delay(1, None).is_some());
     }

@@ -50,7 +50,12 @@ pub fn required<T>(parameter: &str, value: &Option<T>) -> Result<(), Error> {
 }
 
 /// Checks a string's length in characters (not bytes).
-pub fn length(parameter: &str, value: &str, min: Option<u64>, max: Option<u64>) -> Result<(), Error> {
+pub fn length(
+    parameter: &str,
+    value: &str,
+    min: Option<u64>,
+    max: Option<u64>,
+) -> Result<(), Error> {
     let len = value.chars().count() as u64;
     if let Some(min) = min.filter(|min| len < *min) {
         return Err(Error::invalid(
@@ -86,26 +91,48 @@ pub fn pattern(parameter: &str, value: &str, pattern: &Pattern) -> Result<(), Er
 }
 
 /// Checks an integer against its inclusive bounds.
-pub fn range_i64(parameter: &str, value: i64, min: Option<i64>, max: Option<i64>) -> Result<(), Error> {
+pub fn range_i64(
+    parameter: &str,
+    value: i64,
+    min: Option<i64>,
+    max: Option<i64>,
+) -> Result<(), Error> {
     if let Some(min) = min.filter(|min| value < *min) {
-        return Err(Error::invalid(parameter, format!("must be at least {min} (got {value})")));
+        return Err(Error::invalid(
+            parameter,
+            format!("must be at least {min} (got {value})"),
+        ));
     }
     if let Some(max) = max.filter(|max| value > *max) {
-        return Err(Error::invalid(parameter, format!("must be at most {max} (got {value})")));
+        return Err(Error::invalid(
+            parameter,
+            format!("must be at most {max} (got {value})"),
+        ));
     }
     Ok(())
 }
 
 /// Checks a number against its inclusive bounds; NaN is rejected.
-pub fn range_f64(parameter: &str, value: f64, min: Option<f64>, max: Option<f64>) -> Result<(), Error> {
+pub fn range_f64(
+    parameter: &str,
+    value: f64,
+    min: Option<f64>,
+    max: Option<f64>,
+) -> Result<(), Error> {
     if value.is_nan() {
         return Err(Error::invalid(parameter, "must be a number (got NaN)"));
     }
     if let Some(min) = min.filter(|min| value < *min) {
-        return Err(Error::invalid(parameter, format!("must be at least {min} (got {value})")));
+        return Err(Error::invalid(
+            parameter,
+            format!("must be at least {min} (got {value})"),
+        ));
     }
     if let Some(max) = max.filter(|max| value > *max) {
-        return Err(Error::invalid(parameter, format!("must be at most {max} (got {value})")));
+        return Err(Error::invalid(
+            parameter,
+            format!("must be at most {max} (got {value})"),
+        ));
     }
     Ok(())
 }
@@ -114,10 +141,16 @@ pub fn range_f64(parameter: &str, value: f64, min: Option<f64>, max: Option<f64>
 pub fn items(parameter: &str, len: usize, min: Option<u64>, max: Option<u64>) -> Result<(), Error> {
     let len = len as u64;
     if let Some(min) = min.filter(|min| len < *min) {
-        return Err(Error::invalid(parameter, format!("must have at least {min} items (got {len})")));
+        return Err(Error::invalid(
+            parameter,
+            format!("must have at least {min} items (got {len})"),
+        ));
     }
     if let Some(max) = max.filter(|max| len > *max) {
-        return Err(Error::invalid(parameter, format!("must have at most {max} items (got {len})")));
+        return Err(Error::invalid(
+            parameter,
+            format!("must have at most {max} items (got {len})"),
+        ));
     }
     Ok(())
 }
@@ -143,9 +176,15 @@ mod tests {
     #[test]
     fn errors_name_the_parameter() {
         let e = pattern("job_id", "../x", &JOB_ID).unwrap_err();
-        assert_eq!(e.to_string(), "invalid request: `job_id` must match `^[a-zA-Z0-9]{32}$`");
+        assert_eq!(
+            e.to_string(),
+            "invalid request: `job_id` must match `^[a-zA-Z0-9]{32}$`"
+        );
         assert!(pattern("job_id", "db8467d972cc47f7a1bd2a3a3e77596a", &JOB_ID).is_ok());
-        assert!(required::<u8>("offset", &None).unwrap_err().to_string().contains("`offset`"));
+        assert!(required::<u8>("offset", &None)
+            .unwrap_err()
+            .to_string()
+            .contains("`offset`"));
         assert!(length("name", "日本", Some(1), Some(2)).is_ok());
         assert!(length("name", "日本語", None, Some(2)).is_err());
         assert!(range_i64("limit", 101, Some(0), Some(100)).is_err());
@@ -159,6 +198,9 @@ mod tests {
     #[test]
     fn a_broken_pattern_is_a_config_error_not_a_panic() {
         static BROKEN: Pattern = Pattern::new("^(unclosed$");
-        assert!(matches!(pattern("x", "y", &BROKEN), Err(Error::Config { .. })));
+        assert!(matches!(
+            pattern("x", "y", &BROKEN),
+            Err(Error::Config { .. })
+        ));
     }
 }

@@ -40,23 +40,31 @@ fn client_from_env() -> Result<Client, Error> {
     let builder = Client::builder().credentials(Credentials::from_lookup(env)?);
     let builder = match (env("CODEARTS_BUILD_ENDPOINT"), env("CODEARTS_BUILD_REGION")) {
         (Some(endpoint), _) => builder.endpoint(endpoint),
-        (None, Some(region)) => builder.region(
-            Region::from_str(&region).map_err(|e| Error::config(e.to_string()))?,
-        ),
+        (None, Some(region)) => {
+            builder.region(Region::from_str(&region).map_err(|e| Error::config(e.to_string()))?)
+        }
         (None, None) => builder.region(Region::CnNorth4),
     };
-    builder.user_agent_suffix("example-download-build-log").build()
+    builder
+        .user_agent_suffix("example-download-build-log")
+        .build()
 }
 
 async fn download(record_id: &str, output: Option<&str>) -> Result<u64, Error> {
     let client = client_from_env()?;
-    let log = client.download_build_log().record_id(record_id).send().await?;
+    let log = client
+        .download_build_log()
+        .record_id(record_id)
+        .send()
+        .await?;
     match output {
         Some(path) => {
-            let file = tokio::fs::File::create(path).await.map_err(|source| Error::Io {
-                message: format!("creating {path}"),
-                source,
-            })?;
+            let file = tokio::fs::File::create(path)
+                .await
+                .map_err(|source| Error::Io {
+                    message: format!("creating {path}"),
+                    source,
+                })?;
             log.write_to(file).await
         }
         None => log.write_to(tokio::io::stdout()).await,

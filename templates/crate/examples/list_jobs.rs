@@ -36,9 +36,9 @@ pub fn client_from_env(env: &dyn Fn(&str) -> Option<String>) -> Result<Client, E
     let builder = Client::builder().credentials(Credentials::from_lookup(env)?);
     let builder = match (env("CODEARTS_BUILD_ENDPOINT"), env("CODEARTS_BUILD_REGION")) {
         (Some(endpoint), _) => builder.endpoint(endpoint),
-        (None, Some(region)) => builder.region(
-            Region::from_str(&region).map_err(|e| Error::config(e.to_string()))?,
-        ),
+        (None, Some(region)) => {
+            builder.region(Region::from_str(&region).map_err(|e| Error::config(e.to_string()))?)
+        }
         (None, None) => builder.region(Region::CnNorth4),
     };
     let builder = match env("CODEARTS_BUILD_PROJECT_ID") {
@@ -49,7 +49,10 @@ pub fn client_from_env(env: &dyn Fn(&str) -> Option<String>) -> Result<Client, E
 }
 
 /// Prints every job of the project to `out`; returns how many there were.
-pub async fn run(env: &dyn Fn(&str) -> Option<String>, out: &mut dyn Write) -> Result<usize, Error> {
+pub async fn run(
+    env: &dyn Fn(&str) -> Option<String>,
+    out: &mut dyn Write,
+) -> Result<usize, Error> {
     let client = client_from_env(env)?;
     if client.project_id().is_none() {
         return Err(Error::config(

@@ -38,9 +38,9 @@ fn client_from_env() -> Result<Client, Error> {
     let builder = Client::builder().credentials(Credentials::from_lookup(env)?);
     let builder = match (env("CODEARTS_BUILD_ENDPOINT"), env("CODEARTS_BUILD_REGION")) {
         (Some(endpoint), _) => builder.endpoint(endpoint),
-        (None, Some(region)) => builder.region(
-            Region::from_str(&region).map_err(|e| Error::config(e.to_string()))?,
-        ),
+        (None, Some(region)) => {
+            builder.region(Region::from_str(&region).map_err(|e| Error::config(e.to_string()))?)
+        }
         (None, None) => builder.region(Region::CnNorth4),
     };
     builder.user_agent_suffix("example-run-build").build()

@@ -3,5 +3,5 @@
 mod credentials;
 pub mod signer;
 
-pub use credentials::Credentials;
 pub(crate) use credentials::CredentialKind;
+pub use credentials::Credentials;

@@ -267,7 +267,10 @@ mod tests {
 
     #[test]
     fn canonical_uri_encodes_segments_and_adds_trailing_slash() {
-        assert_eq!(canonical_uri("/v3/jobs/abc/history"), "/v3/jobs/abc/history/");
+        assert_eq!(
+            canonical_uri("/v3/jobs/abc/history"),
+            "/v3/jobs/abc/history/"
+        );
         assert_eq!(canonical_uri("/v3/jobs/"), "/v3/jobs/");
         assert_eq!(canonical_uri("/v3/jobs/a%20b"), "/v3/jobs/a%20b/");
         assert_eq!(canonical_uri("/"), "/");

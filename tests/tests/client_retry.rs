@@ -1,0 +1,264 @@
+//! Retries: which failures are retried, for which operations, how many times, and how long the
+//! client waits when the server sends `Retry-After`.
+
+use std::time::{Duration, SystemTime};
+
+use codearts_build::runtime::time::format_http_date;
+use codearts_build::types::RunJobRequestBody;
+use codearts_build::{CallOptions, Client, Credentials, Error, RetryPolicy};
+use workspace_tests::server::{Reply, TestServer};
+
+const JOB: &str = "cb5fa20de5fd4cf8be681d4bd6fdd2f6";
+
+/// A client whose jittered backoff is at most 2 ms, so that a wait of a second or more can
+/// only come from `Retry-After`.
+fn client(server: &TestServer) -> Client {
+    Client::builder()
+        .endpoint(server.url())
+        .credentials(Credentials::token("token"))
+        .retry_policy(
+            RetryPolicy::default()
+                .with_max_attempts(3)
+                .with_initial_backoff(Duration::from_millis(1))
+                .with_max_backoff(Duration::from_millis(2)),
+        )
+        .build()
+        .expect("client")
+}
+
+fn ok_status() -> Reply {
+    Reply::json(200, &serde_json::json!({ "result": true }))
+}
+
+fn ok_run() -> Reply {
+    Reply::json(200, &serde_json::json!({ "actual_build_number": "7" }))
+}
+
+#[tokio::test]
+async fn get_is_retried_after_503_then_succeeds() {
+    let server = TestServer::sequence(vec![
+        Reply::error(503, "APIGW.0308", "busy", "r1"),
+        ok_status(),
+    ])
+    .await;
+    let out = client(&server)
+        .show_job_status()
+        .job_id(JOB)
+        .send()
+        .await
+        .expect("retried");
+    assert_eq!(out.result, Some(true));
+    assert_eq!(server.request_count(), 2);
+}
+
+#[tokio::test]
+async fn every_retryable_status_is_retried() {
+    for status in [429, 502, 503, 504] {
+        let server = TestServer::sequence(vec![Reply::status(status), ok_status()]).await;
+        client(&server)
+            .show_job_status()
+            .job_id(JOB)
+            .send()
+            .await
+            .expect("retried");
+        assert_eq!(server.request_count(), 2, "HTTP {status}");
+    }
+    for status in [400, 401, 403, 404, 500] {
+        let server = TestServer::sequence(vec![Reply::status(status), ok_status()]).await;
+        client(&server)
+            .show_job_status()
+            .job_id(JOB)
+            .send()
+            .await
+            .unwrap_err();
+        assert_eq!(
+            server.request_count(),
+            1,
+            "HTTP {status} must not be retried"
+        );
+    }
+}
+
+#[tokio::test]
+async fn attempts_are_bounded() {
+    let server = TestServer::start(|_| Reply::error(503, "APIGW.0308", "busy", "r-busy")).await;
+    let error = client(&server)
+        .show_job_status()
+        .job_id(JOB)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error.status(), Some(503));
+    assert_eq!(server.request_count(), 3);
+    let error = client(&server)
+        .show_job_status()
+        .job_id(JOB)
+        .send_with(CallOptions::new().max_attempts(5))
+        .await
+        .unwrap_err();
+    assert_eq!(error.request_id(), Some("r-busy"));
+    assert_eq!(server.request_count(), 3 + 5);
+}
+
+#[tokio::test]
+async fn post_is_not_retried() {
+    let server = TestServer::sequence(vec![
+        Reply::error(503, "APIGW.0308", "busy", "r1"),
+        ok_run(),
+    ])
+    .await;
+    let error = client(&server)
+        .run_job()
+        .body(RunJobRequestBody::new(JOB.to_owned()))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error.status(), Some(503));
+    assert_eq!(server.request_count(), 1);
+
+    // Nor after a dropped connection: the build may have started.
+    let server = TestServer::sequence(vec![Reply::drop_connection(), ok_run()]).await;
+    let error = client(&server)
+        .run_job()
+        .body(RunJobRequestBody::new(JOB.to_owned()))
+        .send()
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::Transport { .. }), "{error:?}");
+    assert_eq!(server.request_count(), 1);
+}
+
+#[tokio::test]
+async fn post_is_retried_when_the_call_opts_in() {
+    let server = TestServer::sequence(vec![Reply::status(503), ok_run()]).await;
+    let out = client(&server)
+        .run_job()
+        .body(RunJobRequestBody::new(JOB.to_owned()))
+        .send_with(CallOptions::new().retry_non_idempotent(true))
+        .await
+        .expect("retried");
+    assert_eq!(out.actual_build_number.as_deref(), Some("7"));
+    assert_eq!(server.request_count(), 2);
+}
+
+#[tokio::test]
+async fn idempotent_post_is_retried() {
+    // stop_build_job is a POST marked x-idempotent in the spec.
+    let server = TestServer::sequence(vec![
+        Reply::status(502),
+        Reply::json(200, &serde_json::json!({ "status": "success" })),
+    ])
+    .await;
+    client(&server)
+        .stop_build_job()
+        .job_id(JOB)
+        .build_no(2)
+        .send()
+        .await
+        .expect("retried");
+    assert_eq!(server.request_count(), 2);
+}
+
+#[tokio::test]
+async fn dropped_connection_and_timeout_are_retried_for_get() {
+    let server = TestServer::sequence(vec![Reply::drop_connection(), ok_status()]).await;
+    client(&server)
+        .show_job_status()
+        .job_id(JOB)
+        .send()
+        .await
+        .expect("retried");
+    assert_eq!(server.request_count(), 2);
+
+    let server = TestServer::sequence(vec![
+        ok_status().delay(Duration::from_secs(30)),
+        ok_status(),
+    ])
+    .await;
+    client(&server)
+        .show_job_status()
+        .job_id(JOB)
+        .send_with(CallOptions::new().timeout(Duration::from_millis(200)))
+        .await
+        .expect("second attempt answers in time");
+    assert_eq!(server.request_count(), 2);
+}
+
+#[tokio::test]
+async fn retry_after_seconds_is_honoured() {
+    let server = TestServer::sequence(vec![
+        Reply::status(503).header("Retry-After", "1"),
+        ok_status(),
+    ])
+    .await;
+    client(&server)
+        .show_job_status()
+        .job_id(JOB)
+        .send()
+        .await
+        .expect("retried");
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    let waited = requests[1].received_at - requests[0].received_at;
+    // The backoff alone is at most 2 ms; only Retry-After explains a pause of a second.
+    assert!(waited >= Duration::from_secs(1), "waited {waited:?}");
+}
+
+#[tokio::test]
+async fn retry_after_http_date_is_honoured() {
+    // Whole seconds: a date 2 s ahead is between 1 and 2 s away.
+    let date = format_http_date(SystemTime::now() + Duration::from_secs(2));
+    let server = TestServer::sequence(vec![
+        Reply::status(429).header("Retry-After", &date),
+        ok_status(),
+    ])
+    .await;
+    client(&server)
+        .show_job_status()
+        .job_id(JOB)
+        .send()
+        .await
+        .expect("retried");
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    let waited = requests[1].received_at - requests[0].received_at;
+    assert!(
+        waited >= Duration::from_millis(900),
+        "waited {waited:?} for {date}"
+    );
+}
+
+#[tokio::test]
+async fn retry_after_beyond_the_policy_limit_ends_retries() {
+    let server = TestServer::sequence(vec![
+        Reply::status(503).header("Retry-After", "3600"),
+        ok_status(),
+    ])
+    .await;
+    let error = client(&server)
+        .show_job_status()
+        .job_id(JOB)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error.status(), Some(503));
+    assert_eq!(server.request_count(), 1);
+}
+
+#[tokio::test]
+async fn a_policy_without_retries_sends_once() {
+    let server = TestServer::sequence(vec![Reply::status(503), ok_status()]).await;
+    let client = Client::builder()
+        .endpoint(server.url())
+        .credentials(Credentials::token("token"))
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .expect("client");
+    client
+        .show_job_status()
+        .job_id(JOB)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(server.request_count(), 1);
+}
