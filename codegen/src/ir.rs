@@ -180,6 +180,39 @@ pub struct LogFollow {
     pub has_more: Vec<Step>,
     /// Path to the log text.
     pub content: Vec<Step>,
+    /// How to ask whether the build has finished, when the spec says.
+    pub finished: Option<FinishedCheck>,
+}
+
+/// A second operation that tells whether the followed build has finished, so that following
+/// does not stop while a build that has not started logging yet reports "no more data".
+#[derive(Debug, Clone)]
+pub struct FinishedCheck {
+    /// Module of the operation.
+    pub module: String,
+    /// PascalCase stem of its request type.
+    pub pascal: String,
+    /// Whether it is deprecated (the call then needs `allow(deprecated)`).
+    pub deprecated: bool,
+    /// Each field of its request, with the log request's field that fills it (or `None`).
+    pub fields: Vec<FinishedField>,
+    /// Path to the value that is set once the build has finished.
+    pub when: Vec<Step>,
+    /// Whether that value is a string (then it must also be non-empty).
+    pub when_is_string: bool,
+}
+
+/// One field of a [`FinishedCheck`] request.
+#[derive(Debug, Clone)]
+pub struct FinishedField {
+    /// The field in the check's request.
+    pub field: String,
+    /// The log request's field with the same wire name, if any.
+    pub source: Option<String>,
+    /// Whether the check's field is an `Option`.
+    pub optional: bool,
+    /// Whether the source field is an `Option`.
+    pub source_optional: bool,
 }
 
 /// A reference to a type from a field, parameter or body.

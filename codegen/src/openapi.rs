@@ -179,6 +179,12 @@ pub struct LogFollow {
     pub has_more: String,
     /// Dotted path of the log text in the response.
     pub content: String,
+    /// Operation asked, once the log reports no more data, whether the build has finished;
+    /// its parameters are taken from the same-named parameters of the log request.
+    pub finished_operation: Option<String>,
+    /// Dotted path in that operation's response that is set (and, for a string, non-empty)
+    /// once the build has finished.
+    pub finished_when: Option<String>,
 }
 
 /// An inline parameter.

@@ -52,4 +52,4 @@ pub use runtime::{
 pub const SPEC_VERSION: &str = "2023-11-15";
 
 /// SHA-256 (hex) of the spec file this crate was generated from.
-pub const SPEC_SHA256: &str = "f0ff12b2924e2ef0ec599eaa6b13346cd1dda0641be2b678985e498572ef2f49";
+pub const SPEC_SHA256: &str = "c7904d07e01cc756554434ec1d3d1fe83c3cdd28592106742db796d334373778";

@@ -34,14 +34,27 @@ fn log_reply(content: &str, offset: u64, more: bool) -> Reply {
     )
 }
 
+fn record_reply(finish_time: Option<&str>) -> Reply {
+    Reply::json(
+        200,
+        &serde_json::json!({
+            "result": { "build_no": 33, "status": "RUNNING", "finish_time": finish_time },
+            "status": "success"
+        }),
+    )
+}
+
 #[tokio::test]
-async fn follow_re_polls_from_the_returned_offset_until_no_more_data() {
-    // The second poll finds no new log yet; the follower waits and asks again.
+async fn follow_re_polls_from_the_returned_offset_until_no_more_data_and_the_build_finished() {
+    // The second poll finds no new log yet; the follower waits and asks again. "No more data"
+    // while the record has no finish time (the build is still running) does not end the stream.
     let server = TestServer::sequence(vec![
         log_reply("line 1\n", 7, true),
         log_reply("", 7, true),
-        log_reply("line 2\n", 14, true),
+        log_reply("line 2\n", 14, false),
+        record_reply(None),
         log_reply("done\n", 19, false),
+        record_reply(Some("2022-10-11T08:30:27.000+00:00")),
     ])
     .await;
     let mut log = client(&server)
@@ -57,16 +70,30 @@ async fn follow_re_polls_from_the_returned_offset_until_no_more_data() {
         texts.push(chunk.expect("chunk").text);
     }
     assert_eq!(texts, ["line 1\n", "line 2\n", "done\n"]);
-    let offsets: Vec<String> = server
-        .requests()
+    let requests = server.requests();
+    let paths: Vec<&str> = requests.iter().map(|r| r.path.as_str()).collect();
+    let log_path = format!("/v3/jobs/{JOB}/33/real-time-log");
+    let record_path = format!("/v4/jobs/{JOB}/33/record-info");
+    assert_eq!(
+        paths,
+        [
+            &log_path,
+            &log_path,
+            &log_path,
+            &record_path,
+            &log_path,
+            &record_path
+        ]
+    );
+    let offsets: Vec<String> = requests
         .iter()
-        .map(|r| r.query_param("offset").expect("offset"))
+        .filter_map(|r| r.query_param("offset"))
         .collect();
     assert_eq!(offsets, ["0", "7", "7", "14"]);
     assert!(log.next().await.is_none(), "the stream stays ended");
     assert_eq!(
         server.request_count(),
-        4,
+        6,
         "no poll after the service said it was done"
     );
 }

@@ -56,6 +56,12 @@ const EXPECTED: &[(&str, usize, &str, &str)] = &[
         "uses {build_no}, which is not declared as a path parameter",
     ),
     (
+        "unknown_finished_operation",
+        28,
+        "#/paths/~1v1~1jobs~1{job_id}~1{build_no}~1real-time-log/get/x-log-follow/finished-operation",
+        "\"show_recrd\" is not an operationId",
+    ),
+    (
         "unsupported_one_of",
         21,
         "#/components/schemas/Thing/properties/value/oneOf",

@@ -7,7 +7,8 @@ use super::checks::{pattern_static, pattern_statics, Checks};
 use super::docs;
 use super::rust::{field_ty, ident, ty};
 use crate::ir::{
-    Api, Location, LogFollow, Operation, PageStyle, Pagination, Param, ResponseKind, Step, TypeRef,
+    Api, FinishedCheck, Location, LogFollow, Operation, PageStyle, Pagination, Param, ResponseKind,
+    Step, TypeRef,
 };
 
 /// `src/operations/mod.rs`.
@@ -651,6 +652,53 @@ fn borrow_path(root: TokenStream, steps: &[Step]) -> TokenStream {
     }
 }
 
+/// The statement that builds the "has the build finished?" request from the log request (before
+/// the log request is moved), and the statement that asks it when the log reports no more data.
+fn finished_check(c: &FinishedCheck) -> (TokenStream, TokenStream) {
+    let module = ident(&c.module);
+    let ty = format_ident!("{}Request", c.pascal);
+    let fields = c.fields.iter().map(|f| {
+        let field = ident(&f.field);
+        let value = match &f.source {
+            Some(source) => {
+                let source = ident(source);
+                let value = quote!(::std::clone::Clone::clone(&request.#source));
+                if f.optional && !f.source_optional {
+                    quote!(::std::option::Option::Some(#value))
+                } else {
+                    value
+                }
+            }
+            None => quote!(::std::option::Option::None),
+        };
+        quote!(#field: #value)
+    });
+    let allow = if c.deprecated {
+        quote!(#[allow(deprecated)])
+    } else {
+        TokenStream::new()
+    };
+    let build = quote! {
+        #allow
+        let check = crate::operations::#module::#ty { #(#fields),* };
+    };
+    let value = borrow_path(quote!(status), &c.when);
+    let done = if c.when_is_string {
+        quote!(#value.is_some_and(|v| !v.is_empty()))
+    } else {
+        quote!(#value.is_some())
+    };
+    let ask = quote! {
+        // "No more data" also describes a build that has not started logging yet; only a
+        // finished build ends the stream.
+        let has_more = has_more || {
+            let status = client.send(check).await?;
+            !#done
+        };
+    };
+    (build, ask)
+}
+
 fn to_u64(value: TokenStream) -> TokenStream {
     quote!(u64::try_from(#value).unwrap_or(0))
 }
@@ -771,10 +819,25 @@ fn follow(f: &LogFollow, request: &syn::Ident, fluent: &syn::Ident) -> TokenStre
         (expr, false) => expr,
     };
     let fluent_doc = format!(" Builds the request and follows the log; see [`{request}::follow`].");
+    let (check, finished, end_doc) = match &f.finished {
+        Some(c) => {
+            let (check, finished) = finished_check(c);
+            let doc = format!(
+                " the returned offset until the service reports no more data and [`{0}`](crate::Client::{0}) says the build has finished.",
+                c.module
+            );
+            (check, finished, doc)
+        }
+        None => (
+            TokenStream::new(),
+            TokenStream::new(),
+            " the returned offset until the service reports no more data.".to_owned(),
+        ),
+    };
     quote! {
         impl #request {
             /// Follows the log from this request's offset: a stream of chunks that re-polls with
-            /// the returned offset until the service reports no more data.
+            #[doc = #end_doc]
             pub fn follow(self, client: &crate::Client) -> crate::LogFollow {
                 let client = ::std::clone::Clone::clone(client);
                 let start = #start;
@@ -782,9 +845,11 @@ fn follow(f: &LogFollow, request: &syn::Ident, fluent: &syn::Ident) -> TokenStre
                     let client = ::std::clone::Clone::clone(&client);
                     let mut request = ::std::clone::Clone::clone(&self);
                     request.#offset = #set;
+                    #check
                     async move {
                         let response = client.send(request).await?;
                         let has_more = #more.copied().unwrap_or(false);
+                        #finished
                         let next_offset = #next.copied().and_then(|v| u64::try_from(v).ok()).unwrap_or(offset);
                         let text = #text;
                         ::std::result::Result::Ok(crate::LogChunk { text, next_offset, has_more })

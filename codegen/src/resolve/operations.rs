@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::schemas::{constraints, Registry};
 use crate::diag::{Diagnostics, Pointer};
 use crate::ir::{
-    Body, Deprecation, Example, Location, LogFollow, Operation, PageStyle, Pagination, Param,
-    ResponseKind, Step, TypeKind, TypeRef,
+    Body, Deprecation, Example, FinishedCheck, FinishedField, Location, LogFollow, Operation,
+    PageStyle, Pagination, Param, ResponseKind, Step, TypeKind, TypeRef,
 };
 use crate::naming;
 use crate::openapi::{self, Spec};
@@ -32,6 +32,7 @@ pub fn resolve(
     let mut examples = Vec::new();
     let mut ids: BTreeMap<String, Pointer> = BTreeMap::new();
     let mut replaced: Vec<(Pointer, String)> = Vec::new();
+    let mut finished: Vec<(String, Pointer, &openapi::LogFollow)> = Vec::new();
     let paths = Pointer::root().join("paths");
     for (path, item) in &spec.paths {
         let item_at = paths.join(path);
@@ -81,6 +82,9 @@ pub fn resolve(
                     );
                 }
             }
+            if let Some(follow) = &op.log_follow {
+                finished.push((id.clone(), at.join("x-log-follow"), follow));
+            }
             let resolved = operation(
                 spec,
                 path,
@@ -103,8 +107,94 @@ pub fn resolve(
             );
         }
     }
+    for (id, at, follow) in finished {
+        let check = finished_check(follow, &id, &operations, &at, registry, diags);
+        if let Some(f) = operations
+            .iter_mut()
+            .find(|op| op.id == id)
+            .and_then(|op| op.log_follow.as_mut())
+        {
+            f.finished = check;
+        }
+    }
     operations.sort_by(|a, b| a.id.cmp(&b.id));
     (operations, examples)
+}
+
+/// Resolves `finished-operation` / `finished-when` of `x-log-follow`, once every operation is
+/// known: the check's request is filled from the log request's same-named parameters.
+fn finished_check(
+    follow: &openapi::LogFollow,
+    id: &str,
+    operations: &[Operation],
+    at: &Pointer,
+    registry: &Registry,
+    diags: &mut Diagnostics,
+) -> Option<FinishedCheck> {
+    let (name, when) = match (&follow.finished_operation, &follow.finished_when) {
+        (None, None) => return None,
+        (Some(name), Some(when)) => (name, when),
+        _ => {
+            diags.error(
+                at,
+                "`finished-operation` and `finished-when` go together: give both or neither",
+            );
+            return None;
+        }
+    };
+    let log = operations.iter().find(|op| op.id == id)?;
+    let Some(target) = operations.iter().find(|op| &op.id == name) else {
+        diags.error(
+            &at.join("finished-operation"),
+            format!("{name:?} is not an operationId"),
+        );
+        return None;
+    };
+    if target.body.as_ref().is_some_and(|b| b.required) {
+        diags.error(
+            &at.join("finished-operation"),
+            format!("{name:?} needs a request body; the check can only fill parameters"),
+        );
+        return None;
+    }
+    let mut fields = Vec::new();
+    for param in &target.params {
+        let source = log
+            .params
+            .iter()
+            .find(|p| p.wire == param.wire && p.ty == param.ty);
+        if param.required && !source.is_some_and(|s| s.required) {
+            diags.error(
+                &at.join("finished-operation"),
+                format!(
+                    "{name:?} requires parameter {:?}, which the log request does not always carry with the same type",
+                    param.wire
+                ),
+            );
+            return None;
+        }
+        fields.push(FinishedField {
+            field: param.field.clone(),
+            source: source.map(|s| s.field.clone()),
+            optional: !param.required,
+            source_optional: source.is_some_and(|s| !s.required),
+        });
+    }
+    let (when, when_ty) = steps(
+        when,
+        &target.response,
+        &at.join("finished-when"),
+        registry,
+        diags,
+    )?;
+    Some(FinishedCheck {
+        module: target.module.clone(),
+        pascal: target.pascal.clone(),
+        deprecated: target.deprecated.is_some(),
+        fields,
+        when,
+        when_is_string: when_ty == TypeRef::String,
+    })
 }
 
 #[allow(clippy::too_many_arguments)] // one call site; a struct would only rename the arguments
@@ -627,5 +717,6 @@ fn log_follow(
         next_offset_ty: next_ty,
         has_more: more?.0,
         content: content?.0,
+        finished: None,
     })
 }

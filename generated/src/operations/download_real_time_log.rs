@@ -6,6 +6,7 @@
 //!
 //! Notes on how the vendor documentation was read:
 //!
+//! - The docs do not say whether has_more_data can be false before a build has started logging; a follower therefore also asks show_record_detail and stops only once the record has a finish_time.
 //! - The page has no SDK sample; operationId follows the vendor SDK name DownloadRealTimeLogRequest (GenReqDefForDownloadRealTimeLog in huaweicloud-sdk-go-v3 codeArtsBuild_meta.go).
 //! - The request example uses POST although the URI uses GET; GET is kept, as in the vendor SDK definition for this path.
 //! - huaweicloud-sdk-go-v3 model_real_time_log_response_body_result.go declares `has_more_data` as bool and `offset`/`current_offset` as int32, matching the example rather than the table's String; typed boolean and int32.
@@ -274,7 +275,7 @@ impl crate::Client {
 }
 impl DownloadRealTimeLogRequest {
     /// Follows the log from this request's offset: a stream of chunks that re-polls with
-    /// the returned offset until the service reports no more data.
+    /// the returned offset until the service reports no more data and [`show_record_detail`](crate::Client::show_record_detail) says the build has finished.
     pub fn follow(self, client: &crate::Client) -> crate::LogFollow {
         let client = ::std::clone::Clone::clone(client);
         let start = u64::try_from(self.offset).unwrap_or(0);
@@ -284,6 +285,10 @@ impl DownloadRealTimeLogRequest {
                 let client = ::std::clone::Clone::clone(&client);
                 let mut request = ::std::clone::Clone::clone(&self);
                 request.offset = i32::try_from(offset).unwrap_or(i32::MAX);
+                let check = crate::operations::show_record_detail::ShowRecordDetailRequest {
+                    job_id: ::std::clone::Clone::clone(&request.job_id),
+                    build_no: ::std::clone::Clone::clone(&request.build_no),
+                };
                 async move {
                     let response = client.send(request).await?;
                     let has_more = response
@@ -292,6 +297,15 @@ impl DownloadRealTimeLogRequest {
                         .and_then(|v| v.has_more_data.as_ref())
                         .copied()
                         .unwrap_or(false);
+                    let has_more = has_more
+                        || {
+                            let status = client.send(check).await?;
+                            !status
+                                .result
+                                .as_ref()
+                                .and_then(|v| v.finish_time.as_ref())
+                                .is_some_and(|v| !v.is_empty())
+                        };
                     let next_offset = response
                         .result
                         .as_ref()
