@@ -683,17 +683,17 @@ fn finished_check(c: &FinishedCheck) -> (TokenStream, TokenStream) {
         let check = crate::operations::#module::#ty { #(#fields),* };
     };
     let value = borrow_path(quote!(status), &c.when);
-    let done = if c.when_is_string {
-        quote!(#value.is_some_and(|v| !v.is_empty()))
+    let running = if c.when_is_string {
+        quote!(#value.is_none_or(|v| v.is_empty()))
     } else {
-        quote!(#value.is_some())
+        quote!(#value.is_none())
     };
     let ask = quote! {
         // "No more data" also describes a build that has not started logging yet; only a
         // finished build ends the stream.
         let has_more = has_more || {
             let status = client.send(check).await?;
-            !#done
+            #running
         };
     };
     (build, ask)

@@ -300,11 +300,11 @@ impl DownloadRealTimeLogRequest {
                     let has_more = has_more
                         || {
                             let status = client.send(check).await?;
-                            !status
+                            status
                                 .result
                                 .as_ref()
                                 .and_then(|v| v.finish_time.as_ref())
-                                .is_some_and(|v| !v.is_empty())
+                                .is_none_or(|v| v.is_empty())
                         };
                     let next_offset = response
                         .result
