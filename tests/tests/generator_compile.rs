@@ -1,6 +1,7 @@
-//! The code emitted for every fixture compiles without warnings: each fixture becomes a full
-//! crate (with the real runtime) in a temporary directory and is checked by cargo, offline, with
-//! the workspace's lock file and one shared target directory so dependencies build once.
+//! The code emitted for every fixture compiles without warnings, clippy's included: each fixture
+//! becomes a full crate (with the real runtime) in a temporary directory and is checked by
+//! `cargo clippy`, offline, with the workspace's lock file and one shared target directory so
+//! dependencies build once.
 
 use std::process::Command;
 
@@ -26,7 +27,7 @@ fn every_fixture_crate_compiles_cleanly() {
         std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).expect("copy lock file");
         let output = Command::new(env!("CARGO"))
             .current_dir(&dir)
-            .args(["check", "--offline", "--all-targets", "--quiet"])
+            .args(["clippy", "--offline", "--all-targets", "--quiet"])
             .env("CARGO_TARGET_DIR", &target)
             .env_remove("CARGO_ENCODED_RUSTFLAGS")
             .env("RUSTFLAGS", "-D warnings")
