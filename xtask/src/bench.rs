@@ -48,9 +48,10 @@ fn rename(value: &Value, k: usize) -> Value {
             let mut out = Mapping::new();
             for (key, v) in map {
                 let renamed = match (key.as_str(), v) {
-                    (Some("operationId" | "x-replaced-by"), Value::String(id)) => {
-                        Value::from(format!("{id}_c{k}"))
-                    }
+                    (
+                        Some("operationId" | "x-replaced-by" | "finished-operation"),
+                        Value::String(id),
+                    ) => Value::from(format!("{id}_c{k}")),
                     (Some("$ref"), Value::String(r)) if r.starts_with("#/components/schemas/") => {
                         Value::from(format!("{r}C{k}"))
                     }

@@ -183,6 +183,30 @@ fn bench_gen(args: &[String]) -> Result<(), String> {
     let Some(options) = parse(args, BENCH_HELP, &["--spec"])? else {
         return Ok(());
     };
+    if cfg!(debug_assertions) {
+        // `cargo xtask` builds in debug mode, where syn and prettyplease are ~10x slower than
+        // in release: timings from that build would only mislead. Run again optimised.
+        eprintln!("bench-gen: timing a release build of xtask");
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let status = std::process::Command::new(cargo)
+            .args([
+                "run",
+                "--release",
+                "--quiet",
+                "--package",
+                "xtask",
+                "--",
+                "bench-gen",
+            ])
+            .args(args)
+            .status()
+            .map_err(|e| format!("error: running cargo: {e}"))?;
+        return if status.success() {
+            Ok(())
+        } else {
+            Err("error: the release build of bench-gen failed".to_owned())
+        };
+    }
     let source = read_spec(&options.spec)?;
     let statics = Statics::load(&root().join("templates"))
         .map_err(|e| format!("error: reading templates/: {e}"))?;
