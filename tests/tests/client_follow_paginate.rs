@@ -47,7 +47,9 @@ fn record_reply(finish_time: Option<&str>) -> Reply {
 #[tokio::test]
 async fn follow_re_polls_from_the_returned_offset_until_no_more_data_and_the_build_finished() {
     // The second poll finds no new log yet; the follower waits and asks again. "No more data"
-    // while the record has no finish time (the build is still running) does not end the stream.
+    // while the record has no finish time (the build is still running) does not end the stream,
+    // and once the build is seen finished one more read picks up lines written just before the
+    // finish.
     let server = TestServer::sequence(vec![
         log_reply("line 1\n", 7, true),
         log_reply("", 7, true),
@@ -55,6 +57,7 @@ async fn follow_re_polls_from_the_returned_offset_until_no_more_data_and_the_bui
         record_reply(None),
         log_reply("done\n", 19, false),
         record_reply(Some("2022-10-11T08:30:27.000+00:00")),
+        log_reply("tail\n", 24, false),
     ])
     .await;
     let mut log = client(&server)
@@ -69,7 +72,7 @@ async fn follow_re_polls_from_the_returned_offset_until_no_more_data_and_the_bui
     while let Some(chunk) = log.next().await {
         texts.push(chunk.expect("chunk").text);
     }
-    assert_eq!(texts, ["line 1\n", "line 2\n", "done\n"]);
+    assert_eq!(texts, ["line 1\n", "line 2\n", "done\n", "tail\n"]);
     let requests = server.requests();
     let paths: Vec<&str> = requests.iter().map(|r| r.path.as_str()).collect();
     let log_path = format!("/v3/jobs/{JOB}/33/real-time-log");
@@ -82,19 +85,20 @@ async fn follow_re_polls_from_the_returned_offset_until_no_more_data_and_the_bui
             &log_path,
             &record_path,
             &log_path,
-            &record_path
+            &record_path,
+            &log_path
         ]
     );
     let offsets: Vec<String> = requests
         .iter()
         .filter_map(|r| r.query_param("offset"))
         .collect();
-    assert_eq!(offsets, ["0", "7", "7", "14"]);
+    assert_eq!(offsets, ["0", "7", "7", "14", "19"]);
     assert!(log.next().await.is_none(), "the stream stays ended");
     assert_eq!(
         server.request_count(),
-        6,
-        "no poll after the service said it was done"
+        7,
+        "no poll after the last read of a finished build"
     );
 }
 

@@ -652,9 +652,10 @@ fn borrow_path(root: TokenStream, steps: &[Step]) -> TokenStream {
     }
 }
 
-/// The statement that builds the "has the build finished?" request from the log request (before
-/// the log request is moved), and the statement that asks it when the log reports no more data.
-fn finished_check(c: &FinishedCheck) -> (TokenStream, TokenStream) {
+/// The statements for the "has the build finished?" check: the shared flag (once per stream), the
+/// check's request built from the log request (before the log request is moved), and the
+/// question asked when the log reports no more data.
+fn finished_check(c: &FinishedCheck) -> (TokenStream, TokenStream, TokenStream) {
     let module = ident(&c.module);
     let ty = format_ident!("{}Request", c.pascal);
     let fields = c.fields.iter().map(|f| {
@@ -678,7 +679,11 @@ fn finished_check(c: &FinishedCheck) -> (TokenStream, TokenStream) {
     } else {
         TokenStream::new()
     };
+    let init = quote! {
+        let finished = ::std::sync::Arc::new(::std::sync::atomic::AtomicBool::new(false));
+    };
     let build = quote! {
+        let finished = ::std::sync::Arc::clone(&finished);
         #allow
         let check = crate::operations::#module::#ty { #(#fields),* };
     };
@@ -689,14 +694,20 @@ fn finished_check(c: &FinishedCheck) -> (TokenStream, TokenStream) {
         quote!(#value.is_none())
     };
     let ask = quote! {
-        // "No more data" also describes a build that has not started logging yet; only a
-        // finished build ends the stream.
-        let has_more = has_more || {
+        // "No more data" also describes a build that has not started logging yet, and a build
+        // may write its last lines between our read and its finish: end only on a read that
+        // began after the build was seen finished.
+        let has_more = if has_more || finished.load(::std::sync::atomic::Ordering::Acquire) {
+            has_more
+        } else {
             let status = client.send(check).await?;
-            #running
+            if !(#running) {
+                finished.store(true, ::std::sync::atomic::Ordering::Release);
+            }
+            true
         };
     };
-    (build, ask)
+    (init, build, ask)
 }
 
 fn to_u64(value: TokenStream) -> TokenStream {
@@ -819,16 +830,17 @@ fn follow(f: &LogFollow, request: &syn::Ident, fluent: &syn::Ident) -> TokenStre
         (expr, false) => expr,
     };
     let fluent_doc = format!(" Builds the request and follows the log; see [`{request}::follow`].");
-    let (check, finished, end_doc) = match &f.finished {
+    let (init, check, finished, end_doc) = match &f.finished {
         Some(c) => {
-            let (check, finished) = finished_check(c);
+            let (init, check, finished) = finished_check(c);
             let doc = format!(
                 " the returned offset until the service reports no more data and [`{0}`](crate::Client::{0}) says the build has finished.",
                 c.module
             );
-            (check, finished, doc)
+            (init, check, finished, doc)
         }
         None => (
+            TokenStream::new(),
             TokenStream::new(),
             TokenStream::new(),
             " the returned offset until the service reports no more data.".to_owned(),
@@ -841,6 +853,7 @@ fn follow(f: &LogFollow, request: &syn::Ident, fluent: &syn::Ident) -> TokenStre
             pub fn follow(self, client: &crate::Client) -> crate::LogFollow {
                 let client = ::std::clone::Clone::clone(client);
                 let start = #start;
+                #init
                 crate::runtime::follow::follow(start, move |offset| {
                     let client = ::std::clone::Clone::clone(&client);
                     let mut request = ::std::clone::Clone::clone(&self);

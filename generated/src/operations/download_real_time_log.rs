@@ -279,12 +279,16 @@ impl DownloadRealTimeLogRequest {
     pub fn follow(self, client: &crate::Client) -> crate::LogFollow {
         let client = ::std::clone::Clone::clone(client);
         let start = u64::try_from(self.offset).unwrap_or(0);
+        let finished = ::std::sync::Arc::new(
+            ::std::sync::atomic::AtomicBool::new(false),
+        );
         crate::runtime::follow::follow(
             start,
             move |offset| {
                 let client = ::std::clone::Clone::clone(&client);
                 let mut request = ::std::clone::Clone::clone(&self);
                 request.offset = i32::try_from(offset).unwrap_or(i32::MAX);
+                let finished = ::std::sync::Arc::clone(&finished);
                 let check = crate::operations::show_record_detail::ShowRecordDetailRequest {
                     job_id: ::std::clone::Clone::clone(&request.job_id),
                     build_no: ::std::clone::Clone::clone(&request.build_no),
@@ -297,15 +301,22 @@ impl DownloadRealTimeLogRequest {
                         .and_then(|v| v.has_more_data.as_ref())
                         .copied()
                         .unwrap_or(false);
-                    let has_more = has_more
-                        || {
-                            let status = client.send(check).await?;
-                            status
-                                .result
-                                .as_ref()
-                                .and_then(|v| v.finish_time.as_ref())
-                                .is_none_or(|v| v.is_empty())
-                        };
+                    let has_more = if has_more
+                        || finished.load(::std::sync::atomic::Ordering::Acquire)
+                    {
+                        has_more
+                    } else {
+                        let status = client.send(check).await?;
+                        if !(status
+                            .result
+                            .as_ref()
+                            .and_then(|v| v.finish_time.as_ref())
+                            .is_none_or(|v| v.is_empty()))
+                        {
+                            finished.store(true, ::std::sync::atomic::Ordering::Release);
+                        }
+                        true
+                    };
                     let next_offset = response
                         .result
                         .as_ref()
