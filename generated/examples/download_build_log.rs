@@ -11,7 +11,9 @@
 //!
 //! Credentials come from `CLOUD_SDK_AK` / `CLOUD_SDK_SK` (plus `CLOUD_SDK_SECURITY_TOKEN` for
 //! temporary keys) or `CODEARTS_BUILD_TOKEN`. Requests go to `CODEARTS_BUILD_ENDPOINT` when it
-//! is set, otherwise to the region in `CODEARTS_BUILD_REGION` (default `cn-north-4`).
+//! is set, otherwise to the region in `CODEARTS_BUILD_REGION` (default `cn-north-4`). The
+//! project id comes from `CODEARTS_BUILD_PROJECT_ID`: required with AK/SK credentials (it is
+//! sent as `X-Project-Id`), optional with a token.
 
 use std::process::ExitCode;
 use std::str::FromStr;
@@ -47,6 +49,11 @@ fn client_from_env() -> Result<Client, Error> {
             builder.region(Region::from_str(&region).map_err(|e| Error::config(e.to_string()))?)
         }
         (None, None) => builder.region(Region::CnNorth4),
+    };
+    // Required with AK/SK credentials; `build()` says so when it is missing.
+    let builder = match env("CODEARTS_BUILD_PROJECT_ID") {
+        Some(project_id) => builder.project_id(project_id),
+        None => builder,
     };
     builder
         .user_agent_suffix("example-download-build-log")

@@ -4,13 +4,15 @@
 //! Starts a build of a job, prints its log as it is written, then prints the build's outcome.
 //!
 //! ```text
-//! CLOUD_SDK_AK=... CLOUD_SDK_SK=... cargo run -p codearts-build \
-//!     --example run_build_and_follow_log -- <job id>
+//! CLOUD_SDK_AK=... CLOUD_SDK_SK=... CODEARTS_BUILD_PROJECT_ID=<project id> \
+//!     cargo run -p codearts-build --example run_build_and_follow_log -- <job id>
 //! ```
 //!
 //! Credentials come from `CLOUD_SDK_AK` / `CLOUD_SDK_SK` (plus `CLOUD_SDK_SECURITY_TOKEN` for
 //! temporary keys) or `CODEARTS_BUILD_TOKEN`. Requests go to `CODEARTS_BUILD_ENDPOINT` when it
-//! is set, otherwise to the region in `CODEARTS_BUILD_REGION` (default `cn-north-4`).
+//! is set, otherwise to the region in `CODEARTS_BUILD_REGION` (default `cn-north-4`). The
+//! project id comes from `CODEARTS_BUILD_PROJECT_ID`: required with AK/SK credentials (it is
+//! sent as `X-Project-Id`), optional with a token.
 
 use std::process::ExitCode;
 use std::str::FromStr;
@@ -45,6 +47,11 @@ fn client_from_env() -> Result<Client, Error> {
             builder.region(Region::from_str(&region).map_err(|e| Error::config(e.to_string()))?)
         }
         (None, None) => builder.region(Region::CnNorth4),
+    };
+    // Required with AK/SK credentials; `build()` says so when it is missing.
+    let builder = match env("CODEARTS_BUILD_PROJECT_ID") {
+        Some(project_id) => builder.project_id(project_id),
+        None => builder,
     };
     builder.user_agent_suffix("example-run-build").build()
 }

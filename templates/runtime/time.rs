@@ -37,7 +37,7 @@ fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
 pub fn format_sdk_date(time: SystemTime) -> String {
     let secs = time
         .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64);
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
     let (year, month, day) = civil_from_days(secs.div_euclid(86_400));
     let rem = secs.rem_euclid(86_400);
     format!(
@@ -80,7 +80,8 @@ fn to_system_time(
     minute: u32,
     second: u32,
 ) -> Option<SystemTime> {
-    if !(1..=12).contains(&month)
+    if !(0..=9999).contains(&year)
+        || !(1..=12).contains(&month)
         || !(1..=31).contains(&day)
         || hour > 23
         || minute > 59
@@ -93,19 +94,33 @@ fn to_system_time(
     if civil_from_days(days) != (year, month, day) {
         return None;
     }
-    let secs = days * 86_400 + i64::from(hour) * 3600 + i64::from(minute) * 60 + i64::from(second);
-    u64::try_from(secs)
-        .ok()
-        .map(|s| UNIX_EPOCH + Duration::from_secs(s))
+    let secs = days
+        .checked_mul(86_400)?
+        .checked_add(i64::from(hour) * 3600 + i64::from(minute) * 60 + i64::from(second))?;
+    UNIX_EPOCH.checked_add(Duration::from_secs(u64::try_from(secs).ok()?))
+}
+
+/// Exactly `width` ASCII digits (no sign, no spaces) as a number.
+fn fixed_digits(text: &str, width: usize) -> Option<u32> {
+    if text.len() != width || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok()
 }
 
 /// Parses an HTTP date in the IMF-fixdate form (`Sun, 06 Nov 1994 08:49:37 GMT`), the only
-/// form RFC 9110 lets senders generate.
+/// form RFC 9110 lets senders generate; the obsolete RFC 850 and asctime forms are not
+/// accepted. Fields have their fixed widths (a four-digit year), so any input either parses to
+/// a time between years 0 and 9999 or gives `None`; nothing overflows.
 pub fn parse_http_date(value: &str) -> Option<SystemTime> {
+    const DAY_NAMES: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
     let value = value.trim();
-    let (_weekday, rest) = value.split_once(", ")?;
+    let (weekday, rest) = value.split_once(", ")?;
+    if !DAY_NAMES.contains(&weekday) {
+        return None;
+    }
     let mut parts = rest.split(' ');
-    let day: u32 = parts.next()?.parse().ok()?;
+    let day = fixed_digits(parts.next()?, 2)?;
     let month = match parts.next()? {
         "Jan" => 1,
         "Feb" => 2,
@@ -121,15 +136,15 @@ pub fn parse_http_date(value: &str) -> Option<SystemTime> {
         "Dec" => 12,
         _ => return None,
     };
-    let year: i64 = parts.next()?.parse().ok()?;
+    let year = fixed_digits(parts.next()?, 4)?;
     let mut hms = parts.next()?.split(':');
-    let hour: u32 = hms.next()?.parse().ok()?;
-    let minute: u32 = hms.next()?.parse().ok()?;
-    let second: u32 = hms.next()?.parse().ok()?;
+    let hour = fixed_digits(hms.next()?, 2)?;
+    let minute = fixed_digits(hms.next()?, 2)?;
+    let second = fixed_digits(hms.next()?, 2)?;
     if hms.next().is_some() || parts.next()? != "GMT" || parts.next().is_some() {
         return None;
     }
-    to_system_time(year, month, day, hour, minute, second)
+    to_system_time(i64::from(year), month, day, hour, minute, second)
 }
 
 /// Formats a time as an IMF-fixdate HTTP date.
@@ -140,7 +155,7 @@ pub fn format_http_date(time: SystemTime) -> String {
     ];
     let secs = time
         .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64);
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
     let days = secs.div_euclid(86_400);
     let (year, month, day) = civil_from_days(days);
     let rem = secs.rem_euclid(86_400);
@@ -188,5 +203,85 @@ mod tests {
         assert_eq!(parse_http_date("Sunday, 06-Nov-94 08:49:37 GMT"), None);
         assert_eq!(parse_http_date("Sun, 06 Nov 1994 08:49:37 UTC"), None);
         assert_eq!(parse_http_date("soon"), None);
+        assert_eq!(
+            parse_http_date("  Thu, 01 Jan 1970 00:00:00 GMT "),
+            Some(UNIX_EPOCH)
+        );
+        assert_eq!(
+            parse_http_date("Fri, 31 Dec 9999 23:59:59 GMT"),
+            Some(UNIX_EPOCH + Duration::from_secs(253_402_300_799))
+        );
+    }
+
+    #[test]
+    fn http_date_rejects_junk_without_panicking() {
+        let junk = [
+            "Sun, 06 Nov 1000000000000 08:49:37 GMT",
+            "Sun, 06 Nov 9223372036854775807 08:49:37 GMT",
+            "Sun, 06 Nov -9223372036854775808 08:49:37 GMT",
+            "Sun, 06 Nov -1994 08:49:37 GMT",
+            "Sun, 06 Nov +1994 08:49:37 GMT",
+            "Sun, 06 Nov 94 08:49:37 GMT",
+            "Sun, 06 Nov 19940 08:49:37 GMT",
+            "Sun, 6 Nov 1994 08:49:37 GMT",
+            "Sun, +6 Nov 1994 08:49:37 GMT",
+            "Sun, 99 Nov 1994 08:49:37 GMT",
+            "Sun, 31 Nov 1994 08:49:37 GMT",
+            "Sun, 29 Feb 1900 00:00:00 GMT",
+            "Sun, 06 Nov 1994 24:00:00 GMT",
+            "Sun, 06 Nov 1994 08:60:00 GMT",
+            "Sun, 06 Nov 1994 08:49:61 GMT",
+            "Sun, 06 Nov 1994 8:49:37 GMT",
+            "Sun, 06 Nov 1994 08:49:37:00 GMT",
+            "Sun, 06 Nov 1994 08:49 GMT",
+            "Sun, 06 Nov 1969 23:59:59 GMT",
+            "Sun, 06 Nov 1994 08:49:37 GMT extra",
+            "Sun, 06 Nov 1994 08:49:37",
+            "Sun, 06 Nov 1994  08:49:37 GMT",
+            "Sunday, 06 Nov 1994 08:49:37 GMT",
+            "Sun 06 Nov 1994 08:49:37 GMT",
+            "Sun, 06 November 1994 08:49:37 GMT",
+            "Sun Nov  6 08:49:37 1994",
+            "Sun, 06 Nov 1994 08:49:37 GMT\u{0}",
+            "Sun, ０６ Nov 1994 08:49:37 GMT",
+            ", ",
+            "",
+        ];
+        for value in junk {
+            assert_eq!(parse_http_date(value), None, "{value:?}");
+        }
+    }
+
+    /// Every single-byte change of a valid date (including replacements with digits and
+    /// separators) either parses to a sane time or is rejected; nothing panics.
+    #[test]
+    fn http_date_survives_mutations() {
+        let base = "Sun, 06 Nov 1994 08:49:37 GMT";
+        let replacements = b"0123456789 ,:-+GMTZ\t\xff";
+        let mut seen = 0;
+        for position in 0..base.len() {
+            for &byte in replacements {
+                let mut bytes = base.as_bytes().to_vec();
+                bytes[position] = byte;
+                let mutated = String::from_utf8_lossy(&bytes).into_owned();
+                if let Some(time) = parse_http_date(&mutated) {
+                    seen += 1;
+                    let secs = time
+                        .duration_since(UNIX_EPOCH)
+                        .expect("after 1970")
+                        .as_secs();
+                    assert!(secs < 253_402_300_800, "{mutated:?}");
+                }
+                // Inserting or removing a byte, and long runs of digits.
+                let mut longer = base.to_owned();
+                longer.insert(position, byte as char);
+                let _ = parse_http_date(&longer);
+                let mut shorter = base.to_owned();
+                shorter.remove(position);
+                let _ = parse_http_date(&shorter);
+                let _ = parse_http_date(&base.replace("1994", &"9".repeat(position + 1)));
+            }
+        }
+        assert!(seen > 0);
     }
 }

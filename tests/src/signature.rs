@@ -64,6 +64,27 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The canonical query string the gateway computes: the decoded pairs re-encoded, sorted by
+/// encoded name and then by encoded value (the vendor signers sort the names, then each name's
+/// values), joined as `name=value` with `&`.
+///
+/// Sorting whole `name=value` strings instead would differ when one name is a prefix of
+/// another followed by a byte below `=` (`-`, `.`, digits...): `a-b=1` sorts before `a=2` as
+/// a string, but name `a` sorts before name `a-b`.
+pub fn canonical_query(request: &RecordedRequest) -> String {
+    let mut pairs: Vec<(String, String)> = request
+        .query_pairs()
+        .iter()
+        .map(|(k, v)| (escape(k), escape(v)))
+        .collect();
+    pairs.sort();
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
 /// The canonical request the gateway would compute for `request` and `signed_headers`.
 pub fn canonical_request(request: &RecordedRequest, signed_headers: &[String]) -> String {
     let mut uri: Vec<String> = percent_decode(&request.path)
@@ -74,12 +95,6 @@ pub fn canonical_request(request: &RecordedRequest, signed_headers: &[String]) -
         uri.push(String::new());
     }
     let uri = uri.join("/");
-    let mut query: Vec<String> = request
-        .query_pairs()
-        .iter()
-        .map(|(k, v)| format!("{}={}", escape(k), escape(v)))
-        .collect();
-    query.sort();
     let headers: String = signed_headers
         .iter()
         .map(|name| format!("{name}:{}\n", request.header(name).unwrap_or("").trim()))
@@ -88,7 +103,7 @@ pub fn canonical_request(request: &RecordedRequest, signed_headers: &[String]) -
         "{}\n{}\n{}\n{}\n{}\n{}",
         request.method,
         uri,
-        query.join("&"),
+        canonical_query(request),
         headers,
         signed_headers.join(";"),
         hex(&Sha256::digest(&request.body))
@@ -127,14 +142,7 @@ pub fn verify(
             ));
         }
     }
-    let canonical = canonical_request(request, &authorization.signed_headers);
-    let string_to_sign = format!(
-        "SDK-HMAC-SHA256\n{date}\n{}",
-        hex(&Sha256::digest(canonical.as_bytes()))
-    );
-    let mut mac = Hmac::<Sha256>::new_from_slice(sk.as_bytes()).map_err(|e| e.to_string())?;
-    mac.update(string_to_sign.as_bytes());
-    let expected = hex(&mac.finalize().into_bytes());
+    let (canonical, expected) = signature(request, &authorization.signed_headers, date, sk);
     if expected == authorization.signature {
         Ok(())
     } else {
@@ -142,6 +150,25 @@ pub fn verify(
             "signature mismatch; canonical request was:\n{canonical}"
         ))
     }
+}
+
+/// The canonical request and the hex signature the gateway expects for `request` signed at
+/// `date` over `signed_headers` with the secret key `sk`, with none of the policy checks of
+/// [`verify`] (which headers must be signed, clock skew).
+pub fn signature(
+    request: &RecordedRequest,
+    signed_headers: &[String],
+    date: &str,
+    sk: &str,
+) -> (String, String) {
+    let canonical = canonical_request(request, signed_headers);
+    let string_to_sign = format!(
+        "SDK-HMAC-SHA256\n{date}\n{}",
+        hex(&Sha256::digest(canonical.as_bytes()))
+    );
+    let mut mac = Hmac::<Sha256>::new_from_slice(sk.as_bytes()).expect("HMAC takes any key");
+    mac.update(string_to_sign.as_bytes());
+    (canonical, hex(&mac.finalize().into_bytes()))
 }
 
 /// Seconds since the epoch of a `yyyyMMddTHHmmssZ` date.

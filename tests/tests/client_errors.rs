@@ -77,8 +77,13 @@ async fn error_statuses_map_to_service_errors_with_request_ids() {
             assert_eq!(typed.http_status(), status);
             assert!(!typed.meaning().is_empty());
         }
-        // 500 is not retried: the server saw one request.
-        assert_eq!(server.request_count(), 1, "HTTP {status}");
+        // 4xx and 500 are not retried (the server saw one request), except for the codes the
+        // catalogue marks as retryable, such as CB.00060100 "network busy", which the client
+        // sends until the policy's 3 attempts are used up.
+        let retryable = code == "CB.00060100";
+        assert_eq!(error.is_retryable(), retryable, "{code}");
+        let attempts = if retryable { 3 } else { 1 };
+        assert_eq!(server.request_count(), attempts, "HTTP {status} {code}");
     }
 }
 
@@ -151,6 +156,72 @@ async fn malformed_json_is_a_decode_error_with_an_excerpt() {
         .unwrap_err();
     assert!(matches!(error, Error::Decode { .. }), "{error:?}");
     assert_eq!(server.request_count(), 1);
+}
+
+#[tokio::test]
+async fn oversized_json_body_is_a_decode_error() {
+    let limit = codearts_build::runtime::operation::MAX_JSON_BODY as u64;
+    assert_eq!(limit, 64 * 1024 * 1024);
+    // Announced by Content-Length: refused before the body is read.
+    let server = TestServer::sequence(vec![
+        Reply::stream(200, limit + 1, 64 * 1024).header("X-Request-Id", "r-big")
+    ])
+    .await;
+    let error = client(&server)
+        .show_job_status()
+        .job_id(JOB)
+        .send()
+        .await
+        .unwrap_err();
+    match &error {
+        Error::Decode {
+            status: 200,
+            message,
+            request_id,
+            ..
+        } => {
+            assert!(message.contains("limit"), "{message}");
+            assert!(message.contains(&(limit + 1).to_string()), "{message}");
+            assert_eq!(request_id.as_deref(), Some("r-big"));
+        }
+        other => panic!("expected a decode error, got {other:?}"),
+    }
+    // Not retried: the same body would come back.
+    assert!(!error.is_retryable());
+    assert_eq!(server.request_count(), 1);
+
+    // Chunked, so the size shows only while reading: reading stops at the limit.
+    let server =
+        TestServer::sequence(vec![Reply::stream_chunked(200, limit + 1, 256 * 1024)]).await;
+    let error = client(&server)
+        .show_job_status()
+        .job_id(JOB)
+        .send()
+        .await
+        .unwrap_err();
+    match &error {
+        Error::Decode {
+            status: 200,
+            message,
+            body,
+            ..
+        } => {
+            assert!(message.contains("limit"), "{message}");
+            // The excerpt is bounded however much was read.
+            assert!(body.len() <= 4 * 1024, "{} bytes of excerpt", body.len());
+        }
+        other => panic!("expected a decode error, got {other:?}"),
+    }
+
+    // A chunked JSON body under the limit still decodes.
+    let server = TestServer::sequence(vec![Reply::stream_chunked(200, 0, 1)]).await;
+    let out = client(&server)
+        .show_job_status()
+        .job_id(JOB)
+        .send()
+        .await
+        .expect("an empty chunked body is read as {}");
+    assert_eq!(out.result, None);
 }
 
 #[tokio::test]
@@ -356,6 +427,19 @@ fn bad_configuration_is_reported_by_build() {
                 .project_id("has space"),
             "project id",
         ),
+        // AK/SK signatures go with X-Project-Id; the message says how to set it.
+        (
+            Client::builder()
+                .credentials(Credentials::ak_sk("AK", "SK"))
+                .endpoint("https://example.com"),
+            ".project_id(",
+        ),
+        (
+            Client::builder()
+                .credentials(Credentials::ak_sk("AK", "SK").security_token("STS"))
+                .region(Region::CnNorth4),
+            "CODEARTS_BUILD_PROJECT_ID",
+        ),
     ];
     for (builder, expected) in cases {
         let error = builder.build().unwrap_err();
@@ -375,4 +459,12 @@ fn bad_configuration_is_reported_by_build() {
         client.endpoint(),
         "https://cloudbuild-ext.cn-north-4.myhuaweicloud.com"
     );
+    // A token needs no project id; AK/SK with one builds.
+    assert_eq!(client.project_id(), None);
+    Client::builder()
+        .credentials(Credentials::ak_sk("AK", "SK"))
+        .region(Region::CnNorth4)
+        .project_id("6ecbc5bac7c8442fb3d2563d53c13582")
+        .build()
+        .expect("AK/SK with a project id");
 }

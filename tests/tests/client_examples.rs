@@ -1,5 +1,5 @@
 //! The `list_jobs` example's logic, run against the in-process server through the endpoint
-//! override, and its message when no credentials are set.
+//! override, and its messages when no credentials or no project id are set.
 
 use std::collections::HashMap;
 
@@ -56,4 +56,31 @@ async fn list_jobs_explains_missing_credentials() {
     for variable in ["CLOUD_SDK_AK", "CLOUD_SDK_SK", "CODEARTS_BUILD_TOKEN"] {
         assert!(message.contains(variable), "{message}");
     }
+}
+
+#[tokio::test]
+async fn list_jobs_explains_a_missing_project_id() {
+    // With AK/SK the client refuses to build without one; with a token the example itself
+    // asks for it. Either way the message names the variable and nothing is sent.
+    let server = TestServer::start(|_| Reply::status(599)).await;
+    let credentials = [
+        vec![
+            ("CLOUD_SDK_AK", "AKEXAMPLE".to_owned()),
+            ("CLOUD_SDK_SK", "SKEXAMPLE".to_owned()),
+        ],
+        vec![("CODEARTS_BUILD_TOKEN", "token".to_owned())],
+    ];
+    for credential in credentials {
+        let mut env: HashMap<&str, String> = HashMap::from_iter(credential);
+        env.insert("CODEARTS_BUILD_ENDPOINT", server.url());
+        let lookup = |name: &str| env.get(name).cloned();
+        let error = list_jobs::run(&lookup, &mut Vec::new()).await.unwrap_err();
+        assert!(
+            error.to_string().contains("CODEARTS_BUILD_PROJECT_ID"),
+            "{error}"
+        );
+        let ak_sk = env.contains_key("CLOUD_SDK_AK");
+        assert_eq!(error.to_string().contains(".project_id("), ak_sk, "{error}");
+    }
+    assert_eq!(server.request_count(), 0);
 }

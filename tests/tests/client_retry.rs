@@ -5,7 +5,7 @@ use std::time::{Duration, SystemTime};
 
 use codearts_build::runtime::time::format_http_date;
 use codearts_build::types::RunJobRequestBody;
-use codearts_build::{CallOptions, Client, Credentials, Error, RetryPolicy};
+use codearts_build::{CallOptions, Client, Credentials, Error, ErrorCode, RetryPolicy};
 use workspace_tests::server::{Reply, TestServer};
 
 const JOB: &str = "cb5fa20de5fd4cf8be681d4bd6fdd2f6";
@@ -77,6 +77,76 @@ async fn every_retryable_status_is_retried() {
             "HTTP {status} must not be retried"
         );
     }
+}
+
+#[tokio::test]
+async fn catalogue_codes_marked_retryable_are_retried_whatever_the_status() {
+    // CB.00060211 "too many requests" comes with HTTP 400, CB.00060100 "network busy" with 500:
+    // statuses that are not retried on their own, but the catalogue says retrying helps.
+    for (status, code, typed) in [
+        (400, "CB.00060211", ErrorCode::TooManyRequests),
+        (500, "CB.00060100", ErrorCode::NetworkBusy),
+    ] {
+        assert!(typed.is_retryable());
+        let server = TestServer::sequence(vec![
+            Reply::error(status, code, "try again later", "r1"),
+            ok_status(),
+        ])
+        .await;
+        let out = client(&server)
+            .show_job_status()
+            .job_id(JOB)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{code} was not retried: {e}"));
+        assert_eq!(out.result, Some(true));
+        assert_eq!(server.request_count(), 2, "{code}");
+    }
+    // Other catalogue codes with the same statuses are final.
+    for (status, code) in [(400, "CB.00060200"), (500, "CB.00060101")] {
+        let server =
+            TestServer::sequence(vec![Reply::error(status, code, "no", "r1"), ok_status()]).await;
+        let error = client(&server)
+            .show_job_status()
+            .job_id(JOB)
+            .send()
+            .await
+            .unwrap_err();
+        assert!(!error.is_retryable(), "{code}");
+        assert_eq!(server.request_count(), 1, "{code}");
+    }
+}
+
+#[tokio::test]
+async fn retryable_code_does_not_make_a_post_retried() {
+    let server = TestServer::sequence(vec![
+        Reply::error(400, "CB.00060211", "too many requests", "r1"),
+        ok_run(),
+    ])
+    .await;
+    let error = client(&server)
+        .run_job()
+        .body(RunJobRequestBody::new(JOB.to_owned()))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error.code(), Some(ErrorCode::TooManyRequests));
+    assert!(error.is_retryable());
+    assert_eq!(server.request_count(), 1);
+
+    // Unless the call opts in.
+    let server = TestServer::sequence(vec![
+        Reply::error(400, "CB.00060211", "too many requests", "r1"),
+        ok_run(),
+    ])
+    .await;
+    client(&server)
+        .run_job()
+        .body(RunJobRequestBody::new(JOB.to_owned()))
+        .send_with(CallOptions::new().retry_non_idempotent(true))
+        .await
+        .expect("retried");
+    assert_eq!(server.request_count(), 2);
 }
 
 #[tokio::test]
@@ -226,6 +296,30 @@ async fn retry_after_http_date_is_honoured() {
         waited >= Duration::from_millis(900),
         "waited {waited:?} for {date}"
     );
+}
+
+#[tokio::test]
+async fn malformed_retry_after_dates_fall_back_to_backoff() {
+    for value in [
+        "Sun, 06 Nov 1000000000000 08:49:37 GMT",
+        "Sun, 06 Nov -9223372036854775808 08:49:37 GMT",
+        "Sun, 99 Nov 1994 99:99:99 GMT",
+        "18446744073709551616",
+        "soon",
+    ] {
+        let server = TestServer::sequence(vec![
+            Reply::status(503).header("Retry-After", value),
+            ok_status(),
+        ])
+        .await;
+        client(&server)
+            .show_job_status()
+            .job_id(JOB)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("Retry-After {value:?}: {e}"));
+        assert_eq!(server.request_count(), 2, "{value:?}");
+    }
 }
 
 #[tokio::test]

@@ -119,6 +119,7 @@ async fn calls_are_traced_without_secrets() {
     let client = Client::builder()
         .endpoint(server.url())
         .credentials(Credentials::ak_sk(AK, SK).security_token(STS))
+        .project_id("6ecbc5bac7c8442fb3d2563d53c13582")
         .retry_policy(
             RetryPolicy::default()
                 .with_initial_backoff(Duration::from_millis(1))

@@ -146,7 +146,8 @@ impl ClientBuilder {
         self
     }
 
-    /// Sets the credentials (required).
+    /// Sets the credentials (required). AK/SK credentials also need a
+    /// [`project_id`](Self::project_id).
     pub fn credentials(mut self, credentials: Credentials) -> Self {
         self.credentials = Some(credentials);
         self
@@ -154,6 +155,12 @@ impl ClientBuilder {
 
     /// Sets the project id, sent as `X-Project-Id` on every request and available to callers
     /// through [`Client::project_id`].
+    ///
+    /// Required with AK/SK credentials: the vendor's SDKs always send `X-Project-Id` with a
+    /// signed request to a project-scoped service (looking the id up in IAM when it is not
+    /// configured, which this client does not do). Optional with a token, which is already
+    /// scoped to a project. Find the id under "My Credentials" → "API Credentials" in the
+    /// console; the examples read it from `CODEARTS_BUILD_PROJECT_ID`.
     pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
         self.project_id = Some(project_id.into());
         self
@@ -192,8 +199,16 @@ impl ClientBuilder {
     }
 
     /// Uses a caller-configured `reqwest::Client` (proxies, custom roots, ...). Its own
-    /// timeouts and redirect policy then apply; the client built by default follows no
-    /// redirects, so that credentials never travel to another host.
+    /// connect and read timeouts and its redirect policy then apply;
+    /// [`request_timeout`](Self::request_timeout) and the retry policy still do.
+    ///
+    /// **Redirects:** the supplied client must not follow redirects to another host.
+    /// `reqwest` strips `Authorization` (and cookies) on a cross-host redirect but forwards
+    /// every other header, including `X-Auth-Token` (token credentials) and
+    /// `X-Security-Token` (temporary AK/SK credentials), so a redirect to another host would
+    /// hand those secrets to it. Build it with `.redirect(reqwest::redirect::Policy::none())`
+    /// (or a custom policy that stays on the endpoint's host). The client built by default
+    /// follows no redirects at all: a 3xx response is returned as [`Error::Service`].
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -201,12 +216,20 @@ impl ClientBuilder {
 
     /// Checks the configuration and builds the client.
     ///
-    /// Fails with [`Error::Config`] when credentials or the endpoint are missing or invalid.
+    /// Fails with [`Error::Config`] when credentials or the endpoint are missing or invalid, or
+    /// when AK/SK credentials come without a [`project_id`](Self::project_id).
     pub fn build(self) -> Result<Client, Error> {
         let credentials = self.credentials.ok_or_else(|| {
             Error::config("no credentials: call .credentials(Credentials::from_env()?) or similar")
         })?;
         credentials.validate()?;
+        if credentials.is_ak_sk() && self.project_id.is_none() {
+            return Err(Error::config(
+                "AK/SK credentials need a project id, sent as X-Project-Id with every signed \
+                 request: call .project_id(\"<project id>\") on the builder (the examples read \
+                 it from CODEARTS_BUILD_PROJECT_ID)",
+            ));
+        }
         let endpoint = self.endpoint.or(self.region_endpoint).ok_or_else(|| {
             Error::config("no endpoint: call .region(Region::..) or .endpoint(url)")
         })?;

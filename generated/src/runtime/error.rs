@@ -150,12 +150,17 @@ impl Error {
         }
     }
 
-    /// Whether sending the same request again may succeed: timeouts, transport failures and
-    /// HTTP 429, 502, 503 and 504. The client retries these for idempotent operations.
+    /// Whether sending the same request again may succeed: timeouts, transport failures,
+    /// HTTP 429, 502, 503 and 504, and any service error whose code the catalogue marks as
+    /// retryable (such as `CB.00060211`, "too many requests", which comes with HTTP 400). The
+    /// client retries these for idempotent operations.
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Timeout { .. } | Error::Transport { .. } => true,
-            Error::Service { status, .. } => matches!(status, 429 | 502 | 503 | 504),
+            Error::Service { status, .. } => {
+                matches!(status, 429 | 502 | 503 | 504)
+                    || self.code().is_some_and(|code| code.is_retryable())
+            }
             _ => false,
         }
     }

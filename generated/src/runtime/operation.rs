@@ -90,7 +90,8 @@ impl RawResponse {
         self.request_id.as_deref()
     }
 
-    /// Reads the whole body.
+    /// Reads the whole body, however long it is (generated decoders use [`decode_json`],
+    /// which is bounded by [`MAX_JSON_BODY`], or [`decode_stream`]).
     pub async fn bytes(self) -> Result<bytes::Bytes, Error> {
         self.response
             .bytes()
@@ -104,14 +105,23 @@ impl RawResponse {
     }
 }
 
+/// Largest success body [`decode_json`] reads, in bytes (64 MiB): the biggest documented
+/// response (a page of 100 jobs, a long build history) is a few hundred KiB. A longer body is
+/// an [`Error::Decode`] rather than an unbounded allocation. Binary downloads are streamed
+/// ([`decode_stream`]) and have no limit.
+pub const MAX_JSON_BODY: usize = 64 * 1024 * 1024;
+
 /// Decodes a JSON body into `T`.
 ///
 /// An empty body is read as `{}`: several operations document a body that the service leaves
 /// out when there is nothing to report, and their response types have only optional fields.
+///
+/// A body longer than [`MAX_JSON_BODY`] (announced by `Content-Length` or found while
+/// reading) is an [`Error::Decode`]; the rest of it is not read.
 pub async fn decode_json<T: DeserializeOwned>(response: RawResponse) -> Result<T, Error> {
     let status = response.status();
     let request_id = response.request_id.clone();
-    let body = response.bytes().await?;
+    let body = read_bounded(response, MAX_JSON_BODY).await?;
     let text: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
         b"{}"
     } else {
@@ -125,12 +135,55 @@ pub async fn decode_json<T: DeserializeOwned>(response: RawResponse) -> Result<T
     })
 }
 
+/// Reads a whole body of at most `limit` bytes.
+async fn read_bounded(response: RawResponse, limit: usize) -> Result<Vec<u8>, Error> {
+    let RawResponse {
+        mut response,
+        request_id,
+    } = response;
+    let status = response.status().as_u16();
+    let too_large = |read: &[u8], size: String| Error::Decode {
+        status,
+        message: format!(
+            "the response body ({size}) exceeds the {limit}-byte limit for JSON responses"
+        ),
+        body: crate::runtime::error::excerpt(read),
+        request_id: request_id.clone(),
+    };
+    let announced = response.content_length();
+    if let Some(length) = announced {
+        if length > limit as u64 {
+            return Err(too_large(&[], format!("{length} bytes announced")));
+        }
+    }
+    // The announced length sizes the buffer, up to 1 MiB: a header alone does not reserve more.
+    let capacity = announced.map_or(0, |n| usize::try_from(n.min(1 << 20)).unwrap_or(0));
+    let mut body = Vec::with_capacity(capacity);
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|e| Error::from_reqwest("reading the response body", e))?
+    {
+        if chunk.len() > limit - body.len() {
+            return Err(too_large(&body, format!("more than {limit} bytes")));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
 /// Returns the body as a [`ByteStream`]; nothing is read yet.
 pub fn decode_stream(response: RawResponse) -> ByteStream {
     response.into_stream()
 }
 
-/// Reads and discards the body (so the connection can be reused).
+/// Reads and discards the body (so the connection can be reused), one chunk at a time.
 pub async fn decode_empty(response: RawResponse) -> Result<(), Error> {
-    response.bytes().await.map(drop)
+    let mut response = response.response;
+    while response
+        .chunk()
+        .await
+        .map_err(|e| Error::from_reqwest("reading the response body", e))?
+        .is_some()
+    {}
+    Ok(())
 }

@@ -10,7 +10,8 @@ use std::time::{Duration, SystemTime};
 /// Only idempotent operations are retried unless a call opts in with
 /// [`CallOptions::retry_non_idempotent`](crate::runtime::CallOptions::retry_non_idempotent),
 /// and only for errors where [`Error::is_retryable`](crate::runtime::Error::is_retryable) holds:
-/// timeouts, transport failures and HTTP 429, 502, 503 and 504.
+/// timeouts, transport failures, HTTP 429, 502, 503 and 504, and service error codes the
+/// catalogue marks as retryable.
 ///
 /// Before retry `n` (1-based) the client waits a random duration between zero and
 /// `min(max_backoff, initial_backoff * 2^(n-1))` ("full jitter", which spreads clients that
@@ -151,6 +152,17 @@ mod tests {
         );
         assert_eq!(parse_retry_after("-1", now), None);
         assert_eq!(parse_retry_after("later", now), None);
+        assert_eq!(
+            parse_retry_after("Sun, 06 Nov 1000000000000 08:49:37 GMT", now),
+            None
+        );
+        assert_eq!(
+            parse_retry_after("Sun, 06 Nov 9999 08:49:37 GMT", now).map(|d| d > Duration::ZERO),
+            Some(true)
+        );
+        let huge = parse_retry_after(&u64::MAX.to_string(), now);
+        assert_eq!(huge, Some(Duration::from_secs(u64::MAX)));
+        assert_eq!(RetryPolicy::default().delay(1, huge), None);
     }
 
     #[test]
