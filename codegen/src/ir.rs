@@ -311,6 +311,9 @@ pub struct Field {
     pub constraints: Constraints,
     /// Deprecated property.
     pub deprecated: bool,
+    /// Held in a `Box`: the field closes a cycle of struct types that would otherwise be
+    /// infinitely large.
+    pub boxed: bool,
 }
 
 impl Field {

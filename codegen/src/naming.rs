@@ -72,9 +72,34 @@ pub fn pascal(wire: &str) -> String {
     escape(name)
 }
 
-/// An UPPER_SNAKE_CASE name for a constant or static.
+/// An UPPER_SNAKE_CASE name for a constant or static (`job_id` → `JOB_ID`, `type` → `TYPE_`,
+/// `2fa` → `_2FA`). The result is always an identifier, also when other words are appended.
 pub fn constant(wire: &str) -> String {
-    module(wire).trim_start_matches('_').to_uppercase()
+    // `module` never starts with an underscore except before a leading digit, which keeps it.
+    module(wire).to_uppercase()
+}
+
+/// Whether `name` can be used as a Rust identifier as it is: ASCII letters, digits and
+/// underscores, not starting with a digit, not a keyword unless written raw (`r#type`).
+/// Every name the generator emits is checked with this before any code is built from it.
+pub fn is_identifier(name: &str) -> bool {
+    let (bare, raw) = match name.strip_prefix("r#") {
+        Some(bare) => (bare, true),
+        None => (name, false),
+    };
+    let mut chars = bare.chars();
+    let Some(first) = chars.next() else {
+        return false;
+    };
+    if !(first.is_ascii_alphabetic() || first == '_')
+        || !chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        || bare == "_"
+        || PLAIN_KEYWORDS.contains(&bare)
+    {
+        return false;
+    }
+    // Raw identifiers exist for keywords; other names must be written plainly.
+    RAW_KEYWORDS.contains(&bare) == raw
 }
 
 fn escape(name: String) -> String {
@@ -119,5 +144,83 @@ mod tests {
         assert_eq!(pascal("cn-north-4"), "CnNorth4");
         assert_eq!(pascal("CB.00060200"), "Cb00060200");
         assert_eq!(constant("job_id"), "JOB_ID");
+    }
+
+    #[test]
+    fn constant_names() {
+        assert_eq!(constant("job_id"), "JOB_ID");
+        assert_eq!(constant("2fa"), "_2FA");
+        assert_eq!(constant("_2fa"), "_2FA");
+        assert_eq!(constant("type"), "TYPE_");
+        assert_eq!(constant("self"), "SELF_");
+        assert_eq!(constant("名称"), "U540D_U79F0");
+        assert_eq!(constant(""), "FIELD");
+    }
+
+    #[test]
+    fn identifier_check() {
+        for good in ["a", "_a", "_2fa", "A1", "r#type", "self_", "Self_", "U00c4"] {
+            assert!(is_identifier(good), "{good}");
+        }
+        for bad in [
+            "", "_", "2fa", "2FA", "a-b", "ä", "type", "r#self", "r#abc", "self", "r#", "a b",
+        ] {
+            assert!(!is_identifier(bad), "{bad}");
+        }
+    }
+
+    /// Whatever the wire name, every naming function yields an identifier, also with the
+    /// suffixes the emitters append.
+    #[test]
+    fn every_name_is_an_identifier() {
+        let wires = [
+            "",
+            "_",
+            "__",
+            "-",
+            "1",
+            "2fa",
+            "42",
+            "a-b",
+            "x y",
+            "ÄÖ",
+            "名称",
+            "🙂",
+            "type",
+            "Self",
+            "self",
+            "super",
+            "crate",
+            "r#type",
+            "match",
+            "gen",
+            "try",
+            "_2fa",
+            "a__b",
+            "$ref",
+            "CB.00060200",
+            "cn-north-4",
+            "Unknown",
+            "0_0",
+            "ß",
+            "\t",
+            "a\nb",
+            "mod",
+            "union",
+        ];
+        for wire in wires {
+            for name in [snake(wire), module(wire), pascal(wire), constant(wire)] {
+                assert!(is_identifier(&name), "{wire:?} -> {name:?}");
+            }
+            assert!(
+                is_identifier(&format!("{}_PATTERN", constant(bare(&snake(wire))))),
+                "{wire:?}"
+            );
+            assert!(
+                is_identifier(&format!("{}Request", pascal(wire))),
+                "{wire:?}"
+            );
+            assert!(is_identifier(&format!("x_{}", module(wire))), "{wire:?}");
+        }
     }
 }

@@ -6,6 +6,12 @@ use workspace_tests::generator::{bad_fixtures, read, xtask};
 /// `(fixture, line, pointer, what)` for every bad fixture.
 const EXPECTED: &[(&str, usize, &str, &str)] = &[
     (
+        "alias_cycle",
+        21,
+        "#/components/schemas/Right/$ref",
+        "reference cycle `Left` -> `Right` -> `Left`: these schemas are defined only through each other",
+    ),
+    (
         "dangling_ref",
         13,
         "#/paths/~1v3~1jobs~1build/post/requestBody/content/application~1json/schema/$ref",
@@ -16,6 +22,18 @@ const EXPECTED: &[(&str, usize, &str, &str)] = &[
         13,
         "#/paths/~1v1~1b/get/operationId",
         "duplicate operationId \"get_thing\", already used at #/paths/~1v1~1a/get",
+    ),
+    (
+        "enum_variant_collision",
+        21,
+        "#/components/schemas/State/enum/2",
+        "enum values \"in-progress\" and \"in_progress\" both map to the Rust variant `InProgress`",
+    ),
+    (
+        "invalid_header_name",
+        11,
+        "#/paths/~1v1~1a/get/parameters/0/name",
+        "header parameter \"X Trace Id\" is not a valid HTTP header name",
     ),
     (
         "invalid_pattern",

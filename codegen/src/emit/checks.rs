@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use crate::ir::{Constraints, NamedType, TypeKind, TypeRef};
 use crate::naming;
@@ -15,52 +15,46 @@ pub struct Checks<'a> {
 }
 
 impl<'a> Checks<'a> {
-    /// Analyses `types`.
+    /// Analyses `types`: a type needs checks when it is an enum, has a constrained field, or
+    /// holds a type that needs checks. Computed to a fixed point, so that reference cycles get
+    /// the same answer whichever type is looked at first.
     pub fn new(types: &'a [NamedType]) -> Self {
+        let needs = types
+            .iter()
+            .map(|t| {
+                let own = match &t.kind {
+                    TypeKind::Enum(_) => true,
+                    TypeKind::Struct(fields) => fields.iter().any(|f| !f.constraints.is_empty()),
+                };
+                (t.name.clone(), own)
+            })
+            .collect();
         let mut checks = Checks {
             types: types.iter().map(|t| (t.name.as_str(), t)).collect(),
-            needs: BTreeMap::new(),
+            needs,
         };
-        for t in types {
-            checks.type_needs(&t.name);
+        loop {
+            let mut changed = false;
+            for t in types {
+                let TypeKind::Struct(fields) = &t.kind else {
+                    continue;
+                };
+                if !checks.named_needs(&t.name)
+                    && fields.iter().any(|f| checks.ref_needs_known(&f.ty))
+                {
+                    checks.needs.insert(t.name.clone(), true);
+                    changed = true;
+                }
+            }
+            if !changed {
+                return checks;
+            }
         }
-        checks
     }
 
     /// Whether values of the named type have anything to check (enums always do).
     pub fn named_needs(&self, name: &str) -> bool {
         self.needs.get(name).copied().unwrap_or(false)
-    }
-
-    fn type_needs(&mut self, name: &str) -> bool {
-        if let Some(known) = self.needs.get(name) {
-            return *known;
-        }
-        // Provisional answer for recursive types; revised when the fields are known.
-        self.needs.insert(name.to_owned(), false);
-        let Some(t) = self.types.get(name).copied() else {
-            return false;
-        };
-        let needed = match &t.kind {
-            TypeKind::Enum(_) => true,
-            TypeKind::Struct(fields) => {
-                let mut any = false;
-                for f in fields {
-                    any |= !f.constraints.is_empty() || self.ref_needs(&f.ty);
-                }
-                any
-            }
-        };
-        self.needs.insert(name.to_owned(), needed);
-        needed
-    }
-
-    fn ref_needs(&mut self, ty: &TypeRef) -> bool {
-        match ty {
-            TypeRef::Array(inner) | TypeRef::Map(inner) => self.ref_needs(inner),
-            TypeRef::Named(name) => self.type_needs(name),
-            _ => false,
-        }
     }
 
     /// Whether a value of `ty` with `constraints` needs any check.
@@ -175,7 +169,7 @@ impl<'a> Checks<'a> {
 
 /// The name of the static holding the pattern of field or parameter `field`.
 pub fn pattern_static(field: &str) -> syn::Ident {
-    format_ident!("{}_PATTERN", naming::constant(naming::bare(field)))
+    super::rust::ident(&crate::resolve::checks_static(field))
 }
 
 /// `static NAME_PATTERN: Pattern = Pattern::new("...");` for every pattern in `items`.

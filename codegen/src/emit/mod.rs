@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::io;
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::ir::Api;
 
@@ -80,32 +81,35 @@ pub fn header(spec_file: &str) -> String {
 pub fn rust_sources(api: &Api, spec_file: &str) -> Files {
     let header = header(spec_file);
     let checks = checks::Checks::new(&api.types);
+    // Biggest files first: the workers take the next job as they finish one, so a large file
+    // started late cannot leave one core busy while the others idle.
     let mut jobs: Vec<Job> = vec![
-        Job::TypesMod,
-        Job::OperationsMod,
-        Job::Region,
-        Job::ErrorCodes,
         Job::Examples,
+        Job::OperationsMod,
+        Job::TypesMod,
+        Job::ErrorCodes,
+        Job::Region,
     ];
-    jobs.extend(api.types.iter().map(Job::Type));
     jobs.extend(api.operations.iter().map(Job::Operation));
+    jobs.extend(api.types.iter().map(Job::Type));
     // Formatting dominates generation time and files are independent, so they are rendered on
     // all cores; the BTreeMap keeps the output order independent of scheduling.
     let threads = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .min(jobs.len())
         .max(1);
+    let next = AtomicUsize::new(0);
     let mut files = Files::new();
     std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
-            .map(|worker| {
-                let (jobs, header, checks) = (&jobs, &header, &checks);
+            .map(|_| {
+                let (jobs, header, checks, next) = (&jobs, &header, &checks, &next);
                 scope.spawn(move || {
-                    jobs.iter()
-                        .skip(worker)
-                        .step_by(threads)
-                        .map(|job| job.render(api, header, checks))
-                        .collect::<Vec<_>>()
+                    let mut done = Vec::new();
+                    while let Some(job) = jobs.get(next.fetch_add(1, Ordering::Relaxed)) {
+                        done.push(job.render(api, header, checks));
+                    }
+                    done
                 })
             })
             .collect();

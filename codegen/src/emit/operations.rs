@@ -240,7 +240,7 @@ fn request_struct(
     let fields = inputs.iter().map(|i| {
         let doc = docs::attrs(&field_docs(i));
         let name = &i.field;
-        let t = field_ty(i.ty, !i.required);
+        let t = field_ty(i.ty, !i.required, false);
         quote! { #doc pub #name: #t, }
     });
     quote! {
@@ -304,7 +304,7 @@ fn builder_struct(
     );
     let fields = inputs.iter().map(|i| {
         let name = &i.field;
-        let t = field_ty(i.ty, true);
+        let t = field_ty(i.ty, true, false);
         quote!(#name: #t,)
     });
     let setters = inputs.iter().map(|i| {

@@ -38,9 +38,12 @@ pub fn ty(ty: &TypeRef) -> TokenStream {
     }
 }
 
-/// `ty` or `Option<ty>`.
-pub fn field_ty(t: &TypeRef, optional: bool) -> TokenStream {
-    let t = ty(t);
+/// `ty`, `Box<ty>` when `boxed`, in an `Option` when `optional`.
+pub fn field_ty(t: &TypeRef, optional: bool, boxed: bool) -> TokenStream {
+    let mut t = ty(t);
+    if boxed {
+        t = quote!(::std::boxed::Box<#t>);
+    }
     if optional {
         quote!(::std::option::Option<#t>)
     } else {

@@ -96,7 +96,7 @@ fn field(f: &Field) -> TokenStream {
     // Optional fields are left out when unset; required nullable ones are sent as `null`.
     let skip = (!f.required)
         .then(|| quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")]));
-    let ty = field_ty(&f.ty, f.optional());
+    let ty = field_ty(&f.ty, f.optional(), f.boxed);
     quote! {
         #doc
         #rename
@@ -109,13 +109,16 @@ fn constructor(fields: &[Field]) -> TokenStream {
     let required: Vec<&Field> = fields.iter().filter(|f| !f.optional()).collect();
     let params = required.iter().map(|f| {
         let name = ident(&f.name);
-        let ty = field_ty(&f.ty, false);
+        // A boxed field takes its value unboxed; `new` boxes it.
+        let ty = field_ty(&f.ty, false, false);
         quote!(#name: #ty)
     });
     let inits = fields.iter().map(|f| {
         let name = ident(&f.name);
         if f.optional() {
             quote!(#name: ::std::option::Option::None)
+        } else if f.boxed {
+            quote!(#name: ::std::boxed::Box::new(#name))
         } else {
             quote!(#name)
         }

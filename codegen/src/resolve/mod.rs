@@ -6,10 +6,10 @@ mod operations;
 pub mod pattern;
 mod schemas;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diag::{Diagnostics, Pointer};
-use crate::ir::{Api, ErrorCode, Region};
+use crate::ir::{Api, ErrorCode, Region, TypeKind};
 use crate::naming;
 use crate::openapi::Spec;
 
@@ -35,10 +35,7 @@ pub fn resolve(spec: &Spec) -> Result<Api, Diagnostics> {
     let mut examples = op_examples;
     examples.extend(schema_examples);
     name_examples(&mut examples);
-    if !diags.is_empty() {
-        return Err(diags);
-    }
-    Ok(Api {
+    let api = Api {
         title: spec.info.title.clone(),
         version: spec.info.version.clone(),
         description: spec.info.description.clone(),
@@ -47,7 +44,97 @@ pub fn resolve(spec: &Spec) -> Result<Api, Diagnostics> {
         regions,
         error_codes,
         examples,
-    })
+    };
+    check_names(&api, &mut diags);
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    Ok(api)
+}
+
+/// The last line of defence between the spec and `proc_macro2`, which panics on a malformed
+/// identifier: every name the emitters turn into one is checked here, and one that is not an
+/// identifier (or collides after conversion) is reported against the spec.
+fn check_names(api: &Api, diags: &mut Diagnostics) {
+    let check = |diags: &mut Diagnostics, at: &Pointer, what: &str, name: &str| {
+        if !naming::is_identifier(name) {
+            diags.error(
+                at,
+                format!("the generated {what} name {name:?} is not a Rust identifier; rename it in the spec"),
+            );
+        }
+    };
+    let mut modules: BTreeMap<&str, &str> = BTreeMap::new();
+    for t in &api.types {
+        let at = Pointer::from_ref(&t.origin);
+        check(diags, &at, "type", &t.name);
+        check(diags, &at, "module", &t.module);
+        match &t.kind {
+            TypeKind::Struct(fields) => {
+                for f in fields {
+                    let field_at = at.join("properties").join(&f.wire);
+                    check(diags, &field_at, "field", &f.name);
+                    check(diags, &field_at, "constant", &checks_static(&f.name));
+                }
+            }
+            TypeKind::Enum(variants) => {
+                for v in variants {
+                    check(diags, &at.join("enum"), "enum variant", &v.name);
+                }
+            }
+        }
+        if let Some(other) = modules.insert(&t.module, &t.name) {
+            diags.error(
+                &at,
+                format!(
+                    "types `{other}` and `{}` would both be written to src/types/{}.rs; rename one of the schemas",
+                    t.name, t.module
+                ),
+            );
+        }
+    }
+    for op in &api.operations {
+        let at = Pointer::root()
+            .join("paths")
+            .join(&op.path)
+            .join(op.http_method.to_ascii_lowercase());
+        check(diags, &at, "method", &op.method_name);
+        check(diags, &at, "module", &op.module);
+        check(diags, &at, "type", &format!("{}RequestBuilder", op.pascal));
+        for p in &op.params {
+            check(diags, &at.join("parameters"), "field", &p.field);
+            check(
+                diags,
+                &at.join("parameters"),
+                "constant",
+                &checks_static(&p.field),
+            );
+        }
+    }
+    for r in &api.regions {
+        check(
+            diags,
+            &Pointer::root().join("servers"),
+            "enum variant",
+            &r.variant,
+        );
+    }
+    for e in &api.error_codes {
+        check(
+            diags,
+            &Pointer::root().join("x-error-codes"),
+            "enum variant",
+            &e.variant,
+        );
+    }
+    for e in &api.examples {
+        check(diags, &Pointer::from_ref(&e.origin), "test", &e.test_name);
+    }
+}
+
+/// The name of the static holding a field's pattern (see `emit::checks::pattern_static`).
+pub(crate) fn checks_static(field: &str) -> String {
+    format!("{}_PATTERN", naming::constant(naming::bare(field)))
 }
 
 fn regions(spec: &Spec, diags: &mut Diagnostics) -> Vec<Region> {
@@ -113,7 +200,8 @@ fn error_codes(spec: &Spec, diags: &mut Diagnostics) -> Vec<ErrorCode> {
 
 /// Gives every example a unique test function name derived from where it sits.
 fn name_examples(examples: &mut [crate::ir::Example]) {
-    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    // The helpers of the generated test file are taken.
+    let mut used: BTreeSet<String> = ["normalise", "round_trip"].map(str::to_owned).into();
     for example in examples.iter_mut() {
         if example.test_name.is_empty() {
             let segments = Pointer::from_ref(&example.origin).segments();
@@ -124,10 +212,17 @@ fn name_examples(examples: &mut [crate::ir::Example]) {
                 .collect();
             example.test_name = naming::module(&tail.join("_"));
         }
-        let count = seen.entry(example.test_name.clone()).or_insert(0);
-        *count += 1;
-        if *count > 1 {
-            example.test_name = format!("{}_{}", example.test_name, count);
+        // Names built from a response code such as `2XX` or a parameter name are made snake_case.
+        if !naming::is_identifier(&example.test_name)
+            || example.test_name.contains(|c: char| c.is_ascii_uppercase())
+        {
+            example.test_name = naming::module(&example.test_name);
+        }
+        let base = example.test_name.clone();
+        let mut count = 1;
+        while !used.insert(example.test_name.clone()) {
+            count += 1;
+            example.test_name = format!("{base}_{count}");
         }
     }
 }

@@ -323,6 +323,15 @@ fn parameters(
                 continue;
             }
         };
+        let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+        if location == Location::Header && (param.name.is_empty() || !param.name.chars().all(token))
+        {
+            diags.error(
+                &param_at.join("name"),
+                format!("header parameter {:?} is not a valid HTTP header name (ASCII letters, digits and `-`)", param.name),
+            );
+            continue;
+        }
         if location == Location::Path {
             if !template.contains(&param.name) {
                 diags.error(

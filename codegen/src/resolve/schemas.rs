@@ -1,7 +1,7 @@
 //! Schemas to types: component schemas and inline objects become named types, everything else a
 //! [`TypeRef`] built from Rust's standard types.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diag::{Diagnostics, Pointer};
 use crate::ir::{Constraints, Example, Field, NamedType, TypeKind, TypeRef, Variant};
@@ -17,6 +17,10 @@ pub struct Registry<'s> {
     types: BTreeMap<String, NamedType>,
     /// Component name → what references to it resolve to.
     resolved: BTreeMap<String, TypeRef>,
+    /// Alias components (no type of their own) whose resolution is under way.
+    resolving: BTreeSet<String>,
+    /// Components already named in a reported alias cycle, to report each cycle once.
+    in_reported_cycle: BTreeSet<String>,
     /// Rust type name → origin pointer, to report collisions.
     origins: BTreeMap<String, String>,
     /// Examples found on properties.
@@ -30,6 +34,8 @@ impl<'s> Registry<'s> {
             components,
             types: BTreeMap::new(),
             resolved: BTreeMap::new(),
+            resolving: BTreeSet::new(),
+            in_reported_cycle: BTreeSet::new(),
             origins: BTreeMap::new(),
             examples: Vec::new(),
         }
@@ -43,9 +49,11 @@ impl<'s> Registry<'s> {
         }
     }
 
-    /// The named types, sorted by Rust name.
+    /// The named types, sorted by Rust name, with the fields that close a reference cycle boxed.
     pub fn into_types(self) -> (Vec<NamedType>, Vec<Example>) {
-        (self.types.into_values().collect(), self.examples)
+        let mut types: Vec<NamedType> = self.types.into_values().collect();
+        box_cycles(&mut types);
+        (types, self.examples)
     }
 
     /// Looks up a generated type.
@@ -72,6 +80,18 @@ impl<'s> Registry<'s> {
         if let Some(done) = self.resolved.get(name) {
             return done.clone();
         }
+        if self.resolving.contains(name) {
+            // A reference back into an alias under resolution: what it stands for is found by
+            // following its references up to the named types (or back to itself: an error).
+            let mut stack = vec![name.to_owned()];
+            return match self.peek_component(name, &mut stack) {
+                Ok(ty) => ty,
+                Err(cycle) => {
+                    self.report_cycle(cycle, diags);
+                    TypeRef::Any
+                }
+            };
+        }
         let schema = &self.components[name];
         // Structs and enums are referenced by name, which is known before their fields are
         // resolved; that is what lets recursive schemas terminate.
@@ -80,12 +100,121 @@ impl<'s> Registry<'s> {
             self.resolved
                 .insert(name.to_owned(), TypeRef::Named(rust.clone()));
         } else {
-            // An alias: resolved on first use; a self-referencing alias falls back to a value.
-            self.resolved.insert(name.to_owned(), TypeRef::Any);
+            self.resolving.insert(name.to_owned());
         }
         let ty = self.schema(schema, at, &rust, diags);
+        self.resolving.remove(name);
         self.resolved.insert(name.to_owned(), ty.clone());
         ty
+    }
+
+    /// What a reference to component `name` resolves to, without resolving anything: named
+    /// types by name, aliases by following them. `stack` holds the aliases being followed; a
+    /// reference back into one of them is a cycle no Rust type can express.
+    fn peek_component(&self, name: &str, stack: &mut Vec<String>) -> Result<TypeRef, Cycle> {
+        let schema = &self.components[name];
+        if defines_type(schema) {
+            return Ok(TypeRef::Named(naming::pascal(name)));
+        }
+        if let Some(done) = self.resolved.get(name) {
+            return Ok(done.clone());
+        }
+        let at = Pointer::root()
+            .join("components")
+            .join("schemas")
+            .join(name);
+        self.peek(schema, &at, &naming::pascal(name), stack)
+    }
+
+    /// The type [`Registry::schema`] gives `schema`, computed the same way but without side
+    /// effects; see [`Registry::peek_component`].
+    fn peek(
+        &self,
+        schema: &Schema,
+        at: &Pointer,
+        hint: &str,
+        stack: &mut Vec<String>,
+    ) -> Result<TypeRef, Cycle> {
+        if let Some(reference) = &schema.reference {
+            let Some(name) = reference
+                .strip_prefix(SCHEMA_PREFIX)
+                .filter(|n| self.components.contains_key(*n))
+            else {
+                return Ok(TypeRef::Any);
+            };
+            if let Some(start) = stack.iter().position(|s| s == name) {
+                let mut names = stack[start..].to_vec();
+                names.push(name.to_owned());
+                return Err(Cycle {
+                    names,
+                    at: at.join("$ref"),
+                });
+            }
+            stack.push(name.to_owned());
+            let ty = self.peek_component(name, stack);
+            stack.pop();
+            return ty;
+        }
+        if schema.enum_values.is_some() {
+            return Ok(match schema.kind.as_deref() {
+                Some("string") | None => TypeRef::Named(hint.to_owned()),
+                Some(_) => TypeRef::Any,
+            });
+        }
+        Ok(match schema.kind.as_deref() {
+            Some("string") => TypeRef::String,
+            Some("integer") => match schema.format.as_deref() {
+                Some("int32") => TypeRef::I32,
+                _ => TypeRef::I64,
+            },
+            Some("number") => TypeRef::F64,
+            Some("boolean") => TypeRef::Bool,
+            Some("array") => TypeRef::Array(Box::new(match &schema.items {
+                Some(items) => {
+                    self.peek(items, &at.join("items"), &format!("{hint}Item"), stack)?
+                }
+                None => TypeRef::Any,
+            })),
+            Some("object") | None => {
+                let extra = match &schema.additional_properties {
+                    Some(AdditionalProperties::Schema(values)) => Some(self.peek(
+                        values,
+                        &at.join("additionalProperties"),
+                        &format!("{hint}Value"),
+                        stack,
+                    )?),
+                    Some(AdditionalProperties::Flag(true)) => Some(TypeRef::Any),
+                    Some(AdditionalProperties::Flag(false)) | None => None,
+                };
+                match (&schema.properties, extra) {
+                    (Some(_), _) => TypeRef::Named(hint.to_owned()),
+                    (None, None) if schema.kind.is_none() => TypeRef::Any,
+                    (None, extra) => TypeRef::Map(Box::new(extra.unwrap_or(TypeRef::Any))),
+                }
+            }
+            Some(_) => TypeRef::Any,
+        })
+    }
+
+    fn report_cycle(&mut self, cycle: Cycle, diags: &mut Diagnostics) {
+        if cycle
+            .names
+            .iter()
+            .any(|n| self.in_reported_cycle.contains(n))
+        {
+            return;
+        }
+        self.in_reported_cycle.extend(cycle.names.iter().cloned());
+        let chain: Vec<String> = cycle.names.iter().map(|n| format!("`{n}`")).collect();
+        diags.error(
+            &cycle.at,
+            format!(
+                "reference cycle {}: these schemas are defined only through each other (by `$ref`, \
+                 arrays or maps), so no Rust type can be generated for them; give one of them \
+                 `properties`",
+                chain.join(" -> ")
+            ),
+        );
     }
 
     /// The type of `schema` at `at`; a new named type (called `hint`) when it defines one.
@@ -226,6 +355,7 @@ impl<'s> Registry<'s> {
                 diags,
             );
             fields.push(Field {
+                boxed: false,
                 wire: wire.clone(),
                 name,
                 required: schema.required.contains(wire),
@@ -353,6 +483,110 @@ impl<'s> Registry<'s> {
     }
 }
 
+/// A chain of alias components that leads back to its start.
+struct Cycle {
+    /// Component names, the first repeated at the end.
+    names: Vec<String>,
+    /// The `$ref` that closes the cycle.
+    at: Pointer,
+}
+
+/// Boxes every struct field that holds a struct (directly or in an `Option`) of its own strongly
+/// connected component: those fields are what would make the types infinitely large. `Vec` and
+/// `BTreeMap` already store their values on the heap and need no box.
+fn box_cycles(types: &mut [NamedType]) {
+    let index: BTreeMap<&str, usize> = types
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| matches!(t.kind, TypeKind::Struct(_)))
+        .map(|(i, t)| (t.name.as_str(), i))
+        .collect();
+    let direct = |f: &Field| match &f.ty {
+        TypeRef::Named(name) => index.get(name.as_str()).copied(),
+        _ => None,
+    };
+    let edges: Vec<Vec<usize>> = types
+        .iter()
+        .map(|t| match &t.kind {
+            TypeKind::Struct(fields) => fields.iter().filter_map(direct).collect(),
+            TypeKind::Enum(_) => Vec::new(),
+        })
+        .collect();
+    let component = strongly_connected(&edges);
+    let boxed: Vec<Vec<bool>> = types
+        .iter()
+        .enumerate()
+        .map(|(i, t)| match &t.kind {
+            TypeKind::Struct(fields) => fields
+                .iter()
+                .map(|f| direct(f).is_some_and(|j| component[j] == component[i]))
+                .collect(),
+            TypeKind::Enum(_) => Vec::new(),
+        })
+        .collect();
+    for (t, boxed) in types.iter_mut().zip(boxed) {
+        if let TypeKind::Struct(fields) = &mut t.kind {
+            for (f, boxed) in fields.iter_mut().zip(boxed) {
+                f.boxed = boxed;
+            }
+        }
+    }
+}
+
+/// The strongly connected component of every node of the graph `edges` (Tarjan's algorithm,
+/// iterative so that long reference chains cannot overflow the stack).
+fn strongly_connected(edges: &[Vec<usize>]) -> Vec<usize> {
+    const UNSEEN: usize = usize::MAX;
+    let n = edges.len();
+    let (mut index, mut low) = (vec![UNSEEN; n], vec![0; n]);
+    let mut on_stack = vec![false; n];
+    let mut stack = Vec::new();
+    let mut component = vec![UNSEEN; n];
+    let (mut next, mut components) = (0, 0);
+    for root in 0..n {
+        if index[root] != UNSEEN {
+            continue;
+        }
+        let mut calls = vec![(root, 0)];
+        index[root] = next;
+        low[root] = next;
+        next += 1;
+        stack.push(root);
+        on_stack[root] = true;
+        while let Some(&mut (v, ref mut edge)) = calls.last_mut() {
+            if let Some(&w) = edges[v].get(*edge) {
+                *edge += 1;
+                if index[w] == UNSEEN {
+                    index[w] = next;
+                    low[w] = next;
+                    next += 1;
+                    stack.push(w);
+                    on_stack[w] = true;
+                    calls.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(index[w]);
+                }
+                continue;
+            }
+            calls.pop();
+            if let Some(&(parent, _)) = calls.last() {
+                low[parent] = low[parent].min(low[v]);
+            }
+            if low[v] == index[v] {
+                while let Some(w) = stack.pop() {
+                    on_stack[w] = false;
+                    component[w] = components;
+                    if w == v {
+                        break;
+                    }
+                }
+                components += 1;
+            }
+        }
+    }
+    component
+}
+
 /// Whether a schema becomes a named Rust type rather than an alias of a standard type.
 fn defines_type(schema: &Schema) -> bool {
     schema.reference.is_none()
@@ -425,4 +659,17 @@ pub fn constraints(
         return Constraints::default();
     }
     c
+}
+
+#[cfg(test)]
+mod tests {
+    use super::strongly_connected;
+
+    #[test]
+    fn components_of_cycles() {
+        // 0 -> 1 -> 2 -> 0, 2 -> 3, 3 -> 3, 4 alone.
+        let c = strongly_connected(&[vec![1], vec![2], vec![0, 3], vec![3], vec![]]);
+        assert!(c[0] == c[1] && c[1] == c[2]);
+        assert!(c[3] != c[0] && c[4] != c[0] && c[4] != c[3]);
+    }
 }
