@@ -35,7 +35,7 @@ fn type_docs(t: &NamedType) -> TokenStream {
         blocks.push(format!("The `{}` schema.", naming::bare(&t.name)));
     }
     blocks.push(format!("Generated from `{}`.", t.origin));
-    if t.in_response && !t.in_request {
+    if t.in_response && !t.in_request && matches!(t.kind, TypeKind::Struct(_)) {
         blocks.push(
             "Fields the spec does not mark required are `Option`s, because the service omits \
              fields it has no value for; unknown fields are ignored."

@@ -4,8 +4,6 @@
 ///
 /// Generated from `#/components/schemas/ShowJobInfoResponse/properties/status`.
 ///
-/// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
-///
 /// Values the spec does not list are kept in [`Self::Unknown`], so a new value sent by the
 /// service never fails decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
