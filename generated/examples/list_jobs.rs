@@ -16,9 +16,8 @@
 
 use std::io::Write;
 use std::process::ExitCode;
-use std::str::FromStr;
 
-use codearts_build::{Client, Credentials, Error, Region};
+use codearts_build::{Client, Error, Region};
 use futures_util::StreamExt;
 
 /// Jobs asked for per page (the documented maximum).
@@ -38,19 +37,12 @@ async fn main() -> ExitCode {
 
 /// Builds a client from the environment (read through `env`).
 pub fn client_from_env(env: &dyn Fn(&str) -> Option<String>) -> Result<Client, Error> {
-    let builder = Client::builder().credentials(Credentials::from_lookup(env)?);
-    let builder = match (env("CODEARTS_BUILD_ENDPOINT"), env("CODEARTS_BUILD_REGION")) {
-        (Some(endpoint), _) => builder.endpoint(endpoint),
-        (None, Some(region)) => {
-            builder.region(Region::from_str(&region).map_err(|e| Error::config(e.to_string()))?)
-        }
-        (None, None) => builder.region(Region::CnNorth4),
-    };
-    let builder = match env("CODEARTS_BUILD_PROJECT_ID") {
-        Some(project_id) => builder.project_id(project_id),
-        None => builder,
-    };
-    builder.user_agent_suffix("example-list-jobs").build()
+    // Region cn-north-4 unless CODEARTS_BUILD_ENDPOINT or CODEARTS_BUILD_REGION says otherwise.
+    Client::builder()
+        .region(Region::CnNorth4)
+        .from_lookup(env)?
+        .user_agent_suffix("example-list-jobs")
+        .build()
 }
 
 /// Prints every job of the project to `out`; returns how many there were.

@@ -15,11 +15,10 @@
 //! sent as `X-Project-Id`), optional with a token.
 
 use std::process::ExitCode;
-use std::str::FromStr;
 use std::time::Duration;
 
 use codearts_build::types::RunJobRequestBody;
-use codearts_build::{Client, Credentials, Error, Region};
+use codearts_build::{Client, Error, Region};
 use futures_util::StreamExt;
 
 #[tokio::main]
@@ -39,21 +38,13 @@ async fn main() -> ExitCode {
 
 /// Builds a client from the environment.
 fn client_from_env() -> Result<Client, Error> {
-    let env = |name: &str| std::env::var(name).ok();
-    let builder = Client::builder().credentials(Credentials::from_lookup(env)?);
-    let builder = match (env("CODEARTS_BUILD_ENDPOINT"), env("CODEARTS_BUILD_REGION")) {
-        (Some(endpoint), _) => builder.endpoint(endpoint),
-        (None, Some(region)) => {
-            builder.region(Region::from_str(&region).map_err(|e| Error::config(e.to_string()))?)
-        }
-        (None, None) => builder.region(Region::CnNorth4),
-    };
-    // Required with AK/SK credentials; `build()` says so when it is missing.
-    let builder = match env("CODEARTS_BUILD_PROJECT_ID") {
-        Some(project_id) => builder.project_id(project_id),
-        None => builder,
-    };
-    builder.user_agent_suffix("example-run-build").build()
+    // Region cn-north-4 unless CODEARTS_BUILD_ENDPOINT or CODEARTS_BUILD_REGION says otherwise;
+    // the project id (required with AK/SK) comes from CODEARTS_BUILD_PROJECT_ID.
+    Client::builder()
+        .region(Region::CnNorth4)
+        .from_env()?
+        .user_agent_suffix("example-run-build")
+        .build()
 }
 
 async fn run(job_id: &str) -> Result<(), Error> {

@@ -16,6 +16,13 @@ use crate::runtime::operation::{Operation, OperationSpec, RawResponse, RequestPa
 use crate::runtime::retry::parse_retry_after;
 use crate::runtime::{Credentials, Error, RetryPolicy};
 
+/// Environment variable read by [`ClientBuilder::from_env`]: the endpoint URL.
+pub const ENV_ENDPOINT: &str = "CODEARTS_BUILD_ENDPOINT";
+/// Environment variable read by [`ClientBuilder::from_env`]: the region id.
+pub const ENV_REGION: &str = "CODEARTS_BUILD_REGION";
+/// Environment variable read by [`ClientBuilder::from_env`]: the project id.
+pub const ENV_PROJECT_ID: &str = "CODEARTS_BUILD_PROJECT_ID";
+
 /// Default time allowed to open a connection (TCP and TLS).
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default time allowed for one attempt, from sending the request to having the response
@@ -144,6 +151,37 @@ impl ClientBuilder {
     pub fn endpoint(mut self, url: impl Into<String>) -> Self {
         self.endpoint = Some(url.into());
         self
+    }
+
+    /// Configures the builder from the environment, as the examples and most services want:
+    ///
+    /// - credentials as [`Credentials::from_env`] reads them (required);
+    /// - `CODEARTS_BUILD_ENDPOINT` as the [`endpoint`](Self::endpoint), else
+    ///   `CODEARTS_BUILD_REGION` (a region id such as `cn-north-4`) as the
+    ///   [`region`](Self::region); with neither, the builder keeps what it had;
+    /// - `CODEARTS_BUILD_PROJECT_ID` as the [`project_id`](Self::project_id), when set.
+    ///
+    /// Returns [`Error::Config`] for missing credentials or an unknown region id.
+    pub fn from_env(self) -> Result<Self, Error> {
+        self.from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Like [`from_env`](Self::from_env) but reads variables through `lookup`.
+    pub fn from_lookup(self, lookup: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
+        let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+        let mut builder = self.credentials(Credentials::from_lookup(&lookup)?);
+        if let Some(endpoint) = get(ENV_ENDPOINT) {
+            builder = builder.endpoint(endpoint);
+        } else if let Some(region) = get(ENV_REGION) {
+            let region = region
+                .parse::<crate::Region>()
+                .map_err(|e| Error::config(format!("{ENV_REGION}: {e}")))?;
+            builder = builder.region(region);
+        }
+        if let Some(project_id) = get(ENV_PROJECT_ID) {
+            builder = builder.project_id(project_id);
+        }
+        Ok(builder)
     }
 
     /// Sets the credentials (required). AK/SK credentials also need a
