@@ -7,7 +7,9 @@
 //! # Tour
 //!
 //! - **Client**: [`Client::builder`] picks a [`Region`] (or an explicit endpoint), credentials, a
-//!   project id, timeouts and a [`RetryPolicy`]; the client is cheap to clone.
+//!   project id, timeouts and a [`RetryPolicy`]; [`ClientBuilder::from_env`] reads all of it from
+//!   `CLOUD_SDK_AK`/`CLOUD_SDK_SK` (or `CODEARTS_BUILD_TOKEN`), `CODEARTS_BUILD_ENDPOINT` or
+//!   `CODEARTS_BUILD_REGION`, and `CODEARTS_BUILD_PROJECT_ID`. The client is cheap to clone.
 //! - **Operations**: one method per operation (33 in all), named by its
 //!   operationId, returning a fluent builder: set inputs, then `.send().await`. Required inputs and
 //!   documented constraints (length, pattern, range, enum) are checked before any network I/O.
