@@ -5,7 +5,9 @@ use std::time::{Duration, SystemTime};
 /// When and how long to wait before sending a failed request again.
 ///
 /// Only idempotent operations are retried unless a call opts in with
-/// [`CallOptions::retry_non_idempotent`](crate::runtime::CallOptions::retry_non_idempotent),
+/// [`CallOptions::retry_non_idempotent`](crate::runtime::CallOptions::retry_non_idempotent)
+/// (a request whose connection could not even be made never reached the server, so it is
+/// retried for any operation),
 /// and only for errors where [`Error::is_retryable`](crate::runtime::Error::is_retryable) holds:
 /// timeouts, transport failures, HTTP 429, 502, 503 and 504, and service error codes the
 /// catalogue marks as retryable.

@@ -356,3 +356,40 @@ async fn a_policy_without_retries_sends_once() {
         .unwrap_err();
     assert_eq!(server.request_count(), 1);
 }
+
+#[tokio::test]
+async fn a_post_whose_connection_was_refused_is_sent_again() {
+    // Nothing listens at first: the connection is refused, so the request never left and even
+    // a non-idempotent POST may be sent again. The server comes up shortly after.
+    let probe = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = probe.local_addr().expect("addr");
+    drop(probe);
+    let client = Client::builder()
+        .endpoint(format!("http://{addr}"))
+        .credentials(Credentials::token("token"))
+        .retry_policy(
+            RetryPolicy::default()
+                .with_max_attempts(50)
+                .with_initial_backoff(Duration::from_millis(20))
+                .with_max_backoff(Duration::from_millis(20)),
+        )
+        .build()
+        .expect("client");
+    let server = tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        TestServer::start_on(addr, |_| ok_run()).await
+    });
+    let started = client
+        .run_job()
+        .body(RunJobRequestBody::new(JOB.to_owned()))
+        .send()
+        .await
+        .expect("sent once the server is up");
+    assert_eq!(started.actual_build_number.as_deref(), Some("7"));
+    let server = server.await.expect("server task");
+    assert_eq!(
+        server.request_count(),
+        1,
+        "exactly one request reached the server"
+    );
+}

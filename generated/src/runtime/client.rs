@@ -35,6 +35,26 @@ pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(60);
 /// Longest error body kept from a non-success response; the rest is not read.
 const ERROR_BODY_LIMIT: usize = 64 * 1024;
 
+/// Why one attempt failed, and what that means for retrying it.
+struct Failure {
+    error: Error,
+    /// The server's `Retry-After`, if it sent one.
+    retry_after: Option<Duration>,
+    /// The connection could not be made, so the request never reached the server.
+    unsent: bool,
+}
+
+impl Failure {
+    /// A failure after the request may have reached the server.
+    fn sent(error: Error) -> Self {
+        Failure {
+            error,
+            retry_after: None,
+            unsent: false,
+        }
+    }
+}
+
 /// A CodeArts Build API client.
 ///
 /// Cheap to clone: clones share one connection pool and configuration.
@@ -422,24 +442,28 @@ impl Client {
             // Signed per attempt: X-Sdk-Date must be fresh, the gateway rejects stale dates.
             let request = self.build_request(spec, &parts, &target, SystemTime::now())?;
             let outcome = tokio::time::timeout(timeout, self.attempt::<O>(request)).await;
-            let (error, retry_after) = match outcome {
+            let Failure {
+                error,
+                retry_after,
+                unsent,
+            } = match outcome {
                 Ok(Ok((output, status, request_id))) => {
                     trace.finished(Some(status), request_id.as_deref(), started.elapsed());
                     return Ok(output);
                 }
                 Ok(Err(failure)) => failure,
-                Err(_) => (
-                    Error::Timeout {
-                        message: format!(
-                            "{} got no complete response within {} ms (attempt {attempt})",
-                            spec.id,
-                            timeout.as_millis()
-                        ),
-                    },
-                    None,
-                ),
+                Err(_) => Failure::sent(Error::Timeout {
+                    message: format!(
+                        "{} got no complete response within {} ms (attempt {attempt})",
+                        spec.id,
+                        timeout.as_millis()
+                    ),
+                }),
             };
-            let retry = attempt < max_attempts && may_retry && error.is_retryable();
+            // A request that never left (the connection could not be made) is safe to send
+            // again whatever the operation does.
+            let retry =
+                attempt < max_attempts && (may_retry || unsent) && error.is_retryable();
             let delay = if retry {
                 self.inner.retry.delay(attempt, retry_after)
             } else {
@@ -460,13 +484,17 @@ impl Client {
     async fn attempt<O: Operation>(
         &self,
         request: reqwest::Request,
-    ) -> Result<(O::Output, u16, Option<String>), (Error, Option<Duration>)> {
+    ) -> Result<(O::Output, u16, Option<String>), Failure> {
         let response = self
             .inner
             .http
             .execute(request)
             .await
-            .map_err(|e| (Error::from_reqwest("sending the request", e), None))?;
+            .map_err(|e| Failure {
+                unsent: e.is_connect(),
+                error: Error::from_reqwest("sending the request", e),
+                retry_after: None,
+            })?;
         let status = response.status().as_u16();
         let request_id = response
             .headers()
@@ -476,7 +504,7 @@ impl Client {
         if response.status().is_success() {
             let output = O::decode(RawResponse::new(response))
                 .await
-                .map_err(|e| (e, None))?;
+                .map_err(Failure::sent)?;
             return Ok((output, status, request_id));
         }
         let retry_after = response
@@ -485,10 +513,11 @@ impl Client {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| parse_retry_after(v, SystemTime::now()));
         let body = read_limited(response, ERROR_BODY_LIMIT).await;
-        Err((
-            Error::from_service_body(status, request_id, &body),
+        Err(Failure {
+            error: Error::from_service_body(status, request_id, &body),
             retry_after,
-        ))
+            unsent: false,
+        })
     }
 
     /// Resolves the URL of a call and checks that URL parsing keeps the path as built.
