@@ -462,8 +462,7 @@ impl Client {
             };
             // A request that never left (the connection could not be made) is safe to send
             // again whatever the operation does.
-            let retry =
-                attempt < max_attempts && (may_retry || unsent) && error.is_retryable();
+            let retry = attempt < max_attempts && (may_retry || unsent) && error.is_retryable();
             let delay = if retry {
                 self.inner.retry.delay(attempt, retry_after)
             } else {
