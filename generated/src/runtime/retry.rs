@@ -15,6 +15,13 @@ use std::time::{Duration, SystemTime};
 /// timeouts, transport failures, HTTP 429, 502, 503 and 504, and service error codes the
 /// catalogue marks as retryable.
 ///
+/// "Idempotent" means GET, HEAD, PUT and DELETE, plus the POST operations the spec marks so
+/// (stopping, deleting, disabling and enabling jobs, updates). Repeating those cannot do harm,
+/// but a retry after a first attempt that did reach the service reports what the service says
+/// now: a repeated delete, for example, may end in "not found" although the job was deleted.
+/// Use [`RetryPolicy::none`] or [`CallOptions::max_attempts`](crate::runtime::CallOptions::max_attempts)
+/// where that matters.
+///
 /// Before retry `n` (1-based) the client waits a random duration between zero and
 /// `min(max_backoff, initial_backoff * 2^(n-1))` ("full jitter", which spreads clients that
 /// failed together), unless the response carried `Retry-After`: then it waits exactly that long,
