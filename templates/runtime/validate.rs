@@ -54,19 +54,13 @@ pub fn length(
     max: Option<u64>,
 ) -> Result<(), Error> {
     let len = value.chars().count() as u64;
-    if let Some(min) = min.filter(|min| len < *min) {
-        return Err(Error::invalid(
-            parameter,
-            format!("must be at least {min} characters long (got {len})"),
-        ));
-    }
-    if let Some(max) = max.filter(|max| len > *max) {
-        return Err(Error::invalid(
-            parameter,
-            format!("must be at most {max} characters long (got {len})"),
-        ));
-    }
-    Ok(())
+    bounds(
+        parameter,
+        len,
+        min,
+        max,
+        ("be at least", "be at most", " characters long"),
+    )
 }
 
 /// Checks a string against a pattern.
@@ -94,19 +88,13 @@ pub fn range_i64(
     min: Option<i64>,
     max: Option<i64>,
 ) -> Result<(), Error> {
-    if let Some(min) = min.filter(|min| value < *min) {
-        return Err(Error::invalid(
-            parameter,
-            format!("must be at least {min} (got {value})"),
-        ));
-    }
-    if let Some(max) = max.filter(|max| value > *max) {
-        return Err(Error::invalid(
-            parameter,
-            format!("must be at most {max} (got {value})"),
-        ));
-    }
-    Ok(())
+    bounds(
+        parameter,
+        value,
+        min,
+        max,
+        ("be at least", "be at most", ""),
+    )
 }
 
 /// Checks a number against its inclusive bounds; NaN is rejected.
@@ -119,34 +107,46 @@ pub fn range_f64(
     if value.is_nan() {
         return Err(Error::invalid(parameter, "must be a number (got NaN)"));
     }
+    bounds(
+        parameter,
+        value,
+        min,
+        max,
+        ("be at least", "be at most", ""),
+    )
+}
+
+/// Checks the number of items of a list.
+pub fn items(parameter: &str, len: usize, min: Option<u64>, max: Option<u64>) -> Result<(), Error> {
+    bounds(
+        parameter,
+        len as u64,
+        min,
+        max,
+        ("have at least", "have at most", " items"),
+    )
+}
+
+/// The one inclusive-bounds check behind [`length`], [`range_i64`], [`range_f64`] and
+/// [`items`]: the phrase tuple says "below min", "above max" and the unit, so every message
+/// reads "must <phrase> <bound><unit> (got <value>)".
+fn bounds<T: PartialOrd + std::fmt::Display>(
+    parameter: &str,
+    value: T,
+    min: Option<T>,
+    max: Option<T>,
+    (below, above, unit): (&str, &str, &str),
+) -> Result<(), Error> {
     if let Some(min) = min.filter(|min| value < *min) {
         return Err(Error::invalid(
             parameter,
-            format!("must be at least {min} (got {value})"),
+            format!("must {below} {min}{unit} (got {value})"),
         ));
     }
     if let Some(max) = max.filter(|max| value > *max) {
         return Err(Error::invalid(
             parameter,
-            format!("must be at most {max} (got {value})"),
-        ));
-    }
-    Ok(())
-}
-
-/// Checks the number of items of a list.
-pub fn items(parameter: &str, len: usize, min: Option<u64>, max: Option<u64>) -> Result<(), Error> {
-    let len = len as u64;
-    if let Some(min) = min.filter(|min| len < *min) {
-        return Err(Error::invalid(
-            parameter,
-            format!("must have at least {min} items (got {len})"),
-        ));
-    }
-    if let Some(max) = max.filter(|max| len > *max) {
-        return Err(Error::invalid(
-            parameter,
-            format!("must have at most {max} items (got {len})"),
+            format!("must {above} {max}{unit} (got {value})"),
         ));
     }
     Ok(())
