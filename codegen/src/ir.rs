@@ -88,12 +88,15 @@ pub struct Param {
     pub location: Location,
     /// Whether the caller must supply it.
     pub required: bool,
-    /// Value type.
+    /// Value type: a scalar or string enum, or (query parameters only) an array of them, sent
+    /// as one `name=value` pair per item.
     pub ty: TypeRef,
     /// Description.
     pub description: Option<String>,
-    /// Documented constraints.
+    /// Documented constraints (of the array itself for an array parameter: item counts).
     pub constraints: Constraints,
+    /// Documented constraints of each item of an array parameter.
+    pub item_constraints: Constraints,
     /// Documented default, as JSON.
     pub default: Option<serde_json::Value>,
 }

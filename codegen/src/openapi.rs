@@ -206,6 +206,12 @@ pub struct Parameter {
     pub deprecated: bool,
     /// Type and constraints.
     pub schema: Option<Schema>,
+    /// Serialization style; only the default of each location (`form` for query parameters,
+    /// `simple` for path and header parameters) is supported.
+    pub style: Option<String>,
+    /// Whether array items become repeated `name=value` pairs; only `true` (the default of
+    /// style `form`) is supported for array query parameters.
+    pub explode: Option<bool>,
     /// Example value.
     pub example: Option<Value>,
     /// A `$ref` to a shared parameter is not part of the subset; reported by validation.

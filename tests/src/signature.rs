@@ -64,23 +64,21 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The canonical query string the gateway computes: the decoded pairs re-encoded, sorted by
-/// encoded name and then by encoded value (the vendor signers sort the names, then each name's
-/// values), joined as `name=value` with `&`.
+/// The canonical query string the gateway computes: the decoded pairs sorted by name, then by
+/// value, comparing the decoded text (as the vendor signers do: huaweicloud-sdk-go-v3 sorts the
+/// names and then each name's values with `sort.Strings` before escaping them), then each
+/// re-encoded and joined as `name=value` with `&`.
 ///
-/// Sorting whole `name=value` strings instead would differ when one name is a prefix of
-/// another followed by a byte below `=` (`-`, `.`, digits...): `a-b=1` sorts before `a=2` as
-/// a string, but name `a` sorts before name `a-b`.
+/// Two other orders are easy to write and wrong: sorting whole `name=value` strings differs
+/// when one name is a prefix of another followed by a byte below `=` (`a-b=1` sorts before
+/// `a=2` as a string, but name `a` sorts before name `a-b`); sorting the encoded forms differs
+/// for values such as `a{` and `ab` (`a%7B` sorts before `ab`, but `a{` after it).
 pub fn canonical_query(request: &RecordedRequest) -> String {
-    let mut pairs: Vec<(String, String)> = request
-        .query_pairs()
-        .iter()
-        .map(|(k, v)| (escape(k), escape(v)))
-        .collect();
+    let mut pairs: Vec<(String, String)> = request.query_pairs();
     pairs.sort();
     pairs
         .iter()
-        .map(|(k, v)| format!("{k}={v}"))
+        .map(|(k, v)| format!("{}={}", escape(k), escape(v)))
         .collect::<Vec<_>>()
         .join("&")
 }

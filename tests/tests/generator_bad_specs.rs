@@ -12,6 +12,30 @@ const EXPECTED: &[(&str, usize, &str, &str)] = &[
         "reference cycle `Left` -> `Right` -> `Left`: these schemas are defined only through each other",
     ),
     (
+        "array_header_param",
+        13,
+        "#/paths/~1v1~1a/get/parameters/0/schema",
+        "(or, in the query, arrays of them)",
+    ),
+    (
+        "array_query_explode_false",
+        13,
+        "#/paths/~1v1~1a/get/parameters/0/explode",
+        "unsupported construct: `explode: false`",
+    ),
+    (
+        "array_query_object_items",
+        15,
+        "#/paths/~1v1~1a/get/parameters/0/schema/items",
+        "the items of an array query parameter must be strings",
+    ),
+    (
+        "array_query_style",
+        13,
+        "#/paths/~1v1~1a/get/parameters/0/style",
+        "not style \"pipeDelimited\"",
+    ),
+    (
         "dangling_ref",
         13,
         "#/paths/~1v3~1jobs~1build/post/requestBody/content/application~1json/schema/$ref",
@@ -60,6 +84,12 @@ const EXPECTED: &[(&str, usize, &str, &str)] = &[
         10,
         "#/components/schemas/Job/required",
         "required property \"name\" is not defined",
+    ),
+    (
+        "scalar_param_style",
+        14,
+        "#/paths/~1v1~1a~1{id}/get/parameters/0/style",
+        "style \"label\"; a path parameter is sent in style \"simple\"",
     ),
     (
         "typo_field",

@@ -131,6 +131,50 @@ impl<'a> Checks<'a> {
         out
     }
 
+    /// Statements checking an array parameter `value` (`&Vec<T>`): its item count (`counts`),
+    /// then each item against `item_constraints` and its own type, reported as `name[index]`.
+    pub fn array_value(
+        &self,
+        value: TokenStream,
+        item: &TypeRef,
+        counts: &Constraints,
+        item_constraints: &Constraints,
+        name: TokenStream,
+        pattern: Option<&syn::Ident>,
+    ) -> TokenStream {
+        let v = quote!(crate::runtime::validate);
+        let mut out = TokenStream::new();
+        if counts.min_items.is_some() || counts.max_items.is_some() {
+            let bound = |x: Option<u64>| match x {
+                Some(x) => quote!(::std::option::Option::Some(#x)),
+                None => quote!(::std::option::Option::None),
+            };
+            let (min, max) = (bound(counts.min_items), bound(counts.max_items));
+            out.extend(quote!(#v::items(#name, #value.len(), #min, #max)?;));
+        }
+        let item_value = if *item == TypeRef::String {
+            quote!(item.as_str())
+        } else {
+            quote!(item)
+        };
+        let inner = self.value(
+            item_value,
+            item,
+            item_constraints,
+            quote!(&item_name),
+            pattern,
+        );
+        if !inner.is_empty() {
+            out.extend(quote! {
+                for (index, item) in #value.iter().enumerate() {
+                    let item_name = ::std::format!("{}[{}]", #name, index);
+                    #inner
+                }
+            });
+        }
+        out
+    }
+
     /// Checks that come from the type itself: enum membership, struct fields, elements.
     fn nested(&self, value: TokenStream, ty: &TypeRef, name: TokenStream) -> TokenStream {
         let v = quote!(crate::runtime::validate);

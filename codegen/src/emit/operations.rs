@@ -120,7 +120,13 @@ pub fn operation_file(api: &Api, op: &Operation, checks: &Checks) -> TokenStream
         quote!(#![allow(deprecated, reason = "the legacy operation's own items refer to each other")])
     });
     let spec = spec_static(op);
-    let patterns = pattern_statics(op.params.iter().map(|p| (p.field.as_str(), &p.constraints)));
+    // An array parameter's pattern applies to its items (an array itself has none).
+    let patterns = pattern_statics(op.params.iter().flat_map(|p| {
+        [
+            (p.field.as_str(), &p.constraints),
+            (p.field.as_str(), &p.item_constraints),
+        ]
+    }));
     let reexport = response_reexport(api, op);
     let request_struct = request_struct(op, &inputs, &request, &builder, deprecated.as_ref());
     let builder_struct = builder_struct(&inputs, &request, &builder, deprecated.as_ref());
@@ -272,10 +278,14 @@ fn field_docs(i: &Input) -> Vec<String> {
             Location::Header => "header",
         };
         let required = if p.required { "required" } else { "optional" };
-        blocks.push(format!(
-            "Sent as the `{}` {place} parameter ({required}).",
-            p.wire
-        ));
+        blocks.push(if matches!(p.ty, TypeRef::Array(_)) {
+            format!(
+                "Sent as the `{0}` {place} parameter ({required}), repeated once per item (`{0}=a&{0}=b`).",
+                p.wire
+            )
+        } else {
+            format!("Sent as the `{}` {place} parameter ({required}).", p.wire)
+        });
     }
     blocks
 }
@@ -380,28 +390,38 @@ fn operation_impl(op: &Operation, request: &syn::Ident, checks: &Checks) -> Toke
 fn validate_body(op: &Operation, checks: &Checks) -> TokenStream {
     let mut out = TokenStream::new();
     for p in &op.params {
-        if !checks.value_needs(&p.ty, &p.constraints) {
+        if !checks.value_needs(&p.ty, &p.constraints) && p.item_constraints.is_empty() {
             continue;
         }
         let name = ident(&p.field);
         let wire = &p.wire;
-        let pattern = p
-            .constraints
-            .pattern
-            .as_ref()
+        let pattern = (p.constraints.pattern.as_ref())
+            .or(p.item_constraints.pattern.as_ref())
             .map(|_| pattern_static(&p.field));
-        let value_expr = if p.ty == TypeRef::String {
-            quote!(value.as_str())
-        } else {
-            quote!(value)
+        let inner = match &p.ty {
+            TypeRef::Array(item) => checks.array_value(
+                quote!(value),
+                item,
+                &p.constraints,
+                &p.item_constraints,
+                quote!(#wire),
+                pattern.as_ref(),
+            ),
+            _ => {
+                let value_expr = if p.ty == TypeRef::String {
+                    quote!(value.as_str())
+                } else {
+                    quote!(value)
+                };
+                checks.value(
+                    value_expr,
+                    &p.ty,
+                    &p.constraints,
+                    quote!(#wire),
+                    pattern.as_ref(),
+                )
+            }
         };
-        let inner = checks.value(
-            value_expr,
-            &p.ty,
-            &p.constraints,
-            quote!(#wire),
-            pattern.as_ref(),
-        );
         out.extend(if p.required {
             quote! { { let value = &self.#name; #inner } }
         } else {
@@ -433,6 +453,15 @@ fn wire_string(place: TokenStream, t: &TypeRef) -> TokenStream {
         TypeRef::String => quote!(::std::clone::Clone::clone(&#place)),
         TypeRef::Named(_) => quote!(::std::borrow::ToOwned::to_owned(#place.as_str())),
         _ => quote!(::std::string::ToString::to_string(&#place)),
+    }
+}
+
+/// Like [`wire_string`], for an expression of type `&T`.
+fn wire_string_ref(value: TokenStream, t: &TypeRef) -> TokenStream {
+    match t {
+        TypeRef::String => quote!(::std::clone::Clone::clone(#value)),
+        TypeRef::Named(_) => quote!(::std::borrow::ToOwned::to_owned(#value.as_str())),
+        _ => quote!(::std::string::ToString::to_string(#value)),
     }
 }
 
@@ -470,7 +499,7 @@ fn to_parts(op: &Operation) -> TokenStream {
         let entries: Vec<TokenStream> = op
             .params
             .iter()
-            .filter(|p| p.location == location)
+            .filter(|p| p.location == location && !matches!(p.ty, TypeRef::Array(_)))
             .map(|p| {
                 let field = ident(&p.field);
                 let wire = &p.wire;
@@ -487,13 +516,41 @@ fn to_parts(op: &Operation) -> TokenStream {
                 }
             })
             .collect();
-        if entries.is_empty() {
+        // Array parameters add one pair per item, after the single-valued ones.
+        let repeated: Vec<TokenStream> = op
+            .params
+            .iter()
+            .filter(|p| p.location == location)
+            .filter_map(|p| match &p.ty {
+                TypeRef::Array(item) => Some((p, item)),
+                _ => None,
+            })
+            .map(|(p, item)| {
+                let field = ident(&p.field);
+                let wire = &p.wire;
+                let value = wire_string_ref(quote!(value), item);
+                let items = if p.required {
+                    quote!(self.#field.iter())
+                } else {
+                    quote!(self.#field.iter().flatten())
+                };
+                quote!(.chain(#items.map(|value| (#wire, #value))))
+            })
+            .collect();
+        if entries.is_empty() && repeated.is_empty() {
             quote!(::std::vec::Vec::new())
+        } else if entries.is_empty() {
+            quote! {
+                ::std::iter::empty::<(&'static str, ::std::string::String)>()
+                    #(#repeated)*
+                    .collect()
+            }
         } else {
             quote! {
                 [#(#entries),*]
                     .into_iter()
                     .filter_map(|(name, value)| value.map(|value| (name, value)))
+                    #(#repeated)*
                     .collect()
             }
         }

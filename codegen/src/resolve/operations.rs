@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::schemas::{constraints, Registry};
 use crate::diag::{Diagnostics, Pointer};
+use crate::ir::Constraints;
 use crate::ir::{
     Body, Deprecation, Example, FinishedCheck, FinishedField, Location, LogFollow, Operation,
     PageStyle, Pagination, Param, ResponseKind, Step, TypeKind, TypeRef,
@@ -375,10 +376,31 @@ fn parameters(
             diags,
         );
         registry.mark(&ty, false);
-        if !is_scalar(&ty, registry) {
-            diags.error(&schema_at, "unsupported construct: parameters must be strings, numbers, booleans or string enums");
-            continue;
-        }
+        let item_constraints = match &ty {
+            TypeRef::Array(item) if location == Location::Query && is_scalar(item, registry) => {
+                if !array_style(param, &param_at, diags) {
+                    continue;
+                }
+                match &schema.items {
+                    Some(items) => constraints(items, item, &schema_at.join("items"), diags),
+                    None => Constraints::default(),
+                }
+            }
+            _ if is_scalar(&ty, registry) => {
+                if !scalar_style(param, location, &param_at, diags) {
+                    continue;
+                }
+                Constraints::default()
+            }
+            TypeRef::Array(_) if location == Location::Query => {
+                diags.error(&schema_at.join("items"), "unsupported construct: the items of an array query parameter must be strings, numbers, booleans or string enums");
+                continue;
+            }
+            _ => {
+                diags.error(&schema_at, "unsupported construct: parameters must be strings, numbers, booleans or string enums (or, in the query, arrays of them)");
+                continue;
+            }
+        };
         if let Some(example) = param.example.as_ref().filter(|e| !e.is_null()) {
             examples.push(Example {
                 test_name: format!("{id}_param_{}", naming::module(&param.name)),
@@ -393,6 +415,7 @@ fn parameters(
             location,
             required: param.required,
             constraints: constraints(schema, &ty, &schema_at, diags),
+            item_constraints,
             description: param.description.clone(),
             default: schema.default.clone(),
             ty,
@@ -412,6 +435,61 @@ fn parameters(
         }
     }
     out
+}
+
+/// Checks `style` / `explode` of an array query parameter: repeated `name=value` pairs
+/// (`style: form`, `explode: true`, the defaults) are what the service reads.
+fn array_style(param: &openapi::Parameter, at: &Pointer, diags: &mut Diagnostics) -> bool {
+    let mut ok = true;
+    if let Some(style) = param.style.as_deref().filter(|s| *s != "form") {
+        diags.error(
+            &at.join("style"),
+            format!("unsupported construct: array query parameters are sent as repeated `name=value` pairs (`style: form`, `explode: true`), not style {style:?}"),
+        );
+        ok = false;
+    }
+    if param.explode == Some(false) {
+        diags.error(
+            &at.join("explode"),
+            "unsupported construct: `explode: false` (one comma-separated value); array query parameters are sent as repeated `name=value` pairs (`explode: true`)",
+        );
+        ok = false;
+    }
+    ok
+}
+
+/// Checks that a scalar parameter declares no serialization other than its location's default
+/// (`form` in the query, `simple` in the path and headers); for one value, `explode` changes
+/// nothing.
+fn scalar_style(
+    param: &openapi::Parameter,
+    location: Location,
+    at: &Pointer,
+    diags: &mut Diagnostics,
+) -> bool {
+    let default = match location {
+        Location::Query => "form",
+        Location::Path | Location::Header => "simple",
+    };
+    match param.style.as_deref() {
+        Some(style) if style != default => {
+            diags.error(
+                &at.join("style"),
+                format!("unsupported construct: style {style:?}; a {} parameter is sent in style {default:?}", location_name(location)),
+            );
+            false
+        }
+        _ => true,
+    }
+}
+
+/// The `in` value of a location.
+pub(crate) fn location_name(location: Location) -> &'static str {
+    match location {
+        Location::Path => "path",
+        Location::Query => "query",
+        Location::Header => "header",
+    }
 }
 
 fn template_names(path: &str) -> BTreeSet<String> {
