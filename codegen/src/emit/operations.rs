@@ -357,6 +357,16 @@ fn operation_impl(op: &Operation, request: &syn::Ident, checks: &Checks) -> Toke
     let validate = validate_body(op, checks);
     let to_parts = to_parts(op);
     let decode = match &op.response {
+        ResponseKind::Json(TypeRef::Array(item)) => {
+            let item = ty(item);
+            quote!(crate::runtime::json::decode_list::<#item>(response))
+        }
+        ResponseKind::Json(
+            t @ (TypeRef::String | TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F64),
+        ) => {
+            let t = ty(t);
+            quote!(crate::runtime::json::decode_scalar::<#t>(response))
+        }
         ResponseKind::Json(t) => {
             let t = ty(t);
             quote!(crate::runtime::operation::decode_json::<#t>(response))

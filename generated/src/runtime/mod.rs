@@ -25,6 +25,7 @@
 //! - [`retry`]: [`RetryPolicy`], backoff and `Retry-After`.
 //! - [`operation`]: the [`Operation`](operation::Operation) trait implemented by generated
 //!   requests, request parts and response decoding.
+//! - [`json`]: decoding bare JSON arrays and scalars.
 //! - [`validate`]: input checks called by generated `validate` methods.
 //! - [`stream`]: [`ByteStream`], a streaming response body.
 //! - [`paginate`]: [`Paginator`], a lazy stream of list items.
@@ -35,6 +36,7 @@ pub mod client;
 pub mod encode;
 pub mod error;
 pub mod follow;
+pub mod json;
 pub mod operation;
 pub mod paginate;
 pub mod retry;
