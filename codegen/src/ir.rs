@@ -51,6 +51,8 @@ pub struct Operation {
     pub params: Vec<Param>,
     /// JSON request body.
     pub body: Option<Body>,
+    /// `multipart/form-data` request body instead, its parts flattened into request fields.
+    pub form: Option<Form>,
     /// What a 2xx response decodes into.
     pub response: ResponseKind,
     /// Paging support.
@@ -110,6 +112,34 @@ pub struct Body {
     pub required: bool,
     /// Description.
     pub description: Option<String>,
+}
+
+/// A `multipart/form-data` request body.
+#[derive(Debug, Clone)]
+pub struct Form {
+    /// Whether the body must be sent.
+    pub required: bool,
+    /// Description.
+    pub description: Option<String>,
+    /// The parts, in the schema's property order.
+    pub parts: Vec<FormPart>,
+}
+
+/// One part of a [`Form`], a field of the request.
+#[derive(Debug, Clone)]
+pub struct FormPart {
+    /// Part name on the wire.
+    pub wire: String,
+    /// Rust field name.
+    pub field: String,
+    /// [`TypeRef::File`] for a file part, else the scalar or string enum of a text part.
+    pub ty: TypeRef,
+    /// Listed in the schema's `required`.
+    pub required: bool,
+    /// Description.
+    pub description: Option<String>,
+    /// Documented constraints of a text part.
+    pub constraints: Constraints,
 }
 
 /// What a successful response decodes into.
@@ -239,6 +269,8 @@ pub enum TypeRef {
     Map(Box<TypeRef>),
     /// A generated type, by Rust name.
     Named(String),
+    /// A file part of a multipart body (`crate::FilePart`); never inside other types.
+    File,
 }
 
 /// Documented constraints of a value, checked before sending.

@@ -97,6 +97,15 @@ pub fn canonical_request(request: &RecordedRequest, signed_headers: &[String]) -
         .iter()
         .map(|name| format!("{name}:{}\n", request.header(name).unwrap_or("").trim()))
         .collect();
+    // A signed `X-Sdk-Content-Sha256` replaces the body hash: `UNSIGNED-PAYLOAD` is how the
+    // vendor SDKs sign a body that is not JSON (multipart uploads). `verify` checks that it is
+    // signed and, when it is a hash, that it is the body's.
+    let content_hash = match request.header("x-sdk-content-sha256") {
+        Some(value) if signed_headers.iter().any(|h| h == "x-sdk-content-sha256") => {
+            value.trim().to_owned()
+        }
+        _ => hex(&Sha256::digest(&request.body)),
+    };
     format!(
         "{}\n{}\n{}\n{}\n{}\n{}",
         request.method,
@@ -104,7 +113,7 @@ pub fn canonical_request(request: &RecordedRequest, signed_headers: &[String]) -
         canonical_query(request),
         headers,
         signed_headers.join(";"),
-        hex(&Sha256::digest(&request.body))
+        content_hash
     )
 }
 
@@ -129,6 +138,21 @@ pub fn verify(
     for required in ["host", "x-sdk-date"] {
         if !authorization.signed_headers.iter().any(|h| h == required) {
             return Err(format!("`{required}` is not signed"));
+        }
+    }
+    if let Some(content) = request.header("x-sdk-content-sha256") {
+        if !authorization
+            .signed_headers
+            .iter()
+            .any(|h| h == "x-sdk-content-sha256")
+        {
+            return Err("`x-sdk-content-sha256` is sent but not signed".to_owned());
+        }
+        let content = content.trim();
+        if content != "UNSIGNED-PAYLOAD" && content != hex(&Sha256::digest(&request.body)) {
+            return Err(format!(
+                "X-Sdk-Content-Sha256 `{content}` is neither UNSIGNED-PAYLOAD nor the body's hash"
+            ));
         }
     }
     let date = request.header("x-sdk-date").ok_or("no X-Sdk-Date")?;

@@ -36,6 +36,12 @@ const EXPECTED: &[(&str, usize, &str, &str)] = &[
         "not style \"pipeDelimited\"",
     ),
     (
+        "binary_property",
+        22,
+        "#/components/schemas/Upload/properties/file",
+        "binary strings are only supported as a whole response body or as a file part",
+    ),
+    (
         "dangling_ref",
         13,
         "#/paths/~1v3~1jobs~1build/post/requestBody/content/application~1json/schema/$ref",
@@ -74,10 +80,28 @@ const EXPECTED: &[(&str, usize, &str, &str)] = &[
     ),
     ("missing_paths", 1, "#", "missing field `paths`"),
     (
+        "multipart_not_object",
+        13,
+        "#/paths/~1v1~1upload/post/requestBody/content/multipart~1form-data/schema",
+        "a multipart/form-data body must be an object schema",
+    ),
+    (
+        "multipart_object_part",
+        23,
+        "#/components/schemas/Upload/properties/meta",
+        "a multipart/form-data part must be a file",
+    ),
+    (
         "property_collision",
         12,
         "#/components/schemas/Build/properties/build_no",
         "properties \"buildNo\" and \"build_no\" both map to the Rust field name `build_no`",
+    ),
+    (
+        "request_body_media_type",
+        11,
+        "#/paths/~1v1~1notes/post/requestBody/content",
+        "exactly one media type, application/json or multipart/form-data",
     ),
     (
         "required_missing_property",

@@ -7,8 +7,8 @@ use super::checks::{pattern_static, pattern_statics, Checks};
 use super::docs;
 use super::rust::{field_ty, ident, ty};
 use crate::ir::{
-    Api, FinishedCheck, Location, LogFollow, Operation, PageStyle, Pagination, Param, ResponseKind,
-    Step, TypeRef,
+    Api, FinishedCheck, FormPart, Location, LogFollow, Operation, PageStyle, Pagination, Param,
+    ResponseKind, Step, TypeRef,
 };
 
 /// `src/operations/mod.rs`.
@@ -54,6 +54,7 @@ struct Input<'a> {
     required: bool,
     description: Vec<String>,
     param: Option<&'a Param>,
+    part: Option<&'a FormPart>,
 }
 
 fn inputs(op: &Operation) -> Vec<Input<'_>> {
@@ -72,6 +73,7 @@ fn inputs(op: &Operation) -> Vec<Input<'_>> {
                 required: p.required,
                 description,
                 param: Some(p),
+                part: None,
             }
         })
         .collect();
@@ -87,7 +89,19 @@ fn inputs(op: &Operation) -> Vec<Input<'_>> {
             required: body.required,
             description,
             param: None,
+            part: None,
         });
+    }
+    if let Some(form) = &op.form {
+        out.extend(form.parts.iter().map(|part| Input {
+            field: ident(&part.field),
+            wire: part.wire.clone(),
+            ty: &part.ty,
+            required: part.required,
+            description: docs::prose(part.description.as_deref()),
+            param: None,
+            part: Some(part),
+        }));
     }
     out
 }
@@ -121,12 +135,18 @@ pub fn operation_file(api: &Api, op: &Operation, checks: &Checks) -> TokenStream
     });
     let spec = spec_static(op);
     // An array parameter's pattern applies to its items (an array itself has none).
-    let patterns = pattern_statics(op.params.iter().flat_map(|p| {
-        [
-            (p.field.as_str(), &p.constraints),
-            (p.field.as_str(), &p.item_constraints),
-        ]
-    }));
+    let form_parts = op.form.iter().flat_map(|f| &f.parts);
+    let patterns = pattern_statics(
+        op.params
+            .iter()
+            .flat_map(|p| {
+                [
+                    (p.field.as_str(), &p.constraints),
+                    (p.field.as_str(), &p.item_constraints),
+                ]
+            })
+            .chain(form_parts.map(|p| (p.field.as_str(), &p.constraints))),
+    );
     let reexport = response_reexport(api, op);
     let request_struct = request_struct(op, &inputs, &request, &builder, deprecated.as_ref());
     let builder_struct = builder_struct(&inputs, &request, &builder, deprecated.as_ref());
@@ -287,6 +307,26 @@ fn field_docs(i: &Input) -> Vec<String> {
             format!("Sent as the `{}` {place} parameter ({required}).", p.wire)
         });
     }
+    if let Some(part) = i.part {
+        let required = if part.required {
+            "required"
+        } else {
+            "optional"
+        };
+        blocks.push(if part.ty == TypeRef::File {
+            format!(
+                "Sent as the `{}` file part of the `multipart/form-data` body ({required}); \
+                 make it with [`FilePart::from_bytes`](crate::FilePart::from_bytes) or, \
+                 streamed, [`FilePart::from_reader`](crate::FilePart::from_reader).",
+                part.wire
+            )
+        } else {
+            format!(
+                "Sent as the `{}` text part of the `multipart/form-data` body ({required}).",
+                part.wire
+            )
+        });
+    }
     blocks
 }
 
@@ -438,6 +478,35 @@ fn validate_body(op: &Operation, checks: &Checks) -> TokenStream {
             quote! { if let ::std::option::Option::Some(value) = &self.#name { #inner } }
         });
     }
+    for part in op.form.iter().flat_map(|f| &f.parts) {
+        if !checks.value_needs(&part.ty, &part.constraints) {
+            continue;
+        }
+        let name = ident(&part.field);
+        let wire = &part.wire;
+        let pattern = part
+            .constraints
+            .pattern
+            .as_ref()
+            .map(|_| pattern_static(&part.field));
+        let value_expr = if part.ty == TypeRef::String {
+            quote!(value.as_str())
+        } else {
+            quote!(value)
+        };
+        let inner = checks.value(
+            value_expr,
+            &part.ty,
+            &part.constraints,
+            quote!(#wire),
+            pattern.as_ref(),
+        );
+        out.extend(if part.required {
+            quote! { { let value = &self.#name; #inner } }
+        } else {
+            quote! { if let ::std::option::Option::Some(value) = &self.#name { #inner } }
+        });
+    }
     if let Some(body) = &op.body {
         if checks.value_needs(&body.ty, &Default::default()) {
             let inner = checks.value(
@@ -579,12 +648,54 @@ fn to_parts(op: &Operation) -> TokenStream {
             }
         }
     };
+    if let Some(form) = &op.form {
+        let parts = form.parts.iter().map(|part| {
+            let field = ident(&part.field);
+            let wire = &part.wire;
+            let add = if part.ty == TypeRef::File {
+                quote!(form.file)
+            } else {
+                quote!(form.text)
+            };
+            if part.required {
+                let value = if part.ty == TypeRef::File {
+                    quote!(::std::clone::Clone::clone(&self.#field))
+                } else {
+                    wire_string(quote!(self.#field), &part.ty)
+                };
+                quote!(#add(#wire, #value);)
+            } else {
+                let value = if part.ty == TypeRef::File {
+                    quote!(::std::clone::Clone::clone(value))
+                } else {
+                    wire_string_ref(quote!(value), &part.ty)
+                };
+                quote! {
+                    if let ::std::option::Option::Some(value) = &self.#field {
+                        #add(#wire, #value);
+                    }
+                }
+            }
+        });
+        return quote! {
+            let mut form = crate::runtime::multipart::Form::new();
+            #( #parts )*
+            ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
+                path: #path,
+                query: #query,
+                headers: #headers,
+                multipart: ::std::option::Option::Some(form),
+                ..::std::default::Default::default()
+            })
+        };
+    }
     quote! {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
             path: #path,
             query: #query,
             headers: #headers,
             body: #body,
+            ..::std::default::Default::default()
         })
     }
 }

@@ -2,12 +2,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::schemas::{constraints, Registry};
+use super::schemas::{constraints, Registry, SCHEMA_PREFIX};
 use crate::diag::{Diagnostics, Pointer};
 use crate::ir::Constraints;
 use crate::ir::{
-    Body, Deprecation, Example, FinishedCheck, FinishedField, Location, LogFollow, Operation,
-    PageStyle, Pagination, Param, ResponseKind, Step, TypeKind, TypeRef,
+    Body, Deprecation, Example, FinishedCheck, FinishedField, Form, FormPart, Location, LogFollow,
+    Operation, PageStyle, Pagination, Param, ResponseKind, Step, TypeKind, TypeRef,
 };
 use crate::naming;
 use crate::openapi::{self, Spec};
@@ -151,7 +151,9 @@ fn finished_check(
         );
         return None;
     };
-    if target.body.as_ref().is_some_and(|b| b.required) {
+    if target.body.as_ref().is_some_and(|b| b.required)
+        || target.form.as_ref().is_some_and(|f| f.required)
+    {
         diags.error(
             &at.join("finished-operation"),
             format!("{name:?} needs a request body; the check can only fill parameters"),
@@ -212,37 +214,38 @@ fn operation(
 ) -> Operation {
     let pascal = naming::pascal(id);
     let params = parameters(path, op, at, &pascal, id, registry, diags, examples);
-    let body = op.request_body.as_ref().and_then(|body| {
+    let mut body = None;
+    let mut form = None;
+    if let Some(request_body) = &op.request_body {
         let body_at = at.join("requestBody");
-        let media = json_media(&body.content, &body_at, diags)?;
-        let schema_at = body_at
-            .join("content")
-            .join("application/json")
-            .join("schema");
-        let Some(schema) = &media.schema else {
-            diags.error(&schema_at, "request body has no schema");
-            return None;
-        };
-        let ty = registry.schema(schema, &schema_at, &format!("{pascal}RequestBody"), diags);
-        registry.mark(&ty, false);
-        if let Some(example) = &media.example {
-            examples.push(Example {
-                test_name: format!("{id}_request_body"),
-                origin: body_at
-                    .join("content")
-                    .join("application/json")
-                    .join("example")
-                    .to_string(),
-                ty: ty.clone(),
-                value: example.clone(),
-            });
+        match body_media(&request_body.content, &body_at, diags) {
+            Some((JSON, media)) => {
+                body = json_body(
+                    request_body,
+                    media,
+                    &body_at,
+                    id,
+                    &pascal,
+                    registry,
+                    diags,
+                    examples,
+                );
+            }
+            Some((_, media)) => {
+                form = form_body(
+                    spec,
+                    request_body,
+                    media,
+                    &body_at,
+                    &pascal,
+                    &params,
+                    registry,
+                    diags,
+                );
+            }
+            None => {}
         }
-        Some(Body {
-            ty,
-            required: body.required,
-            description: body.description.clone(),
-        })
-    });
+    }
     let response = response(spec, op, at, id, &pascal, registry, diags, examples);
     let pagination = op.pagination.as_ref().and_then(|p| {
         pagination(
@@ -280,6 +283,7 @@ fn operation(
         idempotent: op.idempotent || matches!(method, "get" | "head" | "put" | "delete"),
         params,
         body,
+        form,
         response,
         pagination,
         log_follow,
@@ -509,11 +513,15 @@ fn is_scalar(ty: &TypeRef, registry: &Registry) -> bool {
     }
 }
 
-fn json_media<'a>(
+const JSON: &str = "application/json";
+const MULTIPART: &str = "multipart/form-data";
+
+/// The one media type of a request body, JSON or multipart.
+fn body_media<'a>(
     content: &'a BTreeMap<String, openapi::MediaType>,
     at: &Pointer,
     diags: &mut Diagnostics,
-) -> Option<&'a openapi::MediaType> {
+) -> Option<(&'a str, &'a openapi::MediaType)> {
     for (media_type, media) in content {
         if media.examples.is_some() {
             diags.error(
@@ -522,13 +530,196 @@ fn json_media<'a>(
             );
         }
     }
-    match content.get("application/json") {
-        Some(media) if content.len() == 1 => Some(media),
+    match content.iter().next() {
+        Some((media_type, media))
+            if content.len() == 1 && (media_type == JSON || media_type == MULTIPART) =>
+        {
+            Some((media_type.as_str(), media))
+        }
         _ => {
-            diags.error(&at.join("content"), format!("request bodies must have exactly one media type, application/json (found {:?})", content.keys().collect::<Vec<_>>()));
+            diags.error(&at.join("content"), format!("request bodies must have exactly one media type, application/json or multipart/form-data (found {:?})", content.keys().collect::<Vec<_>>()));
             None
         }
     }
+}
+
+#[allow(clippy::too_many_arguments)] // one call site; a struct would only rename the arguments
+fn json_body(
+    request_body: &openapi::RequestBody,
+    media: &openapi::MediaType,
+    body_at: &Pointer,
+    id: &str,
+    pascal: &str,
+    registry: &mut Registry,
+    diags: &mut Diagnostics,
+    examples: &mut Vec<Example>,
+) -> Option<Body> {
+    let media_at = body_at.join("content").join(JSON);
+    let schema_at = media_at.join("schema");
+    let Some(schema) = &media.schema else {
+        diags.error(&schema_at, "request body has no schema");
+        return None;
+    };
+    let ty = registry.schema(schema, &schema_at, &format!("{pascal}RequestBody"), diags);
+    registry.mark(&ty, false);
+    if let Some(example) = &media.example {
+        examples.push(Example {
+            test_name: format!("{id}_request_body"),
+            origin: media_at.join("example").to_string(),
+            ty: ty.clone(),
+            value: example.clone(),
+        });
+    }
+    Some(Body {
+        ty,
+        required: request_body.required,
+        description: request_body.description.clone(),
+    })
+}
+
+/// The component schemas used as `multipart/form-data` bodies: they become request fields, not
+/// types, so the registry leaves them out.
+pub fn form_schemas(spec: &Spec) -> BTreeSet<String> {
+    spec.paths
+        .values()
+        .flat_map(|item| item.operations())
+        .filter_map(|(_, op)| {
+            op.request_body
+                .as_ref()?
+                .content
+                .get(MULTIPART)?
+                .schema
+                .as_ref()
+        })
+        .filter_map(|schema| schema.reference.as_deref()?.strip_prefix(SCHEMA_PREFIX))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Whether `schema` is a binary string, the type of a file.
+fn is_binary(schema: &openapi::Schema) -> bool {
+    schema.reference.is_none()
+        && schema.kind.as_deref() == Some("string")
+        && schema.format.as_deref() == Some("binary")
+}
+
+/// A `multipart/form-data` body: an object schema (usually a `$ref` to a named one) whose
+/// properties are the parts, files (`type: string, format: binary`) or text.
+#[allow(clippy::too_many_arguments)] // one call site; a struct would only rename the arguments
+fn form_body(
+    spec: &Spec,
+    request_body: &openapi::RequestBody,
+    media: &openapi::MediaType,
+    body_at: &Pointer,
+    pascal: &str,
+    params: &[Param],
+    registry: &mut Registry,
+    diags: &mut Diagnostics,
+) -> Option<Form> {
+    let schema_at = body_at.join("content").join(MULTIPART).join("schema");
+    let Some(schema) = &media.schema else {
+        diags.error(&schema_at, "request body has no schema");
+        return None;
+    };
+    let (schema, at, base) = match &schema.reference {
+        Some(reference) => {
+            let found = reference
+                .strip_prefix(SCHEMA_PREFIX)
+                .and_then(|name| Some((name, spec.components.schemas.get(name)?)));
+            let Some((name, component)) = found else {
+                diags.error(
+                    &schema_at.join("$ref"),
+                    format!(
+                        "dangling $ref {reference:?}: no such schema under #/components/schemas"
+                    ),
+                );
+                return None;
+            };
+            let at = Pointer::root()
+                .join("components")
+                .join("schemas")
+                .join(name);
+            (component, at, naming::pascal(name))
+        }
+        None => (schema, schema_at, format!("{pascal}RequestBody")),
+    };
+    let Some(properties) = schema
+        .properties
+        .as_ref()
+        .filter(|_| matches!(schema.kind.as_deref(), Some("object") | None))
+    else {
+        diags.error(
+            &at,
+            "a multipart/form-data body must be an object schema whose `properties` are its parts",
+        );
+        return None;
+    };
+    if schema.additional_properties.is_some() {
+        diags.error(&at.join("additionalProperties"), "unsupported construct: `additionalProperties` in a multipart/form-data body; list every part under `properties`");
+    }
+    for name in &schema.required {
+        if !properties.contains_key(name) {
+            diags.error(
+                &at.join("required"),
+                format!("required property {name:?} is not defined in `properties`"),
+            );
+        }
+    }
+    let mut parts: Vec<FormPart> = Vec::new();
+    for (wire, property) in properties {
+        let part_at = at.join("properties").join(wire);
+        let field = naming::snake(wire);
+        if let Some(p) = params.iter().find(|p| p.field == field) {
+            diags.error(&part_at, format!("part {wire:?} maps to the Rust field `{field}`, already used by parameter {:?}", p.wire));
+            continue;
+        }
+        if let Some(other) = parts.iter().find(|p| p.field == field) {
+            diags.error(
+                &part_at,
+                format!(
+                    "parts {:?} and {wire:?} both map to the Rust field `{field}`",
+                    other.wire
+                ),
+            );
+            continue;
+        }
+        let (ty, constraints) = if is_binary(property) {
+            (TypeRef::File, Constraints::default())
+        } else {
+            let ty = registry.schema(
+                property,
+                &part_at,
+                &format!("{base}{}", naming::pascal(wire)),
+                diags,
+            );
+            registry.mark(&ty, false);
+            if !is_scalar(&ty, registry) {
+                diags.error(&part_at, "unsupported construct: a multipart/form-data part must be a file (`type: string, format: binary`), a string, a number, a boolean or a string enum");
+                continue;
+            }
+            let c = constraints(property, &ty, &part_at, diags);
+            (ty, c)
+        };
+        parts.push(FormPart {
+            wire: wire.clone(),
+            field,
+            ty,
+            required: schema.required.contains(wire),
+            description: property
+                .description
+                .clone()
+                .or_else(|| property.title.clone()),
+            constraints,
+        });
+    }
+    Some(Form {
+        required: request_body.required,
+        description: request_body
+            .description
+            .clone()
+            .or_else(|| schema.description.clone()),
+        parts,
+    })
 }
 
 #[allow(clippy::too_many_arguments)] // one call site; a struct would only rename the arguments

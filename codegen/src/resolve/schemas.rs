@@ -8,7 +8,8 @@ use crate::ir::{Constraints, Example, Field, NamedType, TypeKind, TypeRef, Varia
 use crate::naming;
 use crate::openapi::{AdditionalProperties, Schema};
 
-const SCHEMA_PREFIX: &str = "#/components/schemas/";
+/// Where `$ref`s to named schemas point.
+pub const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
 /// Collects named types while schemas are resolved, and checks that no two get the same name.
 pub struct Registry<'s> {
@@ -25,6 +26,8 @@ pub struct Registry<'s> {
     origins: BTreeMap<String, String>,
     /// Examples found on properties.
     pub examples: Vec<Example>,
+    /// Components that are not types (multipart bodies), skipped by `resolve_components`.
+    excluded: BTreeSet<String>,
 }
 
 impl<'s> Registry<'s> {
@@ -38,14 +41,24 @@ impl<'s> Registry<'s> {
             in_reported_cycle: BTreeSet::new(),
             origins: BTreeMap::new(),
             examples: Vec::new(),
+            excluded: BTreeSet::new(),
         }
+    }
+
+    /// Leaves the components `names` out of [`resolve_components`](Self::resolve_components):
+    /// they are not types (multipart bodies become request fields). A `$ref` to one from a
+    /// type still resolves it as a type.
+    pub fn exclude(&mut self, names: BTreeSet<String>) {
+        self.excluded = names;
     }
 
     /// Resolves every component schema, so unused ones are still generated and checked.
     pub fn resolve_components(&mut self, diags: &mut Diagnostics) {
         let base = Pointer::root().join("components").join("schemas");
         for name in self.components.keys() {
-            self.component(name, &base.join(name), diags);
+            if !self.excluded.contains(name) {
+                self.component(name, &base.join(name), diags);
+            }
         }
     }
 
@@ -264,7 +277,7 @@ impl<'s> Registry<'s> {
                 if schema.format.as_deref() == Some("binary") {
                     diags.error(
                         at,
-                        "binary strings are only supported as a whole response body",
+                        "binary strings are only supported as a whole response body or as a file part of a multipart/form-data body",
                     );
                 }
                 TypeRef::String

@@ -130,6 +130,7 @@ impl crate::runtime::operation::Operation for DownloadKeystoreRequest {
                 .collect(),
             headers: ::std::vec::Vec::new(),
             body: ::std::option::Option::None,
+            ..::std::default::Default::default()
         })
     }
     fn decode(

@@ -244,6 +244,7 @@ impl crate::runtime::operation::Operation for ListBuildInfoRecordRequest {
                 .collect(),
             headers: ::std::vec::Vec::new(),
             body: ::std::option::Option::None,
+            ..::std::default::Default::default()
         })
     }
     fn decode(

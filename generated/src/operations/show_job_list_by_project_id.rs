@@ -180,6 +180,7 @@ impl crate::runtime::operation::Operation for ShowJobListByProjectIdRequest {
                 .collect(),
             headers: ::std::vec::Vec::new(),
             body: ::std::option::Option::None,
+            ..::std::default::Default::default()
         })
     }
     fn decode(

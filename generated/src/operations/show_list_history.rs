@@ -213,6 +213,7 @@ impl crate::runtime::operation::Operation for ShowListHistoryRequest {
                 .collect(),
             headers: ::std::vec::Vec::new(),
             body: ::std::option::Option::None,
+            ..::std::default::Default::default()
         })
     }
     fn decode(

@@ -260,6 +260,7 @@ impl crate::runtime::operation::Operation for ShowListPeriodHistoryRequest {
                 .collect(),
             headers: ::std::vec::Vec::new(),
             body: ::std::option::Option::None,
+            ..::std::default::Default::default()
         })
     }
     fn decode(
