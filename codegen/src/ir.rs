@@ -158,24 +158,44 @@ pub enum ResponseKind {
 pub struct Pagination {
     /// Page numbers or item offsets.
     pub style: PageStyle,
-    /// Field of the page index or offset parameter.
-    pub position_field: String,
-    /// Type of that parameter.
-    pub position_ty: TypeRef,
-    /// Whether that parameter is required (not an `Option`).
-    pub position_required: bool,
-    /// Field of the page size parameter.
-    pub size_field: String,
-    /// Whether that parameter is required.
-    pub size_required: bool,
-    /// Type of that parameter.
-    pub size_ty: TypeRef,
-    /// Path to the item list in the response.
+    /// Where the paging fields are.
+    pub location: PageLocation,
+    /// The position field (page number or offset).
+    pub position: PageField,
+    /// The page size field.
+    pub size: PageField,
+    /// The number of the first page (style page; 0 for offsets).
+    pub first_page: u64,
+    /// Path to the item list in the response; empty when the response is the list.
     pub items: Vec<Step>,
     /// Item type.
     pub item_ty: TypeRef,
     /// Path to the total count in the response, and its type (an integer or a numeric string).
     pub total: Option<(Vec<Step>, TypeRef)>,
+}
+
+/// Where the paging fields of a request are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageLocation {
+    /// Query parameters (fields of the request).
+    Query,
+    /// Top-level properties of the JSON request body; `optional_body` when the body is an
+    /// `Option` (its type then has a `Default`).
+    Body {
+        /// The request's `body` field is an `Option`.
+        optional_body: bool,
+    },
+}
+
+/// A paging field: a request field, or a property of the request body.
+#[derive(Debug, Clone)]
+pub struct PageField {
+    /// Rust field name.
+    pub field: String,
+    /// Its integer type.
+    pub ty: TypeRef,
+    /// Whether it is required (not an `Option`).
+    pub required: bool,
 }
 
 /// Paging styles.

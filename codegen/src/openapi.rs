@@ -147,13 +147,13 @@ pub struct Operation {
     pub doc_notes: Vec<String>,
 }
 
-/// `x-pagination`.
+/// `x-pagination`; the vocabulary is documented in `spec/README.md`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Pagination {
     /// `offset-limit` or `page`.
     pub style: String,
-    /// Page index parameter (style `page`).
+    /// Page number parameter (style `page`).
     pub page_param: Option<String>,
     /// Page size parameter (style `page`).
     pub size_param: Option<String>,
@@ -161,9 +161,15 @@ pub struct Pagination {
     pub offset_param: Option<String>,
     /// Page size parameter (style `offset-limit`).
     pub limit_param: Option<String>,
-    /// Dotted path of the item list in the response.
+    /// Where the paging fields are: `query` (the default) or `body` (top-level properties of
+    /// the JSON request body).
+    #[serde(rename = "in")]
+    pub location: Option<String>,
+    /// The number of the first page (style `page`): 0 (the default) or 1.
+    pub first_page: Option<u64>,
+    /// Dotted path of the item list in the response; `$` for a response that is the list.
     pub items: String,
-    /// Dotted path of the total count in the response.
+    /// Dotted path of the total count in the response, when it has one.
     pub total: Option<String>,
 }
 

@@ -5,6 +5,7 @@ mod checks;
 pub mod docs;
 mod examples;
 mod operations;
+mod pagination;
 mod rust;
 mod scaffold;
 mod types;

@@ -7,8 +7,8 @@ use super::checks::{pattern_static, pattern_statics, Checks};
 use super::docs;
 use super::rust::{field_ty, ident, ty};
 use crate::ir::{
-    Api, FinishedCheck, FormPart, Location, LogFollow, Operation, PageStyle, Pagination, Param,
-    ResponseKind, Step, TypeRef,
+    Api, FinishedCheck, FormPart, Location, LogFollow, Operation, Param, ResponseKind, Step,
+    TypeRef,
 };
 
 /// `src/operations/mod.rs`.
@@ -785,7 +785,7 @@ fn fluent_struct(
 fn extras(op: &Operation, request: &syn::Ident, fluent: &syn::Ident) -> TokenStream {
     let mut out = TokenStream::new();
     if let Some(p) = &op.pagination {
-        out.extend(paginate(op, p, request, fluent));
+        out.extend(super::pagination::paginate(p, request, fluent));
     }
     if let Some(f) = &op.log_follow {
         out.extend(follow(f, request, fluent));
@@ -794,7 +794,7 @@ fn extras(op: &Operation, request: &syn::Ident, fluent: &syn::Ident) -> TokenStr
 }
 
 /// An owned expression for the value at `steps` inside `root`, and whether it is an `Option`.
-fn take_path(root: TokenStream, steps: &[Step]) -> (TokenStream, bool) {
+pub(super) fn take_path(root: TokenStream, steps: &[Step]) -> (TokenStream, bool) {
     let mut expr = root;
     let mut optional = false;
     for step in steps {
@@ -810,7 +810,7 @@ fn take_path(root: TokenStream, steps: &[Step]) -> (TokenStream, bool) {
 }
 
 /// A borrowed expression `Option<&T>` for the value at `steps` inside `root`.
-fn borrow_path(root: TokenStream, steps: &[Step]) -> TokenStream {
+pub(super) fn borrow_path(root: TokenStream, steps: &[Step]) -> TokenStream {
     let mut expr = root;
     let mut optional = false;
     for step in steps {
@@ -888,102 +888,14 @@ fn finished_check(c: &FinishedCheck) -> (TokenStream, TokenStream, TokenStream) 
     (init, build, ask)
 }
 
-fn to_u64(value: TokenStream) -> TokenStream {
+pub(super) fn to_u64(value: TokenStream) -> TokenStream {
     quote!(u64::try_from(#value).unwrap_or(0))
 }
 
-fn from_u64(value: TokenStream, t: &TypeRef) -> TokenStream {
+pub(super) fn from_u64(value: TokenStream, t: &TypeRef) -> TokenStream {
     match t {
         TypeRef::I32 => quote!(i32::try_from(#value).unwrap_or(i32::MAX)),
         _ => quote!(i64::try_from(#value).unwrap_or(i64::MAX)),
-    }
-}
-
-fn paginate(
-    op: &Operation,
-    p: &Pagination,
-    request: &syn::Ident,
-    fluent: &syn::Ident,
-) -> TokenStream {
-    let item = ty(&p.item_ty);
-    let position = ident(&p.position_field);
-    let size = ident(&p.size_field);
-    let style = match p.style {
-        PageStyle::Page => quote!(crate::PageStyle::PageNumber),
-        PageStyle::OffsetLimit => quote!(crate::PageStyle::OffsetLimit),
-    };
-    let first = if p.position_required {
-        to_u64(quote!(self.#position))
-    } else {
-        let conv = to_u64(quote!(v));
-        quote!(self.#position.map_or(0, |v| #conv))
-    };
-    let page_size = if p.size_required {
-        let conv = to_u64(quote!(self.#size));
-        quote!(::std::option::Option::Some(#conv))
-    } else {
-        let conv = to_u64(quote!(v));
-        quote!(self.#size.map(|v| #conv))
-    };
-    let set = from_u64(quote!(position), &p.position_ty);
-    let set = if p.position_required {
-        set
-    } else {
-        quote!(::std::option::Option::Some(#set))
-    };
-    let total = match &p.total {
-        Some((steps, TypeRef::String)) => {
-            let path = borrow_path(quote!(page), steps);
-            quote!(#path.and_then(|total| total.trim().parse::<u64>().ok()))
-        }
-        Some((steps, _)) => {
-            let path = borrow_path(quote!(page), steps);
-            quote!(#path.copied().and_then(|total| u64::try_from(total).ok()))
-        }
-        None => quote!(::std::option::Option::None),
-    };
-    let items = match take_path(quote!(page), &p.items) {
-        (expr, true) => quote!(#expr.unwrap_or_default()),
-        (expr, false) => expr,
-    };
-    let what = match p.style {
-        PageStyle::Page => "page index",
-        PageStyle::OffsetLimit => "offset",
-    };
-    let doc = format!(
-        " Every item of every page, fetched lazily: starts at this request's {what} and asks for the following pages as the stream is consumed (`{}` with `{}`).",
-        op.id, p.position_field
-    );
-    let fluent_doc = format!(
-        " Builds the request and streams every item of every page; see [`{request}::paginate`]."
-    );
-    quote! {
-        impl #request {
-            #[doc = #doc]
-            pub fn paginate(self, client: &crate::Client) -> crate::Paginator<#item> {
-                let client = ::std::clone::Clone::clone(client);
-                let first = #first;
-                let page_size = #page_size;
-                crate::runtime::paginate::paginate(#style, first, page_size, move |position| {
-                    let client = ::std::clone::Clone::clone(&client);
-                    let mut request = ::std::clone::Clone::clone(&self);
-                    request.#position = #set;
-                    async move {
-                        let page = client.send(request).await?;
-                        let total = #total;
-                        ::std::result::Result::Ok(crate::Page { items: #items, total })
-                    }
-                })
-            }
-        }
-
-        impl #fluent {
-            #[doc = #fluent_doc]
-            pub fn paginate(self) -> ::std::result::Result<crate::Paginator<#item>, crate::Error> {
-                let client = ::std::clone::Clone::clone(&self.client);
-                ::std::result::Result::Ok(self.build()?.paginate(&client))
-            }
-        }
     }
 }
 

@@ -3,6 +3,7 @@
 //! Every problem is collected (not just the first) and reported with its JSON pointer.
 
 mod operations;
+mod pagination;
 pub mod pattern;
 mod schemas;
 

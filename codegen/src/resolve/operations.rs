@@ -7,7 +7,7 @@ use crate::diag::{Diagnostics, Pointer};
 use crate::ir::Constraints;
 use crate::ir::{
     Body, Deprecation, Example, FinishedCheck, FinishedField, Form, FormPart, Location, LogFollow,
-    Operation, PageStyle, Pagination, Param, ResponseKind, Step, TypeKind, TypeRef,
+    Operation, Param, ResponseKind, Step, TypeKind, TypeRef,
 };
 use crate::naming;
 use crate::openapi::{self, Spec};
@@ -248,9 +248,10 @@ fn operation(
     }
     let response = response(spec, op, at, id, &pascal, registry, diags, examples);
     let pagination = op.pagination.as_ref().and_then(|p| {
-        pagination(
+        super::pagination::resolve(
             p,
             &params,
+            body.as_ref(),
             &response,
             &at.join("x-pagination"),
             registry,
@@ -806,7 +807,7 @@ fn response(
 }
 
 /// Follows a dotted property path (`result.items`) through the response type.
-fn steps(
+pub(super) fn steps(
     path: &str,
     response: &ResponseKind,
     at: &Pointer,
@@ -842,7 +843,7 @@ fn steps(
     Some((out, ty))
 }
 
-fn integer_param<'p>(
+pub(super) fn integer_param<'p>(
     params: &'p [Param],
     name: Option<&str>,
     key: &str,
@@ -865,75 +866,6 @@ fn integer_param<'p>(
         );
     }
     found
-}
-
-fn pagination(
-    p: &openapi::Pagination,
-    params: &[Param],
-    response: &ResponseKind,
-    at: &Pointer,
-    registry: &Registry,
-    diags: &mut Diagnostics,
-) -> Option<Pagination> {
-    let (style, position, size) = match p.style.as_str() {
-        "page" => (
-            PageStyle::Page,
-            ("page-param", p.page_param.as_deref()),
-            ("size-param", p.size_param.as_deref()),
-        ),
-        "offset-limit" => (
-            PageStyle::OffsetLimit,
-            ("offset-param", p.offset_param.as_deref()),
-            ("limit-param", p.limit_param.as_deref()),
-        ),
-        other => {
-            diags.error(
-                &at.join("style"),
-                format!("unknown paging style {other:?} (page or offset-limit)"),
-            );
-            return None;
-        }
-    };
-    let position = integer_param(params, position.1, position.0, at, diags);
-    let size = integer_param(params, size.1, size.0, at, diags);
-    let items = steps(&p.items, response, &at.join("items"), registry, diags);
-    let total = match &p.total {
-        Some(total) => match steps(total, response, &at.join("total"), registry, diags) {
-            Some((steps, ty @ (TypeRef::I32 | TypeRef::I64 | TypeRef::String))) => {
-                Some(Some((steps, ty)))
-            }
-            Some(_) => {
-                diags.error(
-                    &at.join("total"),
-                    "the total must be an integer (or numeric string) property",
-                );
-                None
-            }
-            None => None,
-        },
-        None => Some(None),
-    };
-    let item_ty = match &items {
-        Some((_, TypeRef::Array(inner))) => (**inner).clone(),
-        Some(_) => {
-            diags.error(&at.join("items"), "the items property must be an array");
-            return None;
-        }
-        None => return None,
-    };
-    let (position, size, total) = (position?, size?, total?);
-    Some(Pagination {
-        style,
-        position_field: position.field.clone(),
-        position_ty: position.ty.clone(),
-        position_required: position.required,
-        size_field: size.field.clone(),
-        size_ty: size.ty.clone(),
-        size_required: size.required,
-        items: items?.0,
-        item_ty,
-        total,
-    })
 }
 
 fn log_follow(

@@ -1,0 +1,163 @@
+//! `paginate()` for operations with `x-pagination`: a [`Paginator`](crate::ir::Pagination)
+//! over every item, built on the runtime's generic `paginate`.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::operations::{borrow_path, from_u64, take_path, to_u64};
+use super::rust::{ident, ty};
+use crate::ir::{PageField, PageLocation, PageStyle, Pagination, TypeRef};
+
+/// How a paging field is read from the request (`self`).
+enum Read {
+    /// An expression of the integer type: the field is always there.
+    Always(TokenStream),
+    /// An expression of type `Option<integer>`.
+    Maybe(TokenStream),
+}
+
+fn read(location: PageLocation, f: &PageField) -> Read {
+    let field = ident(&f.field);
+    match (location, f.required) {
+        (PageLocation::Query, true) => Read::Always(quote!(self.#field)),
+        (PageLocation::Query, false) => Read::Maybe(quote!(self.#field)),
+        (
+            PageLocation::Body {
+                optional_body: false,
+            },
+            true,
+        ) => Read::Always(quote!(self.body.#field)),
+        (
+            PageLocation::Body {
+                optional_body: false,
+            },
+            false,
+        ) => Read::Maybe(quote!(self.body.#field)),
+        (
+            PageLocation::Body {
+                optional_body: true,
+            },
+            true,
+        ) => Read::Maybe(quote!(self.body.as_ref().map(|body| body.#field))),
+        (
+            PageLocation::Body {
+                optional_body: true,
+            },
+            false,
+        ) => Read::Maybe(quote!(self.body.as_ref().and_then(|body| body.#field))),
+    }
+}
+
+/// The statement setting the position field of `request` to `position` (a `u64`).
+fn write(location: PageLocation, f: &PageField) -> TokenStream {
+    let field = ident(&f.field);
+    let value = from_u64(quote!(position), &f.ty);
+    let value = if f.required {
+        value
+    } else {
+        quote!(::std::option::Option::Some(#value))
+    };
+    match location {
+        PageLocation::Query => quote!(request.#field = #value;),
+        PageLocation::Body {
+            optional_body: false,
+        } => quote!(request.body.#field = #value;),
+        PageLocation::Body {
+            optional_body: true,
+        } => quote!(request.body.get_or_insert_default().#field = #value;),
+    }
+}
+
+/// `paginate` on the request and on the fluent builder.
+pub(super) fn paginate(p: &Pagination, request: &syn::Ident, fluent: &syn::Ident) -> TokenStream {
+    let item = ty(&p.item_ty);
+    let style = match p.style {
+        PageStyle::Page => quote!(crate::PageStyle::PageNumber),
+        PageStyle::OffsetLimit => quote!(crate::PageStyle::OffsetLimit),
+    };
+    let first_page = p.first_page;
+    let first = match read(p.location, &p.position) {
+        Read::Always(value) => to_u64(value),
+        Read::Maybe(value) => {
+            let conv = to_u64(quote!(v));
+            quote!(#value.map_or(#first_page, |v| #conv))
+        }
+    };
+    let page_size = match read(p.location, &p.size) {
+        Read::Always(value) => {
+            let conv = to_u64(value);
+            quote!(::std::option::Option::Some(#conv))
+        }
+        Read::Maybe(value) => {
+            let conv = to_u64(quote!(v));
+            quote!(#value.map(|v| #conv))
+        }
+    };
+    let set = write(p.location, &p.position);
+    let total = match &p.total {
+        Some((steps, TypeRef::String)) => {
+            let path = borrow_path(quote!(page), steps);
+            quote!(#path.and_then(|total| total.trim().parse::<u64>().ok()))
+        }
+        Some((steps, _)) => {
+            let path = borrow_path(quote!(page), steps);
+            quote!(#path.copied().and_then(|total| u64::try_from(total).ok()))
+        }
+        None => quote!(::std::option::Option::None),
+    };
+    let items = match take_path(quote!(page), &p.items) {
+        (expr, true) => quote!(#expr.unwrap_or_default()),
+        (expr, false) => expr,
+    };
+    let numbered_from = (p.first_page != 0).then(|| quote!(.first_page(#first_page)));
+    let what = match (p.style, p.first_page) {
+        (PageStyle::Page, 0) => "page number (the first page is 0)",
+        (PageStyle::Page, _) => "page number (the first page is 1)",
+        (PageStyle::OffsetLimit, _) => "item offset",
+    };
+    let place = match p.location {
+        PageLocation::Query => "",
+        PageLocation::Body { .. } => " of the body",
+    };
+    let end = if p.total.is_some() {
+        "an empty or short page, or the reported total"
+    } else {
+        "an empty page, or a page shorter than the page size"
+    };
+    let doc = format!(
+        " Every item of every page, fetched lazily: starts at this request's {what} (`{}`{place}) and asks for the following pages as the stream is consumed, until {end}. Bound it with [`Paginator::max_pages`](crate::Paginator::max_pages); a page that repeats the previous one ends it with [`Error::Pagination`](crate::Error::Pagination).",
+        p.position.field.trim_start_matches("r#")
+    );
+    let fluent_doc = format!(
+        " Builds the request and streams every item of every page; see [`{request}::paginate`]."
+    );
+    quote! {
+        impl #request {
+            #[doc = #doc]
+            pub fn paginate(self, client: &crate::Client) -> crate::Paginator<#item> {
+                let client = ::std::clone::Clone::clone(client);
+                let first = #first;
+                let page_size = #page_size;
+                crate::runtime::paginate::paginate(#style, first, page_size, move |position| {
+                    let client = ::std::clone::Clone::clone(&client);
+                    let mut request = ::std::clone::Clone::clone(&self);
+                    #set
+                    async move {
+                        let page = client.send(request).await?;
+                        let total = #total;
+                        ::std::result::Result::Ok(crate::Page { items: #items, total })
+                    }
+                })
+                #numbered_from
+            }
+        }
+
+        impl #fluent {
+            #[doc = #fluent_doc]
+            pub fn paginate(self) -> ::std::result::Result<crate::Paginator<#item>, crate::Error> {
+                let client = ::std::clone::Clone::clone(&self.client);
+                ::std::result::Result::Ok(self.build()?.paginate(&client))
+            }
+        }
+    }
+}
