@@ -25,8 +25,10 @@ pub struct Api {
 /// One operation.
 #[derive(Debug, Clone)]
 pub struct Operation {
-    /// operationId, also the module and client method name.
+    /// operationId in snake_case, also the module and client method name.
     pub id: String,
+    /// operationId as the spec writes it (`ShowJobStatus`, `listJobs` or `show_job_status`).
+    pub spec_id: String,
     /// Rust identifier for the client method (may be raw).
     pub method_name: String,
     /// Module file name.

@@ -42,16 +42,46 @@ const EXPECTED: &[(&str, usize, &str, &str)] = &[
         "binary strings are only supported as a whole response body or as a file part",
     ),
     (
+        "dangling_error_response_ref",
+        17,
+        "#/paths/~1v1~1a/get/responses/400/content/application~1json/schema/$ref",
+        "dangling $ref \"#/components/schemas/Problem\": no such schema",
+    ),
+    (
+        "dangling_parameter_ref",
+        11,
+        "#/paths/~1v1~1a/get/parameters/0/$ref",
+        "dangling $ref \"#/components/parameters/Limit\": no such parameter",
+    ),
+    (
         "dangling_ref",
         13,
         "#/paths/~1v3~1jobs~1build/post/requestBody/content/application~1json/schema/$ref",
         "dangling $ref \"#/components/schemas/RunJobBody\"",
     ),
     (
+        "dangling_request_body_ref",
+        10,
+        "#/paths/~1v1~1a/post/requestBody/$ref",
+        "dangling $ref \"#/components/requestBodies/Thing\": no such request body",
+    ),
+    (
         "duplicate_operation_id",
         13,
         "#/paths/~1v1~1b/get/operationId",
         "duplicate operationId \"get_thing\", already used at #/paths/~1v1~1a/get",
+    ),
+    (
+        "duplicate_operation_id_case",
+        15,
+        "#/paths/~1v1~1b/get/operationId",
+        "\"listThings\" at #/paths/~1v1~1a/get has the same snake_case name `list_things`",
+    ),
+    (
+        "duplicate_parameter",
+        12,
+        "#/paths/~1v1~1a/get/parameters/1",
+        "parameter \"limit\" in query is listed twice",
     ),
     (
         "enum_variant_collision",
@@ -140,10 +170,28 @@ const EXPECTED: &[(&str, usize, &str, &str)] = &[
         "`items: '$'` needs a response that is a JSON array",
     ),
     (
+        "parameter_without_name",
+        11,
+        "#/paths/~1v1~1a/get/parameters/0",
+        "a parameter needs a `name` and an `in`",
+    ),
+    (
         "property_collision",
         12,
         "#/components/schemas/Build/properties/build_no",
         "properties \"buildNo\" and \"build_no\" both map to the Rust field name `build_no`",
+    ),
+    (
+        "ref_external",
+        15,
+        "#/paths/~1v1~1a/get/responses/200/content/application~1json/schema/$ref",
+        "only references within this file",
+    ),
+    (
+        "ref_wrong_section",
+        15,
+        "#/paths/~1v1~1a/get/responses/200/content/application~1json/schema/$ref",
+        "must name a schema directly under #/components/schemas",
     ),
     (
         "request_body_media_type",
@@ -162,6 +210,18 @@ const EXPECTED: &[(&str, usize, &str, &str)] = &[
         14,
         "#/paths/~1v1~1a~1{id}/get/parameters/0/style",
         "style \"label\"; a path parameter is sent in style \"simple\"",
+    ),
+    (
+        "several_problems",
+        13,
+        "#/paths/~1v1~1a/get/parameters/0/requried",
+        "unknown field `requried`",
+    ),
+    (
+        "shared_parameter_chain",
+        18,
+        "#/components/parameters/Limit/$ref",
+        "a shared parameter must be defined here, not be a `$ref` to another",
     ),
     (
         "typo_field",
@@ -255,4 +315,29 @@ fn command_fails_cleanly_and_writes_nothing() {
         assert_eq!(entries.len(), 1, "{name}: the output directory changed");
         assert_eq!(read(&sentinel), "# not touched\n", "{name}");
     }
+}
+
+/// Problems do not hide each other: a spec with a typo in one operation, a wrongly typed
+/// component schema, an unknown components section and a validation error elsewhere reports all
+/// four, in line order, and the references to the broken schema are not reported again.
+#[test]
+fn every_problem_is_reported_in_one_run() {
+    let file = "tests/fixtures/bad/several_problems.yaml";
+    let path = workspace_tests::generator::root().join(file);
+    let error = codegen::parse(file, &read(&path)).expect_err("bad spec");
+    let found: Vec<(Option<usize>, &str)> = error
+        .diagnostics
+        .iter()
+        .map(|d| (d.line, d.pointer.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (Some(13), "#/paths/~1v1~1a/get/parameters/0/requried"),
+            (Some(27), "#/paths/~1v1~1c~1{id}/get/parameters"),
+            (Some(36), "#/components/schemas/Thing/required"),
+            (Some(39), "#/components/examples"),
+        ],
+        "{error}"
+    );
 }

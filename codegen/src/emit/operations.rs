@@ -182,6 +182,12 @@ fn module_docs(op: &Operation) -> Vec<String> {
         one_line(op)
     )];
     blocks.extend(docs::prose(op.description.as_deref()));
+    if op.spec_id != op.id {
+        blocks.push(format!(
+            "The spec's operationId is `{}`; Rust names use its snake_case form.",
+            docs::escape(&op.spec_id)
+        ));
+    }
     if let Some(d) = &op.deprecated {
         blocks.push(match &d.replaced_by {
             Some(s) => format!("**Deprecated**: a legacy operation; use [`Client::{s}`](crate::Client::{s}) instead."),

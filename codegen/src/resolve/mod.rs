@@ -5,6 +5,7 @@
 mod operations;
 mod pagination;
 pub mod pattern;
+mod refs;
 mod schemas;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -27,6 +28,7 @@ pub fn resolve(spec: &Spec) -> Result<Api, Diagnostics> {
             ),
         );
     }
+    refs::check(spec, &mut diags);
     let mut registry = schemas::Registry::new(&spec.components.schemas);
     registry.exclude(operations::form_schemas(spec));
     registry.resolve_components(&mut diags);

@@ -31,46 +31,35 @@ pub fn resolve(
 ) -> (Vec<Operation>, Vec<Example>) {
     let mut operations: Vec<Operation> = Vec::new();
     let mut examples = Vec::new();
-    let mut ids: BTreeMap<String, Pointer> = BTreeMap::new();
+    // snake_case id → (the id as written, where).
+    let mut ids: BTreeMap<String, (String, Pointer)> = BTreeMap::new();
     let mut replaced: Vec<(Pointer, String)> = Vec::new();
     let mut finished: Vec<(String, Pointer, &openapi::LogFollow)> = Vec::new();
     let paths = Pointer::root().join("paths");
     for (path, item) in &spec.paths {
         let item_at = paths.join(path);
-        if item.parameters.is_some() {
-            diags.error(
-                &item_at.join("parameters"),
-                "unsupported construct: path-level parameters; declare them on each operation",
-            );
-        }
         for (method, op) in item.operations() {
             let at = item_at.join(method);
-            let Some(id) = &op.operation_id else {
+            let Some(spec_id) = &op.operation_id else {
                 diags.error(&at, "operation has no operationId");
                 continue;
             };
-            if let Some(first) = ids.get(id) {
-                diags.error(
-                    &at.join("operationId"),
-                    format!("duplicate operationId {id:?}, already used at {first}"),
-                );
+            // camelCase and PascalCase ids (the vendor's SDK names) become snake_case.
+            let id = rust_id(spec_id);
+            if let Some((first_id, first)) = ids.get(&id) {
+                let message = if first_id == spec_id {
+                    format!("duplicate operationId {spec_id:?}, already used at {first}")
+                } else {
+                    format!("duplicate operationId {spec_id:?}: {first_id:?} at {first} has the same snake_case name `{id}`")
+                };
+                diags.error(&at.join("operationId"), message);
                 continue;
             }
-            ids.insert(id.clone(), at.clone());
-            if naming::bare(&naming::snake(id)) != id {
-                diags.error(
-                    &at.join("operationId"),
-                    format!(
-                        "operationId {id:?} is not snake_case (expected {:?})",
-                        naming::bare(&naming::snake(id))
-                    ),
-                );
-                continue;
-            }
+            ids.insert(id.clone(), (spec_id.clone(), at.clone()));
             if RESERVED_METHODS.contains(&id.as_str()) {
                 diags.error(
                     &at.join("operationId"),
-                    format!("operationId {id:?} would shadow the client's own `{id}` method"),
+                    format!("operationId {spec_id:?} would shadow the client's own `{id}` method"),
                 );
                 continue;
             }
@@ -86,22 +75,21 @@ pub fn resolve(
             if let Some(follow) = &op.log_follow {
                 finished.push((id.clone(), at.join("x-log-follow"), follow));
             }
-            let resolved = operation(
-                spec,
+            let site = Site {
                 path,
+                item,
+                item_at: &item_at,
                 method,
-                id,
-                op,
-                &at,
-                registry,
-                diags,
-                &mut examples,
-            );
+                at: &at,
+            };
+            let mut resolved = operation(spec, &site, &id, op, registry, diags, &mut examples);
+            resolved.spec_id.clone_from(spec_id);
             operations.push(resolved);
         }
     }
     for (at, successor) in replaced {
-        if !ids.contains_key(&successor) {
+        let known = ids.contains_key(&rust_id(&successor));
+        if !known && !spec.broken.operation_ids.contains(&successor) {
             diags.error(
                 &at,
                 format!("`x-replaced-by` names {successor:?}, which is not an operationId"),
@@ -120,6 +108,21 @@ pub fn resolve(
     }
     operations.sort_by(|a, b| a.id.cmp(&b.id));
     (operations, examples)
+}
+
+/// The Rust name of an operationId: snake_case (`ShowJobConfigDiff` → `show_job_config_diff`),
+/// without a raw prefix.
+pub(crate) fn rust_id(operation_id: &str) -> String {
+    naming::bare(&naming::snake(operation_id)).to_owned()
+}
+
+/// Where an operation sits in the spec.
+struct Site<'s> {
+    path: &'s str,
+    item: &'s openapi::PathItem,
+    item_at: &'s Pointer,
+    method: &'s str,
+    at: &'s Pointer,
 }
 
 /// Resolves `finished-operation` / `finished-when` of `x-log-follow`, once every operation is
@@ -144,7 +147,7 @@ fn finished_check(
         }
     };
     let log = operations.iter().find(|op| op.id == id)?;
-    let Some(target) = operations.iter().find(|op| &op.id == name) else {
+    let Some(target) = operations.iter().find(|op| op.id == rust_id(name)) else {
         diags.error(
             &at.join("finished-operation"),
             format!("{name:?} is not an operationId"),
@@ -200,24 +203,32 @@ fn finished_check(
     })
 }
 
-#[allow(clippy::too_many_arguments)] // one call site; a struct would only rename the arguments
 fn operation(
     spec: &Spec,
-    path: &str,
-    method: &str,
+    site: &Site,
     id: &str,
     op: &openapi::Operation,
-    at: &Pointer,
     registry: &mut Registry,
     diags: &mut Diagnostics,
     examples: &mut Vec<Example>,
 ) -> Operation {
+    let (path, method, at) = (site.path, site.method, site.at);
     let pascal = naming::pascal(id);
-    let params = parameters(path, op, at, &pascal, id, registry, diags, examples);
+    let params = parameters(spec, site, op, &pascal, id, registry, diags, examples);
     let mut body = None;
     let mut form = None;
-    if let Some(request_body) = &op.request_body {
+    let request_body = op.request_body.as_ref().and_then(|body| {
         let body_at = at.join("requestBody");
+        shared(
+            spec,
+            body,
+            &body.reference,
+            &body_at,
+            REQUEST_BODY_PREFIX,
+            |s| &s.components.request_bodies,
+        )
+    });
+    if let Some((request_body, body_at)) = request_body {
         match body_media(&request_body.content, &body_at, diags) {
             Some((JSON, media)) => {
                 body = json_body(
@@ -270,6 +281,7 @@ fn operation(
     });
     Operation {
         id: id.to_owned(),
+        spec_id: id.to_owned(),
         method_name: naming::snake(id),
         module: naming::module(id),
         pascal,
@@ -279,7 +291,7 @@ fn operation(
         description: op.description.clone(),
         doc_notes: op.doc_notes.clone(),
         deprecated: op.deprecated.then(|| Deprecation {
-            replaced_by: op.replaced_by.clone(),
+            replaced_by: op.replaced_by.as_deref().map(rust_id),
         }),
         idempotent: op.idempotent || matches!(method, "get" | "head" | "put" | "delete"),
         params,
@@ -291,33 +303,119 @@ fn operation(
     }
 }
 
+/// Where `$ref`s to shared parameters point.
+pub(crate) const PARAMETER_PREFIX: &str = "#/components/parameters/";
+/// Where `$ref`s to shared request bodies point.
+pub(crate) const REQUEST_BODY_PREFIX: &str = "#/components/requestBodies/";
+
+/// `item` itself (at `at`), or the shared component its `$ref` names, with the component's
+/// pointer. A `$ref` that does not resolve gives `None` and no diagnostic: the reference check
+/// (`resolve::refs`) reports every dangling `$ref` once.
+fn shared<'s, T>(
+    spec: &'s Spec,
+    item: &'s T,
+    reference: &Option<String>,
+    at: &Pointer,
+    prefix: &str,
+    section: impl Fn(&'s Spec) -> &'s BTreeMap<String, T>,
+) -> Option<(&'s T, Pointer)> {
+    match reference {
+        None => Some((item, at.clone())),
+        Some(reference) => {
+            let name = reference.strip_prefix(prefix)?;
+            let component = section(spec).get(name)?;
+            Some((component, Pointer::from_ref(reference)))
+        }
+    }
+}
+
+/// An operation's parameters as it sees them: the path item's, replaced by the operation's own
+/// with the same `name` and `in`, then the operation's others; `$ref`s resolved. Each comes
+/// with the pointer of its definition.
+fn effective_parameters<'s>(
+    spec: &'s Spec,
+    site: &Site<'s>,
+    op: &'s openapi::Operation,
+    diags: &mut Diagnostics,
+) -> Vec<(&'s openapi::Parameter, Pointer)> {
+    let resolve_list = |list: &'s [openapi::Parameter], at: &Pointer, diags: &mut Diagnostics| {
+        let mut out: Vec<(&'s openapi::Parameter, Pointer)> = Vec::new();
+        for (i, param) in list.iter().enumerate() {
+            let param_at = at.join("parameters").join(i);
+            let Some((param, def_at)) = shared(
+                spec,
+                param,
+                &param.reference,
+                &param_at,
+                PARAMETER_PREFIX,
+                |s| &s.components.parameters,
+            ) else {
+                continue;
+            };
+            let (Some(name), Some(location)) = (&param.name, &param.location) else {
+                // Shared parameters are checked once, by the reference check.
+                if def_at == param_at {
+                    diags.error(&param_at, "a parameter needs a `name` and an `in`");
+                }
+                continue;
+            };
+            if out.iter().any(|(p, _)| {
+                p.name.as_ref() == Some(name) && p.location.as_ref() == Some(location)
+            }) {
+                diags.error(
+                    &param_at,
+                    format!("parameter {name:?} in {location} is listed twice"),
+                );
+                continue;
+            }
+            out.push((param, def_at));
+        }
+        out
+    };
+    let shared_params = resolve_list(&site.item.parameters, site.item_at, diags);
+    let own = resolve_list(&op.parameters, site.at, diags);
+    let same = |a: &openapi::Parameter, b: &openapi::Parameter| {
+        a.name == b.name && a.location == b.location
+    };
+    let mut out: Vec<(&'s openapi::Parameter, Pointer)> = shared_params
+        .into_iter()
+        .map(|(p, at)| match own.iter().find(|(o, _)| same(o, p)) {
+            Some((o, o_at)) => (*o, o_at.clone()),
+            None => (p, at),
+        })
+        .collect();
+    for (p, at) in own {
+        if !out.iter().any(|(o, _)| same(o, p)) {
+            out.push((p, at));
+        }
+    }
+    out
+}
+
 #[allow(clippy::too_many_arguments)] // one call site; a struct would only rename the arguments
 fn parameters(
-    path: &str,
+    spec: &Spec,
+    site: &Site,
     op: &openapi::Operation,
-    at: &Pointer,
     pascal: &str,
     id: &str,
     registry: &mut Registry,
     diags: &mut Diagnostics,
     examples: &mut Vec<Example>,
 ) -> Vec<Param> {
+    let (path, at) = (site.path, site.at);
     let template: BTreeSet<String> = template_names(path);
     let mut out: Vec<Param> = Vec::new();
     let mut fields: BTreeMap<String, String> = BTreeMap::new();
     if op.request_body.is_some() {
         fields.insert("body".to_owned(), "the request body".to_owned());
     }
-    for (i, param) in op.parameters.iter().enumerate() {
-        let param_at = at.join("parameters").join(i);
-        if param.reference.is_some() {
-            diags.error(
-                &param_at.join("$ref"),
-                "unsupported construct: parameter `$ref`; declare parameters inline",
-            );
+    let listed = effective_parameters(spec, site, op, diags);
+    for (param, param_at) in &listed {
+        let (Some(name), Some(location)) = (&param.name, &param.location) else {
             continue;
-        }
-        let location = match param.location.as_str() {
+        };
+        let location = match location.as_str() {
             "path" => Location::Path,
             "query" => Location::Query,
             "header" => Location::Header,
@@ -330,21 +428,20 @@ fn parameters(
             }
         };
         let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
-        if location == Location::Header && (param.name.is_empty() || !param.name.chars().all(token))
-        {
+        if location == Location::Header && (name.is_empty() || !name.chars().all(token)) {
             diags.error(
                 &param_at.join("name"),
-                format!("header parameter {:?} is not a valid HTTP header name (ASCII letters, digits and `-`)", param.name),
+                format!("header parameter {:?} is not a valid HTTP header name (ASCII letters, digits and `-`)", name),
             );
             continue;
         }
         if location == Location::Path {
-            if !template.contains(&param.name) {
+            if !template.contains(name) {
                 diags.error(
-                    &param_at,
+                    param_at,
                     format!(
                         "path parameter {:?} does not appear in the path template {path:?}",
-                        param.name
+                        name
                     ),
                 );
             }
@@ -356,19 +453,16 @@ fn parameters(
             }
         }
         let Some(schema) = &param.schema else {
-            diags.error(
-                &param_at,
-                format!("parameter {:?} has no schema", param.name),
-            );
+            diags.error(param_at, format!("parameter {name:?} has no schema"));
             continue;
         };
-        let field = naming::snake(&param.name);
-        if let Some(other) = fields.insert(field.clone(), format!("parameter {:?}", param.name)) {
+        let field = naming::snake(name);
+        if let Some(other) = fields.insert(field.clone(), format!("parameter {name:?}")) {
             diags.error(
                 &param_at.join("name"),
                 format!(
                     "parameter {:?} maps to the Rust field `{field}`, already used by {other}",
-                    param.name
+                    name
                 ),
             );
             continue;
@@ -377,13 +471,13 @@ fn parameters(
         let ty = registry.schema(
             schema,
             &schema_at,
-            &format!("{pascal}{}", naming::pascal(&param.name)),
+            &format!("{pascal}{}", naming::pascal(name)),
             diags,
         );
         registry.mark(&ty, false);
         let item_constraints = match &ty {
             TypeRef::Array(item) if location == Location::Query && is_scalar(item, registry) => {
-                if !array_style(param, &param_at, diags) {
+                if !array_style(param, param_at, diags) {
                     continue;
                 }
                 match &schema.items {
@@ -392,7 +486,7 @@ fn parameters(
                 }
             }
             _ if is_scalar(&ty, registry) => {
-                if !scalar_style(param, location, &param_at, diags) {
+                if !scalar_style(param, location, param_at, diags) {
                     continue;
                 }
                 Constraints::default()
@@ -408,14 +502,14 @@ fn parameters(
         };
         if let Some(example) = param.example.as_ref().filter(|e| !e.is_null()) {
             examples.push(Example {
-                test_name: format!("{id}_param_{}", naming::module(&param.name)),
+                test_name: format!("{id}_param_{}", naming::module(name)),
                 origin: param_at.join("example").to_string(),
                 ty: ty.clone(),
                 value: example.clone(),
             });
         }
         out.push(Param {
-            wire: param.name.clone(),
+            wire: name.clone(),
             field,
             location,
             required: param.required,
@@ -427,15 +521,11 @@ fn parameters(
         });
     }
     for name in &template {
-        if !out
+        // A declared but broken path parameter was reported where it is declared.
+        let declared = listed
             .iter()
-            .chain([])
-            .any(|p| p.location == Location::Path && &p.wire == name)
-            && !op
-                .parameters
-                .iter()
-                .any(|p| p.location == "path" && &p.name == name)
-        {
+            .any(|(p, _)| p.location.as_deref() == Some("path") && p.name.as_ref() == Some(name));
+        if !declared {
             diags.error(&at.join("parameters"), format!("path template {path:?} uses {{{name}}}, which is not declared as a path parameter"));
         }
     }
@@ -581,17 +671,15 @@ fn json_body(
 /// The component schemas used as `multipart/form-data` bodies: they become request fields, not
 /// types, so the registry leaves them out.
 pub fn form_schemas(spec: &Spec) -> BTreeSet<String> {
-    spec.paths
+    let shared = spec.components.request_bodies.values();
+    let inline = spec
+        .paths
         .values()
         .flat_map(|item| item.operations())
-        .filter_map(|(_, op)| {
-            op.request_body
-                .as_ref()?
-                .content
-                .get(MULTIPART)?
-                .schema
-                .as_ref()
-        })
+        .filter_map(|(_, op)| op.request_body.as_ref());
+    shared
+        .chain(inline)
+        .filter_map(|body| body.content.get(MULTIPART)?.schema.as_ref())
         .filter_map(|schema| schema.reference.as_deref()?.strip_prefix(SCHEMA_PREFIX))
         .map(str::to_owned)
         .collect()
@@ -627,15 +715,8 @@ fn form_body(
             let found = reference
                 .strip_prefix(SCHEMA_PREFIX)
                 .and_then(|name| Some((name, spec.components.schemas.get(name)?)));
-            let Some((name, component)) = found else {
-                diags.error(
-                    &schema_at.join("$ref"),
-                    format!(
-                        "dangling $ref {reference:?}: no such schema under #/components/schemas"
-                    ),
-                );
-                return None;
-            };
+            // A dangling `$ref` is reported by the reference check (`refs`).
+            let (name, component) = found?;
             let at = Pointer::root()
                 .join("components")
                 .join("schemas")
@@ -738,12 +819,6 @@ fn response(
     let mut success = None;
     for (code, response) in &op.responses {
         let response_at = responses_at.join(code);
-        if let Some(reference) = &response.reference {
-            let name = reference.strip_prefix("#/components/responses/");
-            if !name.is_some_and(|n| spec.components.responses.contains_key(n)) {
-                diags.error(&response_at.join("$ref"), format!("dangling $ref {reference:?}: no such response under #/components/responses"));
-            }
-        }
         if code.starts_with('2') && success.is_none() {
             success = Some((code, response, response_at));
         }

@@ -263,10 +263,8 @@ impl<'s> Registry<'s> {
                 Some(name) if self.components.contains_key(name) => {
                     self.component(name, &Pointer::from_ref(reference), diags)
                 }
-                _ => {
-                    diags.error(&at.join("$ref"), format!("dangling $ref {reference:?}: no such schema under #/components/schemas"));
-                    TypeRef::Any
-                }
+                // Reported once by the reference check (`refs`).
+                _ => TypeRef::Any,
             };
         }
         if let Some(values) = &schema.enum_values {
