@@ -145,7 +145,7 @@ pub struct FormPart {
 }
 
 /// What a successful response decodes into.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ResponseKind {
     /// A JSON body.
     Json(TypeRef),

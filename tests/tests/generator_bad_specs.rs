@@ -66,6 +66,12 @@ const EXPECTED: &[(&str, usize, &str, &str)] = &[
         "dangling $ref \"#/components/requestBodies/Thing\": no such request body",
     ),
     (
+        "differing_success_bodies",
+        16,
+        "#/paths/~1v1~1jobs/post/responses/202",
+        "success responses 200 and 202 have different bodies (JSON `Job` and no body)",
+    ),
+    (
         "duplicate_operation_id",
         13,
         "#/paths/~1v1~1b/get/operationId",

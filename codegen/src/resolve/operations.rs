@@ -804,6 +804,9 @@ fn form_body(
     })
 }
 
+/// What the operation's 2xx responses decode into. Several 2xx responses are fine when they
+/// all have the same body (the same `$ref`, or none); otherwise the spec is refused, because a
+/// call returns one type and choosing one of the bodies would silently drop the others.
 #[allow(clippy::too_many_arguments)] // one call site; a struct would only rename the arguments
 fn response(
     spec: &Spec,
@@ -816,26 +819,82 @@ fn response(
     examples: &mut Vec<Example>,
 ) -> ResponseKind {
     let responses_at = at.join("responses");
-    let mut success = None;
-    for (code, response) in &op.responses {
+    let mut first: Option<(&str, ResponseKind)> = None;
+    for (code, response) in op.responses.iter().filter(|(c, _)| c.starts_with('2')) {
         let response_at = responses_at.join(code);
-        if code.starts_with('2') && success.is_none() {
-            success = Some((code, response, response_at));
+        // The first success body is named `<Operation>Response`, any other after its code.
+        let hint = match first {
+            None => format!("{pascal}Response"),
+            Some(_) => format!("{pascal}Response{}", naming::pascal(code)),
+        };
+        let kind = success_body(
+            spec,
+            code,
+            response,
+            &response_at,
+            id,
+            &hint,
+            registry,
+            diags,
+            examples,
+        );
+        match &first {
+            None => first = Some((code, kind)),
+            Some((first_code, first_kind)) if *first_kind != kind => {
+                diags.error(
+                    &response_at,
+                    format!(
+                        "success responses {first_code} and {code} have different bodies ({} and {}); a call returns one type: give them the same schema (one `$ref`) or keep one of them",
+                        describe(first_kind),
+                        describe(&kind)
+                    ),
+                );
+            }
+            Some(_) => {}
         }
     }
-    let Some((code, response, response_at)) = success else {
-        diags.error(&responses_at, "operation has no 2xx response");
-        return ResponseKind::Empty;
-    };
-    let resolved = match &response.reference {
-        Some(reference) => {
-            let name = reference.trim_start_matches("#/components/responses/");
-            match spec.components.responses.get(name) {
-                Some(r) => r,
-                None => return ResponseKind::Empty,
-            }
+    match first {
+        Some((_, kind)) => kind,
+        None => {
+            diags.error(&responses_at, "operation has no 2xx response");
+            ResponseKind::Empty
         }
-        None => response,
+    }
+}
+
+/// A response body in words, for messages.
+fn describe(kind: &ResponseKind) -> String {
+    match kind {
+        ResponseKind::Json(TypeRef::Named(name)) => format!("JSON `{name}`"),
+        ResponseKind::Json(_) => "a JSON value".to_owned(),
+        ResponseKind::Binary => "a binary download".to_owned(),
+        ResponseKind::Empty => "no body".to_owned(),
+    }
+}
+
+/// The body of one success response.
+#[allow(clippy::too_many_arguments)] // one call site; a struct would only rename the arguments
+fn success_body(
+    spec: &Spec,
+    code: &str,
+    response: &openapi::Response,
+    response_at: &Pointer,
+    id: &str,
+    hint: &str,
+    registry: &mut Registry,
+    diags: &mut Diagnostics,
+    examples: &mut Vec<Example>,
+) -> ResponseKind {
+    // A dangling `$ref` is reported by the reference check (`refs`).
+    let Some((resolved, response_at)) = shared(
+        spec,
+        response,
+        &response.reference,
+        response_at,
+        "#/components/responses/",
+        |s| &s.components.responses,
+    ) else {
+        return ResponseKind::Empty;
     };
     let Some((media_type, media)) = resolved.content.iter().next() else {
         return ResponseKind::Empty;
@@ -863,12 +922,7 @@ fn response(
         );
         return ResponseKind::Empty;
     }
-    let ty = registry.schema(
-        schema,
-        &media_at.join("schema"),
-        &format!("{pascal}Response"),
-        diags,
-    );
+    let ty = registry.schema(schema, &media_at.join("schema"), hint, diags);
     registry.mark(&ty, true);
     if let Some(example) = &media.example {
         examples.push(Example {
