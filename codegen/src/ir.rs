@@ -45,6 +45,8 @@ pub struct Operation {
     pub description: Option<String>,
     /// Documentation notes.
     pub doc_notes: Vec<String>,
+    /// The API gateway's rate-limit class, when the spec gives it.
+    pub rate_limit_class: Option<String>,
     /// Successor operationId when deprecated.
     pub deprecated: Option<Deprecation>,
     /// Retried by default.
@@ -312,6 +314,9 @@ pub struct Constraints {
     pub min_items: Option<u64>,
     /// Maximum number of items.
     pub max_items: Option<u64>,
+    /// The documented values of an integer, number or boolean (`enum` on such a schema; string
+    /// enums are types of their own).
+    pub allowed: Option<Vec<serde_json::Value>>,
 }
 
 impl Constraints {

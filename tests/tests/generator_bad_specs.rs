@@ -90,6 +90,18 @@ const EXPECTED: &[(&str, usize, &str, &str)] = &[
         "parameter \"limit\" in query is listed twice",
     ),
     (
+        "enum_on_array",
+        24,
+        "#/components/schemas/Thing/properties/tags/enum",
+        "unsupported construct: `enum` on an array or object",
+    ),
+    (
+        "enum_value_type",
+        11,
+        "#/paths/~1v1~1a/get/parameters/0/schema/enum/1",
+        "enum value \"two\" does not fit the schema's type",
+    ),
+    (
         "enum_variant_collision",
         21,
         "#/components/schemas/State/enum/2",
@@ -131,7 +143,7 @@ const EXPECTED: &[(&str, usize, &str, &str)] = &[
         "pagination_body_field",
         24,
         "#/paths/~1v1~1items/post/x-pagination/size-param",
-        "\"size\" is not an integer property of the request body",
+        "\"size\" is not an integer (or numeric string) property of the request body",
     ),
     (
         "pagination_body_without_body",

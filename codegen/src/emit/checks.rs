@@ -127,6 +127,10 @@ impl<'a> Checks<'a> {
             let (min, max) = (bound(c.min_items), bound(c.max_items));
             out.extend(quote!(#v::items(#name, #value.len(), #min, #max)?;));
         }
+        if let Some(allowed) = &c.allowed {
+            let literals = allowed.iter().filter_map(|a| literal(a, ty));
+            out.extend(quote!(#v::allowed(#name, #value, &[#(#literals),*])?;));
+        }
         out.extend(self.nested(value, ty, name));
         out
     }
@@ -209,6 +213,33 @@ impl<'a> Checks<'a> {
             _ => TokenStream::new(),
         }
     }
+}
+
+/// A documented enum value as a literal of the Rust type `ty`.
+fn literal(value: &serde_json::Value, ty: &TypeRef) -> Option<TokenStream> {
+    use proc_macro2::Literal;
+    Some(match ty {
+        TypeRef::I32 => {
+            let n = Literal::i32_suffixed(i32::try_from(value.as_i64()?).ok()?);
+            quote!(#n)
+        }
+        TypeRef::I64 => {
+            let n = Literal::i64_suffixed(value.as_i64()?);
+            quote!(#n)
+        }
+        TypeRef::F64 => {
+            let n = Literal::f64_suffixed(value.as_f64()?);
+            quote!(#n)
+        }
+        TypeRef::Bool => {
+            if value.as_bool()? {
+                quote!(true)
+            } else {
+                quote!(false)
+            }
+        }
+        _ => return None,
+    })
 }
 
 /// The name of the static holding the pattern of field or parameter `field`.

@@ -182,6 +182,12 @@ fn module_docs(op: &Operation) -> Vec<String> {
         one_line(op)
     )];
     blocks.extend(docs::prose(op.description.as_deref()));
+    if let Some(class) = &op.rate_limit_class {
+        blocks.push(format!(
+            "Rate-limit class at the API gateway: `{}`.",
+            docs::escape(class)
+        ));
+    }
     if op.spec_id != op.id {
         blocks.push(format!(
             "The spec's operationId is `{}`; Rust names use its snake_case form.",
@@ -319,7 +325,16 @@ fn field_docs(i: &Input) -> Vec<String> {
         } else {
             "optional"
         };
-        blocks.push(if part.ty == TypeRef::File {
+        let files = matches!(&part.ty, TypeRef::Array(item) if **item == TypeRef::File);
+        blocks.push(if files {
+            format!(
+                "Sent as the `{}` file part of the `multipart/form-data` body ({required}), \
+                 repeated once per file; make each with \
+                 [`FilePart::from_bytes`](crate::FilePart::from_bytes) or, streamed, \
+                 [`FilePart::from_reader`](crate::FilePart::from_reader).",
+                part.wire
+            )
+        } else if part.ty == TypeRef::File {
             format!(
                 "Sent as the `{}` file part of the `multipart/form-data` body ({required}); \
                  make it with [`FilePart::from_bytes`](crate::FilePart::from_bytes) or, \
@@ -658,6 +673,18 @@ fn to_parts(op: &Operation) -> TokenStream {
         let parts = form.parts.iter().map(|part| {
             let field = ident(&part.field);
             let wire = &part.wire;
+            if matches!(&part.ty, TypeRef::Array(item) if **item == TypeRef::File) {
+                let files = if part.required {
+                    quote!(&self.#field)
+                } else {
+                    quote!(self.#field.iter().flatten())
+                };
+                return quote! {
+                    for value in #files {
+                        form.file(#wire, ::std::clone::Clone::clone(value));
+                    }
+                };
+            }
             let add = if part.ty == TypeRef::File {
                 quote!(form.file)
             } else {
@@ -920,6 +947,12 @@ fn follow(f: &LogFollow, request: &syn::Ident, fluent: &syn::Ident) -> TokenStre
         quote!(::std::option::Option::Some(#set))
     };
     let next = borrow_path(quote!(response), &f.next_offset);
+    // The next offset is an integer, or a numeric string (`"657353"`); unreadable: stay put.
+    let next_offset = if f.next_offset_ty == TypeRef::String {
+        quote!(#next.and_then(|v| v.trim().parse::<u64>().ok()).unwrap_or(offset))
+    } else {
+        quote!(#next.copied().and_then(|v| u64::try_from(v).ok()).unwrap_or(offset))
+    };
     let more = borrow_path(quote!(response), &f.has_more);
     let text = match take_path(quote!(response), &f.content) {
         (expr, true) => quote!(#expr.unwrap_or_default()),
@@ -959,7 +992,7 @@ fn follow(f: &LogFollow, request: &syn::Ident, fluent: &syn::Ident) -> TokenStre
                         let response = client.send(request).await?;
                         let has_more = #more.copied().unwrap_or(false);
                         #finished
-                        let next_offset = #next.copied().and_then(|v| u64::try_from(v).ok()).unwrap_or(offset);
+                        let next_offset = #next_offset;
                         let text = #text;
                         ::std::result::Result::Ok(crate::LogChunk { text, next_offset, has_more })
                     }

@@ -8,50 +8,64 @@ use super::operations::{borrow_path, from_u64, take_path, to_u64};
 use super::rust::{ident, ty};
 use crate::ir::{PageField, PageLocation, PageStyle, Pagination, TypeRef};
 
-/// How a paging field is read from the request (`self`).
+/// How a paging field is read from the request (`self`), as a `u64`.
 enum Read {
-    /// An expression of the integer type: the field is always there.
+    /// An expression of type `u64`: the field is always there.
     Always(TokenStream),
-    /// An expression of type `Option<integer>`.
+    /// An expression of type `Option<u64>`: unset, or a string that is not a number.
     Maybe(TokenStream),
 }
 
 fn read(location: PageLocation, f: &PageField) -> Read {
     let field = ident(&f.field);
-    match (location, f.required) {
-        (PageLocation::Query, true) => Read::Always(quote!(self.#field)),
-        (PageLocation::Query, false) => Read::Maybe(quote!(self.#field)),
-        (
-            PageLocation::Body {
-                optional_body: false,
-            },
-            true,
-        ) => Read::Always(quote!(self.body.#field)),
-        (
-            PageLocation::Body {
-                optional_body: false,
-            },
-            false,
-        ) => Read::Maybe(quote!(self.body.#field)),
-        (
-            PageLocation::Body {
-                optional_body: true,
-            },
-            true,
-        ) => Read::Maybe(quote!(self.body.as_ref().map(|body| body.#field))),
-        (
-            PageLocation::Body {
-                optional_body: true,
-            },
-            false,
-        ) => Read::Maybe(quote!(self.body.as_ref().and_then(|body| body.#field))),
+    let text = f.ty == TypeRef::String;
+    let parse = quote!(.trim().parse::<u64>().ok());
+    let int = |value: TokenStream| to_u64(value);
+    match location {
+        PageLocation::Query
+        | PageLocation::Body {
+            optional_body: false,
+        } => {
+            let place = match location {
+                PageLocation::Query => quote!(self.#field),
+                _ => quote!(self.body.#field),
+            };
+            match (text, f.required) {
+                (false, true) => Read::Always(int(place)),
+                (false, false) => {
+                    let conv = int(quote!(v));
+                    Read::Maybe(quote!(#place.map(|v| #conv)))
+                }
+                (true, true) => Read::Maybe(quote!(#place #parse)),
+                (true, false) => Read::Maybe(quote!(#place.as_deref().and_then(|v| v #parse))),
+            }
+        }
+        PageLocation::Body {
+            optional_body: true,
+        } => Read::Maybe(match (text, f.required) {
+            (false, true) => {
+                let conv = int(quote!(body.#field));
+                quote!(self.body.as_ref().map(|body| #conv))
+            }
+            (false, false) => {
+                let conv = int(quote!(v));
+                quote!(self.body.as_ref().and_then(|body| body.#field).map(|v| #conv))
+            }
+            (true, true) => quote!(self.body.as_ref().and_then(|body| body.#field #parse)),
+            (true, false) => {
+                quote!(self.body.as_ref().and_then(|body| body.#field.as_deref()).and_then(|v| v #parse))
+            }
+        }),
     }
 }
 
 /// The statement setting the position field of `request` to `position` (a `u64`).
 fn write(location: PageLocation, f: &PageField) -> TokenStream {
     let field = ident(&f.field);
-    let value = from_u64(quote!(position), &f.ty);
+    let value = match f.ty {
+        TypeRef::String => quote!(::std::string::ToString::to_string(&position)),
+        _ => from_u64(quote!(position), &f.ty),
+    };
     let value = if f.required {
         value
     } else {
@@ -77,27 +91,23 @@ pub(super) fn paginate(p: &Pagination, request: &syn::Ident, fluent: &syn::Ident
     };
     let first_page = p.first_page;
     let first = match read(p.location, &p.position) {
-        Read::Always(value) => to_u64(value),
-        Read::Maybe(value) => {
-            let conv = to_u64(quote!(v));
-            quote!(#value.map_or(#first_page, |v| #conv))
-        }
+        Read::Always(value) => value,
+        Read::Maybe(value) => quote!(#value.unwrap_or(#first_page)),
     };
     let page_size = match read(p.location, &p.size) {
-        Read::Always(value) => {
-            let conv = to_u64(value);
-            quote!(::std::option::Option::Some(#conv))
-        }
-        Read::Maybe(value) => {
-            let conv = to_u64(quote!(v));
-            quote!(#value.map(|v| #conv))
-        }
+        Read::Always(value) => quote!(::std::option::Option::Some(#value)),
+        Read::Maybe(value) => value,
     };
     let set = write(p.location, &p.position);
     let total = match &p.total {
         Some((steps, TypeRef::String)) => {
             let path = borrow_path(quote!(page), steps);
             quote!(#path.and_then(|total| total.trim().parse::<u64>().ok()))
+        }
+        Some((steps, TypeRef::F64)) => {
+            // Some vendor models type the total as a double.
+            let path = borrow_path(quote!(page), steps);
+            quote!(#path.copied().filter(|total| total.is_finite() && *total >= 0.0).map(|total| total as u64))
         }
         Some((steps, _)) => {
             let path = borrow_path(quote!(page), steps);

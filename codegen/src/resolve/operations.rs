@@ -290,6 +290,7 @@ fn operation(
         summary: op.summary.clone(),
         description: op.description.clone(),
         doc_notes: op.doc_notes.clone(),
+        rate_limit_class: op.rate_limit_class.clone(),
         deprecated: op.deprecated.then(|| Deprecation {
             replaced_by: op.replaced_by.as_deref().map(rust_id),
         }),
@@ -765,8 +766,15 @@ fn form_body(
             );
             continue;
         }
+        let files = property.kind.as_deref() == Some("array")
+            && property.items.as_deref().is_some_and(is_binary);
         let (ty, constraints) = if is_binary(property) {
             (TypeRef::File, Constraints::default())
+        } else if files {
+            // Several files under one name: the part is repeated once per file.
+            let ty = TypeRef::Array(Box::new(TypeRef::File));
+            let c = constraints(property, &ty, &part_at, diags);
+            (ty, c)
         } else {
             let ty = registry.schema(
                 property,
@@ -776,7 +784,7 @@ fn form_body(
             );
             registry.mark(&ty, false);
             if !is_scalar(&ty, registry) {
-                diags.error(&part_at, "unsupported construct: a multipart/form-data part must be a file (`type: string, format: binary`), a string, a number, a boolean or a string enum");
+                diags.error(&part_at, "unsupported construct: a multipart/form-data part must be a file (`type: string, format: binary`), an array of files, a string, a number, a boolean or a string enum");
                 continue;
             }
             let c = constraints(property, &ty, &part_at, diags);
@@ -1019,8 +1027,8 @@ fn log_follow(
         (
             "next-offset",
             next.as_ref()
-                .is_some_and(|(_, t)| matches!(t, TypeRef::I32 | TypeRef::I64)),
-            "an integer",
+                .is_some_and(|(_, t)| matches!(t, TypeRef::I32 | TypeRef::I64 | TypeRef::String)),
+            "an integer (or numeric string)",
         ),
         (
             "has-more",

@@ -1,11 +1,12 @@
 //! `x-pagination`: how a list operation pages, resolved against its parameters, request body
 //! and response. The vocabulary is documented in `spec/README.md` (keep the two in step).
 
-use super::operations::{integer_param, steps};
+use super::operations::steps;
 use super::schemas::Registry;
 use crate::diag::{Diagnostics, Pointer};
 use crate::ir::{
-    Body, PageField, PageLocation, PageStyle, Pagination, Param, ResponseKind, TypeKind, TypeRef,
+    Body, Location, PageField, PageLocation, PageStyle, Pagination, Param, ResponseKind, TypeKind,
+    TypeRef,
 };
 use crate::openapi;
 
@@ -115,13 +116,14 @@ pub(super) fn resolve(
         Some(total) => {
             let total_at = at.join("total");
             match steps(total, response, &total_at, registry, diags) {
-                Some((steps, ty @ (TypeRef::I32 | TypeRef::I64 | TypeRef::String))) => {
-                    Some((steps, ty))
-                }
+                Some((
+                    steps,
+                    ty @ (TypeRef::I32 | TypeRef::I64 | TypeRef::F64 | TypeRef::String),
+                )) => Some((steps, ty)),
                 Some(_) => {
                     diags.error(
                         &total_at,
-                        "the total must be an integer (or numeric string) property",
+                        "the total must be a number (or numeric string) property",
                     );
                     return None;
                 }
@@ -148,6 +150,12 @@ pub(super) fn resolve(
 
 type Key<'a> = (&'static str, Option<&'a str>);
 
+/// Whether a paging field may have type `ty`: an integer, or a string of digits (some vendor
+/// operations declare `page` as a numeric string).
+fn paging_type(ty: &TypeRef) -> bool {
+    matches!(ty, TypeRef::I32 | TypeRef::I64 | TypeRef::String)
+}
+
 fn query_fields(
     params: &[Param],
     position: Key,
@@ -155,13 +163,28 @@ fn query_fields(
     at: &Pointer,
     diags: &mut Diagnostics,
 ) -> Option<(PageLocation, PageField, PageField)> {
-    let field = |p: &Param| PageField {
-        field: p.field.clone(),
-        ty: p.ty.clone(),
-        required: p.required,
+    let mut find = |(key, name): Key| {
+        let Some(name) = name else {
+            diags.error(at, format!("`{key}` is missing"));
+            return None;
+        };
+        let found = params
+            .iter()
+            .find(|p| p.wire == name && p.location == Location::Query && paging_type(&p.ty));
+        if found.is_none() {
+            diags.error(
+                &at.join(key),
+                format!("{name:?} is not an integer (or numeric string) query parameter of this operation"),
+            );
+        }
+        found.map(|p| PageField {
+            field: p.field.clone(),
+            ty: p.ty.clone(),
+            required: p.required,
+        })
     };
-    let position = integer_param(params, position.1, position.0, at, diags).map(field);
-    let size = integer_param(params, size.1, size.0, at, diags).map(field);
+    let position = find(position);
+    let size = find(size);
     Some((PageLocation::Query, position?, size?))
 }
 
@@ -200,13 +223,13 @@ fn body_fields(
             diags.error(at, format!("`{key}` is missing"));
             return None;
         };
-        let found = fields
-            .iter()
-            .find(|f| f.wire == name && matches!(f.ty, TypeRef::I32 | TypeRef::I64));
+        let found = fields.iter().find(|f| f.wire == name && paging_type(&f.ty));
         if found.is_none() {
             diags.error(
                 &at.join(key),
-                format!("{name:?} is not an integer property of the request body"),
+                format!(
+                    "{name:?} is not an integer (or numeric string) property of the request body"
+                ),
             );
         }
         found.map(|f| PageField {

@@ -168,11 +168,8 @@ impl<'s> Registry<'s> {
             stack.pop();
             return ty;
         }
-        if schema.enum_values.is_some() {
-            return Ok(match schema.kind.as_deref() {
-                Some("string") | None => TypeRef::Named(hint.to_owned()),
-                Some(_) => TypeRef::Any,
-            });
+        if schema.enum_values.is_some() && is_string_enum(schema) {
+            return Ok(TypeRef::Named(hint.to_owned()));
         }
         Ok(match schema.kind.as_deref() {
             Some("string") => TypeRef::String,
@@ -268,7 +265,10 @@ impl<'s> Registry<'s> {
             };
         }
         if let Some(values) = &schema.enum_values {
-            return self.enumeration(schema, values, at, hint, diags);
+            if is_string_enum(schema) {
+                return self.enumeration(schema, values, at, hint, diags);
+            }
+            // Integer, number and boolean enums keep their type; `constraints` checks the values.
         }
         match schema.kind.as_deref() {
             Some("string") => {
@@ -392,13 +392,6 @@ impl<'s> Registry<'s> {
         hint: &str,
         diags: &mut Diagnostics,
     ) -> TypeRef {
-        if schema.kind.as_deref().is_some_and(|k| k != "string") {
-            diags.error(
-                &at.join("enum"),
-                "unsupported construct: `enum` is only supported on strings",
-            );
-            return TypeRef::Any;
-        }
         if !self.claim(hint, at, diags) {
             return TypeRef::Named(hint.to_owned());
         }
@@ -598,10 +591,15 @@ fn strongly_connected(edges: &[Vec<usize>]) -> Vec<usize> {
     component
 }
 
+/// Whether an `enum` schema is a string enum (a type of its own): `type: string` or no type.
+fn is_string_enum(schema: &Schema) -> bool {
+    matches!(schema.kind.as_deref(), Some("string") | None)
+}
+
 /// Whether a schema becomes a named Rust type rather than an alias of a standard type.
 fn defines_type(schema: &Schema) -> bool {
     schema.reference.is_none()
-        && (schema.enum_values.is_some()
+        && ((schema.enum_values.is_some() && is_string_enum(schema))
             || (matches!(schema.kind.as_deref(), Some("object") | None)
                 && schema.properties.is_some()))
 }
@@ -623,6 +621,43 @@ fn check_unsupported(schema: &Schema, at: &Pointer, diags: &mut Diagnostics) {
     }
 }
 
+/// The values of an `enum` on an integer, number or boolean schema, each checked against the
+/// type; `None` for string enums (types of their own) and other types, which are reported.
+fn allowed_values(
+    values: &[serde_json::Value],
+    ty: &TypeRef,
+    at: &Pointer,
+    diags: &mut Diagnostics,
+) -> Option<Vec<serde_json::Value>> {
+    let fits = |v: &serde_json::Value| match ty {
+        TypeRef::I32 => v.as_i64().is_some_and(|n| i32::try_from(n).is_ok()),
+        TypeRef::I64 => v.is_i64(),
+        TypeRef::F64 => v.is_number(),
+        TypeRef::Bool => v.is_boolean(),
+        _ => false,
+    };
+    match ty {
+        TypeRef::I32 | TypeRef::I64 | TypeRef::F64 | TypeRef::Bool => {}
+        // String enums are named types; their values were read there.
+        TypeRef::Named(_) => return None,
+        _ => {
+            diags.error(at, "unsupported construct: `enum` on an array or object; it is supported on strings, integers, numbers and booleans");
+            return None;
+        }
+    }
+    let mut ok = true;
+    for (i, value) in values.iter().enumerate() {
+        if !fits(value) {
+            diags.error(
+                &at.join(i),
+                format!("enum value {value} does not fit the schema's type"),
+            );
+            ok = false;
+        }
+    }
+    ok.then(|| values.to_vec())
+}
+
 /// The documented constraints of `schema`, checked against the type they apply to.
 pub fn constraints(
     schema: &Schema,
@@ -638,7 +673,17 @@ pub fn constraints(
         maximum: schema.maximum,
         min_items: schema.min_items,
         max_items: schema.max_items,
+        allowed: None,
     };
+    if let (Some(values), false) = (&schema.enum_values, *ty == TypeRef::Any) {
+        // `null` in the list of a nullable schema is the `Option`, not a value.
+        let values: Vec<serde_json::Value> = values
+            .iter()
+            .filter(|v| !(v.is_null() && schema.nullable))
+            .cloned()
+            .collect();
+        c.allowed = allowed_values(&values, ty, &at.join("enum"), diags);
+    }
     if let Some(pattern) = &schema.pattern {
         match super::pattern::translate(pattern) {
             Ok(p) => c.pattern = Some(p),

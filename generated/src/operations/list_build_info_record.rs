@@ -354,7 +354,10 @@ impl ListBuildInfoRecordRequest {
         client: &crate::Client,
     ) -> crate::Paginator<crate::types::BuildInfoRecord> {
         let client = ::std::clone::Clone::clone(client);
-        let first = self.page_index.map_or(0u64, |v| u64::try_from(v).unwrap_or(0));
+        let first = self
+            .page_index
+            .map(|v| u64::try_from(v).unwrap_or(0))
+            .unwrap_or(0u64);
         let page_size = self.page_size.map(|v| u64::try_from(v).unwrap_or(0));
         crate::runtime::paginate::paginate(
             crate::PageStyle::PageNumber,
