@@ -29,8 +29,11 @@ pub struct Operation {
     pub id: String,
     /// operationId as the spec writes it (`ShowJobStatus`, `listJobs` or `show_job_status`).
     pub spec_id: String,
-    /// Rust identifier for the client method (may be raw).
+    /// Rust identifier for the client method (may be raw); the id, unless that is one of the
+    /// client's own methods.
     pub method_name: String,
+    /// Why the method is not named after the id, when it is not.
+    pub method_note: Option<String>,
     /// Module file name.
     pub module: String,
     /// PascalCase stem for the request and builder type names.
@@ -47,7 +50,7 @@ pub struct Operation {
     pub doc_notes: Vec<String>,
     /// The API gateway's rate-limit class, when the spec gives it.
     pub rate_limit_class: Option<String>,
-    /// Successor operationId when deprecated.
+    /// Successor's client method when deprecated.
     pub deprecated: Option<Deprecation>,
     /// Retried by default.
     pub idempotent: bool,
@@ -103,6 +106,9 @@ pub struct Param {
     pub constraints: Constraints,
     /// Documented constraints of each item of an array parameter.
     pub item_constraints: Constraints,
+    /// Why `field` is not the snake_case wire name, when it is not (a rename out of a name
+    /// the request's builders use).
+    pub note: Option<String>,
     /// Documented default, as JSON.
     pub default: Option<serde_json::Value>,
 }
@@ -136,6 +142,8 @@ pub struct FormPart {
     pub wire: String,
     /// Rust field name.
     pub field: String,
+    /// Why `field` is not the snake_case part name, when it is not.
+    pub note: Option<String>,
     /// [`TypeRef::File`] for a file part, else the scalar or string enum of a text part.
     pub ty: TypeRef,
     /// Listed in the schema's `required`.
@@ -245,6 +253,8 @@ pub struct LogFollow {
 /// does not stop while a build that has not started logging yet reports "no more data".
 #[derive(Debug, Clone)]
 pub struct FinishedCheck {
+    /// Client method of the operation.
+    pub method: String,
     /// Module of the operation.
     pub module: String,
     /// PascalCase stem of its request type.

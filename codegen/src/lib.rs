@@ -29,7 +29,8 @@ pub use emit::{Files, Statics};
 pub enum GenError {
     /// The spec is invalid or uses something the generator does not support.
     Spec(SpecError),
-    /// A template failed to render (a bug in `templates/`).
+    /// A template failed to render, or an emitter built invalid Rust (a bug in `templates/`
+    /// or the generator; nothing is written).
     Template(String),
 }
 
@@ -37,7 +38,7 @@ impl std::fmt::Display for GenError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             GenError::Spec(e) => e.fmt(f),
-            GenError::Template(e) => write!(f, "error: rendering a template: {e}"),
+            GenError::Template(e) => write!(f, "error: {e}"),
         }
     }
 }
@@ -62,7 +63,7 @@ pub fn parse(file: &str, source: &str) -> Result<ir::Api, SpecError> {
 pub fn generate(file: &str, source: &str, statics: &Statics) -> Result<Files, GenError> {
     let api = parse(file, source).map_err(GenError::Spec)?;
     let sha = hex(&Sha256::digest(source.as_bytes()));
-    emit::crate_files(&api, file, &sha, statics).map_err(|e| GenError::Template(e.to_string()))
+    emit::crate_files(&api, file, &sha, statics).map_err(GenError::Template)
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -117,6 +117,84 @@ pub fn bare(ident: &str) -> &str {
     ident.strip_prefix("r#").unwrap_or(ident)
 }
 
+/// Methods every `Client` has: the runtime's own (`impl Client` in `templates/runtime/`; a
+/// workspace test fails when the runtime gains one that is not listed) and those of the traits
+/// it implements (`Clone`, `Debug`). An operation whose method would take one of these names is
+/// renamed ([`Scope::claim`]).
+pub const CLIENT_METHODS: &[&str] = &[
+    "builder",
+    "project_id",
+    "endpoint",
+    "send",
+    "send_with",
+    "prepare",
+    "clone",
+    "clone_from",
+    "fmt",
+];
+
+/// Methods of a generated request builder and fluent builder (`build`, `send`, `send_with`,
+/// `paginate`, `follow`) and of the traits they implement (`Default`, `Clone`, `PartialEq`,
+/// `Debug`): a request field with one of these names would give a setter that shadows or
+/// clashes with it, so the field is renamed ([`Scope::claim`]).
+pub const BUILDER_METHODS: &[&str] = &[
+    "build",
+    "send",
+    "send_with",
+    "paginate",
+    "follow",
+    "default",
+    "clone",
+    "clone_from",
+    "eq",
+    "ne",
+    "fmt",
+];
+
+/// The names taken in one Rust scope (the client's methods, one request's fields), so that a
+/// generated name never collides with another: a name that is taken is renamed, with a suffix,
+/// and the rename is reported so that it can be documented.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    /// Name → what holds it, for messages and docs.
+    taken: std::collections::BTreeMap<String, String>,
+}
+
+impl Scope {
+    /// A scope whose `names` are held by `holder` (such as "the client's own method").
+    pub fn reserved(names: &[&str], holder: &str) -> Self {
+        Scope {
+            taken: names
+                .iter()
+                .map(|n| ((*n).to_owned(), holder.to_owned()))
+                .collect(),
+        }
+    }
+
+    /// Who holds `name`, if anyone.
+    pub fn holder(&self, name: &str) -> Option<&str> {
+        self.taken.get(bare(name)).map(String::as_str)
+    }
+
+    /// Records `name` for `holder`. When it is taken, `name` + `suffix` (then `suffix2`, ...) is
+    /// used instead and returned with who held the name.
+    pub fn claim(&mut self, name: &str, suffix: &str, holder: &str) -> (String, Option<String>) {
+        let base = bare(name).to_owned();
+        let Some(previous) = self.taken.get(&base).cloned() else {
+            self.taken.insert(base, holder.to_owned());
+            return (name.to_owned(), None);
+        };
+        let mut candidate = format!("{base}{suffix}");
+        let mut n = 2;
+        while self.taken.contains_key(&candidate) {
+            candidate = format!("{base}{suffix}{n}");
+            n += 1;
+        }
+        self.taken.insert(candidate.clone(), holder.to_owned());
+        (candidate, Some(previous))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -155,6 +233,30 @@ mod tests {
         assert_eq!(constant("self"), "SELF_");
         assert_eq!(constant("名称"), "U540D_U79F0");
         assert_eq!(constant(""), "FIELD");
+    }
+
+    #[test]
+    fn scope_renames_taken_names() {
+        let mut scope = Scope::reserved(BUILDER_METHODS, "a builder method");
+        assert_eq!(
+            scope.claim("limit", "_value", "p"),
+            ("limit".to_owned(), None)
+        );
+        assert_eq!(
+            scope.claim("build", "_value", "p"),
+            (
+                "build_value".to_owned(),
+                Some("a builder method".to_owned())
+            )
+        );
+        assert_eq!(
+            scope.claim("build", "_value", "q"),
+            (
+                "build_value2".to_owned(),
+                Some("a builder method".to_owned())
+            )
+        );
+        assert_eq!(scope.holder("r#type"), None);
     }
 
     #[test]

@@ -52,7 +52,7 @@ pub fn xtask(args: &[&str]) -> Output {
 /// tests), concatenated with a `// ==== path` line before each file.
 pub fn emitted_rust(name: &str, spec: &str) -> String {
     let api = codegen::parse(name, spec).unwrap_or_else(|e| panic!("{e}"));
-    let files = codegen::emit::rust_sources(&api, name);
+    let files = codegen::emit::rust_sources(&api, name).unwrap_or_else(|e| panic!("{e}"));
     let mut out = String::new();
     for (path, contents) in files {
         out.push_str(&format!("// ==== {path}\n{contents}\n"));

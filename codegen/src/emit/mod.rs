@@ -78,8 +78,9 @@ pub fn header(spec_file: &str) -> String {
     )
 }
 
-/// The Rust sources of the types and operations only (what the snapshot tests look at).
-pub fn rust_sources(api: &Api, spec_file: &str) -> Files {
+/// The Rust sources of the types and operations only (what the snapshot tests look at); an
+/// `Err` names a file whose code the generator built wrong (a generator bug).
+pub fn rust_sources(api: &Api, spec_file: &str) -> Result<Files, String> {
     let header = header(spec_file);
     let checks = checks::Checks::new(&api.types);
     // Biggest files first: the workers take the next job as they finish one, so a large file
@@ -101,6 +102,7 @@ pub fn rust_sources(api: &Api, spec_file: &str) -> Files {
         .max(1);
     let next = AtomicUsize::new(0);
     let mut files = Files::new();
+    let mut broken = Vec::new();
     std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
             .map(|_| {
@@ -116,20 +118,33 @@ pub fn rust_sources(api: &Api, spec_file: &str) -> Files {
             .collect();
         for worker in workers {
             // A panicking emitter is a generator bug; re-raise it on this thread.
-            files.extend(
-                worker
-                    .join()
-                    .unwrap_or_else(|e| std::panic::resume_unwind(e)),
-            );
+            let done = worker
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e));
+            for (path, file) in done {
+                match file {
+                    Ok(text) => {
+                        files.insert(path, text);
+                    }
+                    Err(error) => broken.push(format!("{path}: {error}")),
+                }
+            }
         }
     });
     // The test crate root only declares the module, so `#[rustfmt::skip]` can keep rustfmt off
     // the generated cases (inner tool attributes at a crate root are not stable).
+    if !broken.is_empty() {
+        broken.sort();
+        return Err(format!(
+            "the generator built invalid Rust (a generator bug): {}",
+            broken.join("; ")
+        ));
+    }
     files.insert(
         "tests/examples.rs".to_owned(),
         format!("{header}{}", examples::EXAMPLES_ROOT),
     );
-    files
+    Ok(files)
 }
 
 /// One Rust file to render.
@@ -144,7 +159,12 @@ enum Job<'a> {
 }
 
 impl Job<'_> {
-    fn render(&self, api: &Api, header: &str, checks: &checks::Checks) -> (String, String) {
+    fn render(
+        &self,
+        api: &Api,
+        header: &str,
+        checks: &checks::Checks,
+    ) -> (String, Result<String, String>) {
         let (path, tokens) = match self {
             Job::TypesMod => ("src/types/mod.rs".to_owned(), types::mod_file(&api.types)),
             Job::OperationsMod => (
@@ -176,22 +196,42 @@ impl Job<'_> {
     }
 }
 
-/// Every file of the generated crate.
+/// Every file of the generated crate; an `Err` says what could not be rendered (a bug in the
+/// generator or in `templates/`).
 pub fn crate_files(
     api: &Api,
     spec_file: &str,
     spec_sha256: &str,
     statics: &Statics,
-) -> Result<Files, askama::Error> {
+) -> Result<Files, String> {
     let header = header(spec_file);
-    let mut files = rust_sources(api, spec_file);
+    let mut files = rust_sources(api, spec_file)?;
+    scaffold_files(&mut files, api, spec_file, spec_sha256, &header)
+        .map_err(|e| format!("rendering a template: {e}"))?;
+    for (path, source) in &statics.runtime {
+        files.insert(format!("src/runtime/{path}"), format!("{header}\n{source}"));
+    }
+    for (name, source) in &statics.examples {
+        files.insert(format!("examples/{name}"), format!("{header}\n{source}"));
+    }
+    Ok(files)
+}
+
+/// `Cargo.toml`, `src/lib.rs` and `README.md`, from the askama templates.
+fn scaffold_files(
+    files: &mut Files,
+    api: &Api,
+    spec_file: &str,
+    spec_sha256: &str,
+    header: &str,
+) -> Result<(), askama::Error> {
     let hash_header = header.replace("// ", "# ");
     files.insert(
         "Cargo.toml".to_owned(),
         scaffold::cargo_toml(hash_header.trim_end())?,
     );
     let cx = scaffold::Context {
-        header: header.clone(),
+        header: header.to_owned(),
         api,
         spec_file,
         spec_sha256,
@@ -212,13 +252,7 @@ pub fn crate_files(
         "README.md".to_owned(),
         with_newline(scaffold::readme(&readme_cx)?),
     );
-    for (path, source) in &statics.runtime {
-        files.insert(format!("src/runtime/{path}"), format!("{header}\n{source}"));
-    }
-    for (name, source) in &statics.examples {
-        files.insert(format!("examples/{name}"), format!("{header}\n{source}"));
-    }
-    Ok(files)
+    Ok(())
 }
 
 fn with_newline(mut text: String) -> String {

@@ -34,6 +34,11 @@ pub fn mod_file(api: &Api) -> TokenStream {
     }
 }
 
+/// The operation's client method, for docs.
+fn client_method(op: &Operation) -> &str {
+    crate::naming::bare(&op.method_name)
+}
+
 fn one_line(op: &Operation) -> String {
     docs::escape(op.summary.as_deref().unwrap_or(&op.id))
 }
@@ -66,6 +71,7 @@ fn inputs(op: &Operation) -> Vec<Input<'_>> {
             if let Some(default) = &p.default {
                 description.push(format!("The service's default is `{default}`."));
             }
+            description.extend(p.note.as_deref().map(docs::escape));
             Input {
                 field: ident(&p.field),
                 wire: p.wire.clone(),
@@ -93,14 +99,19 @@ fn inputs(op: &Operation) -> Vec<Input<'_>> {
         });
     }
     if let Some(form) = &op.form {
-        out.extend(form.parts.iter().map(|part| Input {
-            field: ident(&part.field),
-            wire: part.wire.clone(),
-            ty: &part.ty,
-            required: part.required,
-            description: docs::prose(part.description.as_deref()),
-            param: None,
-            part: Some(part),
+        out.extend(form.parts.iter().map(|part| {
+            Input {
+                field: ident(&part.field),
+                wire: part.wire.clone(),
+                ty: &part.ty,
+                required: part.required,
+                description: docs::prose(part.description.as_deref())
+                    .into_iter()
+                    .chain(part.note.as_deref().map(docs::escape))
+                    .collect(),
+                param: None,
+                part: Some(part),
+            }
         }));
     }
     out
@@ -188,6 +199,9 @@ fn module_docs(op: &Operation) -> Vec<String> {
             docs::escape(class)
         ));
     }
+    if let Some(note) = &op.method_note {
+        blocks.push(docs::escape(note));
+    }
     if op.spec_id != op.id {
         blocks.push(format!(
             "The spec's operationId is `{}`; Rust names use its snake_case form.",
@@ -267,8 +281,8 @@ fn request_struct(
 ) -> TokenStream {
     let mut blocks = vec![format!(
         "Request of [`{}`](crate::Client::{}): {}",
-        op.id,
-        op.id,
+        client_method(op),
+        client_method(op),
         one_line(op)
     )];
     blocks.push(format!(
@@ -743,7 +757,7 @@ fn fluent_struct(
 ) -> TokenStream {
     let output = output_ty(op);
     let method = ident(&op.method_name);
-    let struct_doc = format!(" Fluent builder returned by [`Client::{0}`](crate::Client::{0}); finish with [`send`](Self::send).", op.id);
+    let struct_doc = format!(" Fluent builder returned by [`Client::{0}`](crate::Client::{0}); finish with [`send`](Self::send).", client_method(op));
     let setters = inputs.iter().map(|i| {
         let name = &i.field;
         setter(i, quote!(self.inner = self.inner.#name(value);))
@@ -760,6 +774,9 @@ fn fluent_struct(
     let mutability = project_default.as_ref().map(|_| quote!(mut));
     let mut method_docs = vec![one_line(op)];
     method_docs.extend(docs::prose(op.description.as_deref()));
+    if let Some(note) = &op.method_note {
+        method_docs.push(docs::escape(note));
+    }
     method_docs.push(format!(
         "`{} {}`; see [`{}`](crate::operations::{}) for the inputs.",
         op.http_method,
@@ -964,7 +981,7 @@ fn follow(f: &LogFollow, request: &syn::Ident, fluent: &syn::Ident) -> TokenStre
             let (init, check, finished) = finished_check(c);
             let doc = format!(
                 " the returned offset until the service reports no more data and [`{0}`](crate::Client::{0}) says the build has finished.",
-                c.module
+                c.method
             );
             (init, check, finished, doc)
         }

@@ -52,12 +52,32 @@ pub fn field_ty(t: &TypeRef, optional: bool, boxed: bool) -> TokenStream {
     }
 }
 
-/// Formats `tokens` as a Rust file, after the header comment.
-pub fn file(header: &str, tokens: TokenStream) -> String {
-    match syn::parse2::<syn::File>(tokens) {
-        Ok(parsed) => format!("{header}{}", prettyplease::unparse(&parsed)),
-        // The emitters only build valid items; if one does not, the generated crate fails to
-        // compile with the parser's message (and the fixture compile test names the fixture).
-        Err(error) => format!("{header}compile_error!({:?});\n", error.to_string()),
+/// Formats `tokens` as a Rust file, after the header comment. The emitters only build valid
+/// items; tokens that do not parse are a generator bug, reported as an error (never written
+/// into the crate).
+pub fn file(header: &str, tokens: TokenStream) -> Result<String, String> {
+    let parsed = syn::parse2::<syn::File>(tokens).map_err(|error| error.to_string())?;
+    Ok(format!("{header}{}", prettyplease::unparse(&parsed)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Tokens that are not a Rust file are an error for the generator to report, never a
+    /// `compile_error!` written into the crate.
+    #[test]
+    fn invalid_tokens_are_an_error() {
+        assert!(file("// h\n", quote!(struct ;)).is_err());
+        assert_eq!(
+            file(
+                "// h\n",
+                quote!(
+                    struct A;
+                )
+            )
+            .as_deref(),
+            Ok("// h\nstruct A;\n")
+        );
     }
 }

@@ -73,7 +73,7 @@ pub fn readme(cx: &Context) -> Result<String, askama::Error> {
         .map(|op| OperationRow {
             method: op.http_method.clone(),
             path: op.path.clone(),
-            id: op.id.clone(),
+            id: crate::naming::bare(&op.method_name).to_owned(),
             deprecated: op.deprecated.is_some(),
         })
         .collect();

@@ -12,17 +12,6 @@ use crate::ir::{
 use crate::naming;
 use crate::openapi::{self, Spec};
 
-/// Client methods the runtime defines; an operation with one of these ids would shadow them.
-const RESERVED_METHODS: &[&str] = &[
-    "builder",
-    "send",
-    "send_with",
-    "prepare",
-    "clone",
-    "fmt",
-    "config",
-];
-
 /// Resolves all operations (sorted by id) and their examples.
 pub fn resolve(
     spec: &Spec,
@@ -35,6 +24,7 @@ pub fn resolve(
     let mut ids: BTreeMap<String, (String, Pointer)> = BTreeMap::new();
     let mut replaced: Vec<(Pointer, String)> = Vec::new();
     let mut finished: Vec<(String, Pointer, &openapi::LogFollow)> = Vec::new();
+    let mut methods = naming::Scope::reserved(naming::CLIENT_METHODS, "the client's own method");
     let paths = Pointer::root().join("paths");
     for (path, item) in &spec.paths {
         let item_at = paths.join(path);
@@ -56,13 +46,6 @@ pub fn resolve(
                 continue;
             }
             ids.insert(id.clone(), (spec_id.clone(), at.clone()));
-            if RESERVED_METHODS.contains(&id.as_str()) {
-                diags.error(
-                    &at.join("operationId"),
-                    format!("operationId {spec_id:?} would shadow the client's own `{id}` method"),
-                );
-                continue;
-            }
             if let Some(successor) = &op.replaced_by {
                 replaced.push((at.join("x-replaced-by"), successor.clone()));
                 if !op.deprecated {
@@ -84,6 +67,17 @@ pub fn resolve(
             };
             let mut resolved = operation(spec, &site, &id, op, registry, diags, &mut examples);
             resolved.spec_id.clone_from(spec_id);
+            // The client's own methods keep their names; the operation's method is renamed.
+            let (method, holder) =
+                methods.claim(&resolved.method_name, "_operation", "another operation");
+            if let Some(holder) = holder {
+                resolved.method_note = Some(format!(
+                    "The client method is `{}` because `{}` is {holder}.",
+                    naming::bare(&method),
+                    naming::bare(&resolved.method_name)
+                ));
+                resolved.method_name = method;
+            }
             operations.push(resolved);
         }
     }
@@ -104,6 +98,18 @@ pub fn resolve(
             .and_then(|op| op.log_follow.as_mut())
         {
             f.finished = check;
+        }
+    }
+    // A successor is named by its client method, which may have been renamed.
+    let method_of: BTreeMap<String, String> = operations
+        .iter()
+        .map(|op| (op.id.clone(), naming::bare(&op.method_name).to_owned()))
+        .collect();
+    for op in &mut operations {
+        if let Some(successor) = op.deprecated.as_mut().and_then(|d| d.replaced_by.as_mut()) {
+            if let Some(method) = method_of.get(successor.as_str()) {
+                successor.clone_from(method);
+            }
         }
     }
     operations.sort_by(|a, b| a.id.cmp(&b.id));
@@ -194,6 +200,7 @@ fn finished_check(
         diags,
     )?;
     Some(FinishedCheck {
+        method: naming::bare(&target.method_name).to_owned(),
         module: target.module.clone(),
         pascal: target.pascal.clone(),
         deprecated: target.deprecated.is_some(),
@@ -214,9 +221,6 @@ fn operation(
 ) -> Operation {
     let (path, method, at) = (site.path, site.method, site.at);
     let pascal = naming::pascal(id);
-    let params = parameters(spec, site, op, &pascal, id, registry, diags, examples);
-    let mut body = None;
-    let mut form = None;
     let request_body = op.request_body.as_ref().and_then(|body| {
         let body_at = at.join("requestBody");
         shared(
@@ -228,6 +232,29 @@ fn operation(
             |s| &s.components.request_bodies,
         )
     });
+    // One scope for every field of the request: the builders' own methods, the JSON body,
+    // the parameters, the multipart parts.
+    let mut fields =
+        naming::Scope::reserved(naming::BUILDER_METHODS, "a method of the request builders");
+    if request_body
+        .as_ref()
+        .is_some_and(|(b, _)| b.content.contains_key(JSON))
+    {
+        fields.claim("body", "_value", "the JSON request body");
+    }
+    let params = parameters(
+        spec,
+        site,
+        op,
+        &pascal,
+        id,
+        &mut fields,
+        registry,
+        diags,
+        examples,
+    );
+    let mut body = None;
+    let mut form = None;
     if let Some((request_body, body_at)) = request_body {
         match body_media(&request_body.content, &body_at, diags) {
             Some((JSON, media)) => {
@@ -249,7 +276,7 @@ fn operation(
                     media,
                     &body_at,
                     &pascal,
-                    &params,
+                    &mut fields,
                     registry,
                     diags,
                 );
@@ -283,6 +310,7 @@ fn operation(
         id: id.to_owned(),
         spec_id: id.to_owned(),
         method_name: naming::snake(id),
+        method_note: None,
         module: naming::module(id),
         pascal,
         http_method: method.to_uppercase(),
@@ -400,6 +428,7 @@ fn parameters(
     op: &openapi::Operation,
     pascal: &str,
     id: &str,
+    fields: &mut naming::Scope,
     registry: &mut Registry,
     diags: &mut Diagnostics,
     examples: &mut Vec<Example>,
@@ -407,10 +436,6 @@ fn parameters(
     let (path, at) = (site.path, site.at);
     let template: BTreeSet<String> = template_names(path);
     let mut out: Vec<Param> = Vec::new();
-    let mut fields: BTreeMap<String, String> = BTreeMap::new();
-    if op.request_body.is_some() {
-        fields.insert("body".to_owned(), "the request body".to_owned());
-    }
     let listed = effective_parameters(spec, site, op, diags);
     for (param, param_at) in &listed {
         let (Some(name), Some(location)) = (&param.name, &param.location) else {
@@ -457,17 +482,8 @@ fn parameters(
             diags.error(param_at, format!("parameter {name:?} has no schema"));
             continue;
         };
-        let field = naming::snake(name);
-        if let Some(other) = fields.insert(field.clone(), format!("parameter {name:?}")) {
-            diags.error(
-                &param_at.join("name"),
-                format!(
-                    "parameter {:?} maps to the Rust field `{field}`, already used by {other}",
-                    name
-                ),
-            );
-            continue;
-        }
+        let holder = format!("the `{name}` {} parameter", location_name(location));
+        let (field, note) = field_name(fields, name, &holder);
         let schema_at = param_at.join("schema");
         let ty = registry.schema(
             schema,
@@ -516,6 +532,7 @@ fn parameters(
             required: param.required,
             constraints: constraints(schema, &ty, &schema_at, diags),
             item_constraints,
+            note,
             description: param.description.clone(),
             default: schema.default.clone(),
             ty,
@@ -531,6 +548,22 @@ fn parameters(
         }
     }
     out
+}
+
+/// The Rust field for wire name `wire` held by `holder`: its snake_case form, or that with a
+/// `_value` suffix when the name is taken in the request's scope, with a note saying why.
+fn field_name(fields: &mut naming::Scope, wire: &str, holder: &str) -> (String, Option<String>) {
+    let snake = naming::snake(wire);
+    match fields.claim(&snake, "_value", holder) {
+        (field, None) => (field, None),
+        (field, Some(other)) => {
+            let note = format!(
+                "Named `{field}` because `{}` is {other}; the wire name is still `{wire}`.",
+                naming::bare(&snake)
+            );
+            (field, Some(note))
+        }
+    }
 }
 
 /// Checks `style` / `explode` of an array query parameter: repeated `name=value` pairs
@@ -702,7 +735,7 @@ fn form_body(
     media: &openapi::MediaType,
     body_at: &Pointer,
     pascal: &str,
-    params: &[Param],
+    fields: &mut naming::Scope,
     registry: &mut Registry,
     diags: &mut Diagnostics,
 ) -> Option<Form> {
@@ -751,21 +784,7 @@ fn form_body(
     let mut parts: Vec<FormPart> = Vec::new();
     for (wire, property) in properties {
         let part_at = at.join("properties").join(wire);
-        let field = naming::snake(wire);
-        if let Some(p) = params.iter().find(|p| p.field == field) {
-            diags.error(&part_at, format!("part {wire:?} maps to the Rust field `{field}`, already used by parameter {:?}", p.wire));
-            continue;
-        }
-        if let Some(other) = parts.iter().find(|p| p.field == field) {
-            diags.error(
-                &part_at,
-                format!(
-                    "parts {:?} and {wire:?} both map to the Rust field `{field}`",
-                    other.wire
-                ),
-            );
-            continue;
-        }
+        let (field, note) = field_name(fields, wire, &format!("the `{wire}` part"));
         let files = property.kind.as_deref() == Some("array")
             && property.items.as_deref().is_some_and(is_binary);
         let (ty, constraints) = if is_binary(property) {
@@ -793,6 +812,7 @@ fn form_body(
         parts.push(FormPart {
             wire: wire.clone(),
             field,
+            note,
             ty,
             required: schema.required.contains(wire),
             description: property
