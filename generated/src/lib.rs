@@ -54,4 +54,4 @@ pub use runtime::{
 pub const SPEC_VERSION: &str = "2023-11-15";
 
 /// SHA-256 (hex) of the spec file this crate was generated from.
-pub const SPEC_SHA256: &str = "c7904d07e01cc756554434ec1d3d1fe83c3cdd28592106742db796d334373778";
+pub const SPEC_SHA256: &str = "5efc5e369dbfb9a37d0964d77c16e8ebffac7ed33f5b98947900785c8781cbe5";
