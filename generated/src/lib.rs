@@ -54,4 +54,4 @@ pub use runtime::{
 pub const SPEC_VERSION: &str = "2023-11-15";
 
 /// SHA-256 (hex) of the spec file this crate was generated from.
-pub const SPEC_SHA256: &str = "5efc5e369dbfb9a37d0964d77c16e8ebffac7ed33f5b98947900785c8781cbe5";
+pub const SPEC_SHA256: &str = "cc60eb42f1f935bf6110f16355a55cecb477ccc6cf41b09b0a686c6f9f14e190";

@@ -2,6 +2,8 @@
 // change the spec or templates/ and run `cargo xtask gen` again.
 //! `DELETE /v3/templates/{uuid}/delete`: Delete a custom build template by its UUID.
 //!
+//! Removes a custom build template and reports the templates the service returns for the deletion.
+//!
 //! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
 //!
 //! **Deprecated**: a legacy operation.
@@ -148,6 +150,8 @@ impl DeleteTemplatesFluentBuilder {
 }
 impl crate::Client {
     /// Delete a custom build template by its UUID.
+    ///
+    /// Removes a custom build template and reports the templates the service returns for the deletion.
     ///
     /// `DELETE /v3/templates/{uuid}/delete`; see [`delete_templates`](crate::operations::delete_templates) for the inputs.
     #[deprecated(note = "legacy operation")]

@@ -2,6 +2,8 @@
 // change the spec or templates/ and run `cargo xtask gen` again.
 //! `POST /v3/jobs/notice/{job_id}/disable`: Turn off one notification channel of a build job.
 //!
+//! Switches one notification channel of the job off, so that no event notifies on it.
+//!
 //! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
 //!
 //! **Deprecated**: a legacy operation.
@@ -197,6 +199,8 @@ impl DisableNoticeFluentBuilder {
 }
 impl crate::Client {
     /// Turn off one notification channel of a build job.
+    ///
+    /// Switches one notification channel of the job off, so that no event notifies on it.
     ///
     /// `POST /v3/jobs/notice/{job_id}/disable`; see [`disable_notice`](crate::operations::disable_notice) for the inputs.
     #[deprecated(note = "legacy operation")]

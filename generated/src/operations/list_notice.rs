@@ -2,6 +2,8 @@
 // change the spec or templates/ and run `cargo xtask gen` again.
 //! `GET /v3/jobs/notice/{job_id}/query`: Show the notification settings of a build job, one entry per channel.
 //!
+//! Returns, for every notification channel of the job, which job events send a notification.
+//!
 //! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
 //!
 //! **Deprecated**: a legacy operation.
@@ -155,6 +157,8 @@ impl ListNoticeFluentBuilder {
 }
 impl crate::Client {
     /// Show the notification settings of a build job, one entry per channel.
+    ///
+    /// Returns, for every notification channel of the job, which job events send a notification.
     ///
     /// `GET /v3/jobs/notice/{job_id}/query`; see [`list_notice`](crate::operations::list_notice) for the inputs.
     #[deprecated(note = "legacy operation")]

@@ -2,6 +2,8 @@
 // change the spec or templates/ and run `cargo xtask gen` again.
 //! `GET /v3/jobs/{job_id}/status`: Tell whether a build job is currently running.
 //!
+//! Answers true while a build of the job is running and false otherwise.
+//!
 //! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
 //!
 //! **Deprecated**: a legacy operation.
@@ -153,6 +155,8 @@ impl ShowJobStatusFluentBuilder {
 }
 impl crate::Client {
     /// Tell whether a build job is currently running.
+    ///
+    /// Answers true while a build of the job is running and false otherwise.
     ///
     /// `GET /v3/jobs/{job_id}/status`; see [`show_job_status`](crate::operations::show_job_status) for the inputs.
     #[deprecated(note = "legacy operation")]

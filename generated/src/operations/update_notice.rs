@@ -2,6 +2,8 @@
 // change the spec or templates/ and run `cargo xtask gen` again.
 //! `POST /v3/jobs/notice/{job_id}/update`: Set which events a build job notifies about on one notification channel.
 //!
+//! Replaces the list of job events that notify on the given channel, optionally with channel settings and the overall switches.
+//!
 //! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
 //!
 //! **Deprecated**: a legacy operation.
@@ -190,6 +192,8 @@ impl UpdateNoticeFluentBuilder {
 }
 impl crate::Client {
     /// Set which events a build job notifies about on one notification channel.
+    ///
+    /// Replaces the list of job events that notify on the given channel, optionally with channel settings and the overall switches.
     ///
     /// `POST /v3/jobs/notice/{job_id}/update`; see [`update_notice`](crate::operations::update_notice) for the inputs.
     #[deprecated(note = "legacy operation")]
