@@ -142,6 +142,9 @@ pub struct Operation {
     /// Hint for the real-time log operation.
     #[serde(rename = "x-log-follow")]
     pub log_follow: Option<LogFollow>,
+    /// The vendor API gateway's throttling policy for this operation (`x-apigateway-ratelimit`).
+    #[serde(rename = "x-rate-limit-class")]
+    pub rate_limit_class: Option<String>,
     /// Settled contradictions in the vendor docs.
     #[serde(default, rename = "x-doc-notes")]
     pub doc_notes: Vec<String>,

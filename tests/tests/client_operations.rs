@@ -2,6 +2,11 @@
 //! method, the raw path, the query, the auth and project headers and the JSON body; it answers
 //! with the operation's documented 200 example, which must decode into the typed response.
 
+#![expect(
+    deprecated,
+    reason = "these tests exercise the legacy operations, which the service still answers and the crate still offers"
+)]
+
 use std::future::Future;
 use std::sync::OnceLock;
 
@@ -667,7 +672,6 @@ async fn show_job_info() {
 }
 
 #[tokio::test]
-#[allow(deprecated)]
 async fn download_log_by_record_id() {
     let id = "download_log_by_record_id";
     let (out, _) = exchange(
@@ -680,7 +684,6 @@ async fn download_log_by_record_id() {
 }
 
 #[tokio::test]
-#[allow(deprecated)]
 async fn show_flow_graph() {
     let id = "show_flow_graph";
     let record = "2ab0e6a3-3e1a-4708-bb16-fff2b0999027";
@@ -699,7 +702,6 @@ async fn show_flow_graph() {
 }
 
 #[tokio::test]
-#[allow(deprecated)]
 async fn show_record_info() {
     let id = "show_record_info";
     let (out, ex) = exchange(
@@ -712,7 +714,6 @@ async fn show_record_info() {
 }
 
 #[tokio::test]
-#[allow(deprecated)]
 async fn stop_job() {
     let id = "stop_job";
     let (body, json) = body_example::<StopJobRequestBody>(id);

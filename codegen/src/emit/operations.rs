@@ -156,6 +156,12 @@ fn module_docs(op: &Operation) -> Vec<String> {
         one_line(op)
     )];
     blocks.extend(docs::prose(op.description.as_deref()));
+    if let Some(class) = &op.rate_limit_class {
+        blocks.push(format!(
+            "API gateway rate-limit class: `{class}` (the vendor's throttling policy for this \
+             operation; calls beyond it are rejected with HTTP 429)."
+        ));
+    }
     if let Some(d) = &op.deprecated {
         blocks.push(match &d.replaced_by {
             Some(s) => format!("**Deprecated**: a legacy operation; use [`Client::{s}`](crate::Client::{s}) instead."),

@@ -6,7 +6,7 @@ use super::schemas::{constraints, Registry};
 use crate::diag::{Diagnostics, Pointer};
 use crate::ir::{
     Body, Deprecation, Example, FinishedCheck, FinishedField, Location, LogFollow, Operation,
-    PageStyle, Pagination, Param, ResponseKind, Step, TypeKind, TypeRef,
+    PageStyle, Pagination, Param, ResponseKind, Step, TypeKind, TypeRef, RATE_LIMIT_CLASSES,
 };
 use crate::naming;
 use crate::openapi::{self, Spec};
@@ -84,6 +84,17 @@ pub fn resolve(
             }
             if let Some(follow) = &op.log_follow {
                 finished.push((id.clone(), at.join("x-log-follow"), follow));
+            }
+            if let Some(class) = &op.rate_limit_class {
+                if !RATE_LIMIT_CLASSES.contains(&class.as_str()) {
+                    diags.error(
+                        &at.join("x-rate-limit-class"),
+                        format!(
+                            "unknown `x-rate-limit-class` {class:?}; expected one of {}",
+                            RATE_LIMIT_CLASSES.join(", ")
+                        ),
+                    );
+                }
             }
             let resolved = operation(
                 spec,
@@ -282,6 +293,7 @@ fn operation(
         response,
         pagination,
         log_follow,
+        rate_limit_class: op.rate_limit_class.clone(),
     }
 }
 
