@@ -4,6 +4,7 @@ mod catalogue;
 mod checks;
 pub mod docs;
 mod examples;
+mod operation_tests;
 mod operations;
 mod rust;
 mod scaffold;
@@ -17,16 +18,31 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::ir::Api;
 
+pub use operation_tests::{testkit_path, DEFAULT_TESTKIT_PATH};
+
 /// The generated crate as relative path → contents, sorted by path.
 pub type Files = BTreeMap<String, String>;
 
 /// Static inputs copied into the crate: runtime sources and examples, by relative path.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Statics {
     /// `templates/runtime/**.rs`, relative to `templates/runtime/`.
     pub runtime: BTreeMap<String, String>,
     /// `templates/crate/examples/*.rs`, by file name.
     pub examples: BTreeMap<String, String>,
+    /// Where the generated crate finds `codearts-testkit` (the dev-dependency of its exchange
+    /// tests), as written in its `Cargo.toml`: see [`testkit_path`].
+    pub testkit: String,
+}
+
+impl Default for Statics {
+    fn default() -> Self {
+        Statics {
+            runtime: BTreeMap::new(),
+            examples: BTreeMap::new(),
+            testkit: DEFAULT_TESTKIT_PATH.to_owned(),
+        }
+    }
 }
 
 impl Statics {
@@ -36,6 +52,7 @@ impl Statics {
         Ok(Statics {
             runtime: rust_files(&templates.join("runtime"), true)?,
             examples: rust_files(&templates.join("crate").join("examples"), false)?,
+            testkit: DEFAULT_TESTKIT_PATH.to_owned(),
         })
     }
 }
@@ -91,6 +108,8 @@ pub fn rust_sources(api: &Api, spec_file: &str) -> Files {
         Job::Region,
     ];
     jobs.extend(api.operations.iter().map(Job::Operation));
+    jobs.push(Job::OperationTestsMod);
+    jobs.extend(api.operations.iter().map(Job::OperationTest));
     jobs.extend(api.types.iter().map(Job::Type));
     // Formatting dominates generation time and files are independent, so they are rendered on
     // all cores; the BTreeMap keeps the output order independent of scheduling.
@@ -128,6 +147,10 @@ pub fn rust_sources(api: &Api, spec_file: &str) -> Files {
         "tests/examples.rs".to_owned(),
         format!("{header}{}", examples::EXAMPLES_ROOT),
     );
+    files.insert(
+        "tests/operations.rs".to_owned(),
+        format!("{header}{}", operation_tests::ROOT),
+    );
     files
 }
 
@@ -140,6 +163,8 @@ enum Job<'a> {
     Examples,
     Type(&'a crate::ir::NamedType),
     Operation(&'a crate::ir::Operation),
+    OperationTestsMod,
+    OperationTest(&'a crate::ir::Operation),
 }
 
 impl Job<'_> {
@@ -170,6 +195,14 @@ impl Job<'_> {
                 format!("src/operations/{}.rs", op.module),
                 operations::operation_file(api, op, checks),
             ),
+            Job::OperationTestsMod => (
+                "tests/operations/mod.rs".to_owned(),
+                operation_tests::mod_file("codearts_build", api),
+            ),
+            Job::OperationTest(op) => (
+                format!("tests/operations/{}.rs", op.module),
+                operation_tests::operation_file("codearts_build", api, op),
+            ),
         };
         (path, rust::file(header, tokens))
     }
@@ -187,7 +220,7 @@ pub fn crate_files(
     let hash_header = header.replace("// ", "# ");
     files.insert(
         "Cargo.toml".to_owned(),
-        scaffold::cargo_toml(hash_header.trim_end())?,
+        scaffold::cargo_toml(hash_header.trim_end(), &statics.testkit)?,
     );
     let cx = scaffold::Context {
         header: header.clone(),

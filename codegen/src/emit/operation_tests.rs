@@ -1,0 +1,1052 @@
+//! `tests/operations.rs`: one exchange test per operation, run against `codearts-testkit`.
+//!
+//! Each test calls its operation through the fluent builder with the spec's examples as inputs
+//! (a parameter's `example` or its schema's; for a required parameter without one, its default
+//! or a value synthesised from its type and constraints) and the request body example, against
+//! an [`Exchange`] server that checks the method, the percent-encoded path, the query pairs, the
+//! header parameters, the JSON body and the AK/SK signature, and answers with the documented
+//! success example; the decoded output must serialize back to it. An operation that cannot be
+//! exercised this way gets a module whose doc comment says why, so the gap is visible in review.
+//!
+//! [`Exchange`]: https://docs.rs/codearts-testkit (the workspace's `testkit/src/exchange.rs`)
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+use serde_json::Value;
+
+use super::docs;
+use super::examples::external;
+use super::rust::ident;
+use crate::diag::Pointer;
+use crate::ir::{
+    Api, Constraints, Example, Location, NamedType, Operation, Param, ResponseKind, TypeKind,
+    TypeRef,
+};
+
+/// `tests/operations.rs`: the test crate root. It only declares the module, so that
+/// `#[rustfmt::skip]` keeps rustfmt off the generated tests (inner tool attributes at a crate
+/// root are not stable).
+pub const ROOT: &str = "\
+//! One exchange test per operation: each calls its operation through the fluent builder with
+//! the spec's examples, against an in-process server that checks the method, path, query,
+//! headers, JSON body and AK/SK signature and answers with the documented reply, which must
+//! decode without losing a value.
+
+#[path = \"operations/mod.rs\"]
+#[rustfmt::skip]
+mod operations;
+";
+
+/// The testkit path for the default output directory, `generated/`, next to `testkit/`.
+pub const DEFAULT_TESTKIT_PATH: &str = "../testkit";
+
+/// The path of `testkit` (the `codearts-testkit` crate directory) as the crate generated into
+/// `out` should name it: relative when both are inside `workspace` (so the committed crate does
+/// not depend on where the repository is checked out), absolute otherwise. Always with `/`
+/// separators, which Cargo accepts everywhere.
+pub fn testkit_path(out: &Path, workspace: &Path, testkit: &Path) -> String {
+    let absolute = |p: &Path| -> PathBuf {
+        let mut existing = if p.is_relative() {
+            std::env::current_dir().map_or_else(|_| p.to_path_buf(), |dir| dir.join(p))
+        } else {
+            p.to_path_buf()
+        };
+        // `out` may not exist yet: resolve its nearest existing ancestor and keep the rest.
+        let mut rest = Vec::new();
+        while !existing.exists() {
+            match (existing.file_name(), existing.parent()) {
+                (Some(name), Some(parent)) => {
+                    rest.push(name.to_owned());
+                    existing = parent.to_path_buf();
+                }
+                _ => break,
+            }
+        }
+        let mut resolved = fs::canonicalize(&existing).unwrap_or(existing);
+        resolved.extend(rest.iter().rev());
+        resolved
+    };
+    let (out, workspace, testkit) = (absolute(out), absolute(workspace), absolute(testkit));
+    let slashes = |p: &Path| p.to_string_lossy().replace('\\', "/");
+    match (
+        out.strip_prefix(&workspace),
+        testkit.strip_prefix(&workspace),
+    ) {
+        (Ok(from), Ok(to)) => {
+            let up = from.components().count();
+            let mut relative = "../".repeat(up);
+            relative.push_str(&slashes(to));
+            relative
+        }
+        _ => slashes(&testkit),
+    }
+}
+
+/// Bytes besides ASCII letters and digits that stay unencoded in a path segment (RFC 3986).
+const PATH_SAFE: &[u8] = b"-._~";
+
+/// `tests/operations/mod.rs`: the client the tests share and one module per operation.
+pub fn mod_file(crate_name: &str, api: &Api) -> TokenStream {
+    let krate = ident(crate_name);
+    let modules = api.operations.iter().map(|op| {
+        let module = ident(&op.module);
+        let path = format!("{}.rs", op.module);
+        let doc = format!(" `{} {}`", op.http_method, docs::escape(&op.path));
+        quote! {
+            #[doc = #doc]
+            #[path = #path]
+            mod #module;
+        }
+    });
+    // Without a test the client would be dead code, which `-D warnings` rejects.
+    let client = api
+        .operations
+        .iter()
+        .any(|op| plan(api, op).is_ok())
+        .then(|| {
+            quote! {
+                /// A client that signs with the test keys and sends to `server`.
+                fn client(server: &::codearts_testkit::server::TestServer) -> ::#krate::Client {
+                    ::#krate::Client::builder()
+                        .endpoint(server.url())
+                        .credentials(::#krate::Credentials::ak_sk(
+                            ::codearts_testkit::exchange::ACCESS_KEY,
+                            ::codearts_testkit::exchange::SECRET_KEY,
+                        ))
+                        .project_id(::codearts_testkit::exchange::PROJECT_ID)
+                        .build()
+                        .expect("a client for the test server")
+                }
+            }
+        });
+    quote! {
+        #![doc = " One module per operation, each with its exchange test."]
+        #client
+        #( #modules )*
+    }
+}
+
+/// `tests/operations/<module>.rs`: the exchange test of `op`, or the reason it has none.
+pub fn operation_file(crate_name: &str, api: &Api, op: &Operation) -> TokenStream {
+    let title = format!(
+        "`{} {}`: [`{}`]({}::Client::{}).",
+        op.http_method,
+        docs::escape(&op.path),
+        op.id,
+        crate_name,
+        op.method_name
+    );
+    let plan = match plan(api, op) {
+        Ok(plan) => plan,
+        Err(reason) => {
+            let docs = docs::inner_attrs(&[title, format!("No exchange test: {reason}.")]);
+            return quote!(#docs);
+        }
+    };
+    let docs = docs::inner_attrs(&[title]);
+    let krate = ident(crate_name);
+    let id = &op.id;
+    let method = &op.http_method;
+    let path = &plan.path;
+    let query = plan.query.iter().map(|(k, v)| quote!(.query(#k, #v)));
+    let headers = plan.headers.iter().map(|(k, v)| quote!(.header(#k, #v)));
+    let (body_const, expect_body, body_let, body_setter) = match &plan.body {
+        Some((t, json)) => {
+            let t = external(&krate, t);
+            let json = raw_str(json);
+            (
+                Some(quote! {
+                    /// The request body example.
+                    const BODY: &str = #json;
+                }),
+                Some(quote!(.json_body(BODY))),
+                Some(quote! {
+                    let body: #t = ::serde_json::from_str(BODY).expect("the body example fits its type");
+                }),
+                Some(quote!(.body(body))),
+            )
+        }
+        None => (None, None, None, None),
+    };
+    let (reply_const, reply, check) = match &plan.reply {
+        Reply::Json(status, json, documented) => {
+            let json = raw_str(json);
+            let doc = if *documented {
+                " The documented reply."
+            } else {
+                " A reply built from the response type: the spec documents none."
+            };
+            (
+                Some(quote! {
+                    #[doc = #doc]
+                    const REPLY: &str = #json;
+                }),
+                {
+                    let status = Literal::u16_unsuffixed(*status);
+                    quote!(.reply_json(#status, REPLY))
+                },
+                quote!(exchange.assert_output(&output);),
+            )
+        }
+        Reply::Bytes(status) => (
+            None,
+            {
+                let status = Literal::u16_unsuffixed(*status);
+                quote!(.reply_bytes(#status))
+            },
+            quote! {
+                let bytes = output.collect().await.expect("the download");
+                exchange.assert_bytes(&bytes);
+            },
+        ),
+        Reply::Empty(status) => {
+            let status = Literal::u16_unsuffixed(*status);
+            (None, quote!(.reply_empty(#status)), TokenStream::new())
+        }
+    };
+    let bind = if matches!(plan.reply, Reply::Empty(_)) {
+        TokenStream::new()
+    } else {
+        quote!(let output =)
+    };
+    let call = ident(&op.method_name);
+    let setters = &plan.setters;
+    let failed = format!("{id}: {{e}}");
+    let allow = op.deprecated.as_ref().map(|_| quote!(#[allow(deprecated)]));
+    let mut doc = format!(" `{id}` sends the request the spec's examples describe");
+    if !plan.synthesised.is_empty() {
+        doc.push_str(&format!(
+            " (inputs without an example of their own: {})",
+            plan.synthesised.join(", ")
+        ));
+    }
+    doc.push_str(match plan.reply {
+        Reply::Json(..) => ", signed, and gets the reply decoded without losing a value.",
+        Reply::Bytes(_) => ", signed, and gets the download byte for byte.",
+        Reply::Empty(_) => ", signed, and accepts the empty reply.",
+    });
+    quote! {
+        #docs
+        #body_const
+        #reply_const
+
+        #[doc = #doc]
+        #[tokio::test]
+        #allow
+        async fn exchange() {
+            let exchange = ::codearts_testkit::exchange::Exchange::new(#id, #method, #path)
+                #( #query )*
+                #( #headers )*
+                #expect_body
+                #reply;
+            let server = exchange.serve().await;
+            #body_let
+            #bind super::client(&server)
+                .#call()
+                #( #setters )*
+                #body_setter
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!(#failed));
+            exchange.assert_answered(&server);
+            #check
+        }
+    }
+}
+
+/// A Rust raw string literal holding `text` (JSON reads better unescaped).
+fn raw_str(text: &str) -> TokenStream {
+    let mut hashes = String::from("#");
+    while text.contains(&format!("\"{hashes}")) {
+        hashes.push('#');
+    }
+    format!("r{hashes}\"{text}\"{hashes}")
+        .parse()
+        .unwrap_or_else(|_| quote!(#text))
+}
+
+/// What the test server answers.
+enum Reply {
+    /// Status, JSON text, and whether the spec documents it (or it was synthesised).
+    Json(u16, String, bool),
+    /// Status; the body is the testkit's download bytes.
+    Bytes(u16),
+    /// Status, no body.
+    Empty(u16),
+}
+
+/// Everything one exchange test needs.
+struct Plan {
+    /// `.field(value)` calls on the fluent builder, parameters in spec order.
+    setters: Vec<TokenStream>,
+    /// The raw request path: the template with the values percent-encoded.
+    path: String,
+    /// Expected query pairs (decoded).
+    query: Vec<(String, String)>,
+    /// Expected header parameters.
+    headers: Vec<(String, String)>,
+    /// The body type and its JSON.
+    body: Option<(TypeRef, String)>,
+    /// The reply.
+    reply: Reply,
+    /// The required inputs without an example of their own, and where their values came from.
+    synthesised: Vec<String>,
+}
+
+/// The examples of one operation, found by where they sit in the spec.
+struct OpExamples<'a> {
+    /// By parameter position: the parameter's `example`, else its schema's.
+    params: Vec<Option<&'a Example>>,
+    body: Option<&'a Example>,
+    /// The success response's example and its status code.
+    response: Option<(&'a Example, u16)>,
+}
+
+/// The spec's examples by where they sit (their JSON pointer).
+struct Index<'a>(BTreeMap<&'a str, &'a Example>);
+
+impl<'a> Index<'a> {
+    fn new(api: &'a Api) -> Self {
+        Index(
+            api.examples
+                .iter()
+                .map(|e| (e.origin.as_str(), e))
+                .collect(),
+        )
+    }
+
+    fn get(&self, origin: &str) -> Option<&'a Example> {
+        self.0.get(origin).copied()
+    }
+
+    /// The examples of `op`.
+    fn operation(&self, op: &Operation) -> OpExamples<'a> {
+        let at = Pointer::root()
+            .join("paths")
+            .join(&op.path)
+            .join(op.http_method.to_ascii_lowercase())
+            .to_string();
+        // The IR keeps parameters in spec order, so position `i` is `parameters/i` of the spec;
+        // an example of another type would mean that no longer holds, and is not used.
+        let params = op
+            .params
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let param_at = format!("{at}/parameters/{i}");
+                self.get(&format!("{param_at}/example"))
+                    .or_else(|| self.get(&format!("{param_at}/schema")))
+                    .filter(|e| e.ty == p.ty)
+            })
+            .collect();
+        let body = self.get(&format!(
+            "{at}/requestBody/content/application~1json/example"
+        ));
+        let responses = format!("{at}/responses/");
+        let response = self
+            .0
+            .range(responses.as_str()..)
+            .take_while(|(origin, _)| origin.starts_with(&responses))
+            .find_map(|(origin, e)| {
+                let (code, rest) = origin[responses.len()..].split_once('/')?;
+                let status = code
+                    .parse::<u16>()
+                    .ok()
+                    .filter(|s| (200..300).contains(s))?;
+                (rest.starts_with("content/") && rest.ends_with("/example")).then_some((*e, status))
+            });
+        OpExamples {
+            params,
+            body,
+            response,
+        }
+    }
+
+    /// An example of a same-named parameter of the same type and place in another operation
+    /// that also satisfies `p`'s constraints, and that operation's id: a realistic value
+    /// (such as a job id) reads better than a made-up one.
+    fn borrowed(&self, api: &'a Api, p: &Param, synth: &Synth) -> Option<(&'a Value, &'a str)> {
+        api.operations.iter().find_map(|other| {
+            let examples = self.operation(other);
+            other.params.iter().zip(examples.params).find_map(|(q, e)| {
+                let e = e.filter(|_| q.wire == p.wire && q.location == p.location)?;
+                synth
+                    .fits(&e.value, &p.ty, &p.constraints)
+                    .then_some((&e.value, other.id.as_str()))
+            })
+        })
+    }
+}
+
+/// The test of `op`, or why it cannot have one.
+fn plan(api: &Api, op: &Operation) -> Result<Plan, String> {
+    let index = Index::new(api);
+    let examples = index.operation(op);
+    let synth = Synth { types: &api.types };
+    let mut setters = Vec::new();
+    let mut query = Vec::new();
+    let mut headers = Vec::new();
+    let mut path_values = Vec::new();
+    let mut synthesised = Vec::new();
+    for (p, example) in op.params.iter().zip(&examples.params) {
+        let value = match example {
+            Some(e) => e.value.clone(),
+            None if !p.required => continue,
+            None => match index.borrowed(api, p, &synth) {
+                Some((value, from)) => {
+                    synthesised.push(format!("`{}` (the example of `{from}`)", p.wire));
+                    value.clone()
+                }
+                None => {
+                    let (value, how) = synth.param(p)?;
+                    synthesised.push(format!("`{}` ({how})", p.wire));
+                    value
+                }
+            },
+        };
+        let (literal, wire) = scalar(&synth, p, &value)?;
+        let field = ident(&p.field);
+        setters.push(quote!(.#field(#literal)));
+        match p.location {
+            Location::Path => path_values.push((p.wire.as_str(), wire)),
+            Location::Query => query.push((p.wire.clone(), wire)),
+            Location::Header => headers.push((p.wire.clone(), wire)),
+        }
+    }
+    let path = fill_path(&op.path, &path_values)?;
+    let body = match (&op.body, examples.body) {
+        (None, _) => None,
+        (Some(b), Some(e)) if e.ty == b.ty => Some((b.ty.clone(), pretty(&e.value))),
+        (Some(b), _) if !b.required => None,
+        (Some(b), _) => {
+            let value = synth
+                .value(&b.ty, &Constraints::default(), 0)
+                .ok_or("the required request body has no example and none could be synthesised from its type")?;
+            synthesised.push("the body (made up from its schema)".to_owned());
+            Some((b.ty.clone(), pretty(&value)))
+        }
+    };
+    let reply = match &op.response {
+        ResponseKind::Binary => Reply::Bytes(examples.response.map_or(200, |(_, s)| s)),
+        ResponseKind::Empty => Reply::Empty(200),
+        ResponseKind::Json(t) => match examples.response.filter(|(e, _)| &e.ty == t) {
+            Some((e, status)) => Reply::Json(status, pretty(&e.value), true),
+            None => {
+                let value = synth.value(t, &Constraints::default(), 0).ok_or(
+                    "the success response has no example and none could be synthesised from its type",
+                )?;
+                Reply::Json(200, pretty(&value), false)
+            }
+        },
+    };
+    Ok(Plan {
+        setters,
+        path,
+        query,
+        headers,
+        body,
+        reply,
+        synthesised,
+    })
+}
+
+fn pretty(value: &Value) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string())
+}
+
+/// The setter argument for `value` of parameter `p`, and the value as sent on the wire.
+fn scalar(synth: &Synth, p: &Param, value: &Value) -> Result<(TokenStream, String), String> {
+    let mismatch = || {
+        format!(
+            "the example of parameter `{}` ({value}) does not fit its type",
+            p.wire
+        )
+    };
+    let integer = |literal: fn(i64) -> Option<Literal>| {
+        let n = value.as_i64().ok_or_else(mismatch)?;
+        let literal = literal(n).ok_or_else(mismatch)?;
+        Ok::<_, String>((quote!(#literal), n.to_string()))
+    };
+    match &p.ty {
+        TypeRef::String => {
+            let s = value.as_str().ok_or_else(mismatch)?;
+            Ok((quote!(#s), s.to_owned()))
+        }
+        TypeRef::Bool => {
+            let b = value.as_bool().ok_or_else(mismatch)?;
+            Ok((quote!(#b), b.to_string()))
+        }
+        TypeRef::I32 => integer(|n| i32::try_from(n).ok().map(Literal::i32_suffixed)),
+        TypeRef::I64 => integer(|n| Some(Literal::i64_suffixed(n))),
+        TypeRef::F64 => {
+            let f = value.as_f64().filter(|f| f.is_finite()).ok_or_else(mismatch)?;
+            let literal = Literal::f64_suffixed(f);
+            Ok((quote!(#literal), f.to_string()))
+        }
+        TypeRef::Named(name) if synth.enum_variants(name).is_some() => {
+            let s = value.as_str().ok_or_else(mismatch)?;
+            Ok((quote!(#s), s.to_owned()))
+        }
+        _ => Err(format!(
+            "parameter `{}` is not a string, number, boolean or string enum, which these tests do not fill in yet",
+            p.wire
+        )),
+    }
+}
+
+/// The path template with each `{name}` replaced by its percent-encoded value.
+fn fill_path(template: &str, values: &[(&str, String)]) -> Result<String, String> {
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let close = rest[open..]
+            .find('}')
+            .map(|c| open + c)
+            .ok_or_else(|| format!("the path template {template:?} has an unclosed `{{`"))?;
+        let name = &rest[open + 1..close];
+        let (_, value) = values
+            .iter()
+            .find(|(wire, _)| *wire == name)
+            .ok_or_else(|| format!("no value for the path parameter `{name}`"))?;
+        out.push_str(&percent_encode(value));
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// Percent-encodes everything but RFC 3986 unreserved characters, written here independently
+/// of the runtime's encoder so that the test checks it.
+fn percent_encode(value: &str) -> String {
+    let mut out = String::new();
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || PATH_SAFE.contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Makes up values that satisfy a type and its documented constraints.
+struct Synth<'a> {
+    /// Sorted by name.
+    types: &'a [NamedType],
+}
+
+/// How deep synthesised bodies may nest before giving up (a required field cycle).
+const MAX_DEPTH: usize = 16;
+
+impl Synth<'_> {
+    fn named(&self, name: &str) -> Option<&NamedType> {
+        self.types
+            .binary_search_by(|t| t.name.as_str().cmp(name))
+            .ok()
+            .map(|i| &self.types[i])
+    }
+
+    fn enum_variants(&self, name: &str) -> Option<&[crate::ir::Variant]> {
+        match &self.named(name)?.kind {
+            TypeKind::Enum(variants) => Some(variants),
+            TypeKind::Struct(_) => None,
+        }
+    }
+
+    /// A value for a required parameter without an example: its default when that fits the
+    /// constraints, otherwise one made up from the type and constraints.
+    /// The value and where it came from.
+    fn param(&self, p: &Param) -> Result<(Value, &'static str), String> {
+        if let Some(default) = &p.default {
+            if self.fits(default, &p.ty, &p.constraints) {
+                return Ok((default.clone(), "its default"));
+            }
+        }
+        let value = self.value(&p.ty, &p.constraints, 0).ok_or_else(|| {
+            format!(
+                "the required parameter `{}` has no example, and no value could be made up that satisfies its constraints",
+                p.wire
+            )
+        })?;
+        Ok((value, "made up from its schema"))
+    }
+
+    fn fits(&self, value: &Value, t: &TypeRef, c: &Constraints) -> bool {
+        match (t, value) {
+            (TypeRef::String, Value::String(s)) => string_fits(s, c),
+            (TypeRef::Bool, Value::Bool(_)) => true,
+            (TypeRef::I32, Value::Number(n)) => n
+                .as_i64()
+                .is_some_and(|n| i32::try_from(n).is_ok() && number_fits(n as f64, c)),
+            (TypeRef::I64, Value::Number(n)) => {
+                n.as_i64().is_some_and(|n| number_fits(n as f64, c))
+            }
+            (TypeRef::F64, Value::Number(n)) => n.as_f64().is_some_and(|n| number_fits(n, c)),
+            (TypeRef::Named(name), Value::String(s)) => self
+                .enum_variants(name)
+                .is_some_and(|vs| vs.iter().any(|v| &v.wire == s)),
+            _ => false,
+        }
+    }
+
+    /// A value of `t` within `c`: the smallest sensible one (first enum variant, required
+    /// struct fields only, the fewest array items).
+    fn value(&self, t: &TypeRef, c: &Constraints, depth: usize) -> Option<Value> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        match t {
+            TypeRef::String => string_sample(c).map(Value::from),
+            TypeRef::Bool => Some(Value::Bool(true)),
+            TypeRef::I32 | TypeRef::I64 => {
+                let (low, high) = if *t == TypeRef::I32 {
+                    (f64::from(i32::MIN), f64::from(i32::MAX))
+                } else {
+                    (-9_007_199_254_740_991.0, 9_007_199_254_740_991.0)
+                };
+                let low = c.minimum.map_or(low, |m| m.ceil().max(low));
+                let high = c.maximum.map_or(high, |m| m.floor().min(high));
+                let n = 1f64.clamp(low, high.max(low));
+                (low <= high).then(|| Value::from(n as i64))
+            }
+            TypeRef::F64 => {
+                let low = c.minimum.unwrap_or(f64::MIN);
+                let high = c.maximum.unwrap_or(f64::MAX);
+                (low <= high).then(|| Value::from(1f64.clamp(low, high)))
+            }
+            TypeRef::Any => Some(Value::Null),
+            TypeRef::Map(_) => Some(Value::Object(Default::default())),
+            TypeRef::Array(inner) => {
+                let count = c.min_items.unwrap_or(0);
+                if c.max_items.is_some_and(|max| max < count) || count > 16 {
+                    return None;
+                }
+                (0..count)
+                    .map(|_| self.value(inner, &Constraints::default(), depth + 1))
+                    .collect::<Option<Vec<_>>>()
+                    .map(Value::Array)
+            }
+            TypeRef::Named(name) => match &self.named(name)?.kind {
+                TypeKind::Enum(variants) => variants.first().map(|v| Value::from(v.wire.clone())),
+                TypeKind::Struct(fields) => {
+                    let mut object = serde_json::Map::new();
+                    for f in fields.iter().filter(|f| f.required) {
+                        let value = if f.nullable {
+                            Value::Null
+                        } else {
+                            self.value(&f.ty, &f.constraints, depth + 1)?
+                        };
+                        object.insert(f.wire.clone(), value);
+                    }
+                    Some(Value::Object(object))
+                }
+            },
+        }
+    }
+}
+
+fn number_fits(n: f64, c: &Constraints) -> bool {
+    c.minimum.is_none_or(|m| n >= m) && c.maximum.is_none_or(|m| n <= m)
+}
+
+fn string_fits(s: &str, c: &Constraints) -> bool {
+    let length = s.chars().count() as u64;
+    c.min_length.is_none_or(|m| length >= m)
+        && c.max_length.is_none_or(|m| length <= m)
+        && c.pattern
+            .as_ref()
+            .is_none_or(|p| regex_lite::Regex::new(p).is_ok_and(|re| re.is_match(s)))
+}
+
+/// A string that satisfies `c`: built from the pattern when there is one (trying a few
+/// repetition counts), else a word padded or cut to the length bounds.
+fn string_sample(c: &Constraints) -> Option<String> {
+    let candidates: Vec<String> = match &c.pattern {
+        Some(pattern) => {
+            let parsed = pattern::parse(pattern)?;
+            [1, 0, 2, 4, 8, 16, 32, 64, 128, 256]
+                .iter()
+                .map(|extra| pattern::sample(&parsed, *extra))
+                .collect()
+        }
+        None => {
+            let min = c.min_length.unwrap_or(0) as usize;
+            let max = c.max_length.map_or(usize::MAX, |m| m as usize);
+            let mut word: String = "example".chars().take(max).collect();
+            while word.chars().count() < min {
+                word.push('a');
+            }
+            vec![word]
+        }
+    };
+    candidates.into_iter().find(|s| string_fits(s, c))
+}
+
+/// Samples for a subset of regex-lite patterns: literals, escapes, classes, `.`, groups with
+/// alternation (the first branch is taken), and the usual quantifiers. Anything else is
+/// unsupported (`None`), and every sample is checked against the real regex before use.
+mod pattern {
+    /// One piece of a pattern.
+    pub enum Node {
+        /// One character to emit.
+        Char(char),
+        /// Emits nothing (anchors, word boundaries).
+        Empty,
+        /// The first branch of a group.
+        Group(Vec<Node>),
+        /// A piece repeated between `min` and `max` (`None`: unbounded) times.
+        Repeat(Box<Node>, u32, Option<u32>),
+    }
+
+    /// Parses `pattern`, or `None` when it uses something unsupported.
+    pub fn parse(pattern: &str) -> Option<Vec<Node>> {
+        let chars: Vec<char> = pattern.chars().collect();
+        let mut at = 0;
+        let nodes = sequence(&chars, &mut at)?;
+        (at == chars.len()).then_some(nodes)
+    }
+
+    /// The sample string: each open-ended repeat runs `min + extra` times (capped at `max`).
+    pub fn sample(nodes: &[Node], extra: u32) -> String {
+        let mut out = String::new();
+        for node in nodes {
+            emit(node, extra, &mut out);
+        }
+        out
+    }
+
+    fn emit(node: &Node, extra: u32, out: &mut String) {
+        match node {
+            Node::Char(c) => out.push(*c),
+            Node::Empty => {}
+            Node::Group(nodes) => out.push_str(&sample(nodes, extra)),
+            Node::Repeat(inner, min, max) => {
+                let count = max.map_or(min + extra, |max| (min + extra).min(max));
+                for _ in 0..count {
+                    emit(inner, extra, out);
+                }
+            }
+        }
+    }
+
+    /// A sequence up to `)` or the end; of an alternation, only the first branch is kept.
+    fn sequence(chars: &[char], at: &mut usize) -> Option<Vec<Node>> {
+        let mut nodes = Vec::new();
+        while let Some(&c) = chars.get(*at) {
+            if c == ')' {
+                break;
+            }
+            if c == '|' {
+                // Skip the other branches: the first one is the sample.
+                *at += 1;
+                sequence(chars, at)?;
+                break;
+            }
+            *at += 1;
+            let node = match c {
+                '^' | '$' => Node::Empty,
+                '.' => Node::Char('a'),
+                '(' => {
+                    if chars.get(*at) == Some(&'?') {
+                        // `(?:...)`, `(?i)`-style flags: only the non-capturing group.
+                        if chars.get(*at + 1) != Some(&':') {
+                            return None;
+                        }
+                        *at += 2;
+                    }
+                    let inner = sequence(chars, at)?;
+                    if chars.get(*at) != Some(&')') {
+                        return None;
+                    }
+                    *at += 1;
+                    Node::Group(inner)
+                }
+                '[' => class(chars, at)?,
+                '\\' => match escape(chars, at)? {
+                    Escape::Literal(c) | Escape::Class(c) => Node::Char(c),
+                    Escape::Assertion => Node::Empty,
+                },
+                '*' | '+' | '?' | '{' => return None,
+                other => Node::Char(other),
+            };
+            let node = quantifier(chars, at, node)?;
+            nodes.push(node);
+        }
+        Some(nodes)
+    }
+
+    fn quantifier(chars: &[char], at: &mut usize, node: Node) -> Option<Node> {
+        let (min, max) = match chars.get(*at) {
+            Some('*') => (0, None),
+            Some('+') => (1, None),
+            Some('?') => (0, Some(1)),
+            Some('{') => {
+                let close = chars[*at..].iter().position(|c| *c == '}')? + *at;
+                let body: String = chars[*at + 1..close].iter().collect();
+                let (min, max) = match body.split_once(',') {
+                    None => {
+                        let n = body.trim().parse().ok()?;
+                        (n, Some(n))
+                    }
+                    Some((min, max)) => {
+                        let min = min.trim().parse().ok()?;
+                        let max = max.trim();
+                        (
+                            min,
+                            if max.is_empty() {
+                                None
+                            } else {
+                                Some(max.parse().ok()?)
+                            },
+                        )
+                    }
+                };
+                *at = close;
+                (min, max)
+            }
+            _ => return Some(node),
+        };
+        *at += 1;
+        // A lazy marker changes nothing for a sample.
+        if chars.get(*at) == Some(&'?') {
+            *at += 1;
+        }
+        Some(Node::Repeat(Box::new(node), min, max))
+    }
+
+    /// What an escape stands for.
+    enum Escape {
+        /// One character, which may also bound a class range.
+        Literal(char),
+        /// A class such as `\d`, by a sample member.
+        Class(char),
+        /// A zero-width assertion.
+        Assertion,
+    }
+
+    /// The escape after a `\`; `None` when unsupported (such as `\p{..}`).
+    fn escape(chars: &[char], at: &mut usize) -> Option<Escape> {
+        let c = *chars.get(*at)?;
+        *at += 1;
+        Some(match c {
+            'd' => Escape::Class('0'),
+            'w' | 'D' | 'S' => Escape::Class('a'),
+            's' => Escape::Class(' '),
+            'W' => Escape::Class('-'),
+            'b' | 'B' | 'A' | 'z' => Escape::Assertion,
+            'n' => Escape::Literal('\n'),
+            't' => Escape::Literal('\t'),
+            'x' => Escape::Literal(hex_escape(chars, at)?),
+            other if other.is_ascii_alphanumeric() => return None,
+            other => Escape::Literal(other),
+        })
+    }
+
+    /// `\x{HHHH}` or `\xHH`, after the `x`.
+    fn hex_escape(chars: &[char], at: &mut usize) -> Option<char> {
+        let digits: String = if chars.get(*at) == Some(&'{') {
+            let close = chars[*at..].iter().position(|c| *c == '}')? + *at;
+            let digits = chars[*at + 1..close].iter().collect();
+            *at = close + 1;
+            digits
+        } else {
+            let digits = chars.get(*at..*at + 2)?.iter().collect();
+            *at += 2;
+            digits
+        };
+        char::from_u32(u32::from_str_radix(&digits, 16).ok()?)
+    }
+
+    /// One class member or range bound.
+    fn class_char(chars: &[char], at: &mut usize) -> Option<Escape> {
+        let c = *chars.get(*at)?;
+        *at += 1;
+        match c {
+            '\\' => escape(chars, at),
+            // Nested classes and set operations are beyond this sampler.
+            '[' => None,
+            other => Some(Escape::Literal(other)),
+        }
+    }
+
+    /// A `[...]` class, after the `[`: its first member, or for a negated class the first of a
+    /// few plain characters it does not exclude.
+    fn class(chars: &[char], at: &mut usize) -> Option<Node> {
+        let negated = chars.get(*at) == Some(&'^');
+        if negated {
+            *at += 1;
+        }
+        let mut ranges: Vec<(char, char)> = Vec::new();
+        // A `]` right after `[` or `[^` is a member.
+        if chars.get(*at) == Some(&']') {
+            *at += 1;
+            ranges.push((']', ']'));
+        }
+        while chars.get(*at) != Some(&']') {
+            let start = match class_char(chars, at)? {
+                Escape::Literal(c) => c,
+                Escape::Class(c) => {
+                    ranges.push((c, c));
+                    continue;
+                }
+                Escape::Assertion => return None,
+            };
+            let is_range =
+                chars.get(*at) == Some(&'-') && chars.get(*at + 1).is_some_and(|c| *c != ']');
+            if is_range {
+                *at += 1;
+                let Escape::Literal(end) = class_char(chars, at)? else {
+                    return None;
+                };
+                ranges.push((start, end));
+            } else {
+                ranges.push((start, start));
+            }
+        }
+        *at += 1;
+        if negated {
+            "aA0_-. x"
+                .chars()
+                .find(|c| !ranges.iter().any(|(lo, hi)| (lo..=hi).contains(&c)))
+                .map(Node::Char)
+        } else {
+            ranges.first().map(|(lo, _)| Node::Char(*lo))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample(pattern: &str, min: Option<u64>, max: Option<u64>) -> Option<String> {
+        string_sample(&Constraints {
+            pattern: Some(pattern.to_owned()),
+            min_length: min,
+            max_length: max,
+            ..Constraints::default()
+        })
+    }
+
+    #[test]
+    fn samples_satisfy_the_patterns_the_vendor_uses() {
+        assert_eq!(
+            sample("^[a-zA-Z0-9]{32}$", Some(32), Some(32)).as_deref(),
+            Some("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+        );
+        assert_eq!(
+            sample("^[0-9a-z-]{36}$", None, None).map(|s| s.len()),
+            Some(36)
+        );
+        assert_eq!(
+            sample(
+                "^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}$",
+                None,
+                None
+            )
+            .as_deref(),
+            Some("0000-00-00 00:00:00")
+        );
+        assert_eq!(
+            sample("^[^\\x{4e00}-\\x{9fa5}]{0,}$", None, None).as_deref(),
+            Some("a")
+        );
+        assert_eq!(
+            sample("^(?:main|dev)-\\d+\\.x$", None, None).as_deref(),
+            Some("main-00.x")
+        );
+        // Repetitions grow until the length bounds are met.
+        assert_eq!(
+            sample("^[a-z]+$", Some(5), Some(9)).map(|s| s.len()),
+            Some(5)
+        );
+    }
+
+    #[test]
+    fn unsatisfiable_or_unsupported_patterns_give_no_sample() {
+        assert_eq!(sample("^[a-z]{3}$", Some(5), None), None);
+        assert_eq!(sample("^(?=a)a$", None, None), None);
+        assert_eq!(sample("^\\pL$", None, None), None);
+    }
+
+    #[test]
+    fn strings_without_pattern_meet_the_length_bounds() {
+        let c = |min, max| Constraints {
+            min_length: min,
+            max_length: max,
+            ..Constraints::default()
+        };
+        assert_eq!(string_sample(&c(None, None)).as_deref(), Some("example"));
+        assert_eq!(
+            string_sample(&c(Some(10), None)).as_deref(),
+            Some("exampleaaa")
+        );
+        assert_eq!(string_sample(&c(None, Some(3))).as_deref(), Some("exa"));
+    }
+
+    #[test]
+    fn the_testkit_path_is_relative_inside_the_workspace_and_absolute_outside() {
+        let ws = Path::new("/no-such-workspace");
+        let testkit = ws.join("testkit");
+        assert_eq!(
+            testkit_path(&ws.join("generated"), ws, &testkit),
+            "../testkit"
+        );
+        assert_eq!(
+            testkit_path(&ws.join("target/tmp/crate"), ws, &testkit),
+            "../../../testkit"
+        );
+        assert_eq!(
+            testkit_path(Path::new("/elsewhere/crate"), ws, &testkit),
+            "/no-such-workspace/testkit"
+        );
+    }
+
+    #[test]
+    fn path_values_are_percent_encoded() {
+        assert_eq!(
+            fill_path(
+                "/v1/{a}/x/{b}",
+                &[("a", "a b/ü".to_owned()), ("b", "A-z_0.~".to_owned())]
+            )
+            .as_deref(),
+            Ok("/v1/a%20b%2F%C3%BC/x/A-z_0.~")
+        );
+        assert!(fill_path("/v1/{a}", &[]).is_err());
+    }
+
+    #[test]
+    fn numbers_respect_bounds() {
+        let synth = Synth { types: &[] };
+        let c = |min: Option<f64>, max: Option<f64>| Constraints {
+            minimum: min,
+            maximum: max,
+            ..Constraints::default()
+        };
+        assert_eq!(
+            synth.value(&TypeRef::I32, &c(None, None), 0),
+            Some(Value::from(1))
+        );
+        assert_eq!(
+            synth.value(&TypeRef::I32, &c(Some(5.5), None), 0),
+            Some(Value::from(6))
+        );
+        assert_eq!(
+            synth.value(&TypeRef::I64, &c(None, Some(-3.0)), 0),
+            Some(Value::from(-3))
+        );
+        assert_eq!(
+            synth.value(&TypeRef::I32, &c(Some(3.0), Some(2.0)), 0),
+            None
+        );
+        assert_eq!(
+            synth.value(&TypeRef::F64, &c(Some(2.5), None), 0),
+            Some(Value::from(2.5))
+        );
+    }
+}
