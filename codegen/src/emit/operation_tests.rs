@@ -1,14 +1,14 @@
 //! `tests/operations.rs`: one exchange test per operation, run against `codearts-testkit`.
 //!
 //! Each test calls its operation through the fluent builder with the spec's examples as inputs
-//! (a parameter's `example` or its schema's; for a required parameter without one, its default
-//! or a value synthesised from its type and constraints) and the request body example, against
-//! an [`Exchange`] server that checks the method, the percent-encoded path, the query pairs, the
-//! header parameters, the JSON body and the AK/SK signature, and answers with the documented
-//! success example; the decoded output must serialize back to it. An operation that cannot be
-//! exercised this way gets a module whose doc comment says why, so the gap is visible in review.
-//!
-//! [`Exchange`]: https://docs.rs/codearts-testkit (the workspace's `testkit/src/exchange.rs`)
+//! (a parameter's `example` or its schema's; for a required parameter without one, the example
+//! of a same-named parameter of another operation, its default, or a value made up from its type
+//! and constraints) and the request body example (or one made up from its schema), against
+//! an `Exchange` server of `codearts-testkit` (`testkit/src/exchange.rs`) that checks the method,
+//! the percent-encoded path, the query pairs, the header parameters, the JSON body and the AK/SK
+//! signature, and answers with the documented success example; the decoded output must
+//! serialize back to it. An operation that cannot be exercised this way gets a module whose doc
+//! comment says why, so the gap is visible in review.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -155,17 +155,22 @@ pub fn operation_file(crate_name: &str, api: &Api, op: &Operation) -> TokenStrea
     let query = plan.query.iter().map(|(k, v)| quote!(.query(#k, #v)));
     let headers = plan.headers.iter().map(|(k, v)| quote!(.header(#k, #v)));
     let (body_const, expect_body, body_let, body_setter) = match &plan.body {
-        Some((t, json)) => {
+        Some((t, json, documented)) => {
             let t = external(&krate, t);
             let json = raw_str(json);
+            let doc = if *documented {
+                " The documented request body."
+            } else {
+                " A request body built from the body type: the spec documents none."
+            };
             (
                 Some(quote! {
-                    /// The request body example.
+                    #[doc = #doc]
                     const BODY: &str = #json;
                 }),
                 Some(quote!(.json_body(BODY))),
                 Some(quote! {
-                    let body: #t = ::serde_json::from_str(BODY).expect("the body example fits its type");
+                    let body: #t = ::serde_json::from_str(BODY).expect("the body fits its type");
                 }),
                 Some(quote!(.body(body))),
             )
@@ -271,7 +276,7 @@ fn raw_str(text: &str) -> TokenStream {
 
 /// What the test server answers.
 enum Reply {
-    /// Status, JSON text, and whether the spec documents it (or it was synthesised).
+    /// Status, JSON text, and whether the spec documents it (or it was made up).
     Json(u16, String, bool),
     /// Status; the body is the testkit's download bytes.
     Bytes(u16),
@@ -289,8 +294,8 @@ struct Plan {
     query: Vec<(String, String)>,
     /// Expected header parameters.
     headers: Vec<(String, String)>,
-    /// The body type and its JSON.
-    body: Option<(TypeRef, String)>,
+    /// The body type, its JSON, and whether the spec documents it (or it was made up).
+    body: Option<(TypeRef, String, bool)>,
     /// The reply.
     reply: Reply,
     /// The required inputs without an example of their own, and where their values came from.
@@ -420,14 +425,14 @@ fn plan(api: &Api, op: &Operation) -> Result<Plan, String> {
     let path = fill_path(&op.path, &path_values)?;
     let body = match (&op.body, examples.body) {
         (None, _) => None,
-        (Some(b), Some(e)) if e.ty == b.ty => Some((b.ty.clone(), pretty(&e.value))),
+        (Some(b), Some(e)) if e.ty == b.ty => Some((b.ty.clone(), pretty(&e.value), true)),
         (Some(b), _) if !b.required => None,
         (Some(b), _) => {
             let value = synth
                 .value(&b.ty, &Constraints::default(), 0)
-                .ok_or("the required request body has no example and none could be synthesised from its type")?;
+                .ok_or("the required request body has no example and none could be made up from its schema")?;
             synthesised.push("the body (made up from its schema)".to_owned());
-            Some((b.ty.clone(), pretty(&value)))
+            Some((b.ty.clone(), pretty(&value), false))
         }
     };
     let reply = match &op.response {
@@ -437,7 +442,7 @@ fn plan(api: &Api, op: &Operation) -> Result<Plan, String> {
             Some((e, status)) => Reply::Json(status, pretty(&e.value), true),
             None => {
                 let value = synth.value(t, &Constraints::default(), 0).ok_or(
-                    "the success response has no example and none could be synthesised from its type",
+                    "the success response has no example and none could be made up from its schema",
                 )?;
                 Reply::Json(200, pretty(&value), false)
             }
@@ -540,7 +545,7 @@ struct Synth<'a> {
     types: &'a [NamedType],
 }
 
-/// How deep synthesised bodies may nest before giving up (a required field cycle).
+/// How deep made-up values may nest before giving up (a required field cycle).
 const MAX_DEPTH: usize = 16;
 
 impl Synth<'_> {
