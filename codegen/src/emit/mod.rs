@@ -98,6 +98,7 @@ pub fn header(spec_file: &str) -> String {
 pub fn rust_sources(api: &Api, spec_file: &str) -> Files {
     let header = header(spec_file);
     let checks = checks::Checks::new(&api.types);
+    let tests = operation_tests::Tests::new(api);
     // Biggest files first: the workers take the next job as they finish one, so a large file
     // started late cannot leave one core busy while the others idle.
     let mut jobs: Vec<Job> = vec![
@@ -122,11 +123,11 @@ pub fn rust_sources(api: &Api, spec_file: &str) -> Files {
     std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
             .map(|_| {
-                let (jobs, header, checks, next) = (&jobs, &header, &checks, &next);
+                let (jobs, header, checks, tests, next) = (&jobs, &header, &checks, &tests, &next);
                 scope.spawn(move || {
                     let mut done = Vec::new();
                     while let Some(job) = jobs.get(next.fetch_add(1, Ordering::Relaxed)) {
-                        done.push(job.render(api, header, checks));
+                        done.push(job.render(api, header, checks, tests));
                     }
                     done
                 })
@@ -168,7 +169,13 @@ enum Job<'a> {
 }
 
 impl Job<'_> {
-    fn render(&self, api: &Api, header: &str, checks: &checks::Checks) -> (String, String) {
+    fn render(
+        &self,
+        api: &Api,
+        header: &str,
+        checks: &checks::Checks,
+        tests: &operation_tests::Tests,
+    ) -> (String, String) {
         let (path, tokens) = match self {
             Job::TypesMod => ("src/types/mod.rs".to_owned(), types::mod_file(&api.types)),
             Job::OperationsMod => (
@@ -197,11 +204,11 @@ impl Job<'_> {
             ),
             Job::OperationTestsMod => (
                 "tests/operations/mod.rs".to_owned(),
-                operation_tests::mod_file("codearts_build", api),
+                operation_tests::mod_file("codearts_build", tests),
             ),
             Job::OperationTest(op) => (
                 format!("tests/operations/{}.rs", op.module),
-                operation_tests::operation_file("codearts_build", api, op),
+                operation_tests::operation_file("codearts_build", tests, op),
             ),
         };
         (path, rust::file(header, tokens))

@@ -90,7 +90,8 @@ pub fn testkit_path(out: &Path, workspace: &Path, testkit: &Path) -> String {
 const PATH_SAFE: &[u8] = b"-._~";
 
 /// `tests/operations/mod.rs`: the client the tests share and one module per operation.
-pub fn mod_file(crate_name: &str, api: &Api) -> TokenStream {
+pub fn mod_file(crate_name: &str, tests: &Tests) -> TokenStream {
+    let api = tests.api;
     let krate = ident(crate_name);
     let modules = api.operations.iter().map(|op| {
         let module = ident(&op.module);
@@ -106,7 +107,7 @@ pub fn mod_file(crate_name: &str, api: &Api) -> TokenStream {
     let client = api
         .operations
         .iter()
-        .any(|op| plan(api, op).is_ok())
+        .any(|op| plan(tests, op).is_ok())
         .then(|| {
             quote! {
                 /// A client that signs with the test keys and sends to `server`.
@@ -131,7 +132,7 @@ pub fn mod_file(crate_name: &str, api: &Api) -> TokenStream {
 }
 
 /// `tests/operations/<module>.rs`: the exchange test of `op`, or the reason it has none.
-pub fn operation_file(crate_name: &str, api: &Api, op: &Operation) -> TokenStream {
+pub fn operation_file(crate_name: &str, tests: &Tests, op: &Operation) -> TokenStream {
     let title = format!(
         "`{} {}`: [`{}`]({}::Client::{}).",
         op.http_method,
@@ -140,7 +141,7 @@ pub fn operation_file(crate_name: &str, api: &Api, op: &Operation) -> TokenStrea
         crate_name,
         op.method_name
     );
-    let plan = match plan(api, op) {
+    let plan = match plan(tests, op) {
         Ok(plan) => plan,
         Err(reason) => {
             let docs = docs::inner_attrs(&[title, format!("No exchange test: {reason}.")]);
@@ -311,21 +312,46 @@ struct OpExamples<'a> {
     response: Option<(&'a Example, u16)>,
 }
 
-/// The spec's examples by where they sit (their JSON pointer).
-struct Index<'a>(BTreeMap<&'a str, &'a Example>);
+/// What the exchange tests of one API share, built once: the spec's examples by where they sit
+/// (their JSON pointer) and the parameter examples by parameter name, so that each operation's
+/// test is planned in time independent of the API's size.
+pub struct Tests<'a> {
+    api: &'a Api,
+    examples: BTreeMap<&'a str, &'a Example>,
+    /// Parameter examples by wire name, in operation order, with their location and operation.
+    by_param: BTreeMap<&'a str, Vec<(Location, &'a Example, &'a str)>>,
+}
 
-impl<'a> Index<'a> {
-    fn new(api: &'a Api) -> Self {
-        Index(
-            api.examples
+impl<'a> Tests<'a> {
+    /// Indexes the examples of `api`.
+    pub fn new(api: &'a Api) -> Self {
+        let mut tests = Tests {
+            api,
+            examples: api
+                .examples
                 .iter()
                 .map(|e| (e.origin.as_str(), e))
                 .collect(),
-        )
+            by_param: BTreeMap::new(),
+        };
+        let mut by_param: BTreeMap<&str, Vec<_>> = BTreeMap::new();
+        for op in &api.operations {
+            for (p, e) in op.params.iter().zip(tests.operation(op).params) {
+                if let Some(e) = e {
+                    by_param.entry(p.wire.as_str()).or_default().push((
+                        p.location,
+                        e,
+                        op.id.as_str(),
+                    ));
+                }
+            }
+        }
+        tests.by_param = by_param;
+        tests
     }
 
     fn get(&self, origin: &str) -> Option<&'a Example> {
-        self.0.get(origin).copied()
+        self.examples.get(origin).copied()
     }
 
     /// The examples of `op`.
@@ -353,7 +379,7 @@ impl<'a> Index<'a> {
         ));
         let responses = format!("{at}/responses/");
         let response = self
-            .0
+            .examples
             .range(responses.as_str()..)
             .take_while(|(origin, _)| origin.starts_with(&responses))
             .find_map(|(origin, e)| {
@@ -371,27 +397,26 @@ impl<'a> Index<'a> {
         }
     }
 
-    /// An example of a same-named parameter of the same type and place in another operation
-    /// that also satisfies `p`'s constraints, and that operation's id: a realistic value
-    /// (such as a job id) reads better than a made-up one.
-    fn borrowed(&self, api: &'a Api, p: &Param, synth: &Synth) -> Option<(&'a Value, &'a str)> {
-        api.operations.iter().find_map(|other| {
-            let examples = self.operation(other);
-            other.params.iter().zip(examples.params).find_map(|(q, e)| {
-                let e = e.filter(|_| q.wire == p.wire && q.location == p.location)?;
-                synth
-                    .fits(&e.value, &p.ty, &p.constraints)
-                    .then_some((&e.value, other.id.as_str()))
+    /// An example of a same-named parameter in the same place in another operation that also
+    /// fits `p`'s type and constraints, and that operation's id: a realistic value (such as a
+    /// job id) reads better than a made-up one.
+    fn borrowed(&self, p: &Param, synth: &Synth) -> Option<(&'a Value, &'a str)> {
+        self.by_param
+            .get(p.wire.as_str())?
+            .iter()
+            .find(|(location, e, _)| {
+                *location == p.location && synth.fits(&e.value, &p.ty, &p.constraints)
             })
-        })
+            .map(|(_, e, op)| (&e.value, *op))
     }
 }
 
 /// The test of `op`, or why it cannot have one.
-fn plan(api: &Api, op: &Operation) -> Result<Plan, String> {
-    let index = Index::new(api);
-    let examples = index.operation(op);
-    let synth = Synth { types: &api.types };
+fn plan(tests: &Tests, op: &Operation) -> Result<Plan, String> {
+    let examples = tests.operation(op);
+    let synth = Synth {
+        types: &tests.api.types,
+    };
     let mut setters = Vec::new();
     let mut query = Vec::new();
     let mut headers = Vec::new();
@@ -401,7 +426,7 @@ fn plan(api: &Api, op: &Operation) -> Result<Plan, String> {
         let value = match example {
             Some(e) => e.value.clone(),
             None if !p.required => continue,
-            None => match index.borrowed(api, p, &synth) {
+            None => match tests.borrowed(p, &synth) {
                 Some((value, from)) => {
                     synthesised.push(format!("`{}` (the example of `{from}`)", p.wire));
                     value.clone()
