@@ -10,12 +10,14 @@ use workspace_tests::generator::{good_fixtures, read, root};
 #[test]
 fn every_fixture_crate_compiles_cleanly() {
     let root = root();
+    let temp = tempfile::tempdir().expect("temp dir");
     let statics = codegen::Statics {
         // The shipped examples use operations of the real spec, which fixtures do not have.
         examples: Default::default(),
+        // The exchange tests' dev-dependency, found from outside the workspace.
+        testkit: codegen::emit::testkit_path(temp.path(), &root, &root.join("testkit")),
         ..codegen::Statics::load(&root.join("templates")).expect("templates")
     };
-    let temp = tempfile::tempdir().expect("temp dir");
     let target = root.join("target").join("fixture-check");
     // clippy ships with rustup's default profile; on a minimal toolchain the check still proves
     // the code compiles without warnings.

@@ -4,6 +4,7 @@ mod catalogue;
 mod checks;
 pub mod docs;
 mod examples;
+mod operation_tests;
 mod operations;
 mod rust;
 mod scaffold;
@@ -17,16 +18,31 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::ir::Api;
 
+pub use operation_tests::{testkit_path, DEFAULT_TESTKIT_PATH};
+
 /// The generated crate as relative path → contents, sorted by path.
 pub type Files = BTreeMap<String, String>;
 
 /// Static inputs copied into the crate: runtime sources and examples, by relative path.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Statics {
     /// `templates/runtime/**.rs`, relative to `templates/runtime/`.
     pub runtime: BTreeMap<String, String>,
     /// `templates/crate/examples/*.rs`, by file name.
     pub examples: BTreeMap<String, String>,
+    /// Where the generated crate finds `codearts-testkit` (the dev-dependency of its exchange
+    /// tests), as written in its `Cargo.toml`: see [`testkit_path`].
+    pub testkit: String,
+}
+
+impl Default for Statics {
+    fn default() -> Self {
+        Statics {
+            runtime: BTreeMap::new(),
+            examples: BTreeMap::new(),
+            testkit: DEFAULT_TESTKIT_PATH.to_owned(),
+        }
+    }
 }
 
 impl Statics {
@@ -36,6 +52,7 @@ impl Statics {
         Ok(Statics {
             runtime: rust_files(&templates.join("runtime"), true)?,
             examples: rust_files(&templates.join("crate").join("examples"), false)?,
+            testkit: DEFAULT_TESTKIT_PATH.to_owned(),
         })
     }
 }
@@ -81,6 +98,7 @@ pub fn header(spec_file: &str) -> String {
 pub fn rust_sources(api: &Api, spec_file: &str) -> Files {
     let header = header(spec_file);
     let checks = checks::Checks::new(&api.types);
+    let tests = operation_tests::Tests::new(api);
     // Biggest files first: the workers take the next job as they finish one, so a large file
     // started late cannot leave one core busy while the others idle.
     let mut jobs: Vec<Job> = vec![
@@ -91,6 +109,8 @@ pub fn rust_sources(api: &Api, spec_file: &str) -> Files {
         Job::Region,
     ];
     jobs.extend(api.operations.iter().map(Job::Operation));
+    jobs.push(Job::OperationTestsMod);
+    jobs.extend(api.operations.iter().map(Job::OperationTest));
     jobs.extend(api.types.iter().map(Job::Type));
     // Formatting dominates generation time and files are independent, so they are rendered on
     // all cores; the BTreeMap keeps the output order independent of scheduling.
@@ -103,11 +123,11 @@ pub fn rust_sources(api: &Api, spec_file: &str) -> Files {
     std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
             .map(|_| {
-                let (jobs, header, checks, next) = (&jobs, &header, &checks, &next);
+                let (jobs, header, checks, tests, next) = (&jobs, &header, &checks, &tests, &next);
                 scope.spawn(move || {
                     let mut done = Vec::new();
                     while let Some(job) = jobs.get(next.fetch_add(1, Ordering::Relaxed)) {
-                        done.push(job.render(api, header, checks));
+                        done.push(job.render(api, header, checks, tests));
                     }
                     done
                 })
@@ -128,6 +148,10 @@ pub fn rust_sources(api: &Api, spec_file: &str) -> Files {
         "tests/examples.rs".to_owned(),
         format!("{header}{}", examples::EXAMPLES_ROOT),
     );
+    files.insert(
+        "tests/operations.rs".to_owned(),
+        format!("{header}{}", operation_tests::ROOT),
+    );
     files
 }
 
@@ -140,10 +164,18 @@ enum Job<'a> {
     Examples,
     Type(&'a crate::ir::NamedType),
     Operation(&'a crate::ir::Operation),
+    OperationTestsMod,
+    OperationTest(&'a crate::ir::Operation),
 }
 
 impl Job<'_> {
-    fn render(&self, api: &Api, header: &str, checks: &checks::Checks) -> (String, String) {
+    fn render(
+        &self,
+        api: &Api,
+        header: &str,
+        checks: &checks::Checks,
+        tests: &operation_tests::Tests,
+    ) -> (String, String) {
         let (path, tokens) = match self {
             Job::TypesMod => ("src/types/mod.rs".to_owned(), types::mod_file(&api.types)),
             Job::OperationsMod => (
@@ -170,6 +202,14 @@ impl Job<'_> {
                 format!("src/operations/{}.rs", op.module),
                 operations::operation_file(api, op, checks),
             ),
+            Job::OperationTestsMod => (
+                "tests/operations/mod.rs".to_owned(),
+                operation_tests::mod_file("codearts_build", tests),
+            ),
+            Job::OperationTest(op) => (
+                format!("tests/operations/{}.rs", op.module),
+                operation_tests::operation_file("codearts_build", tests, op),
+            ),
         };
         (path, rust::file(header, tokens))
     }
@@ -187,7 +227,7 @@ pub fn crate_files(
     let hash_header = header.replace("// ", "# ");
     files.insert(
         "Cargo.toml".to_owned(),
-        scaffold::cargo_toml(hash_header.trim_end())?,
+        scaffold::cargo_toml(hash_header.trim_end(), &statics.testkit)?,
     );
     let cx = scaffold::Context {
         header: header.clone(),
