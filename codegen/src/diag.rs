@@ -90,6 +90,11 @@ impl Diagnostics {
         self.items.push((at.clone(), message.into()));
     }
 
+    /// Adds every problem of `other`.
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.items.extend(other.items);
+    }
+
     /// Whether nothing was recorded.
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
@@ -101,7 +106,11 @@ impl Diagnostics {
             .items
             .into_iter()
             .map(|(pointer, message)| Diagnostic {
-                line: crate::source_map::line_of(source, &pointer.segments()),
+                // The document itself (`#`) starts on line 1.
+                line: match pointer.segments().as_slice() {
+                    [] => Some(1),
+                    segments => crate::source_map::line_of(source, segments),
+                },
                 pointer: pointer.to_string(),
                 message,
             })

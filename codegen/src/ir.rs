@@ -25,8 +25,10 @@ pub struct Api {
 /// One operation.
 #[derive(Debug, Clone)]
 pub struct Operation {
-    /// operationId, also the module and client method name.
+    /// operationId in snake_case, also the module and client method name.
     pub id: String,
+    /// operationId as the spec writes it (`ShowJobStatus`, `listJobs` or `show_job_status`).
+    pub spec_id: String,
     /// Rust identifier for the client method (may be raw).
     pub method_name: String,
     /// Module file name.
@@ -51,6 +53,8 @@ pub struct Operation {
     pub params: Vec<Param>,
     /// JSON request body.
     pub body: Option<Body>,
+    /// `multipart/form-data` request body instead, its parts flattened into request fields.
+    pub form: Option<Form>,
     /// What a 2xx response decodes into.
     pub response: ResponseKind,
     /// Paging support.
@@ -102,12 +106,15 @@ pub struct Param {
     pub location: Location,
     /// Whether the caller must supply it.
     pub required: bool,
-    /// Value type.
+    /// Value type: a scalar or string enum, or (query parameters only) an array of them, sent
+    /// as one `name=value` pair per item.
     pub ty: TypeRef,
     /// Description.
     pub description: Option<String>,
-    /// Documented constraints.
+    /// Documented constraints (of the array itself for an array parameter: item counts).
     pub constraints: Constraints,
+    /// Documented constraints of each item of an array parameter.
+    pub item_constraints: Constraints,
     /// Documented default, as JSON.
     pub default: Option<serde_json::Value>,
 }
@@ -123,8 +130,36 @@ pub struct Body {
     pub description: Option<String>,
 }
 
-/// What a successful response decodes into.
+/// A `multipart/form-data` request body.
 #[derive(Debug, Clone)]
+pub struct Form {
+    /// Whether the body must be sent.
+    pub required: bool,
+    /// Description.
+    pub description: Option<String>,
+    /// The parts, in the schema's property order.
+    pub parts: Vec<FormPart>,
+}
+
+/// One part of a [`Form`], a field of the request.
+#[derive(Debug, Clone)]
+pub struct FormPart {
+    /// Part name on the wire.
+    pub wire: String,
+    /// Rust field name.
+    pub field: String,
+    /// [`TypeRef::File`] for a file part, else the scalar or string enum of a text part.
+    pub ty: TypeRef,
+    /// Listed in the schema's `required`.
+    pub required: bool,
+    /// Description.
+    pub description: Option<String>,
+    /// Documented constraints of a text part.
+    pub constraints: Constraints,
+}
+
+/// What a successful response decodes into.
+#[derive(Debug, Clone, PartialEq)]
 pub enum ResponseKind {
     /// A JSON body.
     Json(TypeRef),
@@ -139,24 +174,44 @@ pub enum ResponseKind {
 pub struct Pagination {
     /// Page numbers or item offsets.
     pub style: PageStyle,
-    /// Field of the page index or offset parameter.
-    pub position_field: String,
-    /// Type of that parameter.
-    pub position_ty: TypeRef,
-    /// Whether that parameter is required (not an `Option`).
-    pub position_required: bool,
-    /// Field of the page size parameter.
-    pub size_field: String,
-    /// Whether that parameter is required.
-    pub size_required: bool,
-    /// Type of that parameter.
-    pub size_ty: TypeRef,
-    /// Path to the item list in the response.
+    /// Where the paging fields are.
+    pub location: PageLocation,
+    /// The position field (page number or offset).
+    pub position: PageField,
+    /// The page size field.
+    pub size: PageField,
+    /// The number of the first page (style page; 0 for offsets).
+    pub first_page: u64,
+    /// Path to the item list in the response; empty when the response is the list.
     pub items: Vec<Step>,
     /// Item type.
     pub item_ty: TypeRef,
     /// Path to the total count in the response, and its type (an integer or a numeric string).
     pub total: Option<(Vec<Step>, TypeRef)>,
+}
+
+/// Where the paging fields of a request are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageLocation {
+    /// Query parameters (fields of the request).
+    Query,
+    /// Top-level properties of the JSON request body; `optional_body` when the body is an
+    /// `Option` (its type then has a `Default`).
+    Body {
+        /// The request's `body` field is an `Option`.
+        optional_body: bool,
+    },
+}
+
+/// A paging field: a request field, or a property of the request body.
+#[derive(Debug, Clone)]
+pub struct PageField {
+    /// Rust field name.
+    pub field: String,
+    /// Its integer type.
+    pub ty: TypeRef,
+    /// Whether it is required (not an `Option`).
+    pub required: bool,
 }
 
 /// Paging styles.
@@ -250,6 +305,8 @@ pub enum TypeRef {
     Map(Box<TypeRef>),
     /// A generated type, by Rust name.
     Named(String),
+    /// A file part of a multipart body (`crate::FilePart`); never inside other types.
+    File,
 }
 
 /// Documented constraints of a value, checked before sending.
@@ -269,6 +326,9 @@ pub struct Constraints {
     pub min_items: Option<u64>,
     /// Maximum number of items.
     pub max_items: Option<u64>,
+    /// The documented values of an integer, number or boolean (`enum` on such a schema; string
+    /// enums are types of their own).
+    pub allowed: Option<Vec<serde_json::Value>>,
 }
 
 impl Constraints {

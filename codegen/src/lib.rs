@@ -46,8 +46,16 @@ impl std::error::Error for GenError {}
 
 /// Parses and validates a spec into the IR; `file` names it in errors.
 pub fn parse(file: &str, source: &str) -> Result<ir::Api, SpecError> {
-    let spec = load::load(file, source)?;
-    resolve::resolve(&spec).map_err(|d| d.into_error(file, source))
+    let (spec, mut problems) = load::load(file, source)?;
+    // What failed to load is reported together with what validation finds in the rest.
+    match resolve::resolve(&spec) {
+        Ok(api) if problems.is_empty() => Ok(api),
+        Ok(_) => Err(problems.into_error(file, source)),
+        Err(more) => {
+            problems.extend(more);
+            Err(problems.into_error(file, source))
+        }
+    }
 }
 
 /// Generates every file of the crate from the spec text.

@@ -34,6 +34,19 @@ pub struct Spec {
     /// The service's error code catalogue.
     #[serde(default, rename = "x-error-codes")]
     pub error_codes: Vec<ErrorCodeEntry>,
+    /// What could not be read when the spec had errors (see [`load`](crate::load)): references
+    /// to these are not reported again as dangling.
+    #[serde(skip)]
+    pub broken: Broken,
+}
+
+/// Parts of a spec that failed to load; validation keeps going without them.
+#[derive(Debug, Default)]
+pub struct Broken {
+    /// JSON pointers of components that could not be read (`#/components/parameters/X`).
+    pub components: std::collections::BTreeSet<String>,
+    /// operationIds of operations that could not be read.
+    pub operation_ids: std::collections::BTreeSet<String>,
 }
 
 /// `info`.
@@ -85,8 +98,14 @@ pub struct PathItem {
     pub patch: Option<Operation>,
     /// `head`.
     pub head: Option<Operation>,
-    /// Path-level parameters are not part of the subset; reported by validation.
-    pub parameters: Option<Value>,
+    /// Parameters shared by every operation of the path; an operation's own parameter with the
+    /// same `name` and `in` replaces one.
+    #[serde(default)]
+    pub parameters: Vec<Parameter>,
+    /// Summary of the path; documentation only.
+    pub summary: Option<String>,
+    /// Description of the path; documentation only.
+    pub description: Option<String>,
 }
 
 impl PathItem {
@@ -121,10 +140,10 @@ pub struct Operation {
     /// Legacy operation.
     #[serde(default)]
     pub deprecated: bool,
-    /// Inline parameters.
+    /// Parameters, inline or `$ref`s to `components/parameters`.
     #[serde(default)]
     pub parameters: Vec<Parameter>,
-    /// JSON request body.
+    /// Request body, inline or a `$ref` to `components/requestBodies`.
     pub request_body: Option<RequestBody>,
     /// Responses by status code.
     pub responses: BTreeMap<String, Response>,
@@ -150,13 +169,13 @@ pub struct Operation {
     pub doc_notes: Vec<String>,
 }
 
-/// `x-pagination`.
+/// `x-pagination`; the vocabulary is documented in `spec/README.md`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Pagination {
     /// `offset-limit` or `page`.
     pub style: String,
-    /// Page index parameter (style `page`).
+    /// Page number parameter (style `page`).
     pub page_param: Option<String>,
     /// Page size parameter (style `page`).
     pub size_param: Option<String>,
@@ -164,9 +183,15 @@ pub struct Pagination {
     pub offset_param: Option<String>,
     /// Page size parameter (style `offset-limit`).
     pub limit_param: Option<String>,
-    /// Dotted path of the item list in the response.
+    /// Where the paging fields are: `query` (the default) or `body` (top-level properties of
+    /// the JSON request body).
+    #[serde(rename = "in")]
+    pub location: Option<String>,
+    /// The number of the first page (style `page`): 0 (the default) or 1.
+    pub first_page: Option<u64>,
+    /// Dotted path of the item list in the response; `$` for a response that is the list.
     pub items: String,
-    /// Dotted path of the total count in the response.
+    /// Dotted path of the total count in the response, when it has one.
     pub total: Option<String>,
 }
 
@@ -190,15 +215,16 @@ pub struct LogFollow {
     pub finished_when: Option<String>,
 }
 
-/// An inline parameter.
+/// A parameter, or a `$ref` to one in `components/parameters` (then nothing else is read).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Parameter {
-    /// Wire name.
-    pub name: String,
-    /// `path`, `query` or `header`.
-    #[serde(rename = "in")]
-    pub location: String,
+    /// Wire name; required unless this is a `$ref`.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// `path`, `query` or `header`; required unless this is a `$ref`.
+    #[serde(default, rename = "in")]
+    pub location: Option<String>,
     /// Whether the caller must supply it.
     #[serde(default)]
     pub required: bool,
@@ -209,23 +235,32 @@ pub struct Parameter {
     pub deprecated: bool,
     /// Type and constraints.
     pub schema: Option<Schema>,
+    /// Serialization style; only the default of each location (`form` for query parameters,
+    /// `simple` for path and header parameters) is supported.
+    pub style: Option<String>,
+    /// Whether array items become repeated `name=value` pairs; only `true` (the default of
+    /// style `form`) is supported for array query parameters.
+    pub explode: Option<bool>,
     /// Example value.
     pub example: Option<Value>,
-    /// A `$ref` to a shared parameter is not part of the subset; reported by validation.
+    /// Reference to a shared parameter under `components/parameters`.
     #[serde(rename = "$ref")]
     pub reference: Option<String>,
 }
 
-/// A request body.
+/// A request body, or a `$ref` to one in `components/requestBodies`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RequestBody {
+    /// Reference to a shared request body.
+    #[serde(rename = "$ref")]
+    pub reference: Option<String>,
     /// Description.
     pub description: Option<String>,
     /// Whether the body must be sent.
     #[serde(default)]
     pub required: bool,
-    /// Media types; only `application/json` is supported.
+    /// Media types: `application/json` or `multipart/form-data`.
     #[serde(default)]
     pub content: BTreeMap<String, MediaType>,
 }
@@ -268,6 +303,12 @@ pub struct Components {
     /// Shared responses.
     #[serde(default)]
     pub responses: BTreeMap<String, Response>,
+    /// Shared parameters.
+    #[serde(default)]
+    pub parameters: BTreeMap<String, Parameter>,
+    /// Shared request bodies.
+    #[serde(default)]
+    pub request_bodies: BTreeMap<String, RequestBody>,
     /// Authentication schemes; implemented by the runtime.
     #[serde(default)]
     pub security_schemes: BTreeMap<String, Value>,

@@ -46,8 +46,8 @@ pub mod types;
 pub use error_codes::ErrorCode;
 pub use region::{Region, UnknownRegion};
 pub use runtime::{
-    ByteStream, CallOptions, Client, ClientBuilder, Credentials, Error, LogChunk, LogFollow, Page,
-    PageStyle, Paginator, RetryPolicy,
+    ByteStream, CallOptions, Client, ClientBuilder, Credentials, Error, FilePart, LogChunk,
+    LogFollow, Page, PageStyle, Paginator, RetryPolicy,
 };
 
 /// `info.version` of the spec this crate was generated from.

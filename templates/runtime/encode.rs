@@ -29,26 +29,30 @@ pub fn encode_component(value: &str) -> String {
     utf8_percent_encode(value, UNRESERVED).to_string()
 }
 
-/// Builds the canonical query string: pairs sorted by encoded name, then by encoded value, each
-/// `name=value`, joined with `&`.
+/// Builds the canonical query string: pairs sorted by name, then by value, comparing the raw
+/// (unencoded) text byte by byte; each then written `encoded-name=encoded-value`, joined with
+/// `&`. A repeated name (an array parameter) gives one pair per value, its values in that order.
 ///
-/// Sorting the encoded forms matches the vendor signer, which sorts names and then values with a
-/// byte-wise comparison. The client sends exactly this string, so the query the gateway sees is
-/// the one that was signed.
+/// This is the vendor signers' order (huaweicloud-sdk-go-v3 `core/auth/signer`,
+/// `canonicalQueryString`: `sort.Strings` on the names, then on each name's values, escaping
+/// afterwards; the Python SDK sorts the raw `(name, value)` pairs likewise). Sorting the encoded
+/// forms instead differs for values such as `a{` and `ab` (`a%7B` sorts before `ab`, but `a{`
+/// after it). The client sends exactly this string, so the query the gateway sees is the one
+/// that was signed.
 pub fn canonical_query<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)]) -> String {
-    let mut encoded: Vec<(String, String)> = pairs
+    let mut sorted: Vec<(&str, &str)> = pairs
         .iter()
-        .map(|(k, v)| (encode_component(k.as_ref()), encode_component(v.as_ref())))
+        .map(|(k, v)| (k.as_ref(), v.as_ref()))
         .collect();
-    encoded.sort();
-    let mut out = String::with_capacity(encoded.iter().map(|(k, v)| k.len() + v.len() + 2).sum());
-    for (i, (k, v)) in encoded.iter().enumerate() {
+    sorted.sort_unstable();
+    let mut out = String::with_capacity(sorted.iter().map(|(k, v)| k.len() + v.len() + 2).sum());
+    for (i, (k, v)) in sorted.iter().enumerate() {
         if i > 0 {
             out.push('&');
         }
-        out.push_str(k);
+        out.extend(utf8_percent_encode(k, UNRESERVED));
         out.push('=');
-        out.push_str(v);
+        out.extend(utf8_percent_encode(v, UNRESERVED));
     }
     out
 }
@@ -79,5 +83,23 @@ mod tests {
         let q = canonical_query(&[("b", "2"), ("a", "z"), ("a", "y"), ("A", "1")]);
         assert_eq!(q, "A=1&a=y&a=z&b=2");
         assert_eq!(canonical_query::<&str, &str>(&[]), "");
+    }
+
+    /// A repeated name's values are sorted as raw text before escaping, as the vendor's Go
+    /// signer does (`sort.Strings(query[key])`, then `escape(v)`): `{` (0x7B) sorts after `x`
+    /// (0x78), although its escape `%7B` sorts before it; numbers sort as text.
+    #[test]
+    fn repeated_names_sort_raw_values_like_the_vendor() {
+        let q = canonical_query(&[
+            ("branch", "feature-{x}"),
+            ("branch", "feature-x"),
+            ("build_no", "9"),
+            ("build_no", "10"),
+            ("a b", "1"),
+        ]);
+        assert_eq!(
+            q,
+            "a%20b=1&branch=feature-x&branch=feature-%7Bx%7D&build_no=10&build_no=9"
+        );
     }
 }

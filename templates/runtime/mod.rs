@@ -9,8 +9,8 @@
 //!
 //! ```text
 //! pub use runtime::{
-//!     ByteStream, CallOptions, Client, ClientBuilder, Credentials, Error, LogChunk, LogFollow,
-//!     Page, PageStyle, Paginator, RetryPolicy,
+//!     ByteStream, CallOptions, Client, ClientBuilder, Credentials, Error, FilePart, LogChunk,
+//!     LogFollow, Page, PageStyle, Paginator, RetryPolicy,
 //! };
 //! ```
 //!
@@ -22,6 +22,8 @@
 //! - [`retry`]: [`RetryPolicy`], backoff and `Retry-After`.
 //! - [`operation`]: the [`Operation`](operation::Operation) trait implemented by generated
 //!   requests, request parts and response decoding.
+//! - [`json`]: decoding bare JSON arrays and scalars.
+//! - [`multipart`]: `multipart/form-data` bodies and [`FilePart`].
 //! - [`validate`]: input checks called by generated `validate` methods.
 //! - [`stream`]: [`ByteStream`], a streaming response body.
 //! - [`paginate`]: [`Paginator`], a lazy stream of list items.
@@ -32,6 +34,8 @@ pub mod client;
 pub mod encode;
 pub mod error;
 pub mod follow;
+pub mod json;
+pub mod multipart;
 pub mod operation;
 pub mod paginate;
 pub mod retry;
@@ -43,6 +47,7 @@ pub use auth::Credentials;
 pub use client::{CallOptions, Client, ClientBuilder};
 pub use error::Error;
 pub use follow::{LogChunk, LogFollow};
+pub use multipart::FilePart;
 pub use paginate::{Page, PageStyle, Paginator};
 pub use retry::RetryPolicy;
 pub use stream::ByteStream;

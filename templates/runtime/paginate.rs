@@ -33,8 +33,11 @@ pub struct Page<T> {
 /// A `Stream<Item = Result<T, Error>>` of every item of a list operation, fetching pages only
 /// as the items are consumed.
 ///
-/// It ends after an empty page, after a page shorter than the requested page size, or once
-/// the reported total has been reached. After an error it yields that error and ends.
+/// It ends after an empty page, after a page shorter than the requested page size, once the
+/// reported total has been reached, or after [`max_pages`](Self::max_pages) pages. A non-empty
+/// page equal to the one before it (a service that ignores the position parameter would
+/// otherwise be asked forever) ends it with [`Error::Pagination`]. After an error it yields
+/// that error and ends.
 pub struct Paginator<T> {
     fetch: Fetch<T>,
     style: PageStyle,
@@ -45,6 +48,9 @@ pub struct Paginator<T> {
     pending: Option<PageFuture<T>>,
     done: bool,
     pages: u64,
+    max_pages: Option<u64>,
+    /// The items of the last page, to notice a page that repeats it.
+    previous: Vec<T>,
 }
 
 // `T` is only ever moved out of the buffer, never pinned.
@@ -53,9 +59,10 @@ impl<T> Unpin for Paginator<T> {}
 /// Builds a [`Paginator`].
 ///
 /// `first` is the position of the first request (item offset for
-/// [`PageStyle::OffsetLimit`], page index for [`PageStyle::PageNumber`]); `page_size` is the
-/// size the requests ask for, `None` when the service's default applies; `fetch` sends the
-/// request for one position.
+/// [`PageStyle::OffsetLimit`], page number for [`PageStyle::PageNumber`], counted from 0 unless
+/// [`first_page`](Paginator::first_page) says otherwise); `page_size` is the size the requests
+/// ask for, `None` when the service's default applies; `fetch` sends the request for one
+/// position.
 pub fn paginate<T, F, Fut>(
     style: PageStyle,
     first: u64,
@@ -63,7 +70,7 @@ pub fn paginate<T, F, Fut>(
     mut fetch: F,
 ) -> Paginator<T>
 where
-    T: Send + 'static,
+    T: Clone + PartialEq + Send + 'static,
     F: FnMut(u64) -> Fut + Send + 'static,
     Fut: Future<Output = Result<Page<T>, Error>> + Send + 'static,
 {
@@ -84,13 +91,36 @@ where
         pending: None,
         done: false,
         pages: 0,
+        max_pages: None,
+        previous: Vec::new(),
     }
 }
 
-impl<T> Paginator<T> {
+impl<T: Clone + PartialEq> Paginator<T> {
     /// The number of pages fetched so far.
     pub fn pages_fetched(&self) -> u64 {
         self.pages
+    }
+
+    /// Fetches at most `pages` pages: the stream ends after the items of the last one, whether
+    /// or not the service has more (0: no request at all).
+    pub fn max_pages(mut self, pages: u64) -> Self {
+        self.max_pages = Some(pages);
+        self.done |= self.pages >= pages;
+        self
+    }
+
+    /// Declares the number of the service's first page (for [`PageStyle::PageNumber`]; 0
+    /// unless the operation counts from 1), so that the items before the starting page are
+    /// counted right against the reported total.
+    pub fn first_page(mut self, first_page: u64) -> Self {
+        if let (PageStyle::PageNumber, Some(size), 0) = (self.style, self.page_size, self.pages) {
+            self.seen = self
+                .position
+                .saturating_sub(first_page)
+                .saturating_mul(size);
+        }
+        self
     }
 
     /// Drains the paginator into a vector, stopping at the first error.
@@ -102,22 +132,38 @@ impl<T> Paginator<T> {
         Ok(all)
     }
 
-    fn accept(&mut self, page: Page<T>) {
+    fn accept(&mut self, page: Page<T>) -> Result<(), Error> {
         self.pages += 1;
         let count = page.items.len() as u64;
+        if count > 0 && page.items == self.previous {
+            self.done = true;
+            return Err(Error::Pagination {
+                message: format!(
+                    "the page at position {} repeats the previous page ({count} identical \
+                     items); the service seems to ignore the paging parameter, so paging \
+                     stopped instead of fetching the same page forever",
+                    self.position
+                ),
+            });
+        }
         self.seen = self.seen.saturating_add(count);
         let short = self.page_size.is_some_and(|size| count < size);
         let reached_total = page.total.is_some_and(|total| self.seen >= total);
-        self.done = count == 0 || short || reached_total;
+        let limit = self.max_pages.is_some_and(|max| self.pages >= max);
+        self.done = count == 0 || short || reached_total || limit;
         self.position = match self.style {
             PageStyle::OffsetLimit => self.position.saturating_add(count),
             PageStyle::PageNumber => self.position.saturating_add(1),
         };
+        if !self.done {
+            self.previous.clone_from(&page.items);
+        }
         self.buffer.extend(page.items);
+        Ok(())
     }
 }
 
-impl<T> Stream for Paginator<T> {
+impl<T: Clone + PartialEq> Stream for Paginator<T> {
     type Item = Result<T, Error>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
@@ -135,12 +181,9 @@ impl<T> Stream for Paginator<T> {
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(result) => {
                     this.pending = None;
-                    match result {
-                        Ok(page) => this.accept(page),
-                        Err(error) => {
-                            this.done = true;
-                            return Poll::Ready(Some(Err(error)));
-                        }
+                    if let Err(error) = result.and_then(|page| this.accept(page)) {
+                        this.done = true;
+                        return Poll::Ready(Some(Err(error)));
                     }
                 }
             }
@@ -155,6 +198,7 @@ impl<T> std::fmt::Debug for Paginator<T> {
             .field("position", &self.position)
             .field("page_size", &self.page_size)
             .field("pages", &self.pages)
+            .field("max_pages", &self.max_pages)
             .field("done", &self.done)
             .finish_non_exhaustive()
     }

@@ -164,9 +164,37 @@ pub fn one_of(parameter: &str, value: &str, allowed: &[&str]) -> Result<(), Erro
     }
 }
 
+/// Checks that a number or boolean is one of the documented values (an `enum` on an integer,
+/// number or boolean schema).
+pub fn allowed<T: PartialEq + std::fmt::Display>(
+    parameter: &str,
+    value: &T,
+    allowed: &[T],
+) -> Result<(), Error> {
+    if allowed.contains(value) {
+        Ok(())
+    } else {
+        let list: Vec<String> = allowed.iter().map(ToString::to_string).collect();
+        Err(Error::invalid(
+            parameter,
+            format!("must be one of {} (got `{value}`)", list.join(", ")),
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn allowed_numbers() {
+        assert!(allowed("share", &1i32, &[0, 1]).is_ok());
+        let error = allowed("share", &2i32, &[0, 1]).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "invalid request: `share` must be one of 0, 1 (got `2`)"
+        );
+    }
 
     static JOB_ID: Pattern = Pattern::new("^[a-zA-Z0-9]{32}$");
 

@@ -59,3 +59,76 @@ pub fn emitted_rust(name: &str, spec: &str) -> String {
     }
     out
 }
+
+/// The client test of fixture `name`, if it has one: `tests/fixtures/client/<name>.rs`, run
+/// against the crate generated from the fixture (see [`write_fixture_crate`]).
+pub fn client_test(name: &str) -> Option<PathBuf> {
+    let path = root()
+        .join("tests")
+        .join("fixtures")
+        .join("client")
+        .join(format!("{name}.rs"));
+    path.exists().then_some(path)
+}
+
+/// Writes the crate generated from fixture `name` (spec at `path`) to `dir`, ready for an
+/// offline cargo run: the workspace's lock file, and, when the fixture has a
+/// [`client_test`], that test as `tests/client.rs` with this crate's test server and signature
+/// verifier beside it in `tests/support/` (the test declares them as modules).
+pub fn write_fixture_crate(name: &str, path: &Path, dir: &Path, statics: &codegen::Statics) {
+    let file = format!("tests/fixtures/{name}.yaml");
+    let files = codegen::generate(&file, &read(path), statics).unwrap_or_else(|e| panic!("{e}"));
+    codegen::output::write(dir, &files).expect("write crate");
+    let root = root();
+    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).expect("copy lock file");
+    let Some(test) = client_test(name) else {
+        return;
+    };
+    let support = dir.join("tests").join("support");
+    std::fs::create_dir_all(&support).expect("tests/support");
+    for module in ["server.rs", "signature.rs"] {
+        std::fs::copy(
+            root.join("testkit").join("src").join(module),
+            support.join(module),
+        )
+        .expect("copy test support");
+    }
+    std::fs::copy(&test, dir.join("tests").join("client.rs")).expect("copy client test");
+    // The test server listens on TCP; the generated crate's own dev-dependencies do not need
+    // tokio's `net`. A target table adds the feature without editing the generated manifest.
+    let manifest = dir.join("Cargo.toml");
+    let mut text = read(&manifest);
+    text.push_str(
+        "\n[target.'cfg(all())'.dev-dependencies]\ntokio = { version = \"1\", features = [\"net\"] }\n",
+    );
+    std::fs::write(&manifest, text).expect("extend Cargo.toml");
+}
+
+/// Runs `cargo <args>` offline in a fixture crate at `dir`, warnings denied, with one target
+/// directory shared by every fixture crate (`target/fixture-check`) so dependencies build once.
+pub fn fixture_cargo(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO"))
+        .current_dir(dir)
+        .args(args)
+        .arg("--offline")
+        .env(
+            "CARGO_TARGET_DIR",
+            root().join("target").join("fixture-check"),
+        )
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .env("RUSTFLAGS", "-D warnings")
+        .output()
+        .expect("cargo runs")
+}
+
+/// The statics for fixture crates: the real runtime, no shipped examples (they use operations
+/// of the real spec, which fixtures do not have).
+pub fn fixture_statics(out: &Path) -> codegen::Statics {
+    let root = root();
+    codegen::Statics {
+        examples: Default::default(),
+        // The exchange tests' dev-dependency, found from outside the workspace.
+        testkit: codegen::emit::testkit_path(out, &root, &root.join("testkit")),
+        ..codegen::Statics::load(&root.join("templates")).expect("templates")
+    }
+}

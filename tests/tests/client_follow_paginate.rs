@@ -335,3 +335,44 @@ async fn generic_follow_skips_empty_chunks_and_ends_when_done() {
     assert_eq!(chunks, ["a", "b"]);
     assert_eq!(*asked.lock().expect("log"), [0, 0, 1]);
 }
+
+/// Pages numbered from 1: starting at page 2 of 2-item pages, 2 items came before, so the total
+/// of 4 is reached with page 2 itself.
+#[tokio::test]
+async fn first_page_counts_the_items_before_the_starting_page() {
+    let (asked, fetch) = scripted(vec![Page {
+        items: vec![3, 4],
+        total: Some(4),
+    }]);
+    let items = paginate(PageStyle::PageNumber, 2, Some(2), fetch)
+        .first_page(1)
+        .collect_all()
+        .await
+        .expect("items");
+    assert_eq!(items, [3, 4]);
+    assert_eq!(*asked.lock().expect("log"), [2]);
+}
+
+/// A repeated page stops paging with a typed error; identical items within one page do not.
+#[tokio::test]
+async fn a_repeated_page_is_an_error() {
+    let (asked, fetch) = scripted(vec![
+        Page {
+            items: vec![7, 7],
+            total: None,
+        },
+        Page {
+            items: vec![7, 7],
+            total: None,
+        },
+    ]);
+    let mut stream = paginate(PageStyle::OffsetLimit, 0, Some(2), fetch);
+    assert_eq!(stream.next().await.and_then(Result::ok), Some(7));
+    assert_eq!(stream.next().await.and_then(Result::ok), Some(7));
+    assert!(matches!(
+        stream.next().await,
+        Some(Err(Error::Pagination { .. }))
+    ));
+    assert!(stream.next().await.is_none());
+    assert_eq!(*asked.lock().expect("log"), [0, 2]);
+}

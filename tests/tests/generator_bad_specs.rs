@@ -12,16 +12,94 @@ const EXPECTED: &[(&str, usize, &str, &str)] = &[
         "reference cycle `Left` -> `Right` -> `Left`: these schemas are defined only through each other",
     ),
     (
+        "array_header_param",
+        13,
+        "#/paths/~1v1~1a/get/parameters/0/schema",
+        "(or, in the query, arrays of them)",
+    ),
+    (
+        "array_query_explode_false",
+        13,
+        "#/paths/~1v1~1a/get/parameters/0/explode",
+        "unsupported construct: `explode: false`",
+    ),
+    (
+        "array_query_object_items",
+        15,
+        "#/paths/~1v1~1a/get/parameters/0/schema/items",
+        "the items of an array query parameter must be strings",
+    ),
+    (
+        "array_query_style",
+        13,
+        "#/paths/~1v1~1a/get/parameters/0/style",
+        "not style \"pipeDelimited\"",
+    ),
+    (
+        "binary_property",
+        22,
+        "#/components/schemas/Upload/properties/file",
+        "binary strings are only supported as a whole response body or as a file part",
+    ),
+    (
+        "dangling_error_response_ref",
+        17,
+        "#/paths/~1v1~1a/get/responses/400/content/application~1json/schema/$ref",
+        "dangling $ref \"#/components/schemas/Problem\": no such schema",
+    ),
+    (
+        "dangling_parameter_ref",
+        11,
+        "#/paths/~1v1~1a/get/parameters/0/$ref",
+        "dangling $ref \"#/components/parameters/Limit\": no such parameter",
+    ),
+    (
         "dangling_ref",
         13,
         "#/paths/~1v3~1jobs~1build/post/requestBody/content/application~1json/schema/$ref",
         "dangling $ref \"#/components/schemas/RunJobBody\"",
     ),
     (
+        "dangling_request_body_ref",
+        10,
+        "#/paths/~1v1~1a/post/requestBody/$ref",
+        "dangling $ref \"#/components/requestBodies/Thing\": no such request body",
+    ),
+    (
+        "differing_success_bodies",
+        16,
+        "#/paths/~1v1~1jobs/post/responses/202",
+        "success responses 200 and 202 have different bodies (JSON `Job` and no body)",
+    ),
+    (
         "duplicate_operation_id",
         13,
         "#/paths/~1v1~1b/get/operationId",
         "duplicate operationId \"get_thing\", already used at #/paths/~1v1~1a/get",
+    ),
+    (
+        "duplicate_operation_id_case",
+        15,
+        "#/paths/~1v1~1b/get/operationId",
+        "\"listThings\" at #/paths/~1v1~1a/get has the same snake_case name `list_things`",
+    ),
+    (
+        "duplicate_parameter",
+        12,
+        "#/paths/~1v1~1a/get/parameters/1",
+        "parameter \"limit\" in query is listed twice",
+    ),
+    (
+        "enum_on_array",
+        24,
+        "#/components/schemas/Thing/properties/tags/enum",
+        "unsupported construct: `enum` on an array or object",
+    ),
+    (
+        "enum_value_type",
+        11,
+        "#/paths/~1v1~1a/get/parameters/0/schema/enum/1",
+        "enum value \"two\" does not fit the schema's type",
     ),
     (
         "enum_variant_collision",
@@ -50,16 +128,118 @@ const EXPECTED: &[(&str, usize, &str, &str)] = &[
     ),
     ("missing_paths", 1, "#", "missing field `paths`"),
     (
+        "multipart_not_object",
+        13,
+        "#/paths/~1v1~1upload/post/requestBody/content/multipart~1form-data/schema",
+        "a multipart/form-data body must be an object schema",
+    ),
+    (
+        "multipart_object_part",
+        23,
+        "#/components/schemas/Upload/properties/meta",
+        "a multipart/form-data part must be a file",
+    ),
+    (
+        "pagination_body_field",
+        24,
+        "#/paths/~1v1~1items/post/x-pagination/size-param",
+        "\"size\" is not an integer (or numeric string) property of the request body",
+    ),
+    (
+        "pagination_body_without_body",
+        19,
+        "#/paths/~1v1~1items/get/x-pagination/in",
+        "`in: body` needs a JSON request body",
+    ),
+    (
+        "pagination_first_page",
+        19,
+        "#/paths/~1v1~1items/get/x-pagination/first-page",
+        "the first page is numbered 0 or 1, not 2",
+    ),
+    (
+        "pagination_first_page_offsets",
+        19,
+        "#/paths/~1v1~1items/get/x-pagination/first-page",
+        "`first-page` belongs to style \"page\"",
+    ),
+    (
+        "pagination_foreign_key",
+        19,
+        "#/paths/~1v1~1items/get/x-pagination/offset-param",
+        "`offset-param` does not belong to style \"page\"",
+    ),
+    (
+        "pagination_optional_body",
+        23,
+        "#/paths/~1v1~1items/post/x-pagination/in",
+        "optional request body whose type has required fields",
+    ),
+    (
+        "pagination_unknown_in",
+        19,
+        "#/paths/~1v1~1items/get/x-pagination/in",
+        "paging fields are `in: query` or `in: body`, not \"header\"",
+    ),
+    (
+        "pagination_whole_body_not_array",
+        19,
+        "#/paths/~1v1~1items/get/x-pagination/items",
+        "`items: '$'` needs a response that is a JSON array",
+    ),
+    (
+        "parameter_without_name",
+        11,
+        "#/paths/~1v1~1a/get/parameters/0",
+        "a parameter needs a `name` and an `in`",
+    ),
+    (
         "property_collision",
         12,
         "#/components/schemas/Build/properties/build_no",
         "properties \"buildNo\" and \"build_no\" both map to the Rust field name `build_no`",
     ),
     (
+        "ref_external",
+        15,
+        "#/paths/~1v1~1a/get/responses/200/content/application~1json/schema/$ref",
+        "only references within this file",
+    ),
+    (
+        "ref_wrong_section",
+        15,
+        "#/paths/~1v1~1a/get/responses/200/content/application~1json/schema/$ref",
+        "must name a schema directly under #/components/schemas",
+    ),
+    (
+        "request_body_media_type",
+        11,
+        "#/paths/~1v1~1notes/post/requestBody/content",
+        "exactly one media type, application/json or multipart/form-data",
+    ),
+    (
         "required_missing_property",
         10,
         "#/components/schemas/Job/required",
         "required property \"name\" is not defined",
+    ),
+    (
+        "scalar_param_style",
+        14,
+        "#/paths/~1v1~1a~1{id}/get/parameters/0/style",
+        "style \"label\"; a path parameter is sent in style \"simple\"",
+    ),
+    (
+        "several_problems",
+        13,
+        "#/paths/~1v1~1a/get/parameters/0/requried",
+        "unknown field `requried`",
+    ),
+    (
+        "shared_parameter_chain",
+        18,
+        "#/components/parameters/Limit/$ref",
+        "a shared parameter must be defined here, not be a `$ref` to another",
     ),
     (
         "typo_field",
@@ -159,4 +339,29 @@ fn command_fails_cleanly_and_writes_nothing() {
         assert_eq!(entries.len(), 1, "{name}: the output directory changed");
         assert_eq!(read(&sentinel), "# not touched\n", "{name}");
     }
+}
+
+/// Problems do not hide each other: a spec with a typo in one operation, a wrongly typed
+/// component schema, an unknown components section and a validation error elsewhere reports all
+/// four, in line order, and the references to the broken schema are not reported again.
+#[test]
+fn every_problem_is_reported_in_one_run() {
+    let file = "tests/fixtures/bad/several_problems.yaml";
+    let path = workspace_tests::generator::root().join(file);
+    let error = codegen::parse(file, &read(&path)).expect_err("bad spec");
+    let found: Vec<(Option<usize>, &str)> = error
+        .diagnostics
+        .iter()
+        .map(|d| (d.line, d.pointer.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (Some(13), "#/paths/~1v1~1a/get/parameters/0/requried"),
+            (Some(27), "#/paths/~1v1~1c~1{id}/get/parameters"),
+            (Some(36), "#/components/schemas/Thing/required"),
+            (Some(39), "#/components/examples"),
+        ],
+        "{error}"
+    );
 }

@@ -103,7 +103,11 @@ pub fn time(spec: &str, statics: &Statics, runs: usize) -> Result<(Timing, usize
     let mut lines = 0;
     for _ in 0..runs {
         let started = Instant::now();
-        let model = codegen::load::load("bench.yaml", spec).map_err(|e| e.to_string())?;
+        let (model, problems) =
+            codegen::load::load("bench.yaml", spec).map_err(|e| e.to_string())?;
+        if !problems.is_empty() {
+            return Err(problems.into_error("bench.yaml", spec).to_string());
+        }
         let loaded = Instant::now();
         let api = codegen::resolve::resolve(&model)
             .map_err(|d| d.into_error("bench.yaml", spec).to_string())?;

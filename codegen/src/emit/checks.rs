@@ -127,7 +127,55 @@ impl<'a> Checks<'a> {
             let (min, max) = (bound(c.min_items), bound(c.max_items));
             out.extend(quote!(#v::items(#name, #value.len(), #min, #max)?;));
         }
+        if let Some(allowed) = &c.allowed {
+            let literals = allowed.iter().filter_map(|a| literal(a, ty));
+            out.extend(quote!(#v::allowed(#name, #value, &[#(#literals),*])?;));
+        }
         out.extend(self.nested(value, ty, name));
+        out
+    }
+
+    /// Statements checking an array parameter `value` (`&Vec<T>`): its item count (`counts`),
+    /// then each item against `item_constraints` and its own type, reported as `name[index]`.
+    pub fn array_value(
+        &self,
+        value: TokenStream,
+        item: &TypeRef,
+        counts: &Constraints,
+        item_constraints: &Constraints,
+        name: TokenStream,
+        pattern: Option<&syn::Ident>,
+    ) -> TokenStream {
+        let v = quote!(crate::runtime::validate);
+        let mut out = TokenStream::new();
+        if counts.min_items.is_some() || counts.max_items.is_some() {
+            let bound = |x: Option<u64>| match x {
+                Some(x) => quote!(::std::option::Option::Some(#x)),
+                None => quote!(::std::option::Option::None),
+            };
+            let (min, max) = (bound(counts.min_items), bound(counts.max_items));
+            out.extend(quote!(#v::items(#name, #value.len(), #min, #max)?;));
+        }
+        let item_value = if *item == TypeRef::String {
+            quote!(item.as_str())
+        } else {
+            quote!(item)
+        };
+        let inner = self.value(
+            item_value,
+            item,
+            item_constraints,
+            quote!(&item_name),
+            pattern,
+        );
+        if !inner.is_empty() {
+            out.extend(quote! {
+                for (index, item) in #value.iter().enumerate() {
+                    let item_name = ::std::format!("{}[{}]", #name, index);
+                    #inner
+                }
+            });
+        }
         out
     }
 
@@ -165,6 +213,33 @@ impl<'a> Checks<'a> {
             _ => TokenStream::new(),
         }
     }
+}
+
+/// A documented enum value as a literal of the Rust type `ty`.
+fn literal(value: &serde_json::Value, ty: &TypeRef) -> Option<TokenStream> {
+    use proc_macro2::Literal;
+    Some(match ty {
+        TypeRef::I32 => {
+            let n = Literal::i32_suffixed(i32::try_from(value.as_i64()?).ok()?);
+            quote!(#n)
+        }
+        TypeRef::I64 => {
+            let n = Literal::i64_suffixed(value.as_i64()?);
+            quote!(#n)
+        }
+        TypeRef::F64 => {
+            let n = Literal::f64_suffixed(value.as_f64()?);
+            quote!(#n)
+        }
+        TypeRef::Bool => {
+            if value.as_bool()? {
+                quote!(true)
+            } else {
+                quote!(false)
+            }
+        }
+        _ => return None,
+    })
 }
 
 /// The name of the static holding the pattern of field or parameter `field`.

@@ -6,6 +6,7 @@ pub mod docs;
 mod examples;
 mod operation_tests;
 mod operations;
+mod pagination;
 mod rust;
 mod scaffold;
 mod types;

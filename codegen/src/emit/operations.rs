@@ -7,8 +7,8 @@ use super::checks::{pattern_static, pattern_statics, Checks};
 use super::docs;
 use super::rust::{field_ty, ident, ty};
 use crate::ir::{
-    Api, FinishedCheck, Location, LogFollow, Operation, PageStyle, Pagination, Param, ResponseKind,
-    Step, TypeRef,
+    Api, FinishedCheck, FormPart, Location, LogFollow, Operation, Param, ResponseKind, Step,
+    TypeRef,
 };
 
 /// `src/operations/mod.rs`.
@@ -54,6 +54,7 @@ struct Input<'a> {
     required: bool,
     description: Vec<String>,
     param: Option<&'a Param>,
+    part: Option<&'a FormPart>,
 }
 
 fn inputs(op: &Operation) -> Vec<Input<'_>> {
@@ -72,6 +73,7 @@ fn inputs(op: &Operation) -> Vec<Input<'_>> {
                 required: p.required,
                 description,
                 param: Some(p),
+                part: None,
             }
         })
         .collect();
@@ -87,7 +89,19 @@ fn inputs(op: &Operation) -> Vec<Input<'_>> {
             required: body.required,
             description,
             param: None,
+            part: None,
         });
+    }
+    if let Some(form) = &op.form {
+        out.extend(form.parts.iter().map(|part| Input {
+            field: ident(&part.field),
+            wire: part.wire.clone(),
+            ty: &part.ty,
+            required: part.required,
+            description: docs::prose(part.description.as_deref()),
+            param: None,
+            part: Some(part),
+        }));
     }
     out
 }
@@ -120,7 +134,19 @@ pub fn operation_file(api: &Api, op: &Operation, checks: &Checks) -> TokenStream
         quote!(#![allow(deprecated, reason = "the legacy operation's own items refer to each other")])
     });
     let spec = spec_static(op);
-    let patterns = pattern_statics(op.params.iter().map(|p| (p.field.as_str(), &p.constraints)));
+    // An array parameter's pattern applies to its items (an array itself has none).
+    let form_parts = op.form.iter().flat_map(|f| &f.parts);
+    let patterns = pattern_statics(
+        op.params
+            .iter()
+            .flat_map(|p| {
+                [
+                    (p.field.as_str(), &p.constraints),
+                    (p.field.as_str(), &p.item_constraints),
+                ]
+            })
+            .chain(form_parts.map(|p| (p.field.as_str(), &p.constraints))),
+    );
     let reexport = response_reexport(api, op);
     let request_struct = request_struct(op, &inputs, &request, &builder, deprecated.as_ref());
     let builder_struct = builder_struct(&inputs, &request, &builder, deprecated.as_ref());
@@ -158,8 +184,15 @@ fn module_docs(op: &Operation) -> Vec<String> {
     blocks.extend(docs::prose(op.description.as_deref()));
     if let Some(class) = &op.rate_limit_class {
         blocks.push(format!(
-            "API gateway rate-limit class: `{class}` (the vendor's throttling policy for this \
-             operation; calls beyond it are rejected with HTTP 429)."
+            "API gateway rate-limit class: `{}` (the vendor's throttling policy for this \
+             operation; calls beyond it are rejected with HTTP 429).",
+            docs::escape(class)
+        ));
+    }
+    if op.spec_id != op.id {
+        blocks.push(format!(
+            "The spec's operationId is `{}`; Rust names use its snake_case form.",
+            docs::escape(&op.spec_id)
         ));
     }
     if let Some(d) = &op.deprecated {
@@ -278,10 +311,43 @@ fn field_docs(i: &Input) -> Vec<String> {
             Location::Header => "header",
         };
         let required = if p.required { "required" } else { "optional" };
-        blocks.push(format!(
-            "Sent as the `{}` {place} parameter ({required}).",
-            p.wire
-        ));
+        blocks.push(if matches!(p.ty, TypeRef::Array(_)) {
+            format!(
+                "Sent as the `{0}` {place} parameter ({required}), repeated once per item (`{0}=a&{0}=b`).",
+                p.wire
+            )
+        } else {
+            format!("Sent as the `{}` {place} parameter ({required}).", p.wire)
+        });
+    }
+    if let Some(part) = i.part {
+        let required = if part.required {
+            "required"
+        } else {
+            "optional"
+        };
+        let files = matches!(&part.ty, TypeRef::Array(item) if **item == TypeRef::File);
+        blocks.push(if files {
+            format!(
+                "Sent as the `{}` file part of the `multipart/form-data` body ({required}), \
+                 repeated once per file; make each with \
+                 [`FilePart::from_bytes`](crate::FilePart::from_bytes) or, streamed, \
+                 [`FilePart::from_reader`](crate::FilePart::from_reader).",
+                part.wire
+            )
+        } else if part.ty == TypeRef::File {
+            format!(
+                "Sent as the `{}` file part of the `multipart/form-data` body ({required}); \
+                 make it with [`FilePart::from_bytes`](crate::FilePart::from_bytes) or, \
+                 streamed, [`FilePart::from_reader`](crate::FilePart::from_reader).",
+                part.wire
+            )
+        } else {
+            format!(
+                "Sent as the `{}` text part of the `multipart/form-data` body ({required}).",
+                part.wire
+            )
+        });
     }
     blocks
 }
@@ -353,6 +419,16 @@ fn operation_impl(op: &Operation, request: &syn::Ident, checks: &Checks) -> Toke
     let validate = validate_body(op, checks);
     let to_parts = to_parts(op);
     let decode = match &op.response {
+        ResponseKind::Json(TypeRef::Array(item)) => {
+            let item = ty(item);
+            quote!(crate::runtime::json::decode_list::<#item>(response))
+        }
+        ResponseKind::Json(
+            t @ (TypeRef::String | TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F64),
+        ) => {
+            let t = ty(t);
+            quote!(crate::runtime::json::decode_scalar::<#t>(response))
+        }
         ResponseKind::Json(t) => {
             let t = ty(t);
             quote!(crate::runtime::operation::decode_json::<#t>(response))
@@ -386,29 +462,68 @@ fn operation_impl(op: &Operation, request: &syn::Ident, checks: &Checks) -> Toke
 fn validate_body(op: &Operation, checks: &Checks) -> TokenStream {
     let mut out = TokenStream::new();
     for p in &op.params {
-        if !checks.value_needs(&p.ty, &p.constraints) {
+        if !checks.value_needs(&p.ty, &p.constraints) && p.item_constraints.is_empty() {
             continue;
         }
         let name = ident(&p.field);
         let wire = &p.wire;
-        let pattern = p
+        let pattern = (p.constraints.pattern.as_ref())
+            .or(p.item_constraints.pattern.as_ref())
+            .map(|_| pattern_static(&p.field));
+        let inner = match &p.ty {
+            TypeRef::Array(item) => checks.array_value(
+                quote!(value),
+                item,
+                &p.constraints,
+                &p.item_constraints,
+                quote!(#wire),
+                pattern.as_ref(),
+            ),
+            _ => {
+                let value_expr = if p.ty == TypeRef::String {
+                    quote!(value.as_str())
+                } else {
+                    quote!(value)
+                };
+                checks.value(
+                    value_expr,
+                    &p.ty,
+                    &p.constraints,
+                    quote!(#wire),
+                    pattern.as_ref(),
+                )
+            }
+        };
+        out.extend(if p.required {
+            quote! { { let value = &self.#name; #inner } }
+        } else {
+            quote! { if let ::std::option::Option::Some(value) = &self.#name { #inner } }
+        });
+    }
+    for part in op.form.iter().flat_map(|f| &f.parts) {
+        if !checks.value_needs(&part.ty, &part.constraints) {
+            continue;
+        }
+        let name = ident(&part.field);
+        let wire = &part.wire;
+        let pattern = part
             .constraints
             .pattern
             .as_ref()
-            .map(|_| pattern_static(&p.field));
-        let value_expr = if p.ty == TypeRef::String {
+            .map(|_| pattern_static(&part.field));
+        let value_expr = if part.ty == TypeRef::String {
             quote!(value.as_str())
         } else {
             quote!(value)
         };
         let inner = checks.value(
             value_expr,
-            &p.ty,
-            &p.constraints,
+            &part.ty,
+            &part.constraints,
             quote!(#wire),
             pattern.as_ref(),
         );
-        out.extend(if p.required {
+        out.extend(if part.required {
             quote! { { let value = &self.#name; #inner } }
         } else {
             quote! { if let ::std::option::Option::Some(value) = &self.#name { #inner } }
@@ -439,6 +554,15 @@ fn wire_string(place: TokenStream, t: &TypeRef) -> TokenStream {
         TypeRef::String => quote!(::std::clone::Clone::clone(&#place)),
         TypeRef::Named(_) => quote!(::std::borrow::ToOwned::to_owned(#place.as_str())),
         _ => quote!(::std::string::ToString::to_string(&#place)),
+    }
+}
+
+/// Like [`wire_string`], for an expression of type `&T`.
+fn wire_string_ref(value: TokenStream, t: &TypeRef) -> TokenStream {
+    match t {
+        TypeRef::String => quote!(::std::clone::Clone::clone(#value)),
+        TypeRef::Named(_) => quote!(::std::borrow::ToOwned::to_owned(#value.as_str())),
+        _ => quote!(::std::string::ToString::to_string(#value)),
     }
 }
 
@@ -476,7 +600,7 @@ fn to_parts(op: &Operation) -> TokenStream {
         let entries: Vec<TokenStream> = op
             .params
             .iter()
-            .filter(|p| p.location == location)
+            .filter(|p| p.location == location && !matches!(p.ty, TypeRef::Array(_)))
             .map(|p| {
                 let field = ident(&p.field);
                 let wire = &p.wire;
@@ -493,13 +617,41 @@ fn to_parts(op: &Operation) -> TokenStream {
                 }
             })
             .collect();
-        if entries.is_empty() {
+        // Array parameters add one pair per item, after the single-valued ones.
+        let repeated: Vec<TokenStream> = op
+            .params
+            .iter()
+            .filter(|p| p.location == location)
+            .filter_map(|p| match &p.ty {
+                TypeRef::Array(item) => Some((p, item)),
+                _ => None,
+            })
+            .map(|(p, item)| {
+                let field = ident(&p.field);
+                let wire = &p.wire;
+                let value = wire_string_ref(quote!(value), item);
+                let items = if p.required {
+                    quote!(self.#field.iter())
+                } else {
+                    quote!(self.#field.iter().flatten())
+                };
+                quote!(.chain(#items.map(|value| (#wire, #value))))
+            })
+            .collect();
+        if entries.is_empty() && repeated.is_empty() {
             quote!(::std::vec::Vec::new())
+        } else if entries.is_empty() {
+            quote! {
+                ::std::iter::empty::<(&'static str, ::std::string::String)>()
+                    #(#repeated)*
+                    .collect()
+            }
         } else {
             quote! {
                 [#(#entries),*]
                     .into_iter()
                     .filter_map(|(name, value)| value.map(|value| (name, value)))
+                    #(#repeated)*
                     .collect()
             }
         }
@@ -518,12 +670,66 @@ fn to_parts(op: &Operation) -> TokenStream {
             }
         }
     };
+    if let Some(form) = &op.form {
+        let parts = form.parts.iter().map(|part| {
+            let field = ident(&part.field);
+            let wire = &part.wire;
+            if matches!(&part.ty, TypeRef::Array(item) if **item == TypeRef::File) {
+                let files = if part.required {
+                    quote!(&self.#field)
+                } else {
+                    quote!(self.#field.iter().flatten())
+                };
+                return quote! {
+                    for value in #files {
+                        form.file(#wire, ::std::clone::Clone::clone(value));
+                    }
+                };
+            }
+            let add = if part.ty == TypeRef::File {
+                quote!(form.file)
+            } else {
+                quote!(form.text)
+            };
+            if part.required {
+                let value = if part.ty == TypeRef::File {
+                    quote!(::std::clone::Clone::clone(&self.#field))
+                } else {
+                    wire_string(quote!(self.#field), &part.ty)
+                };
+                quote!(#add(#wire, #value);)
+            } else {
+                let value = if part.ty == TypeRef::File {
+                    quote!(::std::clone::Clone::clone(value))
+                } else {
+                    wire_string_ref(quote!(value), &part.ty)
+                };
+                quote! {
+                    if let ::std::option::Option::Some(value) = &self.#field {
+                        #add(#wire, #value);
+                    }
+                }
+            }
+        });
+        return quote! {
+            let mut form = crate::runtime::multipart::Form::new();
+            #( #parts )*
+            ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
+                path: #path,
+                query: #query,
+                headers: #headers,
+                multipart: ::std::option::Option::Some(form),
+                ..::std::default::Default::default()
+            })
+        };
+    }
     quote! {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
             path: #path,
             query: #query,
             headers: #headers,
             body: #body,
+            ..::std::default::Default::default()
         })
     }
 }
@@ -613,7 +819,7 @@ fn fluent_struct(
 fn extras(op: &Operation, request: &syn::Ident, fluent: &syn::Ident) -> TokenStream {
     let mut out = TokenStream::new();
     if let Some(p) = &op.pagination {
-        out.extend(paginate(op, p, request, fluent));
+        out.extend(super::pagination::paginate(p, request, fluent));
     }
     if let Some(f) = &op.log_follow {
         out.extend(follow(f, request, fluent));
@@ -622,7 +828,7 @@ fn extras(op: &Operation, request: &syn::Ident, fluent: &syn::Ident) -> TokenStr
 }
 
 /// An owned expression for the value at `steps` inside `root`, and whether it is an `Option`.
-fn take_path(root: TokenStream, steps: &[Step]) -> (TokenStream, bool) {
+pub(super) fn take_path(root: TokenStream, steps: &[Step]) -> (TokenStream, bool) {
     let mut expr = root;
     let mut optional = false;
     for step in steps {
@@ -638,7 +844,7 @@ fn take_path(root: TokenStream, steps: &[Step]) -> (TokenStream, bool) {
 }
 
 /// A borrowed expression `Option<&T>` for the value at `steps` inside `root`.
-fn borrow_path(root: TokenStream, steps: &[Step]) -> TokenStream {
+pub(super) fn borrow_path(root: TokenStream, steps: &[Step]) -> TokenStream {
     let mut expr = root;
     let mut optional = false;
     for step in steps {
@@ -716,102 +922,14 @@ fn finished_check(c: &FinishedCheck) -> (TokenStream, TokenStream, TokenStream) 
     (init, build, ask)
 }
 
-fn to_u64(value: TokenStream) -> TokenStream {
+pub(super) fn to_u64(value: TokenStream) -> TokenStream {
     quote!(u64::try_from(#value).unwrap_or(0))
 }
 
-fn from_u64(value: TokenStream, t: &TypeRef) -> TokenStream {
+pub(super) fn from_u64(value: TokenStream, t: &TypeRef) -> TokenStream {
     match t {
         TypeRef::I32 => quote!(i32::try_from(#value).unwrap_or(i32::MAX)),
         _ => quote!(i64::try_from(#value).unwrap_or(i64::MAX)),
-    }
-}
-
-fn paginate(
-    op: &Operation,
-    p: &Pagination,
-    request: &syn::Ident,
-    fluent: &syn::Ident,
-) -> TokenStream {
-    let item = ty(&p.item_ty);
-    let position = ident(&p.position_field);
-    let size = ident(&p.size_field);
-    let style = match p.style {
-        PageStyle::Page => quote!(crate::PageStyle::PageNumber),
-        PageStyle::OffsetLimit => quote!(crate::PageStyle::OffsetLimit),
-    };
-    let first = if p.position_required {
-        to_u64(quote!(self.#position))
-    } else {
-        let conv = to_u64(quote!(v));
-        quote!(self.#position.map_or(0, |v| #conv))
-    };
-    let page_size = if p.size_required {
-        let conv = to_u64(quote!(self.#size));
-        quote!(::std::option::Option::Some(#conv))
-    } else {
-        let conv = to_u64(quote!(v));
-        quote!(self.#size.map(|v| #conv))
-    };
-    let set = from_u64(quote!(position), &p.position_ty);
-    let set = if p.position_required {
-        set
-    } else {
-        quote!(::std::option::Option::Some(#set))
-    };
-    let total = match &p.total {
-        Some((steps, TypeRef::String)) => {
-            let path = borrow_path(quote!(page), steps);
-            quote!(#path.and_then(|total| total.trim().parse::<u64>().ok()))
-        }
-        Some((steps, _)) => {
-            let path = borrow_path(quote!(page), steps);
-            quote!(#path.copied().and_then(|total| u64::try_from(total).ok()))
-        }
-        None => quote!(::std::option::Option::None),
-    };
-    let items = match take_path(quote!(page), &p.items) {
-        (expr, true) => quote!(#expr.unwrap_or_default()),
-        (expr, false) => expr,
-    };
-    let what = match p.style {
-        PageStyle::Page => "page index",
-        PageStyle::OffsetLimit => "offset",
-    };
-    let doc = format!(
-        " Every item of every page, fetched lazily: starts at this request's {what} and asks for the following pages as the stream is consumed (`{}` with `{}`).",
-        op.id, p.position_field
-    );
-    let fluent_doc = format!(
-        " Builds the request and streams every item of every page; see [`{request}::paginate`]."
-    );
-    quote! {
-        impl #request {
-            #[doc = #doc]
-            pub fn paginate(self, client: &crate::Client) -> crate::Paginator<#item> {
-                let client = ::std::clone::Clone::clone(client);
-                let first = #first;
-                let page_size = #page_size;
-                crate::runtime::paginate::paginate(#style, first, page_size, move |position| {
-                    let client = ::std::clone::Clone::clone(&client);
-                    let mut request = ::std::clone::Clone::clone(&self);
-                    request.#position = #set;
-                    async move {
-                        let page = client.send(request).await?;
-                        let total = #total;
-                        ::std::result::Result::Ok(crate::Page { items: #items, total })
-                    }
-                })
-            }
-        }
-
-        impl #fluent {
-            #[doc = #fluent_doc]
-            pub fn paginate(self) -> ::std::result::Result<crate::Paginator<#item>, crate::Error> {
-                let client = ::std::clone::Clone::clone(&self.client);
-                ::std::result::Result::Ok(self.build()?.paginate(&client))
-            }
-        }
     }
 }
 
@@ -830,6 +948,12 @@ fn follow(f: &LogFollow, request: &syn::Ident, fluent: &syn::Ident) -> TokenStre
         quote!(::std::option::Option::Some(#set))
     };
     let next = borrow_path(quote!(response), &f.next_offset);
+    // The next offset is an integer, or a numeric string (`"657353"`); unreadable: stay put.
+    let next_offset = if f.next_offset_ty == TypeRef::String {
+        quote!(#next.and_then(|v| v.trim().parse::<u64>().ok()).unwrap_or(offset))
+    } else {
+        quote!(#next.copied().and_then(|v| u64::try_from(v).ok()).unwrap_or(offset))
+    };
     let more = borrow_path(quote!(response), &f.has_more);
     let text = match take_path(quote!(response), &f.content) {
         (expr, true) => quote!(#expr.unwrap_or_default()),
@@ -869,7 +993,7 @@ fn follow(f: &LogFollow, request: &syn::Ident, fluent: &syn::Ident) -> TokenStre
                         let response = client.send(request).await?;
                         let has_more = #more.copied().unwrap_or(false);
                         #finished
-                        let next_offset = #next.copied().and_then(|v| u64::try_from(v).ok()).unwrap_or(offset);
+                        let next_offset = #next_offset;
                         let text = #text;
                         ::std::result::Result::Ok(crate::LogChunk { text, next_offset, has_more })
                     }

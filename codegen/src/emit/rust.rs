@@ -35,6 +35,7 @@ pub fn ty(ty: &TypeRef) -> TokenStream {
             let name = ident(name);
             quote!(crate::types::#name)
         }
+        TypeRef::File => quote!(crate::FilePart),
     }
 }
 

@@ -3,7 +3,9 @@
 //! Every problem is collected (not just the first) and reported with its JSON pointer.
 
 mod operations;
+mod pagination;
 pub mod pattern;
+mod refs;
 mod schemas;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -26,7 +28,9 @@ pub fn resolve(spec: &Spec) -> Result<Api, Diagnostics> {
             ),
         );
     }
+    refs::check(spec, &mut diags);
     let mut registry = schemas::Registry::new(&spec.components.schemas);
+    registry.exclude(operations::form_schemas(spec));
     registry.resolve_components(&mut diags);
     let (operations, op_examples) = operations::resolve(spec, &mut registry, &mut diags);
     let regions = regions(spec, &mut diags);
@@ -101,6 +105,11 @@ fn check_names(api: &Api, diags: &mut Diagnostics) {
         check(diags, &at, "method", &op.method_name);
         check(diags, &at, "module", &op.module);
         check(diags, &at, "type", &format!("{}RequestBuilder", op.pascal));
+        for part in op.form.iter().flat_map(|f| &f.parts) {
+            let part_at = at.join("requestBody");
+            check(diags, &part_at, "field", &part.field);
+            check(diags, &part_at, "constant", &checks_static(&part.field));
+        }
         for p in &op.params {
             check(diags, &at.join("parameters"), "field", &p.field);
             check(

@@ -2,11 +2,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::schemas::{constraints, Registry};
+use super::schemas::{constraints, Registry, SCHEMA_PREFIX};
 use crate::diag::{Diagnostics, Pointer};
+use crate::ir::Constraints;
 use crate::ir::{
-    Body, Deprecation, Example, FinishedCheck, FinishedField, Location, LogFollow, Operation,
-    PageStyle, Pagination, Param, ResponseKind, Step, TypeKind, TypeRef, RATE_LIMIT_CLASSES,
+    Body, Deprecation, Example, FinishedCheck, FinishedField, Form, FormPart, Location, LogFollow,
+    Operation, Param, ResponseKind, Step, TypeKind, TypeRef, RATE_LIMIT_CLASSES,
 };
 use crate::naming;
 use crate::openapi::{self, Spec};
@@ -30,46 +31,35 @@ pub fn resolve(
 ) -> (Vec<Operation>, Vec<Example>) {
     let mut operations: Vec<Operation> = Vec::new();
     let mut examples = Vec::new();
-    let mut ids: BTreeMap<String, Pointer> = BTreeMap::new();
+    // snake_case id → (the id as written, where).
+    let mut ids: BTreeMap<String, (String, Pointer)> = BTreeMap::new();
     let mut replaced: Vec<(Pointer, String)> = Vec::new();
     let mut finished: Vec<(String, Pointer, &openapi::LogFollow)> = Vec::new();
     let paths = Pointer::root().join("paths");
     for (path, item) in &spec.paths {
         let item_at = paths.join(path);
-        if item.parameters.is_some() {
-            diags.error(
-                &item_at.join("parameters"),
-                "unsupported construct: path-level parameters; declare them on each operation",
-            );
-        }
         for (method, op) in item.operations() {
             let at = item_at.join(method);
-            let Some(id) = &op.operation_id else {
+            let Some(spec_id) = &op.operation_id else {
                 diags.error(&at, "operation has no operationId");
                 continue;
             };
-            if let Some(first) = ids.get(id) {
-                diags.error(
-                    &at.join("operationId"),
-                    format!("duplicate operationId {id:?}, already used at {first}"),
-                );
+            // camelCase and PascalCase ids (the vendor's SDK names) become snake_case.
+            let id = rust_id(spec_id);
+            if let Some((first_id, first)) = ids.get(&id) {
+                let message = if first_id == spec_id {
+                    format!("duplicate operationId {spec_id:?}, already used at {first}")
+                } else {
+                    format!("duplicate operationId {spec_id:?}: {first_id:?} at {first} has the same snake_case name `{id}`")
+                };
+                diags.error(&at.join("operationId"), message);
                 continue;
             }
-            ids.insert(id.clone(), at.clone());
-            if naming::bare(&naming::snake(id)) != id {
-                diags.error(
-                    &at.join("operationId"),
-                    format!(
-                        "operationId {id:?} is not snake_case (expected {:?})",
-                        naming::bare(&naming::snake(id))
-                    ),
-                );
-                continue;
-            }
+            ids.insert(id.clone(), (spec_id.clone(), at.clone()));
             if RESERVED_METHODS.contains(&id.as_str()) {
                 diags.error(
                     &at.join("operationId"),
-                    format!("operationId {id:?} would shadow the client's own `{id}` method"),
+                    format!("operationId {spec_id:?} would shadow the client's own `{id}` method"),
                 );
                 continue;
             }
@@ -96,22 +86,21 @@ pub fn resolve(
                     );
                 }
             }
-            let resolved = operation(
-                spec,
+            let site = Site {
                 path,
+                item,
+                item_at: &item_at,
                 method,
-                id,
-                op,
-                &at,
-                registry,
-                diags,
-                &mut examples,
-            );
+                at: &at,
+            };
+            let mut resolved = operation(spec, &site, &id, op, registry, diags, &mut examples);
+            resolved.spec_id.clone_from(spec_id);
             operations.push(resolved);
         }
     }
     for (at, successor) in replaced {
-        if !ids.contains_key(&successor) {
+        let known = ids.contains_key(&rust_id(&successor));
+        if !known && !spec.broken.operation_ids.contains(&successor) {
             diags.error(
                 &at,
                 format!("`x-replaced-by` names {successor:?}, which is not an operationId"),
@@ -130,6 +119,21 @@ pub fn resolve(
     }
     operations.sort_by(|a, b| a.id.cmp(&b.id));
     (operations, examples)
+}
+
+/// The Rust name of an operationId: snake_case (`ShowJobConfigDiff` → `show_job_config_diff`),
+/// without a raw prefix.
+pub(crate) fn rust_id(operation_id: &str) -> String {
+    naming::bare(&naming::snake(operation_id)).to_owned()
+}
+
+/// Where an operation sits in the spec.
+struct Site<'s> {
+    path: &'s str,
+    item: &'s openapi::PathItem,
+    item_at: &'s Pointer,
+    method: &'s str,
+    at: &'s Pointer,
 }
 
 /// Resolves `finished-operation` / `finished-when` of `x-log-follow`, once every operation is
@@ -154,14 +158,16 @@ fn finished_check(
         }
     };
     let log = operations.iter().find(|op| op.id == id)?;
-    let Some(target) = operations.iter().find(|op| &op.id == name) else {
+    let Some(target) = operations.iter().find(|op| op.id == rust_id(name)) else {
         diags.error(
             &at.join("finished-operation"),
             format!("{name:?} is not an operationId"),
         );
         return None;
     };
-    if target.body.as_ref().is_some_and(|b| b.required) {
+    if target.body.as_ref().is_some_and(|b| b.required)
+        || target.form.as_ref().is_some_and(|f| f.required)
+    {
         diags.error(
             &at.join("finished-operation"),
             format!("{name:?} needs a request body; the check can only fill parameters"),
@@ -208,56 +214,66 @@ fn finished_check(
     })
 }
 
-#[allow(clippy::too_many_arguments)] // one call site; a struct would only rename the arguments
 fn operation(
     spec: &Spec,
-    path: &str,
-    method: &str,
+    site: &Site,
     id: &str,
     op: &openapi::Operation,
-    at: &Pointer,
     registry: &mut Registry,
     diags: &mut Diagnostics,
     examples: &mut Vec<Example>,
 ) -> Operation {
+    let (path, method, at) = (site.path, site.method, site.at);
     let pascal = naming::pascal(id);
-    let params = parameters(path, op, at, &pascal, id, registry, diags, examples);
-    let body = op.request_body.as_ref().and_then(|body| {
+    let params = parameters(spec, site, op, &pascal, id, registry, diags, examples);
+    let mut body = None;
+    let mut form = None;
+    let request_body = op.request_body.as_ref().and_then(|body| {
         let body_at = at.join("requestBody");
-        let media = json_media(&body.content, &body_at, diags)?;
-        let schema_at = body_at
-            .join("content")
-            .join("application/json")
-            .join("schema");
-        let Some(schema) = &media.schema else {
-            diags.error(&schema_at, "request body has no schema");
-            return None;
-        };
-        let ty = registry.schema(schema, &schema_at, &format!("{pascal}RequestBody"), diags);
-        registry.mark(&ty, false);
-        if let Some(example) = &media.example {
-            examples.push(Example {
-                test_name: format!("{id}_request_body"),
-                origin: body_at
-                    .join("content")
-                    .join("application/json")
-                    .join("example")
-                    .to_string(),
-                ty: ty.clone(),
-                value: example.clone(),
-            });
-        }
-        Some(Body {
-            ty,
-            required: body.required,
-            description: body.description.clone(),
-        })
+        shared(
+            spec,
+            body,
+            &body.reference,
+            &body_at,
+            REQUEST_BODY_PREFIX,
+            |s| &s.components.request_bodies,
+        )
     });
+    if let Some((request_body, body_at)) = request_body {
+        match body_media(&request_body.content, &body_at, diags) {
+            Some((JSON, media)) => {
+                body = json_body(
+                    request_body,
+                    media,
+                    &body_at,
+                    id,
+                    &pascal,
+                    registry,
+                    diags,
+                    examples,
+                );
+            }
+            Some((_, media)) => {
+                form = form_body(
+                    spec,
+                    request_body,
+                    media,
+                    &body_at,
+                    &pascal,
+                    &params,
+                    registry,
+                    diags,
+                );
+            }
+            None => {}
+        }
+    }
     let response = response(spec, op, at, id, &pascal, registry, diags, examples);
     let pagination = op.pagination.as_ref().and_then(|p| {
-        pagination(
+        super::pagination::resolve(
             p,
             &params,
+            body.as_ref(),
             &response,
             &at.join("x-pagination"),
             registry,
@@ -276,6 +292,7 @@ fn operation(
     });
     Operation {
         id: id.to_owned(),
+        spec_id: id.to_owned(),
         method_name: naming::snake(id),
         module: naming::module(id),
         pascal,
@@ -284,46 +301,133 @@ fn operation(
         summary: op.summary.clone(),
         description: op.description.clone(),
         doc_notes: op.doc_notes.clone(),
+        rate_limit_class: op.rate_limit_class.clone(),
         deprecated: op.deprecated.then(|| Deprecation {
-            replaced_by: op.replaced_by.clone(),
+            replaced_by: op.replaced_by.as_deref().map(rust_id),
         }),
         idempotent: op.idempotent || matches!(method, "get" | "head" | "put" | "delete"),
         params,
         body,
+        form,
         response,
         pagination,
         log_follow,
-        rate_limit_class: op.rate_limit_class.clone(),
     }
+}
+
+/// Where `$ref`s to shared parameters point.
+pub(crate) const PARAMETER_PREFIX: &str = "#/components/parameters/";
+/// Where `$ref`s to shared request bodies point.
+pub(crate) const REQUEST_BODY_PREFIX: &str = "#/components/requestBodies/";
+
+/// `item` itself (at `at`), or the shared component its `$ref` names, with the component's
+/// pointer. A `$ref` that does not resolve gives `None` and no diagnostic: the reference check
+/// (`resolve::refs`) reports every dangling `$ref` once.
+fn shared<'s, T>(
+    spec: &'s Spec,
+    item: &'s T,
+    reference: &Option<String>,
+    at: &Pointer,
+    prefix: &str,
+    section: impl Fn(&'s Spec) -> &'s BTreeMap<String, T>,
+) -> Option<(&'s T, Pointer)> {
+    match reference {
+        None => Some((item, at.clone())),
+        Some(reference) => {
+            let name = reference.strip_prefix(prefix)?;
+            let component = section(spec).get(name)?;
+            Some((component, Pointer::from_ref(reference)))
+        }
+    }
+}
+
+/// An operation's parameters as it sees them: the path item's, replaced by the operation's own
+/// with the same `name` and `in`, then the operation's others; `$ref`s resolved. Each comes
+/// with the pointer of its definition.
+fn effective_parameters<'s>(
+    spec: &'s Spec,
+    site: &Site<'s>,
+    op: &'s openapi::Operation,
+    diags: &mut Diagnostics,
+) -> Vec<(&'s openapi::Parameter, Pointer)> {
+    let resolve_list = |list: &'s [openapi::Parameter], at: &Pointer, diags: &mut Diagnostics| {
+        let mut out: Vec<(&'s openapi::Parameter, Pointer)> = Vec::new();
+        for (i, param) in list.iter().enumerate() {
+            let param_at = at.join("parameters").join(i);
+            let Some((param, def_at)) = shared(
+                spec,
+                param,
+                &param.reference,
+                &param_at,
+                PARAMETER_PREFIX,
+                |s| &s.components.parameters,
+            ) else {
+                continue;
+            };
+            let (Some(name), Some(location)) = (&param.name, &param.location) else {
+                // Shared parameters are checked once, by the reference check.
+                if def_at == param_at {
+                    diags.error(&param_at, "a parameter needs a `name` and an `in`");
+                }
+                continue;
+            };
+            if out.iter().any(|(p, _)| {
+                p.name.as_ref() == Some(name) && p.location.as_ref() == Some(location)
+            }) {
+                diags.error(
+                    &param_at,
+                    format!("parameter {name:?} in {location} is listed twice"),
+                );
+                continue;
+            }
+            out.push((param, def_at));
+        }
+        out
+    };
+    let shared_params = resolve_list(&site.item.parameters, site.item_at, diags);
+    let own = resolve_list(&op.parameters, site.at, diags);
+    let same = |a: &openapi::Parameter, b: &openapi::Parameter| {
+        a.name == b.name && a.location == b.location
+    };
+    let mut out: Vec<(&'s openapi::Parameter, Pointer)> = shared_params
+        .into_iter()
+        .map(|(p, at)| match own.iter().find(|(o, _)| same(o, p)) {
+            Some((o, o_at)) => (*o, o_at.clone()),
+            None => (p, at),
+        })
+        .collect();
+    for (p, at) in own {
+        if !out.iter().any(|(o, _)| same(o, p)) {
+            out.push((p, at));
+        }
+    }
+    out
 }
 
 #[allow(clippy::too_many_arguments)] // one call site; a struct would only rename the arguments
 fn parameters(
-    path: &str,
+    spec: &Spec,
+    site: &Site,
     op: &openapi::Operation,
-    at: &Pointer,
     pascal: &str,
     id: &str,
     registry: &mut Registry,
     diags: &mut Diagnostics,
     examples: &mut Vec<Example>,
 ) -> Vec<Param> {
+    let (path, at) = (site.path, site.at);
     let template: BTreeSet<String> = template_names(path);
     let mut out: Vec<Param> = Vec::new();
     let mut fields: BTreeMap<String, String> = BTreeMap::new();
     if op.request_body.is_some() {
         fields.insert("body".to_owned(), "the request body".to_owned());
     }
-    for (i, param) in op.parameters.iter().enumerate() {
-        let param_at = at.join("parameters").join(i);
-        if param.reference.is_some() {
-            diags.error(
-                &param_at.join("$ref"),
-                "unsupported construct: parameter `$ref`; declare parameters inline",
-            );
+    let listed = effective_parameters(spec, site, op, diags);
+    for (param, param_at) in &listed {
+        let (Some(name), Some(location)) = (&param.name, &param.location) else {
             continue;
-        }
-        let location = match param.location.as_str() {
+        };
+        let location = match location.as_str() {
             "path" => Location::Path,
             "query" => Location::Query,
             "header" => Location::Header,
@@ -336,21 +440,20 @@ fn parameters(
             }
         };
         let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
-        if location == Location::Header && (param.name.is_empty() || !param.name.chars().all(token))
-        {
+        if location == Location::Header && (name.is_empty() || !name.chars().all(token)) {
             diags.error(
                 &param_at.join("name"),
-                format!("header parameter {:?} is not a valid HTTP header name (ASCII letters, digits and `-`)", param.name),
+                format!("header parameter {:?} is not a valid HTTP header name (ASCII letters, digits and `-`)", name),
             );
             continue;
         }
         if location == Location::Path {
-            if !template.contains(&param.name) {
+            if !template.contains(name) {
                 diags.error(
-                    &param_at,
+                    param_at,
                     format!(
                         "path parameter {:?} does not appear in the path template {path:?}",
-                        param.name
+                        name
                     ),
                 );
             }
@@ -362,19 +465,16 @@ fn parameters(
             }
         }
         let Some(schema) = &param.schema else {
-            diags.error(
-                &param_at,
-                format!("parameter {:?} has no schema", param.name),
-            );
+            diags.error(param_at, format!("parameter {name:?} has no schema"));
             continue;
         };
-        let field = naming::snake(&param.name);
-        if let Some(other) = fields.insert(field.clone(), format!("parameter {:?}", param.name)) {
+        let field = naming::snake(name);
+        if let Some(other) = fields.insert(field.clone(), format!("parameter {name:?}")) {
             diags.error(
                 &param_at.join("name"),
                 format!(
                     "parameter {:?} maps to the Rust field `{field}`, already used by {other}",
-                    param.name
+                    name
                 ),
             );
             continue;
@@ -383,47 +483,120 @@ fn parameters(
         let ty = registry.schema(
             schema,
             &schema_at,
-            &format!("{pascal}{}", naming::pascal(&param.name)),
+            &format!("{pascal}{}", naming::pascal(name)),
             diags,
         );
         registry.mark(&ty, false);
-        if !is_scalar(&ty, registry) {
-            diags.error(&schema_at, "unsupported construct: parameters must be strings, numbers, booleans or string enums");
-            continue;
-        }
+        let item_constraints = match &ty {
+            TypeRef::Array(item) if location == Location::Query && is_scalar(item, registry) => {
+                if !array_style(param, param_at, diags) {
+                    continue;
+                }
+                match &schema.items {
+                    Some(items) => constraints(items, item, &schema_at.join("items"), diags),
+                    None => Constraints::default(),
+                }
+            }
+            _ if is_scalar(&ty, registry) => {
+                if !scalar_style(param, location, param_at, diags) {
+                    continue;
+                }
+                Constraints::default()
+            }
+            TypeRef::Array(_) if location == Location::Query => {
+                diags.error(&schema_at.join("items"), "unsupported construct: the items of an array query parameter must be strings, numbers, booleans or string enums");
+                continue;
+            }
+            _ => {
+                diags.error(&schema_at, "unsupported construct: parameters must be strings, numbers, booleans or string enums (or, in the query, arrays of them)");
+                continue;
+            }
+        };
         if let Some(example) = param.example.as_ref().filter(|e| !e.is_null()) {
             examples.push(Example {
-                test_name: format!("{id}_param_{}", naming::module(&param.name)),
+                test_name: format!("{id}_param_{}", naming::module(name)),
                 origin: param_at.join("example").to_string(),
                 ty: ty.clone(),
                 value: example.clone(),
             });
         }
         out.push(Param {
-            wire: param.name.clone(),
+            wire: name.clone(),
             field,
             location,
             required: param.required,
             constraints: constraints(schema, &ty, &schema_at, diags),
+            item_constraints,
             description: param.description.clone(),
             default: schema.default.clone(),
             ty,
         });
     }
     for name in &template {
-        if !out
+        // A declared but broken path parameter was reported where it is declared.
+        let declared = listed
             .iter()
-            .chain([])
-            .any(|p| p.location == Location::Path && &p.wire == name)
-            && !op
-                .parameters
-                .iter()
-                .any(|p| p.location == "path" && &p.name == name)
-        {
+            .any(|(p, _)| p.location.as_deref() == Some("path") && p.name.as_ref() == Some(name));
+        if !declared {
             diags.error(&at.join("parameters"), format!("path template {path:?} uses {{{name}}}, which is not declared as a path parameter"));
         }
     }
     out
+}
+
+/// Checks `style` / `explode` of an array query parameter: repeated `name=value` pairs
+/// (`style: form`, `explode: true`, the defaults) are what the service reads.
+fn array_style(param: &openapi::Parameter, at: &Pointer, diags: &mut Diagnostics) -> bool {
+    let mut ok = true;
+    if let Some(style) = param.style.as_deref().filter(|s| *s != "form") {
+        diags.error(
+            &at.join("style"),
+            format!("unsupported construct: array query parameters are sent as repeated `name=value` pairs (`style: form`, `explode: true`), not style {style:?}"),
+        );
+        ok = false;
+    }
+    if param.explode == Some(false) {
+        diags.error(
+            &at.join("explode"),
+            "unsupported construct: `explode: false` (one comma-separated value); array query parameters are sent as repeated `name=value` pairs (`explode: true`)",
+        );
+        ok = false;
+    }
+    ok
+}
+
+/// Checks that a scalar parameter declares no serialization other than its location's default
+/// (`form` in the query, `simple` in the path and headers); for one value, `explode` changes
+/// nothing.
+fn scalar_style(
+    param: &openapi::Parameter,
+    location: Location,
+    at: &Pointer,
+    diags: &mut Diagnostics,
+) -> bool {
+    let default = match location {
+        Location::Query => "form",
+        Location::Path | Location::Header => "simple",
+    };
+    match param.style.as_deref() {
+        Some(style) if style != default => {
+            diags.error(
+                &at.join("style"),
+                format!("unsupported construct: style {style:?}; a {} parameter is sent in style {default:?}", location_name(location)),
+            );
+            false
+        }
+        _ => true,
+    }
+}
+
+/// The `in` value of a location.
+pub(crate) fn location_name(location: Location) -> &'static str {
+    match location {
+        Location::Path => "path",
+        Location::Query => "query",
+        Location::Header => "header",
+    }
 }
 
 fn template_names(path: &str) -> BTreeSet<String> {
@@ -443,11 +616,15 @@ fn is_scalar(ty: &TypeRef, registry: &Registry) -> bool {
     }
 }
 
-fn json_media<'a>(
+const JSON: &str = "application/json";
+const MULTIPART: &str = "multipart/form-data";
+
+/// The one media type of a request body, JSON or multipart.
+fn body_media<'a>(
     content: &'a BTreeMap<String, openapi::MediaType>,
     at: &Pointer,
     diags: &mut Diagnostics,
-) -> Option<&'a openapi::MediaType> {
+) -> Option<(&'a str, &'a openapi::MediaType)> {
     for (media_type, media) in content {
         if media.examples.is_some() {
             diags.error(
@@ -456,15 +633,199 @@ fn json_media<'a>(
             );
         }
     }
-    match content.get("application/json") {
-        Some(media) if content.len() == 1 => Some(media),
+    match content.iter().next() {
+        Some((media_type, media))
+            if content.len() == 1 && (media_type == JSON || media_type == MULTIPART) =>
+        {
+            Some((media_type.as_str(), media))
+        }
         _ => {
-            diags.error(&at.join("content"), format!("request bodies must have exactly one media type, application/json (found {:?})", content.keys().collect::<Vec<_>>()));
+            diags.error(&at.join("content"), format!("request bodies must have exactly one media type, application/json or multipart/form-data (found {:?})", content.keys().collect::<Vec<_>>()));
             None
         }
     }
 }
 
+#[allow(clippy::too_many_arguments)] // one call site; a struct would only rename the arguments
+fn json_body(
+    request_body: &openapi::RequestBody,
+    media: &openapi::MediaType,
+    body_at: &Pointer,
+    id: &str,
+    pascal: &str,
+    registry: &mut Registry,
+    diags: &mut Diagnostics,
+    examples: &mut Vec<Example>,
+) -> Option<Body> {
+    let media_at = body_at.join("content").join(JSON);
+    let schema_at = media_at.join("schema");
+    let Some(schema) = &media.schema else {
+        diags.error(&schema_at, "request body has no schema");
+        return None;
+    };
+    let ty = registry.schema(schema, &schema_at, &format!("{pascal}RequestBody"), diags);
+    registry.mark(&ty, false);
+    if let Some(example) = &media.example {
+        examples.push(Example {
+            test_name: format!("{id}_request_body"),
+            origin: media_at.join("example").to_string(),
+            ty: ty.clone(),
+            value: example.clone(),
+        });
+    }
+    Some(Body {
+        ty,
+        required: request_body.required,
+        description: request_body.description.clone(),
+    })
+}
+
+/// The component schemas used as `multipart/form-data` bodies: they become request fields, not
+/// types, so the registry leaves them out.
+pub fn form_schemas(spec: &Spec) -> BTreeSet<String> {
+    let shared = spec.components.request_bodies.values();
+    let inline = spec
+        .paths
+        .values()
+        .flat_map(|item| item.operations())
+        .filter_map(|(_, op)| op.request_body.as_ref());
+    shared
+        .chain(inline)
+        .filter_map(|body| body.content.get(MULTIPART)?.schema.as_ref())
+        .filter_map(|schema| schema.reference.as_deref()?.strip_prefix(SCHEMA_PREFIX))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Whether `schema` is a binary string, the type of a file.
+fn is_binary(schema: &openapi::Schema) -> bool {
+    schema.reference.is_none()
+        && schema.kind.as_deref() == Some("string")
+        && schema.format.as_deref() == Some("binary")
+}
+
+/// A `multipart/form-data` body: an object schema (usually a `$ref` to a named one) whose
+/// properties are the parts, files (`type: string, format: binary`) or text.
+#[allow(clippy::too_many_arguments)] // one call site; a struct would only rename the arguments
+fn form_body(
+    spec: &Spec,
+    request_body: &openapi::RequestBody,
+    media: &openapi::MediaType,
+    body_at: &Pointer,
+    pascal: &str,
+    params: &[Param],
+    registry: &mut Registry,
+    diags: &mut Diagnostics,
+) -> Option<Form> {
+    let schema_at = body_at.join("content").join(MULTIPART).join("schema");
+    let Some(schema) = &media.schema else {
+        diags.error(&schema_at, "request body has no schema");
+        return None;
+    };
+    let (schema, at, base) = match &schema.reference {
+        Some(reference) => {
+            let found = reference
+                .strip_prefix(SCHEMA_PREFIX)
+                .and_then(|name| Some((name, spec.components.schemas.get(name)?)));
+            // A dangling `$ref` is reported by the reference check (`refs`).
+            let (name, component) = found?;
+            let at = Pointer::root()
+                .join("components")
+                .join("schemas")
+                .join(name);
+            (component, at, naming::pascal(name))
+        }
+        None => (schema, schema_at, format!("{pascal}RequestBody")),
+    };
+    let Some(properties) = schema
+        .properties
+        .as_ref()
+        .filter(|_| matches!(schema.kind.as_deref(), Some("object") | None))
+    else {
+        diags.error(
+            &at,
+            "a multipart/form-data body must be an object schema whose `properties` are its parts",
+        );
+        return None;
+    };
+    if schema.additional_properties.is_some() {
+        diags.error(&at.join("additionalProperties"), "unsupported construct: `additionalProperties` in a multipart/form-data body; list every part under `properties`");
+    }
+    for name in &schema.required {
+        if !properties.contains_key(name) {
+            diags.error(
+                &at.join("required"),
+                format!("required property {name:?} is not defined in `properties`"),
+            );
+        }
+    }
+    let mut parts: Vec<FormPart> = Vec::new();
+    for (wire, property) in properties {
+        let part_at = at.join("properties").join(wire);
+        let field = naming::snake(wire);
+        if let Some(p) = params.iter().find(|p| p.field == field) {
+            diags.error(&part_at, format!("part {wire:?} maps to the Rust field `{field}`, already used by parameter {:?}", p.wire));
+            continue;
+        }
+        if let Some(other) = parts.iter().find(|p| p.field == field) {
+            diags.error(
+                &part_at,
+                format!(
+                    "parts {:?} and {wire:?} both map to the Rust field `{field}`",
+                    other.wire
+                ),
+            );
+            continue;
+        }
+        let files = property.kind.as_deref() == Some("array")
+            && property.items.as_deref().is_some_and(is_binary);
+        let (ty, constraints) = if is_binary(property) {
+            (TypeRef::File, Constraints::default())
+        } else if files {
+            // Several files under one name: the part is repeated once per file.
+            let ty = TypeRef::Array(Box::new(TypeRef::File));
+            let c = constraints(property, &ty, &part_at, diags);
+            (ty, c)
+        } else {
+            let ty = registry.schema(
+                property,
+                &part_at,
+                &format!("{base}{}", naming::pascal(wire)),
+                diags,
+            );
+            registry.mark(&ty, false);
+            if !is_scalar(&ty, registry) {
+                diags.error(&part_at, "unsupported construct: a multipart/form-data part must be a file (`type: string, format: binary`), an array of files, a string, a number, a boolean or a string enum");
+                continue;
+            }
+            let c = constraints(property, &ty, &part_at, diags);
+            (ty, c)
+        };
+        parts.push(FormPart {
+            wire: wire.clone(),
+            field,
+            ty,
+            required: schema.required.contains(wire),
+            description: property
+                .description
+                .clone()
+                .or_else(|| property.title.clone()),
+            constraints,
+        });
+    }
+    Some(Form {
+        required: request_body.required,
+        description: request_body
+            .description
+            .clone()
+            .or_else(|| schema.description.clone()),
+        parts,
+    })
+}
+
+/// What the operation's 2xx responses decode into. Several 2xx responses are fine when they
+/// all have the same body (the same `$ref`, or none); otherwise the spec is refused, because a
+/// call returns one type and choosing one of the bodies would silently drop the others.
 #[allow(clippy::too_many_arguments)] // one call site; a struct would only rename the arguments
 fn response(
     spec: &Spec,
@@ -477,32 +838,82 @@ fn response(
     examples: &mut Vec<Example>,
 ) -> ResponseKind {
     let responses_at = at.join("responses");
-    let mut success = None;
-    for (code, response) in &op.responses {
+    let mut first: Option<(&str, ResponseKind)> = None;
+    for (code, response) in op.responses.iter().filter(|(c, _)| c.starts_with('2')) {
         let response_at = responses_at.join(code);
-        if let Some(reference) = &response.reference {
-            let name = reference.strip_prefix("#/components/responses/");
-            if !name.is_some_and(|n| spec.components.responses.contains_key(n)) {
-                diags.error(&response_at.join("$ref"), format!("dangling $ref {reference:?}: no such response under #/components/responses"));
+        // The first success body is named `<Operation>Response`, any other after its code.
+        let hint = match first {
+            None => format!("{pascal}Response"),
+            Some(_) => format!("{pascal}Response{}", naming::pascal(code)),
+        };
+        let kind = success_body(
+            spec,
+            code,
+            response,
+            &response_at,
+            id,
+            &hint,
+            registry,
+            diags,
+            examples,
+        );
+        match &first {
+            None => first = Some((code, kind)),
+            Some((first_code, first_kind)) if *first_kind != kind => {
+                diags.error(
+                    &response_at,
+                    format!(
+                        "success responses {first_code} and {code} have different bodies ({} and {}); a call returns one type: give them the same schema (one `$ref`) or keep one of them",
+                        describe(first_kind),
+                        describe(&kind)
+                    ),
+                );
             }
-        }
-        if code.starts_with('2') && success.is_none() {
-            success = Some((code, response, response_at));
+            Some(_) => {}
         }
     }
-    let Some((code, response, response_at)) = success else {
-        diags.error(&responses_at, "operation has no 2xx response");
-        return ResponseKind::Empty;
-    };
-    let resolved = match &response.reference {
-        Some(reference) => {
-            let name = reference.trim_start_matches("#/components/responses/");
-            match spec.components.responses.get(name) {
-                Some(r) => r,
-                None => return ResponseKind::Empty,
-            }
+    match first {
+        Some((_, kind)) => kind,
+        None => {
+            diags.error(&responses_at, "operation has no 2xx response");
+            ResponseKind::Empty
         }
-        None => response,
+    }
+}
+
+/// A response body in words, for messages.
+fn describe(kind: &ResponseKind) -> String {
+    match kind {
+        ResponseKind::Json(TypeRef::Named(name)) => format!("JSON `{name}`"),
+        ResponseKind::Json(_) => "a JSON value".to_owned(),
+        ResponseKind::Binary => "a binary download".to_owned(),
+        ResponseKind::Empty => "no body".to_owned(),
+    }
+}
+
+/// The body of one success response.
+#[allow(clippy::too_many_arguments)] // one call site; a struct would only rename the arguments
+fn success_body(
+    spec: &Spec,
+    code: &str,
+    response: &openapi::Response,
+    response_at: &Pointer,
+    id: &str,
+    hint: &str,
+    registry: &mut Registry,
+    diags: &mut Diagnostics,
+    examples: &mut Vec<Example>,
+) -> ResponseKind {
+    // A dangling `$ref` is reported by the reference check (`refs`).
+    let Some((resolved, response_at)) = shared(
+        spec,
+        response,
+        &response.reference,
+        response_at,
+        "#/components/responses/",
+        |s| &s.components.responses,
+    ) else {
+        return ResponseKind::Empty;
     };
     let Some((media_type, media)) = resolved.content.iter().next() else {
         return ResponseKind::Empty;
@@ -530,12 +941,7 @@ fn response(
         );
         return ResponseKind::Empty;
     }
-    let ty = registry.schema(
-        schema,
-        &media_at.join("schema"),
-        &format!("{pascal}Response"),
-        diags,
-    );
+    let ty = registry.schema(schema, &media_at.join("schema"), hint, diags);
     registry.mark(&ty, true);
     if let Some(example) = &media.example {
         examples.push(Example {
@@ -549,7 +955,7 @@ fn response(
 }
 
 /// Follows a dotted property path (`result.items`) through the response type.
-fn steps(
+pub(super) fn steps(
     path: &str,
     response: &ResponseKind,
     at: &Pointer,
@@ -585,7 +991,7 @@ fn steps(
     Some((out, ty))
 }
 
-fn integer_param<'p>(
+pub(super) fn integer_param<'p>(
     params: &'p [Param],
     name: Option<&str>,
     key: &str,
@@ -610,75 +1016,6 @@ fn integer_param<'p>(
     found
 }
 
-fn pagination(
-    p: &openapi::Pagination,
-    params: &[Param],
-    response: &ResponseKind,
-    at: &Pointer,
-    registry: &Registry,
-    diags: &mut Diagnostics,
-) -> Option<Pagination> {
-    let (style, position, size) = match p.style.as_str() {
-        "page" => (
-            PageStyle::Page,
-            ("page-param", p.page_param.as_deref()),
-            ("size-param", p.size_param.as_deref()),
-        ),
-        "offset-limit" => (
-            PageStyle::OffsetLimit,
-            ("offset-param", p.offset_param.as_deref()),
-            ("limit-param", p.limit_param.as_deref()),
-        ),
-        other => {
-            diags.error(
-                &at.join("style"),
-                format!("unknown paging style {other:?} (page or offset-limit)"),
-            );
-            return None;
-        }
-    };
-    let position = integer_param(params, position.1, position.0, at, diags);
-    let size = integer_param(params, size.1, size.0, at, diags);
-    let items = steps(&p.items, response, &at.join("items"), registry, diags);
-    let total = match &p.total {
-        Some(total) => match steps(total, response, &at.join("total"), registry, diags) {
-            Some((steps, ty @ (TypeRef::I32 | TypeRef::I64 | TypeRef::String))) => {
-                Some(Some((steps, ty)))
-            }
-            Some(_) => {
-                diags.error(
-                    &at.join("total"),
-                    "the total must be an integer (or numeric string) property",
-                );
-                None
-            }
-            None => None,
-        },
-        None => Some(None),
-    };
-    let item_ty = match &items {
-        Some((_, TypeRef::Array(inner))) => (**inner).clone(),
-        Some(_) => {
-            diags.error(&at.join("items"), "the items property must be an array");
-            return None;
-        }
-        None => return None,
-    };
-    let (position, size, total) = (position?, size?, total?);
-    Some(Pagination {
-        style,
-        position_field: position.field.clone(),
-        position_ty: position.ty.clone(),
-        position_required: position.required,
-        size_field: size.field.clone(),
-        size_ty: size.ty.clone(),
-        size_required: size.required,
-        items: items?.0,
-        item_ty,
-        total,
-    })
-}
-
 fn log_follow(
     f: &openapi::LogFollow,
     params: &[Param],
@@ -701,8 +1038,8 @@ fn log_follow(
         (
             "next-offset",
             next.as_ref()
-                .is_some_and(|(_, t)| matches!(t, TypeRef::I32 | TypeRef::I64)),
-            "an integer",
+                .is_some_and(|(_, t)| matches!(t, TypeRef::I32 | TypeRef::I64 | TypeRef::String)),
+            "an integer (or numeric string)",
         ),
         (
             "has-more",

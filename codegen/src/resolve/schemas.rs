@@ -8,7 +8,8 @@ use crate::ir::{Constraints, Example, Field, NamedType, TypeKind, TypeRef, Varia
 use crate::naming;
 use crate::openapi::{AdditionalProperties, Schema};
 
-const SCHEMA_PREFIX: &str = "#/components/schemas/";
+/// Where `$ref`s to named schemas point.
+pub const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
 /// Collects named types while schemas are resolved, and checks that no two get the same name.
 pub struct Registry<'s> {
@@ -25,6 +26,8 @@ pub struct Registry<'s> {
     origins: BTreeMap<String, String>,
     /// Examples found on properties.
     pub examples: Vec<Example>,
+    /// Components that are not types (multipart bodies), skipped by `resolve_components`.
+    excluded: BTreeSet<String>,
 }
 
 impl<'s> Registry<'s> {
@@ -38,14 +41,24 @@ impl<'s> Registry<'s> {
             in_reported_cycle: BTreeSet::new(),
             origins: BTreeMap::new(),
             examples: Vec::new(),
+            excluded: BTreeSet::new(),
         }
+    }
+
+    /// Leaves the components `names` out of [`resolve_components`](Self::resolve_components):
+    /// they are not types (multipart bodies become request fields). A `$ref` to one from a
+    /// type still resolves it as a type.
+    pub fn exclude(&mut self, names: BTreeSet<String>) {
+        self.excluded = names;
     }
 
     /// Resolves every component schema, so unused ones are still generated and checked.
     pub fn resolve_components(&mut self, diags: &mut Diagnostics) {
         let base = Pointer::root().join("components").join("schemas");
         for name in self.components.keys() {
-            self.component(name, &base.join(name), diags);
+            if !self.excluded.contains(name) {
+                self.component(name, &base.join(name), diags);
+            }
         }
     }
 
@@ -155,11 +168,8 @@ impl<'s> Registry<'s> {
             stack.pop();
             return ty;
         }
-        if schema.enum_values.is_some() {
-            return Ok(match schema.kind.as_deref() {
-                Some("string") | None => TypeRef::Named(hint.to_owned()),
-                Some(_) => TypeRef::Any,
-            });
+        if schema.enum_values.is_some() && is_string_enum(schema) {
+            return Ok(TypeRef::Named(hint.to_owned()));
         }
         Ok(match schema.kind.as_deref() {
             Some("string") => TypeRef::String,
@@ -250,21 +260,22 @@ impl<'s> Registry<'s> {
                 Some(name) if self.components.contains_key(name) => {
                     self.component(name, &Pointer::from_ref(reference), diags)
                 }
-                _ => {
-                    diags.error(&at.join("$ref"), format!("dangling $ref {reference:?}: no such schema under #/components/schemas"));
-                    TypeRef::Any
-                }
+                // Reported once by the reference check (`refs`).
+                _ => TypeRef::Any,
             };
         }
         if let Some(values) = &schema.enum_values {
-            return self.enumeration(schema, values, at, hint, diags);
+            if is_string_enum(schema) {
+                return self.enumeration(schema, values, at, hint, diags);
+            }
+            // Integer, number and boolean enums keep their type; `constraints` checks the values.
         }
         match schema.kind.as_deref() {
             Some("string") => {
                 if schema.format.as_deref() == Some("binary") {
                     diags.error(
                         at,
-                        "binary strings are only supported as a whole response body",
+                        "binary strings are only supported as a whole response body or as a file part of a multipart/form-data body",
                     );
                 }
                 TypeRef::String
@@ -381,13 +392,6 @@ impl<'s> Registry<'s> {
         hint: &str,
         diags: &mut Diagnostics,
     ) -> TypeRef {
-        if schema.kind.as_deref().is_some_and(|k| k != "string") {
-            diags.error(
-                &at.join("enum"),
-                "unsupported construct: `enum` is only supported on strings",
-            );
-            return TypeRef::Any;
-        }
         if !self.claim(hint, at, diags) {
             return TypeRef::Named(hint.to_owned());
         }
@@ -587,10 +591,15 @@ fn strongly_connected(edges: &[Vec<usize>]) -> Vec<usize> {
     component
 }
 
+/// Whether an `enum` schema is a string enum (a type of its own): `type: string` or no type.
+fn is_string_enum(schema: &Schema) -> bool {
+    matches!(schema.kind.as_deref(), Some("string") | None)
+}
+
 /// Whether a schema becomes a named Rust type rather than an alias of a standard type.
 fn defines_type(schema: &Schema) -> bool {
     schema.reference.is_none()
-        && (schema.enum_values.is_some()
+        && ((schema.enum_values.is_some() && is_string_enum(schema))
             || (matches!(schema.kind.as_deref(), Some("object") | None)
                 && schema.properties.is_some()))
 }
@@ -612,6 +621,43 @@ fn check_unsupported(schema: &Schema, at: &Pointer, diags: &mut Diagnostics) {
     }
 }
 
+/// The values of an `enum` on an integer, number or boolean schema, each checked against the
+/// type; `None` for string enums (types of their own) and other types, which are reported.
+fn allowed_values(
+    values: &[serde_json::Value],
+    ty: &TypeRef,
+    at: &Pointer,
+    diags: &mut Diagnostics,
+) -> Option<Vec<serde_json::Value>> {
+    let fits = |v: &serde_json::Value| match ty {
+        TypeRef::I32 => v.as_i64().is_some_and(|n| i32::try_from(n).is_ok()),
+        TypeRef::I64 => v.is_i64(),
+        TypeRef::F64 => v.is_number(),
+        TypeRef::Bool => v.is_boolean(),
+        _ => false,
+    };
+    match ty {
+        TypeRef::I32 | TypeRef::I64 | TypeRef::F64 | TypeRef::Bool => {}
+        // String enums are named types; their values were read there.
+        TypeRef::Named(_) => return None,
+        _ => {
+            diags.error(at, "unsupported construct: `enum` on an array or object; it is supported on strings, integers, numbers and booleans");
+            return None;
+        }
+    }
+    let mut ok = true;
+    for (i, value) in values.iter().enumerate() {
+        if !fits(value) {
+            diags.error(
+                &at.join(i),
+                format!("enum value {value} does not fit the schema's type"),
+            );
+            ok = false;
+        }
+    }
+    ok.then(|| values.to_vec())
+}
+
 /// The documented constraints of `schema`, checked against the type they apply to.
 pub fn constraints(
     schema: &Schema,
@@ -627,7 +673,17 @@ pub fn constraints(
         maximum: schema.maximum,
         min_items: schema.min_items,
         max_items: schema.max_items,
+        allowed: None,
     };
+    if let (Some(values), false) = (&schema.enum_values, *ty == TypeRef::Any) {
+        // `null` in the list of a nullable schema is the `Option`, not a value.
+        let values: Vec<serde_json::Value> = values
+            .iter()
+            .filter(|v| !(v.is_null() && schema.nullable))
+            .cloned()
+            .collect();
+        c.allowed = allowed_values(&values, ty, &at.join("enum"), diags);
+    }
     if let Some(pattern) = &schema.pattern {
         match super::pattern::translate(pattern) {
             Ok(p) => c.pattern = Some(p),

@@ -97,6 +97,7 @@ impl crate::runtime::operation::Operation for CreateBuildJobRequest {
                         ::std::string::ToString::to_string(&e),
                     ))?,
             ),
+            ..::std::default::Default::default()
         })
     }
     fn decode(

@@ -90,6 +90,7 @@ impl crate::runtime::operation::Operation for CreateTemplatesRequest {
                         ::std::string::ToString::to_string(&e),
                     ))?,
             ),
+            ..::std::default::Default::default()
         })
     }
     fn decode(

@@ -98,6 +98,7 @@ impl crate::runtime::operation::Operation for DeleteTemplatesRequest {
             query: ::std::vec::Vec::new(),
             headers: ::std::vec::Vec::new(),
             body: ::std::option::Option::None,
+            ..::std::default::Default::default()
         })
     }
     fn decode(

@@ -137,6 +137,7 @@ impl crate::runtime::operation::Operation for DisableNoticeRequest {
                 .collect(),
             headers: ::std::vec::Vec::new(),
             body: ::std::option::Option::None,
+            ..::std::default::Default::default()
         })
     }
     fn decode(

@@ -148,6 +148,7 @@ impl crate::runtime::operation::Operation for DownloadKeystoreRequest {
                 .collect(),
             headers: ::std::vec::Vec::new(),
             body: ::std::option::Option::None,
+            ..::std::default::Default::default()
         })
     }
     fn decode(

@@ -192,6 +192,7 @@ impl crate::runtime::operation::Operation for DownloadRealTimeLogRequest {
                 .collect(),
             headers: ::std::vec::Vec::new(),
             body: ::std::option::Option::None,
+            ..::std::default::Default::default()
         })
     }
     fn decode(

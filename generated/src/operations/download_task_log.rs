@@ -175,6 +175,7 @@ impl crate::runtime::operation::Operation for DownloadTaskLogRequest {
                 .collect(),
             headers: ::std::vec::Vec::new(),
             body: ::std::option::Option::None,
+            ..::std::default::Default::default()
         })
     }
     fn decode(

@@ -253,6 +253,7 @@ impl crate::runtime::operation::Operation for ListBuildInfoRecordRequest {
                 .collect(),
             headers: ::std::vec::Vec::new(),
             body: ::std::option::Option::None,
+            ..::std::default::Default::default()
         })
     }
     fn decode(
@@ -358,13 +359,16 @@ impl crate::Client {
     }
 }
 impl ListBuildInfoRecordRequest {
-    /// Every item of every page, fetched lazily: starts at this request's page index and asks for the following pages as the stream is consumed (`list_build_info_record` with `page_index`).
+    /// Every item of every page, fetched lazily: starts at this request's page number (the first page is 0) (`page_index`) and asks for the following pages as the stream is consumed, until an empty or short page, or the reported total. Bound it with [`Paginator::max_pages`](crate::Paginator::max_pages); a page that repeats the previous one ends it with [`Error::Pagination`](crate::Error::Pagination).
     pub fn paginate(
         self,
         client: &crate::Client,
     ) -> crate::Paginator<crate::types::BuildInfoRecord> {
         let client = ::std::clone::Clone::clone(client);
-        let first = self.page_index.map_or(0, |v| u64::try_from(v).unwrap_or(0));
+        let first = self
+            .page_index
+            .map(|v| u64::try_from(v).unwrap_or(0))
+            .unwrap_or(0u64);
         let page_size = self.page_size.map(|v| u64::try_from(v).unwrap_or(0));
         crate::runtime::paginate::paginate(
             crate::PageStyle::PageNumber,

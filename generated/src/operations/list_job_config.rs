@@ -145,6 +145,7 @@ impl crate::runtime::operation::Operation for ListJobConfigRequest {
                 .collect(),
             headers: ::std::vec::Vec::new(),
             body: ::std::option::Option::None,
+            ..::std::default::Default::default()
         })
     }
     fn decode(

@@ -105,6 +105,7 @@ impl crate::runtime::operation::Operation for ListNoticeRequest {
             query: ::std::vec::Vec::new(),
             headers: ::std::vec::Vec::new(),
             body: ::std::option::Option::None,
+            ..::std::default::Default::default()
         })
     }
     fn decode(

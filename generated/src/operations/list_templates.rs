@@ -137,6 +137,7 @@ impl crate::runtime::operation::Operation for ListTemplatesRequest {
                 .collect(),
             headers: ::std::vec::Vec::new(),
             body: ::std::option::Option::None,
+            ..::std::default::Default::default()
         })
     }
     fn decode(
@@ -220,13 +221,13 @@ impl crate::Client {
     }
 }
 impl ListTemplatesRequest {
-    /// Every item of every page, fetched lazily: starts at this request's page index and asks for the following pages as the stream is consumed (`list_templates` with `page`).
+    /// Every item of every page, fetched lazily: starts at this request's page number (the first page is 0) (`page`) and asks for the following pages as the stream is consumed, until an empty or short page, or the reported total. Bound it with [`Paginator::max_pages`](crate::Paginator::max_pages); a page that repeats the previous one ends it with [`Error::Pagination`](crate::Error::Pagination).
     pub fn paginate(
         self,
         client: &crate::Client,
     ) -> crate::Paginator<crate::types::TemplateListItem> {
         let client = ::std::clone::Clone::clone(client);
-        let first = self.page.map_or(0, |v| u64::try_from(v).unwrap_or(0));
+        let first = self.page.map(|v| u64::try_from(v).unwrap_or(0)).unwrap_or(0u64);
         let page_size = self.page_size.map(|v| u64::try_from(v).unwrap_or(0));
         crate::runtime::paginate::paginate(
             crate::PageStyle::PageNumber,

@@ -94,6 +94,7 @@ impl crate::runtime::operation::Operation for RunJobRequest {
                         ::std::string::ToString::to_string(&e),
                     ))?,
             ),
+            ..::std::default::Default::default()
         })
     }
     fn decode(

@@ -150,6 +150,7 @@ impl crate::runtime::operation::Operation for ShowLastHistoryRequest {
                 .collect(),
             headers: ::std::vec::Vec::new(),
             body: ::std::option::Option::None,
+            ..::std::default::Default::default()
         })
     }
     fn decode(

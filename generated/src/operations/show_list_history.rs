@@ -221,6 +221,7 @@ impl crate::runtime::operation::Operation for ShowListHistoryRequest {
                 .collect(),
             headers: ::std::vec::Vec::new(),
             body: ::std::option::Option::None,
+            ..::std::default::Default::default()
         })
     }
     fn decode(
@@ -313,7 +314,7 @@ impl crate::Client {
     }
 }
 impl ShowListHistoryRequest {
-    /// Every item of every page, fetched lazily: starts at this request's page index and asks for the following pages as the stream is consumed (`show_list_history` with `offset`).
+    /// Every item of every page, fetched lazily: starts at this request's page number (the first page is 0) (`offset`) and asks for the following pages as the stream is consumed, until an empty or short page, or the reported total. Bound it with [`Paginator::max_pages`](crate::Paginator::max_pages); a page that repeats the previous one ends it with [`Error::Pagination`](crate::Error::Pagination).
     pub fn paginate(
         self,
         client: &crate::Client,

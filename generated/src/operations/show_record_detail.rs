@@ -142,6 +142,7 @@ impl crate::runtime::operation::Operation for ShowRecordDetailRequest {
             query: ::std::vec::Vec::new(),
             headers: ::std::vec::Vec::new(),
             body: ::std::option::Option::None,
+            ..::std::default::Default::default()
         })
     }
     fn decode(

@@ -138,6 +138,7 @@ impl crate::runtime::operation::Operation for StopBuildJobRequest {
             query: ::std::vec::Vec::new(),
             headers: ::std::vec::Vec::new(),
             body: ::std::option::Option::None,
+            ..::std::default::Default::default()
         })
     }
     fn decode(

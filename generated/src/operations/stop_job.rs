@@ -93,6 +93,7 @@ impl crate::runtime::operation::Operation for StopJobRequest {
                         ::std::string::ToString::to_string(&e),
                     ))?,
             ),
+            ..::std::default::Default::default()
         })
     }
     fn decode(

@@ -95,6 +95,7 @@ impl crate::runtime::operation::Operation for UpdateBuildJobRequest {
                         ::std::string::ToString::to_string(&e),
                     ))?,
             ),
+            ..::std::default::Default::default()
         })
     }
     fn decode(

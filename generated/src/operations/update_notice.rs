@@ -132,6 +132,7 @@ impl crate::runtime::operation::Operation for UpdateNoticeRequest {
                         ::std::string::ToString::to_string(&e),
                     ))?,
             ),
+            ..::std::default::Default::default()
         })
     }
     fn decode(

@@ -7,11 +7,14 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE, USER_AGENT};
+use reqwest::header::{
+    HeaderMap, HeaderName, HeaderValue, CONTENT_LENGTH, CONTENT_TYPE, USER_AGENT,
+};
 
 use crate::runtime::auth::signer::{self, SignableRequest, HEADER_SDK_DATE};
 use crate::runtime::auth::CredentialKind;
 use crate::runtime::encode::{canonical_query, decode_path};
+use crate::runtime::multipart;
 use crate::runtime::operation::{Operation, OperationSpec, RawResponse, RequestParts};
 use crate::runtime::retry::parse_retry_after;
 use crate::runtime::{Credentials, Error, RetryPolicy};
@@ -433,7 +436,12 @@ impl Client {
             .max_attempts
             .unwrap_or_else(|| self.inner.retry.max_attempts())
             .max(1);
-        let may_retry = spec.idempotent || options.retry_non_idempotent;
+        // A file streamed from a reader cannot be sent twice.
+        let replayable = parts
+            .multipart
+            .as_ref()
+            .is_none_or(|form| form.is_replayable());
+        let may_retry = (spec.idempotent || options.retry_non_idempotent) && replayable;
         let timeout = options.timeout.unwrap_or(self.inner.request_timeout);
         let started = Instant::now();
         let mut attempt = 1u32;
@@ -462,7 +470,9 @@ impl Client {
             };
             // A request that never left (the connection could not be made) is safe to send
             // again whatever the operation does.
-            let retry = attempt < max_attempts && (may_retry || unsent) && error.is_retryable();
+            let retry = attempt < max_attempts
+                && (may_retry || (unsent && replayable))
+                && error.is_retryable();
             let delay = if retry {
                 self.inner.retry.delay(attempt, retry_after)
             } else {
@@ -553,8 +563,15 @@ impl Client {
         let inner = &*self.inner;
         let mut headers = HeaderMap::with_capacity(8 + parts.headers.len());
         headers.insert(USER_AGENT, inner.user_agent.clone());
+        let multipart = parts
+            .multipart
+            .as_ref()
+            .map(|form| form.encode())
+            .transpose()?;
         if parts.body.is_some() {
             headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        } else if let Some(form) = &multipart {
+            headers.insert(CONTENT_TYPE, form.content_type.clone());
         }
         if let Some(project_id) = &inner.project_id {
             headers.insert(
@@ -589,6 +606,13 @@ impl Client {
                     value.set_sensitive(true);
                     headers.insert(HeaderName::from_static("x-security-token"), value);
                 }
+                if multipart.is_some() {
+                    // As the vendor SDKs sign a body that is not JSON (see `multipart`).
+                    headers.insert(
+                        HeaderName::from_static(multipart::HEADER_CONTENT_SHA256),
+                        HeaderValue::from_static(multipart::UNSIGNED_PAYLOAD),
+                    );
+                }
                 let mut signed: Vec<(&str, &str)> = Vec::with_capacity(6 + parts.headers.len());
                 signed.push(("host", &inner.host));
                 for (name, value) in &headers {
@@ -618,6 +642,15 @@ impl Client {
 
         let mut request = reqwest::Request::new(spec.method.clone(), target.url.clone());
         *request.headers_mut() = headers;
+        if let Some(form) = multipart {
+            if let Some(length) = form.length {
+                request
+                    .headers_mut()
+                    .insert(CONTENT_LENGTH, HeaderValue::from(length));
+            }
+            *request.body_mut() = Some(form.body);
+            return Ok(request);
+        }
         match &parts.body {
             Some(body) => *request.body_mut() = Some(body.clone().into()),
             // An explicit empty body makes the client send `Content-Length: 0`, which some

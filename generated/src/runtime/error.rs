@@ -71,6 +71,13 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// A paginator stopped because the service broke the paging contract: a page repeated
+    /// the one before it, so asking for the next would fetch it again forever.
+    #[error("pagination stopped: {message}")]
+    Pagination {
+        /// What happened, with the position of the repeated page.
+        message: String,
+    },
     /// Writing a downloaded body to its destination failed.
     #[error("I/O error: {message}: {source}")]
     Io {

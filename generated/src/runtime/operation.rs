@@ -39,6 +39,8 @@ pub struct RequestParts {
     pub headers: Vec<(&'static str, String)>,
     /// The JSON body, sent with `Content-Type: application/json`.
     pub body: Option<Vec<u8>>,
+    /// A `multipart/form-data` body instead (never together with `body`).
+    pub multipart: Option<crate::runtime::multipart::Form>,
 }
 
 /// Implemented by every generated request type.

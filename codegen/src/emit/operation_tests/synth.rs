@@ -94,6 +94,8 @@ impl Synth<'_> {
                 (low <= high).then(|| Value::from(1f64.clamp(low, high)))
             }
             TypeRef::Any => Some(Value::Null),
+            // A multipart file part has no JSON form.
+            TypeRef::File => None,
             TypeRef::Map(_) => Some(Value::Object(Default::default())),
             TypeRef::Array(inner) => {
                 let count = c.min_items.unwrap_or(0);

@@ -18,6 +18,9 @@
 //! - CanonicalHeaders: `lowercase-name:trimmed-value\n` for each signed header, sorted by name.
 //!   Headers whose name contains `_` are never signed: the gateway drops them.
 //!
+//! - The body hash is replaced by the value of a signed `X-Sdk-Content-Sha256` header when there
+//!   is one (`UNSIGNED-PAYLOAD` for multipart bodies, as the vendor SDKs sign them).
+//!
 //! The client signs `host`, `content-type` (when there is a body), `x-project-id` (when a
 //! project id is set), `x-sdk-date`, `x-security-token` (temporary credentials) and any header
 //! parameter of the operation.
@@ -120,6 +123,15 @@ pub fn canonical_request(request: &SignableRequest<'_>) -> (String, String) {
             signed_headers.push_str(name);
         }
     }
+    // A signed `X-Sdk-Content-Sha256` stands for the body hash (the vendor signers'
+    // `getContentHash`): `UNSIGNED-PAYLOAD` for multipart bodies.
+    let content_hash = match pairs
+        .iter()
+        .find(|(name, _)| name == "x-sdk-content-sha256")
+    {
+        Some((_, value)) => value.clone(),
+        None => hex_sha256(request.body),
+    };
     let canonical = format!(
         "{}\n{}\n{}\n{}\n{}\n{}",
         request.method,
@@ -127,7 +139,7 @@ pub fn canonical_request(request: &SignableRequest<'_>) -> (String, String) {
         request.query,
         canonical_headers,
         signed_headers,
-        hex_sha256(request.body)
+        content_hash
     );
     (canonical, signed_headers)
 }
