@@ -48,8 +48,6 @@ pub struct Operation {
     pub description: Option<String>,
     /// Documentation notes.
     pub doc_notes: Vec<String>,
-    /// The API gateway's rate-limit class, when the spec gives it.
-    pub rate_limit_class: Option<String>,
     /// Successor's client method when deprecated.
     pub deprecated: Option<Deprecation>,
     /// Retried by default.
@@ -66,7 +64,21 @@ pub struct Operation {
     pub pagination: Option<Pagination>,
     /// Log follow support.
     pub log_follow: Option<LogFollow>,
+    /// The vendor API gateway's throttling policy, one of [`RATE_LIMIT_CLASSES`].
+    pub rate_limit_class: Option<String>,
 }
+
+/// The throttling policies the vendor's API gateway applies to CodeArts Build operations
+/// (`x-apigateway-ratelimit` in its API Explorer), as accepted in `x-rate-limit-class`. The
+/// policies' numbers are not published; see `spec/README.md`.
+pub const RATE_LIMIT_CLASSES: &[&str] = &[
+    "cloudbuild_ext",
+    "five_50_min",
+    "ten_20_min",
+    "ten_50_min",
+    "ten_120_min",
+    "ten_180_min",
+];
 
 /// Marks a legacy operation.
 #[derive(Debug, Clone)]

@@ -161,13 +161,12 @@ pub struct Operation {
     /// Hint for the real-time log operation.
     #[serde(rename = "x-log-follow")]
     pub log_follow: Option<LogFollow>,
+    /// The vendor API gateway's throttling policy for this operation (`x-apigateway-ratelimit`).
+    #[serde(rename = "x-rate-limit-class")]
+    pub rate_limit_class: Option<String>,
     /// Settled contradictions in the vendor docs.
     #[serde(default, rename = "x-doc-notes")]
     pub doc_notes: Vec<String>,
-    /// The API gateway's rate-limit class of the operation (`x-apigateway-ratelimit` in the
-    /// vendor's API Explorer, such as `ten_50_min`); documentation only.
-    #[serde(rename = "x-rate-limit-class")]
-    pub rate_limit_class: Option<String>,
 }
 
 /// `x-pagination`; the vocabulary is documented in `spec/README.md`.

@@ -14,6 +14,11 @@
 //! project id comes from `CODEARTS_BUILD_PROJECT_ID` (required: it names the project whose jobs
 //! are listed, and AK/SK requests send it as `X-Project-Id`).
 
+#![expect(
+    deprecated,
+    reason = "written against legacy operations until their current twins (spec/replaced-by.tsv) are in the spec"
+)]
+
 use std::io::Write;
 use std::process::ExitCode;
 

@@ -3,6 +3,11 @@
 //!
 //! Targets: build+sign under 20 µs; typed decode at least as fast as `Value`.
 
+#![expect(
+    deprecated,
+    reason = "these tests exercise the legacy operations, which the service still answers and the crate still offers"
+)]
+
 use std::hint::black_box;
 
 use codearts_build::operations::{RunJobRequest, ShowListHistoryRequest};

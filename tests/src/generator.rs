@@ -88,7 +88,7 @@ pub fn write_fixture_crate(name: &str, path: &Path, dir: &Path, statics: &codege
     std::fs::create_dir_all(&support).expect("tests/support");
     for module in ["server.rs", "signature.rs"] {
         std::fs::copy(
-            root.join("tests").join("src").join(module),
+            root.join("testkit").join("src").join(module),
             support.join(module),
         )
         .expect("copy test support");
@@ -123,9 +123,12 @@ pub fn fixture_cargo(dir: &Path, args: &[&str]) -> Output {
 
 /// The statics for fixture crates: the real runtime, no shipped examples (they use operations
 /// of the real spec, which fixtures do not have).
-pub fn fixture_statics() -> codegen::Statics {
+pub fn fixture_statics(out: &Path) -> codegen::Statics {
+    let root = root();
     codegen::Statics {
         examples: Default::default(),
-        ..codegen::Statics::load(&root().join("templates")).expect("templates")
+        // The exchange tests' dev-dependency, found from outside the workspace.
+        testkit: codegen::emit::testkit_path(out, &root, &root.join("testkit")),
+        ..codegen::Statics::load(&root.join("templates")).expect("templates")
     }
 }

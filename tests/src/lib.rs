@@ -2,8 +2,10 @@
 
 pub mod generator;
 pub mod schema_check;
-pub mod server;
-pub mod signature;
+
+/// The in-process server and the independent signature check live in `codearts-testkit`,
+/// which the generated crate's own tests use too; re-exported so tests keep their paths.
+pub use codearts_testkit::{server, signature};
 
 /// The root README's code blocks, compiled (not run) as doctests so the README stays true.
 #[cfg(doctest)]

@@ -1,5 +1,10 @@
 //! Building a client from the environment: which variables win, and what a bad one reports.
 
+#![expect(
+    deprecated,
+    reason = "these tests exercise the legacy operations, which the service still answers and the crate still offers"
+)]
+
 use std::collections::BTreeMap;
 
 use codearts_build::{Client, Error, Region};

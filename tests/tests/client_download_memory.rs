@@ -4,6 +4,11 @@
 //! download (the in-process server included): the peak of live heap bytes during the download
 //! must stay far below the body size.
 
+#![expect(
+    deprecated,
+    reason = "these tests exercise the legacy operations, which the service still answers and the crate still offers"
+)]
+
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering};

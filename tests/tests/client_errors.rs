@@ -2,6 +2,11 @@
 //! bodies, dropped connections, timeouts, validation before I/O, path injection, bad
 //! configuration. Every fault ends in a typed error, never a panic.
 
+#![expect(
+    deprecated,
+    reason = "these tests exercise the legacy operations, which the service still answers and the crate still offers"
+)]
+
 use std::str::FromStr;
 use std::time::Duration;
 

@@ -2,6 +2,11 @@
 //! `Request::builder()`, sent with `Client::send` / `Client::send_with`, checked on the wire
 //! (method, path, query, headers, body, signature).
 
+#![expect(
+    deprecated,
+    reason = "these tests exercise the legacy operations, which the service still answers and the crate still offers"
+)]
+
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use codearts_build::operations::{RunJobRequest, ShowListHistoryRequest};

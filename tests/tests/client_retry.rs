@@ -1,6 +1,11 @@
 //! Retries: which failures are retried, for which operations, how many times, and how long the
 //! client waits when the server sends `Retry-After`.
 
+#![expect(
+    deprecated,
+    reason = "these tests exercise the legacy operations, which the service still answers and the crate still offers"
+)]
+
 use std::time::{Duration, SystemTime};
 
 use codearts_build::runtime::time::format_http_date;

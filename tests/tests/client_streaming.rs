@@ -1,5 +1,10 @@
 //! Binary downloads: chunk-by-chunk streams, `write_to`, `collect`, and bodies cut short.
 
+#![expect(
+    deprecated,
+    reason = "these tests exercise the legacy operations, which the service still answers and the crate still offers"
+)]
+
 use codearts_build::{ByteStream, Client, Credentials, Error, RetryPolicy};
 use futures_util::StreamExt;
 use workspace_tests::server::{pattern_byte, Reply, TestServer};

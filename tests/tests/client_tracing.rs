@@ -1,6 +1,11 @@
 //! Each call opens one `tracing` span naming the operation, method, path template, attempt,
 //! status, duration and request id; no span or event carries a credential.
 
+#![expect(
+    deprecated,
+    reason = "these tests exercise the legacy operations, which the service still answers and the crate still offers"
+)]
+
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

@@ -260,6 +260,12 @@ const EXPECTED: &[(&str, usize, &str, &str)] = &[
         "\"show_recrd\" is not an operationId",
     ),
     (
+        "unknown_rate_limit_class",
+        12,
+        "#/paths/~1v1~1a/get/x-rate-limit-class",
+        "unknown `x-rate-limit-class` \"ten_60_min\"; expected one of cloudbuild_ext, five_50_min",
+    ),
+    (
         "unsupported_one_of",
         21,
         "#/components/schemas/Thing/properties/value/oneOf",

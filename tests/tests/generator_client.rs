@@ -9,8 +9,8 @@ use workspace_tests::generator::{
 
 #[test]
 fn fixture_client_tests_pass() {
-    let statics = fixture_statics();
     let temp = tempfile::tempdir().expect("temp dir");
+    let statics = fixture_statics(temp.path());
     let mut ran = Vec::new();
     let mut failures = Vec::new();
     for (name, path) in good_fixtures() {

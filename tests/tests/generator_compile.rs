@@ -11,8 +11,8 @@ use workspace_tests::generator::{
 
 #[test]
 fn every_fixture_crate_compiles_cleanly() {
-    let statics = fixture_statics();
     let temp = tempfile::tempdir().expect("temp dir");
+    let statics = fixture_statics(temp.path());
     // clippy ships with rustup's default profile; on a minimal toolchain the check still proves
     // the code compiles without warnings.
     let has_clippy = Command::new(env!("CARGO"))

@@ -195,8 +195,9 @@ fn gen(args: &[String]) -> Result<(), String> {
     };
     let started = Instant::now();
     let source = read_spec(&options.spec)?;
-    let statics = Statics::load(&root().join("templates"))
+    let mut statics = Statics::load(&root().join("templates"))
         .map_err(|e| format!("error: reading templates/: {e}"))?;
+    statics.testkit = codegen::emit::testkit_path(&options.out, &root(), &root().join("testkit"));
     let name = display_name(&options.spec);
     let files = codegen::generate(&name, &source, &statics).map_err(|e| e.to_string())?;
     let out = &options.out;

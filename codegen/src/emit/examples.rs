@@ -70,7 +70,7 @@ pub fn examples_file(crate_name: &str, examples: &[Example]) -> TokenStream {
 }
 
 /// A type path usable from outside the crate.
-fn external(krate: &syn::Ident, t: &TypeRef) -> TokenStream {
+pub(super) fn external(krate: &syn::Ident, t: &TypeRef) -> TokenStream {
     match t {
         TypeRef::Named(name) => {
             let name = ident(name);

@@ -4,6 +4,7 @@ mod catalogue;
 mod checks;
 pub mod docs;
 mod examples;
+mod operation_tests;
 mod operations;
 mod pagination;
 mod rust;
@@ -18,16 +19,31 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::ir::Api;
 
+pub use operation_tests::{testkit_path, DEFAULT_TESTKIT_PATH};
+
 /// The generated crate as relative path → contents, sorted by path.
 pub type Files = BTreeMap<String, String>;
 
 /// Static inputs copied into the crate: runtime sources and examples, by relative path.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Statics {
     /// `templates/runtime/**.rs`, relative to `templates/runtime/`.
     pub runtime: BTreeMap<String, String>,
     /// `templates/crate/examples/*.rs`, by file name.
     pub examples: BTreeMap<String, String>,
+    /// Where the generated crate finds `codearts-testkit` (the dev-dependency of its exchange
+    /// tests), as written in its `Cargo.toml`: see [`testkit_path`].
+    pub testkit: String,
+}
+
+impl Default for Statics {
+    fn default() -> Self {
+        Statics {
+            runtime: BTreeMap::new(),
+            examples: BTreeMap::new(),
+            testkit: DEFAULT_TESTKIT_PATH.to_owned(),
+        }
+    }
 }
 
 impl Statics {
@@ -37,6 +53,7 @@ impl Statics {
         Ok(Statics {
             runtime: rust_files(&templates.join("runtime"), true)?,
             examples: rust_files(&templates.join("crate").join("examples"), false)?,
+            testkit: DEFAULT_TESTKIT_PATH.to_owned(),
         })
     }
 }
@@ -83,6 +100,7 @@ pub fn header(spec_file: &str) -> String {
 pub fn rust_sources(api: &Api, spec_file: &str) -> Result<Files, String> {
     let header = header(spec_file);
     let checks = checks::Checks::new(&api.types);
+    let tests = operation_tests::Tests::new(api);
     // Biggest files first: the workers take the next job as they finish one, so a large file
     // started late cannot leave one core busy while the others idle.
     let mut jobs: Vec<Job> = vec![
@@ -93,6 +111,8 @@ pub fn rust_sources(api: &Api, spec_file: &str) -> Result<Files, String> {
         Job::Region,
     ];
     jobs.extend(api.operations.iter().map(Job::Operation));
+    jobs.push(Job::OperationTestsMod);
+    jobs.extend(api.operations.iter().map(Job::OperationTest));
     jobs.extend(api.types.iter().map(Job::Type));
     // Formatting dominates generation time and files are independent, so they are rendered on
     // all cores; the BTreeMap keeps the output order independent of scheduling.
@@ -106,11 +126,11 @@ pub fn rust_sources(api: &Api, spec_file: &str) -> Result<Files, String> {
     std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
             .map(|_| {
-                let (jobs, header, checks, next) = (&jobs, &header, &checks, &next);
+                let (jobs, header, checks, tests, next) = (&jobs, &header, &checks, &tests, &next);
                 scope.spawn(move || {
                     let mut done = Vec::new();
                     while let Some(job) = jobs.get(next.fetch_add(1, Ordering::Relaxed)) {
-                        done.push(job.render(api, header, checks));
+                        done.push(job.render(api, header, checks, tests));
                     }
                     done
                 })
@@ -144,6 +164,10 @@ pub fn rust_sources(api: &Api, spec_file: &str) -> Result<Files, String> {
         "tests/examples.rs".to_owned(),
         format!("{header}{}", examples::EXAMPLES_ROOT),
     );
+    files.insert(
+        "tests/operations.rs".to_owned(),
+        format!("{header}{}", operation_tests::ROOT),
+    );
     Ok(files)
 }
 
@@ -156,6 +180,8 @@ enum Job<'a> {
     Examples,
     Type(&'a crate::ir::NamedType),
     Operation(&'a crate::ir::Operation),
+    OperationTestsMod,
+    OperationTest(&'a crate::ir::Operation),
 }
 
 impl Job<'_> {
@@ -164,6 +190,7 @@ impl Job<'_> {
         api: &Api,
         header: &str,
         checks: &checks::Checks,
+        tests: &operation_tests::Tests,
     ) -> (String, Result<String, String>) {
         let (path, tokens) = match self {
             Job::TypesMod => ("src/types/mod.rs".to_owned(), types::mod_file(&api.types)),
@@ -191,6 +218,14 @@ impl Job<'_> {
                 format!("src/operations/{}.rs", op.module),
                 operations::operation_file(api, op, checks),
             ),
+            Job::OperationTestsMod => (
+                "tests/operations/mod.rs".to_owned(),
+                operation_tests::mod_file("codearts_build", tests),
+            ),
+            Job::OperationTest(op) => (
+                format!("tests/operations/{}.rs", op.module),
+                operation_tests::operation_file("codearts_build", tests, op),
+            ),
         };
         (path, rust::file(header, tokens))
     }
@@ -206,7 +241,7 @@ pub fn crate_files(
 ) -> Result<Files, String> {
     let header = header(spec_file);
     let mut files = rust_sources(api, spec_file)?;
-    scaffold_files(&mut files, api, spec_file, spec_sha256, &header)
+    scaffold_files(&mut files, api, spec_file, spec_sha256, &header, statics)
         .map_err(|e| format!("rendering a template: {e}"))?;
     for (path, source) in &statics.runtime {
         files.insert(format!("src/runtime/{path}"), format!("{header}\n{source}"));
@@ -224,11 +259,12 @@ fn scaffold_files(
     spec_file: &str,
     spec_sha256: &str,
     header: &str,
+    statics: &Statics,
 ) -> Result<(), askama::Error> {
     let hash_header = header.replace("// ", "# ");
     files.insert(
         "Cargo.toml".to_owned(),
-        scaffold::cargo_toml(hash_header.trim_end())?,
+        scaffold::cargo_toml(hash_header.trim_end(), &statics.testkit)?,
     );
     let cx = scaffold::Context {
         header: header.to_owned(),

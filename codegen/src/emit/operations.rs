@@ -195,7 +195,8 @@ fn module_docs(op: &Operation) -> Vec<String> {
     blocks.extend(docs::prose(op.description.as_deref()));
     if let Some(class) = &op.rate_limit_class {
         blocks.push(format!(
-            "Rate-limit class at the API gateway: `{}`.",
+            "API gateway rate-limit class: `{}` (the vendor's throttling policy for this \
+             operation; calls beyond it are rejected with HTTP 429).",
             docs::escape(class)
         ));
     }

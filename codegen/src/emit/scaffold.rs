@@ -29,6 +29,7 @@ pub struct OperationRow {
 struct CargoToml<'a> {
     header: &'a str,
     crate_version: &'a str,
+    testkit_path: &'a str,
 }
 
 #[derive(Template)]
@@ -55,11 +56,14 @@ struct LibRs<'a> {
 /// The generated crate's version; bumped by hand when the generator's output changes shape.
 const CRATE_VERSION: &str = "0.1.0";
 
-/// `Cargo.toml`.
-pub fn cargo_toml(header: &str) -> Result<String, askama::Error> {
+/// `Cargo.toml`; `testkit` is the path of the `codearts-testkit` crate.
+pub fn cargo_toml(header: &str, testkit: &str) -> Result<String, askama::Error> {
+    // A TOML basic string: backslashes and quotes escaped.
+    let testkit_path = testkit.replace('\\', "\\\\").replace('"', "\\\"");
     CargoToml {
         header,
         crate_version: CRATE_VERSION,
+        testkit_path: &testkit_path,
     }
     .render()
 }

@@ -7,7 +7,7 @@ use crate::diag::{Diagnostics, Pointer};
 use crate::ir::Constraints;
 use crate::ir::{
     Body, Deprecation, Example, FinishedCheck, FinishedField, Form, FormPart, Location, LogFollow,
-    Operation, Param, ResponseKind, Step, TypeKind, TypeRef,
+    Operation, Param, ResponseKind, Step, TypeKind, TypeRef, RATE_LIMIT_CLASSES,
 };
 use crate::naming;
 use crate::openapi::{self, Spec};
@@ -57,6 +57,17 @@ pub fn resolve(
             }
             if let Some(follow) = &op.log_follow {
                 finished.push((id.clone(), at.join("x-log-follow"), follow));
+            }
+            if let Some(class) = &op.rate_limit_class {
+                if !RATE_LIMIT_CLASSES.contains(&class.as_str()) {
+                    diags.error(
+                        &at.join("x-rate-limit-class"),
+                        format!(
+                            "unknown `x-rate-limit-class` {class:?}; expected one of {}",
+                            RATE_LIMIT_CLASSES.join(", ")
+                        ),
+                    );
+                }
             }
             let site = Site {
                 path,

@@ -4,6 +4,10 @@
 //!
 //! Saves a named template made of build steps and optional build parameters, and returns the stored template.
 //!
+//! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
+//!
+//! **Deprecated**: a legacy operation.
+//!
 //! Notes on how the vendor documentation was read:
 //!
 //! - The request example's parameter list was malformed (seven of the eight name/value pairs sat outside `params`, one directly on the parameter object, and the brackets did not balance); it was rebuilt as one StringParameterDefinition whose `params` holds all eight pairs, as the SDK sample code builds it.
@@ -13,6 +17,8 @@
 //! - A step's `properties` is null in the request example, so it is nullable; `template.steps`, `limits` and `error` are null in the response example and are nullable too.
 //! - The response item shape (CreateTemplatesItems) is the same as the delete operation's, so both use TemplateDetail; it has no nick_name, unlike the list item.
 //! - The request parameters use the same shape as the response parameters (name, params with name/value/limits), so TemplateParameter is shared.
+//! - Deprecated: the vendor files this operation under the legacy chapter (tagged old in the API Explorer); its current counterpart is create_template (POST /v1/template/create): same request body; the reply is reduced to the new template's uuid.
+#![allow(deprecated, reason = "the legacy operation's own items refer to each other")]
 pub use crate::types::CreateTemplatesResponse;
 /// Static facts about this operation.
 static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operation::OperationSpec {
@@ -20,11 +26,12 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
     method: ::reqwest::Method::POST,
     path_template: "/v3/templates/create",
     idempotent: false,
-    deprecated: false,
+    deprecated: true,
 };
 /// Request of [`create_templates`](crate::Client::create_templates): Create a custom build template from a list of build steps.
 ///
 /// Build it with [`CreateTemplatesRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateTemplatesRequest {
     /// The JSON request body.
@@ -37,6 +44,7 @@ impl CreateTemplatesRequest {
     }
 }
 /// Builds a [`CreateTemplatesRequest`]; [`build`](Self::build) reports a missing required input by name.
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CreateTemplatesRequestBuilder {
     body: ::std::option::Option<crate::types::CreateTemplatesRequestBody>,
@@ -96,6 +104,7 @@ impl crate::runtime::operation::Operation for CreateTemplatesRequest {
     }
 }
 /// Fluent builder returned by [`Client::create_templates`](crate::Client::create_templates); finish with [`send`](Self::send).
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone)]
 pub struct CreateTemplatesFluentBuilder {
     client: crate::Client,
@@ -136,6 +145,7 @@ impl crate::Client {
     /// Saves a named template made of build steps and optional build parameters, and returns the stored template.
     ///
     /// `POST /v3/templates/create`; see [`create_templates`](crate::operations::create_templates) for the inputs.
+    #[deprecated(note = "legacy operation")]
     pub fn create_templates(&self) -> CreateTemplatesFluentBuilder {
         CreateTemplatesFluentBuilder {
             client: ::std::clone::Clone::clone(self),

@@ -4,11 +4,17 @@
 //!
 //! Removes the build job with the given ID.
 //!
+//! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
+//!
+//! **Deprecated**: a legacy operation.
+//!
 //! Notes on how the vendor documentation was read:
 //!
 //! - The response example returns a job_id different from the one in the request URL; both are kept verbatim since each is a valid ID on its own.
 //! - huaweicloud-sdk-go-v3 model_delete_build_job_response.go and model_delete_build_job_response_body_result.go declare `status`, `result.job_id` and `result.project_id` as strings, matching the tables.
 //! - The docs do not list the possible `status` values, so the field is not given an enum.
+//! - Deprecated: the vendor files this operation under the legacy chapter (tagged old in the API Explorer); its current counterpart is delete_the_job (DELETE /v1/job/{job_id}/delete): same job_id path parameter and the same reply (job_id, project_id).
+#![allow(deprecated, reason = "the legacy operation's own items refer to each other")]
 pub use crate::types::DeleteBuildJobResponse;
 /// Static facts about this operation.
 static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operation::OperationSpec {
@@ -16,7 +22,7 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
     method: ::reqwest::Method::POST,
     path_template: "/v3/jobs/{job_id}/delete",
     idempotent: true,
-    deprecated: false,
+    deprecated: true,
 };
 /// Documented pattern of `job_id`.
 static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(
@@ -25,6 +31,7 @@ static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::valid
 /// Request of [`delete_build_job`](crate::Client::delete_build_job): Delete a build job.
 ///
 /// Build it with [`DeleteBuildJobRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeleteBuildJobRequest {
     /// Build job ID: the 32 letters and digits at the end of the job's detail page URL.
@@ -39,6 +46,7 @@ impl DeleteBuildJobRequest {
     }
 }
 /// Builds a [`DeleteBuildJobRequest`]; [`build`](Self::build) reports a missing required input by name.
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DeleteBuildJobRequestBuilder {
     job_id: ::std::option::Option<::std::string::String>,
@@ -111,6 +119,7 @@ impl crate::runtime::operation::Operation for DeleteBuildJobRequest {
     }
 }
 /// Fluent builder returned by [`Client::delete_build_job`](crate::Client::delete_build_job); finish with [`send`](Self::send).
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone)]
 pub struct DeleteBuildJobFluentBuilder {
     client: crate::Client,
@@ -153,6 +162,7 @@ impl crate::Client {
     /// Removes the build job with the given ID.
     ///
     /// `POST /v3/jobs/{job_id}/delete`; see [`delete_build_job`](crate::operations::delete_build_job) for the inputs.
+    #[deprecated(note = "legacy operation")]
     pub fn delete_build_job(&self) -> DeleteBuildJobFluentBuilder {
         DeleteBuildJobFluentBuilder {
             client: ::std::clone::Clone::clone(self),

@@ -2,13 +2,21 @@
 // change the spec or templates/ and run `cargo xtask gen` again.
 //! `DELETE /v3/templates/{uuid}/delete`: Delete a custom build template by its UUID.
 //!
+//! Removes a custom build template and reports the templates the service returns for the deletion.
+//!
+//! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
+//!
+//! **Deprecated**: a legacy operation.
+//!
 //! Notes on how the vendor documentation was read:
 //!
-//! - The docs give no format or length for the template uuid, so no pattern is set; documented values are 32 lowercase hex characters.
+//! - The 2023 docs gave no format for the template uuid; the current API Explorer file (DeleteTemplates.json) gives the unanchored pattern \[a-z0-9A-Z-\]{0,64}, which as written matches every value, so only its 64-character limit is declared (maxLength 64). Documented values are 32 lowercase hex characters.
 //! - Response table 4-218 names the item table CreateTemplateItems while the create operation calls it CreateTemplatesItems; the fields are identical (huaweicloud-sdk-go-v3 model_delete_templates_response.go uses \[\]CreateTemplatesItems), so TemplateDetail is shared.
 //! - Here `result` is an array in both the table and huaweicloud-sdk-go-v3 model_delete_templates_response.go, so it stays an array.
 //! - Table 4-222 is consistent with the SDK here (params are CreateBuildJobParameterParam).
 //! - The docs show no response example.
+//! - Deprecated: the vendor files this operation under the legacy chapter (tagged old in the API Explorer); its current counterpart is delete_template (DELETE /v1/template/{uuid}/delete): same uuid path parameter; the reply is a status only.
+#![allow(deprecated, reason = "the legacy operation's own items refer to each other")]
 pub use crate::types::DeleteTemplatesResponse;
 /// Static facts about this operation.
 static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operation::OperationSpec {
@@ -16,14 +24,15 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
     method: ::reqwest::Method::DELETE,
     path_template: "/v3/templates/{uuid}/delete",
     idempotent: true,
-    deprecated: false,
+    deprecated: true,
 };
 /// Request of [`delete_templates`](crate::Client::delete_templates): Delete a custom build template by its UUID.
 ///
 /// Build it with [`DeleteTemplatesRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeleteTemplatesRequest {
-    /// UUID of the template (the `uuid` field of a template, not its database `id`).
+    /// UUID of the template (the `uuid` field of a template, not its database `id`), at most 64 characters.
     ///
     /// Sent as the `uuid` path parameter (required).
     pub uuid: ::std::string::String,
@@ -35,12 +44,13 @@ impl DeleteTemplatesRequest {
     }
 }
 /// Builds a [`DeleteTemplatesRequest`]; [`build`](Self::build) reports a missing required input by name.
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DeleteTemplatesRequestBuilder {
     uuid: ::std::option::Option<::std::string::String>,
 }
 impl DeleteTemplatesRequestBuilder {
-    /// UUID of the template (the `uuid` field of a template, not its database `id`).
+    /// UUID of the template (the `uuid` field of a template, not its database `id`), at most 64 characters.
     ///
     /// Sent as the `uuid` path parameter (required).
     pub fn uuid(
@@ -66,6 +76,15 @@ impl crate::runtime::operation::Operation for DeleteTemplatesRequest {
     type Output = crate::types::DeleteTemplatesResponse;
     const SPEC: &'static crate::runtime::operation::OperationSpec = &SPEC;
     fn validate(&self) -> ::std::result::Result<(), crate::Error> {
+        {
+            let value = &self.uuid;
+            crate::runtime::validate::length(
+                "uuid",
+                value.as_str(),
+                ::std::option::Option::None,
+                ::std::option::Option::Some(64u64),
+            )?;
+        }
         ::std::result::Result::Ok(())
     }
     fn to_parts(
@@ -93,13 +112,14 @@ impl crate::runtime::operation::Operation for DeleteTemplatesRequest {
     }
 }
 /// Fluent builder returned by [`Client::delete_templates`](crate::Client::delete_templates); finish with [`send`](Self::send).
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone)]
 pub struct DeleteTemplatesFluentBuilder {
     client: crate::Client,
     inner: DeleteTemplatesRequestBuilder,
 }
 impl DeleteTemplatesFluentBuilder {
-    /// UUID of the template (the `uuid` field of a template, not its database `id`).
+    /// UUID of the template (the `uuid` field of a template, not its database `id`), at most 64 characters.
     ///
     /// Sent as the `uuid` path parameter (required).
     pub fn uuid(
@@ -132,7 +152,10 @@ impl DeleteTemplatesFluentBuilder {
 impl crate::Client {
     /// Delete a custom build template by its UUID.
     ///
+    /// Removes a custom build template and reports the templates the service returns for the deletion.
+    ///
     /// `DELETE /v3/templates/{uuid}/delete`; see [`delete_templates`](crate::operations::delete_templates) for the inputs.
+    #[deprecated(note = "legacy operation")]
     pub fn delete_templates(&self) -> DeleteTemplatesFluentBuilder {
         DeleteTemplatesFluentBuilder {
             client: ::std::clone::Clone::clone(self),

@@ -4,9 +4,15 @@
 //!
 //! Switches the build job off so that it can no longer be run until it is recovered.
 //!
+//! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
+//!
+//! **Deprecated**: a legacy operation.
+//!
 //! Notes on how the vendor documentation was read:
 //!
 //! - huaweicloud-sdk-go-v3 model_disable_build_job_response.go declares `status` as a string, matching the table; its values are not documented, so no enum.
+//! - Deprecated: the vendor files this operation under the legacy chapter (tagged old in the API Explorer); its current counterpart is disable_the_job (POST /v1/job/{job_id}/disable): same job_id path parameter; the body says disabled=true and may give a reason.
+#![allow(deprecated, reason = "the legacy operation's own items refer to each other")]
 pub use crate::types::DisableBuildJobResponse;
 /// Static facts about this operation.
 static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operation::OperationSpec {
@@ -14,7 +20,7 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
     method: ::reqwest::Method::POST,
     path_template: "/v3/jobs/{job_id}/disable",
     idempotent: true,
-    deprecated: false,
+    deprecated: true,
 };
 /// Documented pattern of `job_id`.
 static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(
@@ -23,6 +29,7 @@ static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::valid
 /// Request of [`disable_build_job`](crate::Client::disable_build_job): Disable a build job.
 ///
 /// Build it with [`DisableBuildJobRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct DisableBuildJobRequest {
     /// Build job ID: the 32 letters and digits at the end of the job's detail page URL.
@@ -37,6 +44,7 @@ impl DisableBuildJobRequest {
     }
 }
 /// Builds a [`DisableBuildJobRequest`]; [`build`](Self::build) reports a missing required input by name.
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DisableBuildJobRequestBuilder {
     job_id: ::std::option::Option<::std::string::String>,
@@ -109,6 +117,7 @@ impl crate::runtime::operation::Operation for DisableBuildJobRequest {
     }
 }
 /// Fluent builder returned by [`Client::disable_build_job`](crate::Client::disable_build_job); finish with [`send`](Self::send).
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone)]
 pub struct DisableBuildJobFluentBuilder {
     client: crate::Client,
@@ -151,6 +160,7 @@ impl crate::Client {
     /// Switches the build job off so that it can no longer be run until it is recovered.
     ///
     /// `POST /v3/jobs/{job_id}/disable`; see [`disable_build_job`](crate::operations::disable_build_job) for the inputs.
+    #[deprecated(note = "legacy operation")]
     pub fn disable_build_job(&self) -> DisableBuildJobFluentBuilder {
         DisableBuildJobFluentBuilder {
             client: ::std::clone::Clone::clone(self),

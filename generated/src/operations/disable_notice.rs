@@ -2,12 +2,20 @@
 // change the spec or templates/ and run `cargo xtask gen` again.
 //! `POST /v3/jobs/notice/{job_id}/disable`: Turn off one notification channel of a build job.
 //!
+//! Switches one notification channel of the job off, so that no event notifies on it.
+//!
+//! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
+//!
+//! **Deprecated**: a legacy operation.
+//!
 //! Notes on how the vendor documentation was read:
 //!
 //! - The request example sends notice_type=message in lower case while list_notice reports MESSAGE; the case the service expects is not documented, so no enum is set and the example is kept as documented.
 //! - The SDK sample code omits the required notice_type query parameter; huaweicloud-sdk-go-v3 model_disable_notice_request.go declares it as a required string.
 //! - The table and huaweicloud-sdk-go-v3 model_disable_notice_response.go (Result *string) give `result` as a string, but the 200 example shows an object {"job_id"} copied from the build job examples; the string type is kept and the object was dropped from the example.
 //! - The docs describe `result` as an error message, which looks copied from `error`; it is described neutrally.
+//! - Deprecated: the vendor files this operation under the legacy chapter (tagged old in the API Explorer); its current counterpart is update_new_notice_new (PUT /v1/job/{job_id}/notice): no current per-channel disable call; the current notice update takes the same body as update_notice, and send_switch "false" for the channel switches it off.
+#![allow(deprecated, reason = "the legacy operation's own items refer to each other")]
 pub use crate::types::DisableNoticeResponse;
 /// Static facts about this operation.
 static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operation::OperationSpec {
@@ -15,7 +23,7 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
     method: ::reqwest::Method::POST,
     path_template: "/v3/jobs/notice/{job_id}/disable",
     idempotent: true,
-    deprecated: false,
+    deprecated: true,
 };
 /// Documented pattern of `job_id`.
 static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(
@@ -24,6 +32,7 @@ static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::valid
 /// Request of [`disable_notice`](crate::Client::disable_notice): Turn off one notification channel of a build job.
 ///
 /// Build it with [`DisableNoticeRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct DisableNoticeRequest {
     /// Build job ID, the 32 letters and digits at the end of the job's page URL.
@@ -42,6 +51,7 @@ impl DisableNoticeRequest {
     }
 }
 /// Builds a [`DisableNoticeRequest`]; [`build`](Self::build) reports a missing required input by name.
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DisableNoticeRequestBuilder {
     job_id: ::std::option::Option<::std::string::String>,
@@ -141,6 +151,7 @@ impl crate::runtime::operation::Operation for DisableNoticeRequest {
     }
 }
 /// Fluent builder returned by [`Client::disable_notice`](crate::Client::disable_notice); finish with [`send`](Self::send).
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone)]
 pub struct DisableNoticeFluentBuilder {
     client: crate::Client,
@@ -190,7 +201,10 @@ impl DisableNoticeFluentBuilder {
 impl crate::Client {
     /// Turn off one notification channel of a build job.
     ///
+    /// Switches one notification channel of the job off, so that no event notifies on it.
+    ///
     /// `POST /v3/jobs/notice/{job_id}/disable`; see [`disable_notice`](crate::operations::disable_notice) for the inputs.
+    #[deprecated(note = "legacy operation")]
     pub fn disable_notice(&self) -> DisableNoticeFluentBuilder {
         DisableNoticeFluentBuilder {
             client: ::std::clone::Clone::clone(self),

@@ -4,17 +4,23 @@
 //!
 //! Streams the full build log file of one build record.
 //!
+//! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
+//!
+//! **Deprecated**: a legacy operation.
+//!
 //! Notes on how the vendor documentation was read:
 //!
 //! - The 200 body is documented only as a File; huaweicloud-sdk-go-v3 model_download_build_log_response.go reads it as a raw stream, so it is modelled as binary.
 //! - huaweicloud-sdk-go-v3 codeArtsBuild_meta.go sends log_level as an optional query parameter.
+//! - Deprecated: the vendor files this operation under the legacy chapter (tagged old in the API Explorer); its current counterpart is download_build_full_log (GET /v1/log/{record_id}/download-log): same record_id and log_level, plus an optional compress flag; binary reply.
+#![allow(deprecated, reason = "the legacy operation's own items refer to each other")]
 /// Static facts about this operation.
 static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operation::OperationSpec {
     id: "download_build_log",
     method: ::reqwest::Method::GET,
     path_template: "/v4/{record_id}/download-log",
     idempotent: true,
-    deprecated: false,
+    deprecated: true,
 };
 /// Documented pattern of `record_id`.
 static RECORD_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(
@@ -23,6 +29,7 @@ static RECORD_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::va
 /// Request of [`download_build_log`](crate::Client::download_build_log): Download the complete log of a build record.
 ///
 /// Build it with [`DownloadBuildLogRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct DownloadBuildLogRequest {
     /// Build record ID, 36 characters of digits, lowercase letters and '-'.
@@ -41,6 +48,7 @@ impl DownloadBuildLogRequest {
     }
 }
 /// Builds a [`DownloadBuildLogRequest`]; [`build`](Self::build) reports a missing required input by name.
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DownloadBuildLogRequestBuilder {
     record_id: ::std::option::Option<::std::string::String>,
@@ -143,6 +151,7 @@ impl crate::runtime::operation::Operation for DownloadBuildLogRequest {
     }
 }
 /// Fluent builder returned by [`Client::download_build_log`](crate::Client::download_build_log); finish with [`send`](Self::send).
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone)]
 pub struct DownloadBuildLogFluentBuilder {
     client: crate::Client,
@@ -193,6 +202,7 @@ impl crate::Client {
     /// Streams the full build log file of one build record.
     ///
     /// `GET /v4/{record_id}/download-log`; see [`download_build_log`](crate::operations::download_build_log) for the inputs.
+    #[deprecated(note = "legacy operation")]
     pub fn download_build_log(&self) -> DownloadBuildLogFluentBuilder {
         DownloadBuildLogFluentBuilder {
             client: ::std::clone::Clone::clone(self),

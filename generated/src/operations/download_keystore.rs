@@ -4,18 +4,25 @@
 //!
 //! Streams the named KeyStore (signing key) file stored for the given account.
 //!
+//! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
+//!
+//! **Deprecated**: a legacy operation.
+//!
 //! Notes on how the vendor documentation was read:
 //!
 //! - The 200 body is documented only as File with no example; it is declared as an octet-stream binary download (huaweicloud-sdk-go-v3 model_download_keystore_response.go exposes it as a raw io.ReadCloser stream).
 //! - The SDK samples build DownloadKeystoreRequest without file_name or domain_id, but the table marks both required and huaweicloud-sdk-go-v3 model_download_keystore_request.go declares them as non-optional strings, so both are required.
-//! - The domain_id pattern follows the description '32 digits and lowercase letters'; file_name has no documented constraint.
+//! - The domain_id pattern follows the description '32 digits and lowercase letters'.
+//! - The file_name length limits (1 to 500) come from the current API Explorer file (DownloadKeystore.json); the 2023 reference gave none, and error CB.00060203 states the same 500-character limit.
+//! - Deprecated: the vendor files this operation under the legacy chapter (tagged old in the API Explorer); its current counterpart is download_keystore_by_name (GET /v2/keystore/download): downloads a keystore file by name and domain_id like the legacy call, and also asks for the keystore id.
+#![allow(deprecated, reason = "the legacy operation's own items refer to each other")]
 /// Static facts about this operation.
 static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operation::OperationSpec {
     id: "download_keystore",
     method: ::reqwest::Method::GET,
     path_template: "/v3/keystore",
     idempotent: true,
-    deprecated: false,
+    deprecated: true,
 };
 /// Documented pattern of `domain_id`.
 static DOMAIN_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(
@@ -24,9 +31,10 @@ static DOMAIN_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::va
 /// Request of [`download_keystore`](crate::Client::download_keystore): Download a KeyStore file of a tenant.
 ///
 /// Build it with [`DownloadKeystoreRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct DownloadKeystoreRequest {
-    /// Name of the KeyStore file to download.
+    /// Name of the KeyStore file to download, 1 to 500 characters.
     ///
     /// Sent as the `file_name` query parameter (required).
     pub file_name: ::std::string::String,
@@ -42,13 +50,14 @@ impl DownloadKeystoreRequest {
     }
 }
 /// Builds a [`DownloadKeystoreRequest`]; [`build`](Self::build) reports a missing required input by name.
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DownloadKeystoreRequestBuilder {
     file_name: ::std::option::Option<::std::string::String>,
     domain_id: ::std::option::Option<::std::string::String>,
 }
 impl DownloadKeystoreRequestBuilder {
-    /// Name of the KeyStore file to download.
+    /// Name of the KeyStore file to download, 1 to 500 characters.
     ///
     /// Sent as the `file_name` query parameter (required).
     pub fn file_name(
@@ -90,6 +99,15 @@ impl crate::runtime::operation::Operation for DownloadKeystoreRequest {
     type Output = crate::ByteStream;
     const SPEC: &'static crate::runtime::operation::OperationSpec = &SPEC;
     fn validate(&self) -> ::std::result::Result<(), crate::Error> {
+        {
+            let value = &self.file_name;
+            crate::runtime::validate::length(
+                "file_name",
+                value.as_str(),
+                ::std::option::Option::Some(1u64),
+                ::std::option::Option::Some(500u64),
+            )?;
+        }
         {
             let value = &self.domain_id;
             crate::runtime::validate::length(
@@ -144,13 +162,14 @@ impl crate::runtime::operation::Operation for DownloadKeystoreRequest {
     }
 }
 /// Fluent builder returned by [`Client::download_keystore`](crate::Client::download_keystore); finish with [`send`](Self::send).
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone)]
 pub struct DownloadKeystoreFluentBuilder {
     client: crate::Client,
     inner: DownloadKeystoreRequestBuilder,
 }
 impl DownloadKeystoreFluentBuilder {
-    /// Name of the KeyStore file to download.
+    /// Name of the KeyStore file to download, 1 to 500 characters.
     ///
     /// Sent as the `file_name` query parameter (required).
     pub fn file_name(
@@ -194,6 +213,7 @@ impl crate::Client {
     /// Streams the named KeyStore (signing key) file stored for the given account.
     ///
     /// `GET /v3/keystore`; see [`download_keystore`](crate::operations::download_keystore) for the inputs.
+    #[deprecated(note = "legacy operation")]
     pub fn download_keystore(&self) -> DownloadKeystoreFluentBuilder {
         DownloadKeystoreFluentBuilder {
             client: ::std::clone::Clone::clone(self),

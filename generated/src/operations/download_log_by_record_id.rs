@@ -2,7 +2,9 @@
 // change the spec or templates/ and run `cargo xtask gen` again.
 //! `GET /v3/{record_id}/download-log`: Download the log of one build record (legacy v3 endpoint).
 //!
-//! Returns the build log of the given build record as a file. Scheduled for removal; use the v4 full-log download instead.
+//! Returns the build log of the given build record as a file. Scheduled for removal; use the current full-log download instead.
+//!
+//! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
 //!
 //! **Deprecated**: a legacy operation; use [`Client::download_build_log`](crate::Client::download_build_log) instead.
 //!
@@ -11,6 +13,7 @@
 //! - The operationId comes from the SDK class DownloadLogByRecordIdRequest in the page's sample code.
 //! - The 200 body is documented only as a File with no response example; it is modelled as an octet-stream binary, matching huaweicloud-sdk-go-v3 model_download_log_by_record_id_response.go, which exposes it as a raw io.ReadCloser stream.
 //! - The record_id constraint (36 characters of digits, lowercase letters and '-') is encoded as pattern plus min/max length; the example id from the request URL satisfies it.
+//! - Deprecated: the vendor files this operation under the chapter of operations to be taken offline; its current counterpart is download_build_full_log (GET /v1/log/{record_id}/download-log): same record_id and binary log reply, with optional log_level and compress.
 #![allow(deprecated, reason = "the legacy operation's own items refer to each other")]
 /// Static facts about this operation.
 static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operation::OperationSpec {
@@ -157,7 +160,7 @@ impl DownloadLogByRecordIdFluentBuilder {
 impl crate::Client {
     /// Download the log of one build record (legacy v3 endpoint).
     ///
-    /// Returns the build log of the given build record as a file. Scheduled for removal; use the v4 full-log download instead.
+    /// Returns the build log of the given build record as a file. Scheduled for removal; use the current full-log download instead.
     ///
     /// `GET /v3/{record_id}/download-log`; see [`download_log_by_record_id`](crate::operations::download_log_by_record_id) for the inputs.
     #[deprecated(note = "legacy operation; use `Client::download_build_log`")]

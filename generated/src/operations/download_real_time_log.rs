@@ -4,6 +4,10 @@
 //!
 //! Returns log text of one build starting at a given offset, together with the offset to pass on the next call and a flag telling whether more log data is available.
 //!
+//! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
+//!
+//! **Deprecated**: a legacy operation.
+//!
 //! Notes on how the vendor documentation was read:
 //!
 //! - The docs do not say whether has_more_data can be false before a build has started logging; a follower therefore also asks show_record_detail and stops only once the record has a finish_time.
@@ -15,6 +19,8 @@
 //! - The example log text contained PDF line breaks inside the JSON string; they were joined with a space (directly where a break split `GMT+08:00`), keeping the embedded \\n log separators.
 //! - The dashed separator lines in the example log appear shortened by the PDF; they were kept as printed.
 //! - The top-level error is null in the example, so it is nullable.
+//! - Deprecated: the vendor files this operation under the legacy chapter (tagged old in the API Explorer); its current counterpart is download_build_real_time_log (GET /v1/log/{job_id}/{build_no}/real-time-log): same job_id and build_no; the read window is start_offset/end_offset/size and the reply carries log, has_more and end_offset.
+#![allow(deprecated, reason = "the legacy operation's own items refer to each other")]
 pub use crate::types::DownloadRealTimeLogResponse;
 /// Static facts about this operation.
 static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operation::OperationSpec {
@@ -22,7 +28,7 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
     method: ::reqwest::Method::GET,
     path_template: "/v3/jobs/{job_id}/{build_no}/real-time-log",
     idempotent: true,
-    deprecated: false,
+    deprecated: true,
 };
 /// Documented pattern of `job_id`.
 static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(
@@ -31,6 +37,7 @@ static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::valid
 /// Request of [`download_real_time_log`](crate::Client::download_real_time_log): Fetch the next chunk of a build's live log.
 ///
 /// Build it with [`DownloadRealTimeLogRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct DownloadRealTimeLogRequest {
     /// Build task ID, the 32 letters/digits at the end of the task detail page URL.
@@ -61,6 +68,7 @@ impl DownloadRealTimeLogRequest {
     }
 }
 /// Builds a [`DownloadRealTimeLogRequest`]; [`build`](Self::build) reports a missing required input by name.
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DownloadRealTimeLogRequestBuilder {
     job_id: ::std::option::Option<::std::string::String>,
@@ -198,6 +206,7 @@ impl crate::runtime::operation::Operation for DownloadRealTimeLogRequest {
     }
 }
 /// Fluent builder returned by [`Client::download_real_time_log`](crate::Client::download_real_time_log); finish with [`send`](Self::send).
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone)]
 pub struct DownloadRealTimeLogFluentBuilder {
     client: crate::Client,
@@ -267,6 +276,7 @@ impl crate::Client {
     /// Returns log text of one build starting at a given offset, together with the offset to pass on the next call and a flag telling whether more log data is available.
     ///
     /// `GET /v3/jobs/{job_id}/{build_no}/real-time-log`; see [`download_real_time_log`](crate::operations::download_real_time_log) for the inputs.
+    #[deprecated(note = "legacy operation")]
     pub fn download_real_time_log(&self) -> DownloadRealTimeLogFluentBuilder {
         DownloadRealTimeLogFluentBuilder {
             client: ::std::clone::Clone::clone(self),
@@ -290,6 +300,7 @@ impl DownloadRealTimeLogRequest {
                 let mut request = ::std::clone::Clone::clone(&self);
                 request.offset = i32::try_from(offset).unwrap_or(i32::MAX);
                 let finished = ::std::sync::Arc::clone(&finished);
+                #[allow(deprecated)]
                 let check = crate::operations::show_record_detail::ShowRecordDetailRequest {
                     job_id: ::std::clone::Clone::clone(&request.job_id),
                     build_no: ::std::clone::Clone::clone(&request.build_no),

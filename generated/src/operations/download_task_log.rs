@@ -4,18 +4,25 @@
 //!
 //! Streams the log file of a single named step within one build record.
 //!
+//! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
+//!
+//! **Deprecated**: a legacy operation.
+//!
 //! Notes on how the vendor documentation was read:
 //!
 //! - The request example URL and the SDK samples omit task_name although the table marks it required; huaweicloud-sdk-go-v3 model_download_task_log_request.go also makes it a required string, so it stays required and has no example.
 //! - huaweicloud-sdk-go-v3 model_download_task_log_request.go describes task_name with the record_id text (copy error); it is treated as the step name, as the table says.
 //! - The 200 body is documented only as a File; huaweicloud-sdk-go-v3 model_download_task_log_response.go reads it as a raw stream, so it is modelled as binary.
+//! - The task_name length limits (1 to 1000) come from the current API Explorer file (DownloadTaskLog.json); the 2023 reference gave none.
+//! - Deprecated: the vendor files this operation under the legacy chapter (tagged old in the API Explorer); its current counterpart is download_task_log_new (GET /v1/log/{record_id}/task-log): same record_id and step name under /v1; documented on the vendor reference page DownloadTaskLogNew but absent from the SDKs, so it arrives with the logs area.
+#![allow(deprecated, reason = "the legacy operation's own items refer to each other")]
 /// Static facts about this operation.
 static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operation::OperationSpec {
     id: "download_task_log",
     method: ::reqwest::Method::GET,
     path_template: "/v4/{record_id}/task-log",
     idempotent: true,
-    deprecated: false,
+    deprecated: true,
 };
 /// Documented pattern of `record_id`.
 static RECORD_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(
@@ -24,13 +31,14 @@ static RECORD_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::va
 /// Request of [`download_task_log`](crate::Client::download_task_log): Download the log of one build step of a build record.
 ///
 /// Build it with [`DownloadTaskLogRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct DownloadTaskLogRequest {
     /// Build record ID, 36 characters of digits, lowercase letters and '-'.
     ///
     /// Sent as the `record_id` path parameter (required).
     pub record_id: ::std::string::String,
-    /// Name of the build step whose log is wanted.
+    /// Name of the build step whose log is wanted, 1 to 1000 characters.
     ///
     /// Sent as the `task_name` query parameter (required).
     pub task_name: ::std::string::String,
@@ -46,6 +54,7 @@ impl DownloadTaskLogRequest {
     }
 }
 /// Builds a [`DownloadTaskLogRequest`]; [`build`](Self::build) reports a missing required input by name.
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DownloadTaskLogRequestBuilder {
     record_id: ::std::option::Option<::std::string::String>,
@@ -63,7 +72,7 @@ impl DownloadTaskLogRequestBuilder {
         self.record_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Name of the build step whose log is wanted.
+    /// Name of the build step whose log is wanted, 1 to 1000 characters.
     ///
     /// Sent as the `task_name` query parameter (required).
     pub fn task_name(
@@ -120,6 +129,15 @@ impl crate::runtime::operation::Operation for DownloadTaskLogRequest {
                 &RECORD_ID_PATTERN,
             )?;
         }
+        {
+            let value = &self.task_name;
+            crate::runtime::validate::length(
+                "task_name",
+                value.as_str(),
+                ::std::option::Option::Some(1u64),
+                ::std::option::Option::Some(1000u64),
+            )?;
+        }
         if let ::std::option::Option::Some(value) = &self.log_level {
             crate::runtime::validate::one_of(
                 "log_level",
@@ -171,6 +189,7 @@ impl crate::runtime::operation::Operation for DownloadTaskLogRequest {
     }
 }
 /// Fluent builder returned by [`Client::download_task_log`](crate::Client::download_task_log); finish with [`send`](Self::send).
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone)]
 pub struct DownloadTaskLogFluentBuilder {
     client: crate::Client,
@@ -187,7 +206,7 @@ impl DownloadTaskLogFluentBuilder {
         self.inner = self.inner.record_id(value);
         self
     }
-    /// Name of the build step whose log is wanted.
+    /// Name of the build step whose log is wanted, 1 to 1000 characters.
     ///
     /// Sent as the `task_name` query parameter (required).
     pub fn task_name(
@@ -231,6 +250,7 @@ impl crate::Client {
     /// Streams the log file of a single named step within one build record.
     ///
     /// `GET /v4/{record_id}/task-log`; see [`download_task_log`](crate::operations::download_task_log) for the inputs.
+    #[deprecated(note = "legacy operation")]
     pub fn download_task_log(&self) -> DownloadTaskLogFluentBuilder {
         DownloadTaskLogFluentBuilder {
             client: ::std::clone::Clone::clone(self),

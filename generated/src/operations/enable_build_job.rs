@@ -4,10 +4,16 @@
 //!
 //! Turns a previously disabled build job back on.
 //!
+//! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
+//!
+//! **Deprecated**: a legacy operation.
+//!
 //! Notes on how the vendor documentation was read:
 //!
 //! - The operationId follows the SDK request class EnableBuildJobRequest used in the page's samples, although the path segment is `recover`.
 //! - huaweicloud-sdk-go-v3 model_enable_build_job_response.go declares `status` as a string, matching the table; its values are not documented, so no enum.
+//! - Deprecated: the vendor files this operation under the legacy chapter (tagged old in the API Explorer); its current counterpart is disable_the_job (POST /v1/job/{job_id}/disable): the current call switches a job both ways: body disabled=false re-enables it; there is no separate recover call.
+#![allow(deprecated, reason = "the legacy operation's own items refer to each other")]
 pub use crate::types::EnableBuildJobResponse;
 /// Static facts about this operation.
 static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operation::OperationSpec {
@@ -15,7 +21,7 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
     method: ::reqwest::Method::POST,
     path_template: "/v3/jobs/{job_id}/recover",
     idempotent: true,
-    deprecated: false,
+    deprecated: true,
 };
 /// Documented pattern of `job_id`.
 static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(
@@ -24,6 +30,7 @@ static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::valid
 /// Request of [`enable_build_job`](crate::Client::enable_build_job): Recover (re-enable) a disabled build job.
 ///
 /// Build it with [`EnableBuildJobRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct EnableBuildJobRequest {
     /// Build job ID: the 32 letters and digits at the end of the job's detail page URL.
@@ -38,6 +45,7 @@ impl EnableBuildJobRequest {
     }
 }
 /// Builds a [`EnableBuildJobRequest`]; [`build`](Self::build) reports a missing required input by name.
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct EnableBuildJobRequestBuilder {
     job_id: ::std::option::Option<::std::string::String>,
@@ -110,6 +118,7 @@ impl crate::runtime::operation::Operation for EnableBuildJobRequest {
     }
 }
 /// Fluent builder returned by [`Client::enable_build_job`](crate::Client::enable_build_job); finish with [`send`](Self::send).
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone)]
 pub struct EnableBuildJobFluentBuilder {
     client: crate::Client,
@@ -152,6 +161,7 @@ impl crate::Client {
     /// Turns a previously disabled build job back on.
     ///
     /// `POST /v3/jobs/{job_id}/recover`; see [`enable_build_job`](crate::operations::enable_build_job) for the inputs.
+    #[deprecated(note = "legacy operation")]
     pub fn enable_build_job(&self) -> EnableBuildJobFluentBuilder {
         EnableBuildJobFluentBuilder {
             client: ::std::clone::Clone::clone(self),

@@ -4,6 +4,10 @@
 //!
 //! Returns one page of build records (number, status, trigger, timing and commit data) for builds of the task that ran between start_time and end_time.
 //!
+//! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
+//!
+//! **Deprecated**: a legacy operation.
+//!
 //! Notes on how the vendor documentation was read:
 //!
 //! - The page has no SDK sample; operationId follows the vendor SDK name ListBuildInfoRecordRequest (GenReqDefForListBuildInfoRecord in huaweicloud-sdk-go-v3 codeArtsBuild_meta.go).
@@ -14,6 +18,9 @@
 //! - The table describes total_page as a record count and build_type as a daily build number; the Go SDK describes them as page count and build type, which is what the descriptions use.
 //! - start_time and end_time are wall-clock strings (yyyy-MM-dd HH:mm:ss), not RFC 3339, so they get a pattern and no format.
 //! - The top-level error is null in the example, so it is nullable.
+//! - page_size minimum 0 comes from the current API Explorer file (ListBuildInfoRecord.json).
+//! - Deprecated: the vendor files this operation under the legacy chapter (tagged old in the API Explorer); its current counterpart is list_build_info_record_by_job_id (GET /v1/record/{job_id}/list): identical parameters (start_time, end_time, page_index, page_size) and reply.
+#![allow(deprecated, reason = "the legacy operation's own items refer to each other")]
 pub use crate::types::ListBuildInfoRecordResponse;
 /// Static facts about this operation.
 static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operation::OperationSpec {
@@ -21,7 +28,7 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
     method: ::reqwest::Method::GET,
     path_template: "/v3/jobs/{job_id}/build-info-records",
     idempotent: true,
-    deprecated: false,
+    deprecated: true,
 };
 /// Documented pattern of `job_id`.
 static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(
@@ -38,6 +45,7 @@ static END_TIME_PATTERN: crate::runtime::validate::Pattern = crate::runtime::val
 /// Request of [`list_build_info_record`](crate::Client::list_build_info_record): List the builds of a build task within a time window, page by page.
 ///
 /// Build it with [`ListBuildInfoRecordRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListBuildInfoRecordRequest {
     /// Build task ID, the 32 letters/digits at the end of the task detail page URL.
@@ -72,6 +80,7 @@ impl ListBuildInfoRecordRequest {
     }
 }
 /// Builds a [`ListBuildInfoRecordRequest`]; [`build`](Self::build) reports a missing required input by name.
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListBuildInfoRecordRequestBuilder {
     job_id: ::std::option::Option<::std::string::String>,
@@ -203,7 +212,7 @@ impl crate::runtime::operation::Operation for ListBuildInfoRecordRequest {
             crate::runtime::validate::range_i64(
                 "page_size",
                 i64::from(*value),
-                ::std::option::Option::None,
+                ::std::option::Option::Some(0i64),
                 ::std::option::Option::Some(100i64),
             )?;
         }
@@ -258,6 +267,7 @@ impl crate::runtime::operation::Operation for ListBuildInfoRecordRequest {
     }
 }
 /// Fluent builder returned by [`Client::list_build_info_record`](crate::Client::list_build_info_record); finish with [`send`](Self::send).
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone)]
 pub struct ListBuildInfoRecordFluentBuilder {
     client: crate::Client,
@@ -340,6 +350,7 @@ impl crate::Client {
     /// Returns one page of build records (number, status, trigger, timing and commit data) for builds of the task that ran between start_time and end_time.
     ///
     /// `GET /v3/jobs/{job_id}/build-info-records`; see [`list_build_info_record`](crate::operations::list_build_info_record) for the inputs.
+    #[deprecated(note = "legacy operation")]
     pub fn list_build_info_record(&self) -> ListBuildInfoRecordFluentBuilder {
         ListBuildInfoRecordFluentBuilder {
             client: ::std::clone::Clone::clone(self),

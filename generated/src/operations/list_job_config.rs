@@ -4,6 +4,10 @@
 //!
 //! Returns the stored definition of a build task: machine architecture and flavor, build parameters, code repositories and build steps.
 //!
+//! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
+//!
+//! **Deprecated**: a legacy operation.
+//!
 //! Notes on how the vendor documentation was read:
 //!
 //! - operationId comes from the SDK sample class ListJobConfigRequest.
@@ -13,6 +17,10 @@
 //! - The result table reuses the create-job request body name (CreateBuildJobRequestBody and its nested tables); here the response shapes get their own ListJobConfig* names, without required lists, so they cannot clash with the create/update request schemas.
 //! - steps, limits, end_point_id, source and the top-level error are null in the example, so they are nullable.
 //! - get_all_params is a string taking only "true" or "false"; modelled as an enum with no default, since this reference gives none.
+//! - The result fields group_id, timeout, build_if_code_updated and triggers and the SCM fields enable_git_lfs, group_name and repo_name were added from the current API Explorer file (ListJobConfig.json, which reuses the create-job body definitions) and huaweicloud-sdk-go-v3 model_list_job_config_response.go (result typed as CreateBuildJobRequestBody); the 2023 reference lacks them.
+//! - The timeout object has the same shape as the create body's, so BuildJobTimeout is shared; the trigger objects get ListJobConfig* names without required lists, like the other response shapes here.
+//! - Deprecated: the vendor files this operation under the legacy chapter (tagged old in the API Explorer); its current counterpart is show_job_config (GET /v1/job/{job_id}/config): same job_id and get_all_params and the same job configuration reply.
+#![allow(deprecated, reason = "the legacy operation's own items refer to each other")]
 pub use crate::types::ListJobConfigResponse;
 /// Static facts about this operation.
 static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operation::OperationSpec {
@@ -20,7 +28,7 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
     method: ::reqwest::Method::GET,
     path_template: "/v3/jobs/{job_id}/query",
     idempotent: true,
-    deprecated: false,
+    deprecated: true,
 };
 /// Documented pattern of `job_id`.
 static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(
@@ -29,6 +37,7 @@ static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::valid
 /// Request of [`list_job_config`](crate::Client::list_job_config): Get the configuration of a build task.
 ///
 /// Build it with [`ListJobConfigRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListJobConfigRequest {
     /// Build task ID, the 32 letters/digits at the end of the task detail page URL.
@@ -47,6 +56,7 @@ impl ListJobConfigRequest {
     }
 }
 /// Builds a [`ListJobConfigRequest`]; [`build`](Self::build) reports a missing required input by name.
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListJobConfigRequestBuilder {
     job_id: ::std::option::Option<::std::string::String>,
@@ -149,6 +159,7 @@ impl crate::runtime::operation::Operation for ListJobConfigRequest {
     }
 }
 /// Fluent builder returned by [`Client::list_job_config`](crate::Client::list_job_config); finish with [`send`](Self::send).
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone)]
 pub struct ListJobConfigFluentBuilder {
     client: crate::Client,
@@ -201,6 +212,7 @@ impl crate::Client {
     /// Returns the stored definition of a build task: machine architecture and flavor, build parameters, code repositories and build steps.
     ///
     /// `GET /v3/jobs/{job_id}/query`; see [`list_job_config`](crate::operations::list_job_config) for the inputs.
+    #[deprecated(note = "legacy operation")]
     pub fn list_job_config(&self) -> ListJobConfigFluentBuilder {
         ListJobConfigFluentBuilder {
             client: ::std::clone::Clone::clone(self),

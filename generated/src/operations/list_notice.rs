@@ -2,11 +2,19 @@
 // change the spec or templates/ and run `cargo xtask gen` again.
 //! `GET /v3/jobs/notice/{job_id}/query`: Show the notification settings of a build job, one entry per channel.
 //!
+//! Returns, for every notification channel of the job, which job events send a notification.
+//!
+//! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
+//!
+//! **Deprecated**: a legacy operation.
+//!
 //! Notes on how the vendor documentation was read:
 //!
 //! - The 200 example closed the `result` array twice (a stray `]` and then `}]`); the extra bracket was removed.
 //! - `param_config` and `error` are null in the example, so they are nullable.
 //! - The notice_type set (DING_TALK, MAIL, MESSAGE in the example) is not documented as closed, so it is described rather than given an enum.
+//! - Deprecated: the vendor files this operation under the legacy chapter (tagged old in the API Explorer); its current counterpart is show_job_notice_config_info (GET /v1/job/{job_id}/notice): same job_id and the same per-channel reply (QueryJobNoticeItems).
+#![allow(deprecated, reason = "the legacy operation's own items refer to each other")]
 pub use crate::types::ListNoticeResponse;
 /// Static facts about this operation.
 static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operation::OperationSpec {
@@ -14,7 +22,7 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
     method: ::reqwest::Method::GET,
     path_template: "/v3/jobs/notice/{job_id}/query",
     idempotent: true,
-    deprecated: false,
+    deprecated: true,
 };
 /// Documented pattern of `job_id`.
 static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(
@@ -23,6 +31,7 @@ static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::valid
 /// Request of [`list_notice`](crate::Client::list_notice): Show the notification settings of a build job, one entry per channel.
 ///
 /// Build it with [`ListNoticeRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListNoticeRequest {
     /// Build job ID, the 32 letters and digits at the end of the job's page URL.
@@ -37,6 +46,7 @@ impl ListNoticeRequest {
     }
 }
 /// Builds a [`ListNoticeRequest`]; [`build`](Self::build) reports a missing required input by name.
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListNoticeRequestBuilder {
     job_id: ::std::option::Option<::std::string::String>,
@@ -109,6 +119,7 @@ impl crate::runtime::operation::Operation for ListNoticeRequest {
     }
 }
 /// Fluent builder returned by [`Client::list_notice`](crate::Client::list_notice); finish with [`send`](Self::send).
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone)]
 pub struct ListNoticeFluentBuilder {
     client: crate::Client,
@@ -148,7 +159,10 @@ impl ListNoticeFluentBuilder {
 impl crate::Client {
     /// Show the notification settings of a build job, one entry per channel.
     ///
+    /// Returns, for every notification channel of the job, which job events send a notification.
+    ///
     /// `GET /v3/jobs/notice/{job_id}/query`; see [`list_notice`](crate::operations::list_notice) for the inputs.
+    #[deprecated(note = "legacy operation")]
     pub fn list_notice(&self) -> ListNoticeFluentBuilder {
         ListNoticeFluentBuilder {
             client: ::std::clone::Clone::clone(self),

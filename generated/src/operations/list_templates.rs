@@ -4,6 +4,10 @@
 //!
 //! Returns one page of the caller's build templates together with the total number of matching templates.
 //!
+//! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
+//!
+//! **Deprecated**: a legacy operation.
+//!
 //! Notes on how the vendor documentation was read:
 //!
 //! - The tables and huaweicloud-sdk-go-v3 model_list_templates_request.go declare page and page_size as String; they are typed int32 here because the query-string form on the wire is the same and it lets the page_size \<= 100 limit and paging be expressed.
@@ -11,8 +15,12 @@
 //! - Table 4-186 gives `params` of a parameter as an array of CreateBuildJobParameter, but the referenced table 4-190 and huaweicloud-sdk-go-v3 model_create_build_job_parameter.go use CreateBuildJobParameterParam (name, value, limits); the latter is used.
 //! - The 200 example's parameter lists were broken by page breaks (the first item's params list was cut and closed with the wrong brackets, the second item's sub-parameters sat outside `params`); both were rebuilt as one StringParameterDefinition holding the eight name/value entries.
 //! - `template.steps`, `limits` and `error` are null in the example, so they are nullable.
-//! - A newer huaweicloud-sdk-go-v3 model_query_templates_items.go types `template` as QueryTemplateVo, which adds actions, auto_update_sub_module, image and image_source; these are not in the documented tables and are left out.
+//! - The template fields actions, auto_update_sub_module, image and image_source were added from the current API Explorer file (ListTemplates.json, definition QueryTemplateVo) and huaweicloud-sdk-go-v3 model_query_template_vo.go; the 2023 tables lack them. Because create and delete still return the plain steps object, the list item's template got its own schema, TemplateListTemplate.
+//! - actions is `object` in the API Explorer file but `interface{}` in huaweicloud-sdk-go-v3 model_query_template_vo.go, and the Explorer's field example shows an empty array, so it is declared without a type and accepts any JSON value.
 //! - The query parameter table carries no number in the PDF (it is split in two); page and page_size belong to the same Query table 4-182.
+//! - page_size minimum 0 comes from the current API Explorer file (ListTemplates.json), which still types page and page_size as strings.
+//! - Deprecated: the vendor files this operation under the legacy chapter (tagged old in the API Explorer); its current counterpart is list_custom_template (GET /v1/template/custom): same reply (items and total_size) and name/page/page_size, plus filter and tags.
+#![allow(deprecated, reason = "the legacy operation's own items refer to each other")]
 pub use crate::types::ListTemplatesResponse;
 /// Static facts about this operation.
 static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operation::OperationSpec {
@@ -20,11 +28,12 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
     method: ::reqwest::Method::GET,
     path_template: "/v3/templates/query",
     idempotent: true,
-    deprecated: false,
+    deprecated: true,
 };
 /// Request of [`list_templates`](crate::Client::list_templates): List custom build templates, paged and optionally filtered by name.
 ///
 /// Build it with [`ListTemplatesRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListTemplatesRequest {
     /// Fuzzy filter on the template name.
@@ -51,6 +60,7 @@ impl ListTemplatesRequest {
     }
 }
 /// Builds a [`ListTemplatesRequest`]; [`build`](Self::build) reports a missing required input by name.
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListTemplatesRequestBuilder {
     name: ::std::option::Option<::std::string::String>,
@@ -103,7 +113,7 @@ impl crate::runtime::operation::Operation for ListTemplatesRequest {
             crate::runtime::validate::range_i64(
                 "page_size",
                 i64::from(*value),
-                ::std::option::Option::None,
+                ::std::option::Option::Some(0i64),
                 ::std::option::Option::Some(100i64),
             )?;
         }
@@ -141,6 +151,7 @@ impl crate::runtime::operation::Operation for ListTemplatesRequest {
     }
 }
 /// Fluent builder returned by [`Client::list_templates`](crate::Client::list_templates); finish with [`send`](Self::send).
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone)]
 pub struct ListTemplatesFluentBuilder {
     client: crate::Client,
@@ -201,6 +212,7 @@ impl crate::Client {
     /// Returns one page of the caller's build templates together with the total number of matching templates.
     ///
     /// `GET /v3/templates/query`; see [`list_templates`](crate::operations::list_templates) for the inputs.
+    #[deprecated(note = "legacy operation")]
     pub fn list_templates(&self) -> ListTemplatesFluentBuilder {
         ListTemplatesFluentBuilder {
             client: ::std::clone::Clone::clone(self),

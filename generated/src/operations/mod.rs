@@ -3,42 +3,50 @@
 //! One module per operation: its request type, builders and `Client` method.
 /// `POST /v3/jobs/create`: Create a build job from a full job configuration.
 pub mod create_build_job;
+#[allow(deprecated, reason = "re-exporting a legacy operation")]
 pub use create_build_job::{
     CreateBuildJobRequest, CreateBuildJobRequestBuilder, CreateBuildJobFluentBuilder,
 };
 /// `POST /v3/templates/create`: Create a custom build template from a list of build steps.
 pub mod create_templates;
+#[allow(deprecated, reason = "re-exporting a legacy operation")]
 pub use create_templates::{
     CreateTemplatesRequest, CreateTemplatesRequestBuilder, CreateTemplatesFluentBuilder,
 };
 /// `POST /v3/jobs/{job_id}/delete`: Delete a build job.
 pub mod delete_build_job;
+#[allow(deprecated, reason = "re-exporting a legacy operation")]
 pub use delete_build_job::{
     DeleteBuildJobRequest, DeleteBuildJobRequestBuilder, DeleteBuildJobFluentBuilder,
 };
 /// `DELETE /v3/templates/{uuid}/delete`: Delete a custom build template by its UUID.
 pub mod delete_templates;
+#[allow(deprecated, reason = "re-exporting a legacy operation")]
 pub use delete_templates::{
     DeleteTemplatesRequest, DeleteTemplatesRequestBuilder, DeleteTemplatesFluentBuilder,
 };
 /// `POST /v3/jobs/{job_id}/disable`: Disable a build job.
 pub mod disable_build_job;
+#[allow(deprecated, reason = "re-exporting a legacy operation")]
 pub use disable_build_job::{
     DisableBuildJobRequest, DisableBuildJobRequestBuilder, DisableBuildJobFluentBuilder,
 };
 /// `POST /v3/jobs/notice/{job_id}/disable`: Turn off one notification channel of a build job.
 pub mod disable_notice;
+#[allow(deprecated, reason = "re-exporting a legacy operation")]
 pub use disable_notice::{
     DisableNoticeRequest, DisableNoticeRequestBuilder, DisableNoticeFluentBuilder,
 };
 /// `GET /v4/{record_id}/download-log`: Download the complete log of a build record.
 pub mod download_build_log;
+#[allow(deprecated, reason = "re-exporting a legacy operation")]
 pub use download_build_log::{
     DownloadBuildLogRequest, DownloadBuildLogRequestBuilder,
     DownloadBuildLogFluentBuilder,
 };
 /// `GET /v3/keystore`: Download a KeyStore file of a tenant.
 pub mod download_keystore;
+#[allow(deprecated, reason = "re-exporting a legacy operation")]
 pub use download_keystore::{
     DownloadKeystoreRequest, DownloadKeystoreRequestBuilder,
     DownloadKeystoreFluentBuilder,
@@ -52,43 +60,51 @@ pub use download_log_by_record_id::{
 };
 /// `GET /v3/jobs/{job_id}/{build_no}/real-time-log`: Fetch the next chunk of a build's live log.
 pub mod download_real_time_log;
+#[allow(deprecated, reason = "re-exporting a legacy operation")]
 pub use download_real_time_log::{
     DownloadRealTimeLogRequest, DownloadRealTimeLogRequestBuilder,
     DownloadRealTimeLogFluentBuilder,
 };
 /// `GET /v4/{record_id}/task-log`: Download the log of one build step of a build record.
 pub mod download_task_log;
+#[allow(deprecated, reason = "re-exporting a legacy operation")]
 pub use download_task_log::{
     DownloadTaskLogRequest, DownloadTaskLogRequestBuilder, DownloadTaskLogFluentBuilder,
 };
 /// `POST /v3/jobs/{job_id}/recover`: Recover (re-enable) a disabled build job.
 pub mod enable_build_job;
+#[allow(deprecated, reason = "re-exporting a legacy operation")]
 pub use enable_build_job::{
     EnableBuildJobRequest, EnableBuildJobRequestBuilder, EnableBuildJobFluentBuilder,
 };
 /// `GET /v3/jobs/{job_id}/build-info-records`: List the builds of a build task within a time window, page by page.
 pub mod list_build_info_record;
+#[allow(deprecated, reason = "re-exporting a legacy operation")]
 pub use list_build_info_record::{
     ListBuildInfoRecordRequest, ListBuildInfoRecordRequestBuilder,
     ListBuildInfoRecordFluentBuilder,
 };
 /// `GET /v3/jobs/{job_id}/query`: Get the configuration of a build task.
 pub mod list_job_config;
+#[allow(deprecated, reason = "re-exporting a legacy operation")]
 pub use list_job_config::{
     ListJobConfigRequest, ListJobConfigRequestBuilder, ListJobConfigFluentBuilder,
 };
 /// `GET /v3/jobs/notice/{job_id}/query`: Show the notification settings of a build job, one entry per channel.
 pub mod list_notice;
+#[allow(deprecated, reason = "re-exporting a legacy operation")]
 pub use list_notice::{
     ListNoticeRequest, ListNoticeRequestBuilder, ListNoticeFluentBuilder,
 };
 /// `GET /v3/templates/query`: List custom build templates, paged and optionally filtered by name.
 pub mod list_templates;
+#[allow(deprecated, reason = "re-exporting a legacy operation")]
 pub use list_templates::{
     ListTemplatesRequest, ListTemplatesRequestBuilder, ListTemplatesFluentBuilder,
 };
 /// `POST /v3/jobs/build`: Start a build of a job, optionally with custom parameters.
 pub mod run_job;
+#[allow(deprecated, reason = "re-exporting a legacy operation")]
 pub use run_job::{RunJobRequest, RunJobRequestBuilder, RunJobFluentBuilder};
 /// `GET /v3/{build_flow_record_id}/flow-graph`: Get the dependency graph (DAG) of the sub-jobs of a build-flow record (legacy).
 pub mod show_flow_graph;
@@ -98,6 +114,7 @@ pub use show_flow_graph::{
 };
 /// `GET /v3/jobs/{job_id}/{build_number}/history-details`: Get the details of one build run of a build job.
 pub mod show_history_details;
+#[allow(deprecated, reason = "re-exporting a legacy operation")]
 pub use show_history_details::{
     ShowHistoryDetailsRequest, ShowHistoryDetailsRequestBuilder,
     ShowHistoryDetailsFluentBuilder,
@@ -109,44 +126,52 @@ pub use show_job_info::{
 };
 /// `GET /v3/{project_id}/jobs`: List the build jobs of a CodeArts project.
 pub mod show_job_list_by_project_id;
+#[allow(deprecated, reason = "re-exporting a legacy operation")]
 pub use show_job_list_by_project_id::{
     ShowJobListByProjectIdRequest, ShowJobListByProjectIdRequestBuilder,
     ShowJobListByProjectIdFluentBuilder,
 };
 /// `GET /v3/jobs/{job_id}/status`: Tell whether a build job is currently running.
 pub mod show_job_status;
+#[allow(deprecated, reason = "re-exporting a legacy operation")]
 pub use show_job_status::{
     ShowJobStatusRequest, ShowJobStatusRequestBuilder, ShowJobStatusFluentBuilder,
 };
 /// `GET /v3/jobs/{job_id}/success-ratio`: Get the build success rate of a build job over a date range.
 pub mod show_job_success_ratio;
+#[allow(deprecated, reason = "re-exporting a legacy operation")]
 pub use show_job_success_ratio::{
     ShowJobSuccessRatioRequest, ShowJobSuccessRatioRequestBuilder,
     ShowJobSuccessRatioFluentBuilder,
 };
 /// `GET /v3/jobs/{project_id}/last-history`: Get the latest successful build of a code repository in a project.
 pub mod show_last_history;
+#[allow(deprecated, reason = "re-exporting a legacy operation")]
 pub use show_last_history::{
     ShowLastHistoryRequest, ShowLastHistoryRequestBuilder, ShowLastHistoryFluentBuilder,
 };
 /// `GET /v3/jobs/{job_id}/history`: List the builds of a job from the last N days.
 pub mod show_list_history;
+#[allow(deprecated, reason = "re-exporting a legacy operation")]
 pub use show_list_history::{
     ShowListHistoryRequest, ShowListHistoryRequestBuilder, ShowListHistoryFluentBuilder,
 };
 /// `GET /v3/jobs/{job_id}/period-history`: List the builds of a job that ran between two dates.
 pub mod show_list_period_history;
+#[allow(deprecated, reason = "re-exporting a legacy operation")]
 pub use show_list_period_history::{
     ShowListPeriodHistoryRequest, ShowListPeriodHistoryRequestBuilder,
     ShowListPeriodHistoryFluentBuilder,
 };
 /// `GET /v3/jobs/{job_id}/{build_no}/output-info`: Get the artifacts produced by one build run of a build job.
 pub mod show_output_info;
+#[allow(deprecated, reason = "re-exporting a legacy operation")]
 pub use show_output_info::{
     ShowOutputInfoRequest, ShowOutputInfoRequestBuilder, ShowOutputInfoFluentBuilder,
 };
 /// `GET /v4/jobs/{job_id}/{build_no}/record-info`: Get the record details of one build of a build task.
 pub mod show_record_detail;
+#[allow(deprecated, reason = "re-exporting a legacy operation")]
 pub use show_record_detail::{
     ShowRecordDetailRequest, ShowRecordDetailRequestBuilder,
     ShowRecordDetailFluentBuilder,
@@ -159,6 +184,7 @@ pub use show_record_info::{
 };
 /// `POST /v3/jobs/{job_id}/{build_no}/stop`: Stop one running build of a build job.
 pub mod stop_build_job;
+#[allow(deprecated, reason = "re-exporting a legacy operation")]
 pub use stop_build_job::{
     StopBuildJobRequest, StopBuildJobRequestBuilder, StopBuildJobFluentBuilder,
 };
@@ -168,11 +194,13 @@ pub mod stop_job;
 pub use stop_job::{StopJobRequest, StopJobRequestBuilder, StopJobFluentBuilder};
 /// `POST /v3/jobs/update`: Replace the configuration of an existing build job.
 pub mod update_build_job;
+#[allow(deprecated, reason = "re-exporting a legacy operation")]
 pub use update_build_job::{
     UpdateBuildJobRequest, UpdateBuildJobRequestBuilder, UpdateBuildJobFluentBuilder,
 };
 /// `POST /v3/jobs/notice/{job_id}/update`: Set which events a build job notifies about on one notification channel.
 pub mod update_notice;
+#[allow(deprecated, reason = "re-exporting a legacy operation")]
 pub use update_notice::{
     UpdateNoticeRequest, UpdateNoticeRequestBuilder, UpdateNoticeFluentBuilder,
 };

@@ -4,6 +4,10 @@
 //!
 //! Triggers a new run of an existing build job; custom parameter values and a tag or commit to build may be supplied.
 //!
+//! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
+//!
+//! **Deprecated**: a legacy operation.
+//!
 //! Notes on how the vendor documentation was read:
 //!
 //! - The Chinese page (4.6) and the English page agree on every table; the job_id pattern and length come from the Chinese value range, which the English page only paraphrases.
@@ -13,6 +17,8 @@
 //! - actual_build_number is described as the 'number of actual builds' but is the sequence number of the started build; the description says so.
 //! - Usage example 5.1 shows a body with only job_id, which matches job_id being the only required field (huaweicloud-sdk-go-v3 model_run_job_request_body.go: JobId string, Parameter and Scm optional).
 //! - Starting a build is not idempotent (each call queues a new run), so no x-idempotent hint is given.
+//! - Deprecated: the vendor files this operation under the legacy chapter (tagged old in the API Explorer); its current counterpart is execute_job (POST /v1/job/execute): identical request body (job_id, parameter, scm) and reply.
+#![allow(deprecated, reason = "the legacy operation's own items refer to each other")]
 pub use crate::types::RunJobResponse;
 /// Static facts about this operation.
 static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operation::OperationSpec {
@@ -20,11 +26,12 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
     method: ::reqwest::Method::POST,
     path_template: "/v3/jobs/build",
     idempotent: false,
-    deprecated: false,
+    deprecated: true,
 };
 /// Request of [`run_job`](crate::Client::run_job): Start a build of a job, optionally with custom parameters.
 ///
 /// Build it with [`RunJobRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunJobRequest {
     /// The JSON request body.
@@ -37,6 +44,7 @@ impl RunJobRequest {
     }
 }
 /// Builds a [`RunJobRequest`]; [`build`](Self::build) reports a missing required input by name.
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RunJobRequestBuilder {
     body: ::std::option::Option<crate::types::RunJobRequestBody>,
@@ -98,6 +106,7 @@ impl crate::runtime::operation::Operation for RunJobRequest {
     }
 }
 /// Fluent builder returned by [`Client::run_job`](crate::Client::run_job); finish with [`send`](Self::send).
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone)]
 pub struct RunJobFluentBuilder {
     client: crate::Client,
@@ -138,6 +147,7 @@ impl crate::Client {
     /// Triggers a new run of an existing build job; custom parameter values and a tag or commit to build may be supplied.
     ///
     /// `POST /v3/jobs/build`; see [`run_job`](crate::operations::run_job) for the inputs.
+    #[deprecated(note = "legacy operation")]
     pub fn run_job(&self) -> RunJobFluentBuilder {
         RunJobFluentBuilder {
             client: ::std::clone::Clone::clone(self),

@@ -4,17 +4,20 @@
 //!
 //! For a parent build record that runs several sub-jobs, returns the sub-job records as vertices and their dependencies as edges. Scheduled for removal.
 //!
+//! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
+//!
 //! **Deprecated**: a legacy operation; use [`Client::show_record_detail`](crate::Client::show_record_detail) instead.
 //!
 //! Notes on how the vendor documentation was read:
 //!
 //! - The operationId comes from the SDK class ShowFlowGraphRequest in the page's sample code.
 //! - No current operation returns the graph itself; show_record_detail (GET /v4/jobs/{job_id}/{build_no}/record-info) is named as successor because it is the current way to read a build record's status, timing and build number (the data each vertex carries) and links records through parent_record_id.
-//! - The docs give no format constraint for build_flow_record_id, so none is enforced; the request URL shows a 36-character UUID-style record id, used as the example.
+//! - The 2023 docs gave no format for build_flow_record_id; the current API Explorer file (ShowFlowGraph.json) gives ^\[0-9a-z-\]{36}$, which is used with the matching length limits; the request URL's 36-character record id is the example.
 //! - The docs name the vertex table "Vertices" and the edge table "edges"; they are modelled as FlowGraphVertex and FlowGraphEdge to keep the names specific.
 //! - build_no of a vertex is a string in the table and in the example, and huaweicloud-sdk-go-v3 model_vertices.go declares it as *string, so it stays a string.
 //! - huaweicloud-sdk-go-v3 model_vertices.go declares build_duration as int32, matching the table's Integer; its unit is not documented.
 //! - The 200 example omits message and err_code; they are kept in the schema as optional because the table and huaweicloud-sdk-go-v3 model_show_flow_graph_response.go both declare them.
+//! - Deprecated: the vendor files this operation under the chapter of operations to be taken offline; its current counterpart is show_build_record_flow_graph (GET /v1/record/{build_flow_record_id}/flow-graph): same path parameter and the same edges/vertices graph; the envelope is status/error instead of success/message/err_code.
 #![allow(deprecated, reason = "the legacy operation's own items refer to each other")]
 pub use crate::types::ShowFlowGraphResponse;
 /// Static facts about this operation.
@@ -25,13 +28,17 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
     idempotent: true,
     deprecated: true,
 };
+/// Documented pattern of `build_flow_record_id`.
+static BUILD_FLOW_RECORD_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(
+    "^[0-9a-z-]{36}$",
+);
 /// Request of [`show_flow_graph`](crate::Client::show_flow_graph): Get the dependency graph (DAG) of the sub-jobs of a build-flow record (legacy).
 ///
 /// Build it with [`ShowFlowGraphRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
 #[deprecated(note = "legacy operation; use `Client::show_record_detail`")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ShowFlowGraphRequest {
-    /// Build record ID of the parent (build-flow) job whose sub-job graph is wanted.
+    /// Build record ID of the parent (build-flow) job whose sub-job graph is wanted, 36 characters of digits, lowercase letters and '-'.
     ///
     /// Sent as the `build_flow_record_id` path parameter (required).
     pub build_flow_record_id: ::std::string::String,
@@ -49,7 +56,7 @@ pub struct ShowFlowGraphRequestBuilder {
     build_flow_record_id: ::std::option::Option<::std::string::String>,
 }
 impl ShowFlowGraphRequestBuilder {
-    /// Build record ID of the parent (build-flow) job whose sub-job graph is wanted.
+    /// Build record ID of the parent (build-flow) job whose sub-job graph is wanted, 36 characters of digits, lowercase letters and '-'.
     ///
     /// Sent as the `build_flow_record_id` path parameter (required).
     pub fn build_flow_record_id(
@@ -75,6 +82,20 @@ impl crate::runtime::operation::Operation for ShowFlowGraphRequest {
     type Output = crate::types::ShowFlowGraphResponse;
     const SPEC: &'static crate::runtime::operation::OperationSpec = &SPEC;
     fn validate(&self) -> ::std::result::Result<(), crate::Error> {
+        {
+            let value = &self.build_flow_record_id;
+            crate::runtime::validate::length(
+                "build_flow_record_id",
+                value.as_str(),
+                ::std::option::Option::Some(36u64),
+                ::std::option::Option::Some(36u64),
+            )?;
+            crate::runtime::validate::pattern(
+                "build_flow_record_id",
+                value.as_str(),
+                &BUILD_FLOW_RECORD_ID_PATTERN,
+            )?;
+        }
         ::std::result::Result::Ok(())
     }
     fn to_parts(
@@ -109,7 +130,7 @@ pub struct ShowFlowGraphFluentBuilder {
     inner: ShowFlowGraphRequestBuilder,
 }
 impl ShowFlowGraphFluentBuilder {
-    /// Build record ID of the parent (build-flow) job whose sub-job graph is wanted.
+    /// Build record ID of the parent (build-flow) job whose sub-job graph is wanted, 36 characters of digits, lowercase letters and '-'.
     ///
     /// Sent as the `build_flow_record_id` path parameter (required).
     pub fn build_flow_record_id(

@@ -4,6 +4,10 @@
 //!
 //! Returns the job and project names, the parameters used by the run (sensitive values masked) and the status and duration of each visible build step.
 //!
+//! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
+//!
+//! **Deprecated**: a legacy operation.
+//!
 //! Notes on how the vendor documentation was read:
 //!
 //! - The table types parameters as Map\<String,String\> but the example wraps it in a one-element array; the map is what is sent (huaweicloud-sdk-go-v3 model_show_history_details_response.go declares `parameters` as map\[string\]string), so the example was unwrapped.
@@ -11,6 +15,8 @@
 //! - huaweicloud-sdk-go-v3 model_build_step.go declares the step `build_time` as int32 (milliseconds) and `status` as string.
 //! - Step status is modelled as a closed enum of the four values the table lists as allowed (running, success, error, empty string for not run).
 //! - The step object is named HistoryDetailsBuildStep instead of the SDK's generic BuildStep to avoid clashing with other build-step shapes.
+//! - Deprecated: the vendor files this operation under the legacy chapter (tagged old in the API Explorer); no current operation replaces it, since no current operation returns one build's parameters and step states together: list_build_parameter gives the parameters, show_build_record_full_stages the stages (by record id).
+#![allow(deprecated, reason = "the legacy operation's own items refer to each other")]
 pub use crate::types::ShowHistoryDetailsResponse;
 /// Static facts about this operation.
 static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operation::OperationSpec {
@@ -18,7 +24,7 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
     method: ::reqwest::Method::GET,
     path_template: "/v3/jobs/{job_id}/{build_number}/history-details",
     idempotent: true,
-    deprecated: false,
+    deprecated: true,
 };
 /// Documented pattern of `job_id`.
 static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(
@@ -27,6 +33,7 @@ static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::valid
 /// Request of [`show_history_details`](crate::Client::show_history_details): Get the details of one build run of a build job.
 ///
 /// Build it with [`ShowHistoryDetailsRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ShowHistoryDetailsRequest {
     /// Build job ID, 32 letters and digits (the string at the end of the job page URL).
@@ -47,6 +54,7 @@ impl ShowHistoryDetailsRequest {
     }
 }
 /// Builds a [`ShowHistoryDetailsRequest`]; [`build`](Self::build) reports a missing required input by name.
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ShowHistoryDetailsRequestBuilder {
     job_id: ::std::option::Option<::std::string::String>,
@@ -148,6 +156,7 @@ impl crate::runtime::operation::Operation for ShowHistoryDetailsRequest {
     }
 }
 /// Fluent builder returned by [`Client::show_history_details`](crate::Client::show_history_details); finish with [`send`](Self::send).
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone)]
 pub struct ShowHistoryDetailsFluentBuilder {
     client: crate::Client,
@@ -201,6 +210,7 @@ impl crate::Client {
     /// Returns the job and project names, the parameters used by the run (sensitive values masked) and the status and duration of each visible build step.
     ///
     /// `GET /v3/jobs/{job_id}/{build_number}/history-details`; see [`show_history_details`](crate::operations::show_history_details) for the inputs.
+    #[deprecated(note = "legacy operation")]
     pub fn show_history_details(&self) -> ShowHistoryDetailsFluentBuilder {
         ShowHistoryDetailsFluentBuilder {
             client: ::std::clone::Clone::clone(self),

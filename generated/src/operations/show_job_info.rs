@@ -4,6 +4,8 @@
 //!
 //! Returns a build task's name, state, last build data, health score and the set of actions the calling user may perform on it.
 //!
+//! API gateway rate-limit class: `ten_50_min` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
+//!
 //! Notes on how the vendor documentation was read:
 //!
 //! - Transcribed from the English page only; operationId comes from its SDK sample class ShowJobInfoRequest.

@@ -4,14 +4,22 @@
 //!
 //! Returns one page of the build jobs the caller can see in a project, with their latest build state and the caller's permissions.
 //!
+//! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
+//!
+//! **Deprecated**: a legacy operation.
+//!
 //! Notes on how the vendor documentation was read:
 //!
 //! - page_index is a zero-based page number: usage example 5.2 requests page_index=0 to get the first page.
-//! - The documented default of 0 for page_size is kept as written although a page size of 0 looks odd; minimum 0 follows the vendor Java SDK (ShowJobListByProjectIdRequest: minimum 0, maximum 100).
+//! - The 2023 reference gave page_size a default of 0; the current API Explorer file (ShowJobListByProjectId.json) gives 10, which is what the service now documents and is used; minimum 0 follows the vendor Java SDK (ShowJobListByProjectIdRequest: minimum 0, maximum 100).
 //! - The table allows letters of either case in project_id while huaweicloud-sdk-go-v3 model_show_job_list_by_project_id_request.go says digits and lowercase letters; the looser table pattern is kept.
 //! - last_build_time is typed Number and the Go SDK model_job.go uses float32, but the values are epoch milliseconds (1608004535000) that float32 cannot hold; it is declared integer/int64.
-//! - huaweicloud-sdk-go-v3 model_job.go declares nine more optional job fields than the table (last_build_user, trigger_type, build_time as int64, scm_web_url, scm_type, repo_id, build_project_id, last_job_running_status, last_build_user_id); neither the table nor the response example shows them, so they are left out of ProjectJobListItem.
+//! - The job fields last_build_user, last_build_user_id, last_job_running_status, trigger_type, build_time, scm_web_url, scm_type, repo_id and build_project_id were added from the current API Explorer file (ShowJobListByProjectId.json, definition Job) and huaweicloud-sdk-go-v3 model_job.go, which agree on them; the 2023 reference and the response example do not show them.
+//! - build_time is int64 in both the API Explorer file and huaweicloud-sdk-go-v3 model_job.go; neither source gives its unit.
+//! - Both vendor sources describe last_job_running_status with the text of a build time, which contradicts the field name and its string type; it is described as the running state of the latest build.
 //! - In the response example the truncated IDs ('2a86c3c1ed18416399279fe6.....', 'ae22fd035f354cfa8d82a3f1.....') were padded with zeros to the full 32 characters.
+//! - Deprecated: the vendor files this operation under the legacy chapter (tagged old in the API Explorer); its current counterpart is list_project_jobs (GET /v1/job/{project_id}/list): same project_id and paging and the same job list reply, plus search, sort and filter parameters.
+#![allow(deprecated, reason = "the legacy operation's own items refer to each other")]
 pub use crate::types::ShowJobListByProjectIdResponse;
 /// Static facts about this operation.
 static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operation::OperationSpec {
@@ -19,7 +27,7 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
     method: ::reqwest::Method::GET,
     path_template: "/v3/{project_id}/jobs",
     idempotent: true,
-    deprecated: false,
+    deprecated: true,
 };
 /// Documented pattern of `project_id`.
 static PROJECT_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(
@@ -28,6 +36,7 @@ static PROJECT_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::v
 /// Request of [`show_job_list_by_project_id`](crate::Client::show_job_list_by_project_id): List the build jobs of a CodeArts project.
 ///
 /// Build it with [`ShowJobListByProjectIdRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ShowJobListByProjectIdRequest {
     /// CodeArts project ID, 32 letters and digits (from the end of the project's page URL).
@@ -42,7 +51,7 @@ pub struct ShowJobListByProjectIdRequest {
     pub page_index: i32,
     /// Number of jobs per page, at most 100.
     ///
-    /// The service's default is `0`.
+    /// The service's default is `10`.
     ///
     /// Sent as the `page_size` query parameter (required).
     pub page_size: i32,
@@ -54,6 +63,7 @@ impl ShowJobListByProjectIdRequest {
     }
 }
 /// Builds a [`ShowJobListByProjectIdRequest`]; [`build`](Self::build) reports a missing required input by name.
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ShowJobListByProjectIdRequestBuilder {
     project_id: ::std::option::Option<::std::string::String>,
@@ -82,7 +92,7 @@ impl ShowJobListByProjectIdRequestBuilder {
     }
     /// Number of jobs per page, at most 100.
     ///
-    /// The service's default is `0`.
+    /// The service's default is `10`.
     ///
     /// Sent as the `page_size` query parameter (required).
     pub fn page_size(mut self, value: impl ::std::convert::Into<i32>) -> Self {
@@ -194,6 +204,7 @@ impl crate::runtime::operation::Operation for ShowJobListByProjectIdRequest {
     }
 }
 /// Fluent builder returned by [`Client::show_job_list_by_project_id`](crate::Client::show_job_list_by_project_id); finish with [`send`](Self::send).
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone)]
 pub struct ShowJobListByProjectIdFluentBuilder {
     client: crate::Client,
@@ -221,7 +232,7 @@ impl ShowJobListByProjectIdFluentBuilder {
     }
     /// Number of jobs per page, at most 100.
     ///
-    /// The service's default is `0`.
+    /// The service's default is `10`.
     ///
     /// Sent as the `page_size` query parameter (required).
     pub fn page_size(mut self, value: impl ::std::convert::Into<i32>) -> Self {
@@ -270,6 +281,7 @@ impl crate::Client {
     /// `GET /v3/{project_id}/jobs`; see [`show_job_list_by_project_id`](crate::operations::show_job_list_by_project_id) for the inputs.
     ///
     /// The `project_id` path parameter defaults to the client's project id.
+    #[deprecated(note = "legacy operation")]
     pub fn show_job_list_by_project_id(&self) -> ShowJobListByProjectIdFluentBuilder {
         ShowJobListByProjectIdFluentBuilder {
             client: ::std::clone::Clone::clone(self),

@@ -2,9 +2,17 @@
 // change the spec or templates/ and run `cargo xtask gen` again.
 //! `GET /v3/jobs/{job_id}/status`: Tell whether a build job is currently running.
 //!
+//! Answers true while a build of the job is running and false otherwise.
+//!
+//! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
+//!
+//! **Deprecated**: a legacy operation.
+//!
 //! Notes on how the vendor documentation was read:
 //!
 //! - The table calls `result` only the 'task run result'; usage example 5.1 uses this call to check whether the job is running, so true is read as 'running' (huaweicloud-sdk-go-v3 model_show_job_status_response.go declares it as bool).
+//! - Deprecated: the vendor files this operation under the legacy chapter (tagged old in the API Explorer); its current counterpart is show_running_status (GET /v1/job/{job_id}/running-status): same job_id; result.is_running answers the same question, with the latest build number and status.
+#![allow(deprecated, reason = "the legacy operation's own items refer to each other")]
 pub use crate::types::ShowJobStatusResponse;
 /// Static facts about this operation.
 static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operation::OperationSpec {
@@ -12,7 +20,7 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
     method: ::reqwest::Method::GET,
     path_template: "/v3/jobs/{job_id}/status",
     idempotent: true,
-    deprecated: false,
+    deprecated: true,
 };
 /// Documented pattern of `job_id`.
 static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(
@@ -21,6 +29,7 @@ static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::valid
 /// Request of [`show_job_status`](crate::Client::show_job_status): Tell whether a build job is currently running.
 ///
 /// Build it with [`ShowJobStatusRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ShowJobStatusRequest {
     /// Build job ID (the 32 letters and digits at the end of the job's page URL).
@@ -35,6 +44,7 @@ impl ShowJobStatusRequest {
     }
 }
 /// Builds a [`ShowJobStatusRequest`]; [`build`](Self::build) reports a missing required input by name.
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ShowJobStatusRequestBuilder {
     job_id: ::std::option::Option<::std::string::String>,
@@ -107,6 +117,7 @@ impl crate::runtime::operation::Operation for ShowJobStatusRequest {
     }
 }
 /// Fluent builder returned by [`Client::show_job_status`](crate::Client::show_job_status); finish with [`send`](Self::send).
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone)]
 pub struct ShowJobStatusFluentBuilder {
     client: crate::Client,
@@ -146,7 +157,10 @@ impl ShowJobStatusFluentBuilder {
 impl crate::Client {
     /// Tell whether a build job is currently running.
     ///
+    /// Answers true while a build of the job is running and false otherwise.
+    ///
     /// `GET /v3/jobs/{job_id}/status`; see [`show_job_status`](crate::operations::show_job_status) for the inputs.
+    #[deprecated(note = "legacy operation")]
     pub fn show_job_status(&self) -> ShowJobStatusFluentBuilder {
         ShowJobStatusFluentBuilder {
             client: ::std::clone::Clone::clone(self),

@@ -4,6 +4,10 @@
 //!
 //! Counts the builds of the job between two dates (at most 30 days apart) and how many of them succeeded.
 //!
+//! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
+//!
+//! **Deprecated**: a legacy operation.
+//!
 //! Notes on how the vendor documentation was read:
 //!
 //! - The documented date regex is garbled (`$^{[0-9]{4}-[0-9]{2}-[0-9]{2}}$。$`); the pattern was restored to `^[0-9]{4}-[0-9]{2}-[0-9]{2}$`.
@@ -12,6 +16,8 @@
 //! - The response example was split by a page break into invalid JSON (a trailing comma and a premature closing brace); it was rejoined into one object.
 //! - huaweicloud-sdk-go-v3 model_show_job_success_ratio_response.go declares success_count and total_count as int32 and success_ratio as float64.
 //! - The tables give 'defaults' of 2021-01-04 and 2021-02-03 for the required start_time and end_time, which are sample dates rather than server defaults (huaweicloud-sdk-go-v3 model_show_job_success_ratio_request.go has plain required strings with no default), so no default is declared, as for show_list_period_history.
+//! - Deprecated: the vendor files this operation under the legacy chapter (tagged old in the API Explorer); its current counterpart is show_job_build_success_ratio (GET /v1/report/ratio): reports a job's build count, success count and success ratio; it selects by repository, branch and a number of days instead of two dates.
+#![allow(deprecated, reason = "the legacy operation's own items refer to each other")]
 pub use crate::types::ShowJobSuccessRatioResponse;
 /// Static facts about this operation.
 static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operation::OperationSpec {
@@ -19,7 +25,7 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
     method: ::reqwest::Method::GET,
     path_template: "/v3/jobs/{job_id}/success-ratio",
     idempotent: true,
-    deprecated: false,
+    deprecated: true,
 };
 /// Documented pattern of `job_id`.
 static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(
@@ -36,6 +42,7 @@ static END_TIME_PATTERN: crate::runtime::validate::Pattern = crate::runtime::val
 /// Request of [`show_job_success_ratio`](crate::Client::show_job_success_ratio): Get the build success rate of a build job over a date range.
 ///
 /// Build it with [`ShowJobSuccessRatioRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ShowJobSuccessRatioRequest {
     /// Build job ID, 32 letters and digits (the string at the end of the job page URL).
@@ -58,6 +65,7 @@ impl ShowJobSuccessRatioRequest {
     }
 }
 /// Builds a [`ShowJobSuccessRatioRequest`]; [`build`](Self::build) reports a missing required input by name.
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ShowJobSuccessRatioRequestBuilder {
     job_id: ::std::option::Option<::std::string::String>,
@@ -198,6 +206,7 @@ impl crate::runtime::operation::Operation for ShowJobSuccessRatioRequest {
     }
 }
 /// Fluent builder returned by [`Client::show_job_success_ratio`](crate::Client::show_job_success_ratio); finish with [`send`](Self::send).
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone)]
 pub struct ShowJobSuccessRatioFluentBuilder {
     client: crate::Client,
@@ -262,6 +271,7 @@ impl crate::Client {
     /// Counts the builds of the job between two dates (at most 30 days apart) and how many of them succeeded.
     ///
     /// `GET /v3/jobs/{job_id}/success-ratio`; see [`show_job_success_ratio`](crate::operations::show_job_success_ratio) for the inputs.
+    #[deprecated(note = "legacy operation")]
     pub fn show_job_success_ratio(&self) -> ShowJobSuccessRatioFluentBuilder {
         ShowJobSuccessRatioFluentBuilder {
             client: ::std::clone::Clone::clone(self),

@@ -4,6 +4,10 @@
 //!
 //! Looks up, within one CodeArts project, the most recent build record that succeeded for the named code repository.
 //!
+//! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
+//!
+//! **Deprecated**: a legacy operation.
+//!
 //! Notes on how the vendor documentation was read:
 //!
 //! - The project_id text says "digits and lowercase letters" while its value range says "digits and letters"; the pattern follows the looser value range so valid ids are never rejected.
@@ -11,6 +15,8 @@
 //! - huaweicloud-sdk-go-v3 codeArtsBuild_meta.go sends repository_name as a query parameter and model_show_last_history_request.go makes it required, although the page's SDK samples never set it.
 //! - huaweicloud-sdk-go-v3 model_show_last_history_response.go declares build_number as int32 and every other field as string, matching the table.
 //! - The example record_id `20210722.16` is a date-plus-daily-number key, not a 36-character record UUID; the response field is therefore left unconstrained.
+//! - Deprecated: the vendor files this operation under the legacy chapter (tagged old in the API Explorer); no current operation replaces it, since no current operation looks up the latest successful build of a code repository within a project.
+#![allow(deprecated, reason = "the legacy operation's own items refer to each other")]
 pub use crate::types::ShowLastHistoryResponse;
 /// Static facts about this operation.
 static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operation::OperationSpec {
@@ -18,7 +24,7 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
     method: ::reqwest::Method::GET,
     path_template: "/v3/jobs/{project_id}/last-history",
     idempotent: true,
-    deprecated: false,
+    deprecated: true,
 };
 /// Documented pattern of `project_id`.
 static PROJECT_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(
@@ -31,6 +37,7 @@ static REPOSITORY_NAME_PATTERN: crate::runtime::validate::Pattern = crate::runti
 /// Request of [`show_last_history`](crate::Client::show_last_history): Get the latest successful build of a code repository in a project.
 ///
 /// Build it with [`ShowLastHistoryRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ShowLastHistoryRequest {
     /// CodeArts project ID, 32 letters and digits (the string at the end of the project page URL).
@@ -49,6 +56,7 @@ impl ShowLastHistoryRequest {
     }
 }
 /// Builds a [`ShowLastHistoryRequest`]; [`build`](Self::build) reports a missing required input by name.
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ShowLastHistoryRequestBuilder {
     project_id: ::std::option::Option<::std::string::String>,
@@ -156,6 +164,7 @@ impl crate::runtime::operation::Operation for ShowLastHistoryRequest {
     }
 }
 /// Fluent builder returned by [`Client::show_last_history`](crate::Client::show_last_history); finish with [`send`](Self::send).
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone)]
 pub struct ShowLastHistoryFluentBuilder {
     client: crate::Client,
@@ -218,6 +227,7 @@ impl crate::Client {
     /// `GET /v3/jobs/{project_id}/last-history`; see [`show_last_history`](crate::operations::show_last_history) for the inputs.
     ///
     /// The `project_id` path parameter defaults to the client's project id.
+    #[deprecated(note = "legacy operation")]
     pub fn show_last_history(&self) -> ShowLastHistoryFluentBuilder {
         ShowLastHistoryFluentBuilder {
             client: ::std::clone::Clone::clone(self),

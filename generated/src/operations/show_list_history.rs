@@ -4,12 +4,18 @@
 //!
 //! Returns one page of a build job's history covering the given number of days back from today (at most 30).
 //!
+//! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
+//!
+//! **Deprecated**: a legacy operation.
+//!
 //! Notes on how the vendor documentation was read:
 //!
 //! - The tables (and huaweicloud-sdk-go-v3 model_show_list_history_request.go) describe `offset` as a zero-based page number starting at 0, not an item offset, so paging is declared as style page with offset as the page parameter.
 //! - limit and interval have no documented lower bound besides 'digits only'; minimum 0 is declared for both (the vendor Java SDK also gives limit minimum 0).
 //! - The response example gives history_records as a single object although the table says array; it was wrapped in an array (huaweicloud-sdk-go-v3 model_show_list_history_response.go declares `history_records` as *\[\]HistoryRecord).
 //! - The request URL shows only a {job_id} placeholder, so job_id has no example.
+//! - Deprecated: the vendor files this operation under the legacy chapter (tagged old in the API Explorer); its current counterpart is list_build_info_record_by_job_id (GET /v1/record/{job_id}/list): lists a job's builds with paging over a time window; the last N days become a start_time/end_time window.
+#![allow(deprecated, reason = "the legacy operation's own items refer to each other")]
 pub use crate::types::ShowListHistoryResponse;
 /// Static facts about this operation.
 static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operation::OperationSpec {
@@ -17,7 +23,7 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
     method: ::reqwest::Method::GET,
     path_template: "/v3/jobs/{job_id}/history",
     idempotent: true,
-    deprecated: false,
+    deprecated: true,
 };
 /// Documented pattern of `job_id`.
 static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(
@@ -26,6 +32,7 @@ static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::valid
 /// Request of [`show_list_history`](crate::Client::show_list_history): List the builds of a job from the last N days.
 ///
 /// Build it with [`ShowListHistoryRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ShowListHistoryRequest {
     /// Build job ID (the 32 letters and digits at the end of the job's page URL).
@@ -58,6 +65,7 @@ impl ShowListHistoryRequest {
     }
 }
 /// Builds a [`ShowListHistoryRequest`]; [`build`](Self::build) reports a missing required input by name.
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ShowListHistoryRequestBuilder {
     job_id: ::std::option::Option<::std::string::String>,
@@ -227,6 +235,7 @@ impl crate::runtime::operation::Operation for ShowListHistoryRequest {
     }
 }
 /// Fluent builder returned by [`Client::show_list_history`](crate::Client::show_list_history); finish with [`send`](Self::send).
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone)]
 pub struct ShowListHistoryFluentBuilder {
     client: crate::Client,
@@ -296,6 +305,7 @@ impl crate::Client {
     /// Returns one page of a build job's history covering the given number of days back from today (at most 30).
     ///
     /// `GET /v3/jobs/{job_id}/history`; see [`show_list_history`](crate::operations::show_list_history) for the inputs.
+    #[deprecated(note = "legacy operation")]
     pub fn show_list_history(&self) -> ShowListHistoryFluentBuilder {
         ShowListHistoryFluentBuilder {
             client: ::std::clone::Clone::clone(self),

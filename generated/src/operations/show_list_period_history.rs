@@ -4,6 +4,10 @@
 //!
 //! Returns one page of a build job's history restricted to a date window of at most 30 days, including branch, commit and trigger details for each build.
 //!
+//! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
+//!
+//! **Deprecated**: a legacy operation.
+//!
 //! Notes on how the vendor documentation was read:
 //!
 //! - The tables (and huaweicloud-sdk-go-v3 model_show_list_period_history_request.go) describe `offset` as a zero-based page number starting at 0, not an item offset, so paging is declared as style page with offset as the page parameter.
@@ -14,6 +18,8 @@
 //! - The 30-day maximum span between start_time and end_time cannot be expressed as a keyword and is only stated in the descriptions.
 //! - The response example gives history_records as a single object although the table says array; it was wrapped in an array (huaweicloud-sdk-go-v3 model_show_list_period_history_response.go declares `history_records` as *\[\]HistoryRecord1).
 //! - trigger_type carries localized labels (手工触发, 定时触发, 代码更新触发, 流水线触发) that may differ by site language, so it is described, not enumerated.
+//! - Deprecated: the vendor files this operation under the legacy chapter (tagged old in the API Explorer); its current counterpart is list_build_info_record_by_job_id (GET /v1/record/{job_id}/list): lists a job's builds with paging over a start_time/end_time window, with branch, commit, executor and trigger of each build.
+#![allow(deprecated, reason = "the legacy operation's own items refer to each other")]
 pub use crate::types::ShowListPeriodHistoryResponse;
 /// Static facts about this operation.
 static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operation::OperationSpec {
@@ -21,7 +27,7 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
     method: ::reqwest::Method::GET,
     path_template: "/v3/jobs/{job_id}/period-history",
     idempotent: true,
-    deprecated: false,
+    deprecated: true,
 };
 /// Documented pattern of `job_id`.
 static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(
@@ -38,6 +44,7 @@ static END_TIME_PATTERN: crate::runtime::validate::Pattern = crate::runtime::val
 /// Request of [`show_list_period_history`](crate::Client::show_list_period_history): List the builds of a job that ran between two dates.
 ///
 /// Build it with [`ShowListPeriodHistoryRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ShowListPeriodHistoryRequest {
     /// Build job ID (the 32 letters and digits at the end of the job's page URL).
@@ -72,6 +79,7 @@ impl ShowListPeriodHistoryRequest {
     }
 }
 /// Builds a [`ShowListPeriodHistoryRequest`]; [`build`](Self::build) reports a missing required input by name.
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ShowListPeriodHistoryRequestBuilder {
     job_id: ::std::option::Option<::std::string::String>,
@@ -274,6 +282,7 @@ impl crate::runtime::operation::Operation for ShowListPeriodHistoryRequest {
     }
 }
 /// Fluent builder returned by [`Client::show_list_period_history`](crate::Client::show_list_period_history); finish with [`send`](Self::send).
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone)]
 pub struct ShowListPeriodHistoryFluentBuilder {
     client: crate::Client,
@@ -362,6 +371,7 @@ impl crate::Client {
     /// Returns one page of a build job's history restricted to a date window of at most 30 days, including branch, commit and trigger details for each build.
     ///
     /// `GET /v3/jobs/{job_id}/period-history`; see [`show_list_period_history`](crate::operations::show_list_period_history) for the inputs.
+    #[deprecated(note = "legacy operation")]
     pub fn show_list_period_history(&self) -> ShowListPeriodHistoryFluentBuilder {
         ShowListPeriodHistoryFluentBuilder {
             client: ::std::clone::Clone::clone(self),

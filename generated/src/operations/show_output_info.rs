@@ -4,6 +4,10 @@
 //!
 //! Returns the build artifact, the second-party packages and the images produced by the run.
 //!
+//! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
+//!
+//! **Deprecated**: a legacy operation.
+//!
 //! Notes on how the vendor documentation was read:
 //!
 //! - The example shows null for error, package_info and image_infos, so those are nullable; nullability of package_info is carried by the OutputInfoArtifact schema because a $ref cannot take siblings.
@@ -13,6 +17,8 @@
 //! - The example's map key `additionalProp1` and its values are generator placeholders; they are kept because they are valid against the schema.
 //! - The docs do not list the possible `status` values, so it is a plain string rather than an enum.
 //! - The table's OutPutResult and result objects are named OutputInfoArtifact and OutputInfoResult to keep them distinct from other operations' result shapes.
+//! - Deprecated: the vendor files this operation under the legacy chapter (tagged old in the API Explorer); no current operation replaces it, since no current operation returns the artifact, second-party package and image information of a build.
+#![allow(deprecated, reason = "the legacy operation's own items refer to each other")]
 pub use crate::types::ShowOutputInfoResponse;
 /// Static facts about this operation.
 static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operation::OperationSpec {
@@ -20,7 +26,7 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
     method: ::reqwest::Method::GET,
     path_template: "/v3/jobs/{job_id}/{build_no}/output-info",
     idempotent: true,
-    deprecated: false,
+    deprecated: true,
 };
 /// Documented pattern of `job_id`.
 static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(
@@ -29,6 +35,7 @@ static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::valid
 /// Request of [`show_output_info`](crate::Client::show_output_info): Get the artifacts produced by one build run of a build job.
 ///
 /// Build it with [`ShowOutputInfoRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ShowOutputInfoRequest {
     /// Build job ID, 32 letters and digits (the string at the end of the job page URL).
@@ -49,6 +56,7 @@ impl ShowOutputInfoRequest {
     }
 }
 /// Builds a [`ShowOutputInfoRequest`]; [`build`](Self::build) reports a missing required input by name.
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ShowOutputInfoRequestBuilder {
     job_id: ::std::option::Option<::std::string::String>,
@@ -148,6 +156,7 @@ impl crate::runtime::operation::Operation for ShowOutputInfoRequest {
     }
 }
 /// Fluent builder returned by [`Client::show_output_info`](crate::Client::show_output_info); finish with [`send`](Self::send).
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone)]
 pub struct ShowOutputInfoFluentBuilder {
     client: crate::Client,
@@ -199,6 +208,7 @@ impl crate::Client {
     /// Returns the build artifact, the second-party packages and the images produced by the run.
     ///
     /// `GET /v3/jobs/{job_id}/{build_no}/output-info`; see [`show_output_info`](crate::operations::show_output_info) for the inputs.
+    #[deprecated(note = "legacy operation")]
     pub fn show_output_info(&self) -> ShowOutputInfoFluentBuilder {
         ShowOutputInfoFluentBuilder {
             client: ::std::clone::Clone::clone(self),

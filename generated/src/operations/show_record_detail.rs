@@ -2,7 +2,11 @@
 // change the spec or templates/ and run `cargo xtask gen` again.
 //! `GET /v4/jobs/{job_id}/{build_no}/record-info`: Get the record details of one build of a build task.
 //!
-//! Returns the stored build record (repository, commit, trigger, timing and status data) for the given build number of a build task. Successor of the legacy v3 record-info operation.
+//! Returns the stored build record (repository, commit, trigger, timing and status data) for the given build number of a build task. Newer than the v3 record-info operation, but itself a legacy endpoint now.
+//!
+//! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
+//!
+//! **Deprecated**: a legacy operation.
 //!
 //! Notes on how the vendor documentation was read:
 //!
@@ -13,6 +17,8 @@
 //! - duration is in milliseconds, inferred from the example (start 08:28:47, finish 08:30:27, duration 100068).
 //! - huaweicloud-sdk-go-v3 model_record_info2_result.go confirms build_no, duration and use_private_slave as int32 and all other result fields as strings.
 //! - build_config_type is documented as the closed set YAML or ACTION and got an enum.
+//! - Deprecated: the vendor files this operation under the legacy chapter (tagged old in the API Explorer); its current counterpart is show_job_build_record_detail (GET /v1/record/{job_id}/{build_no}/record-info): identical parameters and reply under /v1/record.
+#![allow(deprecated, reason = "the legacy operation's own items refer to each other")]
 pub use crate::types::ShowRecordDetailResponse;
 /// Static facts about this operation.
 static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operation::OperationSpec {
@@ -20,7 +26,7 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
     method: ::reqwest::Method::GET,
     path_template: "/v4/jobs/{job_id}/{build_no}/record-info",
     idempotent: true,
-    deprecated: false,
+    deprecated: true,
 };
 /// Documented pattern of `job_id`.
 static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(
@@ -29,6 +35,7 @@ static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::valid
 /// Request of [`show_record_detail`](crate::Client::show_record_detail): Get the record details of one build of a build task.
 ///
 /// Build it with [`ShowRecordDetailRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ShowRecordDetailRequest {
     /// Build task ID, the 32 letters/digits at the end of the task detail page URL.
@@ -49,6 +56,7 @@ impl ShowRecordDetailRequest {
     }
 }
 /// Builds a [`ShowRecordDetailRequest`]; [`build`](Self::build) reports a missing required input by name.
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ShowRecordDetailRequestBuilder {
     job_id: ::std::option::Option<::std::string::String>,
@@ -148,6 +156,7 @@ impl crate::runtime::operation::Operation for ShowRecordDetailRequest {
     }
 }
 /// Fluent builder returned by [`Client::show_record_detail`](crate::Client::show_record_detail); finish with [`send`](Self::send).
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone)]
 pub struct ShowRecordDetailFluentBuilder {
     client: crate::Client,
@@ -196,9 +205,10 @@ impl ShowRecordDetailFluentBuilder {
 impl crate::Client {
     /// Get the record details of one build of a build task.
     ///
-    /// Returns the stored build record (repository, commit, trigger, timing and status data) for the given build number of a build task. Successor of the legacy v3 record-info operation.
+    /// Returns the stored build record (repository, commit, trigger, timing and status data) for the given build number of a build task. Newer than the v3 record-info operation, but itself a legacy endpoint now.
     ///
     /// `GET /v4/jobs/{job_id}/{build_no}/record-info`; see [`show_record_detail`](crate::operations::show_record_detail) for the inputs.
+    #[deprecated(note = "legacy operation")]
     pub fn show_record_detail(&self) -> ShowRecordDetailFluentBuilder {
         ShowRecordDetailFluentBuilder {
             client: ::std::clone::Clone::clone(self),

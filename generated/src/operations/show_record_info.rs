@@ -2,7 +2,9 @@
 // change the spec or templates/ and run `cargo xtask gen` again.
 //! `GET /v3/jobs/{job_id}/{build_no}/record-info`: Get the details of one build run of a job (legacy v3 endpoint).
 //!
-//! Returns repository, trigger, status and timing information of the build with the given number. Scheduled for removal; use the v4 record-info operation instead.
+//! Returns repository, trigger, status and timing information of the build with the given number. Scheduled for removal; use the current record-info operation instead.
+//!
+//! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
 //!
 //! **Deprecated**: a legacy operation; use [`Client::show_record_detail`](crate::Client::show_record_detail) instead.
 //!
@@ -20,6 +22,7 @@
 //! - build_no is an Integer path parameter (huaweicloud-sdk-go-v3 model_show_record_info_request.go declares int32); minimum 1 and default 1 come from the English page.
 //! - build_config_type is given an enum (YAML, ACTION) because both pages state it is one of these two; trigger_type and build_type are left open and their values are only described, as the Chinese page does not close the set.
 //! - The example omits message and err_code; they stay optional in the schema as the table and huaweicloud-sdk-go-v3 model_show_record_info_response.go declare them.
+//! - Deprecated: the vendor files this operation under the chapter of operations to be taken offline; its current counterpart is show_job_build_record_detail (GET /v1/record/{job_id}/{build_no}/record-info): same job_id and build_no and the same record fields; the envelope is status/error and duration is an integer.
 #![allow(deprecated, reason = "the legacy operation's own items refer to each other")]
 pub use crate::types::ShowRecordInfoResponse;
 /// Static facts about this operation.
@@ -207,7 +210,7 @@ impl ShowRecordInfoFluentBuilder {
 impl crate::Client {
     /// Get the details of one build run of a job (legacy v3 endpoint).
     ///
-    /// Returns repository, trigger, status and timing information of the build with the given number. Scheduled for removal; use the v4 record-info operation instead.
+    /// Returns repository, trigger, status and timing information of the build with the given number. Scheduled for removal; use the current record-info operation instead.
     ///
     /// `GET /v3/jobs/{job_id}/{build_no}/record-info`; see [`show_record_info`](crate::operations::show_record_info) for the inputs.
     #[deprecated(note = "legacy operation; use `Client::show_record_detail`")]

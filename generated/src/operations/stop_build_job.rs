@@ -4,12 +4,18 @@
 //!
 //! Aborts the build identified by the job ID and its build number.
 //!
+//! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
+//!
+//! **Deprecated**: a legacy operation.
+//!
 //! Notes on how the vendor documentation was read:
 //!
 //! - The table documents a default of 1 for the required build_no path parameter; it is kept as documented although a required path value never falls back to it.
 //! - huaweicloud-sdk-go-v3 model_stop_build_job_request.go declares `build_no` as int32, matching the Integer type in the table.
 //! - huaweicloud-sdk-go-v3 model_stop_build_job_response.go declares `success` as bool and `result` as string, matching the table.
 //! - The legacy POST /v3/jobs/stop (section 7.4) is the predecessor of this operation.
+//! - Deprecated: the vendor files this operation under the legacy chapter (tagged old in the API Explorer); its current counterpart is stop_the_job (POST /v1/job/{job_id}/stop): same job_id path parameter; build_no moves to the query string; the reply is a status.
+#![allow(deprecated, reason = "the legacy operation's own items refer to each other")]
 pub use crate::types::StopBuildJobResponse;
 /// Static facts about this operation.
 static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operation::OperationSpec {
@@ -17,7 +23,7 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
     method: ::reqwest::Method::POST,
     path_template: "/v3/jobs/{job_id}/{build_no}/stop",
     idempotent: true,
-    deprecated: false,
+    deprecated: true,
 };
 /// Documented pattern of `job_id`.
 static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(
@@ -26,6 +32,7 @@ static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::valid
 /// Request of [`stop_build_job`](crate::Client::stop_build_job): Stop one running build of a build job.
 ///
 /// Build it with [`StopBuildJobRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct StopBuildJobRequest {
     /// Build job ID: the 32 letters and digits at the end of the job's detail page URL.
@@ -46,6 +53,7 @@ impl StopBuildJobRequest {
     }
 }
 /// Builds a [`StopBuildJobRequest`]; [`build`](Self::build) reports a missing required input by name.
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct StopBuildJobRequestBuilder {
     job_id: ::std::option::Option<::std::string::String>,
@@ -144,6 +152,7 @@ impl crate::runtime::operation::Operation for StopBuildJobRequest {
     }
 }
 /// Fluent builder returned by [`Client::stop_build_job`](crate::Client::stop_build_job); finish with [`send`](Self::send).
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone)]
 pub struct StopBuildJobFluentBuilder {
     client: crate::Client,
@@ -195,6 +204,7 @@ impl crate::Client {
     /// Aborts the build identified by the job ID and its build number.
     ///
     /// `POST /v3/jobs/{job_id}/{build_no}/stop`; see [`stop_build_job`](crate::operations::stop_build_job) for the inputs.
+    #[deprecated(note = "legacy operation")]
     pub fn stop_build_job(&self) -> StopBuildJobFluentBuilder {
         StopBuildJobFluentBuilder {
             client: ::std::clone::Clone::clone(self),

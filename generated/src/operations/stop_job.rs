@@ -2,7 +2,9 @@
 // change the spec or templates/ and run `cargo xtask gen` again.
 //! `POST /v3/jobs/stop`: Stop a running build, identified by job ID and build number in the body (legacy).
 //!
-//! Asks the service to stop the given build run of a job. Scheduled for removal; use the path-based stop operation instead.
+//! Asks the service to stop the given build run of a job. Scheduled for removal; use the current stop operation instead.
+//!
+//! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
 //!
 //! **Deprecated**: a legacy operation; use [`Client::stop_build_job`](crate::Client::stop_build_job) instead.
 //!
@@ -14,6 +16,7 @@
 //! - The rule that build numbers start at 1 is encoded for the string build_no as pattern ^\[1-9\]\[0-9\]*$.
 //! - job_id and build_no are both required; huaweicloud-sdk-go-v3 model_stop_job_request_body.go declares them as non-pointer fields without omitempty.
 //! - huaweicloud-sdk-go-v3 model_stop_job_response.go declares result as *bool, matching the table.
+//! - Deprecated: the vendor files this operation under the chapter of operations to be taken offline; its current counterpart is stop_the_job (POST /v1/job/{job_id}/stop): stops the same build; job_id moves to the path and build_no to the query string.
 #![allow(deprecated, reason = "the legacy operation's own items refer to each other")]
 pub use crate::types::StopJobResponse;
 /// Static facts about this operation.
@@ -140,7 +143,7 @@ impl StopJobFluentBuilder {
 impl crate::Client {
     /// Stop a running build, identified by job ID and build number in the body (legacy).
     ///
-    /// Asks the service to stop the given build run of a job. Scheduled for removal; use the path-based stop operation instead.
+    /// Asks the service to stop the given build run of a job. Scheduled for removal; use the current stop operation instead.
     ///
     /// `POST /v3/jobs/stop`; see [`stop_job`](crate::operations::stop_job) for the inputs.
     #[deprecated(note = "legacy operation; use `Client::stop_build_job`")]

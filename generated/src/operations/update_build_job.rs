@@ -4,15 +4,22 @@
 //!
 //! Saves a new machine setup, parameter list, code sources and build steps for the job named by `job_id` in the body.
 //!
+//! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
+//!
+//! **Deprecated**: a legacy operation.
+//!
 //! Notes on how the vendor documentation was read:
 //!
 //! - The request example closes the parameters array in the wrong place and wraps scms in an extra object; it was repaired so that parameters and scms are both top-level arrays.
 //! - The request example's parameter definition name "udson.model.StringParameterDefinition" lost its first letter; it was restored to hudson.model.StringParameterDefinition, as in the page's SDK samples.
 //! - The body job_id carries the 32-letters-and-digits pattern documented for the job_id path parameter of the sibling operations; the body table itself states no constraint.
 //! - The response example sends `error` as null and the request example sends a step's `properties` as null, so both properties are nullable.
-//! - The update tables (UpdateBuildJobParameter, UpdateBuildJobParameterParam, LimitsParam, UpdateBuildJobScm, UpdateBuildJobSteps) equal the create-job tables, so the shared BuildJobConfig* schemas are referenced; huaweicloud-sdk-go-v3 model_update_build_job_scm.go and model_update_build_job_steps.go have exactly the documented fields.
+//! - The update tables (UpdateBuildJobParameter, UpdateBuildJobParameterParam, LimitsParam, UpdateBuildJobScm, UpdateBuildJobSteps) equal the 2023 create-job tables, so the shared BuildJobConfig* schemas are referenced; huaweicloud-sdk-go-v3 model_update_build_job_scm.go and model_update_build_job_steps.go have exactly the documented fields.
+//! - Checked against the current API Explorer file (UpdateBuildJob.json) and huaweicloud-sdk-go-v3 model_update_build_job_request_body.go, unlike the create body, the update body has gained no fields (no group_id, timeout, triggers, build_if_code_updated or SCM enable_git_lfs/group_name/repo_name), so nothing was added.
 //! - huaweicloud-sdk-go-v3 model_update_build_job_response.go reuses the create response result type (CreateBuildJobResponseBodyResult), so both responses share BuildJobSaveResult.
 //! - auto_update_sub_module and the SCM depth are strings on the wire, per the tables and huaweicloud-sdk-go-v3 model_update_build_job_request_body.go (`*string`).
+//! - Deprecated: the vendor files this operation under the legacy chapter (tagged old in the API Explorer); its current counterpart is update_new_job (POST /v1/job/update): same request body (UpdateBuildJobRequestBody) and reply.
+#![allow(deprecated, reason = "the legacy operation's own items refer to each other")]
 pub use crate::types::UpdateBuildJobResponse;
 /// Static facts about this operation.
 static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operation::OperationSpec {
@@ -20,11 +27,12 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
     method: ::reqwest::Method::POST,
     path_template: "/v3/jobs/update",
     idempotent: true,
-    deprecated: false,
+    deprecated: true,
 };
 /// Request of [`update_build_job`](crate::Client::update_build_job): Replace the configuration of an existing build job.
 ///
 /// Build it with [`UpdateBuildJobRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateBuildJobRequest {
     /// The JSON request body.
@@ -37,6 +45,7 @@ impl UpdateBuildJobRequest {
     }
 }
 /// Builds a [`UpdateBuildJobRequest`]; [`build`](Self::build) reports a missing required input by name.
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct UpdateBuildJobRequestBuilder {
     body: ::std::option::Option<crate::types::UpdateBuildJobRequestBody>,
@@ -100,6 +109,7 @@ impl crate::runtime::operation::Operation for UpdateBuildJobRequest {
     }
 }
 /// Fluent builder returned by [`Client::update_build_job`](crate::Client::update_build_job); finish with [`send`](Self::send).
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone)]
 pub struct UpdateBuildJobFluentBuilder {
     client: crate::Client,
@@ -140,6 +150,7 @@ impl crate::Client {
     /// Saves a new machine setup, parameter list, code sources and build steps for the job named by `job_id` in the body.
     ///
     /// `POST /v3/jobs/update`; see [`update_build_job`](crate::operations::update_build_job) for the inputs.
+    #[deprecated(note = "legacy operation")]
     pub fn update_build_job(&self) -> UpdateBuildJobFluentBuilder {
         UpdateBuildJobFluentBuilder {
             client: ::std::clone::Clone::clone(self),

@@ -2,13 +2,23 @@
 // change the spec or templates/ and run `cargo xtask gen` again.
 //! `POST /v3/jobs/notice/{job_id}/update`: Set which events a build job notifies about on one notification channel.
 //!
+//! Replaces the list of job events that notify on the given channel, optionally with channel settings and the overall switches.
+//!
+//! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
+//!
+//! **Deprecated**: a legacy operation.
+//!
 //! Notes on how the vendor documentation was read:
 //!
 //! - The table and huaweicloud-sdk-go-v3 model_update_notice_response.go (Result *string) give `result` as a string, but the 200 example shows an object {"job_id"} copied verbatim from the create/update build job examples (same job_id, not the one in the request); the string type is kept and the object was dropped from the example.
 //! - The docs describe `result` as an error message, which looks copied from `error`; it is described neutrally.
-//! - A newer huaweicloud-sdk-go-v3 model_update_notice_request_body.go adds optional send_switch and use_project_notice strings; they are not in the documented table and are left out.
+//! - The optional body fields send_switch and use_project_notice (both strings) were added from huaweicloud-sdk-go-v3 model_update_notice_request_body.go, which the current operation PUT /v1/job/{job_id}/notice also uses (model_update_new_notice_new_request.go) and whose reference page lists them; the API Explorer file UpdateNotice.json and the 2023 reference lack them.
+//! - No source lists the values of send_switch and use_project_notice; they are switches carried as strings and are described as taking "true" or "false", without an enum.
+//! - The current reference pages list the notification channels as MESSAGE, MAIL, WECOM, DING_TALK and FEISHU; notice_type is still not given an enum since list_notice may report channels beyond these.
 //! - The Go SDK sample names the list field EnabledEventNames while the table, the JSON example and the SDK model tag use enabled_event_type_names; the latter is the wire name.
 //! - The event names are taken from the enable_map keys in the list_notice example.
+//! - Deprecated: the vendor files this operation under the legacy chapter (tagged old in the API Explorer); its current counterpart is update_new_notice_new (PUT /v1/job/{job_id}/notice): same job_id and the same body (UpdateNoticeRequestBody) and reply; the method is PUT.
+#![allow(deprecated, reason = "the legacy operation's own items refer to each other")]
 pub use crate::types::UpdateNoticeResponse;
 /// Static facts about this operation.
 static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operation::OperationSpec {
@@ -16,7 +26,7 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
     method: ::reqwest::Method::POST,
     path_template: "/v3/jobs/notice/{job_id}/update",
     idempotent: true,
-    deprecated: false,
+    deprecated: true,
 };
 /// Documented pattern of `job_id`.
 static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(
@@ -25,6 +35,7 @@ static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::valid
 /// Request of [`update_notice`](crate::Client::update_notice): Set which events a build job notifies about on one notification channel.
 ///
 /// Build it with [`UpdateNoticeRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateNoticeRequest {
     /// Build job ID, the 32 letters and digits at the end of the job's page URL.
@@ -41,6 +52,7 @@ impl UpdateNoticeRequest {
     }
 }
 /// Builds a [`UpdateNoticeRequest`]; [`build`](Self::build) reports a missing required input by name.
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct UpdateNoticeRequestBuilder {
     job_id: ::std::option::Option<::std::string::String>,
@@ -134,6 +146,7 @@ impl crate::runtime::operation::Operation for UpdateNoticeRequest {
     }
 }
 /// Fluent builder returned by [`Client::update_notice`](crate::Client::update_notice); finish with [`send`](Self::send).
+#[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone)]
 pub struct UpdateNoticeFluentBuilder {
     client: crate::Client,
@@ -181,7 +194,10 @@ impl UpdateNoticeFluentBuilder {
 impl crate::Client {
     /// Set which events a build job notifies about on one notification channel.
     ///
+    /// Replaces the list of job events that notify on the given channel, optionally with channel settings and the overall switches.
+    ///
     /// `POST /v3/jobs/notice/{job_id}/update`; see [`update_notice`](crate::operations::update_notice) for the inputs.
+    #[deprecated(note = "legacy operation")]
     pub fn update_notice(&self) -> UpdateNoticeFluentBuilder {
         UpdateNoticeFluentBuilder {
             client: ::std::clone::Clone::clone(self),

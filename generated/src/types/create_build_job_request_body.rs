@@ -13,9 +13,15 @@ pub struct CreateBuildJobRequestBody {
     /// Kind of build configuration used by the job.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub build_config_type: ::std::option::Option<::std::string::String>,
+    /// Whether a code commit starts a build of the job.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub build_if_code_updated: ::std::option::Option<bool>,
     /// Build machine size, such as `2u8g` (2 vCPUs, 8 GB memory).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub flavor: ::std::option::Option<::std::string::String>,
+    /// ID of the job group to put the new job in.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub group_id: ::std::option::Option<::std::string::String>,
     /// Kind of build host, such as `devcloud`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub host_type: ::std::option::Option<::std::string::String>,
@@ -30,9 +36,15 @@ pub struct CreateBuildJobRequestBody {
     pub project_id: ::std::string::String,
     /// Code repositories the job checks out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub scms: ::std::option::Option<::std::vec::Vec<crate::types::BuildJobConfigScm>>,
+    pub scms: ::std::option::Option<::std::vec::Vec<crate::types::BuildJobCreateScm>>,
     /// Build steps, executed in order.
     pub steps: ::std::vec::Vec<crate::types::BuildJobConfigStep>,
+    /// The `timeout` property.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub timeout: ::std::option::Option<crate::types::BuildJobTimeout>,
+    /// Scheduled triggers of the job.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub triggers: ::std::option::Option<::std::vec::Vec<crate::types::BuildJobTrigger>>,
 }
 impl CreateBuildJobRequestBody {
     /// A value with the required fields `arch`, `job_name`, `project_id`, `steps` set and every optional field unset.
@@ -46,13 +58,17 @@ impl CreateBuildJobRequestBody {
             arch,
             auto_update_sub_module: ::std::option::Option::None,
             build_config_type: ::std::option::Option::None,
+            build_if_code_updated: ::std::option::Option::None,
             flavor: ::std::option::Option::None,
+            group_id: ::std::option::Option::None,
             host_type: ::std::option::Option::None,
             job_name,
             parameters: ::std::option::Option::None,
             project_id,
             scms: ::std::option::Option::None,
             steps,
+            timeout: ::std::option::Option::None,
+            triggers: ::std::option::Option::None,
         }
     }
 }

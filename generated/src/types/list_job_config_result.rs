@@ -17,9 +17,15 @@ pub struct ListJobConfigResult {
     /// Build configuration type.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub build_config_type: ::std::option::Option<::std::string::String>,
+    /// Whether a code commit starts a build of the task.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub build_if_code_updated: ::std::option::Option<bool>,
     /// Build machine flavor, such as `2u8g`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub flavor: ::std::option::Option<::std::string::String>,
+    /// ID of the job group the task belongs to.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub group_id: ::std::option::Option<::std::string::String>,
     /// Type of build host, such as `devcloud`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub host_type: ::std::option::Option<::std::string::String>,
@@ -40,4 +46,12 @@ pub struct ListJobConfigResult {
     /// Build steps of the task.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub steps: ::std::option::Option<::std::vec::Vec<crate::types::ListJobConfigStep>>,
+    /// The `timeout` property.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub timeout: ::std::option::Option<crate::types::BuildJobTimeout>,
+    /// Scheduled triggers of the task.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub triggers: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ListJobConfigTrigger>,
+    >,
 }

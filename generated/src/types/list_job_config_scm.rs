@@ -17,15 +17,24 @@ pub struct ListJobConfigScm {
     /// Clone depth.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub depth: ::std::option::Option<::std::string::String>,
+    /// Whether Git LFS content is fetched when checking out.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub enable_git_lfs: ::std::option::Option<bool>,
     /// ID of the service endpoint used to reach the repository.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub end_point_id: ::std::option::Option<::std::string::String>,
+    /// Group (namespace) the repository belongs to.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub group_name: ::std::option::Option<::std::string::String>,
     /// Whether commits trigger a build automatically.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_auto_build: ::std::option::Option<bool>,
     /// Repository ID.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub repo_id: ::std::option::Option<::std::string::String>,
+    /// Name of the repository.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub repo_name: ::std::option::Option<::std::string::String>,
     /// Repository kind, such as `codehub` or GitHub.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scm_type: ::std::option::Option<::std::string::String>,

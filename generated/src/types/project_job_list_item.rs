@@ -8,6 +8,12 @@
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProjectJobListItem {
+    /// Build project ID of the job.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub build_project_id: ::std::option::Option<::std::string::String>,
+    /// Build time of the job as reported by the service (unit not documented).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub build_time: ::std::option::Option<i64>,
     /// Whether the job is disabled.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub disabled: ::std::option::Option<bool>,
@@ -53,9 +59,30 @@ pub struct ProjectJobListItem {
     /// When the job last ran, in epoch milliseconds.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_build_time: ::std::option::Option<i64>,
+    /// Name of the user who ran the latest build.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub last_build_user: ::std::option::Option<::std::string::String>,
+    /// ID of the user who ran the latest build.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub last_build_user_id: ::std::option::Option<::std::string::String>,
+    /// Running state of the latest build.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub last_job_running_status: ::std::option::Option<::std::string::String>,
+    /// ID of the job's code repository.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub repo_id: ::std::option::Option<::std::string::String>,
+    /// Kind of code repository, such as `codehub`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub scm_type: ::std::option::Option<::std::string::String>,
+    /// Web address of the job's code repository.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub scm_web_url: ::std::option::Option<::std::string::String>,
     /// Where the job's source code comes from.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_code: ::std::option::Option<::std::string::String>,
+    /// How the latest build was started.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub trigger_type: ::std::option::Option<::std::string::String>,
     /// User name associated with the job.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user_name: ::std::option::Option<::std::string::String>,

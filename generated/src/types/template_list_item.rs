@@ -55,7 +55,7 @@ pub struct TemplateListItem {
     pub scope: ::std::option::Option<::std::string::String>,
     /// The `template` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub template: ::std::option::Option<crate::types::TemplateStepList>,
+    pub template: ::std::option::Option<crate::types::TemplateListTemplate>,
     /// Build tool kind, telling YAML builds from action builds.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tool_type: ::std::option::Option<::std::string::String>,

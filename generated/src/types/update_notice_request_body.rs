@@ -7,11 +7,17 @@
 pub struct UpdateNoticeRequestBody {
     /// Events that should notify on this channel (buildJobSuccess, buildJobFail, updateConfigJob, deleteJob, forbiddenJob).
     pub enabled_event_type_names: ::std::vec::Vec<::std::string::String>,
-    /// Notification channel to configure, such as `MESSAGE`, `MAIL` or `DING_TALK`.
+    /// Notification channel to configure, such as `MESSAGE`, `MAIL`, `WECOM`, `DING_TALK` or `FEISHU`.
     pub notice_type: ::std::string::String,
     /// Channel-specific parameter configuration.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub param_config: ::std::option::Option<::std::string::String>,
+    /// Whether notifications are sent on this channel at all, as the string `true` or `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub send_switch: ::std::option::Option<::std::string::String>,
+    /// Whether the job follows the project-level notification settings instead of its own, as the string `true` or `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub use_project_notice: ::std::option::Option<::std::string::String>,
 }
 impl UpdateNoticeRequestBody {
     /// A value with the required fields `enabled_event_type_names`, `notice_type` set and every optional field unset.
@@ -23,6 +29,8 @@ impl UpdateNoticeRequestBody {
             enabled_event_type_names,
             notice_type,
             param_config: ::std::option::Option::None,
+            send_switch: ::std::option::Option::None,
+            use_project_notice: ::std::option::Option::None,
         }
     }
 }

@@ -12,6 +12,11 @@
 //! project id comes from `CODEARTS_BUILD_PROJECT_ID`: required with AK/SK credentials (it is
 //! sent as `X-Project-Id`), optional with a token.
 
+#![expect(
+    deprecated,
+    reason = "written against legacy operations until their current twins (spec/replaced-by.tsv) are in the spec"
+)]
+
 use std::process::ExitCode;
 
 use codearts_build::{Client, Error, Region};
