@@ -1,8 +1,8 @@
 //! One operation's exchange: the request a client must send and the reply it gets.
 //!
 //! An [`Exchange`] is the expectation a generated per-operation test writes down from the spec
-//! (method, raw path, query pairs, header parameters, JSON body) together with the documented
-//! reply. [`Exchange::serve`] starts a [`TestServer`] whose handler checks each request the way
+//! (method, raw path, query pairs, header parameters, JSON body or multipart parts) together
+//! with the documented reply. [`Exchange::serve`] starts a [`TestServer`] whose handler checks each request the way
 //! the gateway and the service would, signature included, and answers with the documented reply
 //! when everything matches, or with a `400` whose message lists every difference, so a client
 //! that sends the wrong thing fails with the reason in its error.
@@ -28,6 +28,12 @@ pub const PROJECT_ID: &str = "0123456789abcdef0123456789abcdef";
 /// line-ending conversion would change.
 pub const DOWNLOAD: &[u8] = b"exchange test download\r\n\x00\x01\x7f\x80\xfe\xff\n";
 
+/// The content of every file part the exchange tests upload.
+pub const UPLOAD: &[u8] = b"exchange test upload\r\n\x00\xff";
+
+/// The file name of every file part the exchange tests upload.
+pub const UPLOAD_NAME: &str = "upload.bin";
+
 /// The `error_code` of the reply to a request that does not match.
 pub const MISMATCH_CODE: &str = "TESTKIT.0400";
 
@@ -48,8 +54,13 @@ pub struct Exchange {
     query: Vec<(String, String)>,
     headers: Vec<(String, String)>,
     body: Option<Value>,
+    /// Expected `multipart/form-data` parts: name, file name (for a file), content.
+    form: Option<Vec<FormPart>>,
     answer: Answer,
 }
+
+/// One part of a `multipart/form-data` body: its name, its file name (a file part), its content.
+type FormPart = (String, Option<String>, Vec<u8>);
 
 impl Exchange {
     /// Expects `method` on the raw (still percent-encoded) `path`, with no query, no header
@@ -63,6 +74,7 @@ impl Exchange {
             query: Vec::new(),
             headers: Vec::new(),
             body: None,
+            form: None,
             answer: Answer::Empty(200),
         }
     }
@@ -89,6 +101,35 @@ impl Exchange {
     /// When `json` is not JSON.
     pub fn json_body(mut self, json: &str) -> Self {
         self.body = Some(parse(json, "the expected body"));
+        self
+    }
+
+    /// Expects a `multipart/form-data` body, with the parts that [`form_text`](Self::form_text)
+    /// and [`form_file`](Self::form_file) add (none without them).
+    pub fn form_body(mut self) -> Self {
+        self.form.get_or_insert_with(Vec::new);
+        self
+    }
+
+    /// Expects a `multipart/form-data` body with the text part `name` = `value` (parts are
+    /// compared as a sorted list, so a name may repeat).
+    pub fn form_text(mut self, name: &str, value: &str) -> Self {
+        self.form.get_or_insert_with(Vec::new).push((
+            name.to_owned(),
+            None,
+            value.as_bytes().to_vec(),
+        ));
+        self
+    }
+
+    /// Expects a `multipart/form-data` body with a file part `name` holding [`UPLOAD`] as
+    /// [`UPLOAD_NAME`].
+    pub fn form_file(mut self, name: &str) -> Self {
+        self.form.get_or_insert_with(Vec::new).push((
+            name.to_owned(),
+            Some(UPLOAD_NAME.to_owned()),
+            UPLOAD.to_vec(),
+        ));
         self
     }
 
@@ -159,8 +200,26 @@ impl Exchange {
             }
         }
         let content_type = request.header("content-type");
-        match &self.body {
-            Some(expected) => {
+        if let Some(expected) = &self.form {
+            match form_parts(request) {
+                Ok(mut sent) => {
+                    let mut expected = expected.clone();
+                    sent.sort();
+                    expected.sort();
+                    if sent != expected {
+                        problems.push(format!(
+                            "multipart parts: sent {}, expected {}",
+                            describe(&sent),
+                            describe(&expected)
+                        ));
+                    }
+                }
+                Err(e) => problems.push(format!("multipart body: {e}")),
+            }
+        }
+        match (&self.body, &self.form) {
+            (_, Some(_)) => {}
+            (Some(expected), None) => {
                 if content_type != Some("application/json") {
                     problems.push(format!(
                         "content-type: sent {content_type:?}, expected application/json"
@@ -177,7 +236,7 @@ impl Exchange {
                     )),
                 }
             }
-            None => {
+            (None, None) => {
                 if !request.body.is_empty() {
                     problems.push(format!(
                         "body: sent {} bytes, expected none",
@@ -268,6 +327,63 @@ impl Exchange {
         );
         assert_eq!(bytes, DOWNLOAD, "{}: downloaded bytes", self.operation);
     }
+}
+
+/// The parts of a `multipart/form-data` request body (RFC 7578): each part's name, file name and
+/// content, read strictly (the first delimiter opens the body, the closing one ends it, CRLF
+/// around every part).
+fn form_parts(request: &RecordedRequest) -> Result<Vec<FormPart>, String> {
+    let content_type = request.header("content-type").unwrap_or_default();
+    let boundary = content_type
+        .strip_prefix("multipart/form-data; boundary=")
+        .ok_or_else(|| format!("content-type {content_type:?} is not multipart/form-data"))?;
+    let delimiter = format!("--{boundary}");
+    let mut pieces = Vec::new();
+    let mut rest = &request.body[..];
+    while let Some(at) = find(rest, delimiter.as_bytes()) {
+        pieces.push(&rest[..at]);
+        rest = &rest[at + delimiter.len()..];
+    }
+    pieces.push(rest);
+    if pieces.len() < 2 || !pieces[0].is_empty() || pieces[pieces.len() - 1] != b"--\r\n" {
+        return Err("it does not start with the delimiter and end with the close".to_owned());
+    }
+    let mut parts = Vec::new();
+    for piece in &pieces[1..pieces.len() - 1] {
+        let part = piece
+            .strip_prefix(b"\r\n")
+            .and_then(|p| p.strip_suffix(b"\r\n"))
+            .ok_or("a part is not framed by CRLF")?;
+        let blank = find(part, b"\r\n\r\n").ok_or("a part has no blank line after its headers")?;
+        let head = String::from_utf8_lossy(&part[..blank]).into_owned();
+        let disposition = head
+            .split("\r\n")
+            .find_map(|line| line.strip_prefix("Content-Disposition: form-data; "))
+            .ok_or("a part has no Content-Disposition: form-data")?;
+        let quoted = |key: &str| {
+            let start = disposition.find(&format!("{key}=\""))? + key.len() + 2;
+            let end = disposition[start..].find('"')? + start;
+            Some(disposition[start..end].to_owned())
+        };
+        let name = quoted("name").ok_or("a part has no name")?;
+        parts.push((name, quoted("filename"), part[blank + 4..].to_vec()));
+    }
+    Ok(parts)
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+fn describe(parts: &[FormPart]) -> String {
+    let list: Vec<String> = parts
+        .iter()
+        .map(|(name, file, content)| match file {
+            Some(file) => format!("{name} (file {file}, {} bytes)", content.len()),
+            None => format!("{name}={:?}", String::from_utf8_lossy(content)),
+        })
+        .collect();
+    format!("[{}]", list.join(", "))
 }
 
 /// `value` without `null` object members (an unset `Option` is left out) and with every number
@@ -382,6 +498,37 @@ mod tests {
             .header("X-Extra", "yes")
             .json_body(r#"{"name": "n", "size": 1, "note": null}"#)
             .reply_json(201, r#"{"id": "t-1"}"#)
+    }
+
+    /// Multipart parts are compared as a sorted list of (name, file name, content); a missing
+    /// or changed part is reported.
+    #[test]
+    fn multipart_parts_are_checked() {
+        let body = |text: &str| {
+            format!(
+                "--B\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\n{text}\r\n\
+                 --B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{UPLOAD_NAME}\"\r\n\
+                 Content-Type: application/octet-stream\r\n\r\n"
+            )
+            .into_bytes()
+            .into_iter()
+            .chain(UPLOAD.iter().copied())
+            .chain(b"\r\n--B--\r\n".iter().copied())
+            .collect::<Vec<u8>>()
+        };
+        let expected = Exchange::new("upload", "POST", "/v1/upload")
+            .form_body()
+            .form_file("file")
+            .form_text("note", "hi");
+        let content_type = Some("multipart/form-data; boundary=B");
+        let request = signed("POST", "/v1/upload", &body("hi"), content_type);
+        assert_eq!(expected.check(&request), Ok(()));
+        let request = signed("POST", "/v1/upload", &body("ho"), content_type);
+        let problems = expected.check(&request).expect_err("changed text part");
+        assert!(problems.contains("multipart parts: sent"), "{problems}");
+        let request = signed("POST", "/v1/upload", b"not multipart", content_type);
+        let problems = expected.check(&request).expect_err("not multipart");
+        assert!(problems.contains("multipart body:"), "{problems}");
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! Client tests of generated code for constructs the real spec does not use yet: every fixture
 //! with a test file under `tests/fixtures/client/` is generated into a crate, the test is added
 //! as `tests/client.rs` (with the in-process server and the independent signature verifier), and
-//! `cargo test` runs it offline against the fixture's own generated client.
+//! `cargo test` runs it offline against the fixture's own generated client, together with the
+//! crate's generated exchange tests (`tests/operations.rs`).
 
 use workspace_tests::generator::{
     client_test, fixture_cargo, fixture_statics, good_fixtures, write_fixture_crate,
@@ -19,7 +20,19 @@ fn fixture_client_tests_pass() {
         }
         let dir = temp.path().join(&name);
         write_fixture_crate(&name, &path, &dir, &statics);
-        let output = fixture_cargo(&dir, &["test", "--quiet", "--test", "client"]);
+        // The fixture's generated exchange tests run too: they cover the same constructs from
+        // the spec's examples.
+        let output = fixture_cargo(
+            &dir,
+            &[
+                "test",
+                "--quiet",
+                "--test",
+                "client",
+                "--test",
+                "operations",
+            ],
+        );
         if !output.status.success() {
             failures.push(format!(
                 "{name}:\n{}\n{}",

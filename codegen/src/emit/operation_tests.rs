@@ -3,9 +3,12 @@
 //! Each test calls its operation through the fluent builder with the spec's examples as inputs
 //! (a parameter's `example` or its schema's; for a required parameter without one, the example
 //! of a same-named parameter of another operation, its default, or a value made up from its type
-//! and constraints) and the request body example (or one made up from its schema), against
-//! an `Exchange` server of `codearts-testkit` (`testkit/src/exchange.rs`) that checks the method,
-//! the percent-encoded path, the query pairs, the header parameters, the JSON body and the AK/SK
+//! and constraints) and the request body example (or one made up from its schema; for a
+//! multipart body, the testkit's upload as each required file part and made-up values for the
+//! required text parts), against an `Exchange` server of `codearts-testkit`
+//! (`testkit/src/exchange.rs`) that checks the method, the percent-encoded path, the query pairs
+//! (an array parameter's items as repeated pairs), the header parameters, the JSON body or the
+//! multipart parts, and the AK/SK
 //! signature, and answers with the documented success example; the decoded output must
 //! serialize back to it. An operation that cannot be exercised this way gets a module whose doc
 //! comment says why, so the gap is visible in review.
@@ -108,7 +111,7 @@ pub fn mod_file(crate_name: &str, tests: &Tests) -> TokenStream {
     let client = api
         .operations
         .iter()
-        .any(|op| plan(tests, op).is_ok())
+        .any(|op| plan(crate_name, tests, op).is_ok())
         .then(|| {
             quote! {
                 /// A client that signs with the test keys and sends to `server`.
@@ -142,7 +145,7 @@ pub fn operation_file(crate_name: &str, tests: &Tests, op: &Operation) -> TokenS
         crate_name,
         op.method_name
     );
-    let plan = match plan(tests, op) {
+    let plan = match plan(crate_name, tests, op) {
         Ok(plan) => plan,
         Err(reason) => {
             let docs = docs::inner_attrs(&[title, format!("No exchange test: {reason}.")]);
@@ -222,6 +225,7 @@ pub fn operation_file(crate_name: &str, tests: &Tests, op: &Operation) -> TokenS
     };
     let call = ident(&op.method_name);
     let setters = &plan.setters;
+    let form = &plan.form;
     let failed = format!("{id}: {{e}}");
     let allow = op.deprecated.as_ref().map(|_| quote!(#[allow(deprecated)]));
     let mut doc = format!(" `{id}` sends the request the spec's examples describe");
@@ -249,6 +253,7 @@ pub fn operation_file(crate_name: &str, tests: &Tests, op: &Operation) -> TokenS
                 #( #query )*
                 #( #headers )*
                 #expect_body
+                #( #form )*
                 #reply;
             let server = exchange.serve().await;
             #body_let
@@ -288,8 +293,10 @@ enum Reply {
 
 /// Everything one exchange test needs.
 struct Plan {
-    /// `.field(value)` calls on the fluent builder, parameters in spec order.
+    /// `.field(value)` calls on the fluent builder, parameters in spec order, then parts.
     setters: Vec<TokenStream>,
+    /// The expected multipart parts (`.form_body()`, `.form_text(..)`, `.form_file(..)`).
+    form: Vec<TokenStream>,
     /// The raw request path: the template with the values percent-encoded.
     path: String,
     /// Expected query pairs (decoded).
@@ -413,7 +420,8 @@ impl<'a> Tests<'a> {
 }
 
 /// The test of `op`, or why it cannot have one.
-fn plan(tests: &Tests, op: &Operation) -> Result<Plan, String> {
+fn plan(crate_name: &str, tests: &Tests, op: &Operation) -> Result<Plan, String> {
+    let krate = ident(crate_name);
     let examples = tests.operation(op);
     let synth = Synth {
         types: &tests.api.types,
@@ -439,16 +447,51 @@ fn plan(tests: &Tests, op: &Operation) -> Result<Plan, String> {
                 }
             },
         };
-        let (literal, wire) = scalar(&synth, p, &value)?;
+        let (literal, wires) = param_value(&synth, &krate, p, &value)?;
         let field = ident(&p.field);
         setters.push(quote!(.#field(#literal)));
-        match p.location {
-            Location::Path => path_values.push((p.wire.as_str(), wire)),
-            Location::Query => query.push((p.wire.clone(), wire)),
-            Location::Header => headers.push((p.wire.clone(), wire)),
+        for wire in wires {
+            match p.location {
+                Location::Path => path_values.push((p.wire.as_str(), wire)),
+                Location::Query => query.push((p.wire.clone(), wire)),
+                Location::Header => headers.push((p.wire.clone(), wire)),
+            }
         }
     }
     let path = fill_path(&op.path, &path_values)?;
+    // A multipart body: every required part, a file as the testkit's upload, a text part made
+    // up from its type and constraints.
+    let mut form = Vec::new();
+    if let Some(f) = &op.form {
+        form.push(quote!(.form_body()));
+        for part in f.parts.iter().filter(|part| part.required) {
+            let field = ident(&part.field);
+            let file = quote!(::#krate::FilePart::from_bytes(
+                ::codearts_testkit::exchange::UPLOAD_NAME,
+                ::codearts_testkit::exchange::UPLOAD
+            ));
+            let wire = &part.wire;
+            match &part.ty {
+                TypeRef::File => {
+                    setters.push(quote!(.#field(#file)));
+                    form.push(quote!(.form_file(#wire)));
+                }
+                TypeRef::Array(item) if **item == TypeRef::File => {
+                    setters.push(quote!(.#field(::std::vec![#file])));
+                    form.push(quote!(.form_file(#wire)));
+                }
+                ty => {
+                    let value = synth.value(ty, &part.constraints, 0).ok_or_else(|| {
+                        format!("no value could be made up for the required part `{wire}`")
+                    })?;
+                    let (literal, sent) = scalar(&synth, wire, ty, &value)?;
+                    setters.push(quote!(.#field(#literal)));
+                    form.push(quote!(.form_text(#wire, #sent)));
+                    synthesised.push(format!("part `{wire}` (made up from its schema)"));
+                }
+            }
+        }
+    }
     let body = match (&op.body, examples.body) {
         (None, _) => None,
         (Some(b), Some(e)) if e.ty == b.ty => Some((b.ty.clone(), pretty(&e.value), true)),
@@ -476,6 +519,7 @@ fn plan(tests: &Tests, op: &Operation) -> Result<Plan, String> {
     };
     Ok(Plan {
         setters,
+        form,
         path,
         query,
         headers,
@@ -489,20 +533,55 @@ fn pretty(value: &Value) -> String {
     serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string())
 }
 
-/// The setter argument for `value` of parameter `p`, and the value as sent on the wire.
-fn scalar(synth: &Synth, p: &Param, value: &Value) -> Result<(TokenStream, String), String> {
-    let mismatch = || {
-        format!(
-            "the example of parameter `{}` ({value}) does not fit its type",
-            p.wire
-        )
+/// The setter argument for `value` of parameter `p`, and the values as sent on the wire (one
+/// per item for an array parameter, which is sent as repeated pairs).
+fn param_value(
+    synth: &Synth,
+    krate: &syn::Ident,
+    p: &Param,
+    value: &Value,
+) -> Result<(TokenStream, Vec<String>), String> {
+    let TypeRef::Array(item) = &p.ty else {
+        let (literal, wire) = scalar(synth, &p.wire, &p.ty, value)?;
+        return Ok((literal, vec![wire]));
     };
+    let items = value
+        .as_array()
+        .ok_or_else(|| format!("the example of parameter `{}` is not an array", p.wire))?;
+    let mut literals = Vec::new();
+    let mut wires = Vec::new();
+    for value in items {
+        let (literal, wire) = scalar(synth, &p.wire, item, value)?;
+        // Each item as the element type (`&str` literals become `String`s or enum values).
+        literals.push(match item.as_ref() {
+            TypeRef::String => quote!(::std::borrow::ToOwned::to_owned(#literal)),
+            TypeRef::Named(_) => {
+                let t = external(krate, item);
+                quote!(<#t>::from(#literal))
+            }
+            _ => literal,
+        });
+        wires.push(wire);
+    }
+    let t = external(krate, item);
+    Ok((quote!(::std::vec::Vec::<#t>::from([#(#literals),*])), wires))
+}
+
+/// The setter argument for `value` of an input `wire` of scalar type `ty` (a string, number,
+/// boolean or string enum), and the value as sent on the wire.
+fn scalar(
+    synth: &Synth,
+    wire: &str,
+    ty: &TypeRef,
+    value: &Value,
+) -> Result<(TokenStream, String), String> {
+    let mismatch = || format!("the example of `{wire}` ({value}) does not fit its type");
     let integer = |literal: fn(i64) -> Option<Literal>| {
         let n = value.as_i64().ok_or_else(mismatch)?;
         let literal = literal(n).ok_or_else(mismatch)?;
         Ok::<_, String>((quote!(#literal), n.to_string()))
     };
-    match &p.ty {
+    match ty {
         TypeRef::String => {
             let s = value.as_str().ok_or_else(mismatch)?;
             Ok((quote!(#s), s.to_owned()))
@@ -523,8 +602,7 @@ fn scalar(synth: &Synth, p: &Param, value: &Value) -> Result<(TokenStream, Strin
             Ok((quote!(#s), s.to_owned()))
         }
         _ => Err(format!(
-            "parameter `{}` is not a string, number, boolean or string enum, which these tests do not fill in yet",
-            p.wire
+            "`{wire}` is not a string, number, boolean or string enum (or an array of them), which these tests do not fill in yet"
         )),
     }
 }

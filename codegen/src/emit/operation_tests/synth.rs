@@ -51,6 +51,12 @@ impl Synth<'_> {
 
     /// Whether `value` is a `t` within `c`.
     pub fn fits(&self, value: &Value, t: &TypeRef, c: &Constraints) -> bool {
+        // An enum on a number or boolean lists the only values the client lets through.
+        if let Some(allowed) = &c.allowed {
+            if !allowed.iter().any(|a| same_scalar(a, value)) {
+                return false;
+            }
+        }
         match (t, value) {
             (TypeRef::String, Value::String(s)) => string_fits(s, c),
             (TypeRef::Bool, Value::Bool(_)) => true,
@@ -73,6 +79,9 @@ impl Synth<'_> {
     pub fn value(&self, t: &TypeRef, c: &Constraints, depth: usize) -> Option<Value> {
         if depth > MAX_DEPTH {
             return None;
+        }
+        if let Some(allowed) = &c.allowed {
+            return allowed.iter().find(|a| self.fits(a, t, c)).cloned();
         }
         match t {
             TypeRef::String => string_sample(c).map(Value::from),
@@ -123,6 +132,14 @@ impl Synth<'_> {
                 }
             },
         }
+    }
+}
+
+/// Whether two JSON scalars are the same value (`1` and `1.0` are).
+fn same_scalar(a: &Value, b: &Value) -> bool {
+    match (a.as_f64(), b.as_f64()) {
+        (Some(x), Some(y)) => x == y,
+        _ => a == b,
     }
 }
 
