@@ -57,6 +57,19 @@ pub struct Operation {
     pub pagination: Option<Pagination>,
     /// Log follow support.
     pub log_follow: Option<LogFollow>,
+    /// How a 2xx reply reports failure, when it carries a status envelope.
+    pub status_envelope: Option<StatusEnvelope>,
+}
+
+/// A reply that reports its own outcome (`x-status-envelope`); paths are dotted wire names.
+#[derive(Debug, Clone)]
+pub struct StatusEnvelope {
+    /// Path of the outcome property.
+    pub status: String,
+    /// The outcome value that means failure.
+    pub failure: String,
+    /// Path of the failure text.
+    pub message: String,
 }
 
 /// Marks a legacy operation.

@@ -54,4 +54,4 @@ pub use runtime::{
 pub const SPEC_VERSION: &str = "2023-11-15";
 
 /// SHA-256 (hex) of the spec file this crate was generated from.
-pub const SPEC_SHA256: &str = "c7904d07e01cc756554434ec1d3d1fe83c3cdd28592106742db796d334373778";
+pub const SPEC_SHA256: &str = "3c3b25a7a59e0a04f1e7d6b05dd995c1e48213d5addb4cb5e0edb8010c767502";

@@ -108,6 +108,7 @@ where
     let server = TestServer::start(move |_| reply.clone()).await;
     let client = Client::builder()
         .endpoint(server.url())
+        .allow_insecure_http(true)
         .credentials(Credentials::token(TOKEN))
         .project_id(PROJECT)
         .build()

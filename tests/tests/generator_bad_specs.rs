@@ -62,6 +62,18 @@ const EXPECTED: &[(&str, usize, &str, &str)] = &[
         "required property \"name\" is not defined",
     ),
     (
+        "reserved_header_param",
+        11,
+        "#/paths/~1v1~1a/get/parameters/0/name",
+        "header parameter \"x-project-ID\" names a header the client sets itself",
+    ),
+    (
+        "status_envelope_value",
+        18,
+        "#/paths/~1v1~1a/get/x-status-envelope/failure",
+        "\"failed\" is not one of the values of \"status\" (\"success\", \"fail\")",
+    ),
+    (
         "typo_field",
         12,
         "#/paths/~1v1~1a/get/parameters/0/requried",

@@ -4,6 +4,8 @@
 //!
 //! Returns a build task's name, state, last build data, health score and the set of actions the calling user may perform on it.
 //!
+//! The reply reports its own outcome: when `status` is `fail` (sent with HTTP 200), the call fails with [`Error::Service`](crate::Error::Service) carrying the `error` text as its message.
+//!
 //! Notes on how the vendor documentation was read:
 //!
 //! - Transcribed from the English page only; operationId comes from its SDK sample class ShowJobInfoRequest.
@@ -107,9 +109,17 @@ impl crate::runtime::operation::Operation for ShowJobInfoRequest {
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<Self::Output, crate::Error>,
     > + ::std::marker::Send {
-        crate::runtime::operation::decode_json::<
-            crate::types::ShowJobInfoResponse,
-        >(response)
+        {
+            /// The reply's own outcome (`x-status-envelope`).
+            static ENVELOPE: crate::runtime::operation::StatusEnvelope = crate::runtime::operation::StatusEnvelope {
+                status: "status",
+                failure: "fail",
+                message: "error",
+            };
+            crate::runtime::operation::decode_json_enveloped::<
+                crate::types::ShowJobInfoResponse,
+            >(response, &ENVELOPE)
+        }
     }
 }
 /// Fluent builder returned by [`Client::show_job_info`](crate::Client::show_job_info); finish with [`send`](Self::send).
