@@ -4,6 +4,7 @@ pub mod generator;
 pub mod schema_check;
 pub mod server;
 pub mod signature;
+pub mod tls;
 
 /// The root README's code blocks, compiled (not run) as doctests so the README stays true.
 #[cfg(doctest)]
