@@ -120,18 +120,20 @@ async fn a_follow_deadline_ends_a_log_that_keeps_growing() {
         .deadline(Duration::from_millis(500));
     let started = Instant::now();
     let mut chunks = 0;
-    let end = loop {
-        match tokio::time::timeout(GUARD, log.next())
-            .await
-            .expect("no hang")
-        {
-            Some(Ok(chunk)) => {
-                assert_eq!(chunk.text, "tick\n");
-                chunks += 1;
+    // Bounded as a whole: without a deadline the text would keep coming forever.
+    let end = tokio::time::timeout(GUARD, async {
+        loop {
+            match log.next().await {
+                Some(Ok(chunk)) => {
+                    assert_eq!(chunk.text, "tick\n");
+                    chunks += 1;
+                }
+                other => break other,
             }
-            other => break other,
         }
-    };
+    })
+    .await
+    .expect("the deadline ends the stream");
     let elapsed = started.elapsed();
     match end {
         Some(Err(Error::LogDeadline { deadline, offset })) => {
