@@ -607,7 +607,8 @@ impl Client {
             if signature_rejected && !skew_retried {
                 if let Some(skew) = self.correctable_skew(&failure) {
                     // Once per call, and not counted as an attempt: the first request was
-                    // refused for its signing time alone.
+                    // refused for its signing time alone. The gateway refused it before the
+                    // service saw it, so this is safe for a non-idempotent operation too.
                     skew_retried = true;
                     self.inner.clock_offset.store(skew, Ordering::Relaxed);
                     trace.clock_corrected(skew);

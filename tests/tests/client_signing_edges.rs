@@ -10,6 +10,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use codearts_build::runtime::operation::{
     decode_json, Operation, OperationSpec, RawResponse, RequestParts,
 };
+use codearts_build::types::RunJobRequestBody;
 use codearts_build::{Client, Credentials, Error, RetryPolicy};
 use workspace_tests::server::{RecordedRequest, Reply, TestServer};
 use workspace_tests::signature::{self, Rejection};
@@ -113,6 +114,20 @@ async fn a_clock_twenty_minutes_behind_is_corrected_from_the_gateway_date_and_ke
         .expect("corrected back");
     assert_eq!(server.request_count(), 5);
     assert!(client.clock_offset_secs().abs() <= 2);
+
+    // A POST that is not idempotent is corrected the same way: the gateway refused the first
+    // request before the service saw it.
+    skew.store(SKEW, Ordering::SeqCst);
+    client
+        .run_job()
+        .body(RunJobRequestBody::new(JOB.to_owned()))
+        .send()
+        .await
+        .expect("run_job accepted after the correction");
+    let requests = server.requests();
+    assert_eq!(requests.len(), 7);
+    assert!(requests[5..].iter().all(|r| r.method == "POST"));
+    signature::check(&requests[6], AK, SK, now() + SKEW as u64).expect("corrected POST");
 }
 
 #[tokio::test]
