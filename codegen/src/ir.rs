@@ -66,6 +66,19 @@ pub struct Operation {
     pub log_follow: Option<LogFollow>,
     /// The vendor API gateway's throttling policy, one of [`RATE_LIMIT_CLASSES`].
     pub rate_limit_class: Option<String>,
+    /// How a 2xx reply reports failure, when it carries a status envelope.
+    pub status_envelope: Option<StatusEnvelope>,
+}
+
+/// A reply that reports its own outcome (`x-status-envelope`); paths are dotted wire names.
+#[derive(Debug, Clone)]
+pub struct StatusEnvelope {
+    /// Path of the outcome property.
+    pub status: String,
+    /// The outcome value that means failure.
+    pub failure: String,
+    /// Path of the failure text.
+    pub message: String,
 }
 
 /// The throttling policies the vendor's API gateway applies to CodeArts Build operations

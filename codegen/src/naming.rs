@@ -128,6 +128,7 @@ pub const CLIENT_METHODS: &[&str] = &[
     "send",
     "send_with",
     "prepare",
+    "clock_offset_secs",
     "clone",
     "clone_from",
     "fmt",

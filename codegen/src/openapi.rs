@@ -164,6 +164,9 @@ pub struct Operation {
     /// The vendor API gateway's throttling policy for this operation (`x-apigateway-ratelimit`).
     #[serde(rename = "x-rate-limit-class")]
     pub rate_limit_class: Option<String>,
+    /// How the reply reports a failure inside a 2xx body.
+    #[serde(rename = "x-status-envelope")]
+    pub status_envelope: Option<StatusEnvelope>,
     /// Settled contradictions in the vendor docs.
     #[serde(default, rename = "x-doc-notes")]
     pub doc_notes: Vec<String>,
@@ -193,6 +196,19 @@ pub struct Pagination {
     pub items: String,
     /// Dotted path of the total count in the response, when it has one.
     pub total: Option<String>,
+}
+
+/// `x-status-envelope`: the reply carries its own outcome (`{"status": "fail", "error": "…"}`),
+/// and a failure comes with HTTP 200.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct StatusEnvelope {
+    /// Dotted path of the outcome property in the response.
+    pub status: String,
+    /// The outcome value that means the call failed.
+    pub failure: String,
+    /// Dotted path of the failure text in the response.
+    pub message: String,
 }
 
 /// `x-log-follow`.

@@ -10,7 +10,8 @@
 //!
 //! Credentials come from `CLOUD_SDK_AK` / `CLOUD_SDK_SK` (plus `CLOUD_SDK_SECURITY_TOKEN` for
 //! temporary keys) or `CODEARTS_BUILD_TOKEN`. Requests go to `CODEARTS_BUILD_ENDPOINT` when it
-//! is set, otherwise to the region in `CODEARTS_BUILD_REGION` (default `cn-north-4`). The
+//! is set (an `http://` one also needs `CODEARTS_BUILD_ALLOW_INSECURE_HTTP=true`), otherwise
+//! to the region in `CODEARTS_BUILD_REGION` (default `cn-north-4`). The
 //! project id comes from `CODEARTS_BUILD_PROJECT_ID` (required: it names the project whose jobs
 //! are listed, and AK/SK requests send it as `X-Project-Id`).
 

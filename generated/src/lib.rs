@@ -17,18 +17,49 @@
 //! - **Auth**: [`Credentials`] sends a token (`X-Auth-Token`) or signs every request with an
 //!   AK/SK pair (`SDK-HMAC-SHA256`).
 //! - **Errors**: one [`Error`] type; service errors carry the status, the `error_code` (typed as
-//!   [`ErrorCode`] when documented), the message and the request id.
+//!   [`ErrorCode`] when documented), the message and the request id. See "A 200 can still be an
+//!   error" below.
 //! - **Retries**: idempotent operations are retried with exponential backoff and jitter on
 //!   connect errors, timeouts, 429, 502, 503 and 504, honouring `Retry-After`; see
-//!   [`RetryPolicy`] and [`CallOptions`].
+//!   [`RetryPolicy`] and [`CallOptions`]. TLS and certificate failures are never retried.
+//! - **Bounded waits**: each attempt has a timeout, and
+//!   [`ClientBuilder::operation_timeout`] (or [`CallOptions::operation_timeout`]) bounds a whole
+//!   call, retries and `Retry-After` waits included.
+//! - **Clock skew**: when the API gateway rejects an AK/SK signature for its time, the client
+//!   signs once more with the offset the gateway's `Date` header shows, and keeps that offset;
+//!   a skew that persists is reported with its size ([`Error::SignatureRejected`]).
+//! - **Transport**: endpoints must be `https://` unless [`ClientBuilder::allow_insecure_http`]
+//!   says otherwise (for a local test server).
 //! - **Streaming**: binary downloads return a [`ByteStream`] that never holds the whole body.
 //! - **Pagination**: list operations have `paginate()`, a lazy [`Paginator`] over every item.
-//! - **Log following**: the real-time log operation has `follow()`, a [`LogFollow`] stream.
+//! - **Log following**: the real-time log operation has `follow()`, a [`LogFollow`] stream that
+//!   ends with [`Error::LogStalled`] when no new text arrives for its idle timeout (5 minutes
+//!   by default) and with [`Error::LogDeadline`] after its optional deadline.
 //! - **Deprecations**: legacy operations are `#[deprecated]` and name their successor.
+//!
+//! # A 200 can still be an error
+//!
+//! CodeArts Build answers some failures with HTTP 200: a body such as
+//! `{"error_code": "DEVCB.00031006", "error_msg": "build task not found"}`, or, for operations
+//! whose reply has a `status`/`error` envelope (such as `show_job_info`), `"status": "fail"`.
+//! The client never returns those as `Ok` with empty fields:
+//!
+//! - any JSON 2xx reply whose `error_code` is set is an [`Error::Service`] with that status
+//!   (200), code, message and request id;
+//! - an operation whose spec declares the envelope (`x-status-envelope`) fails with
+//!   [`Error::Service`] carrying the `error` text when `status` is `fail`;
+//! - a download answered with `application/json` (or, without a content type, with a JSON error
+//!   object) is an error, not a [`ByteStream`] to be saved as the file.
+//!
+//! Match on [`Error::Service`] and its `status`, or use [`Error::error_code`], whatever the HTTP
+//! status was.
 //!
 //! # Features
 //!
-//! - `rustls-tls` (default): HTTPS through rustls, no OpenSSL.
+//! - `rustls-tls` (default): HTTPS through rustls, no OpenSSL, trusting the bundled Mozilla
+//!   roots.
+//! - `rustls-native-roots`: also (or, without `rustls-tls`, only) trust the operating system's
+//!   certificate store, for a corporate or private CA.
 //! - `tracing` (default): a `tracing` span per call; secrets are never recorded.
 #![deny(missing_docs)]
 
@@ -54,4 +85,4 @@ pub use runtime::{
 pub const SPEC_VERSION: &str = "2023-11-15";
 
 /// SHA-256 (hex) of the spec file this crate was generated from.
-pub const SPEC_SHA256: &str = "cc60eb42f1f935bf6110f16355a55cecb477ccc6cf41b09b0a686c6f9f14e190";
+pub const SPEC_SHA256: &str = "93a498c7df4aa5615c55a8980acc5036b95fe8095b5a2962baaa10fa3a8145d3";

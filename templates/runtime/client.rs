@@ -1,6 +1,7 @@
 //! The client: configuration, request building and signing, the send loop with retries.
 
 use std::fmt;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -22,6 +23,32 @@ pub const ENV_ENDPOINT: &str = "CODEARTS_BUILD_ENDPOINT";
 pub const ENV_REGION: &str = "CODEARTS_BUILD_REGION";
 /// Environment variable read by [`ClientBuilder::from_env`]: the project id.
 pub const ENV_PROJECT_ID: &str = "CODEARTS_BUILD_PROJECT_ID";
+/// Environment variable read by [`ClientBuilder::from_env`]: `true` (or `1`, `yes`, `on`)
+/// allows a plain `http://` endpoint, as [`ClientBuilder::allow_insecure_http`] does.
+pub const ENV_ALLOW_INSECURE_HTTP: &str = "CODEARTS_BUILD_ALLOW_INSECURE_HTTP";
+
+/// Headers the client sets itself. An operation parameter may not carry one of these names:
+/// it could replace the host, the credentials, the signing time or the project the signature
+/// covers. The generator refuses such parameters; the client checks again before sending.
+pub const RESERVED_HEADERS: &[&str] = &[
+    "host",
+    "authorization",
+    "content-type",
+    "content-length",
+    "x-sdk-date",
+    "x-auth-token",
+    "x-security-token",
+    "x-project-id",
+];
+
+/// The API gateway's error code for a rejected IAM credential (token or AK/SK signature); older
+/// gateways spell it `APIG.0301`.
+const GATEWAY_AUTH_CODES: &[&str] = &["APIGW.0301", "APIG.0301"];
+/// The largest distance between `X-Sdk-Date` and its own clock the gateway accepts.
+const GATEWAY_MAX_SKEW_SECS: u64 = 15 * 60;
+/// A measured skew below this cannot be why a signature was rejected (the gateway allows
+/// minutes, and its `Date` header has one-second resolution), so it is not corrected.
+const MIN_SKEW_CORRECTION_SECS: u64 = 60;
 
 /// Default time allowed to open a connection (TCP and TLS).
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -33,7 +60,7 @@ pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Longest error body kept from a non-success response; the rest is not read.
-const ERROR_BODY_LIMIT: usize = 64 * 1024;
+const ERROR_BODY_LIMIT: usize = crate::runtime::operation::ERROR_PEEK_LIMIT;
 
 /// Why one attempt failed, and what that means for retrying it.
 struct Failure {
@@ -42,6 +69,8 @@ struct Failure {
     retry_after: Option<Duration>,
     /// The connection could not be made, so the request never reached the server.
     unsent: bool,
+    /// The server's clock minus this machine's, in seconds, from the reply's `Date` header.
+    server_skew: Option<i64>,
 }
 
 impl Failure {
@@ -51,6 +80,7 @@ impl Failure {
             error,
             retry_after: None,
             unsent: false,
+            server_skew: None,
         }
     }
 }
@@ -89,7 +119,12 @@ struct Inner {
     project_id: Option<String>,
     retry: RetryPolicy,
     request_timeout: Duration,
+    operation_timeout: Option<Duration>,
     user_agent: HeaderValue,
+    debug_signing: bool,
+    /// Seconds to add to this machine's clock when signing, learned from the gateway's `Date`
+    /// header after it rejected a signing time; shared by every clone of the client.
+    clock_offset: AtomicI64,
 }
 
 /// Configures a [`Client`]; see [`Client::builder`].
@@ -102,9 +137,12 @@ pub struct ClientBuilder {
     connect_timeout: Duration,
     request_timeout: Duration,
     read_timeout: Duration,
+    operation_timeout: Option<Duration>,
     retry: RetryPolicy,
     user_agent_suffix: Option<String>,
     http: Option<reqwest::Client>,
+    allow_insecure_http: bool,
+    debug_signing: bool,
 }
 
 /// Per-call settings for [`Client::send_with`].
@@ -113,6 +151,7 @@ pub struct CallOptions {
     retry_non_idempotent: bool,
     timeout: Option<Duration>,
     max_attempts: Option<u32>,
+    operation_timeout: Option<Duration>,
 }
 
 impl CallOptions {
@@ -140,6 +179,14 @@ impl CallOptions {
         self.max_attempts = Some(attempts.max(1));
         self
     }
+
+    /// Overrides the client's [`operation_timeout`](ClientBuilder::operation_timeout) for this
+    /// call: the most time the whole call may take, every attempt and every wait between
+    /// attempts included.
+    pub fn operation_timeout(mut self, timeout: Duration) -> Self {
+        self.operation_timeout = Some(timeout);
+        self
+    }
 }
 
 impl Default for ClientBuilder {
@@ -152,9 +199,12 @@ impl Default for ClientBuilder {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
             read_timeout: DEFAULT_READ_TIMEOUT,
+            operation_timeout: None,
             retry: RetryPolicy::default(),
             user_agent_suffix: None,
             http: None,
+            allow_insecure_http: false,
+            debug_signing: false,
         }
     }
 }
@@ -167,9 +217,18 @@ impl ClientBuilder {
     }
 
     /// Sends requests to `url` (`https://host[:port][/prefix]`); takes precedence over
-    /// [`region`](Self::region).
+    /// [`region`](Self::region). A plain `http://` URL needs
+    /// [`allow_insecure_http`](Self::allow_insecure_http).
     pub fn endpoint(mut self, url: impl Into<String>) -> Self {
         self.endpoint = Some(url.into());
+        self
+    }
+
+    /// Allows a plain `http://` endpoint (default: refused). Over plain HTTP the token, the
+    /// security token and every request and reply cross the network unencrypted, and anyone on
+    /// the path can change them; allow it only for a local test server or a proxy you trust.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
         self
     }
 
@@ -179,9 +238,12 @@ impl ClientBuilder {
     /// - `CODEARTS_BUILD_ENDPOINT` as the [`endpoint`](Self::endpoint), else
     ///   `CODEARTS_BUILD_REGION` (a region id such as `cn-north-4`) as the
     ///   [`region`](Self::region); with neither, the builder keeps what it had;
-    /// - `CODEARTS_BUILD_PROJECT_ID` as the [`project_id`](Self::project_id), when set.
+    /// - `CODEARTS_BUILD_PROJECT_ID` as the [`project_id`](Self::project_id), when set;
+    /// - `CODEARTS_BUILD_ALLOW_INSECURE_HTTP=true` as
+    ///   [`allow_insecure_http(true)`](Self::allow_insecure_http), for a local test endpoint.
     ///
-    /// Returns [`Error::Config`] for missing credentials or an unknown region id.
+    /// Returns [`Error::Config`] for missing credentials, an unknown region id or a
+    /// `CODEARTS_BUILD_ALLOW_INSECURE_HTTP` value that is not a yes or no.
     pub fn from_env(self) -> Result<Self, Error> {
         self.from_lookup(|name| std::env::var(name).ok())
     }
@@ -200,6 +262,18 @@ impl ClientBuilder {
         }
         if let Some(project_id) = get(ENV_PROJECT_ID) {
             builder = builder.project_id(project_id);
+        }
+        if let Some(allow) = get(ENV_ALLOW_INSECURE_HTTP) {
+            let allow = match allow.trim().to_ascii_lowercase().as_str() {
+                "1" | "true" | "yes" | "on" => true,
+                "0" | "false" | "no" | "off" => false,
+                _ => {
+                    return Err(Error::config(format!(
+                        "{ENV_ALLOW_INSECURE_HTTP}: expected true or false, got `{allow}`"
+                    )))
+                }
+            };
+            builder = builder.allow_insecure_http(allow);
         }
         Ok(builder)
     }
@@ -234,6 +308,30 @@ impl ClientBuilder {
     /// Time allowed for one attempt; default [`DEFAULT_REQUEST_TIMEOUT`].
     pub fn request_timeout(mut self, timeout: Duration) -> Self {
         self.request_timeout = timeout;
+        self
+    }
+
+    /// The most time one call may take in all: every attempt, and every wait between attempts
+    /// (default: no limit beyond the attempts' own timeouts and the retry policy).
+    ///
+    /// An attempt running when the time is up ends with [`Error::Timeout`]. A retry that would
+    /// have to wait past it (a backoff, or a `Retry-After` longer than the time left) is not
+    /// made: the call returns the last attempt's error at once. Override per call with
+    /// [`CallOptions::operation_timeout`]. For a streamed download the limit covers the call
+    /// up to the response headers, not reading the body.
+    pub fn operation_timeout(mut self, timeout: Duration) -> Self {
+        self.operation_timeout = Some(timeout);
+        self
+    }
+
+    /// Keeps the canonical request of every AK/SK-signed request, so that a signature the
+    /// gateway rejects (HTTP 401) comes back as [`Error::SignatureRejected`] with
+    /// [`Error::canonical_request`] set, to compare with what the gateway expected (default:
+    /// off). The canonical request holds no secret key and no signature; the security token's
+    /// value is replaced by `<redacted>`. It does hold the path, query and signed header
+    /// values, such as the project id.
+    pub fn debug_signing(mut self, on: bool) -> Self {
+        self.debug_signing = on;
         self
     }
 
@@ -298,6 +396,14 @@ impl ClientBuilder {
                 "invalid endpoint `{endpoint}`: the scheme must be https or http"
             )));
         }
+        if url.scheme() == "http" && !self.allow_insecure_http {
+            return Err(Error::config(format!(
+                "refusing the plain-HTTP endpoint `{endpoint}`: credentials and every request \
+                 and reply would cross the network unencrypted. Use https, or call \
+                 .allow_insecure_http(true) (CODEARTS_BUILD_ALLOW_INSECURE_HTTP=true) for a \
+                 local test server"
+            )));
+        }
         let Some(host_name) = url.host_str() else {
             return Err(Error::config(format!(
                 "invalid endpoint `{endpoint}`: no host"
@@ -356,7 +462,10 @@ impl ClientBuilder {
                 project_id: self.project_id,
                 retry: self.retry,
                 request_timeout: self.request_timeout,
+                operation_timeout: self.operation_timeout,
                 user_agent,
+                debug_signing: self.debug_signing,
+                clock_offset: AtomicI64::new(0),
             }),
         })
     }
@@ -385,6 +494,26 @@ impl Client {
     /// The endpoint requests go to (`scheme://host[:port][/prefix]`).
     pub fn endpoint(&self) -> String {
         format!("{}{}", self.inner.origin, self.inner.base_path)
+    }
+
+    /// Seconds this client adds to the local clock when it signs with AK/SK: zero, until the
+    /// API gateway rejects a signing time and its `Date` header shows this machine's clock is
+    /// off. The correction is then kept for every later call of this client and its clones.
+    pub fn clock_offset_secs(&self) -> i64 {
+        self.inner.clock_offset.load(Ordering::Relaxed)
+    }
+
+    /// The time to sign with: the local clock corrected by the learned offset.
+    fn signing_time(&self) -> SystemTime {
+        let offset = self.clock_offset_secs();
+        let magnitude = Duration::from_secs(offset.unsigned_abs());
+        let now = SystemTime::now();
+        let corrected = if offset >= 0 {
+            now.checked_add(magnitude)
+        } else {
+            now.checked_sub(magnitude)
+        };
+        corrected.unwrap_or(now)
     }
 
     /// Sends `operation` with the default [`CallOptions`].
@@ -418,7 +547,8 @@ impl Client {
         operation.validate()?;
         let parts = operation.to_parts()?;
         let target = self.target(O::SPEC, &parts)?;
-        self.build_request(O::SPEC, &parts, &target, SystemTime::now())
+        self.build_request(O::SPEC, &parts, &target, self.signing_time())
+            .map(|(request, _)| request)
     }
 
     async fn execute<O: Operation>(
@@ -441,22 +571,38 @@ impl Client {
         let may_retry = (spec.idempotent || options.retry_non_idempotent) && replayable;
         let timeout = options.timeout.unwrap_or(self.inner.request_timeout);
         let started = Instant::now();
+        let operation_timeout = options.operation_timeout.or(self.inner.operation_timeout);
+        let deadline = operation_timeout.and_then(|limit| started.checked_add(limit));
         let mut attempt = 1u32;
+        let mut skew_retried = false;
         loop {
             trace.attempt(attempt);
+            // The attempt may use what is left of the operation timeout, no more.
+            let left = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+            let attempt_timeout = left.map_or(timeout, |left| left.min(timeout));
             // Signed per attempt: X-Sdk-Date must be fresh, the gateway rejects stale dates.
-            let request = self.build_request(spec, &parts, &target, SystemTime::now())?;
-            let outcome = tokio::time::timeout(timeout, self.attempt::<O>(request)).await;
-            let Failure {
-                error,
-                retry_after,
-                unsent,
-            } = match outcome {
+            let (request, canonical) =
+                self.build_request(spec, &parts, &target, self.signing_time())?;
+            let outcome = tokio::time::timeout(attempt_timeout, self.attempt::<O>(request)).await;
+            let mut out_of_time = false;
+            let failure = match outcome {
                 Ok(Ok((output, status, request_id))) => {
                     trace.finished(Some(status), request_id.as_deref(), started.elapsed());
                     return Ok(output);
                 }
                 Ok(Err(failure)) => failure,
+                Err(_) if attempt_timeout < timeout => {
+                    out_of_time = true;
+                    Failure::sent(Error::Timeout {
+                        message: format!(
+                            "{} did not finish within its operation timeout of {} ms \
+                             ({attempt} attempt{})",
+                            spec.id,
+                            operation_timeout.unwrap_or_default().as_millis(),
+                            if attempt == 1 { "" } else { "s" }
+                        ),
+                    })
+                }
                 Err(_) => Failure::sent(Error::Timeout {
                     message: format!(
                         "{} got no complete response within {} ms (attempt {attempt})",
@@ -465,9 +611,38 @@ impl Client {
                     ),
                 }),
             };
+            let signature_rejected = self.is_signature_rejection(&failure.error);
+            if signature_rejected && !skew_retried {
+                if let Some(skew) = self.correctable_skew(&failure) {
+                    // Once per call, and not counted as an attempt: the first request was
+                    // refused for its signing time alone. The gateway refused it before the
+                    // service saw it, so this is safe for a non-idempotent operation too.
+                    skew_retried = true;
+                    self.inner.clock_offset.store(skew, Ordering::Relaxed);
+                    trace.clock_corrected(skew);
+                    continue;
+                }
+            }
+            let Failure {
+                error,
+                retry_after,
+                unsent,
+                server_skew,
+            } = failure;
+            let error = if signature_rejected && (skew_retried || canonical.is_some()) {
+                Error::SignatureRejected {
+                    source: Box::new(error),
+                    clock_skew_secs: skew_retried
+                        .then(|| server_skew.unwrap_or_else(|| self.clock_offset_secs())),
+                    canonical_request: canonical,
+                }
+            } else {
+                error
+            };
             // A request that never left (the connection could not be made) is safe to send
             // again whatever the operation does.
-            let retry = attempt < max_attempts
+            let retry = !out_of_time
+                && attempt < max_attempts
                 && (may_retry || (unsent && replayable))
                 && error.is_retryable();
             let delay = if retry {
@@ -475,6 +650,10 @@ impl Client {
             } else {
                 None
             };
+            // A wait that would end after the operation timeout is not worth starting.
+            let delay = delay.filter(|delay| {
+                deadline.is_none_or(|d| *delay < d.saturating_duration_since(Instant::now()))
+            });
             let Some(delay) = delay else {
                 trace.finished(error.status(), error.request_id(), started.elapsed());
                 return Err(error);
@@ -483,6 +662,36 @@ impl Client {
             tokio::time::sleep(delay).await;
             attempt += 1;
         }
+    }
+
+    /// Whether `error` is the gateway refusing this client's AK/SK signature.
+    fn is_signature_rejection(&self, error: &Error) -> bool {
+        self.inner.credentials.is_ak_sk()
+            && matches!(
+                error,
+                Error::Service { status: 401, error_code: Some(code), .. }
+                    if GATEWAY_AUTH_CODES.contains(&code.as_str())
+            )
+    }
+
+    /// The clock offset to sign with when a rejected signature was refused for its signing
+    /// time: the gateway's `Date` shows a skew that the current correction does not already
+    /// cover, and either the message is about the time (`signature expired`) or the skew is
+    /// beyond what the gateway accepts. Returns the new offset (server clock minus local).
+    fn correctable_skew(&self, failure: &Failure) -> Option<i64> {
+        let skew = failure.server_skew?;
+        let Error::Service { error_msg, .. } = &failure.error else {
+            return None;
+        };
+        let residual = skew.saturating_sub(self.clock_offset_secs()).unsigned_abs();
+        let about_time = error_msg.as_deref().is_some_and(|message| {
+            let message = message.to_ascii_lowercase();
+            ["expire", "skew", "date", "time"]
+                .iter()
+                .any(|word| message.contains(word))
+        });
+        (residual >= MIN_SKEW_CORRECTION_SECS && (about_time || residual > GATEWAY_MAX_SKEW_SECS))
+            .then_some(skew)
     }
 
     /// One attempt: send, then decode a success or map a failure. A failure carries the
@@ -500,6 +709,7 @@ impl Client {
                 unsent: e.is_connect(),
                 error: Error::from_reqwest("sending the request", e),
                 retry_after: None,
+                server_skew: None,
             })?;
         let status = response.status().as_u16();
         let request_id = response
@@ -513,16 +723,24 @@ impl Client {
                 .map_err(Failure::sent)?;
             return Ok((output, status, request_id));
         }
+        let now = SystemTime::now();
         let retry_after = response
             .headers()
             .get(reqwest::header::RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| parse_retry_after(v, SystemTime::now()));
+            .and_then(|v| parse_retry_after(v, now));
+        let server_skew = response
+            .headers()
+            .get(reqwest::header::DATE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(crate::runtime::time::parse_http_date)
+            .map(|date| seconds_between(now, date));
         let body = read_limited(response, ERROR_BODY_LIMIT).await;
         Err(Failure {
             error: Error::from_service_body(status, request_id, &body),
             retry_after,
             unsent: false,
+            server_skew,
         })
     }
 
@@ -550,16 +768,22 @@ impl Client {
         Ok(Target { url, path, query })
     }
 
+    /// The request to send, signed at `now`, and (with
+    /// [`debug_signing`](ClientBuilder::debug_signing)) the canonical request signed.
     fn build_request(
         &self,
         spec: &OperationSpec,
         parts: &RequestParts,
         target: &Target,
         now: SystemTime,
-    ) -> Result<reqwest::Request, Error> {
+    ) -> Result<(reqwest::Request, Option<String>), Error> {
         let inner = &*self.inner;
         let mut headers = HeaderMap::with_capacity(8 + parts.headers.len());
+        // What the signature covers, as text: the values as given (UTF-8), not re-read from
+        // the header map.
+        let mut signed: Vec<(&str, &str)> = Vec::with_capacity(6 + parts.headers.len());
         headers.insert(USER_AGENT, inner.user_agent.clone());
+        signed.push(("host", &inner.host));
         let multipart = parts
             .multipart
             .as_ref()
@@ -567,21 +791,39 @@ impl Client {
             .transpose()?;
         if parts.body.is_some() {
             headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            signed.push(("content-type", "application/json"));
         } else if let Some(form) = &multipart {
             headers.insert(CONTENT_TYPE, form.content_type.clone());
+            // The boundary is ASCII: the value was built from a `&str`.
+            signed.push((
+                "content-type",
+                form.content_type.to_str().unwrap_or_default(),
+            ));
         }
         if let Some(project_id) = &inner.project_id {
             headers.insert(
                 HeaderName::from_static("x-project-id"),
                 header_value("X-Project-Id", project_id)?,
             );
+            signed.push(("x-project-id", project_id));
         }
         for (name, value) in &parts.headers {
+            if RESERVED_HEADERS
+                .iter()
+                .any(|reserved| name.eq_ignore_ascii_case(reserved))
+            {
+                return Err(Error::invalid(
+                    *name,
+                    "is a header the client sets itself; a parameter may not replace it",
+                ));
+            }
             let header = HeaderName::from_bytes(name.as_bytes())
                 .map_err(|_| Error::invalid(*name, "is not a valid header name"))?;
-            headers.insert(header, header_value(name, value)?);
+            headers.append(header, parameter_header_value(name, value)?);
+            signed.push((name, value));
         }
 
+        let mut canonical = None;
         match &inner.credentials.kind {
             CredentialKind::Token(token) => {
                 let mut value = header_value("token", token)?;
@@ -598,10 +840,12 @@ impl Client {
                     HeaderName::from_static("x-sdk-date"),
                     header_value(HEADER_SDK_DATE, &date)?,
                 );
+                signed.push(("x-sdk-date", &date));
                 if let Some(token) = security_token {
                     let mut value = header_value("security token", token)?;
                     value.set_sensitive(true);
                     headers.insert(HeaderName::from_static("x-security-token"), value);
+                    signed.push(("x-security-token", token));
                 }
                 if multipart.is_some() {
                     // As the vendor SDKs sign a body that is not JSON (see `multipart`).
@@ -609,27 +853,23 @@ impl Client {
                         HeaderName::from_static(multipart::HEADER_CONTENT_SHA256),
                         HeaderValue::from_static(multipart::UNSIGNED_PAYLOAD),
                     );
-                }
-                let mut signed: Vec<(&str, &str)> = Vec::with_capacity(6 + parts.headers.len());
-                signed.push(("host", &inner.host));
-                for (name, value) in &headers {
-                    if name != USER_AGENT {
-                        // Every value was built from a `&str` above.
-                        signed.push((name.as_str(), value.to_str().unwrap_or_default()));
-                    }
+                    signed.push((
+                        multipart::HEADER_CONTENT_SHA256,
+                        multipart::UNSIGNED_PAYLOAD,
+                    ));
                 }
                 let body = parts.body.as_deref().unwrap_or_default();
-                let signature = signer::sign(
-                    &SignableRequest {
-                        method: spec.method.as_str(),
-                        path: &target.path,
-                        query: &target.query,
-                        headers: &signed,
-                        body,
-                    },
-                    &date,
-                    secret_key,
-                );
+                let signable = SignableRequest {
+                    method: spec.method.as_str(),
+                    path: &target.path,
+                    query: &target.query,
+                    headers: &signed,
+                    body,
+                };
+                let signature = signer::sign(&signable, &date, secret_key);
+                if inner.debug_signing {
+                    canonical = Some(redacted_canonical_request(&signable));
+                }
                 let mut value =
                     header_value("Authorization", &signature.authorization(access_key))?;
                 value.set_sensitive(true);
@@ -646,7 +886,7 @@ impl Client {
                     .insert(CONTENT_LENGTH, HeaderValue::from(length));
             }
             *request.body_mut() = Some(form.body);
-            return Ok(request);
+            return Ok((request, canonical));
         }
         match &parts.body {
             Some(body) => *request.body_mut() = Some(body.clone().into()),
@@ -657,8 +897,36 @@ impl Client {
             }
             None => {}
         }
-        Ok(request)
+        Ok((request, canonical))
     }
+}
+
+/// The canonical request of `request` with the security token's value replaced, so that it
+/// can be shown: it then holds no credential (the signature is not part of it).
+fn redacted_canonical_request(request: &SignableRequest<'_>) -> String {
+    let (canonical, _) = signer::canonical_request(request);
+    canonical
+        .split('\n')
+        .map(|line| {
+            if line.starts_with("x-security-token:") {
+                "x-security-token:<redacted>"
+            } else {
+                line
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// `later - earlier` in whole seconds, negative when `later` is before `earlier`.
+fn seconds_between(earlier: SystemTime, later: SystemTime) -> i64 {
+    let (magnitude, sign) = match later.duration_since(earlier) {
+        Ok(ahead) => (ahead, 1),
+        Err(behind) => (behind.duration(), -1),
+    };
+    // Rounded: the `Date` header has one-second resolution.
+    let seconds = i64::try_from((magnitude.as_millis() + 500) / 1000).unwrap_or(i64::MAX);
+    sign * seconds
 }
 
 /// Checks that every templated segment holds something other than an empty or dot segment,
@@ -708,6 +976,18 @@ fn header_value(name: &str, value: &str) -> Result<HeaderValue, Error> {
     })
 }
 
+/// A header parameter's value: any text without control characters. Non-ASCII text goes on
+/// the wire as its UTF-8 bytes and is signed as that text, as the vendor's SDK signers do.
+fn parameter_header_value(name: &str, value: &str) -> Result<HeaderValue, Error> {
+    HeaderValue::from_bytes(value.as_bytes()).map_err(|_| {
+        Error::invalid(
+            name,
+            "contains control characters (such as a line break), which cannot be sent in an \
+             HTTP header",
+        )
+    })
+}
+
 /// Reads at most `limit` bytes of an error body; a body that fails half-way keeps what arrived.
 async fn read_limited(mut response: reqwest::Response, limit: usize) -> Vec<u8> {
     let mut body = Vec::new();
@@ -730,6 +1010,8 @@ impl fmt::Debug for Client {
             .field("project_id", &self.inner.project_id)
             .field("retry", &self.inner.retry)
             .field("request_timeout", &self.inner.request_timeout)
+            .field("operation_timeout", &self.inner.operation_timeout)
+            .field("clock_offset_secs", &self.clock_offset_secs())
             .finish_non_exhaustive()
     }
 }
@@ -746,7 +1028,10 @@ impl fmt::Debug for ClientBuilder {
             .field("connect_timeout", &self.connect_timeout)
             .field("request_timeout", &self.request_timeout)
             .field("read_timeout", &self.read_timeout)
+            .field("operation_timeout", &self.operation_timeout)
             .field("retry", &self.retry)
+            .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("debug_signing", &self.debug_signing)
             .finish_non_exhaustive()
     }
 }
@@ -805,6 +1090,15 @@ mod trace {
             tracing::debug!(parent: &self.span, "call finished");
         }
 
+        pub(super) fn clock_corrected(&self, offset_secs: i64) {
+            tracing::warn!(
+                parent: &self.span,
+                offset_secs,
+                "the API gateway rejected the signing time; signing again with the clock offset \
+                 its Date header shows"
+            );
+        }
+
         pub(super) fn retrying(&self, attempt: u32, delay: Duration, error: &Error) {
             tracing::debug!(
                 parent: &self.span,
@@ -831,6 +1125,8 @@ mod trace {
             _elapsed: Duration,
         ) {
         }
+
+        pub(super) fn clock_corrected(&self, _offset_secs: i64) {}
 
         pub(super) fn retrying(&self, _attempt: u32, _delay: Duration, _error: &Error) {}
     }

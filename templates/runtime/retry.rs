@@ -22,7 +22,11 @@ use std::time::{Duration, SystemTime};
 /// Before retry `n` (1-based) the client waits a random duration between zero and
 /// `min(max_backoff, initial_backoff * 2^(n-1))` ("full jitter", which spreads clients that
 /// failed together), unless the response carried `Retry-After`: then it waits exactly that long,
-/// or gives up at once when that is longer than `max_retry_after`.
+/// or gives up at once when that is longer than `max_retry_after`. With an
+/// [`operation_timeout`](crate::runtime::ClientBuilder::operation_timeout), no wait (backoff or
+/// `Retry-After`) that would end after it is started: the call returns the last error at once.
+///
+/// TLS and certificate failures ([`Error::Tls`](crate::runtime::Error::Tls)) are never retried.
 ///
 /// Defaults: 3 attempts in all, 200 ms initial backoff, 10 s maximum backoff, `Retry-After`
 /// honoured up to 60 s.

@@ -34,6 +34,26 @@ impl ByteStream {
         }
     }
 
+    /// `prefix` (bytes already read from the response, to tell whether it was an error)
+    /// followed by the rest of `response`, if it has not ended.
+    pub(crate) fn from_prefix_and_response(
+        prefix: Bytes,
+        response: Option<reqwest::Response>,
+        content_length: Option<u64>,
+    ) -> Self {
+        let head = futures_util::stream::iter((!prefix.is_empty()).then_some(Ok(prefix)));
+        let inner: Inner = match response {
+            Some(response) => Box::pin(head.chain(response.bytes_stream().map(|chunk| {
+                chunk.map_err(|e| Error::from_reqwest("reading the response body", e))
+            }))),
+            None => Box::pin(head),
+        };
+        ByteStream {
+            inner,
+            content_length,
+        }
+    }
+
     /// Wraps any stream of chunks, e.g. to hand a `ByteStream` to code under test.
     pub fn from_stream<S>(stream: S, content_length: Option<u64>) -> Self
     where

@@ -8,7 +8,7 @@
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
-use crate::server::{percent_decode, RecordedRequest};
+use crate::server::{http_date, percent_decode, RecordedRequest, Reply};
 
 /// Longest accepted distance between `X-Sdk-Date` and the server clock, as the gateway
 /// enforces (15 minutes).
@@ -171,6 +171,62 @@ pub fn verify(
         Err(format!(
             "signature mismatch; canonical request was:\n{canonical}"
         ))
+    }
+}
+
+/// Why a gateway refuses a request, as [`check`] finds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rejection {
+    /// `X-Sdk-Date` is more than [`MAX_CLOCK_SKEW_SECS`] from the gateway's clock.
+    Expired {
+        /// The signing time, seconds since the epoch.
+        signed_at: u64,
+    },
+    /// Anything else: a missing header, an unknown key, a wrong signature.
+    Signature(String),
+}
+
+/// The API gateway's message for a signing time too far from its clock (code `APIGW.0301`), as
+/// the vendor's documentation quotes it.
+pub const EXPIRED_MESSAGE: &str =
+    "Incorrect IAM authentication information: calc ak sk signature fail:signature expired";
+/// The API gateway's message for a signature that does not match (code `APIGW.0301`).
+pub const MISMATCH_MESSAGE: &str =
+    "Incorrect IAM authentication information: verify aksk signature fail";
+
+/// Checks `request` like the gateway whose clock reads `server_now` (seconds since the epoch):
+/// the signing time first, then the signature.
+pub fn check(
+    request: &RecordedRequest,
+    ak: &str,
+    sk: &str,
+    server_now: u64,
+) -> Result<(), Rejection> {
+    if let Some(signed_at) = request.header("x-sdk-date").and_then(sdk_date_to_unix) {
+        if server_now.abs_diff(signed_at) > MAX_CLOCK_SKEW_SECS {
+            return Err(Rejection::Expired { signed_at });
+        }
+    }
+    verify(request, ak, sk, Some(server_now)).map_err(Rejection::Signature)
+}
+
+impl Rejection {
+    /// The gateway's reply: HTTP 401, `APIGW.0301` with its message, a request id, and its
+    /// clock in the `Date` header.
+    pub fn reply(&self, server_now: u64) -> Reply {
+        let message = match self {
+            Rejection::Expired { .. } => EXPIRED_MESSAGE,
+            Rejection::Signature(_) => MISMATCH_MESSAGE,
+        };
+        Reply::json(
+            401,
+            &serde_json::json!({
+                "error_code": "APIGW.0301",
+                "error_msg": message,
+                "request_id": "gw-401",
+            }),
+        )
+        .header("Date", &http_date(server_now))
     }
 }
 

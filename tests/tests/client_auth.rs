@@ -31,6 +31,7 @@ fn now() -> u64 {
 fn client(server: &TestServer, credentials: Credentials) -> Client {
     Client::builder()
         .endpoint(server.url())
+        .allow_insecure_http(true)
         .credentials(credentials)
         .project_id(PROJECT)
         .build()
@@ -493,6 +494,7 @@ async fn secrets_never_reach_debug_output_or_errors() {
     // A request that cannot be built names the offending input, not its secret value.
     let error = Client::builder()
         .endpoint(server.url())
+        .allow_insecure_http(true)
         .credentials(Credentials::ak_sk(AK, "bad secret\n"))
         .build()
         .unwrap_err();

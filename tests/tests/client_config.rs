@@ -103,6 +103,8 @@ async fn a_client_from_the_environment_sends_its_token_to_the_endpoint() {
         .from_lookup(env(&[
             ("CODEARTS_BUILD_TOKEN", "env-token"),
             ("CODEARTS_BUILD_ENDPOINT", &server.url()),
+            // The test server speaks plain HTTP.
+            ("CODEARTS_BUILD_ALLOW_INSECURE_HTTP", "true"),
         ]))
         .and_then(|b| b.build())
         .expect("client");

@@ -20,6 +20,7 @@ async fn serve(reply: Value) -> (TestServer, Client) {
     let server = TestServer::start(move |_| Reply::json(200, &reply)).await;
     let client = Client::builder()
         .endpoint(server.url())
+        .allow_insecure_http(true)
         .credentials(Credentials::token("test-iam-token"))
         .project_id(PROJECT)
         .build()

@@ -22,6 +22,7 @@ async fn server() -> TestServer {
 fn client(server: &TestServer) -> Client {
     Client::builder()
         .endpoint(server.url())
+        .allow_insecure_http(true)
         .credentials(Credentials::token(TOKEN))
         .project_id(PROJECT)
         .user_agent_suffix("my-service/2.1")

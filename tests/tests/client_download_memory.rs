@@ -96,6 +96,7 @@ async fn fifty_mib_log_streams_with_bounded_memory() {
     let server = TestServer::start(|_| Reply::stream(200, BODY, 64 << 10)).await;
     let client = Client::builder()
         .endpoint(server.url())
+        .allow_insecure_http(true)
         .credentials(Credentials::token("token"))
         .build()
         .expect("client");

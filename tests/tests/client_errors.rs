@@ -18,6 +18,7 @@ const JOB: &str = "cb5fa20de5fd4cf8be681d4bd6fdd2f6";
 fn client(server: &TestServer) -> Client {
     Client::builder()
         .endpoint(server.url())
+        .allow_insecure_http(true)
         .credentials(Credentials::token("token"))
         .retry_policy(
             RetryPolicy::default()
@@ -261,6 +262,7 @@ async fn refused_connection_is_a_transport_error() {
     drop(listener);
     let client = Client::builder()
         .endpoint(url)
+        .allow_insecure_http(true)
         .credentials(Credentials::token("token"))
         .retry_policy(RetryPolicy::none())
         .build()
@@ -300,6 +302,7 @@ async fn slow_response_is_a_timeout() {
     .await;
     let client = Client::builder()
         .endpoint(slow.url())
+        .allow_insecure_http(true)
         .credentials(Credentials::token("token"))
         .request_timeout(Duration::from_millis(100))
         .retry_policy(RetryPolicy::none())

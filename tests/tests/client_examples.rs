@@ -28,6 +28,8 @@ async fn list_jobs_lists_every_job_through_the_endpoint_override() {
         ("CLOUD_SDK_SK", "SKEXAMPLE".to_owned()),
         ("CODEARTS_BUILD_ENDPOINT", server.url()),
         ("CODEARTS_BUILD_PROJECT_ID", PROJECT.to_owned()),
+        // The test server speaks plain HTTP.
+        ("CODEARTS_BUILD_ALLOW_INSECURE_HTTP", "true".to_owned()),
     ]);
     let lookup = |name: &str| env.get(name).cloned();
     let mut out = Vec::new();
@@ -73,6 +75,7 @@ async fn list_jobs_explains_a_missing_project_id() {
     for credential in credentials {
         let mut env: HashMap<&str, String> = HashMap::from_iter(credential);
         env.insert("CODEARTS_BUILD_ENDPOINT", server.url());
+        env.insert("CODEARTS_BUILD_ALLOW_INSECURE_HTTP", "true".to_owned());
         let lookup = |name: &str| env.get(name).cloned();
         let error = list_jobs::run(&lookup, &mut Vec::new()).await.unwrap_err();
         assert!(

@@ -21,6 +21,7 @@ const PROJECT: &str = "6ecbc5bac7c8442fb3d2563d53c13582";
 fn client(server: &TestServer) -> Client {
     Client::builder()
         .endpoint(server.url())
+        .allow_insecure_http(true)
         .credentials(Credentials::token("token"))
         .project_id(PROJECT)
         .retry_policy(RetryPolicy::none())

@@ -30,6 +30,7 @@ fn now() -> u64 {
 fn client(server: &TestServer) -> Client {
     Client::builder()
         .endpoint(server.url())
+        .allow_insecure_http(true)
         .credentials(Credentials::ak_sk(AK, SK))
         .project_id(PROJECT)
         .retry_policy(

@@ -20,6 +20,7 @@ const JOB: &str = "cb5fa20de5fd4cf8be681d4bd6fdd2f6";
 fn client(server: &TestServer) -> Client {
     Client::builder()
         .endpoint(server.url())
+        .allow_insecure_http(true)
         .credentials(Credentials::token("token"))
         .retry_policy(
             RetryPolicy::default()
@@ -349,6 +350,7 @@ async fn a_policy_without_retries_sends_once() {
     let server = TestServer::sequence(vec![Reply::status(503), ok_status()]).await;
     let client = Client::builder()
         .endpoint(server.url())
+        .allow_insecure_http(true)
         .credentials(Credentials::token("token"))
         .retry_policy(RetryPolicy::none())
         .build()
@@ -371,6 +373,7 @@ async fn a_post_whose_connection_was_refused_is_sent_again() {
     drop(probe);
     let client = Client::builder()
         .endpoint(format!("http://{addr}"))
+        .allow_insecure_http(true)
         .credentials(Credentials::token("token"))
         .retry_policy(
             RetryPolicy::default()

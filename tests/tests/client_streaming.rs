@@ -14,6 +14,7 @@ const RECORD: &str = "2cc26382-b2cb-4234-8eb0-b37d362f4d4c";
 fn client(server: &TestServer) -> Client {
     Client::builder()
         .endpoint(server.url())
+        .allow_insecure_http(true)
         .credentials(Credentials::token("token"))
         .retry_policy(RetryPolicy::none())
         .build()

@@ -123,6 +123,7 @@ async fn calls_are_traced_without_secrets() {
     .await;
     let client = Client::builder()
         .endpoint(server.url())
+        .allow_insecure_http(true)
         .credentials(Credentials::ak_sk(AK, SK).security_token(STS))
         .project_id("6ecbc5bac7c8442fb3d2563d53c13582")
         .retry_policy(

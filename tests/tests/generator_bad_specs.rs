@@ -224,6 +224,12 @@ const EXPECTED: &[(&str, usize, &str, &str)] = &[
         "required property \"name\" is not defined",
     ),
     (
+        "reserved_header_param",
+        11,
+        "#/paths/~1v1~1a/get/parameters/0/name",
+        "header parameter \"x-project-ID\" names a header the client sets itself",
+    ),
+    (
         "scalar_param_style",
         14,
         "#/paths/~1v1~1a~1{id}/get/parameters/0/style",
@@ -240,6 +246,12 @@ const EXPECTED: &[(&str, usize, &str, &str)] = &[
         18,
         "#/components/parameters/Limit/$ref",
         "a shared parameter must be defined here, not be a `$ref` to another",
+    ),
+    (
+        "status_envelope_value",
+        18,
+        "#/paths/~1v1~1a/get/x-status-envelope/failure",
+        "\"failed\" is not one of the values of \"status\" (\"success\", \"fail\")",
     ),
     (
         "typo_field",

@@ -118,6 +118,8 @@ pub fn mod_file(crate_name: &str, tests: &Tests) -> TokenStream {
                 fn client(server: &::codearts_testkit::server::TestServer) -> ::#krate::Client {
                     ::#krate::Client::builder()
                         .endpoint(server.url())
+                        // The test server speaks plain HTTP on loopback.
+                        .allow_insecure_http(true)
                         .credentials(::#krate::Credentials::ak_sk(
                             ::codearts_testkit::exchange::ACCESS_KEY,
                             ::codearts_testkit::exchange::SECRET_KEY,

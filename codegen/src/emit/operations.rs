@@ -209,6 +209,14 @@ fn module_docs(op: &Operation) -> Vec<String> {
             docs::escape(&op.spec_id)
         ));
     }
+    if let Some(e) = &op.status_envelope {
+        blocks.push(format!(
+            "The reply reports its own outcome: when `{}` is `{}` (sent with HTTP 200), the call fails with [`Error::Service`](crate::Error::Service) carrying the `{}` text as its message.",
+            e.status.replace('`', "'"),
+            e.failure.replace('`', "'"),
+            e.message.replace('`', "'")
+        ));
+    }
     if let Some(d) = &op.deprecated {
         blocks.push(match &d.replaced_by {
             Some(s) => format!("**Deprecated**: a legacy operation; use [`Client::{s}`](crate::Client::{s}) instead."),
@@ -432,25 +440,42 @@ fn operation_impl(op: &Operation, request: &syn::Ident, checks: &Checks) -> Toke
     let output = output_ty(op);
     let validate = validate_body(op, checks);
     let to_parts = to_parts(op);
-    let decode = match &op.response {
-        ResponseKind::Json(TypeRef::Array(item)) => {
+    let decode = match (&op.response, &op.status_envelope) {
+        (ResponseKind::Json(TypeRef::Array(item)), None) => {
             let item = ty(item);
             quote!(crate::runtime::json::decode_list::<#item>(response))
         }
-        ResponseKind::Json(
-            t @ (TypeRef::String | TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F64),
+        (
+            ResponseKind::Json(
+                t @ (TypeRef::String | TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F64),
+            ),
+            None,
         ) => {
             let t = ty(t);
             quote!(crate::runtime::json::decode_scalar::<#t>(response))
         }
-        ResponseKind::Json(t) => {
+        (ResponseKind::Json(t), None) => {
             let t = ty(t);
             quote!(crate::runtime::operation::decode_json::<#t>(response))
         }
-        ResponseKind::Binary => quote!(::std::future::ready(::std::result::Result::Ok(
-            crate::runtime::operation::decode_stream(response)
-        ))),
-        ResponseKind::Empty => quote!(crate::runtime::operation::decode_empty(response)),
+        (ResponseKind::Json(t), Some(e)) => {
+            let t = ty(t);
+            let (status, failure, message) = (&e.status, &e.failure, &e.message);
+            quote! {
+                {
+                    /// The reply's own outcome (`x-status-envelope`).
+                    static ENVELOPE: crate::runtime::operation::StatusEnvelope = crate::runtime::operation::StatusEnvelope {
+                        status: #status,
+                        failure: #failure,
+                        message: #message,
+                    };
+                    crate::runtime::operation::decode_json_enveloped::<#t>(response, &ENVELOPE)
+                }
+            }
+        }
+        // A JSON or error-shaped reply to a download is an error, not the file.
+        (ResponseKind::Binary, _) => quote!(crate::runtime::operation::decode_download(response)),
+        (ResponseKind::Empty, _) => quote!(crate::runtime::operation::decode_empty(response)),
     };
     quote! {
         impl crate::runtime::operation::Operation for #request {

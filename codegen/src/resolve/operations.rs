@@ -7,10 +7,24 @@ use crate::diag::{Diagnostics, Pointer};
 use crate::ir::Constraints;
 use crate::ir::{
     Body, Deprecation, Example, FinishedCheck, FinishedField, Form, FormPart, Location, LogFollow,
-    Operation, Param, ResponseKind, Step, TypeKind, TypeRef, RATE_LIMIT_CLASSES,
+    Operation, Param, ResponseKind, StatusEnvelope, Step, TypeKind, TypeRef, RATE_LIMIT_CLASSES,
 };
 use crate::naming;
 use crate::openapi::{self, Spec};
+
+/// Headers the client sets itself (lower case): a header parameter may not use these names,
+/// or it could replace the host, the credentials, the signing time or the project that the
+/// signature covers. The runtime refuses them too.
+const RESERVED_HEADERS: &[&str] = &[
+    "host",
+    "authorization",
+    "content-type",
+    "content-length",
+    "x-sdk-date",
+    "x-auth-token",
+    "x-security-token",
+    "x-project-id",
+];
 
 /// Resolves all operations (sorted by id) and their examples.
 pub fn resolve(
@@ -317,6 +331,9 @@ fn operation(
             diags,
         )
     });
+    let status_envelope = op.status_envelope.as_ref().and_then(|e| {
+        status_envelope(e, &response, &at.join("x-status-envelope"), registry, diags)
+    });
     Operation {
         id: id.to_owned(),
         spec_id: id.to_owned(),
@@ -340,6 +357,7 @@ fn operation(
         response,
         pagination,
         log_follow,
+        status_envelope,
     }
 }
 
@@ -469,6 +487,21 @@ fn parameters(
             diags.error(
                 &param_at.join("name"),
                 format!("header parameter {:?} is not a valid HTTP header name (ASCII letters, digits and `-`)", name),
+            );
+            continue;
+        }
+        if location == Location::Header
+            && RESERVED_HEADERS
+                .iter()
+                .any(|reserved| name.eq_ignore_ascii_case(reserved))
+        {
+            diags.error(
+                &param_at.join("name"),
+                format!(
+                    "header parameter {:?} names a header the client sets itself ({}); it may not be a parameter",
+                    name,
+                    RESERVED_HEADERS.join(", ")
+                ),
             );
             continue;
         }
@@ -1034,6 +1067,67 @@ pub(super) fn integer_param<'p>(
         );
     }
     found
+}
+
+/// Resolves `x-status-envelope`: the outcome property must be a string (or string enum that
+/// lists the failure value) and the message property must exist.
+fn status_envelope(
+    e: &openapi::StatusEnvelope,
+    response: &ResponseKind,
+    at: &Pointer,
+    registry: &Registry,
+    diags: &mut Diagnostics,
+) -> Option<StatusEnvelope> {
+    if !matches!(response, ResponseKind::Json(_)) {
+        diags.error(at, "a status envelope needs a JSON response");
+        return None;
+    }
+    let status = steps(&e.status, response, &at.join("status"), registry, diags);
+    let message = steps(&e.message, response, &at.join("message"), registry, diags);
+    let (_, status_ty) = status?;
+    message?;
+    match &status_ty {
+        TypeRef::String => {}
+        TypeRef::Named(name) => match registry.get(name).map(|t| &t.kind) {
+            Some(TypeKind::Enum(variants)) => {
+                if !variants.iter().any(|v| v.wire == e.failure) {
+                    diags.error(
+                        &at.join("failure"),
+                        format!(
+                            "{:?} is not one of the values of {:?} ({})",
+                            e.failure,
+                            e.status,
+                            variants
+                                .iter()
+                                .map(|v| format!("{:?}", v.wire))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    );
+                    return None;
+                }
+            }
+            _ => {
+                diags.error(
+                    &at.join("status"),
+                    "must name a string property of the response",
+                );
+                return None;
+            }
+        },
+        _ => {
+            diags.error(
+                &at.join("status"),
+                "must name a string property of the response",
+            );
+            return None;
+        }
+    }
+    Some(StatusEnvelope {
+        status: e.status.clone(),
+        failure: e.failure.clone(),
+        message: e.message.clone(),
+    })
 }
 
 fn log_follow(

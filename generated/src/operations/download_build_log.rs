@@ -145,9 +145,7 @@ impl crate::runtime::operation::Operation for DownloadBuildLogRequest {
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<Self::Output, crate::Error>,
     > + ::std::marker::Send {
-        ::std::future::ready(
-            ::std::result::Result::Ok(crate::runtime::operation::decode_stream(response)),
-        )
+        crate::runtime::operation::decode_download(response)
     }
 }
 /// Fluent builder returned by [`Client::download_build_log`](crate::Client::download_build_log); finish with [`send`](Self::send).

@@ -156,9 +156,7 @@ impl crate::runtime::operation::Operation for DownloadKeystoreRequest {
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<Self::Output, crate::Error>,
     > + ::std::marker::Send {
-        ::std::future::ready(
-            ::std::result::Result::Ok(crate::runtime::operation::decode_stream(response)),
-        )
+        crate::runtime::operation::decode_download(response)
     }
 }
 /// Fluent builder returned by [`Client::download_keystore`](crate::Client::download_keystore); finish with [`send`](Self::send).

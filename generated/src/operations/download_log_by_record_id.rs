@@ -114,9 +114,7 @@ impl crate::runtime::operation::Operation for DownloadLogByRecordIdRequest {
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<Self::Output, crate::Error>,
     > + ::std::marker::Send {
-        ::std::future::ready(
-            ::std::result::Result::Ok(crate::runtime::operation::decode_stream(response)),
-        )
+        crate::runtime::operation::decode_download(response)
     }
 }
 /// Fluent builder returned by [`Client::download_log_by_record_id`](crate::Client::download_log_by_record_id); finish with [`send`](Self::send).

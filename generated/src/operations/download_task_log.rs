@@ -183,9 +183,7 @@ impl crate::runtime::operation::Operation for DownloadTaskLogRequest {
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<Self::Output, crate::Error>,
     > + ::std::marker::Send {
-        ::std::future::ready(
-            ::std::result::Result::Ok(crate::runtime::operation::decode_stream(response)),
-        )
+        crate::runtime::operation::decode_download(response)
     }
 }
 /// Fluent builder returned by [`Client::download_task_log`](crate::Client::download_task_log); finish with [`send`](Self::send).

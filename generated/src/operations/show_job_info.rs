@@ -6,6 +6,8 @@
 //!
 //! API gateway rate-limit class: `ten_50_min` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
 //!
+//! The reply reports its own outcome: when `status` is `fail` (sent with HTTP 200), the call fails with [`Error::Service`](crate::Error::Service) carrying the `error` text as its message.
+//!
 //! Notes on how the vendor documentation was read:
 //!
 //! - Transcribed from the English page only; operationId comes from its SDK sample class ShowJobInfoRequest.
@@ -110,9 +112,17 @@ impl crate::runtime::operation::Operation for ShowJobInfoRequest {
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<Self::Output, crate::Error>,
     > + ::std::marker::Send {
-        crate::runtime::operation::decode_json::<
-            crate::types::ShowJobInfoResponse,
-        >(response)
+        {
+            /// The reply's own outcome (`x-status-envelope`).
+            static ENVELOPE: crate::runtime::operation::StatusEnvelope = crate::runtime::operation::StatusEnvelope {
+                status: "status",
+                failure: "fail",
+                message: "error",
+            };
+            crate::runtime::operation::decode_json_enveloped::<
+                crate::types::ShowJobInfoResponse,
+            >(response, &ENVELOPE)
+        }
     }
 }
 /// Fluent builder returned by [`Client::show_job_info`](crate::Client::show_job_info); finish with [`send`](Self::send).

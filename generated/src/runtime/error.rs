@@ -4,6 +4,7 @@
 //! The one error type of the client.
 
 use std::fmt::Write as _;
+use std::time::Duration;
 
 /// Longest response body excerpt kept in an error, in bytes.
 const EXCERPT_LIMIT: usize = 1024;
@@ -29,11 +30,24 @@ pub enum Error {
         /// The start of the response body (at most 1 KiB, on one line).
         body: String,
     },
-    /// The call, or connecting, took longer than the configured timeout.
+    /// The call, or connecting, took longer than the configured timeout: one attempt's
+    /// [`request_timeout`](crate::runtime::ClientBuilder::request_timeout) or the whole call's
+    /// [`operation_timeout`](crate::runtime::ClientBuilder::operation_timeout).
     #[error("timed out: {message}")]
     Timeout {
         /// What timed out.
         message: String,
+    },
+    /// The TLS handshake failed: the server's certificate is not trusted, has expired or names
+    /// another host, or the server does not speak TLS. Sending the request again cannot help,
+    /// so it is never retried.
+    #[error("TLS error: {message}")]
+    Tls {
+        /// What failed.
+        message: String,
+        /// The underlying error.
+        #[source]
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
     },
     /// The request could not be sent or the response could not be read (connection refused,
     /// reset or closed early, TLS failure, truncated body).
@@ -78,6 +92,45 @@ pub enum Error {
         /// What happened, with the position of the repeated page.
         message: String,
     },
+    /// Following a build log stopped because no new log text arrived for `idle` (see
+    /// [`LogFollow::idle_timeout`](crate::runtime::LogFollow::idle_timeout)): the build is
+    /// stuck, or still queued. Start a new follow from `offset` to keep waiting.
+    #[error("no new log text for {} s while following the build log; resume from offset {offset}", .idle.as_secs_f64())]
+    LogStalled {
+        /// The idle timeout that passed.
+        idle: Duration,
+        /// The offset to resume from.
+        offset: u64,
+    },
+    /// Following a build log stopped because its overall deadline passed (see
+    /// [`LogFollow::deadline`](crate::runtime::LogFollow::deadline)).
+    #[error("the {} s deadline for following the build log passed; resume from offset {offset}", .deadline.as_secs_f64())]
+    LogDeadline {
+        /// The deadline that passed, counted from the first poll.
+        deadline: Duration,
+        /// The offset to resume from.
+        offset: u64,
+    },
+    /// The API gateway rejected the AK/SK signature (HTTP 401), and the client has more to say
+    /// than the gateway's reply in `source`: the clock skew it measured, or (with
+    /// [`ClientBuilder::debug_signing`](crate::runtime::ClientBuilder::debug_signing)) the
+    /// canonical request it signed.
+    ///
+    /// [`status`](Self::status), [`error_code`](Self::error_code) and
+    /// [`request_id`](Self::request_id) answer for the gateway's reply.
+    #[error("{source}{}", skew_note(*.clock_skew_secs))]
+    SignatureRejected {
+        /// The gateway's reply, an [`Error::Service`].
+        source: Box<Error>,
+        /// How far the gateway's clock (its `Date` header) was ahead of this machine's, in
+        /// seconds (negative: behind), when the gateway rejected the signing time even after
+        /// one retry signed with the corrected time.
+        clock_skew_secs: Option<i64>,
+        /// The canonical request that was signed, when signing debug output is on. It holds
+        /// the method, path, query, signed header values (the security token redacted) and the
+        /// body hash; never the secret key or the signature.
+        canonical_request: Option<String>,
+    },
     /// Writing a downloaded body to its destination failed.
     #[error("I/O error: {message}: {source}")]
     Io {
@@ -112,6 +165,11 @@ impl Error {
             Error::Timeout {
                 message: format!("{context}: {}", error_chain(&error)),
             }
+        } else if error.is_connect() && is_tls_failure(&error) {
+            Error::Tls {
+                message: format!("{context}: {}", error_chain(&error)),
+                source: Some(Box::new(error)),
+            }
         } else {
             Error::Transport {
                 message: format!("{context}: {}", error_chain(&error)),
@@ -127,6 +185,7 @@ impl Error {
                 error_code: Some(code),
                 ..
             } => crate::ErrorCode::from_code(code),
+            Error::SignatureRejected { source, .. } => source.code(),
             _ => None,
         }
     }
@@ -135,6 +194,7 @@ impl Error {
     pub fn error_code(&self) -> Option<&str> {
         match self {
             Error::Service { error_code, .. } => error_code.as_deref(),
+            Error::SignatureRejected { source, .. } => source.error_code(),
             _ => None,
         }
     }
@@ -145,14 +205,28 @@ impl Error {
             Error::Service { request_id, .. } | Error::Decode { request_id, .. } => {
                 request_id.as_deref()
             }
+            Error::SignatureRejected { source, .. } => source.request_id(),
             _ => None,
         }
     }
 
-    /// The HTTP status, when there was a response.
+    /// The HTTP status, when there was a response. A service error can carry a 2xx status:
+    /// the service answers some failures with HTTP 200 and an error body.
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Service { status, .. } | Error::Decode { status, .. } => Some(*status),
+            Error::SignatureRejected { source, .. } => source.status(),
+            _ => None,
+        }
+    }
+
+    /// The canonical request of a rejected AK/SK signature, when
+    /// [`ClientBuilder::debug_signing`](crate::runtime::ClientBuilder::debug_signing) is on.
+    pub fn canonical_request(&self) -> Option<&str> {
+        match self {
+            Error::SignatureRejected {
+                canonical_request, ..
+            } => canonical_request.as_deref(),
             _ => None,
         }
     }
@@ -161,6 +235,9 @@ impl Error {
     /// HTTP 429, 502, 503 and 504, and any service error whose code the catalogue marks as
     /// retryable (such as `CB.00060211`, "too many requests", which comes with HTTP 400). The
     /// client retries these for idempotent operations.
+    ///
+    /// TLS failures ([`Error::Tls`]), a rejected signature and the log-follow limits are not
+    /// retryable.
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Timeout { .. } | Error::Transport { .. } => true,
@@ -206,6 +283,71 @@ impl Error {
             body: excerpt(body),
         }
     }
+
+    /// The error a success (2xx) body announces, if any: a JSON object whose `error_code` is a
+    /// non-empty string or a number. CodeArts Build answers some failures (such as "build task
+    /// not found") with HTTP 200 and the usual error body.
+    pub(crate) fn from_success_body(
+        status: u16,
+        request_id: Option<&str>,
+        body: &[u8],
+    ) -> Option<Self> {
+        const KEY: &[u8] = b"\"error_code\"";
+        // Almost every body lacks the key: a byte scan spares them a second JSON parse.
+        if !body.windows(KEY.len()).any(|w| w == KEY) {
+            return None;
+        }
+        #[derive(serde::Deserialize)]
+        struct Probe {
+            #[serde(default)]
+            error_code: Option<serde_json::Value>,
+        }
+        let probe: Probe = serde_json::from_slice(body).ok()?;
+        let announced = match probe.error_code? {
+            serde_json::Value::String(code) => !code.trim().is_empty(),
+            serde_json::Value::Number(_) => true,
+            _ => false,
+        };
+        announced.then(|| Error::from_service_body(status, request_id.map(str::to_owned), body))
+    }
+}
+
+/// Whether a connect error is a TLS failure. rustls reports handshake failures (bad or
+/// untrusted certificate, a peer that does not speak TLS) as an `io::Error` of kind
+/// `InvalidData` that wraps its own error; other TLS stacks (a caller's own
+/// `reqwest::Client`) are recognised by their messages. The outermost error is skipped: its
+/// message names the URL, whose host may contain anything.
+fn is_tls_failure(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut current = error.source();
+    while let Some(e) = current {
+        if let Some(io) = e.downcast_ref::<std::io::Error>() {
+            if io.kind() == std::io::ErrorKind::InvalidData && io.get_ref().is_some() {
+                return true;
+            }
+        }
+        let text = e.to_string().to_ascii_lowercase();
+        if ["certificate", "tls", "ssl", "handshake"]
+            .iter()
+            .any(|word| text.contains(word))
+        {
+            return true;
+        }
+        current = e.source();
+    }
+    false
+}
+
+fn skew_note(skew: Option<i64>) -> String {
+    let Some(skew) = skew else {
+        return String::new();
+    };
+    let (minutes, seconds) = (skew.unsigned_abs() / 60, skew.unsigned_abs() % 60);
+    let direction = if skew >= 0 { "behind" } else { "ahead of" };
+    format!(
+        "; this machine's clock is {minutes} min {seconds} s {direction} the API gateway's (measured \
+         from its Date header), and a retry signed with the corrected time was rejected too: \
+         check the system clock"
+    )
 }
 
 fn request_id_suffix(request_id: Option<&str>) -> String {

@@ -5,6 +5,7 @@
 fn client(server: &::codearts_testkit::server::TestServer) -> ::codearts_build::Client {
     ::codearts_build::Client::builder()
         .endpoint(server.url())
+        .allow_insecure_http(true)
         .credentials(
             ::codearts_build::Credentials::ak_sk(
                 ::codearts_testkit::exchange::ACCESS_KEY,
