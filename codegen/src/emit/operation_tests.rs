@@ -416,6 +416,13 @@ impl<'a> Tests<'a> {
 
 /// The test of `op`, or why it cannot have one.
 fn plan(tests: &Tests, op: &Operation) -> Result<Plan, String> {
+    if op.form.is_some() {
+        return Err(
+            "its multipart/form-data body is not framed by the exchange check yet; the fixture \
+             client tests cover multipart requests"
+                .to_owned(),
+        );
+    }
     let examples = tests.operation(op);
     let synth = Synth {
         types: &tests.api.types,
