@@ -10,7 +10,7 @@
 //!   project id, timeouts and a [`RetryPolicy`]; [`ClientBuilder::from_env`] reads all of it from
 //!   `CLOUD_SDK_AK`/`CLOUD_SDK_SK` (or `CODEARTS_BUILD_TOKEN`), `CODEARTS_BUILD_ENDPOINT` or
 //!   `CODEARTS_BUILD_REGION`, and `CODEARTS_BUILD_PROJECT_ID`. The client is cheap to clone.
-//! - **Operations**: one method per operation (33 in all), named by its
+//! - **Operations**: one method per operation (152 in all), named by its
 //!   operationId, returning a fluent builder: set inputs, then `.send().await`. Required inputs and
 //!   documented constraints (length, pattern, range, enum) are checked before any network I/O.
 //!   Request types in [`operations`] can also be built as data and passed to [`Client::send`].
@@ -85,4 +85,4 @@ pub use runtime::{
 pub const SPEC_VERSION: &str = "2023-11-15";
 
 /// SHA-256 (hex) of the spec file this crate was generated from.
-pub const SPEC_SHA256: &str = "93a498c7df4aa5615c55a8980acc5036b95fe8095b5a2962baaa10fa3a8145d3";
+pub const SPEC_SHA256: &str = "8cfce90fd4c6930433688d3cc668aa64b88b9298d936072e1499eb9e8b4578d2";

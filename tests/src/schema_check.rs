@@ -34,7 +34,10 @@ fn walk(spec: &Value, schema: &Value, value: &Value, at: &str, errors: &mut Vec<
         Err(message) => return errors.push(format!("{at}: {message}")),
     };
     if value.is_null() {
-        if schema.get("nullable") != Some(&Value::Bool(true)) {
+        // OpenAPI 3.0.3: `nullable` only widens an explicit `type`; a schema without one (any
+        // JSON value) already admits null.
+        let untyped = schema.get("type").is_none() && schema.get("enum").is_none();
+        if !untyped && schema.get("nullable") != Some(&Value::Bool(true)) {
             errors.push(format!("{at}: null but the schema is not nullable"));
         }
         return;

@@ -6,7 +6,9 @@
 //!
 //! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
 //!
-//! **Deprecated**: a legacy operation.
+//! The reply reports its own outcome: when `status` is `fail` (sent with HTTP 200), the call fails with [`Error::Service`](crate::Error::Service) carrying the `error` text as its message.
+//!
+//! **Deprecated**: a legacy operation; use [`Client::create_new_job`](crate::Client::create_new_job) instead.
 //!
 //! Notes on how the vendor documentation was read:
 //!
@@ -38,7 +40,7 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
 /// Request of [`create_build_job`](crate::Client::create_build_job): Create a build job from a full job configuration.
 ///
 /// Build it with [`CreateBuildJobRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::create_new_job`")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateBuildJobRequest {
     /// The JSON request body.
@@ -51,7 +53,7 @@ impl CreateBuildJobRequest {
     }
 }
 /// Builds a [`CreateBuildJobRequest`]; [`build`](Self::build) reports a missing required input by name.
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::create_new_job`")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CreateBuildJobRequestBuilder {
     body: ::std::option::Option<crate::types::CreateBuildJobRequestBody>,
@@ -105,13 +107,21 @@ impl crate::runtime::operation::Operation for CreateBuildJobRequest {
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<Self::Output, crate::Error>,
     > + ::std::marker::Send {
-        crate::runtime::operation::decode_json::<
-            crate::types::CreateBuildJobResponse,
-        >(response)
+        {
+            /// The reply's own outcome (`x-status-envelope`).
+            static ENVELOPE: crate::runtime::operation::StatusEnvelope = crate::runtime::operation::StatusEnvelope {
+                status: "status",
+                failure: "fail",
+                message: "error",
+            };
+            crate::runtime::operation::decode_json_enveloped::<
+                crate::types::CreateBuildJobResponse,
+            >(response, &ENVELOPE)
+        }
     }
 }
 /// Fluent builder returned by [`Client::create_build_job`](crate::Client::create_build_job); finish with [`send`](Self::send).
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::create_new_job`")]
 #[derive(Debug, Clone)]
 pub struct CreateBuildJobFluentBuilder {
     client: crate::Client,
@@ -152,7 +162,7 @@ impl crate::Client {
     /// Creates a build job in a project from its machine settings, parameters, code sources and build steps, and returns the new job ID.
     ///
     /// `POST /v3/jobs/create`; see [`create_build_job`](crate::operations::create_build_job) for the inputs.
-    #[deprecated(note = "legacy operation")]
+    #[deprecated(note = "legacy operation; use `Client::create_new_job`")]
     pub fn create_build_job(&self) -> CreateBuildJobFluentBuilder {
         CreateBuildJobFluentBuilder {
             client: ::std::clone::Clone::clone(self),

@@ -6,7 +6,9 @@
 //!
 //! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
 //!
-//! **Deprecated**: a legacy operation.
+//! The reply reports its own outcome: when `status` is `fail` (sent with HTTP 200), the call fails with [`Error::Service`](crate::Error::Service) carrying the `error` text as its message.
+//!
+//! **Deprecated**: a legacy operation; use [`Client::create_template`](crate::Client::create_template) instead.
 //!
 //! Notes on how the vendor documentation was read:
 //!
@@ -31,7 +33,7 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
 /// Request of [`create_templates`](crate::Client::create_templates): Create a custom build template from a list of build steps.
 ///
 /// Build it with [`CreateTemplatesRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::create_template`")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateTemplatesRequest {
     /// The JSON request body.
@@ -44,7 +46,7 @@ impl CreateTemplatesRequest {
     }
 }
 /// Builds a [`CreateTemplatesRequest`]; [`build`](Self::build) reports a missing required input by name.
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::create_template`")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CreateTemplatesRequestBuilder {
     body: ::std::option::Option<crate::types::CreateTemplatesRequestBody>,
@@ -98,13 +100,21 @@ impl crate::runtime::operation::Operation for CreateTemplatesRequest {
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<Self::Output, crate::Error>,
     > + ::std::marker::Send {
-        crate::runtime::operation::decode_json::<
-            crate::types::CreateTemplatesResponse,
-        >(response)
+        {
+            /// The reply's own outcome (`x-status-envelope`).
+            static ENVELOPE: crate::runtime::operation::StatusEnvelope = crate::runtime::operation::StatusEnvelope {
+                status: "status",
+                failure: "fail",
+                message: "error",
+            };
+            crate::runtime::operation::decode_json_enveloped::<
+                crate::types::CreateTemplatesResponse,
+            >(response, &ENVELOPE)
+        }
     }
 }
 /// Fluent builder returned by [`Client::create_templates`](crate::Client::create_templates); finish with [`send`](Self::send).
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::create_template`")]
 #[derive(Debug, Clone)]
 pub struct CreateTemplatesFluentBuilder {
     client: crate::Client,
@@ -145,7 +155,7 @@ impl crate::Client {
     /// Saves a named template made of build steps and optional build parameters, and returns the stored template.
     ///
     /// `POST /v3/templates/create`; see [`create_templates`](crate::operations::create_templates) for the inputs.
-    #[deprecated(note = "legacy operation")]
+    #[deprecated(note = "legacy operation; use `Client::create_template`")]
     pub fn create_templates(&self) -> CreateTemplatesFluentBuilder {
         CreateTemplatesFluentBuilder {
             client: ::std::clone::Clone::clone(self),

@@ -6,7 +6,7 @@
 //!
 //! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
 //!
-//! **Deprecated**: a legacy operation.
+//! **Deprecated**: a legacy operation; use [`Client::delete_the_job`](crate::Client::delete_the_job) instead.
 //!
 //! Notes on how the vendor documentation was read:
 //!
@@ -31,7 +31,7 @@ static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::valid
 /// Request of [`delete_build_job`](crate::Client::delete_build_job): Delete a build job.
 ///
 /// Build it with [`DeleteBuildJobRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::delete_the_job`")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeleteBuildJobRequest {
     /// Build job ID: the 32 letters and digits at the end of the job's detail page URL.
@@ -46,7 +46,7 @@ impl DeleteBuildJobRequest {
     }
 }
 /// Builds a [`DeleteBuildJobRequest`]; [`build`](Self::build) reports a missing required input by name.
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::delete_the_job`")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DeleteBuildJobRequestBuilder {
     job_id: ::std::option::Option<::std::string::String>,
@@ -119,7 +119,7 @@ impl crate::runtime::operation::Operation for DeleteBuildJobRequest {
     }
 }
 /// Fluent builder returned by [`Client::delete_build_job`](crate::Client::delete_build_job); finish with [`send`](Self::send).
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::delete_the_job`")]
 #[derive(Debug, Clone)]
 pub struct DeleteBuildJobFluentBuilder {
     client: crate::Client,
@@ -162,7 +162,7 @@ impl crate::Client {
     /// Removes the build job with the given ID.
     ///
     /// `POST /v3/jobs/{job_id}/delete`; see [`delete_build_job`](crate::operations::delete_build_job) for the inputs.
-    #[deprecated(note = "legacy operation")]
+    #[deprecated(note = "legacy operation; use `Client::delete_the_job`")]
     pub fn delete_build_job(&self) -> DeleteBuildJobFluentBuilder {
         DeleteBuildJobFluentBuilder {
             client: ::std::clone::Clone::clone(self),

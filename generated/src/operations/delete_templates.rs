@@ -6,7 +6,9 @@
 //!
 //! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
 //!
-//! **Deprecated**: a legacy operation.
+//! The reply reports its own outcome: when `status` is `fail` (sent with HTTP 200), the call fails with [`Error::Service`](crate::Error::Service) carrying the `error` text as its message.
+//!
+//! **Deprecated**: a legacy operation; use [`Client::delete_template`](crate::Client::delete_template) instead.
 //!
 //! Notes on how the vendor documentation was read:
 //!
@@ -29,7 +31,7 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
 /// Request of [`delete_templates`](crate::Client::delete_templates): Delete a custom build template by its UUID.
 ///
 /// Build it with [`DeleteTemplatesRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::delete_template`")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeleteTemplatesRequest {
     /// UUID of the template (the `uuid` field of a template, not its database `id`), at most 64 characters.
@@ -44,7 +46,7 @@ impl DeleteTemplatesRequest {
     }
 }
 /// Builds a [`DeleteTemplatesRequest`]; [`build`](Self::build) reports a missing required input by name.
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::delete_template`")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DeleteTemplatesRequestBuilder {
     uuid: ::std::option::Option<::std::string::String>,
@@ -106,13 +108,21 @@ impl crate::runtime::operation::Operation for DeleteTemplatesRequest {
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<Self::Output, crate::Error>,
     > + ::std::marker::Send {
-        crate::runtime::operation::decode_json::<
-            crate::types::DeleteTemplatesResponse,
-        >(response)
+        {
+            /// The reply's own outcome (`x-status-envelope`).
+            static ENVELOPE: crate::runtime::operation::StatusEnvelope = crate::runtime::operation::StatusEnvelope {
+                status: "status",
+                failure: "fail",
+                message: "error",
+            };
+            crate::runtime::operation::decode_json_enveloped::<
+                crate::types::DeleteTemplatesResponse,
+            >(response, &ENVELOPE)
+        }
     }
 }
 /// Fluent builder returned by [`Client::delete_templates`](crate::Client::delete_templates); finish with [`send`](Self::send).
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::delete_template`")]
 #[derive(Debug, Clone)]
 pub struct DeleteTemplatesFluentBuilder {
     client: crate::Client,
@@ -155,7 +165,7 @@ impl crate::Client {
     /// Removes a custom build template and reports the templates the service returns for the deletion.
     ///
     /// `DELETE /v3/templates/{uuid}/delete`; see [`delete_templates`](crate::operations::delete_templates) for the inputs.
-    #[deprecated(note = "legacy operation")]
+    #[deprecated(note = "legacy operation; use `Client::delete_template`")]
     pub fn delete_templates(&self) -> DeleteTemplatesFluentBuilder {
         DeleteTemplatesFluentBuilder {
             client: ::std::clone::Clone::clone(self),

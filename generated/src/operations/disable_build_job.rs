@@ -6,7 +6,7 @@
 //!
 //! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
 //!
-//! **Deprecated**: a legacy operation.
+//! **Deprecated**: a legacy operation; use [`Client::disable_the_job`](crate::Client::disable_the_job) instead.
 //!
 //! Notes on how the vendor documentation was read:
 //!
@@ -29,7 +29,7 @@ static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::valid
 /// Request of [`disable_build_job`](crate::Client::disable_build_job): Disable a build job.
 ///
 /// Build it with [`DisableBuildJobRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::disable_the_job`")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct DisableBuildJobRequest {
     /// Build job ID: the 32 letters and digits at the end of the job's detail page URL.
@@ -44,7 +44,7 @@ impl DisableBuildJobRequest {
     }
 }
 /// Builds a [`DisableBuildJobRequest`]; [`build`](Self::build) reports a missing required input by name.
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::disable_the_job`")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DisableBuildJobRequestBuilder {
     job_id: ::std::option::Option<::std::string::String>,
@@ -117,7 +117,7 @@ impl crate::runtime::operation::Operation for DisableBuildJobRequest {
     }
 }
 /// Fluent builder returned by [`Client::disable_build_job`](crate::Client::disable_build_job); finish with [`send`](Self::send).
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::disable_the_job`")]
 #[derive(Debug, Clone)]
 pub struct DisableBuildJobFluentBuilder {
     client: crate::Client,
@@ -160,7 +160,7 @@ impl crate::Client {
     /// Switches the build job off so that it can no longer be run until it is recovered.
     ///
     /// `POST /v3/jobs/{job_id}/disable`; see [`disable_build_job`](crate::operations::disable_build_job) for the inputs.
-    #[deprecated(note = "legacy operation")]
+    #[deprecated(note = "legacy operation; use `Client::disable_the_job`")]
     pub fn disable_build_job(&self) -> DisableBuildJobFluentBuilder {
         DisableBuildJobFluentBuilder {
             client: ::std::clone::Clone::clone(self),

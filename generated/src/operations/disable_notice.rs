@@ -6,7 +6,9 @@
 //!
 //! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
 //!
-//! **Deprecated**: a legacy operation.
+//! The reply reports its own outcome: when `status` is `fail` (sent with HTTP 200), the call fails with [`Error::Service`](crate::Error::Service) carrying the `error` text as its message.
+//!
+//! **Deprecated**: a legacy operation; use [`Client::update_new_notice_new`](crate::Client::update_new_notice_new) instead.
 //!
 //! Notes on how the vendor documentation was read:
 //!
@@ -32,7 +34,7 @@ static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::valid
 /// Request of [`disable_notice`](crate::Client::disable_notice): Turn off one notification channel of a build job.
 ///
 /// Build it with [`DisableNoticeRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::update_new_notice_new`")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct DisableNoticeRequest {
     /// Build job ID, the 32 letters and digits at the end of the job's page URL.
@@ -51,7 +53,7 @@ impl DisableNoticeRequest {
     }
 }
 /// Builds a [`DisableNoticeRequest`]; [`build`](Self::build) reports a missing required input by name.
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::update_new_notice_new`")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DisableNoticeRequestBuilder {
     job_id: ::std::option::Option<::std::string::String>,
@@ -145,13 +147,21 @@ impl crate::runtime::operation::Operation for DisableNoticeRequest {
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<Self::Output, crate::Error>,
     > + ::std::marker::Send {
-        crate::runtime::operation::decode_json::<
-            crate::types::DisableNoticeResponse,
-        >(response)
+        {
+            /// The reply's own outcome (`x-status-envelope`).
+            static ENVELOPE: crate::runtime::operation::StatusEnvelope = crate::runtime::operation::StatusEnvelope {
+                status: "status",
+                failure: "fail",
+                message: "error",
+            };
+            crate::runtime::operation::decode_json_enveloped::<
+                crate::types::DisableNoticeResponse,
+            >(response, &ENVELOPE)
+        }
     }
 }
 /// Fluent builder returned by [`Client::disable_notice`](crate::Client::disable_notice); finish with [`send`](Self::send).
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::update_new_notice_new`")]
 #[derive(Debug, Clone)]
 pub struct DisableNoticeFluentBuilder {
     client: crate::Client,
@@ -204,7 +214,7 @@ impl crate::Client {
     /// Switches one notification channel of the job off, so that no event notifies on it.
     ///
     /// `POST /v3/jobs/notice/{job_id}/disable`; see [`disable_notice`](crate::operations::disable_notice) for the inputs.
-    #[deprecated(note = "legacy operation")]
+    #[deprecated(note = "legacy operation; use `Client::update_new_notice_new`")]
     pub fn disable_notice(&self) -> DisableNoticeFluentBuilder {
         DisableNoticeFluentBuilder {
             client: ::std::clone::Clone::clone(self),

@@ -6,7 +6,7 @@
 //!
 //! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
 //!
-//! **Deprecated**: a legacy operation.
+//! **Deprecated**: a legacy operation; use [`Client::download_build_full_log`](crate::Client::download_build_full_log) instead.
 //!
 //! Notes on how the vendor documentation was read:
 //!
@@ -29,7 +29,7 @@ static RECORD_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::va
 /// Request of [`download_build_log`](crate::Client::download_build_log): Download the complete log of a build record.
 ///
 /// Build it with [`DownloadBuildLogRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::download_build_full_log`")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct DownloadBuildLogRequest {
     /// Build record ID, 36 characters of digits, lowercase letters and '-'.
@@ -48,7 +48,7 @@ impl DownloadBuildLogRequest {
     }
 }
 /// Builds a [`DownloadBuildLogRequest`]; [`build`](Self::build) reports a missing required input by name.
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::download_build_full_log`")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DownloadBuildLogRequestBuilder {
     record_id: ::std::option::Option<::std::string::String>,
@@ -149,7 +149,7 @@ impl crate::runtime::operation::Operation for DownloadBuildLogRequest {
     }
 }
 /// Fluent builder returned by [`Client::download_build_log`](crate::Client::download_build_log); finish with [`send`](Self::send).
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::download_build_full_log`")]
 #[derive(Debug, Clone)]
 pub struct DownloadBuildLogFluentBuilder {
     client: crate::Client,
@@ -200,7 +200,7 @@ impl crate::Client {
     /// Streams the full build log file of one build record.
     ///
     /// `GET /v4/{record_id}/download-log`; see [`download_build_log`](crate::operations::download_build_log) for the inputs.
-    #[deprecated(note = "legacy operation")]
+    #[deprecated(note = "legacy operation; use `Client::download_build_full_log`")]
     pub fn download_build_log(&self) -> DownloadBuildLogFluentBuilder {
         DownloadBuildLogFluentBuilder {
             client: ::std::clone::Clone::clone(self),

@@ -6,7 +6,7 @@
 //!
 //! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
 //!
-//! **Deprecated**: a legacy operation.
+//! **Deprecated**: a legacy operation; use [`Client::download_keystore_by_name`](crate::Client::download_keystore_by_name) instead.
 //!
 //! Notes on how the vendor documentation was read:
 //!
@@ -31,7 +31,7 @@ static DOMAIN_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::va
 /// Request of [`download_keystore`](crate::Client::download_keystore): Download a KeyStore file of a tenant.
 ///
 /// Build it with [`DownloadKeystoreRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::download_keystore_by_name`")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct DownloadKeystoreRequest {
     /// Name of the KeyStore file to download, 1 to 500 characters.
@@ -50,7 +50,7 @@ impl DownloadKeystoreRequest {
     }
 }
 /// Builds a [`DownloadKeystoreRequest`]; [`build`](Self::build) reports a missing required input by name.
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::download_keystore_by_name`")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DownloadKeystoreRequestBuilder {
     file_name: ::std::option::Option<::std::string::String>,
@@ -160,7 +160,7 @@ impl crate::runtime::operation::Operation for DownloadKeystoreRequest {
     }
 }
 /// Fluent builder returned by [`Client::download_keystore`](crate::Client::download_keystore); finish with [`send`](Self::send).
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::download_keystore_by_name`")]
 #[derive(Debug, Clone)]
 pub struct DownloadKeystoreFluentBuilder {
     client: crate::Client,
@@ -211,7 +211,7 @@ impl crate::Client {
     /// Streams the named KeyStore (signing key) file stored for the given account.
     ///
     /// `GET /v3/keystore`; see [`download_keystore`](crate::operations::download_keystore) for the inputs.
-    #[deprecated(note = "legacy operation")]
+    #[deprecated(note = "legacy operation; use `Client::download_keystore_by_name`")]
     pub fn download_keystore(&self) -> DownloadKeystoreFluentBuilder {
         DownloadKeystoreFluentBuilder {
             client: ::std::clone::Clone::clone(self),

@@ -6,7 +6,7 @@
 //!
 //! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
 //!
-//! **Deprecated**: a legacy operation; use [`Client::download_build_log`](crate::Client::download_build_log) instead.
+//! **Deprecated**: a legacy operation; use [`Client::download_build_full_log`](crate::Client::download_build_full_log) instead.
 //!
 //! Notes on how the vendor documentation was read:
 //!
@@ -30,7 +30,7 @@ static RECORD_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::va
 /// Request of [`download_log_by_record_id`](crate::Client::download_log_by_record_id): Download the log of one build record (legacy v3 endpoint).
 ///
 /// Build it with [`DownloadLogByRecordIdRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
-#[deprecated(note = "legacy operation; use `Client::download_build_log`")]
+#[deprecated(note = "legacy operation; use `Client::download_build_full_log`")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct DownloadLogByRecordIdRequest {
     /// Build record ID, 36 characters made of digits, lowercase letters and '-'.
@@ -45,7 +45,7 @@ impl DownloadLogByRecordIdRequest {
     }
 }
 /// Builds a [`DownloadLogByRecordIdRequest`]; [`build`](Self::build) reports a missing required input by name.
-#[deprecated(note = "legacy operation; use `Client::download_build_log`")]
+#[deprecated(note = "legacy operation; use `Client::download_build_full_log`")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DownloadLogByRecordIdRequestBuilder {
     record_id: ::std::option::Option<::std::string::String>,
@@ -118,7 +118,7 @@ impl crate::runtime::operation::Operation for DownloadLogByRecordIdRequest {
     }
 }
 /// Fluent builder returned by [`Client::download_log_by_record_id`](crate::Client::download_log_by_record_id); finish with [`send`](Self::send).
-#[deprecated(note = "legacy operation; use `Client::download_build_log`")]
+#[deprecated(note = "legacy operation; use `Client::download_build_full_log`")]
 #[derive(Debug, Clone)]
 pub struct DownloadLogByRecordIdFluentBuilder {
     client: crate::Client,
@@ -161,7 +161,7 @@ impl crate::Client {
     /// Returns the build log of the given build record as a file. Scheduled for removal; use the current full-log download instead.
     ///
     /// `GET /v3/{record_id}/download-log`; see [`download_log_by_record_id`](crate::operations::download_log_by_record_id) for the inputs.
-    #[deprecated(note = "legacy operation; use `Client::download_build_log`")]
+    #[deprecated(note = "legacy operation; use `Client::download_build_full_log`")]
     pub fn download_log_by_record_id(&self) -> DownloadLogByRecordIdFluentBuilder {
         DownloadLogByRecordIdFluentBuilder {
             client: ::std::clone::Clone::clone(self),

@@ -6,7 +6,9 @@
 //!
 //! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
 //!
-//! **Deprecated**: a legacy operation.
+//! The reply reports its own outcome: when `status` is `fail` (sent with HTTP 200), the call fails with [`Error::Service`](crate::Error::Service) carrying the `error` text as its message.
+//!
+//! **Deprecated**: a legacy operation; use [`Client::download_build_real_time_log`](crate::Client::download_build_real_time_log) instead.
 //!
 //! Notes on how the vendor documentation was read:
 //!
@@ -37,7 +39,7 @@ static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::valid
 /// Request of [`download_real_time_log`](crate::Client::download_real_time_log): Fetch the next chunk of a build's live log.
 ///
 /// Build it with [`DownloadRealTimeLogRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::download_build_real_time_log`")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct DownloadRealTimeLogRequest {
     /// Build task ID, the 32 letters/digits at the end of the task detail page URL.
@@ -68,7 +70,7 @@ impl DownloadRealTimeLogRequest {
     }
 }
 /// Builds a [`DownloadRealTimeLogRequest`]; [`build`](Self::build) reports a missing required input by name.
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::download_build_real_time_log`")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DownloadRealTimeLogRequestBuilder {
     job_id: ::std::option::Option<::std::string::String>,
@@ -200,13 +202,21 @@ impl crate::runtime::operation::Operation for DownloadRealTimeLogRequest {
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<Self::Output, crate::Error>,
     > + ::std::marker::Send {
-        crate::runtime::operation::decode_json::<
-            crate::types::DownloadRealTimeLogResponse,
-        >(response)
+        {
+            /// The reply's own outcome (`x-status-envelope`).
+            static ENVELOPE: crate::runtime::operation::StatusEnvelope = crate::runtime::operation::StatusEnvelope {
+                status: "status",
+                failure: "fail",
+                message: "error",
+            };
+            crate::runtime::operation::decode_json_enveloped::<
+                crate::types::DownloadRealTimeLogResponse,
+            >(response, &ENVELOPE)
+        }
     }
 }
 /// Fluent builder returned by [`Client::download_real_time_log`](crate::Client::download_real_time_log); finish with [`send`](Self::send).
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::download_build_real_time_log`")]
 #[derive(Debug, Clone)]
 pub struct DownloadRealTimeLogFluentBuilder {
     client: crate::Client,
@@ -276,7 +286,7 @@ impl crate::Client {
     /// Returns log text of one build starting at a given offset, together with the offset to pass on the next call and a flag telling whether more log data is available.
     ///
     /// `GET /v3/jobs/{job_id}/{build_no}/real-time-log`; see [`download_real_time_log`](crate::operations::download_real_time_log) for the inputs.
-    #[deprecated(note = "legacy operation")]
+    #[deprecated(note = "legacy operation; use `Client::download_build_real_time_log`")]
     pub fn download_real_time_log(&self) -> DownloadRealTimeLogFluentBuilder {
         DownloadRealTimeLogFluentBuilder {
             client: ::std::clone::Clone::clone(self),

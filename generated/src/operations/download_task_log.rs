@@ -6,7 +6,7 @@
 //!
 //! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
 //!
-//! **Deprecated**: a legacy operation.
+//! **Deprecated**: a legacy operation; use [`Client::download_task_log_new`](crate::Client::download_task_log_new) instead.
 //!
 //! Notes on how the vendor documentation was read:
 //!
@@ -31,7 +31,7 @@ static RECORD_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::va
 /// Request of [`download_task_log`](crate::Client::download_task_log): Download the log of one build step of a build record.
 ///
 /// Build it with [`DownloadTaskLogRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::download_task_log_new`")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct DownloadTaskLogRequest {
     /// Build record ID, 36 characters of digits, lowercase letters and '-'.
@@ -54,7 +54,7 @@ impl DownloadTaskLogRequest {
     }
 }
 /// Builds a [`DownloadTaskLogRequest`]; [`build`](Self::build) reports a missing required input by name.
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::download_task_log_new`")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DownloadTaskLogRequestBuilder {
     record_id: ::std::option::Option<::std::string::String>,
@@ -187,7 +187,7 @@ impl crate::runtime::operation::Operation for DownloadTaskLogRequest {
     }
 }
 /// Fluent builder returned by [`Client::download_task_log`](crate::Client::download_task_log); finish with [`send`](Self::send).
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::download_task_log_new`")]
 #[derive(Debug, Clone)]
 pub struct DownloadTaskLogFluentBuilder {
     client: crate::Client,
@@ -248,7 +248,7 @@ impl crate::Client {
     /// Streams the log file of a single named step within one build record.
     ///
     /// `GET /v4/{record_id}/task-log`; see [`download_task_log`](crate::operations::download_task_log) for the inputs.
-    #[deprecated(note = "legacy operation")]
+    #[deprecated(note = "legacy operation; use `Client::download_task_log_new`")]
     pub fn download_task_log(&self) -> DownloadTaskLogFluentBuilder {
         DownloadTaskLogFluentBuilder {
             client: ::std::clone::Clone::clone(self),

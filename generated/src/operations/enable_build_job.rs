@@ -6,7 +6,7 @@
 //!
 //! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
 //!
-//! **Deprecated**: a legacy operation.
+//! **Deprecated**: a legacy operation; use [`Client::disable_the_job`](crate::Client::disable_the_job) instead.
 //!
 //! Notes on how the vendor documentation was read:
 //!
@@ -30,7 +30,7 @@ static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::valid
 /// Request of [`enable_build_job`](crate::Client::enable_build_job): Recover (re-enable) a disabled build job.
 ///
 /// Build it with [`EnableBuildJobRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::disable_the_job`")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct EnableBuildJobRequest {
     /// Build job ID: the 32 letters and digits at the end of the job's detail page URL.
@@ -45,7 +45,7 @@ impl EnableBuildJobRequest {
     }
 }
 /// Builds a [`EnableBuildJobRequest`]; [`build`](Self::build) reports a missing required input by name.
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::disable_the_job`")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct EnableBuildJobRequestBuilder {
     job_id: ::std::option::Option<::std::string::String>,
@@ -118,7 +118,7 @@ impl crate::runtime::operation::Operation for EnableBuildJobRequest {
     }
 }
 /// Fluent builder returned by [`Client::enable_build_job`](crate::Client::enable_build_job); finish with [`send`](Self::send).
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::disable_the_job`")]
 #[derive(Debug, Clone)]
 pub struct EnableBuildJobFluentBuilder {
     client: crate::Client,
@@ -161,7 +161,7 @@ impl crate::Client {
     /// Turns a previously disabled build job back on.
     ///
     /// `POST /v3/jobs/{job_id}/recover`; see [`enable_build_job`](crate::operations::enable_build_job) for the inputs.
-    #[deprecated(note = "legacy operation")]
+    #[deprecated(note = "legacy operation; use `Client::disable_the_job`")]
     pub fn enable_build_job(&self) -> EnableBuildJobFluentBuilder {
         EnableBuildJobFluentBuilder {
             client: ::std::clone::Clone::clone(self),

@@ -6,7 +6,9 @@
 //!
 //! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
 //!
-//! **Deprecated**: a legacy operation.
+//! The reply reports its own outcome: when `status` is `fail` (sent with HTTP 200), the call fails with [`Error::Service`](crate::Error::Service) carrying the `error` text as its message.
+//!
+//! **Deprecated**: a legacy operation; use [`Client::list_build_info_record_by_job_id`](crate::Client::list_build_info_record_by_job_id) instead.
 //!
 //! Notes on how the vendor documentation was read:
 //!
@@ -45,7 +47,7 @@ static END_TIME_PATTERN: crate::runtime::validate::Pattern = crate::runtime::val
 /// Request of [`list_build_info_record`](crate::Client::list_build_info_record): List the builds of a build task within a time window, page by page.
 ///
 /// Build it with [`ListBuildInfoRecordRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::list_build_info_record_by_job_id`")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListBuildInfoRecordRequest {
     /// Build task ID, the 32 letters/digits at the end of the task detail page URL.
@@ -80,7 +82,7 @@ impl ListBuildInfoRecordRequest {
     }
 }
 /// Builds a [`ListBuildInfoRecordRequest`]; [`build`](Self::build) reports a missing required input by name.
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::list_build_info_record_by_job_id`")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListBuildInfoRecordRequestBuilder {
     job_id: ::std::option::Option<::std::string::String>,
@@ -261,13 +263,21 @@ impl crate::runtime::operation::Operation for ListBuildInfoRecordRequest {
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<Self::Output, crate::Error>,
     > + ::std::marker::Send {
-        crate::runtime::operation::decode_json::<
-            crate::types::ListBuildInfoRecordResponse,
-        >(response)
+        {
+            /// The reply's own outcome (`x-status-envelope`).
+            static ENVELOPE: crate::runtime::operation::StatusEnvelope = crate::runtime::operation::StatusEnvelope {
+                status: "status",
+                failure: "fail",
+                message: "error",
+            };
+            crate::runtime::operation::decode_json_enveloped::<
+                crate::types::ListBuildInfoRecordResponse,
+            >(response, &ENVELOPE)
+        }
     }
 }
 /// Fluent builder returned by [`Client::list_build_info_record`](crate::Client::list_build_info_record); finish with [`send`](Self::send).
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::list_build_info_record_by_job_id`")]
 #[derive(Debug, Clone)]
 pub struct ListBuildInfoRecordFluentBuilder {
     client: crate::Client,
@@ -350,7 +360,9 @@ impl crate::Client {
     /// Returns one page of build records (number, status, trigger, timing and commit data) for builds of the task that ran between start_time and end_time.
     ///
     /// `GET /v3/jobs/{job_id}/build-info-records`; see [`list_build_info_record`](crate::operations::list_build_info_record) for the inputs.
-    #[deprecated(note = "legacy operation")]
+    #[deprecated(
+        note = "legacy operation; use `Client::list_build_info_record_by_job_id`"
+    )]
     pub fn list_build_info_record(&self) -> ListBuildInfoRecordFluentBuilder {
         ListBuildInfoRecordFluentBuilder {
             client: ::std::clone::Clone::clone(self),

@@ -6,7 +6,9 @@
 //!
 //! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
 //!
-//! **Deprecated**: a legacy operation.
+//! The reply reports its own outcome: when `status` is `fail` (sent with HTTP 200), the call fails with [`Error::Service`](crate::Error::Service) carrying the `error` text as its message.
+//!
+//! **Deprecated**: a legacy operation; use [`Client::show_job_config`](crate::Client::show_job_config) instead.
 //!
 //! Notes on how the vendor documentation was read:
 //!
@@ -37,7 +39,7 @@ static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::valid
 /// Request of [`list_job_config`](crate::Client::list_job_config): Get the configuration of a build task.
 ///
 /// Build it with [`ListJobConfigRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::show_job_config`")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListJobConfigRequest {
     /// Build task ID, the 32 letters/digits at the end of the task detail page URL.
@@ -56,7 +58,7 @@ impl ListJobConfigRequest {
     }
 }
 /// Builds a [`ListJobConfigRequest`]; [`build`](Self::build) reports a missing required input by name.
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::show_job_config`")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListJobConfigRequestBuilder {
     job_id: ::std::option::Option<::std::string::String>,
@@ -153,13 +155,21 @@ impl crate::runtime::operation::Operation for ListJobConfigRequest {
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<Self::Output, crate::Error>,
     > + ::std::marker::Send {
-        crate::runtime::operation::decode_json::<
-            crate::types::ListJobConfigResponse,
-        >(response)
+        {
+            /// The reply's own outcome (`x-status-envelope`).
+            static ENVELOPE: crate::runtime::operation::StatusEnvelope = crate::runtime::operation::StatusEnvelope {
+                status: "status",
+                failure: "fail",
+                message: "error",
+            };
+            crate::runtime::operation::decode_json_enveloped::<
+                crate::types::ListJobConfigResponse,
+            >(response, &ENVELOPE)
+        }
     }
 }
 /// Fluent builder returned by [`Client::list_job_config`](crate::Client::list_job_config); finish with [`send`](Self::send).
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::show_job_config`")]
 #[derive(Debug, Clone)]
 pub struct ListJobConfigFluentBuilder {
     client: crate::Client,
@@ -212,7 +222,7 @@ impl crate::Client {
     /// Returns the stored definition of a build task: machine architecture and flavor, build parameters, code repositories and build steps.
     ///
     /// `GET /v3/jobs/{job_id}/query`; see [`list_job_config`](crate::operations::list_job_config) for the inputs.
-    #[deprecated(note = "legacy operation")]
+    #[deprecated(note = "legacy operation; use `Client::show_job_config`")]
     pub fn list_job_config(&self) -> ListJobConfigFluentBuilder {
         ListJobConfigFluentBuilder {
             client: ::std::clone::Clone::clone(self),

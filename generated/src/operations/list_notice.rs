@@ -6,7 +6,9 @@
 //!
 //! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
 //!
-//! **Deprecated**: a legacy operation.
+//! The reply reports its own outcome: when `status` is `fail` (sent with HTTP 200), the call fails with [`Error::Service`](crate::Error::Service) carrying the `error` text as its message.
+//!
+//! **Deprecated**: a legacy operation; use [`Client::show_job_notice_config_info`](crate::Client::show_job_notice_config_info) instead.
 //!
 //! Notes on how the vendor documentation was read:
 //!
@@ -31,7 +33,7 @@ static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::valid
 /// Request of [`list_notice`](crate::Client::list_notice): Show the notification settings of a build job, one entry per channel.
 ///
 /// Build it with [`ListNoticeRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::show_job_notice_config_info`")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListNoticeRequest {
     /// Build job ID, the 32 letters and digits at the end of the job's page URL.
@@ -46,7 +48,7 @@ impl ListNoticeRequest {
     }
 }
 /// Builds a [`ListNoticeRequest`]; [`build`](Self::build) reports a missing required input by name.
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::show_job_notice_config_info`")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListNoticeRequestBuilder {
     job_id: ::std::option::Option<::std::string::String>,
@@ -113,13 +115,21 @@ impl crate::runtime::operation::Operation for ListNoticeRequest {
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<Self::Output, crate::Error>,
     > + ::std::marker::Send {
-        crate::runtime::operation::decode_json::<
-            crate::types::ListNoticeResponse,
-        >(response)
+        {
+            /// The reply's own outcome (`x-status-envelope`).
+            static ENVELOPE: crate::runtime::operation::StatusEnvelope = crate::runtime::operation::StatusEnvelope {
+                status: "status",
+                failure: "fail",
+                message: "error",
+            };
+            crate::runtime::operation::decode_json_enveloped::<
+                crate::types::ListNoticeResponse,
+            >(response, &ENVELOPE)
+        }
     }
 }
 /// Fluent builder returned by [`Client::list_notice`](crate::Client::list_notice); finish with [`send`](Self::send).
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::show_job_notice_config_info`")]
 #[derive(Debug, Clone)]
 pub struct ListNoticeFluentBuilder {
     client: crate::Client,
@@ -162,7 +172,7 @@ impl crate::Client {
     /// Returns, for every notification channel of the job, which job events send a notification.
     ///
     /// `GET /v3/jobs/notice/{job_id}/query`; see [`list_notice`](crate::operations::list_notice) for the inputs.
-    #[deprecated(note = "legacy operation")]
+    #[deprecated(note = "legacy operation; use `Client::show_job_notice_config_info`")]
     pub fn list_notice(&self) -> ListNoticeFluentBuilder {
         ListNoticeFluentBuilder {
             client: ::std::clone::Clone::clone(self),

@@ -6,7 +6,9 @@
 //!
 //! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
 //!
-//! **Deprecated**: a legacy operation.
+//! The reply reports its own outcome: when `status` is `fail` (sent with HTTP 200), the call fails with [`Error::Service`](crate::Error::Service) carrying the `error` text as its message.
+//!
+//! **Deprecated**: a legacy operation; use [`Client::list_custom_template`](crate::Client::list_custom_template) instead.
 //!
 //! Notes on how the vendor documentation was read:
 //!
@@ -33,7 +35,7 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
 /// Request of [`list_templates`](crate::Client::list_templates): List custom build templates, paged and optionally filtered by name.
 ///
 /// Build it with [`ListTemplatesRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::list_custom_template`")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListTemplatesRequest {
     /// Fuzzy filter on the template name.
@@ -60,7 +62,7 @@ impl ListTemplatesRequest {
     }
 }
 /// Builds a [`ListTemplatesRequest`]; [`build`](Self::build) reports a missing required input by name.
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::list_custom_template`")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListTemplatesRequestBuilder {
     name: ::std::option::Option<::std::string::String>,
@@ -145,13 +147,21 @@ impl crate::runtime::operation::Operation for ListTemplatesRequest {
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<Self::Output, crate::Error>,
     > + ::std::marker::Send {
-        crate::runtime::operation::decode_json::<
-            crate::types::ListTemplatesResponse,
-        >(response)
+        {
+            /// The reply's own outcome (`x-status-envelope`).
+            static ENVELOPE: crate::runtime::operation::StatusEnvelope = crate::runtime::operation::StatusEnvelope {
+                status: "status",
+                failure: "fail",
+                message: "error",
+            };
+            crate::runtime::operation::decode_json_enveloped::<
+                crate::types::ListTemplatesResponse,
+            >(response, &ENVELOPE)
+        }
     }
 }
 /// Fluent builder returned by [`Client::list_templates`](crate::Client::list_templates); finish with [`send`](Self::send).
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::list_custom_template`")]
 #[derive(Debug, Clone)]
 pub struct ListTemplatesFluentBuilder {
     client: crate::Client,
@@ -212,7 +222,7 @@ impl crate::Client {
     /// Returns one page of the caller's build templates together with the total number of matching templates.
     ///
     /// `GET /v3/templates/query`; see [`list_templates`](crate::operations::list_templates) for the inputs.
-    #[deprecated(note = "legacy operation")]
+    #[deprecated(note = "legacy operation; use `Client::list_custom_template`")]
     pub fn list_templates(&self) -> ListTemplatesFluentBuilder {
         ListTemplatesFluentBuilder {
             client: ::std::clone::Clone::clone(self),

@@ -6,7 +6,7 @@
 //!
 //! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
 //!
-//! **Deprecated**: a legacy operation.
+//! **Deprecated**: a legacy operation; use [`Client::execute_job`](crate::Client::execute_job) instead.
 //!
 //! Notes on how the vendor documentation was read:
 //!
@@ -31,7 +31,7 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
 /// Request of [`run_job`](crate::Client::run_job): Start a build of a job, optionally with custom parameters.
 ///
 /// Build it with [`RunJobRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::execute_job`")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunJobRequest {
     /// The JSON request body.
@@ -44,7 +44,7 @@ impl RunJobRequest {
     }
 }
 /// Builds a [`RunJobRequest`]; [`build`](Self::build) reports a missing required input by name.
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::execute_job`")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RunJobRequestBuilder {
     body: ::std::option::Option<crate::types::RunJobRequestBody>,
@@ -106,7 +106,7 @@ impl crate::runtime::operation::Operation for RunJobRequest {
     }
 }
 /// Fluent builder returned by [`Client::run_job`](crate::Client::run_job); finish with [`send`](Self::send).
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::execute_job`")]
 #[derive(Debug, Clone)]
 pub struct RunJobFluentBuilder {
     client: crate::Client,
@@ -147,7 +147,7 @@ impl crate::Client {
     /// Triggers a new run of an existing build job; custom parameter values and a tag or commit to build may be supplied.
     ///
     /// `POST /v3/jobs/build`; see [`run_job`](crate::operations::run_job) for the inputs.
-    #[deprecated(note = "legacy operation")]
+    #[deprecated(note = "legacy operation; use `Client::execute_job`")]
     pub fn run_job(&self) -> RunJobFluentBuilder {
         RunJobFluentBuilder {
             client: ::std::clone::Clone::clone(self),

@@ -6,7 +6,7 @@
 //!
 //! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
 //!
-//! **Deprecated**: a legacy operation; use [`Client::show_record_detail`](crate::Client::show_record_detail) instead.
+//! **Deprecated**: a legacy operation; use [`Client::show_build_record_flow_graph`](crate::Client::show_build_record_flow_graph) instead.
 //!
 //! Notes on how the vendor documentation was read:
 //!
@@ -35,7 +35,7 @@ static BUILD_FLOW_RECORD_ID_PATTERN: crate::runtime::validate::Pattern = crate::
 /// Request of [`show_flow_graph`](crate::Client::show_flow_graph): Get the dependency graph (DAG) of the sub-jobs of a build-flow record (legacy).
 ///
 /// Build it with [`ShowFlowGraphRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
-#[deprecated(note = "legacy operation; use `Client::show_record_detail`")]
+#[deprecated(note = "legacy operation; use `Client::show_build_record_flow_graph`")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ShowFlowGraphRequest {
     /// Build record ID of the parent (build-flow) job whose sub-job graph is wanted, 36 characters of digits, lowercase letters and '-'.
@@ -50,7 +50,7 @@ impl ShowFlowGraphRequest {
     }
 }
 /// Builds a [`ShowFlowGraphRequest`]; [`build`](Self::build) reports a missing required input by name.
-#[deprecated(note = "legacy operation; use `Client::show_record_detail`")]
+#[deprecated(note = "legacy operation; use `Client::show_build_record_flow_graph`")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ShowFlowGraphRequestBuilder {
     build_flow_record_id: ::std::option::Option<::std::string::String>,
@@ -123,7 +123,7 @@ impl crate::runtime::operation::Operation for ShowFlowGraphRequest {
     }
 }
 /// Fluent builder returned by [`Client::show_flow_graph`](crate::Client::show_flow_graph); finish with [`send`](Self::send).
-#[deprecated(note = "legacy operation; use `Client::show_record_detail`")]
+#[deprecated(note = "legacy operation; use `Client::show_build_record_flow_graph`")]
 #[derive(Debug, Clone)]
 pub struct ShowFlowGraphFluentBuilder {
     client: crate::Client,
@@ -166,7 +166,7 @@ impl crate::Client {
     /// For a parent build record that runs several sub-jobs, returns the sub-job records as vertices and their dependencies as edges. Scheduled for removal.
     ///
     /// `GET /v3/{build_flow_record_id}/flow-graph`; see [`show_flow_graph`](crate::operations::show_flow_graph) for the inputs.
-    #[deprecated(note = "legacy operation; use `Client::show_record_detail`")]
+    #[deprecated(note = "legacy operation; use `Client::show_build_record_flow_graph`")]
     pub fn show_flow_graph(&self) -> ShowFlowGraphFluentBuilder {
         ShowFlowGraphFluentBuilder {
             client: ::std::clone::Clone::clone(self),

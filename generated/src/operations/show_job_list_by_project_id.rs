@@ -6,7 +6,7 @@
 //!
 //! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
 //!
-//! **Deprecated**: a legacy operation.
+//! **Deprecated**: a legacy operation; use [`Client::list_project_jobs`](crate::Client::list_project_jobs) instead.
 //!
 //! Notes on how the vendor documentation was read:
 //!
@@ -36,7 +36,7 @@ static PROJECT_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::v
 /// Request of [`show_job_list_by_project_id`](crate::Client::show_job_list_by_project_id): List the build jobs of a CodeArts project.
 ///
 /// Build it with [`ShowJobListByProjectIdRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::list_project_jobs`")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ShowJobListByProjectIdRequest {
     /// CodeArts project ID, 32 letters and digits (from the end of the project's page URL).
@@ -63,7 +63,7 @@ impl ShowJobListByProjectIdRequest {
     }
 }
 /// Builds a [`ShowJobListByProjectIdRequest`]; [`build`](Self::build) reports a missing required input by name.
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::list_project_jobs`")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ShowJobListByProjectIdRequestBuilder {
     project_id: ::std::option::Option<::std::string::String>,
@@ -204,7 +204,7 @@ impl crate::runtime::operation::Operation for ShowJobListByProjectIdRequest {
     }
 }
 /// Fluent builder returned by [`Client::show_job_list_by_project_id`](crate::Client::show_job_list_by_project_id); finish with [`send`](Self::send).
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::list_project_jobs`")]
 #[derive(Debug, Clone)]
 pub struct ShowJobListByProjectIdFluentBuilder {
     client: crate::Client,
@@ -281,7 +281,7 @@ impl crate::Client {
     /// `GET /v3/{project_id}/jobs`; see [`show_job_list_by_project_id`](crate::operations::show_job_list_by_project_id) for the inputs.
     ///
     /// The `project_id` path parameter defaults to the client's project id.
-    #[deprecated(note = "legacy operation")]
+    #[deprecated(note = "legacy operation; use `Client::list_project_jobs`")]
     pub fn show_job_list_by_project_id(&self) -> ShowJobListByProjectIdFluentBuilder {
         ShowJobListByProjectIdFluentBuilder {
             client: ::std::clone::Clone::clone(self),

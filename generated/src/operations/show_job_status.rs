@@ -6,7 +6,7 @@
 //!
 //! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
 //!
-//! **Deprecated**: a legacy operation.
+//! **Deprecated**: a legacy operation; use [`Client::show_running_status`](crate::Client::show_running_status) instead.
 //!
 //! Notes on how the vendor documentation was read:
 //!
@@ -29,7 +29,7 @@ static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::valid
 /// Request of [`show_job_status`](crate::Client::show_job_status): Tell whether a build job is currently running.
 ///
 /// Build it with [`ShowJobStatusRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::show_running_status`")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ShowJobStatusRequest {
     /// Build job ID (the 32 letters and digits at the end of the job's page URL).
@@ -44,7 +44,7 @@ impl ShowJobStatusRequest {
     }
 }
 /// Builds a [`ShowJobStatusRequest`]; [`build`](Self::build) reports a missing required input by name.
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::show_running_status`")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ShowJobStatusRequestBuilder {
     job_id: ::std::option::Option<::std::string::String>,
@@ -117,7 +117,7 @@ impl crate::runtime::operation::Operation for ShowJobStatusRequest {
     }
 }
 /// Fluent builder returned by [`Client::show_job_status`](crate::Client::show_job_status); finish with [`send`](Self::send).
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::show_running_status`")]
 #[derive(Debug, Clone)]
 pub struct ShowJobStatusFluentBuilder {
     client: crate::Client,
@@ -160,7 +160,7 @@ impl crate::Client {
     /// Answers true while a build of the job is running and false otherwise.
     ///
     /// `GET /v3/jobs/{job_id}/status`; see [`show_job_status`](crate::operations::show_job_status) for the inputs.
-    #[deprecated(note = "legacy operation")]
+    #[deprecated(note = "legacy operation; use `Client::show_running_status`")]
     pub fn show_job_status(&self) -> ShowJobStatusFluentBuilder {
         ShowJobStatusFluentBuilder {
             client: ::std::clone::Clone::clone(self),

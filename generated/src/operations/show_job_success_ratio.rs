@@ -6,7 +6,7 @@
 //!
 //! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
 //!
-//! **Deprecated**: a legacy operation.
+//! **Deprecated**: a legacy operation; use [`Client::show_job_build_success_ratio`](crate::Client::show_job_build_success_ratio) instead.
 //!
 //! Notes on how the vendor documentation was read:
 //!
@@ -42,7 +42,7 @@ static END_TIME_PATTERN: crate::runtime::validate::Pattern = crate::runtime::val
 /// Request of [`show_job_success_ratio`](crate::Client::show_job_success_ratio): Get the build success rate of a build job over a date range.
 ///
 /// Build it with [`ShowJobSuccessRatioRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::show_job_build_success_ratio`")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ShowJobSuccessRatioRequest {
     /// Build job ID, 32 letters and digits (the string at the end of the job page URL).
@@ -65,7 +65,7 @@ impl ShowJobSuccessRatioRequest {
     }
 }
 /// Builds a [`ShowJobSuccessRatioRequest`]; [`build`](Self::build) reports a missing required input by name.
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::show_job_build_success_ratio`")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ShowJobSuccessRatioRequestBuilder {
     job_id: ::std::option::Option<::std::string::String>,
@@ -206,7 +206,7 @@ impl crate::runtime::operation::Operation for ShowJobSuccessRatioRequest {
     }
 }
 /// Fluent builder returned by [`Client::show_job_success_ratio`](crate::Client::show_job_success_ratio); finish with [`send`](Self::send).
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::show_job_build_success_ratio`")]
 #[derive(Debug, Clone)]
 pub struct ShowJobSuccessRatioFluentBuilder {
     client: crate::Client,
@@ -271,7 +271,7 @@ impl crate::Client {
     /// Counts the builds of the job between two dates (at most 30 days apart) and how many of them succeeded.
     ///
     /// `GET /v3/jobs/{job_id}/success-ratio`; see [`show_job_success_ratio`](crate::operations::show_job_success_ratio) for the inputs.
-    #[deprecated(note = "legacy operation")]
+    #[deprecated(note = "legacy operation; use `Client::show_job_build_success_ratio`")]
     pub fn show_job_success_ratio(&self) -> ShowJobSuccessRatioFluentBuilder {
         ShowJobSuccessRatioFluentBuilder {
             client: ::std::clone::Clone::clone(self),

@@ -6,7 +6,7 @@
 //!
 //! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
 //!
-//! **Deprecated**: a legacy operation.
+//! **Deprecated**: a legacy operation; use [`Client::list_build_info_record_by_job_id`](crate::Client::list_build_info_record_by_job_id) instead.
 //!
 //! Notes on how the vendor documentation was read:
 //!
@@ -32,7 +32,7 @@ static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::valid
 /// Request of [`show_list_history`](crate::Client::show_list_history): List the builds of a job from the last N days.
 ///
 /// Build it with [`ShowListHistoryRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::list_build_info_record_by_job_id`")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ShowListHistoryRequest {
     /// Build job ID (the 32 letters and digits at the end of the job's page URL).
@@ -65,7 +65,7 @@ impl ShowListHistoryRequest {
     }
 }
 /// Builds a [`ShowListHistoryRequest`]; [`build`](Self::build) reports a missing required input by name.
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::list_build_info_record_by_job_id`")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ShowListHistoryRequestBuilder {
     job_id: ::std::option::Option<::std::string::String>,
@@ -235,7 +235,7 @@ impl crate::runtime::operation::Operation for ShowListHistoryRequest {
     }
 }
 /// Fluent builder returned by [`Client::show_list_history`](crate::Client::show_list_history); finish with [`send`](Self::send).
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::list_build_info_record_by_job_id`")]
 #[derive(Debug, Clone)]
 pub struct ShowListHistoryFluentBuilder {
     client: crate::Client,
@@ -305,7 +305,9 @@ impl crate::Client {
     /// Returns one page of a build job's history covering the given number of days back from today (at most 30).
     ///
     /// `GET /v3/jobs/{job_id}/history`; see [`show_list_history`](crate::operations::show_list_history) for the inputs.
-    #[deprecated(note = "legacy operation")]
+    #[deprecated(
+        note = "legacy operation; use `Client::list_build_info_record_by_job_id`"
+    )]
     pub fn show_list_history(&self) -> ShowListHistoryFluentBuilder {
         ShowListHistoryFluentBuilder {
             client: ::std::clone::Clone::clone(self),

@@ -6,7 +6,7 @@
 //!
 //! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
 //!
-//! **Deprecated**: a legacy operation.
+//! **Deprecated**: a legacy operation; use [`Client::list_build_info_record_by_job_id`](crate::Client::list_build_info_record_by_job_id) instead.
 //!
 //! Notes on how the vendor documentation was read:
 //!
@@ -44,7 +44,7 @@ static END_TIME_PATTERN: crate::runtime::validate::Pattern = crate::runtime::val
 /// Request of [`show_list_period_history`](crate::Client::show_list_period_history): List the builds of a job that ran between two dates.
 ///
 /// Build it with [`ShowListPeriodHistoryRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::list_build_info_record_by_job_id`")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ShowListPeriodHistoryRequest {
     /// Build job ID (the 32 letters and digits at the end of the job's page URL).
@@ -79,7 +79,7 @@ impl ShowListPeriodHistoryRequest {
     }
 }
 /// Builds a [`ShowListPeriodHistoryRequest`]; [`build`](Self::build) reports a missing required input by name.
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::list_build_info_record_by_job_id`")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ShowListPeriodHistoryRequestBuilder {
     job_id: ::std::option::Option<::std::string::String>,
@@ -282,7 +282,7 @@ impl crate::runtime::operation::Operation for ShowListPeriodHistoryRequest {
     }
 }
 /// Fluent builder returned by [`Client::show_list_period_history`](crate::Client::show_list_period_history); finish with [`send`](Self::send).
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::list_build_info_record_by_job_id`")]
 #[derive(Debug, Clone)]
 pub struct ShowListPeriodHistoryFluentBuilder {
     client: crate::Client,
@@ -371,7 +371,9 @@ impl crate::Client {
     /// Returns one page of a build job's history restricted to a date window of at most 30 days, including branch, commit and trigger details for each build.
     ///
     /// `GET /v3/jobs/{job_id}/period-history`; see [`show_list_period_history`](crate::operations::show_list_period_history) for the inputs.
-    #[deprecated(note = "legacy operation")]
+    #[deprecated(
+        note = "legacy operation; use `Client::list_build_info_record_by_job_id`"
+    )]
     pub fn show_list_period_history(&self) -> ShowListPeriodHistoryFluentBuilder {
         ShowListPeriodHistoryFluentBuilder {
             client: ::std::clone::Clone::clone(self),

@@ -6,7 +6,9 @@
 //!
 //! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
 //!
-//! **Deprecated**: a legacy operation.
+//! The reply reports its own outcome: when `status` is `fail` (sent with HTTP 200), the call fails with [`Error::Service`](crate::Error::Service) carrying the `error` text as its message.
+//!
+//! **Deprecated**: a legacy operation; use [`Client::show_job_build_record_detail`](crate::Client::show_job_build_record_detail) instead.
 //!
 //! Notes on how the vendor documentation was read:
 //!
@@ -35,7 +37,7 @@ static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::valid
 /// Request of [`show_record_detail`](crate::Client::show_record_detail): Get the record details of one build of a build task.
 ///
 /// Build it with [`ShowRecordDetailRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::show_job_build_record_detail`")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ShowRecordDetailRequest {
     /// Build task ID, the 32 letters/digits at the end of the task detail page URL.
@@ -56,7 +58,7 @@ impl ShowRecordDetailRequest {
     }
 }
 /// Builds a [`ShowRecordDetailRequest`]; [`build`](Self::build) reports a missing required input by name.
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::show_job_build_record_detail`")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ShowRecordDetailRequestBuilder {
     job_id: ::std::option::Option<::std::string::String>,
@@ -150,13 +152,21 @@ impl crate::runtime::operation::Operation for ShowRecordDetailRequest {
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<Self::Output, crate::Error>,
     > + ::std::marker::Send {
-        crate::runtime::operation::decode_json::<
-            crate::types::ShowRecordDetailResponse,
-        >(response)
+        {
+            /// The reply's own outcome (`x-status-envelope`).
+            static ENVELOPE: crate::runtime::operation::StatusEnvelope = crate::runtime::operation::StatusEnvelope {
+                status: "status",
+                failure: "fail",
+                message: "error",
+            };
+            crate::runtime::operation::decode_json_enveloped::<
+                crate::types::ShowRecordDetailResponse,
+            >(response, &ENVELOPE)
+        }
     }
 }
 /// Fluent builder returned by [`Client::show_record_detail`](crate::Client::show_record_detail); finish with [`send`](Self::send).
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::show_job_build_record_detail`")]
 #[derive(Debug, Clone)]
 pub struct ShowRecordDetailFluentBuilder {
     client: crate::Client,
@@ -208,7 +218,7 @@ impl crate::Client {
     /// Returns the stored build record (repository, commit, trigger, timing and status data) for the given build number of a build task. Newer than the v3 record-info operation, but itself a legacy endpoint now.
     ///
     /// `GET /v4/jobs/{job_id}/{build_no}/record-info`; see [`show_record_detail`](crate::operations::show_record_detail) for the inputs.
-    #[deprecated(note = "legacy operation")]
+    #[deprecated(note = "legacy operation; use `Client::show_job_build_record_detail`")]
     pub fn show_record_detail(&self) -> ShowRecordDetailFluentBuilder {
         ShowRecordDetailFluentBuilder {
             client: ::std::clone::Clone::clone(self),

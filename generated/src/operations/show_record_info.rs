@@ -6,7 +6,7 @@
 //!
 //! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
 //!
-//! **Deprecated**: a legacy operation; use [`Client::show_record_detail`](crate::Client::show_record_detail) instead.
+//! **Deprecated**: a legacy operation; use [`Client::show_job_build_record_detail`](crate::Client::show_job_build_record_detail) instead.
 //!
 //! Notes on how the vendor documentation was read:
 //!
@@ -40,7 +40,7 @@ static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::valid
 /// Request of [`show_record_info`](crate::Client::show_record_info): Get the details of one build run of a job (legacy v3 endpoint).
 ///
 /// Build it with [`ShowRecordInfoRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
-#[deprecated(note = "legacy operation; use `Client::show_record_detail`")]
+#[deprecated(note = "legacy operation; use `Client::show_job_build_record_detail`")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ShowRecordInfoRequest {
     /// Build job ID, the 32 letters/digits at the end of the job's edit page URL.
@@ -61,7 +61,7 @@ impl ShowRecordInfoRequest {
     }
 }
 /// Builds a [`ShowRecordInfoRequest`]; [`build`](Self::build) reports a missing required input by name.
-#[deprecated(note = "legacy operation; use `Client::show_record_detail`")]
+#[deprecated(note = "legacy operation; use `Client::show_job_build_record_detail`")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ShowRecordInfoRequestBuilder {
     job_id: ::std::option::Option<::std::string::String>,
@@ -161,7 +161,7 @@ impl crate::runtime::operation::Operation for ShowRecordInfoRequest {
     }
 }
 /// Fluent builder returned by [`Client::show_record_info`](crate::Client::show_record_info); finish with [`send`](Self::send).
-#[deprecated(note = "legacy operation; use `Client::show_record_detail`")]
+#[deprecated(note = "legacy operation; use `Client::show_job_build_record_detail`")]
 #[derive(Debug, Clone)]
 pub struct ShowRecordInfoFluentBuilder {
     client: crate::Client,
@@ -213,7 +213,7 @@ impl crate::Client {
     /// Returns repository, trigger, status and timing information of the build with the given number. Scheduled for removal; use the current record-info operation instead.
     ///
     /// `GET /v3/jobs/{job_id}/{build_no}/record-info`; see [`show_record_info`](crate::operations::show_record_info) for the inputs.
-    #[deprecated(note = "legacy operation; use `Client::show_record_detail`")]
+    #[deprecated(note = "legacy operation; use `Client::show_job_build_record_detail`")]
     pub fn show_record_info(&self) -> ShowRecordInfoFluentBuilder {
         ShowRecordInfoFluentBuilder {
             client: ::std::clone::Clone::clone(self),

@@ -6,7 +6,7 @@
 //!
 //! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
 //!
-//! **Deprecated**: a legacy operation.
+//! **Deprecated**: a legacy operation; use [`Client::stop_the_job`](crate::Client::stop_the_job) instead.
 //!
 //! Notes on how the vendor documentation was read:
 //!
@@ -32,7 +32,7 @@ static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::valid
 /// Request of [`stop_build_job`](crate::Client::stop_build_job): Stop one running build of a build job.
 ///
 /// Build it with [`StopBuildJobRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::stop_the_job`")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct StopBuildJobRequest {
     /// Build job ID: the 32 letters and digits at the end of the job's detail page URL.
@@ -53,7 +53,7 @@ impl StopBuildJobRequest {
     }
 }
 /// Builds a [`StopBuildJobRequest`]; [`build`](Self::build) reports a missing required input by name.
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::stop_the_job`")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct StopBuildJobRequestBuilder {
     job_id: ::std::option::Option<::std::string::String>,
@@ -152,7 +152,7 @@ impl crate::runtime::operation::Operation for StopBuildJobRequest {
     }
 }
 /// Fluent builder returned by [`Client::stop_build_job`](crate::Client::stop_build_job); finish with [`send`](Self::send).
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::stop_the_job`")]
 #[derive(Debug, Clone)]
 pub struct StopBuildJobFluentBuilder {
     client: crate::Client,
@@ -204,7 +204,7 @@ impl crate::Client {
     /// Aborts the build identified by the job ID and its build number.
     ///
     /// `POST /v3/jobs/{job_id}/{build_no}/stop`; see [`stop_build_job`](crate::operations::stop_build_job) for the inputs.
-    #[deprecated(note = "legacy operation")]
+    #[deprecated(note = "legacy operation; use `Client::stop_the_job`")]
     pub fn stop_build_job(&self) -> StopBuildJobFluentBuilder {
         StopBuildJobFluentBuilder {
             client: ::std::clone::Clone::clone(self),

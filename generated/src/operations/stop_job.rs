@@ -6,7 +6,7 @@
 //!
 //! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
 //!
-//! **Deprecated**: a legacy operation; use [`Client::stop_build_job`](crate::Client::stop_build_job) instead.
+//! **Deprecated**: a legacy operation; use [`Client::stop_the_job`](crate::Client::stop_the_job) instead.
 //!
 //! Notes on how the vendor documentation was read:
 //!
@@ -30,7 +30,7 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
 /// Request of [`stop_job`](crate::Client::stop_job): Stop a running build, identified by job ID and build number in the body (legacy).
 ///
 /// Build it with [`StopJobRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
-#[deprecated(note = "legacy operation; use `Client::stop_build_job`")]
+#[deprecated(note = "legacy operation; use `Client::stop_the_job`")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct StopJobRequest {
     /// The JSON request body.
@@ -43,7 +43,7 @@ impl StopJobRequest {
     }
 }
 /// Builds a [`StopJobRequest`]; [`build`](Self::build) reports a missing required input by name.
-#[deprecated(note = "legacy operation; use `Client::stop_build_job`")]
+#[deprecated(note = "legacy operation; use `Client::stop_the_job`")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct StopJobRequestBuilder {
     body: ::std::option::Option<crate::types::StopJobRequestBody>,
@@ -105,7 +105,7 @@ impl crate::runtime::operation::Operation for StopJobRequest {
     }
 }
 /// Fluent builder returned by [`Client::stop_job`](crate::Client::stop_job); finish with [`send`](Self::send).
-#[deprecated(note = "legacy operation; use `Client::stop_build_job`")]
+#[deprecated(note = "legacy operation; use `Client::stop_the_job`")]
 #[derive(Debug, Clone)]
 pub struct StopJobFluentBuilder {
     client: crate::Client,
@@ -146,7 +146,7 @@ impl crate::Client {
     /// Asks the service to stop the given build run of a job. Scheduled for removal; use the current stop operation instead.
     ///
     /// `POST /v3/jobs/stop`; see [`stop_job`](crate::operations::stop_job) for the inputs.
-    #[deprecated(note = "legacy operation; use `Client::stop_build_job`")]
+    #[deprecated(note = "legacy operation; use `Client::stop_the_job`")]
     pub fn stop_job(&self) -> StopJobFluentBuilder {
         StopJobFluentBuilder {
             client: ::std::clone::Clone::clone(self),

@@ -6,7 +6,9 @@
 //!
 //! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
 //!
-//! **Deprecated**: a legacy operation.
+//! The reply reports its own outcome: when `status` is `fail` (sent with HTTP 200), the call fails with [`Error::Service`](crate::Error::Service) carrying the `error` text as its message.
+//!
+//! **Deprecated**: a legacy operation; use [`Client::update_new_job`](crate::Client::update_new_job) instead.
 //!
 //! Notes on how the vendor documentation was read:
 //!
@@ -32,7 +34,7 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
 /// Request of [`update_build_job`](crate::Client::update_build_job): Replace the configuration of an existing build job.
 ///
 /// Build it with [`UpdateBuildJobRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::update_new_job`")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateBuildJobRequest {
     /// The JSON request body.
@@ -45,7 +47,7 @@ impl UpdateBuildJobRequest {
     }
 }
 /// Builds a [`UpdateBuildJobRequest`]; [`build`](Self::build) reports a missing required input by name.
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::update_new_job`")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct UpdateBuildJobRequestBuilder {
     body: ::std::option::Option<crate::types::UpdateBuildJobRequestBody>,
@@ -103,13 +105,21 @@ impl crate::runtime::operation::Operation for UpdateBuildJobRequest {
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<Self::Output, crate::Error>,
     > + ::std::marker::Send {
-        crate::runtime::operation::decode_json::<
-            crate::types::UpdateBuildJobResponse,
-        >(response)
+        {
+            /// The reply's own outcome (`x-status-envelope`).
+            static ENVELOPE: crate::runtime::operation::StatusEnvelope = crate::runtime::operation::StatusEnvelope {
+                status: "status",
+                failure: "fail",
+                message: "error",
+            };
+            crate::runtime::operation::decode_json_enveloped::<
+                crate::types::UpdateBuildJobResponse,
+            >(response, &ENVELOPE)
+        }
     }
 }
 /// Fluent builder returned by [`Client::update_build_job`](crate::Client::update_build_job); finish with [`send`](Self::send).
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::update_new_job`")]
 #[derive(Debug, Clone)]
 pub struct UpdateBuildJobFluentBuilder {
     client: crate::Client,
@@ -150,7 +160,7 @@ impl crate::Client {
     /// Saves a new machine setup, parameter list, code sources and build steps for the job named by `job_id` in the body.
     ///
     /// `POST /v3/jobs/update`; see [`update_build_job`](crate::operations::update_build_job) for the inputs.
-    #[deprecated(note = "legacy operation")]
+    #[deprecated(note = "legacy operation; use `Client::update_new_job`")]
     pub fn update_build_job(&self) -> UpdateBuildJobFluentBuilder {
         UpdateBuildJobFluentBuilder {
             client: ::std::clone::Clone::clone(self),

@@ -6,7 +6,9 @@
 //!
 //! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
 //!
-//! **Deprecated**: a legacy operation.
+//! The reply reports its own outcome: when `status` is `fail` (sent with HTTP 200), the call fails with [`Error::Service`](crate::Error::Service) carrying the `error` text as its message.
+//!
+//! **Deprecated**: a legacy operation; use [`Client::update_new_notice_new`](crate::Client::update_new_notice_new) instead.
 //!
 //! Notes on how the vendor documentation was read:
 //!
@@ -35,7 +37,7 @@ static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::valid
 /// Request of [`update_notice`](crate::Client::update_notice): Set which events a build job notifies about on one notification channel.
 ///
 /// Build it with [`UpdateNoticeRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::update_new_notice_new`")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateNoticeRequest {
     /// Build job ID, the 32 letters and digits at the end of the job's page URL.
@@ -52,7 +54,7 @@ impl UpdateNoticeRequest {
     }
 }
 /// Builds a [`UpdateNoticeRequest`]; [`build`](Self::build) reports a missing required input by name.
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::update_new_notice_new`")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct UpdateNoticeRequestBuilder {
     job_id: ::std::option::Option<::std::string::String>,
@@ -140,13 +142,21 @@ impl crate::runtime::operation::Operation for UpdateNoticeRequest {
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<Self::Output, crate::Error>,
     > + ::std::marker::Send {
-        crate::runtime::operation::decode_json::<
-            crate::types::UpdateNoticeResponse,
-        >(response)
+        {
+            /// The reply's own outcome (`x-status-envelope`).
+            static ENVELOPE: crate::runtime::operation::StatusEnvelope = crate::runtime::operation::StatusEnvelope {
+                status: "status",
+                failure: "fail",
+                message: "error",
+            };
+            crate::runtime::operation::decode_json_enveloped::<
+                crate::types::UpdateNoticeResponse,
+            >(response, &ENVELOPE)
+        }
     }
 }
 /// Fluent builder returned by [`Client::update_notice`](crate::Client::update_notice); finish with [`send`](Self::send).
-#[deprecated(note = "legacy operation")]
+#[deprecated(note = "legacy operation; use `Client::update_new_notice_new`")]
 #[derive(Debug, Clone)]
 pub struct UpdateNoticeFluentBuilder {
     client: crate::Client,
@@ -197,7 +207,7 @@ impl crate::Client {
     /// Replaces the list of job events that notify on the given channel, optionally with channel settings and the overall switches.
     ///
     /// `POST /v3/jobs/notice/{job_id}/update`; see [`update_notice`](crate::operations::update_notice) for the inputs.
-    #[deprecated(note = "legacy operation")]
+    #[deprecated(note = "legacy operation; use `Client::update_new_notice_new`")]
     pub fn update_notice(&self) -> UpdateNoticeFluentBuilder {
         UpdateNoticeFluentBuilder {
             client: ::std::clone::Clone::clone(self),

@@ -31,6 +31,504 @@ fn round_trip<T: DeserializeOwned + Serialize>(json: &str) {
         normalise(back), normalise(original), "re-serializing lost or changed a value"
     );
 }
+/// The example at `#/paths/~1v1~1code~1tags/get/responses/200/content/application~1json/example`.
+#[test]
+fn list_tag_list_response_200() {
+    round_trip::<
+        codearts_build::types::ListTagListResponse,
+    >(
+        "{\n  \"result\": {\n    \"tag_list\": [\n      {\n        \"name\": \"1\"\n      }\n    ],\n    \"total\": 2\n  },\n  \"status\": \"success\"\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1domain~1charge-type/get/responses/200/content/application~1json/example`.
+#[test]
+fn show_user_charge_type_response_200() {
+    round_trip::<
+        codearts_build::types::ShowUserChargeTypeResponse,
+    >(
+        "{\n  \"error\": null,\n  \"result\": {\n    \"charge_type\": \"effective_business_service\",\n    \"main_resource_list\": [\n      {\n        \"resource_spec_code\": \"codearts.china.enterprise\",\n        \"resource_type\": \"hws.resource.type.codearts.combo\",\n        \"service_type\": \"hws.service.type.devcloud\",\n        \"status\": \"normal\"\n      }\n    ],\n    \"type\": \"charge_type\"\n  },\n  \"status\": \"success\"\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1domain~1domains-statuses/post/requestBody/content/application~1json/example`.
+#[test]
+fn show_domains_statuses_request_body() {
+    round_trip::<
+        codearts_build::types::ShowDomainsStatusesRequestBody,
+    >(
+        "{\n  \"domain_ids\": \"60021bab32fd450aa2cb89226f425e06,82a38fff58f84bb4a39566235f2c14a3\"\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1domain~1domains-statuses/post/responses/200/content/application~1json/example`.
+#[test]
+fn show_domains_statuses_response_200() {
+    round_trip::<
+        codearts_build::types::ShowDomainsStatusesResponse,
+    >(
+        "{\n  \"error\": null,\n  \"result\": [\n    {\n      \"allow_custom_env\": 1,\n      \"domain_business_type\": \"NORMAL\",\n      \"domain_id\": \"82a38fff58f84bb4a39566235f2c14a3\",\n      \"domain_malicious_docker_args\": null,\n      \"domain_name\": \"devcloud_codeci_02\",\n      \"domain_type\": 1,\n      \"free_package_quota\": false,\n      \"free_quota\": true,\n      \"is_federation\": 0,\n      \"is_whitelist\": 0,\n      \"package_type\": \"CODEARTS_FREE\",\n      \"region\": \"cn-north-7\",\n      \"service_name\": \"CodeCI\",\n      \"spec_threshold\": \"[{\\\"spec\\\":\\\"cbhost-X86-16U64G\\\",\\\"threshold\\\":1000}, {\\\"spec\\\":\\\"cbhost-ARM-16U64G\\\"}]\",\n      \"status\": 1\n    },\n    {\n      \"allow_custom_env\": 1,\n      \"domain_business_type\": \"NORMAL\",\n      \"domain_id\": \"60021bab32fd450aa2cb89226f425e06\",\n      \"domain_malicious_docker_args\": null,\n      \"domain_name\": \"devcloud_codeci_01\",\n      \"domain_type\": 1,\n      \"free_package_quota\": false,\n      \"free_quota\": false,\n      \"is_federation\": 1,\n      \"is_whitelist\": 0,\n      \"package_type\": \"CODEARTS_BASIC\",\n      \"region\": \"cn-north-7\",\n      \"service_name\": \"CodeCI\",\n      \"spec_threshold\": \"[{\\\"spec\\\":\\\"cbhost-X86-16U64G\\\",\\\"threshold\\\":1000}, {\\\"spec\\\":\\\"cbhost-ARM-16U64G\\\"}]\",\n      \"status\": 1\n    }\n  ],\n  \"status\": \"success\"\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1domain~1federation/get/responses/200/content/application~1json/example`.
+#[test]
+fn show_federation_response_200() {
+    round_trip::<
+        codearts_build::types::ShowFederationResponse,
+    >("{\n  \"error\": null,\n  \"result\": false,\n  \"status\": \"success\"\n}");
+}
+/// The example at `#/paths/~1v1~1domain~1job-summary/get/responses/200/content/application~1json/example`.
+#[test]
+fn show_summary_build_job_info_response_200() {
+    round_trip::<
+        codearts_build::types::ShowSummaryBuildJobInfoResponse,
+    >(
+        "{\n  \"error\": null,\n  \"result\": {\n    \"summary\": {\n      \"avg_success_ratio\": 56,\n      \"build_no\": 167187,\n      \"job_total\": 5,\n      \"version_total\": \"0\"\n    }\n  },\n  \"status\": \"success\"\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1domain~1package~1quota/get/responses/200/content/application~1json/example`.
+#[test]
+fn show_user_over_package_quota_response_200() {
+    round_trip::<
+        codearts_build::types::ShowUserOverPackageQuotaResponse,
+    >(
+        "{\n  \"result\": {\n    \"build_quota\": \"unlimit\",\n    \"is_over_quota\": false\n  },\n  \"status\": \"success\"\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1domain~1project~1related/get/responses/200/content/application~1json/example`.
+#[test]
+fn show_related_project_response_200() {
+    round_trip::<
+        codearts_build::types::ShowRelatedProjectResponse,
+    >(
+        "{\n  \"error\": null,\n  \"result\": {\n    \"project_info_list\": [\n      {\n        \"author_domain_id\": \"60021bab32fd450aa2cb89226f425e06\",\n        \"author_id\": \"ae22fd035f354cfa8d82a3f1c8940446\",\n        \"identifier\": \"4c2acd331e214253a9e927c8beb48d67\",\n        \"is_creator\": true,\n        \"name\": \"/tfs//wxb//\"\n      }\n    ],\n    \"total\": 1\n  },\n  \"status\": \"success\"\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1domain~1project~1related-page/get/responses/200/content/application~1json/example`.
+#[test]
+fn list_related_project_info_response_200() {
+    round_trip::<
+        codearts_build::types::ListRelatedProjectInfoResponse,
+    >(
+        "{\n  \"error\": null,\n  \"result\": {\n    \"project_info_list\": [\n      {\n        \"author_domain_id\": \"60021bab32fd450aa2cb89226f425e06\",\n        \"author_id\": \"4105.0\",\n        \"identifier\": \"32f28c61a5c24688be80294a06f844b2\",\n        \"name\": \"CodeCIServer\",\n        \"status\": 1\n      }\n    ],\n    \"total\": 1\n  },\n  \"status\": \"success\"\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1domain~1status/get/responses/200/content/application~1json/example`.
+#[test]
+fn show_domain_status_response_200() {
+    round_trip::<
+        codearts_build::types::ShowDomainStatusResponse,
+    >(
+        "{\n  \"error\": null,\n  \"result\": {\n    \"allow_custom_env\": 0,\n    \"free_quota\": false,\n    \"status\": 1\n  },\n  \"status\": \"success\"\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1domain~1user-permission/get/responses/200/content/application~1json/example`.
+#[test]
+fn show_project_permission_response_200() {
+    round_trip::<
+        codearts_build::types::ShowProjectPermissionResponse,
+    >(
+        "{\n  \"error\": null,\n  \"result\": {\n    \"copy_permission\": true,\n    \"create_permission\": true,\n    \"delete_permission\": true,\n    \"execute_permission\": true,\n    \"forbidden_permission\": true,\n    \"group_permission\": true,\n    \"manager_permission\": true,\n    \"modify_permission\": true,\n    \"project_id\": \"6ecbc5bac7c8442fb3d2563d53c13582\",\n    \"role_id\": \"4\",\n    \"role_ids\": [\n      \"4\"\n    ],\n    \"role_name\": \"te_admin\",\n    \"role_names\": [\n      \"te_admin\"\n    ],\n    \"view_permission\": true\n  },\n  \"status\": \"success\"\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1image~1templates/get/responses/200/content/application~1json/example`.
+#[test]
+fn show_image_template_list_response_200() {
+    round_trip::<
+        codearts_build::types::ShowImageTemplateListResponse,
+    >(
+        "{\n  \"error\": \"error_message\",\n  \"result\": {\n    \"image_templates\": [\n      {\n        \"base_image\": \"centos\",\n        \"create_time\": \"2021-08-17T00:00:00.000Z\",\n        \"description\": \"This base image is based on CentOS 7 and is used for ARM builds. It has the following tools installed: OpenJDK 1.8.0_40, Maven 3.5.3, Ant 1.10.3, Git, Wget, zip, unzip, bzip2, GCC, Make, and CMake.\",\n        \"image_id\": \"e1579739-cd2e-11e9-b7c2-286ed489051f\",\n        \"image_label\": \"arm-centos7-base-1.0.1\",\n        \"image_name\": \"special_base_image\",\n        \"organization\": \"codeci\",\n        \"title\": \"CentOS 7-based arm Base Image\"\n      }\n    ]\n  },\n  \"status\": \"success\"\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1job~1batch-agency/post/requestBody/content/application~1json/example`.
+#[test]
+fn batch_set_agency_request_body() {
+    round_trip::<
+        codearts_build::types::BatchSetAgencyRequestBody,
+    >(
+        "{\n  \"agency_urn\": \"iam::60021bab32fd450aa2cb89226f425e06:agency:build_admin_trust\",\n  \"job_ids\": [\n    \"436ab57485c94629b60d5c5fb02cb037\",\n    \"34b1146d863044b6ade25d527169330d\"\n  ]\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1job~1batch-agency/post/responses/200/content/application~1json/example`.
+#[test]
+fn batch_set_agency_response_200() {
+    round_trip::<
+        codearts_build::types::BatchSetAgencyResponse,
+    >("{\n  \"status\": \"success\"\n}");
+}
+/// The example at `#/paths/~1v1~1job~1batch-delete/delete/requestBody/content/application~1json/example`.
+#[test]
+fn batch_delete_build_jobs_request_body() {
+    round_trip::<
+        codearts_build::types::BatchDeleteBuildJobsRequestBody,
+    >(
+        "{\n  \"job_ids\": [\n    \"436ab57485c94629b60d5c5fb02cb037\",\n    \"34b1146d863044b6ade25d527169330d\"\n  ]\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1job~1batch-delete/delete/responses/200/content/application~1json/example`.
+#[test]
+fn batch_delete_build_jobs_response_200() {
+    round_trip::<
+        codearts_build::types::BatchDeleteBuildJobsResponse,
+    >(
+        "{\n  \"error\": null,\n  \"result\": {\n    \"job_id\": \"c798139500d2456d82d95d108f182b5a\",\n    \"project_id\": \"b4d3971c3988463b865f6f920846149e\"\n  },\n  \"status\": \"success\"\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1job~1build-params/get/responses/200/content/application~1json/example`.
+#[test]
+fn show_build_params_list_response_200() {
+    round_trip::<
+        codearts_build::types::ShowBuildParamsListResponse,
+    >(
+        "{\n  \"error\": null,\n  \"result\": {\n    \"build_parameters\": [\n      {\n        \"name\": \"hudson.model.StringParameterDefinition\",\n        \"params\": [\n          {\n            \"constraints\": [\n              {\n                \"errormsg\": \"Enter a maximum of 128 characters.\",\n                \"language\": null,\n                \"region\": null,\n                \"type\": \"maxLen\",\n                \"value\": \"128\"\n              },\n              {\n                \"errormsg\": \"Enter at least 1 character.\",\n                \"language\": null,\n                \"region\": null,\n                \"type\": \"minLen\",\n                \"value\": \"1\"\n              },\n              {\n                \"errormsg\": \"Enter 1 to 128 characters. Only letters (not case-sensitive), digits, and underscores (_) are allowed.\",\n                \"language\": null,\n                \"region\": null,\n                \"type\": \"regex\",\n                \"value\": \"^[a-z0-9A-Z\\\\_]{1,128}$\"\n              }\n            ],\n            \"defaults\": false,\n            \"deletion\": false,\n            \"name\": \"name\",\n            \"required\": true,\n            \"title\": \"Parameter\",\n            \"type\": \"text\"\n          }\n        ],\n        \"title\": \"String Parameters\"\n      }\n    ]\n  },\n  \"status\": \"success\"\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1job~1check~1count/get/responses/200/content/application~1json/example`.
+#[test]
+fn check_job_count_is_top_limit_response_200() {
+    round_trip::<
+        codearts_build::types::CheckJobCountIsTopLimitResponse,
+    >("{\n  \"result\": true,\n  \"status\": \"success\"\n}");
+}
+/// The example at `#/paths/~1v1~1job~1check~1exist/get/responses/200/content/application~1json/example`.
+#[test]
+fn check_job_name_is_exists_response_200() {
+    round_trip::<
+        codearts_build::types::CheckJobNameIsExistsResponse,
+    >("{\n  \"result\": false,\n  \"status\": \"success\"\n}");
+}
+/// The example at `#/paths/~1v1~1job~1check~1webhook-url/post/requestBody/content/application~1json/example`.
+#[test]
+fn check_webhook_url_request_body() {
+    round_trip::<
+        codearts_build::types::CheckWebhookUrlRequestBody,
+    >(
+        "{\n  \"job_id\": \"2f211929d0c543feb38824a665ad7fcb\",\n  \"notice_type\": \"DING_TALK\",\n  \"webhook_url\": \"https://oapi.dingtalk.com/robot/send?access_token=\"\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1job~1check~1webhook-url/post/responses/200/content/application~1json/example`.
+#[test]
+fn check_webhook_url_response_200() {
+    round_trip::<
+        codearts_build::types::CheckWebhookUrlResponse,
+    >("{\n  \"error\": null,\n  \"status\": \"success\"\n}");
+}
+/// The example at `#/paths/~1v1~1job~1copy/post/requestBody/content/application~1json/example`.
+#[test]
+fn copy_job_request_body() {
+    round_trip::<
+        codearts_build::types::CopyJobRequestBody,
+    >(
+        "{\n  \"arch\": \"x86-64\",\n  \"auto_update_sub_module\": \"false\",\n  \"copy_job_id\": \"db8467d972cc47f7a1bd2a3a3e77596a\",\n  \"flavor\": \"2u8g\",\n  \"host_type\": \"devcloud\",\n  \"job_name\": \"examplejob\",\n  \"parameters\": [\n    {\n      \"name\": \"hudson.model.StringParameterDefinition\",\n      \"params\": [\n        {\n          \"name\": \"name\",\n          \"value\": \"codeBranch\"\n        },\n        {\n          \"name\": \"type\",\n          \"value\": \"normalparam\"\n        },\n        {\n          \"name\": \"defaultValue\",\n          \"value\": \"master\"\n        },\n        {\n          \"name\": \"description\",\n          \"value\": \"description\"\n        },\n        {\n          \"name\": \"deletion\",\n          \"value\": \"false\"\n        },\n        {\n          \"name\": \"defaults\",\n          \"value\": \"true\"\n        },\n        {\n          \"name\": \"staticVar\",\n          \"value\": \"false\"\n        },\n        {\n          \"name\": \"sensitiveVar\",\n          \"value\": \"false\"\n        }\n      ]\n    }\n  ],\n  \"project_id\": \"a287e712be6c404ca26e5f69040fa12b\",\n  \"scms\": [\n    {\n      \"branch\": \"master\",\n      \"build_type\": \"branch\",\n      \"depth\": \"1\",\n      \"is_auto_build\": false,\n      \"repo_id\": \"2111746211\",\n      \"scm_type\": \"codehub\",\n      \"url\": \"git@codehub.devcloud.cn-north-7.ulanqab.huawei.com:soso-test00001/an.git\",\n      \"web_url\": \"https://codehub.devcloud.cn-north-7.ulanqab.huawei.com/codehub/2111746211/home\"\n    }\n  ],\n  \"steps\": [\n    {\n      \"enable\": true,\n      \"module_id\": \"devcloud2018.codeci_action_20043.action\",\n      \"name\": \"Maven构建\",\n      \"properties\": null,\n      \"version\": \"20231001.6\"\n    }\n  ],\n  \"triggers\": [\n    {\n      \"name\": \"hudson.triggers.TimerTrigger\",\n      \"parameters\": [\n        {\n          \"name\": \"spec\",\n          \"value\": \"18 15 * * 1,2,3,4,5\"\n        },\n        {\n          \"name\": \"timeZoneId\",\n          \"value\": \"Asia/Shanghai\"\n        },\n        {\n          \"name\": \"timeZone\",\n          \"value\": \"China_Standard_Time\"\n        },\n        {\n          \"name\": \"isDST\",\n          \"value\": \"false\"\n        }\n      ]\n    }\n  ]\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1job~1copy/post/responses/200/content/application~1json/example`.
+#[test]
+fn copy_job_response_200() {
+    round_trip::<
+        codearts_build::types::CopyJobResponse,
+    >(
+        "{\n  \"error\": null,\n  \"result\": {\n    \"job_id\": \"db8467d972cc47f7a1bd2a3a3e77596a\"\n  },\n  \"status\": \"success\"\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1job~1create/post/requestBody/content/application~1json/example`.
+#[test]
+fn create_new_job_request_body() {
+    round_trip::<
+        codearts_build::types::CreateNewJobRequestBody,
+    >(
+        "{\n  \"arch\": \"x86-64\",\n  \"auto_update_sub_module\": \"false\",\n  \"flavor\": \"2u8g\",\n  \"host_type\": \"devcloud\",\n  \"job_name\": \"examplejob\",\n  \"parameters\": [\n    {\n      \"name\": \"hudson.model.StringParameterDefinition\",\n      \"params\": [\n        {\n          \"name\": \"name\",\n          \"value\": \"codeBranch\"\n        },\n        {\n          \"name\": \"type\",\n          \"value\": \"normalparam\"\n        },\n        {\n          \"name\": \"defaultValue\",\n          \"value\": \"master\"\n        },\n        {\n          \"name\": \"description\",\n          \"value\": \"description\"\n        },\n        {\n          \"name\": \"deletion\",\n          \"value\": \"false\"\n        },\n        {\n          \"name\": \"defaults\",\n          \"value\": \"true\"\n        },\n        {\n          \"name\": \"staticVar\",\n          \"value\": \"false\"\n        },\n        {\n          \"name\": \"sensitiveVar\",\n          \"value\": \"false\"\n        }\n      ]\n    }\n  ],\n  \"project_id\": \"a287e712be6c404ca26e5f69040fa12b\",\n  \"scms\": [\n    {\n      \"branch\": \"master\",\n      \"build_type\": \"branch\",\n      \"depth\": \"1\",\n      \"is_auto_build\": false,\n      \"repo_id\": \"2111746211\",\n      \"scm_type\": \"codehub\",\n      \"url\": \"git@codehub.devcloud.cn-north-7.ulanqab.huawei.com:soso-test00001/an.git\",\n      \"web_url\": \"https://codehub.devcloud.cn-north-7.ulanqab.huawei.com/codehub/2111746211/home\"\n    }\n  ],\n  \"steps\": [\n    {\n      \"enable\": true,\n      \"module_id\": \"devcloud2018.codeci_action_20043.action\",\n      \"name\": \"Maven构建\",\n      \"properties\": null,\n      \"version\": \"20231001.6\"\n    }\n  ]\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1job~1create/post/responses/200/content/application~1json/example`.
+#[test]
+fn create_new_job_response_200() {
+    round_trip::<
+        codearts_build::types::CreateNewJobResponse,
+    >(
+        "{\n  \"error\": null,\n  \"result\": {\n    \"job_id\": \"db8467d972cc47f7a1bd2a3a3e77596a\"\n  },\n  \"status\": \"success\"\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1job~1default-parameters/get/responses/200/content/application~1json/example`.
+#[test]
+fn show_default_build_parameters_response_200() {
+    round_trip::<
+        codearts_build::types::ShowDefaultBuildParametersResponse,
+    >(
+        "{\n  \"result\": [\n    {\n      \"name\": \"hudson.model.StringParameterDefinition\",\n      \"params\": [\n        {\n          \"name\": \"name\",\n          \"value\": \"codeBranch\"\n        },\n        {\n          \"name\": \"type\",\n          \"value\": \"normalparam\"\n        },\n        {\n          \"name\": \"defaultValue\",\n          \"value\": \"master\"\n        },\n        {\n          \"name\": \"description\",\n          \"value\": \"Code branch, predefined parameters\"\n        },\n        {\n          \"name\": \"deletion\",\n          \"value\": \"false\"\n        },\n        {\n          \"name\": \"defaults\",\n          \"value\": \"true\"\n        }\n      ]\n    }\n  ],\n  \"status\": \"success\"\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1job~1execute/post/requestBody/content/application~1json/example`.
+#[test]
+fn execute_job_request_body() {
+    round_trip::<
+        codearts_build::types::ExecuteJobRequestBody,
+    >(
+        "{\n  \"job_id\": \"f9d6c8466d614a9788e9a0acf6c15f46\",\n  \"parameter\": [\n    {\n      \"name\": \"codeBranch\",\n      \"value\": \"master\"\n    }\n  ],\n  \"scm\": {\n    \"build_commit_id\": \"build_commit_id\",\n    \"build_tag\": null\n  }\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1job~1execute/post/responses/200/content/application~1json/example`.
+#[test]
+fn execute_job_response_200() {
+    round_trip::<
+        codearts_build::types::ExecuteJobResponse,
+    >(
+        "{\n  \"actual_build_number\": \"20\",\n  \"daily_build_number\": \"20200612.20\",\n  \"octopus_job_name\": \"j_Oaqg...\"\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1job~1keep-time/post/requestBody/content/application~1json/example`.
+#[test]
+fn set_keep_time_request_body() {
+    round_trip::<
+        codearts_build::types::SetKeepTimeRequestBody,
+    >("{\n  \"keep_time\": 29\n}");
+}
+/// The example at `#/paths/~1v1~1job~1keep-time/post/responses/200/content/application~1json/example`.
+#[test]
+fn set_keep_time_response_200() {
+    round_trip::<
+        codearts_build::types::SetKeepTimeResponse,
+    >("{\n  \"result\": {\n    \"keep_time\": 29\n  },\n  \"status\": \"success\"\n}");
+}
+/// The example at `#/paths/~1v1~1job~1list/get/responses/200/content/application~1json/example`.
+#[test]
+fn list_job_response_200() {
+    round_trip::<
+        codearts_build::types::ListJobResponse,
+    >(
+        "{\n  \"result\": {\n    \"job_list\": [\n      {\n        \"build_number\": \"1\",\n        \"build_project_id\": \"8597a528-068e-4bfa-a812-3c625060c007\",\n        \"build_time\": 0,\n        \"commit_detail_url\": \"\",\n        \"commit_id\": \"\",\n        \"disabled\": false,\n        \"favorite\": false,\n        \"forbidden_msg\": \"\",\n        \"health_score\": 0,\n        \"id\": \"8f4fb54a55c744beb8967cf50d96d87b\",\n        \"is_copy\": true,\n        \"is_delete\": true,\n        \"is_execute\": true,\n        \"is_finished\": true,\n        \"is_forbidden\": true,\n        \"is_modify\": true,\n        \"is_view\": true,\n        \"job_creator\": \"ae22fd035f354cfa8d82a3f1c8940446\",\n        \"job_name\": \"APITest-JobList-running-2kDRoU\",\n        \"last_build_status\": \"aborted\",\n        \"last_build_time\": 1727041445000,\n        \"last_build_user\": \"testUser\",\n        \"last_build_user_id\": \"ae22fd035f354cfa8d82a3f1c8940446\",\n        \"last_job_running_status\": \"Finished\",\n        \"project_id\": \"6823252f543d4915b49892a5fd9f0ec3\",\n        \"project_name\": \"CodeCIServer—API测试01\",\n        \"project_permission_switch\": false,\n        \"repo_id\": \"\",\n        \"scm_type\": \"codehub\",\n        \"source_code\": \"codeci\",\n        \"task_id\": \"#20240923.1\",\n        \"trigger_type\": \"Manual\",\n        \"user_id\": \"ae22fd035f354cfa8d82a3f1c8940446\",\n        \"user_name\": \"testUser\"\n      }\n    ],\n    \"total\": 20697\n  },\n  \"status\": \"success\"\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1job~1permission/get/responses/200/content/application~1json/example`.
+#[test]
+fn show_project_job_permission_response_200() {
+    round_trip::<
+        codearts_build::types::ShowProjectJobPermissionResponse,
+    >(
+        "{\n  \"error\": null,\n  \"result\": {\n    \"count\": 0,\n    \"create_time\": \"2024-09-20T06:38:49.000+00:00\",\n    \"is_copy\": true,\n    \"is_delete\": true,\n    \"is_execute\": true,\n    \"is_forbidden\": true,\n    \"is_manager\": true,\n    \"is_modify\": true,\n    \"is_view\": true,\n    \"job_id\": \"c798139500d2456d82d95d108f182b5a\",\n    \"last_update_time\": \"2024-09-20T06:38:49.000+00:00\",\n    \"role_id\": -1\n  },\n  \"status\": \"success\"\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1job~1permission~1internal/get/responses/200/content/application~1json/example`.
+#[test]
+fn check_job_internal_response_200() {
+    round_trip::<
+        codearts_build::types::CheckJobInternalResponse,
+    >("{\n  \"result\": true,\n  \"status\": \"success\"\n}");
+}
+/// The example at `#/paths/~1v1~1job~1permission~1role/get/responses/200/content/application~1json/example`.
+#[test]
+fn show_job_role_permission_response_200() {
+    round_trip::<
+        codearts_build::types::ShowJobRolePermissionResponse,
+    >(
+        "{\n  \"result\": [\n    {\n      \"count\": 0,\n      \"create_time\": \"Jun 5, 2024 4:00:58 PM\",\n      \"id\": 542477536,\n      \"is_copy\": true,\n      \"is_delete\": true,\n      \"is_execute\": true,\n      \"is_forbidden\": true,\n      \"is_manager\": true,\n      \"is_modify\": true,\n      \"is_view\": true,\n      \"job_id\": \"4bfc5e0fb6ac4bd5b603686c38c4e482\",\n      \"last_update_time\": \"Jun 5, 2024 4:00:58 PM\",\n      \"role_id\": -1,\n      \"role_name\": \"project_admin\"\n    }\n  ],\n  \"status\": \"success\"\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1job~1permissions~1batch/post/requestBody/content/application~1json/example`.
+#[test]
+fn batch_update_job_role_permission_request_body() {
+    round_trip::<
+        codearts_build::types::BatchUpdateJobRolePermissionRequestBody,
+    >(
+        "{\n  \"job_ids\": [\n    \"6a027563492d4d0894eda9ed187d0f5b\",\n    \"2f211929d0c543feb38824a665ad7fcb\"\n  ],\n  \"permissions\": [\n    {\n      \"count\": 0,\n      \"id\": 0,\n      \"is_copy\": true,\n      \"is_delete\": true,\n      \"is_execute\": true,\n      \"is_forbidden\": true,\n      \"is_manager\": true,\n      \"is_modify\": true,\n      \"is_view\": true,\n      \"role_id\": -3\n    },\n    {\n      \"count\": 0,\n      \"devuc_role_id\": \"35dfe4e1-8bc8-4f23-9d54-0afe381761cb\",\n      \"id\": 0,\n      \"is_copy\": true,\n      \"is_delete\": true,\n      \"is_execute\": true,\n      \"is_forbidden\": true,\n      \"is_manager\": true,\n      \"is_modify\": true,\n      \"is_view\": true,\n      \"role_id\": -1,\n      \"role_name\": \"项目管理员\"\n    },\n    {\n      \"count\": 0,\n      \"devuc_role_id\": \"1fdd3f21-59d9-4a4c-ada3-5b1da5054104\",\n      \"id\": 0,\n      \"is_copy\": false,\n      \"is_delete\": true,\n      \"is_execute\": false,\n      \"is_forbidden\": false,\n      \"is_manager\": false,\n      \"is_modify\": true,\n      \"is_view\": true,\n      \"role_id\": 0,\n      \"role_name\": \"运维经理\"\n    },\n    {\n      \"count\": 0,\n      \"devuc_role_id\": \"f7cac73b-5440-4f8c-a5d0-818c23e1df21\",\n      \"id\": 0,\n      \"is_copy\": true,\n      \"is_delete\": true,\n      \"is_execute\": true,\n      \"is_forbidden\": true,\n      \"is_manager\": true,\n      \"is_modify\": true,\n      \"is_view\": true,\n      \"role_id\": 3,\n      \"role_name\": \"项目经理\"\n    },\n    {\n      \"count\": 0,\n      \"devuc_role_id\": \"eb344656-dbab-466b-91a7-87262c44e5e5\",\n      \"id\": 0,\n      \"is_copy\": true,\n      \"is_delete\": true,\n      \"is_execute\": true,\n      \"is_forbidden\": true,\n      \"is_manager\": false,\n      \"is_modify\": true,\n      \"is_view\": true,\n      \"role_id\": 4,\n      \"role_name\": \"开发人员\"\n    },\n    {\n      \"count\": 0,\n      \"devuc_role_id\": \"64fed753-9b58-4f67-95e3-0dbb66fbe3ae\",\n      \"id\": 0,\n      \"is_copy\": false,\n      \"is_delete\": false,\n      \"is_execute\": false,\n      \"is_forbidden\": false,\n      \"is_manager\": false,\n      \"is_modify\": false,\n      \"is_view\": true,\n      \"role_id\": 5,\n      \"role_name\": \"测试经理\"\n    },\n    {\n      \"count\": 0,\n      \"devuc_role_id\": \"07390899-d9f5-493d-bbf3-06ae50fe57bb\",\n      \"id\": 0,\n      \"is_copy\": false,\n      \"is_delete\": false,\n      \"is_execute\": false,\n      \"is_forbidden\": false,\n      \"is_manager\": false,\n      \"is_modify\": false,\n      \"is_view\": true,\n      \"role_id\": 6,\n      \"role_name\": \"测试人员\"\n    },\n    {\n      \"count\": 0,\n      \"devuc_role_id\": \"9df2e034-bbba-437e-8b26-819155f2697d\",\n      \"id\": 0,\n      \"is_copy\": false,\n      \"is_delete\": false,\n      \"is_execute\": false,\n      \"is_forbidden\": false,\n      \"is_manager\": false,\n      \"is_modify\": false,\n      \"is_view\": true,\n      \"role_id\": 7,\n      \"role_name\": \"参与者\"\n    },\n    {\n      \"count\": 0,\n      \"devuc_role_id\": \"009eff1b-e368-4187-a634-a375ce533ebb\",\n      \"id\": 0,\n      \"is_copy\": false,\n      \"is_delete\": false,\n      \"is_execute\": false,\n      \"is_forbidden\": false,\n      \"is_manager\": false,\n      \"is_modify\": false,\n      \"is_view\": true,\n      \"role_id\": 8,\n      \"role_name\": \"浏览者\"\n    },\n    {\n      \"count\": 0,\n      \"devuc_role_id\": \"3409743d2f484bf0ab0195063eba2063\",\n      \"id\": 0,\n      \"is_copy\": false,\n      \"is_delete\": false,\n      \"is_execute\": false,\n      \"is_forbidden\": false,\n      \"is_manager\": false,\n      \"is_modify\": false,\n      \"is_view\": false,\n      \"role_id\": 500,\n      \"role_name\": \"test11\"\n    },\n    {\n      \"count\": 0,\n      \"devuc_role_id\": \"0201282ff947463f93f1cb1e789a8457\",\n      \"id\": 0,\n      \"is_copy\": false,\n      \"is_delete\": false,\n      \"is_execute\": false,\n      \"is_forbidden\": false,\n      \"is_manager\": false,\n      \"is_modify\": false,\n      \"is_view\": false,\n      \"role_id\": 501,\n      \"role_name\": \"2\"\n    },\n    {\n      \"count\": 0,\n      \"devuc_role_id\": \"467f78f061f546be991e0861a6152830\",\n      \"id\": 0,\n      \"is_copy\": true,\n      \"is_delete\": true,\n      \"is_execute\": true,\n      \"is_forbidden\": true,\n      \"is_manager\": true,\n      \"is_modify\": true,\n      \"is_view\": true,\n      \"role_id\": 502,\n      \"role_name\": \"3\"\n    },\n    {\n      \"count\": 0,\n      \"devuc_role_id\": \"76a8ad092c864553a86db80db6c9effd\",\n      \"id\": 0,\n      \"is_copy\": true,\n      \"is_delete\": true,\n      \"is_execute\": true,\n      \"is_forbidden\": true,\n      \"is_manager\": true,\n      \"is_modify\": true,\n      \"is_view\": true,\n      \"role_id\": 503,\n      \"role_name\": \"4\"\n    },\n    {\n      \"count\": 0,\n      \"devuc_role_id\": \"30f97fa6f09d4c5aadc7d328c8cf0e07\",\n      \"id\": 0,\n      \"is_copy\": true,\n      \"is_delete\": true,\n      \"is_execute\": true,\n      \"is_forbidden\": true,\n      \"is_manager\": true,\n      \"is_modify\": true,\n      \"is_view\": true,\n      \"role_id\": 504,\n      \"role_name\": \"5\"\n    },\n    {\n      \"count\": 0,\n      \"devuc_role_id\": \"06eb0fae-6679-11ee-a4f3-fa163ef85d33\",\n      \"id\": 0,\n      \"is_copy\": true,\n      \"is_delete\": true,\n      \"is_execute\": true,\n      \"is_forbidden\": true,\n      \"is_manager\": false,\n      \"is_modify\": true,\n      \"is_view\": true,\n      \"role_id\": 1001,\n      \"role_name\": \"Committer\"\n    },\n    {\n      \"count\": 0,\n      \"devuc_role_id\": \"f9381bb8-6678-11ee-a4f3-fa163ef85d33\",\n      \"id\": 0,\n      \"is_copy\": false,\n      \"is_delete\": false,\n      \"is_execute\": false,\n      \"is_forbidden\": false,\n      \"is_manager\": false,\n      \"is_modify\": false,\n      \"is_view\": true,\n      \"role_id\": 1002,\n      \"role_name\": \"产品经理\"\n    },\n    {\n      \"count\": 0,\n      \"devuc_role_id\": \"0353fc5f-6679-11ee-a4f3-fa163ef85d33\",\n      \"id\": 0,\n      \"is_copy\": true,\n      \"is_delete\": true,\n      \"is_execute\": true,\n      \"is_forbidden\": true,\n      \"is_manager\": false,\n      \"is_modify\": true,\n      \"is_view\": true,\n      \"role_id\": 1015,\n      \"role_name\": \"系统工程师\"\n    }\n  ],\n  \"project_id\": \"6823252f543d4915b49892a5fd9f0ec3\"\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1job~1permissions~1batch/post/responses/200/content/application~1json/example`.
+#[test]
+fn batch_update_job_role_permission_response_200() {
+    round_trip::<
+        codearts_build::types::BatchUpdateJobRolePermissionResponse,
+    >("{\n  \"error\": null,\n  \"result\": null,\n  \"status\": \"success\"\n}");
+}
+/// The example at `#/paths/~1v1~1job~1project~1default-permission/get/responses/200/content/application~1json/example`.
+#[test]
+fn show_default_project_permission_response_200() {
+    round_trip::<
+        codearts_build::types::ShowDefaultProjectPermissionResponse,
+    >(
+        "{\n  \"error\": null,\n  \"result\": [\n    {\n      \"is_copy\": true,\n      \"is_delete\": true,\n      \"is_execute\": true,\n      \"is_forbidden\": true,\n      \"is_manager\": true,\n      \"is_modify\": false,\n      \"is_view\": true,\n      \"role_id\": -1,\n      \"role_name\": \"project_admin\"\n    }\n  ],\n  \"status\": \"success\"\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1job~1project~1permission/post/requestBody/content/application~1json/example`.
+#[test]
+fn apply_project_permission_request_body() {
+    round_trip::<
+        codearts_build::types::ApplyProjectPermissionRequestBody,
+    >(
+        "{\n  \"job_id\": \"2f211929d0c543feb38824a665ad7fcb\",\n  \"project_id\": \"6823252f543d4915b49892a5fd9f0ec3\",\n  \"project_switch\": true\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1job~1project~1permission/post/responses/200/content/application~1json/example`.
+#[test]
+fn apply_project_permission_response_200() {
+    round_trip::<
+        codearts_build::types::ApplyProjectPermissionResponse,
+    >("{\n  \"status\": \"success\"\n}");
+}
+/// The example at `#/paths/~1v1~1job~1recycling-deletion/delete/requestBody/content/application~1json/example`.
+#[test]
+fn delete_recycling_jobs_request_body() {
+    round_trip::<
+        codearts_build::types::DeleteRecyclingJobsRequestBody,
+    >("{\n  \"job_ids\": [\n    \"f9d6c8466d614a9788e9a0acf6c15f46\"\n  ]\n}");
+}
+/// The example at `#/paths/~1v1~1job~1recycling-deletion/delete/responses/200/content/application~1json/example`.
+#[test]
+fn delete_recycling_jobs_response_200() {
+    round_trip::<
+        codearts_build::types::DeleteRecyclingJobsResponse,
+    >("{\n  \"status\": \"success\"\n}");
+}
+/// The example at `#/paths/~1v1~1job~1recycling-empty/delete/responses/200/content/application~1json/example`.
+#[test]
+fn clear_recycling_jobs_response_200() {
+    round_trip::<
+        codearts_build::types::ClearRecyclingJobsResponse,
+    >("{\n  \"status\": \"success\"\n}");
+}
+/// The example at `#/paths/~1v1~1job~1recycling-jobs/get/responses/200/content/application~1json/example`.
+#[test]
+fn list_recycling_job_response_200() {
+    round_trip::<
+        codearts_build::types::ListRecyclingJobResponse,
+    >(
+        "{\n  \"error\": null,\n  \"result\": {\n    \"job_list\": [\n      {\n        \"create_time\": \"2024-09-20 14:38:49\",\n        \"create_time_stamp\": \"1726814329\",\n        \"creator_id\": \"ae22fd035f354cfa8d82a3f1c8940446\",\n        \"creator_name\": \"testUser\",\n        \"delete_time\": \"2024-09-23 17:40:55\",\n        \"delete_time_stamp\": \"1727084455\",\n        \"job_id\": \"c798139500d2456d82d95d108f182b5a\",\n        \"job_name\": \"testJobName\",\n        \"project_id\": \"b4d3971c3988463b865f6f920846149e\",\n        \"project_name\": null,\n        \"region\": null\n      }\n    ],\n    \"keep_time\": 29,\n    \"total\": 1\n  },\n  \"status\": \"success\"\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1job~1recycling-restoration/post/requestBody/content/application~1json/example`.
+#[test]
+fn restore_recycling_jobs_request_body() {
+    round_trip::<
+        codearts_build::types::RestoreRecyclingJobsRequestBody,
+    >("{\n  \"job_ids\": [\n    \"f9d6c8466d614a9788e9a0acf6c15f46\"\n  ]\n}");
+}
+/// The example at `#/paths/~1v1~1job~1recycling-restoration/post/responses/200/content/application~1json/example`.
+#[test]
+fn restore_recycling_jobs_response_200() {
+    round_trip::<
+        codearts_build::types::RestoreRecyclingJobsResponse,
+    >("{\n  \"status\": \"success\"\n}");
+}
+/// The example at `#/paths/~1v1~1job~1role-permission/put/requestBody/content/application~1json/example`.
+#[test]
+fn update_simple_job_role_permission_request_body() {
+    round_trip::<
+        codearts_build::types::UpdateSimpleJobRolePermissionRequestBody,
+    >(
+        "{\n  \"job_id\": \"06ef6ad090b741aab13edc68d25f165a\",\n  \"permission_name\": \"is_modify\",\n  \"permission_value\": true,\n  \"role_id\": \"5\"\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1job~1role-permission/put/responses/200/content/application~1json/example`.
+#[test]
+fn update_simple_job_role_permission_response_200() {
+    round_trip::<
+        codearts_build::types::UpdateSimpleJobRolePermissionResponse,
+    >("{\n  \"status\": \"success\"\n}");
+}
+/// The example at `#/paths/~1v1~1job~1system-parameters/get/responses/200/content/application~1json/example`.
+#[test]
+fn show_job_system_parameters_response_200() {
+    round_trip::<
+        codearts_build::types::ShowJobSystemParametersResponse,
+    >(
+        "{\n  \"error\": null,\n  \"result\": [\n    {\n      \"description\": \"In the format of Date.Builds run on that day\",\n      \"id\": 6,\n      \"parameter_name\": \"BUILDNUMBER\"\n    }\n  ],\n  \"status\": \"success\"\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1job~1update/post/requestBody/content/application~1json/example`.
+#[test]
+fn update_new_job_request_body() {
+    round_trip::<
+        codearts_build::types::UpdateNewJobRequestBody,
+    >(
+        "{\n  \"arch\": \"x86-64\",\n  \"auto_update_sub_module\": \"false\",\n  \"flavor\": \"2u8g\",\n  \"host_type\": \"devcloud\",\n  \"job_id\": \"db8467d972cc47f7a1bd2a3a3e77596a\",\n  \"job_name\": \"examplejob\",\n  \"parameters\": [\n    {\n      \"name\": \"hudson.model.StringParameterDefinition\",\n      \"params\": [\n        {\n          \"name\": \"name\",\n          \"value\": \"codeBranch\"\n        },\n        {\n          \"name\": \"type\",\n          \"value\": \"normalparam\"\n        },\n        {\n          \"name\": \"defaultValue\",\n          \"value\": \"master\"\n        },\n        {\n          \"name\": \"description\",\n          \"value\": \"description\"\n        },\n        {\n          \"name\": \"deletion\",\n          \"value\": \"false\"\n        },\n        {\n          \"name\": \"defaults\",\n          \"value\": \"true\"\n        },\n        {\n          \"name\": \"staticVar\",\n          \"value\": \"false\"\n        },\n        {\n          \"name\": \"sensitiveVar\",\n          \"value\": \"false\"\n        }\n      ]\n    }\n  ],\n  \"project_id\": \"a287e712be6c404ca26e5f69040fa12b\",\n  \"scms\": [\n    {\n      \"branch\": \"master\",\n      \"build_type\": \"branch\",\n      \"depth\": \"1\",\n      \"is_auto_build\": false,\n      \"repo_id\": \"2111746211\",\n      \"scm_type\": \"codehub\",\n      \"url\": \"git@codehub.devcloud.cn-north-7.ulanqab.huawei.com:soso-test00001/an.git\",\n      \"web_url\": \"https://codehub.devcloud.cn-north-7.ulanqab.huawei.com/codehub/2111746211/home\"\n    }\n  ],\n  \"steps\": [\n    {\n      \"enable\": true,\n      \"module_id\": \"devcloud2018.codeci_action_20043.action\",\n      \"name\": \"Maven构建\",\n      \"properties\": null,\n      \"version\": \"20231001.6\"\n    }\n  ]\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1job~1update/post/responses/200/content/application~1json/example`.
+#[test]
+fn update_new_job_response_200() {
+    round_trip::<
+        codearts_build::types::UpdateNewJobResponse,
+    >(
+        "{\n  \"error\": null,\n  \"result\": {\n    \"job_id\": \"db8467d972cc47f7a1bd2a3a3e77596a\"\n  },\n  \"status\": \"success\"\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1job~1{job_id}~1badge~1branches/get/responses/200/content/application~1json/example`.
+#[test]
+fn show_branch_by_job_id_response_200() {
+    round_trip::<
+        codearts_build::types::ShowBranchByJobIdResponse,
+    >("{\n  \"result\": [\n    \"master\"\n  ],\n  \"status\": \"success\"\n}");
+}
+/// The example at `#/paths/~1v1~1job~1{job_id}~1check~1disable/get/responses/200/content/application~1json/example`.
+#[test]
+fn show_disable_response_200() {
+    round_trip::<
+        codearts_build::types::ShowDisableResponse,
+    >("{\n  \"error\": null,\n  \"result\": null,\n  \"status\": \"success\"\n}");
+}
+/// The example at `#/paths/~1v1~1job~1{job_id}~1config/get/responses/200/content/application~1json/example`.
+#[test]
+fn show_job_config_response_200() {
+    round_trip::<
+        codearts_build::types::ShowJobConfigResponse,
+    >(
+        "{\n  \"error\": null,\n  \"result\": {\n    \"arch\": \"x86-64\",\n    \"auto_update_sub_module\": \"false\",\n    \"flavor\": \"2u8g\",\n    \"host_type\": \"devcloud\",\n    \"job_name\": \"oychap213i2\",\n    \"parameters\": [\n      {\n        \"name\": \"hudson.model.StringParameterDefinition\",\n        \"params\": [\n          {\n            \"limits\": null,\n            \"name\": \"name\",\n            \"value\": \"codeBranch\"\n          },\n          {\n            \"limits\": null,\n            \"name\": \"type\",\n            \"value\": \"normalparam\"\n          },\n          {\n            \"limits\": null,\n            \"name\": \"defaultValue\",\n            \"value\": \"master\"\n          },\n          {\n            \"limits\": null,\n            \"name\": \"description\",\n            \"value\": \"Code branch, predefined parameters\"\n          },\n          {\n            \"limits\": null,\n            \"name\": \"deletion\",\n            \"value\": \"false\"\n          },\n          {\n            \"limits\": null,\n            \"name\": \"defaults\",\n            \"value\": \"true\"\n          },\n          {\n            \"limits\": null,\n            \"name\": \"staticVar\",\n            \"value\": \"false\"\n          },\n          {\n            \"limits\": null,\n            \"name\": \"sensitiveVar\",\n            \"value\": \"false\"\n          }\n        ]\n      }\n    ],\n    \"project_id\": \"a287e712be6c404ca26e5f69040fa12b\",\n    \"scms\": [\n      {\n        \"branch\": \"master\",\n        \"build_type\": \"branch\",\n        \"depth\": \"1\",\n        \"end_point_id\": null,\n        \"is_auto_build\": false,\n        \"repo_id\": \"2111746211\",\n        \"scm_type\": \"codehub\",\n        \"source\": null,\n        \"url\": \"git@codehub.devcloud.cn-north-7.ulanqab.huawei.com:soso-test00001/an.git\",\n        \"web_url\": \"https://devcloud.cn-north-7.ulanqab.huawei.com/codehub/2111746211/home\"\n      }\n    ],\n    \"steps\": null\n  },\n  \"status\": \"success\"\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1job~1{job_id}~1copy-name/get/responses/200/content/application~1json/example`.
+#[test]
+fn show_copy_name_response_200() {
+    round_trip::<
+        codearts_build::types::ShowCopyNameResponse,
+    >(
+        "{\n  \"error\": null,\n  \"result\": \"soso-ut-copy-1\",\n  \"status\": \"success\"\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1job~1{job_id}~1delete/delete/responses/200/content/application~1json/example`.
+#[test]
+fn delete_the_job_response_200() {
+    round_trip::<
+        codearts_build::types::DeleteTheJobResponse,
+    >(
+        "{\n  \"error\": null,\n  \"result\": {\n    \"job_id\": \"c798139500d2456d82d95d108f182b5a\",\n    \"project_id\": \"b4d3971c3988463b865f6f920846149e\"\n  },\n  \"status\": \"success\"\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1job~1{job_id}~1diff/get/responses/200/content/application~1json/example`.
+#[test]
+fn show_job_config_diff_response_200() {
+    round_trip::<
+        codearts_build::types::ShowJobConfigDiffResponse,
+    >("{\n  \"error\": null,\n  \"result\": null,\n  \"status\": \"success\"\n}");
+}
+/// The example at `#/paths/~1v1~1job~1{job_id}~1disable/post/requestBody/content/application~1json/example`.
+#[test]
+fn disable_the_job_request_body() {
+    round_trip::<
+        codearts_build::types::DisableTheJobRequestBody,
+    >("{\n  \"disabled\": false,\n  \"reason\": \"\"\n}");
+}
+/// The example at `#/paths/~1v1~1job~1{job_id}~1disable/post/responses/200/content/application~1json/example`.
+#[test]
+fn disable_the_job_response_200() {
+    round_trip::<
+        codearts_build::types::DisableTheJobResponse,
+    >("{\n  \"status\": \"success\"\n}");
+}
+/// The example at `#/paths/~1v1~1job~1{job_id}~1follow/post/responses/200/content/application~1json/example`.
+#[test]
+fn add_favourite_task_response_200() {
+    round_trip::<
+        codearts_build::types::AddFavouriteTaskResponse,
+    >(
+        "{\n  \"error\": null,\n  \"result\": {\n    \"favorite\": true\n  },\n  \"status\": \"success\"\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1job~1{job_id}~1history/get/responses/200/content/application~1json/example`.
+#[test]
+fn list_update_job_history_response_200() {
+    round_trip::<
+        codearts_build::types::ListUpdateJobHistoryResponse,
+    >(
+        "{\n  \"error\": null,\n  \"result\": {\n    \"job_update_records\": [\n      {\n        \"id\": \"502248950\",\n        \"nick_name\": \"testUser\",\n        \"update_at\": 1726393693000,\n        \"update_number\": 2,\n        \"update_type\": \"UPDATE\",\n        \"user_id\": \"ae22fd035f354cfa8d82a3f1c8940446\",\n        \"user_name\": \"testUser\"\n      }\n    ],\n    \"total\": 1\n  },\n  \"status\": \"success\"\n}",
+    );
+}
 /// The example at `#/paths/~1v1~1job~1{job_id}~1info/get/responses/200/content/application~1json/example`.
 #[test]
 fn show_job_info_response_200() {
@@ -39,6 +537,584 @@ fn show_job_info_response_200() {
     >(
         "{\n  \"error\": null,\n  \"result\": {\n    \"build_time\": \"27.51\",\n    \"charge_time\": \"15.17\",\n    \"create_time\": 1717574458000,\n    \"disabled\": false,\n    \"favorite\": false,\n    \"health_score\": 74,\n    \"id\": \"f5af662119404ad187437cd272b5099b\",\n    \"is_copy\": true,\n    \"is_delete\": true,\n    \"is_execute\": true,\n    \"is_forbidden\": true,\n    \"is_manager\": true,\n    \"is_modify\": true,\n    \"is_view\": true,\n    \"job_name\": \"jobname\",\n    \"last_build_status\": \"success\",\n    \"last_build_time\": 1721793407000,\n    \"new_build\": false,\n    \"project_id\": \"85caf40575794f989920-5216d1148af6\",\n    \"project_permission_switch\": true,\n    \"running_status\": \"Finished\",\n    \"source_code\": \"test\"\n  },\n  \"status\": \"success\"\n}",
     );
+}
+/// The example at `#/paths/~1v1~1job~1{job_id}~1notice/get/responses/200/content/application~1json/example`.
+#[test]
+fn show_job_notice_config_info_response_200() {
+    round_trip::<
+        codearts_build::types::ShowJobNoticeConfigInfoResponse,
+    >(
+        "{\n  \"error\": null,\n  \"result\": [\n    {\n      \"enable_map\": {\n        \"buildJobFail\": false,\n        \"buildJobSuccess\": false,\n        \"deleteJob\": false,\n        \"forbiddenJob\": false,\n        \"updateConfigJob\": false\n      },\n      \"notice_type\": \"DING_TALK\",\n      \"param_config\": null\n    },\n    {\n      \"enable_map\": {\n        \"buildJobFail\": true,\n        \"buildJobSuccess\": true,\n        \"deleteJob\": true,\n        \"forbiddenJob\": true,\n        \"updateConfigJob\": true\n      },\n      \"notice_type\": \"MAIL\",\n      \"param_config\": null\n    },\n    {\n      \"enable_map\": {\n        \"buildJobFail\": true,\n        \"buildJobSuccess\": true,\n        \"deleteJob\": true,\n        \"forbiddenJob\": true,\n        \"updateConfigJob\": true\n      },\n      \"notice_type\": \"MESSAGE\",\n      \"param_config\": null\n    },\n    {\n      \"enable_map\": {\n        \"buildJobFail\": false,\n        \"buildJobSuccess\": false,\n        \"deleteJob\": false,\n        \"forbiddenJob\": false,\n        \"updateConfigJob\": false\n      },\n      \"notice_type\": \"WECOM\",\n      \"param_config\": null\n    }\n  ],\n  \"status\": \"success\"\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1job~1{job_id}~1pipeline-info/get/responses/200/content/application~1json/example`.
+#[test]
+fn show_job_pipeline_info_response_200() {
+    round_trip::<
+        codearts_build::types::ShowJobPipelineInfoResponse,
+    >(
+        "{\n  \"error\": null,\n  \"result\": {\n    \"job_name\": \"testJobName\",\n    \"job_name_massage\": \"Enter a maximum of 115 characters. Only letters, digits, underscores (_), and hyphens (-) are allowed.\",\n    \"job_name_regex\": \"\",\n    \"parameters\": [\n      {\n        \"name\": \"hudson.model.StringParameterDefinition\",\n        \"params\": [\n          {\n            \"name\": \"name\",\n            \"value\": \"codeBranch\"\n          }\n        ]\n      }\n    ],\n    \"scms\": [\n      {\n        \"branch\": \"master\",\n        \"build_type\": \"branch\",\n        \"depth\": \"1\",\n        \"group_name\": \"b4d3971c3988463b865f6f920846149e/aaa\",\n        \"is_auto_build\": false,\n        \"repo_id\": \"2111898074\",\n        \"repo_name\": \"Unit\",\n        \"scm_type\": \"codehub\",\n        \"url\": \"git@codehub.devcloud.cn-north-7.ulanqab.huawei.com:b4d3971c3988463b865f6f920846149e/aaa/Unit.git\",\n        \"web_url\": \"https://devcloud.cn-north-7.ulanqab.huawei.com/codehub/2111898074/home\"\n      }\n    ],\n    \"source_code\": \"codeci\"\n  },\n  \"status\": \"success\"\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1job~1{job_id}~1running-status/get/responses/200/content/application~1json/example`.
+#[test]
+fn show_running_status_response_200() {
+    round_trip::<
+        codearts_build::types::ShowRunningStatusResponse,
+    >(
+        "{\n  \"error\": null,\n  \"result\": {\n    \"is_running\": false,\n    \"last_build_no\": \"9\",\n    \"last_build_status\": \"Finished\",\n    \"last_job_id\": \"c798139500d2456d82d95d108f182b5a\"\n  },\n  \"status\": \"success\"\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1job~1{job_id}~1status/get/responses/200/content/application~1json/example`.
+#[test]
+fn show_job_step_status_response_200() {
+    round_trip::<
+        codearts_build::types::ShowJobStepStatusResponse,
+    >(
+        "{\n  \"error\": null,\n  \"result\": {\n    \"abort_status\": \"aborted\",\n    \"label\": \"default-x86-2u8g\",\n    \"status\": \"success\"\n  },\n  \"status\": \"success\"\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1job~1{job_id}~1unfollow/post/responses/200/content/application~1json/example`.
+#[test]
+fn remover_favourite_task_response_200() {
+    round_trip::<
+        codearts_build::types::RemoverFavouriteTaskResponse,
+    >(
+        "{\n  \"error\": null,\n  \"result\": {\n    \"favorite\": false\n  },\n  \"status\": \"success\"\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1job~1{job_id}~1{build_no}~1build-info/get/responses/200/content/application~1json/example`.
+#[test]
+fn show_build_details_response_200() {
+    round_trip::<
+        codearts_build::types::ShowBuildDetailsResponse,
+    >(
+        "{\n  \"error\": null,\n  \"result\": {\n    \"build_result\": \"FAILURE\",\n    \"building\": false,\n    \"region\": \"xx-xxxx-xx\"\n  },\n  \"status\": \"success\"\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1job~1{job_id}~1{build_no}~1history-parameters/get/responses/200/content/application~1json/example`.
+#[test]
+fn list_build_parameter_response_200() {
+    round_trip::<
+        codearts_build::types::ListBuildParameterResponse,
+    >(
+        "{\n  \"error\": null,\n  \"result\": [\n    {\n      \"name\": \"codeBranch\",\n      \"value\": \"master\"\n    }\n  ],\n  \"status\": \"success\"\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1job~1{project_id}~1group~1create/post/requestBody/content/application~1json/example`.
+#[test]
+fn create_job_group_request_body() {
+    round_trip::<
+        codearts_build::types::CreateJobGroupRequestBody,
+    >(
+        "{\n  \"name\": \"新建分组-53994140\",\n  \"parent_id\": \"626c66e962e44ce680b168c409d0502a\",\n  \"project_id\": \"b4d3971c3988463b865f6f920846149e\"\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1job~1{project_id}~1group~1create/post/responses/200/content/application~1json/example`.
+#[test]
+fn create_job_group_response_200() {
+    round_trip::<
+        codearts_build::types::CreateJobGroupResponse,
+    >(
+        "{\n  \"error\": null,\n  \"result\": [\n    {\n      \"create_time\": \"2025-06-05T07:31:13+0800\",\n      \"create_user\": \"test1\",\n      \"domain_id\": \"60021bab32fd450aa2cb89226f425e06\",\n      \"id\": \"70e158b6054e442893d7f5a79d34ce61\",\n      \"name\": \"分组测试777\",\n      \"ordinal\": 2,\n      \"parent_id\": \"b13c933bbc6f4d09a98ef09e4cc07e17\",\n      \"path_id\": \"b13c933bbc6f4d09a98ef09e4cc07e17.66936fb8ea74472dbe7b05a46a50e62c\",\n      \"project_id\": \"923785f9674548259144259077bc6a98\",\n      \"update_time\": \"2025-06-09T09:40:58+0800\",\n      \"update_user\": \"test1\"\n    }\n  ],\n  \"status\": \"success\"\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1job~1{project_id}~1group~1delete/delete/responses/200/content/application~1json/example`.
+#[test]
+fn delete_group_response_200() {
+    round_trip::<
+        codearts_build::types::DeleteGroupResponse,
+    >("{\n  \"error\": null,\n  \"result\": null,\n  \"status\": \"success\"\n}");
+}
+/// The example at `#/paths/~1v1~1job~1{project_id}~1group~1move/post/requestBody/content/application~1json/example`.
+#[test]
+fn move_group_request_body() {
+    round_trip::<
+        codearts_build::types::MoveGroupRequestBody,
+    >(
+        "{\n  \"group_id\": \"7e081071b89044cbade745c0a95bbfa9\",\n  \"jobs\": [\n    {\n      \"job_id\": \"6a027563492d4d0894eda9ed187d0f5b\",\n      \"job_name\": \"Build-51378760\"\n    }\n  ]\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1job~1{project_id}~1group~1move/post/responses/200/content/application~1json/example`.
+#[test]
+fn move_group_response_200() {
+    round_trip::<
+        codearts_build::types::MoveGroupResponse,
+    >(
+        "{\n  \"error\": null,\n  \"result\": [\n    {\n      \"group_path_id\": \"9ba77d8f7b7641389ef77d43a1b9b054.ed61be9beadf4eebbbbe3806157b1065.81c85f3b1bc34db3a1ce02df598c89e4\",\n      \"job_id\": \"e3916d5a189340f7a8dca4d5339135e2\"\n    },\n    {\n      \"group_path_id\": \"9ba77d8f7b7641389ef77d43a1b9b054.ed61be9beadf4eebbbbe3806157b1065.81c85f3b1bc34db3a1ce02df598c89e4\",\n      \"job_id\": \"787ebbc0783b41af939e6666a79ba82d\"\n    }\n  ],\n  \"status\": \"success\"\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1job~1{project_id}~1group~1swap/post/responses/200/content/application~1json/example`.
+#[test]
+fn switched_packet_response_200() {
+    round_trip::<
+        codearts_build::types::SwitchedPacketResponse,
+    >("{\n  \"error\": null,\n  \"result\": null,\n  \"status\": \"success\"\n}");
+}
+/// The example at `#/paths/~1v1~1job~1{project_id}~1group~1tree/get/responses/200/content/application~1json/example`.
+#[test]
+fn list_group_tree_response_200() {
+    round_trip::<
+        codearts_build::types::ListGroupTreeResponse,
+    >(
+        "{\n  \"error\": null,\n  \"result\": [\n    {\n      \"children\": [\n        {\n          \"children\": null,\n          \"create_time\": \"2025-06-10T09:50:28+0800\",\n          \"create_user\": \"devcloud_codeci_z00485259_02\",\n          \"domain_id\": \"60021bab32fd450aa2cb89226f425e06\",\n          \"id\": \"e2c52ec7654948c09e635697a4ffcb59\",\n          \"name\": \"分组测试2225\",\n          \"ordinal\": 7,\n          \"parent_id\": \"b13c933bbc6f4d09a98ef09e4cc07e17\",\n          \"path_id\": \"b13c933bbc6f4d09a98ef09e4cc07e17.e2c52ec7654948c09e635697a4ffcb59\",\n          \"project_id\": \"923785f9674548259144259077bc6a98\",\n          \"update_time\": null,\n          \"update_user\": null\n        },\n        {\n          \"children\": null,\n          \"create_time\": \"2025-06-09T02:55:39+0800\",\n          \"create_user\": \"devcloud_codeci_z00485259_02\",\n          \"domain_id\": \"60021bab32fd450aa2cb89226f425e06\",\n          \"id\": \"70e158b6054e442893d7f5a79d34ce61\",\n          \"name\": \"新建分组237\",\n          \"ordinal\": 6,\n          \"parent_id\": \"b13c933bbc6f4d09a98ef09e4cc07e17\",\n          \"path_id\": \"b13c933bbc6f4d09a98ef09e4cc07e17.70e158b6054e442893d7f5a79d34ce61\",\n          \"project_id\": \"923785f9674548259144259077bc6a98\",\n          \"update_time\": \"2025-06-09T02:58:36+0800\",\n          \"update_user\": \"devcloud_codeci_z00485259_02\"\n        }\n      ],\n      \"create_time\": \"2025-06-05T07:06:50+0800\",\n      \"create_user\": \"devcloud_codeci_z00485259_02\",\n      \"domain_id\": \"60021bab32fd450aa2cb89226f425e06\",\n      \"id\": \"b13c933bbc6f4d09a98ef09e4cc07e17\",\n      \"name\": \"新建分组-2160794\",\n      \"ordinal\": 0,\n      \"parent_id\": null,\n      \"path_id\": \"b13c933bbc6f4d09a98ef09e4cc07e17\",\n      \"project_id\": \"923785f9674548259144259077bc6a98\",\n      \"update_time\": null,\n      \"update_user\": null\n    }\n  ],\n  \"status\": \"success\"\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1job~1{project_id}~1group~1update/put/requestBody/content/application~1json/example`.
+#[test]
+fn update_job_group_request_body() {
+    round_trip::<
+        codearts_build::types::UpdateJobGroupRequestBody,
+    >("{\n  \"id\": \"f907a2e345134c61bf0fb2b7f868131e\",\n  \"name\": \"1234\"\n}");
+}
+/// The example at `#/paths/~1v1~1job~1{project_id}~1group~1update/put/responses/200/content/application~1json/example`.
+#[test]
+fn update_job_group_response_200() {
+    round_trip::<
+        codearts_build::types::UpdateJobGroupResponse,
+    >(
+        "{\n  \"error\": null,\n  \"result\": [\n    {\n      \"create_time\": \"2025-06-05T07:31:13+0800\",\n      \"create_user\": \"test1\",\n      \"domain_id\": \"60021bab32fd450aa2cb89226f425e06\",\n      \"id\": \"70e158b6054e442893d7f5a79d34ce61\",\n      \"name\": \"分组测试777\",\n      \"ordinal\": 2,\n      \"parent_id\": \"b13c933bbc6f4d09a98ef09e4cc07e17\",\n      \"path_id\": \"b13c933bbc6f4d09a98ef09e4cc07e17.66936fb8ea74472dbe7b05a46a50e62c\",\n      \"project_id\": \"923785f9674548259144259077bc6a98\",\n      \"update_time\": \"2025-06-09T09:40:58+0800\",\n      \"update_user\": \"test1\"\n    }\n  ],\n  \"status\": \"success\"\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1job~1{project_id}~1list/get/responses/200/content/application~1json/example`.
+#[test]
+fn list_project_jobs_response_200() {
+    round_trip::<
+        codearts_build::types::ListProjectJobsResponse,
+    >(
+        "{\n  \"jobs\": [\n    {\n      \"disabled\": true,\n      \"favorite\": true,\n      \"health_score\": 75,\n      \"id\": \"2a86c3c1ed18416399279fe600000000\",\n      \"is_copy\": true,\n      \"is_delete\": true,\n      \"is_execute\": true,\n      \"is_finished\": true,\n      \"is_forbidden\": true,\n      \"is_modify\": true,\n      \"is_view\": true,\n      \"job_creator\": \"ae22fd035f354cfa8d82a3f100000000\",\n      \"job_name\": \"demo\",\n      \"last_build_status\": \"blue\",\n      \"last_build_time\": 1608004535000,\n      \"source_code\": \"test\",\n      \"user_name\": \"test\"\n    }\n  ],\n  \"total\": 1\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1job~1{project_id}~1nexus/get/responses/200/content/application~1json/example`.
+#[test]
+fn list_end_points_response_200() {
+    round_trip::<
+        codearts_build::types::ListEndPointsResponse,
+    >(
+        "{\n  \"error\": null,\n  \"result\": {\n    \"endpoints\": [\n      {\n        \"authorization\": {\n          \"parameters\": null,\n          \"scheme\": null\n        },\n        \"created_by\": {\n          \"user_id\": \"ae22fd035f354cfa8d82a3f1c8940446\",\n          \"username\": \"devcloud_codeci_z00485259_02\"\n        },\n        \"data\": null,\n        \"module_id\": \"devcloud2018.codeci_endpoint_nexus.nexusEndpoint\",\n        \"name\": \"test2\",\n        \"project_uuid\": \"b4d3971c3988463b865f6f920846149e\",\n        \"region_name\": \"cn-north-7\",\n        \"url\": \"https://www.huaweicloud.com/\",\n        \"uuid\": \"f411faccc648483a8cbb0efb63fc1b83\"\n      },\n      {\n        \"authorization\": {\n          \"parameters\": null,\n          \"scheme\": null\n        },\n        \"created_by\": {\n          \"user_id\": \"ae22fd035f354cfa8d82a3f1c8940446\",\n          \"username\": \"devcloud_codeci_z00485259_02\"\n        },\n        \"data\": null,\n        \"module_id\": \"devcloud2018.codeci_endpoint_nexus.nexusEndpoint\",\n        \"name\": \"test1\",\n        \"project_uuid\": \"b4d3971c3988463b865f6f920846149e\",\n        \"region_name\": \"cn-north-7\",\n        \"url\": \"https://www.huaweicloud.com/\",\n        \"uuid\": \"80101f3900f84b82855c81c4474c8969\"\n      }\n    ],\n    \"total\": 2\n  },\n  \"status\": \"success\"\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1log~1stage~1page/get/responses/200/content/application~1json/example`.
+#[test]
+fn show_action_i_info_response_200() {
+    round_trip::<
+        codearts_build::types::ShowActionIInfoResponse,
+    >(
+        "{\n  \"error\": null,\n  \"result\": {\n    \"end_offset\": \"24351\",\n    \"has_more\": false,\n    \"location\": \"jenkins\",\n    \"log\": \"[2025/06/26 14:23:32.169 GMT+08:00] [INFO] [代码检出:external_pre_checkout] : 该步骤开始执行\\n[2025/06/26 14:23:32.172 GMT+08:00]...\",\n    \"start_offset\": \"0\"\n  },\n  \"status\": \"success\"\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1log~1task~1page/get/responses/200/content/application~1json/example`.
+#[test]
+fn show_console_info_response_200() {
+    round_trip::<
+        codearts_build::types::ShowConsoleInfoResponse,
+    >(
+        "{\n  \"result\": {\n    \"end_offset\": \"24351\",\n    \"log\": \"[2025/06/26 14:23:32.169 GMT+08:00] [INFO] ...\",\n    \"start_offset\": \"0\"\n  }\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1log~1task~1step/get/responses/200/content/application~1json/example`.
+#[test]
+fn show_action_info_response_200() {
+    round_trip::<
+        codearts_build::types::ShowActionInfoResponse,
+    >(
+        "{\n  \"result\": {\n    \"end_offset\": \"24351\",\n    \"log\": \"[2025/06/26 14:23:32.169 GMT+08:00] [INFO] ...\",\n    \"start_offset\": \"0\"\n  }\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1log~1{job_id}~1{build_no}~1real-time-log/get/responses/200/content/application~1json/example`.
+#[test]
+fn download_build_real_time_log_response_200() {
+    round_trip::<
+        codearts_build::types::DownloadBuildRealTimeLogResponse,
+    >(
+        "{\n  \"error\": null,\n  \"result\": {\n    \"end_offset\": \"657353\",\n    \"has_more\": false,\n    \"location\": \"jenkins\",\n    \"log\": \"[2023/12/21 15:44:18.743 GMT+08:00] [INFO] Building jar: ***//target/server-1.0 .jar\\\\n[2023/12/21 15:44:18.744 GMT+08:00] [INFO]...\",\n    \"start_offset\": \"542993\"\n  },\n  \"status\": \"success\"\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1record~1brief/post/requestBody/content/application~1json/example`.
+#[test]
+fn list_brief_record_request_body() {
+    round_trip::<
+        ::std::vec::Vec<::std::string::String>,
+    >("[\n  \"a3270d84-ddc7-4288-b985-f801871b260d\"\n]");
+}
+/// The example at `#/paths/~1v1~1record~1brief/post/responses/200/content/application~1json/example`.
+#[test]
+fn list_brief_record_response_200() {
+    round_trip::<
+        codearts_build::types::ListBriefRecordResponse,
+    >(
+        "{\n  \"error\": {},\n  \"result\": [\n    {\n      \"brief_build_record_dtos\": [\n        {\n          \"branch\": \"master\",\n          \"build_duration\": 0,\n          \"build_no\": 227,\n          \"create_time\": \"2024-08-31 10:58:02\",\n          \"daily_build_number\": \"string\",\n          \"duration\": 0,\n          \"finish_time\": \"2024-08-12T02:31:01+0800\",\n          \"id\": \"bf44443d-190b-4f21-8f6c-08cf511e8415\",\n          \"pending_duration\": 0,\n          \"project_id\": \"string\",\n          \"queued_time\": \"2024-08-12T02:31:01+0800\",\n          \"revision\": \"e980b883c1590363818225ec649d7cf161f0d49c\",\n          \"schedule_time\": \"2024-08-12T02:31:01+0800\",\n          \"start_time\": \"2024-08-12T02:31:01+0800\",\n          \"status\": \"SCHEDULE_FAILURE\",\n          \"trigger_name\": \"devcloud_codeci_z00485259_03\"\n        }\n      ],\n      \"project_id\": \"string\"\n    }\n  ],\n  \"status\": \"success\"\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1record~1{build_flow_record_id}~1flow-graph/get/responses/200/content/application~1json/example`.
+#[test]
+fn show_build_record_flow_graph_response_200() {
+    round_trip::<
+        codearts_build::types::ShowBuildRecordFlowGraphResponse,
+    >(
+        "{\n  \"error\": null,\n  \"result\": {\n    \"edges\": [\n      {\n        \"from\": \"d5587caf-05d7-42af-8ed2-daa20eb1de1b\",\n        \"to\": \"af81a8ff-1d53-4e0a-9108-fa7880366e73\"\n      }\n    ],\n    \"vertices\": [\n      {\n        \"build_duration\": 38156,\n        \"build_no\": \"535\",\n        \"display_name\": \"job4\",\n        \"finish_time\": \"2020-12-30T17:33:27+08:00\",\n        \"id\": \"7607d919-6c21-43b3-a06e-ee016ff8e7c7\",\n        \"start_time\": \"2020-12-30T17:33:11+08:00\",\n        \"status\": \"SUCCESS\"\n      }\n    ]\n  },\n  \"status\": \"success\"\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1record~1{build_project_id}~1records/get/responses/200/content/application~1json/example`.
+#[test]
+fn list_records_response_200() {
+    round_trip::<
+        codearts_build::types::ListRecordsResponse,
+    >(
+        "{\n  \"error\": null,\n  \"result\": {\n    \"data\": [\n      {\n        \"branch\": \"master\",\n        \"build_duration\": 0,\n        \"build_no\": \"2\",\n        \"build_record_type\": {\n          \"record_type\": \"JOB\",\n          \"trigger_type\": \"MANUAL\"\n        },\n        \"build_yml_path\": \".cloudbuild/build.yml\",\n        \"build_yml_url\": \"https://codehub.devcloud.cn-north-7.ulanqab.huawei.com:6823252f543d4915b49892a5fd9f0ec3/APITestCreateMaven02/blob/master/.cloudbuild/build.yml\",\n        \"create_time\": \"2024-06-26T08:25:09.000+00:00\",\n        \"daily_build_no\": \"20240626.2\",\n        \"daily_build_number\": \"20240626.2\",\n        \"dev_cloud_build_type\": \"branch\",\n        \"display_name\": \"APITest-getInfo-yCAdLM\",\n        \"duration\": 0,\n        \"execution_id\": \"j_VCcmey1D\",\n        \"finish_time\": \"2024-06-26T08:25:26.000+00:00\",\n        \"group_name\": \"\",\n        \"id\": \"534488f1-8f08-4e2b-9bbb-9f3f20e0708e\",\n        \"parameters\": [\n          {\n            \"name\": \"codeBranch\",\n            \"secret\": false,\n            \"value\": \"master\"\n          }\n        ],\n        \"pending_duration\": 0,\n        \"project_id\": \"a3270d84-ddc7-4288-b985-f801871b260d\",\n        \"queued_time\": \"2024-06-26T08:25:09.000+00:00\",\n        \"repository\": \"https://codehub.devcloud.cn-north-7.ulanqab.huawei.com:6823252f543d4915b49892a5fd9f0ec3/APITestCreateMaven02.git\",\n        \"revision\": \"\",\n        \"schedule_time\": \"2024-06-26T08:25:11.000+00:00\",\n        \"scm_type\": \"codehub\",\n        \"scm_web_url\": \"https://devcloud.cn-north-7.ulanqab.huawei.com/codehub/2111857371/home\",\n        \"start_time\": \"2024-06-26T08:25:09.000+00:00\",\n        \"status\": \"ABORTED\",\n        \"status_code\": 8,\n        \"trigger_name\": \"testUser\",\n        \"trigger_type\": \"MANUAL\",\n        \"user_id\": \"ae22fd035f354cfa8d82a3f1c8940446\"\n      }\n    ],\n    \"pagination\": {\n      \"limit\": 10,\n      \"page\": 0,\n      \"total\": -1\n    }\n  },\n  \"status\": \"success\"\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1record~1{build_project_id}~1statistics/get/responses/200/content/application~1json/example`.
+#[test]
+fn show_job_total_response_200() {
+    round_trip::<
+        codearts_build::types::ShowJobTotalResponse,
+    >(
+        "{\n  \"error\": null,\n  \"result\": {\n    \"total\": 9\n  },\n  \"status\": \"success\"\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1record~1{job_id}~1list/get/responses/200/content/application~1json/example`.
+#[test]
+fn list_build_info_record_by_job_id_response_200() {
+    round_trip::<
+        codearts_build::types::ListBuildInfoRecordByJobIdResponse,
+    >(
+        "{\n  \"error\": null,\n  \"result\": {\n    \"health_score\": \"0\",\n    \"job_build_states\": [\n      {\n        \"build_time\": 3525000,\n        \"build_type\": \"branch\",\n        \"code_branch\": \"master\",\n        \"commit_detail_url\": \"https://test.huawei.com/codehub/2111750206/ffe2ee8b44a0b2683df86b44f8ec27d71baeae86/commitdetail\",\n        \"commit_id\": \"ffe2ee8b44a0b2683df86b44f8ec27d71baeae86\",\n        \"commit_info\": {\n          \"commit_id\": \"ffe2ee8b44a0b2683df86b44f8ec27d71baeae86\",\n          \"created_at\": \"2023-11-21T01:48:21.000+00:00\"\n        },\n        \"cost_time\": 3525000,\n        \"daily_build_number\": \"20231226.1\",\n        \"executor\": \"test\",\n        \"job_running_status\": \"Finished\",\n        \"nickname\": \"021\",\n        \"number\": 44,\n        \"scm_type\": \"codehub\",\n        \"scm_web_url\": \"https://test.huawei.com/codehub/2111750206/home\",\n        \"start_time\": 1703554641000,\n        \"state\": \"SUCCESS\",\n        \"trigger_type\": \"Manual\",\n        \"user_id\": \"ae22fd035f354cfa8d82a3f1c8940446\"\n      }\n    ],\n    \"page_index\": \"0\",\n    \"total_page\": \"44\",\n    \"total_record\": \"44\"\n  },\n  \"status\": \"success\"\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1record~1{job_id}~1{build_no}~1build-info-record/get/responses/200/content/application~1json/example`.
+#[test]
+fn show_build_info_record_response_200() {
+    round_trip::<
+        codearts_build::types::ShowBuildInfoRecordResponse,
+    >(
+        "{\n  \"error\": \"error_message\",\n  \"result\": {\n    \"build_time\": 0,\n    \"build_type\": \"string\",\n    \"code_branch\": \"string\",\n    \"commit_detail_url\": \"string\",\n    \"commit_id\": \"string\",\n    \"commit_info\": {\n      \"commit_id\": \"string\",\n      \"created_at\": \"string\"\n    },\n    \"cost_time\": 0,\n    \"daily_build_number\": \"string\",\n    \"executor\": \"string\",\n    \"job_running_status\": \"string\",\n    \"nickname\": \"string\",\n    \"number\": 1,\n    \"scm_type\": \"string\",\n    \"scm_web_url\": \"string\",\n    \"start_time\": 0,\n    \"state\": \"string\",\n    \"trigger_type\": \"string\",\n    \"user_id\": \"string\"\n  },\n  \"status\": \"success\"\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1record~1{job_id}~1{build_no}~1record-info/get/responses/200/content/application~1json/example`.
+#[test]
+fn show_job_build_record_detail_response_200() {
+    round_trip::<
+        codearts_build::types::ShowJobBuildRecordDetailResponse,
+    >(
+        "{\n  \"result\": {\n    \"branch\": \"buildflow_env\",\n    \"build_config_type\": \"YAML\",\n    \"build_no\": 532,\n    \"build_project_id\": \"31581e9f-5772-4053-a50c-d5690578c8fd\",\n    \"build_record_id\": \"9d6169b9-022d-458c-9dc8-48cc94cc4083\",\n    \"build_type\": \"branch\",\n    \"codeci_job_id\": \"68491d9bc97b4774adb93e29b46d2dc6\",\n    \"commit\": null,\n    \"commit_create_time\": \"2022-10-11T08:28:42.000+00:00\",\n    \"commit_message\": null,\n    \"create_time\": \"2022-10-11T08:28:42.000+00:00\",\n    \"daily_build_num\": \"20221011.29\",\n    \"devcloud_project_id\": \"b4d3971c3988463b865f6f920846149e\",\n    \"domain_id\": \"60021bab32fd450aa2cb89226f425e06\",\n    \"duration\": 100068,\n    \"err_msg\": null,\n    \"execution_id\": \"j_YE1bu9Z7\",\n    \"finish_time\": \"2022-10-11T08:30:27.000+00:00\",\n    \"id\": \"eb9d73c7-61b3-4823-b476-a7c00c493b8a\",\n    \"parent_record_id\": null,\n    \"queued_time\": \"2022-10-11T08:28:45.000+00:00\",\n    \"record_status\": null,\n    \"region\": \"cn-north-7\",\n    \"repo_id\": \"2111616838\",\n    \"repo_name\": \"maven\",\n    \"runnable_time\": \"2022-10-11T08:16:04.000+00:00\",\n    \"schedule_time\": \"2022-10-11T08:28:45.000+00:00\",\n    \"start_time\": \"2022-10-11T08:28:47.000+00:00\",\n    \"status\": \"SUCCESS\",\n    \"tag\": null,\n    \"trigger_type\": \"MANUAL\",\n    \"use_private_slave\": 0,\n    \"user_id\": \"ae22fd035f354cfa8d82a3f1c8940446\"\n  },\n  \"status\": \"success\"\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1record~1{record_id}~1build-script/get/responses/200/content/application~1json/example`.
+#[test]
+fn show_build_record_build_script_response_200() {
+    round_trip::<
+        codearts_build::types::ShowBuildRecordBuildScriptResponse,
+    >(
+        "{\n  \"error\": null,\n  \"result\": \"---\\nversion: \\\"2.0\\\"\\ntimeout:\\n  limit: 240\\n  unit: \\\"minute\\\"\\ndevcloud_metadata:\\n  label: \\\"docker\\\"\\n  imageRegex:\\n  - \\\".*/codeci/((?!dotnetframework|msbuild|dotnetcore|shell).)*$\\\"\\n  buildType: \\\"linux\\\"\\n  jobName: \\\"testJobName\\\"\\n  jobId: \\\"6d8522e0799b4d678d08ac22210b0aff\\\"\\n  serviceType: \\\"codeci\\\"\\n  projectId: \\\"b4d3971c3988463b865f6f920846149e\\\"\\nstages:\\n  stage2:\\n    meta:\\n      uuid: \\\"20040\\\"\\n      displayName: \\\"Code CheckOut\\\"\\n    env:\\n      dockerImage: \\\"swr.cn-north-7.myhuaweicloud.com/codeci/shell:shell4.2.46-git2.23-zip-1.1.0\\\"\\n      dockerArgs: \\\"-v /etc/localtime:/etc/localtime:ro -v /devcloud/cache/config_backup.json:/home/slave/.config/config_backup.json:ro\\\\\\n        \\\\ -e LC_ALL=en_US.utf8 -e LANGUAGE=en_US.utf8  --memory=6144M --cpus=2 \\\"\\n      dockerImageBackup: \\\"swr.cn-north-6.myhuaweicloud.com/codeci/shell:shell4.2.46-git2.23-zip-1.1.0\\\"\\n      extraDockerImage: \\\"swr.cn-north-7.myhuaweicloud.com/codeci/shell:shell4.2.46-git2.23-zip-1.1.0\\\"\\n      extraDockerArgs: \\\"-v /etc/localtime:/etc/localtime:ro -v /devcloud/cache/config_backup.json:/home/slave/.config/config_backup.json:ro\\\\\\n        \\\\ -e LC_ALL=en_US.utf8 -e LANGUAGE=en_US.utf8  --memory=6144M --cpus=2 \\\"\\n      extraDockerImageBackup: \\\"swr.cn-north-6.myhuaweicloud.com/codeci/shell:shell4.2.46-git2.23-zip-1.1.0\\\"\\n      language: \\\"zh-cn\\\"\\n    tasks:\\n    - external_pre_checkout:\\n        openPlatFormUrl: \\\"https://devcloud-backend.cn-north-7.myhuaweicloud.com:7632/wukong\\\"\\n        openPlatformProxy: \\\"\\\"\\n        domainName: \\\"testUser\\\"\\n        codehubAdapterAddress: \\\"https://devcloud-backend.cn-north-208.myhuaweicloud.com:7503\\\"\\n        userName: \\\"testUser\\\"\\n        scm:\\n          url: \\\"git@codehub.devcloud.cn-north-7.ulanqab.huawei.com:b4d3971c3988463b865f6f920846149e/aaa/Unit.git\\\"\\n          branch: \\\"master\\\"\\n          branchRegex: \\\"\\\"\\n          branchRegexMessage: \\\"\\\"\\n          isAutoBuild: false\\n          repoID: \\\"2111898074\\\"\\n          repoExist: true\\n          disableSubmodules: true\\n          scmType: \\\"codehub\\\"\\n          buildType: \\\"branch\\\"\\n          checkoutName: \\\"master\\\"\\n          depth: \\\"1\\\"\\n          groupName: \\\"b4d3971c3988463b865f6f920846149e/aaa\\\"\\n          repoName: \\\"Unit\\\"\\n          webUrl: \\\"https://devcloud.cn-north-7.ulanqab.huawei.com/codehub/2111898074/home\\\"\\n        userId: \\\"ae22fd035f354cfa8d82a3f1c8940446\\\"\\n        domainId: \\\"60021bab32fd450aa2cb89226f425e06\\\"\\n        opensourceUrl: \\\"https://opensource.cn-north-7.myhuaweicloud.com:8447\\\"\\n    preCondition: \\\"SUCCESS\\\"\\n\",\n  \"status\": \"success\"\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1record~1{record_id}~1full-stages/get/responses/200/content/application~1json/example`.
+#[test]
+fn show_build_record_full_stages_response_200() {
+    round_trip::<
+        codearts_build::types::ShowBuildRecordFullStagesResponse,
+    >(
+        "{\n  \"error\": null,\n  \"result\": {\n    \"build_stages\": {\n      \"final\": {\n        \"build_duration\": 0,\n        \"build_record_id\": \"94baa8ec-fd3f-4cae-81af-b24385a7220f\",\n        \"create_time\": \"2024-09-24T03:18:49.000+00:00\",\n        \"display_name\": \"final\",\n        \"duration\": 0,\n        \"execution_id\": \"j_fDyt05ip\",\n        \"execution_stage_name\": \"final\",\n        \"finish_time\": \"2024-09-24T03:18:59.000+00:00\",\n        \"id\": \"ad40acdf-4ec9-4998-a425-5b32778d6e06\",\n        \"log_status\": null,\n        \"node_id\": null,\n        \"pending_duration\": 0,\n        \"queued_time\": \"2024-09-24T03:18:49.000+00:00\",\n        \"schedule_time\": \"2024-09-24T03:18:49.000+00:00\",\n        \"sequence\": 4,\n        \"start_time\": \"2024-09-24T03:18:49.000+00:00\",\n        \"status\": \"ABORTED\",\n        \"status_code\": 8\n      },\n      \"initial\": {\n        \"build_duration\": 9000,\n        \"build_record_id\": \"94baa8ec-fd3f-4cae-81af-b24385a7220f\",\n        \"create_time\": \"2024-09-24T03:18:49.000+00:00\",\n        \"display_name\": \"initial\",\n        \"duration\": 10000,\n        \"execution_id\": \"j_fDyt05ip\",\n        \"execution_stage_name\": \"initial\",\n        \"finish_time\": \"2024-09-24T03:18:59.000+00:00\",\n        \"id\": \"a2866f49-76f6-4aa1-b26b-f91b2f95e2e7\",\n        \"log_status\": null,\n        \"node_id\": 9,\n        \"pending_duration\": 1000,\n        \"queued_time\": \"2024-09-24T03:18:50.000+00:00\",\n        \"schedule_time\": \"2024-09-24T03:18:49.000+00:00\",\n        \"sequence\": 0,\n        \"start_time\": \"2024-09-24T03:18:51.000+00:00\",\n        \"status\": \"ABORTED\",\n        \"status_code\": 8\n      },\n      \"stage1\": {\n        \"build_duration\": 0,\n        \"build_record_id\": \"94baa8ec-fd3f-4cae-81af-b24385a7220f\",\n        \"create_time\": \"2024-09-24T03:18:49.000+00:00\",\n        \"display_name\": \"Cache Check\",\n        \"duration\": 0,\n        \"execution_id\": \"j_fDyt05ip\",\n        \"execution_stage_name\": \"stage1\",\n        \"finish_time\": \"2024-09-24T03:18:59.000+00:00\",\n        \"id\": \"c42a2957-df7e-4304-a759-3e4d02c456ed\",\n        \"log_status\": null,\n        \"node_id\": null,\n        \"pending_duration\": 0,\n        \"queued_time\": \"2024-09-24T03:18:49.000+00:00\",\n        \"schedule_time\": \"2024-09-24T03:18:49.000+00:00\",\n        \"sequence\": 1,\n        \"start_time\": \"2024-09-24T03:18:49.000+00:00\",\n        \"status\": \"ABORTED\",\n        \"status_code\": 8\n      },\n      \"stage2\": {\n        \"build_duration\": 0,\n        \"build_record_id\": \"94baa8ec-fd3f-4cae-81af-b24385a7220f\",\n        \"create_time\": \"2024-09-24T03:18:49.000+00:00\",\n        \"display_name\": \"Code CheckOut\",\n        \"duration\": 0,\n        \"execution_id\": \"j_fDyt05ip\",\n        \"execution_stage_name\": \"stage2\",\n        \"finish_time\": \"2024-09-24T03:18:59.000+00:00\",\n        \"id\": \"03cb8420-29c0-42d5-91bf-ff65e101f165\",\n        \"log_status\": null,\n        \"node_id\": null,\n        \"pending_duration\": 0,\n        \"queued_time\": \"2024-09-24T03:18:49.000+00:00\",\n        \"schedule_time\": \"2024-09-24T03:18:49.000+00:00\",\n        \"sequence\": 2,\n        \"start_time\": \"2024-09-24T03:18:49.000+00:00\",\n        \"status\": \"ABORTED\",\n        \"status_code\": 8\n      },\n      \"stage3\": {\n        \"build_duration\": 0,\n        \"build_record_id\": \"94baa8ec-fd3f-4cae-81af-b24385a7220f\",\n        \"create_time\": \"2024-09-24T03:18:49.000+00:00\",\n        \"display_name\": \"Maven\",\n        \"duration\": 0,\n        \"execution_id\": \"j_fDyt05ip\",\n        \"execution_stage_name\": \"stage3\",\n        \"finish_time\": \"2024-09-24T03:18:59.000+00:00\",\n        \"id\": \"d8e3269e-ba5b-46eb-bd57-32e99dcacdf2\",\n        \"log_status\": null,\n        \"node_id\": null,\n        \"pending_duration\": 0,\n        \"queued_time\": \"2024-09-24T03:18:49.000+00:00\",\n        \"schedule_time\": \"2024-09-24T03:18:49.000+00:00\",\n        \"sequence\": 3,\n        \"start_time\": \"2024-09-24T03:18:49.000+00:00\",\n        \"status\": \"ABORTED\",\n        \"status_code\": 8\n      }\n    },\n    \"check_stages\": null\n  },\n  \"status\": \"success\"\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1record~1{record_id}~1info/get/responses/200/content/application~1json/example`.
+#[test]
+fn show_build_record_response_200() {
+    round_trip::<
+        codearts_build::types::ShowBuildRecordResponse,
+    >(
+        "{\n  \"error\": null,\n  \"result\": {\n    \"branch\": \"master\",\n    \"build_duration\": 23183,\n    \"build_no\": \"6463\",\n    \"build_record_type\": {\n      \"is_rerun\": false,\n      \"record_type\": \"JOB\",\n      \"rerun\": false,\n      \"trigger_type\": \"MANUAL\"\n    },\n    \"build_yml_path\": \".cloudbuild/build.yml\",\n    \"build_yml_url\": \"https://codehub.devcloud.cn-north-7.ulanqab.huawei.com:CodeCIEdgejkcsxm00001/APITest-maven/blob/e980b883c1590363818225ec649d7cf161f0d49c/.cloudbuild/build.yml\",\n    \"create_time\": \"2024-06-29T08:56:18.000+00:00\",\n    \"daily_build_no\": \"20240629.8\",\n    \"daily_build_number\": \"20240629.8\",\n    \"display_name\": \"APITest-maven\",\n    \"duration\": 26183,\n    \"execution_id\": \"j_RY0zZT3L\",\n    \"finish_time\": \"2024-06-29T08:56:46.000+00:00\",\n    \"group_name\": \"\",\n    \"id\": \"41f0e24d-d435-4f80-88cd-19dba310f845\",\n    \"parameters\": [\n      {\n        \"name\": \"codeBranch\",\n        \"secret\": false,\n        \"type\": \"string\",\n        \"value\": \"master\"\n      }\n    ],\n    \"pending_duration\": 3000,\n    \"project_id\": \"260380a1-5773-44e5-9122-8e4b3aa63fe8\",\n    \"queued_time\": \"2024-06-29T08:56:20.000+00:00\",\n    \"repository\": \"https://codehub.devcloud.cn-north-7.ulanqab.huawei.com:CodeCIEdgejkcsxm00001/APITest-maven.git\",\n    \"revision\": \"e980b883c1590363818225ec649d7cf161f0d49c\",\n    \"schedule_time\": \"2024-06-29T08:56:19.000+00:00\",\n    \"scm_type\": \"codehub\",\n    \"scm_web_url\": \"https://devcloud.cn-north-7.ulanqab.huawei.com/codehub/2111859403/home\",\n    \"start_time\": \"2024-06-29T08:56:23.000+00:00\",\n    \"status\": \"SUCCESS\",\n    \"status_code\": 5,\n    \"trigger_name\": \"testUser\",\n    \"trigger_type\": \"MANUAL\",\n    \"user_id\": \"ae22fd035f354cfa8d82a3f1c8940446\"\n  },\n  \"status\": \"success\"\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1report~1branches/get/responses/200/content/application~1json/example`.
+#[test]
+fn list_repo_branch_response_200() {
+    round_trip::<
+        codearts_build::types::ListRepoBranchResponse,
+    >("{\n  \"result\": [\n    \"master\"\n  ],\n  \"status\": \"success\"\n}");
+}
+/// The example at `#/paths/~1v1~1report~1junit~1coverage~1list/get/responses/200/content/application~1json/example`.
+#[test]
+fn list_junit_coverage_summary_response_200() {
+    round_trip::<
+        codearts_build::types::ListJunitCoverageSummaryResponse,
+    >(
+        "{\n  \"error\": null,\n  \"result\": {\n    \"unit_summary_list\": [\n      {\n        \"build_no\": 1,\n        \"job_id\": \"c798139500d2456d82d95d108f182b5a\",\n        \"region\": \"cn-north-7\",\n        \"root_id\": \"bc94b6f4-b355-41ca-862a-bfe0e60d4f9f\",\n        \"stage_name\": \"stage3\"\n      }\n    ]\n  },\n  \"status\": \"success\"\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1report~1junit~1coverage~1upload/post/responses/200/content/application~1json/example`.
+#[test]
+fn upload_coverage_report_response_200() {
+    round_trip::<
+        codearts_build::types::UploadCoverageReportResponse,
+    >("{\n  \"status\": \"success\"\n}");
+}
+/// The example at `#/paths/~1v1~1report~1junit~1report~1upload/post/responses/200/content/application~1json/example`.
+#[test]
+fn upload_junit_report_response_200() {
+    round_trip::<
+        codearts_build::types::UploadJunitReportResponse,
+    >("{\n  \"status\": \"success\"\n}");
+}
+/// The example at `#/paths/~1v1~1report~1ratio/get/responses/200/content/application~1json/example`.
+#[test]
+fn show_job_build_success_ratio_response_200() {
+    round_trip::<
+        codearts_build::types::ShowJobBuildSuccessRatioResponse,
+    >(
+        "{\n  \"result\": {\n    \"branch\": \"all\",\n    \"every_day_report\": [\n      {\n        \"date\": \"2024/06/15\",\n        \"success_ratio\": 67\n      }\n    ],\n    \"job_id\": \"901878212b1a49be9c1a1054c272762a\",\n    \"total_count\": 1,\n    \"total_success_count\": 1,\n    \"total_success_ratio_fraction\": \"2/3\"\n  },\n  \"status\": \"success\"\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1report~1time/get/responses/200/content/application~1json/example`.
+#[test]
+fn show_job_build_time_response_200() {
+    round_trip::<
+        codearts_build::types::ShowJobBuildTimeResponse,
+    >(
+        "{\n  \"result\": {\n    \"avg_build_time\": 0,\n    \"chart\": [\n      {\n        \"build_number\": 1,\n        \"build_result\": \"SUCCESS\",\n        \"build_time\": 20,\n        \"daily_build_number\": \"20200612.20\"\n      }\n    ],\n    \"job_id\": \"f5af662119404ad187437cd272b5099b\",\n    \"max_build_time\": 542477536,\n    \"min_build_time\": 542477536\n  },\n  \"status\": \"success\"\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1report~1{job_id}~1repositories/get/responses/200/content/application~1json/example`.
+#[test]
+fn list_repository_response_200() {
+    round_trip::<
+        codearts_build::types::ListRepositoryResponse,
+    >(
+        "{\n  \"result\": {\n    \"latest\": \"APITestCreateMaven01\",\n    \"repositories\": [\n      \"APITestCreateMaven01\"\n    ]\n  },\n  \"status\": \"success\"\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1report~1{job_id}~1summary/get/responses/200/content/application~1json/example`.
+#[test]
+fn show_report_summary_response_200() {
+    round_trip::<
+        codearts_build::types::ShowReportSummaryResponse,
+    >(
+        "{\n  \"error\": null,\n  \"result\": {\n    \"sub_summarys\": [\n      {\n        \"build_no\": 1,\n        \"errors\": 0,\n        \"execution_time\": 8602,\n        \"failures\": 0,\n        \"genrate_time\": \"2024-09-20T06:41:03.000+00:00\",\n        \"is_success\": true,\n        \"job_id\": \"c798139500d2456d82d95d108f182b5a\",\n        \"others\": 0,\n        \"region\": \"cn-north-7\",\n        \"root_id\": \"e3dc82de-597b-46e4-98e7-7b55652184de\",\n        \"stage_name\": \"stage3\",\n        \"success\": 1,\n        \"success_density\": 1,\n        \"total\": 1\n      }\n    ],\n    \"summary\": {\n      \"build_no\": 1,\n      \"errors\": 0,\n      \"execution_time\": 8602,\n      \"failures\": 0,\n      \"genrate_time\": \"2024-09-20T06:41:03.000+00:00\",\n      \"is_success\": true,\n      \"job_id\": \"c798139500d2456d82d95d108f182b5a\",\n      \"others\": 0,\n      \"region\": \"cn-north-7\",\n      \"root_id\": \"025fa618-a241-4219-87b5-e0e2b0ce0c89\",\n      \"stage_name\": \"stage3\",\n      \"success\": 1,\n      \"success_density\": 1,\n      \"total\": 1\n    }\n  },\n  \"status\": \"success\"\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1template~1create/post/requestBody/content/application~1json/example`.
+#[test]
+fn create_template_request_body() {
+    round_trip::<
+        codearts_build::types::CreateTemplateRequestBody,
+    >(
+        "{\n  \"description\": \"123\",\n  \"name\": \"example\",\n  \"parameters\": [\n    {\n      \"name\": \"hudson.model.StringParameterDefinition\",\n      \"params\": [\n        {\n          \"name\": \"name\",\n          \"value\": \"codeBranch\"\n        },\n        {\n          \"name\": \"type\",\n          \"value\": \"normalparam\"\n        },\n        {\n          \"name\": \"defaultValue\",\n          \"value\": \"master\"\n        },\n        {\n          \"name\": \"description\",\n          \"value\": \"description\"\n        },\n        {\n          \"name\": \"deletion\",\n          \"value\": \"false\"\n        },\n        {\n          \"name\": \"defaults\",\n          \"value\": \"true\"\n        },\n        {\n          \"name\": \"staticVar\",\n          \"value\": \"false\"\n        },\n        {\n          \"name\": \"sensitiveVar\",\n          \"value\": \"false\"\n        }\n      ]\n    }\n  ],\n  \"template\": {\n    \"steps\": [\n      {\n        \"enable\": true,\n        \"module_id\": \"devcloud2018.codeci_action_20043.action\",\n        \"name\": \"Maven构建\",\n        \"properties\": null\n      }\n    ]\n  },\n  \"tool_type\": \"123123\"\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1template~1create/post/responses/200/content/application~1json/example`.
+#[test]
+fn create_template_response_200() {
+    round_trip::<
+        codearts_build::types::CreateTemplateResponse,
+    >(
+        "{\n  \"error\": null,\n  \"result\": {\n    \"uuid\": \"77176fe3a02c4a49af822360760a607d\"\n  },\n  \"status\": \"success\"\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1template~1custom/get/responses/200/content/application~1json/example`.
+#[test]
+fn list_custom_template_response_200() {
+    round_trip::<
+        codearts_build::types::ListCustomTemplateResponse,
+    >(
+        "{\n  \"error\": null,\n  \"result\": {\n    \"items\": [\n      {\n        \"create_time\": \"2023-11-25T08:39:42.098+00:00\",\n        \"description\": \"123\",\n        \"domain_id\": \"60021bab32fd450aa2cb89226f425e06\",\n        \"domain_name\": \"testUser\",\n        \"favourite\": false,\n        \"i18n\": {},\n        \"id\": \"6561b2ced7a6751941fdc8cd\",\n        \"intl_description\": {},\n        \"name\": \"oych_test_temp_ladadad12122313\",\n        \"nick_name\": \"021\",\n        \"parameters\": [\n          {\n            \"name\": \"hudson.model.StringParameterDefinition\",\n            \"params\": [\n              {\n                \"limits\": null,\n                \"name\": \"name\",\n                \"value\": \"codeBranch\"\n              },\n              {\n                \"limits\": null,\n                \"name\": \"type\",\n                \"value\": \"normalparam\"\n              },\n              {\n                \"limits\": null,\n                \"name\": \"defaultValue\",\n                \"value\": \"master\"\n              },\n              {\n                \"limits\": null,\n                \"name\": \"description\",\n                \"value\": \"Code branch, predefined parameters\"\n              },\n              {\n                \"limits\": null,\n                \"name\": \"deletion\",\n                \"value\": \"false\"\n              },\n              {\n                \"limits\": null,\n                \"name\": \"defaults\",\n                \"value\": \"true\"\n              },\n              {\n                \"limits\": null,\n                \"name\": \"staticVar\",\n                \"value\": \"false\"\n              },\n              {\n                \"limits\": null,\n                \"name\": \"sensitiveVar\",\n                \"value\": \"false\"\n              }\n            ]\n          }\n        ],\n        \"public\": true,\n        \"scope\": \"custom\",\n        \"template\": {\n          \"steps\": null\n        },\n        \"type\": \"codeci\",\n        \"user_id\": \"ae22fd035f354cfa8d82a3f1c8940446\",\n        \"user_name\": \"testUser\",\n        \"uuid\": \"2d9031c079624376824fe1e2731615dc\",\n        \"weight\": 0\n      }\n    ],\n    \"total_size\": 172\n  },\n  \"status\": \"success\"\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1template~1custom~1{uuid}~1follow/post/responses/200/content/application~1json/example`.
+#[test]
+fn add_favourite_custom_template_response_200() {
+    round_trip::<
+        codearts_build::types::AddFavouriteCustomTemplateResponse,
+    >("{\n  \"status\": \"success\"\n}");
+}
+/// The example at `#/paths/~1v1~1template~1custom~1{uuid}~1unfollow/post/responses/200/content/application~1json/example`.
+#[test]
+fn remover_favourite_custom_template_response_200() {
+    round_trip::<
+        codearts_build::types::RemoverFavouriteCustomTemplateResponse,
+    >("{\n  \"status\": \"success\"\n}");
+}
+/// The example at `#/paths/~1v1~1template~1official~1{uuid}~1follow/post/responses/200/content/application~1json/example`.
+#[test]
+fn add_favourite_official_template_response_200() {
+    round_trip::<
+        codearts_build::types::AddFavouriteOfficialTemplateResponse,
+    >("{\n  \"status\": \"success\"\n}");
+}
+/// The example at `#/paths/~1v1~1template~1official~1{uuid}~1unfollow/post/responses/200/content/application~1json/example`.
+#[test]
+fn remover_favourite_official_template_response_200() {
+    round_trip::<
+        codearts_build::types::RemoverFavouriteOfficialTemplateResponse,
+    >("{\n  \"status\": \"success\"\n}");
+}
+/// The example at `#/paths/~1v1~1template~1officialtemplates/get/responses/200/content/application~1json/example`.
+#[test]
+fn list_official_template_response_200() {
+    round_trip::<
+        codearts_build::types::ListOfficialTemplateResponse,
+    >(
+        "{\n  \"error\": null,\n  \"result\": {\n    \"items\": [\n      {\n        \"description\": \"123\",\n        \"favourite\": false,\n        \"name\": \"oych_test_temp_ladadad12122313\",\n        \"nick_name\": \"021\",\n        \"parameters\": [\n          {\n            \"name\": \"hudson.model.StringParameterDefinition\",\n            \"params\": [\n              {\n                \"limits\": null,\n                \"name\": \"name\",\n                \"value\": \"codeBranch\"\n              },\n              {\n                \"limits\": null,\n                \"name\": \"type\",\n                \"value\": \"normalparam\"\n              },\n              {\n                \"limits\": null,\n                \"name\": \"defaultValue\",\n                \"value\": \"master\"\n              },\n              {\n                \"limits\": null,\n                \"name\": \"description\",\n                \"value\": \"Code branch, predefined parameters\"\n              },\n              {\n                \"limits\": null,\n                \"name\": \"deletion\",\n                \"value\": \"false\"\n              },\n              {\n                \"limits\": null,\n                \"name\": \"defaults\",\n                \"value\": \"true\"\n              },\n              {\n                \"limits\": null,\n                \"name\": \"staticVar\",\n                \"value\": \"false\"\n              },\n              {\n                \"limits\": null,\n                \"name\": \"sensitiveVar\",\n                \"value\": \"false\"\n              }\n            ]\n          }\n        ],\n        \"public\": true,\n        \"scope\": \"custom\",\n        \"template\": {\n          \"steps\": null\n        },\n        \"type\": \"codeci\",\n        \"uuid\": \"2d9031c079624376824fe1e2731615dc\",\n        \"weight\": 0\n      },\n      {\n        \"description\": \"oych_test_sdk_template\",\n        \"favourite\": false,\n        \"name\": \"oych_test_sdk_template\",\n        \"nick_name\": \"021\",\n        \"parameters\": [\n          {\n            \"name\": \"hudson.model.StringParameterDefinition\",\n            \"params\": [\n              {\n                \"limits\": null,\n                \"name\": \"name\",\n                \"value\": \"codeBranch\"\n              },\n              {\n                \"limits\": null,\n                \"name\": \"type\",\n                \"value\": \"normalparam\"\n              },\n              {\n                \"limits\": null,\n                \"name\": \"defaultValue\",\n                \"value\": \"master\"\n              },\n              {\n                \"limits\": null,\n                \"name\": \"description\",\n                \"value\": \"Code branch, predefined parameters\"\n              },\n              {\n                \"limits\": null,\n                \"name\": \"deletion\",\n                \"value\": \"false\"\n              },\n              {\n                \"limits\": null,\n                \"name\": \"defaults\",\n                \"value\": \"true\"\n              },\n              {\n                \"limits\": null,\n                \"name\": \"staticVar\",\n                \"value\": \"false\"\n              },\n              {\n                \"limits\": null,\n                \"name\": \"sensitiveVar\",\n                \"value\": \"false\"\n              }\n            ]\n          }\n        ],\n        \"public\": true,\n        \"scope\": \"custom\",\n        \"template\": {\n          \"steps\": null\n        },\n        \"type\": \"codeci\",\n        \"uuid\": \"e6e1ac0c94254534bd6c952f201d621d\",\n        \"weight\": 0\n      }\n    ],\n    \"total_size\": 41\n  },\n  \"status\": \"success\"\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1template~1recommend/post/requestBody/content/application~1json/example`.
+#[test]
+fn list_recommend_official_template_request_body() {
+    round_trip::<
+        codearts_build::types::ListRecommendOfficialTemplateRequestBody,
+    >(
+        "{\n  \"branch\": \"master\",\n  \"git_url\": \"git@codehub.devcloud.cn-north-7.ulanqab.huawei.com:5224d32005894b428a2558560d4d0c51/0409C.git\",\n  \"tags\": \"tag\"\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1template~1recommend/post/responses/200/content/application~1json/example`.
+#[test]
+fn list_recommend_official_template_response_200() {
+    round_trip::<
+        codearts_build::types::ListRecommendOfficialTemplateResponse,
+    >(
+        "{\n  \"error\": null,\n  \"result\": {\n    \"items\": [],\n    \"total_size\": 0\n  },\n  \"status\": \"success\"\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1template~1used-info/post/requestBody/content/application~1json/example`.
+#[test]
+fn save_template_used_info_request_body() {
+    round_trip::<
+        codearts_build::types::SaveTemplateUsedInfoRequestBody,
+    >(
+        "{\n  \"job_id\": \"4564dbb3a6ca4b7daa6c4befb76b1734\",\n  \"template_id\": \"00013\"\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1template~1used-info/post/responses/200/content/application~1json/example`.
+#[test]
+fn save_template_used_info_response_200() {
+    round_trip::<
+        codearts_build::types::SaveTemplateUsedInfoResponse,
+    >("{\n  \"error\": null,\n  \"result\": \"success\",\n  \"status\": \"success\"\n}");
+}
+/// The example at `#/paths/~1v1~1template~1{job_id}~1default-template/get/responses/200/content/application~1json/example`.
+#[test]
+fn show_yaml_template_response_200() {
+    round_trip::<
+        codearts_build::types::ShowYamlTemplateResponse,
+    >(
+        "{\n  \"error\": null,\n  \"result\": \"echo hello\",\n  \"status\": \"success\"\n}",
+    );
+}
+/// The example at `#/paths/~1v1~1template~1{uuid}~1delete/delete/responses/200/content/application~1json/example`.
+#[test]
+fn delete_template_response_200() {
+    round_trip::<
+        codearts_build::types::DeleteTemplateResponse,
+    >("{\n  \"status\": \"success\"\n}");
+}
+/// The example at `#/paths/~1v2~1keystore~1list/get/responses/200/content/application~1json/example`.
+#[test]
+fn list_keystore_search_response_200() {
+    round_trip::<
+        codearts_build::types::ListKeystoreSearchResponse,
+    >(
+        "{\n  \"error\": null,\n  \"result\": {\n    \"keystore_list\": [\n      {\n        \"create_time\": \"2024-9-23 17:42\",\n        \"create_time_stamp\": \"1727084554\",\n        \"create_user_id\": \"ae22fd035f354cfa8d82a3f1c8940446\",\n        \"create_user_name\": \"testUser\",\n        \"description\": \"\",\n        \"domain_id\": \"60021bab32fd450aa2cb89226f425e06\",\n        \"domain_name\": \"testUser\",\n        \"id\": \"787dd84682aa4e78947af56277422259\",\n        \"keystore_name\": \"settings1111.xml\",\n        \"permission\": {\n          \"delete\": true,\n          \"keystore_id\": \"787dd84682aa4e78947af56277422259\",\n          \"modify\": true,\n          \"setting\": true,\n          \"usage\": true\n        },\n        \"share\": 1,\n        \"update_time\": \"2024-9-23 17:42\",\n        \"update_time_stamp\": \"1727084565\",\n        \"update_user_id\": \"ae22fd035f354cfa8d82a3f1c8940446\",\n        \"update_user_name\": \"testUser\"\n      }\n    ],\n    \"total\": 1\n  },\n  \"status\": \"success\"\n}",
+    );
+}
+/// The example at `#/paths/~1v2~1keystore~1name/get/responses/200/content/application~1json/example`.
+#[test]
+fn list_keystore_response_200() {
+    round_trip::<
+        codearts_build::types::ListKeystoreResponse,
+    >(
+        "{\n  \"result\": [\n    {\n      \"id\": \"00b5bc2a6b82462388c3d43c56459bc1\",\n      \"keystore_name\": \"android-keystore-cn-north-7.jks\"\n    }\n  ],\n  \"status\": \"success\"\n}",
+    );
+}
+/// The example at `#/paths/~1v2~1keystore~1permission~1add/post/requestBody/content/application~1json/example`.
+#[test]
+fn add_keystore_permission_request_body() {
+    round_trip::<
+        codearts_build::types::AddKeystorePermissionRequestBody,
+    >(
+        "{\n  \"can_absent\": true,\n  \"delete\": false,\n  \"keystore_id\": \"a427e671785a4fbf899c1a56227e90fa\",\n  \"modify\": false,\n  \"setting\": false,\n  \"usage\": false,\n  \"user_id\": \"acff697b7d424422a6f5d40453655678\",\n  \"user_name\": \"chengziyan\"\n}",
+    );
+}
+/// The example at `#/paths/~1v2~1keystore~1permission~1add/post/responses/200/content/application~1json/example`.
+#[test]
+fn add_keystore_permission_response_200() {
+    round_trip::<
+        codearts_build::types::AddKeystorePermissionResponse,
+    >(
+        "{\n  \"error\": null,\n  \"result\": \"408280cf7a1f11efb818fa163ed0d7fd\",\n  \"status\": \"success\"\n}",
+    );
+}
+/// The example at `#/paths/~1v2~1keystore~1permission~1edit/post/requestBody/content/application~1json/example`.
+#[test]
+fn update_keystore_permission_request_body() {
+    round_trip::<
+        codearts_build::types::UpdateKeystorePermissionRequestBody,
+    >(
+        "{\n  \"can_absent\": true,\n  \"delete\": false,\n  \"id\": \"6906c7d43aa711efb818fa163ed0d7fd\",\n  \"keystore_id\": \"b1bed54ba70644c0a9b2b742eb060abe\",\n  \"modify\": true,\n  \"usage\": false,\n  \"user_name\": \"codeci_participant\"\n}",
+    );
+}
+/// The example at `#/paths/~1v2~1keystore~1permission~1{keystore_id}~1query/get/responses/200/content/application~1json/example`.
+#[test]
+fn show_keystore_permission_response_200() {
+    round_trip::<
+        codearts_build::types::ShowKeystorePermissionResponse,
+    >(
+        "{\n  \"error\": null,\n  \"result\": {\n    \"permission_list\": [\n      {\n        \"can_absent\": false,\n        \"delete\": true,\n        \"id\": \"2b0d4c2a799011efb818fa163ed0d7fd\",\n        \"is_creator\": true,\n        \"keystore_id\": \"787dd84682aa4e78947af56277422259\",\n        \"modify\": true,\n        \"setting\": true,\n        \"usage\": true,\n        \"user_name\": \"testUser\"\n      },\n      {\n        \"can_absent\": true,\n        \"delete\": true,\n        \"id\": \"7eee02907a1d11efb818fa163ed0d7fd\",\n        \"is_creator\": false,\n        \"keystore_id\": \"787dd84682aa4e78947af56277422259\",\n        \"modify\": false,\n        \"setting\": false,\n        \"usage\": false,\n        \"user_name\": \"chengziyan\"\n      }\n    ],\n    \"total\": 2\n  },\n  \"status\": \"success\"\n}",
+    );
+}
+/// The example at `#/paths/~1v2~1keystore~1permission~1{permission_id}~1delete/delete/responses/200/content/application~1json/example`.
+#[test]
+fn delete_keystore_permission_response_200() {
+    round_trip::<
+        codearts_build::types::DeleteKeystorePermissionResponse,
+    >("{\n  \"error\": null,\n  \"result\": \"\",\n  \"status\": \"success\"\n}");
+}
+/// The example at `#/paths/~1v2~1keystore~1update~1{id}/post/requestBody/content/application~1json/example`.
+#[test]
+fn update_keystore_request_body() {
+    round_trip::<
+        codearts_build::types::UpdateKeystoreRequestBody,
+    >(
+        "{\n  \"description\": \"描述文件作用\",\n  \"id\": \"d755f4db59b94d22b8af12fa57e457ef\",\n  \"keystore_name\": \"file.keystore\",\n  \"share\": 0\n}",
+    );
+}
+/// The example at `#/paths/~1v2~1keystore~1update~1{id}/post/responses/200/content/application~1json/example`.
+#[test]
+fn update_keystore_response_200() {
+    round_trip::<
+        codearts_build::types::UpdateKeystoreResponse,
+    >("{\n  \"error\": null,\n  \"status\": \"success\"\n}");
+}
+/// The example at `#/paths/~1v2~1keystore~1upload/post/responses/200/content/application~1json/example`.
+#[test]
+fn upload_keystore_response_200() {
+    round_trip::<
+        codearts_build::types::UploadKeystoreResponse,
+    >(
+        "{\n  \"error\": null,\n  \"result\": {\n    \"keystore_id\": \"bc34909aa9e642c3982b26076fb92342\"\n  },\n  \"status\": \"success\"\n}",
+    );
+}
+/// The example at `#/paths/~1v2~1keystore~1{keystore_id}~1delete/delete/responses/200/content/application~1json/example`.
+#[test]
+fn delete_keystore_response_200() {
+    round_trip::<
+        codearts_build::types::DeleteKeystoreResponse,
+    >("{\n  \"error\": null,\n  \"result\": null,\n  \"status\": \"success\"\n}");
+}
+/// The example at `#/paths/~1v2~1resource~1countdown/post/requestBody/content/application~1json/example`.
+#[test]
+fn show_package_spec_count_down_request_body() {
+    round_trip::<
+        codearts_build::types::ShowPackageSpecCountDownRequestBody,
+    >(
+        "{\n  \"reminder_day\": \"jobName\",\n  \"resource_id\": \"a287e712be6c404ca26e5f69040fa12b\",\n  \"service_type\": \"x86-64\"\n}",
+    );
+}
+/// The example at `#/paths/~1v2~1resource~1spec/get/responses/200/content/application~1json/example`.
+#[test]
+fn show_available_inner_spec_response_200() {
+    round_trip::<
+        ::std::vec::Vec<::std::string::String>,
+    >("[\n  \"DEFAULT\",\n  \"2U8G\"\n]");
 }
 /// The example at `#/paths/~1v3~1jobs~1build/post/requestBody/content/application~1json/example`.
 #[test]
@@ -319,10 +1395,505 @@ fn show_record_detail_response_200() {
         "{\n  \"result\": {\n    \"branch\": \"buildflow_env\",\n    \"build_config_type\": \"YAML\",\n    \"build_no\": 532,\n    \"build_project_id\": \"31581e9f-5772-4053-a50c-d5690578c8fd\",\n    \"build_record_id\": \"9d6169b9-022d-458c-9dc8-48cc94cc4083\",\n    \"build_type\": \"branch\",\n    \"codeci_job_id\": \"68491d9bc97b4774adb93e29b46d2dc6\",\n    \"commit\": null,\n    \"commit_create_time\": \"2022-10-11T08:28:42.000+00:00\",\n    \"commit_message\": null,\n    \"create_time\": \"2022-10-11T08:28:42.000+00:00\",\n    \"daily_build_num\": \"20221011.29\",\n    \"devcloud_project_id\": \"b4d3971c3988463b865f6f920846149e\",\n    \"domain_id\": \"60021bab32fd450aa2cb89226f425e06\",\n    \"duration\": 100068,\n    \"err_msg\": null,\n    \"execution_id\": \"j_YE1bu9Z7\",\n    \"finish_time\": \"2022-10-11T08:30:27.000+00:00\",\n    \"id\": \"eb9d73c7-61b3-4823-b476-a7c00c493b8a\",\n    \"parent_record_id\": null,\n    \"queued_time\": \"2022-10-11T08:28:45.000+00:00\",\n    \"record_status\": null,\n    \"region\": \"cn-north-7\",\n    \"repo_id\": \"2111616838\",\n    \"repo_name\": \"maven\",\n    \"runnable_time\": \"2022-10-11T08:16:04.000+00:00\",\n    \"schedule_time\": \"2022-10-11T08:28:45.000+00:00\",\n    \"start_time\": \"2022-10-11T08:28:47.000+00:00\",\n    \"status\": \"SUCCESS\",\n    \"tag\": null,\n    \"trigger_type\": \"MANUAL\",\n    \"use_private_slave\": 0,\n    \"user_id\": \"ae22fd035f354cfa8d82a3f1c8940446\"\n  },\n  \"status\": \"success\"\n}",
     );
 }
+/// The example at `#/paths/~1v1~1code~1tags/get/parameters/0/schema`.
+#[test]
+fn paths_v1_code_tags_get_parameters_0_schema() {
+    round_trip::<codearts_build::types::ListTagListScmType>("\"codehub\"");
+}
+/// The example at `#/paths/~1v1~1code~1tags/get/parameters/1/schema`.
+#[test]
+fn paths_v1_code_tags_get_parameters_1_schema() {
+    round_trip::<::std::string::String>("\"2111668884\"");
+}
+/// The example at `#/paths/~1v1~1code~1tags/get/parameters/2/schema`.
+#[test]
+fn paths_v1_code_tags_get_parameters_2_schema() {
+    round_trip::<::std::string::String>("\"\"");
+}
+/// The example at `#/paths/~1v1~1code~1tags/get/parameters/3/schema`.
+#[test]
+fn paths_v1_code_tags_get_parameters_3_schema() {
+    round_trip::<i32>("1");
+}
+/// The example at `#/paths/~1v1~1domain~1package~1quota/get/parameters/0/schema`.
+#[test]
+fn paths_v1_domain_package_quota_get_parameters_0_schema() {
+    round_trip::<::std::string::String>("\"6ecbc5bac7c8442fb3d2563d53c13582\"");
+}
+/// The example at `#/paths/~1v1~1domain~1user-permission/get/parameters/0/schema`.
+#[test]
+fn paths_v1_domain_user_permission_get_parameters_0_schema() {
+    round_trip::<::std::string::String>("\"6ecbc5bac7c8442fb3d2563d53c13582\"");
+}
+/// The example at `#/paths/~1v1~1image~1dockerfile-template/get/parameters/0/schema`.
+#[test]
+fn paths_v1_image_dockerfile_template_get_parameters_0_schema() {
+    round_trip::<::std::string::String>("\"e1579739-cd2e-11e9-b7c2-286ed489051f\"");
+}
+/// The example at `#/paths/~1v1~1job~1check~1exist/get/parameters/0/schema`.
+#[test]
+fn paths_v1_job_check_exist_get_parameters_0_schema() {
+    round_trip::<::std::string::String>("\"6ecbc5bac7c8442fb3d2563d53c13582\"");
+}
+/// The example at `#/paths/~1v1~1job~1check~1exist/get/parameters/1/schema`.
+#[test]
+fn paths_v1_job_check_exist_get_parameters_1_schema() {
+    round_trip::<::std::string::String>("\"HealthyDiet1\"");
+}
+/// The example at `#/paths/~1v1~1job~1permission/get/parameters/0/schema`.
+#[test]
+fn paths_v1_job_permission_get_parameters_0_schema() {
+    round_trip::<::std::string::String>("\"45e51b060f1b4e82916f9d2c33e8eb28\"");
+}
+/// The example at `#/paths/~1v1~1job~1permission/get/parameters/1/schema`.
+#[test]
+fn paths_v1_job_permission_get_parameters_1_schema() {
+    round_trip::<::std::string::String>("\"6ecbc5bac7c8442fb3d2563d53c13582\"");
+}
+/// The example at `#/paths/~1v1~1job~1permission~1role/get/parameters/0/schema`.
+#[test]
+fn paths_v1_job_permission_role_get_parameters_0_schema() {
+    round_trip::<::std::string::String>("\"901878212b1a49be9c1a1054c272762a\"");
+}
+/// The example at `#/paths/~1v1~1job~1project~1default-permission/get/parameters/0/schema`.
+#[test]
+fn paths_v1_job_project_default_permission_get_parameters_0_schema() {
+    round_trip::<::std::string::String>("\"304692247d8541bfaa118a98344d715d\"");
+}
+/// The example at `#/paths/~1v1~1job~1project~1default-permission/get/parameters/1/schema`.
+#[test]
+fn paths_v1_job_project_default_permission_get_parameters_1_schema() {
+    round_trip::<::std::string::String>("\"e8be988b472e47e9b6301231b49aa607\"");
+}
+/// The example at `#/paths/~1v1~1job~1{job_id}~1check~1disable/get/parameters/0/schema`.
+#[test]
+fn paths_v1_job_job_id_check_disable_get_parameters_0_schema() {
+    round_trip::<::std::string::String>("\"901878212b1a49be9c1a1054c272762a\"");
+}
+/// The example at `#/paths/~1v1~1job~1{job_id}~1config/get/parameters/0/schema`.
+#[test]
+fn paths_v1_job_job_id_config_get_parameters_0_schema() {
+    round_trip::<::std::string::String>("\"48c66c6002964721be537cdc6ce0297b\"");
+}
+/// The example at `#/paths/~1v1~1job~1{job_id}~1copy-name/get/parameters/0/schema`.
+#[test]
+fn paths_v1_job_job_id_copy_name_get_parameters_0_schema() {
+    round_trip::<::std::string::String>("\"48c66c6002964721be537cdc6ce0297b\"");
+}
+/// The example at `#/paths/~1v1~1job~1{job_id}~1delete/delete/parameters/0/schema`.
+#[test]
+fn paths_v1_job_job_id_delete_delete_parameters_0_schema() {
+    round_trip::<::std::string::String>("\"5b43d81c249442ad82b2c53aa7e954f3\"");
+}
+/// The example at `#/paths/~1v1~1job~1{job_id}~1diff/get/parameters/0/schema`.
+#[test]
+fn paths_v1_job_job_id_diff_get_parameters_0_schema() {
+    round_trip::<::std::string::String>("\"901878212b1a49be9c1a1054c272762a\"");
+}
+/// The example at `#/paths/~1v1~1job~1{job_id}~1diff/get/parameters/1/schema`.
+#[test]
+fn paths_v1_job_job_id_diff_get_parameters_1_schema() {
+    round_trip::<::std::string::String>("\"1\"");
+}
+/// The example at `#/paths/~1v1~1job~1{job_id}~1diff/get/parameters/2/schema`.
+#[test]
+fn paths_v1_job_job_id_diff_get_parameters_2_schema() {
+    round_trip::<::std::string::String>("\"0\"");
+}
+/// The example at `#/paths/~1v1~1job~1{job_id}~1disable/post/parameters/0/schema`.
+#[test]
+fn paths_v1_job_job_id_disable_post_parameters_0_schema() {
+    round_trip::<::std::string::String>("\"b4d3971c3988463b865f6f920846149e\"");
+}
+/// The example at `#/paths/~1v1~1job~1{job_id}~1follow/post/parameters/0/schema`.
+#[test]
+fn paths_v1_job_job_id_follow_post_parameters_0_schema() {
+    round_trip::<::std::string::String>("\"901878212b1a49be9c1a1054c272762a\"");
+}
+/// The example at `#/paths/~1v1~1job~1{job_id}~1history/get/parameters/0/schema`.
+#[test]
+fn paths_v1_job_job_id_history_get_parameters_0_schema() {
+    round_trip::<::std::string::String>("\"cb5fa20de5fd4cf8be681d4bd6fdd2f6\"");
+}
 /// The example at `#/paths/~1v1~1job~1{job_id}~1info/get/parameters/0/schema`.
 #[test]
 fn paths_v1_job_job_id_info_get_parameters_0_schema() {
     round_trip::<::std::string::String>("\"901878212b1a49be9c1a1054c272762a\"");
+}
+/// The example at `#/paths/~1v1~1job~1{job_id}~1notice/get/parameters/0/schema`.
+#[test]
+fn paths_v1_job_job_id_notice_get_parameters_0_schema() {
+    round_trip::<::std::string::String>("\"901878212b1a49be9c1a1054c272762a\"");
+}
+/// The example at `#/paths/~1v1~1job~1{job_id}~1pipeline-info/get/parameters/0/schema`.
+#[test]
+fn paths_v1_job_job_id_pipeline_info_get_parameters_0_schema() {
+    round_trip::<::std::string::String>("\"901878212b1a49be9c1a1054c272762a\"");
+}
+/// The example at `#/paths/~1v1~1job~1{job_id}~1running-status/get/parameters/0/schema`.
+#[test]
+fn paths_v1_job_job_id_running_status_get_parameters_0_schema() {
+    round_trip::<::std::string::String>("\"901878212b1a49be9c1a1054c272762a\"");
+}
+/// The example at `#/paths/~1v1~1job~1{job_id}~1status/get/parameters/0/schema`.
+#[test]
+fn paths_v1_job_job_id_status_get_parameters_0_schema() {
+    round_trip::<::std::string::String>("\"48c66c6002964721be537cdc6ce0297b\"");
+}
+/// The example at `#/paths/~1v1~1job~1{job_id}~1status/get/parameters/1/schema`.
+#[test]
+fn paths_v1_job_job_id_status_get_parameters_1_schema() {
+    round_trip::<i32>("1");
+}
+/// The example at `#/paths/~1v1~1job~1{job_id}~1stop/post/parameters/0/schema`.
+#[test]
+fn paths_v1_job_job_id_stop_post_parameters_0_schema() {
+    round_trip::<::std::string::String>("\"901878212b1a49be9c1a1054c272762a\"");
+}
+/// The example at `#/paths/~1v1~1job~1{job_id}~1unfollow/post/parameters/0/schema`.
+#[test]
+fn paths_v1_job_job_id_unfollow_post_parameters_0_schema() {
+    round_trip::<::std::string::String>("\"901878212b1a49be9c1a1054c272762a\"");
+}
+/// The example at `#/paths/~1v1~1job~1{job_id}~1{build_no}~1build-info/get/parameters/0/schema`.
+#[test]
+fn paths_v1_job_job_id_build_no_build_info_get_parameters_0_schema() {
+    round_trip::<::std::string::String>("\"901878212b1a49be9c1a1054c272762a\"");
+}
+/// The example at `#/paths/~1v1~1job~1{job_id}~1{build_no}~1build-info/get/parameters/1/schema`.
+#[test]
+fn paths_v1_job_job_id_build_no_build_info_get_parameters_1_schema() {
+    round_trip::<i32>("1");
+}
+/// The example at `#/paths/~1v1~1job~1{job_id}~1{build_no}~1history-parameters/get/parameters/0/schema`.
+#[test]
+fn paths_v1_job_job_id_build_no_history_parameters_get_parameters_0_schema() {
+    round_trip::<::std::string::String>("\"901878212b1a49be9c1a1054c272762a\"");
+}
+/// The example at `#/paths/~1v1~1job~1{job_id}~1{build_no}~1history-parameters/get/parameters/1/schema`.
+#[test]
+fn paths_v1_job_job_id_build_no_history_parameters_get_parameters_1_schema() {
+    round_trip::<i32>("1");
+}
+/// The example at `#/paths/~1v1~1job~1{project_id}~1group~1create/post/parameters/0/schema`.
+#[test]
+fn paths_v1_job_project_id_group_create_post_parameters_0_schema() {
+    round_trip::<::std::string::String>("\"6ecbc5bac7c8442fb3d2563d53c13582\"");
+}
+/// The example at `#/paths/~1v1~1job~1{project_id}~1group~1delete/delete/parameters/0/schema`.
+#[test]
+fn paths_v1_job_project_id_group_delete_delete_parameters_0_schema() {
+    round_trip::<::std::string::String>("\"6ecbc5bac7c8442fb3d2563d53c13582\"");
+}
+/// The example at `#/paths/~1v1~1job~1{project_id}~1group~1delete/delete/parameters/1/schema`.
+#[test]
+fn paths_v1_job_project_id_group_delete_delete_parameters_1_schema() {
+    round_trip::<::std::string::String>("\"208d38d1138d466c97929bdf6dce4146\"");
+}
+/// The example at `#/paths/~1v1~1job~1{project_id}~1group~1move/post/parameters/0/schema`.
+#[test]
+fn paths_v1_job_project_id_group_move_post_parameters_0_schema() {
+    round_trip::<::std::string::String>("\"6ecbc5bac7c8442fb3d2563d53c13582\"");
+}
+/// The example at `#/paths/~1v1~1job~1{project_id}~1group~1tree/get/parameters/0/schema`.
+#[test]
+fn paths_v1_job_project_id_group_tree_get_parameters_0_schema() {
+    round_trip::<::std::string::String>("\"6ecbc5bac7c8442fb3d2563d53c13582\"");
+}
+/// The example at `#/paths/~1v1~1job~1{project_id}~1list/get/parameters/0/schema`.
+#[test]
+fn paths_v1_job_project_id_list_get_parameters_0_schema() {
+    round_trip::<::std::string::String>("\"6ecbc5bac7c8442fb3d2563d53c13582\"");
+}
+/// The example at `#/paths/~1v1~1job~1{project_id}~1nexus/get/parameters/0/schema`.
+#[test]
+fn paths_v1_job_project_id_nexus_get_parameters_0_schema() {
+    round_trip::<::std::string::String>("\"6ecbc5bac7c8442fb3d2563d53c13582\"");
+}
+/// The example at `#/paths/~1v1~1log~1stage~1page/get/parameters/0/schema`.
+#[test]
+fn paths_v1_log_stage_page_get_parameters_0_schema() {
+    round_trip::<::std::string::String>("\"901878212b1a49be9c1a1054c272762a\"");
+}
+/// The example at `#/paths/~1v1~1log~1stage~1page/get/parameters/1/schema`.
+#[test]
+fn paths_v1_log_stage_page_get_parameters_1_schema() {
+    round_trip::<i32>("1");
+}
+/// The example at `#/paths/~1v1~1log~1{job_id}~1{build_no}~1real-time-log/get/parameters/0/schema`.
+#[test]
+fn paths_v1_log_job_id_build_no_real_time_log_get_parameters_0_schema() {
+    round_trip::<::std::string::String>("\"901878212b1a49be9c1a1054c272762a\"");
+}
+/// The example at `#/paths/~1v1~1log~1{job_id}~1{build_no}~1real-time-log/get/parameters/1/schema`.
+#[test]
+fn paths_v1_log_job_id_build_no_real_time_log_get_parameters_1_schema() {
+    round_trip::<i32>("1");
+}
+/// The example at `#/paths/~1v1~1log~1{record_id}~1download-log/get/parameters/0/schema`.
+#[test]
+fn paths_v1_log_record_id_download_log_get_parameters_0_schema() {
+    round_trip::<::std::string::String>("\"2cc26382-b2cb-4234-8eb0-b37d362f4d4c\"");
+}
+/// The example at `#/paths/~1v1~1log~1{record_id}~1download-log/get/parameters/1/schema`.
+#[test]
+fn paths_v1_log_record_id_download_log_get_parameters_1_schema() {
+    round_trip::<codearts_build::types::DownloadBuildFullLogLogLevel>("\"INFO\"");
+}
+/// The example at `#/paths/~1v1~1log~1{record_id}~1task-log/get/parameters/0/schema`.
+#[test]
+fn paths_v1_log_record_id_task_log_get_parameters_0_schema() {
+    round_trip::<::std::string::String>("\"2cc26382-b2cb-4234-8eb0-b37d362f4d4c\"");
+}
+/// The example at `#/paths/~1v1~1record~1brief/post/parameters/0/schema`.
+#[test]
+fn paths_v1_record_brief_post_parameters_0_schema() {
+    round_trip::<i32>("10");
+}
+/// The example at `#/paths/~1v1~1record~1{build_flow_record_id}~1flow-graph/get/parameters/0/schema`.
+#[test]
+fn paths_v1_record_build_flow_record_id_flow_graph_get_parameters_0_schema() {
+    round_trip::<::std::string::String>("\"2ab0e6a3-3e1a-4708-bb16-fff2b0999027\"");
+}
+/// The example at `#/paths/~1v1~1record~1{build_project_id}~1records/get/parameters/0/schema`.
+#[test]
+fn paths_v1_record_build_project_id_records_get_parameters_0_schema() {
+    round_trip::<::std::string::String>("\"a3270d84-ddc7-4288-b985-f801871b260d\"");
+}
+/// The example at `#/paths/~1v1~1record~1{build_project_id}~1statistics/get/parameters/0/schema`.
+#[test]
+fn paths_v1_record_build_project_id_statistics_get_parameters_0_schema() {
+    round_trip::<::std::string::String>("\"157010e7-1d62-481d-b205-5eaf2c65d339\"");
+}
+/// The example at `#/paths/~1v1~1record~1{job_id}~1list/get/parameters/0/schema`.
+#[test]
+fn paths_v1_record_job_id_list_get_parameters_0_schema() {
+    round_trip::<::std::string::String>("\"b782c3766b8311efb818fa163ed0d7fd\"");
+}
+/// The example at `#/paths/~1v1~1record~1{job_id}~1{build_no}~1build-info-record/get/parameters/0/schema`.
+#[test]
+fn paths_v1_record_job_id_build_no_build_info_record_get_parameters_0_schema() {
+    round_trip::<::std::string::String>("\"901878212b1a49be9c1a1054c272762a\"");
+}
+/// The example at `#/paths/~1v1~1record~1{job_id}~1{build_no}~1build-info-record/get/parameters/1/schema`.
+#[test]
+fn paths_v1_record_job_id_build_no_build_info_record_get_parameters_1_schema() {
+    round_trip::<i32>("1");
+}
+/// The example at `#/paths/~1v1~1record~1{job_id}~1{build_no}~1record-info/get/parameters/0/schema`.
+#[test]
+fn paths_v1_record_job_id_build_no_record_info_get_parameters_0_schema() {
+    round_trip::<::std::string::String>("\"901878212b1a49be9c1a1054c272762a\"");
+}
+/// The example at `#/paths/~1v1~1record~1{job_id}~1{build_no}~1record-info/get/parameters/1/schema`.
+#[test]
+fn paths_v1_record_job_id_build_no_record_info_get_parameters_1_schema() {
+    round_trip::<i32>("1");
+}
+/// The example at `#/paths/~1v1~1record~1{record_id}~1build-script/get/parameters/0/schema`.
+#[test]
+fn paths_v1_record_record_id_build_script_get_parameters_0_schema() {
+    round_trip::<::std::string::String>("\"d7292509-18a9-4d7e-b503-25d327bc09cf\"");
+}
+/// The example at `#/paths/~1v1~1record~1{record_id}~1full-stages/get/parameters/0/schema`.
+#[test]
+fn paths_v1_record_record_id_full_stages_get_parameters_0_schema() {
+    round_trip::<::std::string::String>("\"2cc26382-b2cb-4234-8eb0-b37d362f4d4c\"");
+}
+/// The example at `#/paths/~1v1~1record~1{record_id}~1info/get/parameters/0/schema`.
+#[test]
+fn paths_v1_record_record_id_info_get_parameters_0_schema() {
+    round_trip::<::std::string::String>("\"41f0e24d-d435-4f80-88cd-19dba310f845\"");
+}
+/// The example at `#/paths/~1v1~1report~1branches/get/parameters/0/schema`.
+#[test]
+fn paths_v1_report_branches_get_parameters_0_schema() {
+    round_trip::<::std::string::String>("\"901878212b1a49be9c1a1054c272762a\"");
+}
+/// The example at `#/paths/~1v1~1report~1branches/get/parameters/1/schema`.
+#[test]
+fn paths_v1_report_branches_get_parameters_1_schema() {
+    round_trip::<::std::string::String>("\"maven-demo\"");
+}
+/// The example at `#/paths/~1v1~1report~1junit~1coverage~1download/get/parameters/0/schema`.
+#[test]
+fn paths_v1_report_junit_coverage_download_get_parameters_0_schema() {
+    round_trip::<::std::string::String>("\"615985d2f1dd446d8d24ddf4df31af36\"");
+}
+/// The example at `#/paths/~1v1~1report~1junit~1coverage~1download/get/parameters/1/schema`.
+#[test]
+fn paths_v1_report_junit_coverage_download_get_parameters_1_schema() {
+    round_trip::<i32>("137");
+}
+/// The example at `#/paths/~1v1~1report~1junit~1coverage~1download/get/parameters/2/schema`.
+#[test]
+fn paths_v1_report_junit_coverage_download_get_parameters_2_schema() {
+    round_trip::<::std::string::String>("\"0e952e4a-d698-4137-910a-1828b10cf712\"");
+}
+/// The example at `#/paths/~1v1~1report~1junit~1coverage~1list/get/parameters/0/schema`.
+#[test]
+fn paths_v1_report_junit_coverage_list_get_parameters_0_schema() {
+    round_trip::<::std::string::String>("\"901878212b1a49be9c1a1054c272762a\"");
+}
+/// The example at `#/paths/~1v1~1report~1junit~1coverage~1list/get/parameters/1/schema`.
+#[test]
+fn paths_v1_report_junit_coverage_list_get_parameters_1_schema() {
+    round_trip::<i32>("1");
+}
+/// The example at `#/paths/~1v1~1report~1ratio/get/parameters/0/schema`.
+#[test]
+fn paths_v1_report_ratio_get_parameters_0_schema() {
+    round_trip::<::std::string::String>("\"901878212b1a49be9c1a1054c272762a\"");
+}
+/// The example at `#/paths/~1v1~1report~1ratio/get/parameters/1/schema`.
+#[test]
+fn paths_v1_report_ratio_get_parameters_1_schema() {
+    round_trip::<::std::string::String>("\"reckoning\"");
+}
+/// The example at `#/paths/~1v1~1report~1ratio/get/parameters/2/schema`.
+#[test]
+fn paths_v1_report_ratio_get_parameters_2_schema() {
+    round_trip::<::std::string::String>("\"all\"");
+}
+/// The example at `#/paths/~1v1~1report~1ratio/get/parameters/3/schema`.
+#[test]
+fn paths_v1_report_ratio_get_parameters_3_schema() {
+    round_trip::<i32>("7");
+}
+/// The example at `#/paths/~1v1~1report~1time/get/parameters/0/schema`.
+#[test]
+fn paths_v1_report_time_get_parameters_0_schema() {
+    round_trip::<::std::string::String>("\"cd190925db6e4ac4a784f754faffebfc\"");
+}
+/// The example at `#/paths/~1v1~1report~1time/get/parameters/1/schema`.
+#[test]
+fn paths_v1_report_time_get_parameters_1_schema() {
+    round_trip::<::std::string::String>("\"Android\"");
+}
+/// The example at `#/paths/~1v1~1report~1time/get/parameters/2/schema`.
+#[test]
+fn paths_v1_report_time_get_parameters_2_schema() {
+    round_trip::<::std::string::String>("\"all\"");
+}
+/// The example at `#/paths/~1v1~1report~1time/get/parameters/3/schema`.
+#[test]
+fn paths_v1_report_time_get_parameters_3_schema() {
+    round_trip::<i32>("7");
+}
+/// The example at `#/paths/~1v1~1report~1{job_id}~1repositories/get/parameters/0/schema`.
+#[test]
+fn paths_v1_report_job_id_repositories_get_parameters_0_schema() {
+    round_trip::<::std::string::String>("\"5103b68833be4030839bdf816c6611bf\"");
+}
+/// The example at `#/paths/~1v1~1report~1{job_id}~1summary/get/parameters/0/schema`.
+#[test]
+fn paths_v1_report_job_id_summary_get_parameters_0_schema() {
+    round_trip::<::std::string::String>("\"48c66c6002964721be537cdc6ce0297b\"");
+}
+/// The example at `#/paths/~1v1~1report~1{job_id}~1summary/get/parameters/1/schema`.
+#[test]
+fn paths_v1_report_job_id_summary_get_parameters_1_schema() {
+    round_trip::<i32>("1");
+}
+/// The example at `#/paths/~1v1~1template~1custom/get/parameters/0/schema`.
+#[test]
+fn paths_v1_template_custom_get_parameters_0_schema() {
+    round_trip::<::std::string::String>("\"test\"");
+}
+/// The example at `#/paths/~1v1~1template~1custom/get/parameters/2/schema`.
+#[test]
+fn paths_v1_template_custom_get_parameters_2_schema() {
+    round_trip::<i32>("1");
+}
+/// The example at `#/paths/~1v1~1template~1custom/get/parameters/3/schema`.
+#[test]
+fn paths_v1_template_custom_get_parameters_3_schema() {
+    round_trip::<i32>("10");
+}
+/// The example at `#/paths/~1v1~1template~1custom~1{uuid}~1follow/post/parameters/0/schema`.
+#[test]
+fn paths_v1_template_custom_uuid_follow_post_parameters_0_schema() {
+    round_trip::<::std::string::String>("\"ca9c83214d6344b9bd26d14ba0b519d9\"");
+}
+/// The example at `#/paths/~1v1~1template~1custom~1{uuid}~1unfollow/post/parameters/0/schema`.
+#[test]
+fn paths_v1_template_custom_uuid_unfollow_post_parameters_0_schema() {
+    round_trip::<::std::string::String>("\"ca9c83214d6344b9bd26d14ba0b519d9\"");
+}
+/// The example at `#/paths/~1v1~1template~1official~1{uuid}~1follow/post/parameters/0/schema`.
+#[test]
+fn paths_v1_template_official_uuid_follow_post_parameters_0_schema() {
+    round_trip::<::std::string::String>("\"ca9c83214d6344b9bd26d14ba0b519d9\"");
+}
+/// The example at `#/paths/~1v1~1template~1official~1{uuid}~1unfollow/post/parameters/0/schema`.
+#[test]
+fn paths_v1_template_official_uuid_unfollow_post_parameters_0_schema() {
+    round_trip::<::std::string::String>("\"ca9c83214d6344b9bd26d14ba0b519d9\"");
+}
+/// The example at `#/paths/~1v1~1template~1{job_id}~1default-template/get/parameters/0/schema`.
+#[test]
+fn paths_v1_template_job_id_default_template_get_parameters_0_schema() {
+    round_trip::<::std::string::String>("\"cb5fa20de5fd4cf8be681d4bd6fdd2f6\"");
+}
+/// The example at `#/paths/~1v1~1template~1{job_id}~1default-template/get/parameters/1/schema`.
+#[test]
+fn paths_v1_template_job_id_default_template_get_parameters_1_schema() {
+    round_trip::<::std::string::String>("\"x86-64\"");
+}
+/// The example at `#/paths/~1v1~1template~1{uuid}~1custom/get/parameters/0/schema`.
+#[test]
+fn paths_v1_template_uuid_custom_get_parameters_0_schema() {
+    round_trip::<::std::string::String>("\"2d9031c079624376824fe1e2731615dc\"");
+}
+/// The example at `#/paths/~1v1~1template~1{uuid}~1delete/delete/parameters/0/schema`.
+#[test]
+fn paths_v1_template_uuid_delete_delete_parameters_0_schema() {
+    round_trip::<::std::string::String>("\"a7cd110ab0a542fdbe21fa9b35c6a482\"");
+}
+/// The example at `#/paths/~1v2~1keystore~1download/get/parameters/0/schema`.
+#[test]
+fn paths_v2_keystore_download_get_parameters_0_schema() {
+    round_trip::<::std::string::String>("\"file.xml\"");
+}
+/// The example at `#/paths/~1v2~1keystore~1download/get/parameters/1/schema`.
+#[test]
+fn paths_v2_keystore_download_get_parameters_1_schema() {
+    round_trip::<::std::string::String>("\"60021bab32fd450aa2cb89226f425e06\"");
+}
+/// The example at `#/paths/~1v2~1keystore~1download/get/parameters/2/schema`.
+#[test]
+fn paths_v2_keystore_download_get_parameters_2_schema() {
+    round_trip::<::std::string::String>("\"1e68199508214389a3eff8302dbe868f\"");
+}
+/// The example at `#/paths/~1v2~1keystore~1permission~1{keystore_id}~1query/get/parameters/0/schema`.
+#[test]
+fn paths_v2_keystore_permission_keystore_id_query_get_parameters_0_schema() {
+    round_trip::<::std::string::String>("\"b916d73b5ba8483983230365e6d0e2bd\"");
+}
+/// The example at `#/paths/~1v2~1keystore~1permission~1{permission_id}~1delete/delete/parameters/0/schema`.
+#[test]
+fn paths_v2_keystore_permission_permission_id_delete_delete_parameters_0_schema() {
+    round_trip::<::std::string::String>("\"b782c3766b8311efb818fa163ed0d7fd\"");
+}
+/// The example at `#/paths/~1v2~1keystore~1update~1{id}/post/parameters/0/schema`.
+#[test]
+fn paths_v2_keystore_update_id_post_parameters_0_schema() {
+    round_trip::<::std::string::String>("\"d755f4db59b94d22b8af12fa57e457ef\"");
+}
+/// The example at `#/paths/~1v2~1keystore~1{keystore_id}~1delete/delete/parameters/0/schema`.
+#[test]
+fn paths_v2_keystore_keystore_id_delete_delete_parameters_0_schema() {
+    round_trip::<::std::string::String>("\"982e8c055471459c8dd1c68f824dae2c\"");
+}
+/// The example at `#/paths/~1v2~1resource~1spec/get/parameters/0/schema`.
+#[test]
+fn paths_v2_resource_spec_get_parameters_0_schema() {
+    round_trip::<::std::string::String>("\"6ecbc5bac7c8442fb3d2563d53c13582\"");
+}
+/// The example at `#/paths/~1v2~1resource~1spec/get/parameters/1/schema`.
+#[test]
+fn paths_v2_resource_spec_get_parameters_1_schema() {
+    round_trip::<codearts_build::types::ShowAvailableInnerSpecArch>("\"x86-64\"");
 }
 /// The example at `#/paths/~1v3~1jobs~1notice~1{job_id}~1disable/post/parameters/0/schema`.
 #[test]

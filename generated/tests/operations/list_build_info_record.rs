@@ -37,14 +37,14 @@ const REPLY: &str = r#"{
   },
   "status": "success"
 }"#;
-/// `list_build_info_record` sends the request the spec's examples describe (inputs without an example of their own: `job_id` (the example of `delete_build_job`), `start_time` (made up from its schema), `end_time` (made up from its schema)), signed, and gets the reply decoded without losing a value.
+/// `list_build_info_record` sends the request the spec's examples describe (inputs without an example of their own: `job_id` (the example of `add_favourite_task`), `start_time` (made up from its schema), `end_time` (made up from its schema)), signed, and gets the reply decoded without losing a value.
 #[tokio::test]
 #[allow(deprecated)]
 async fn exchange() {
     let exchange = ::codearts_testkit::exchange::Exchange::new(
             "list_build_info_record",
             "GET",
-            "/v3/jobs/cb5fa20de5fd4cf8be681d4bd6fdd2f6/build-info-records",
+            "/v3/jobs/901878212b1a49be9c1a1054c272762a/build-info-records",
         )
         .query("start_time", "0000-00-00 00:00:00")
         .query("end_time", "0000-00-00 00:00:00")
@@ -52,7 +52,7 @@ async fn exchange() {
     let server = exchange.serve().await;
     let output = super::client(&server)
         .list_build_info_record()
-        .job_id("cb5fa20de5fd4cf8be681d4bd6fdd2f6")
+        .job_id("901878212b1a49be9c1a1054c272762a")
         .start_time("0000-00-00 00:00:00")
         .end_time("0000-00-00 00:00:00")
         .send()

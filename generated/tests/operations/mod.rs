@@ -16,30 +16,114 @@ fn client(server: &::codearts_testkit::server::TestServer) -> ::codearts_build::
         .build()
         .expect("a client for the test server")
 }
+/// `POST /v1/template/custom/{uuid}/follow`
+#[path = "add_favourite_custom_template.rs"]
+mod add_favourite_custom_template;
+/// `POST /v1/template/official/{uuid}/follow`
+#[path = "add_favourite_official_template.rs"]
+mod add_favourite_official_template;
+/// `POST /v1/job/{job_id}/follow`
+#[path = "add_favourite_task.rs"]
+mod add_favourite_task;
+/// `POST /v2/keystore/permission/add`
+#[path = "add_keystore_permission.rs"]
+mod add_keystore_permission;
+/// `POST /v1/job/project/permission`
+#[path = "apply_project_permission.rs"]
+mod apply_project_permission;
+/// `DELETE /v1/job/batch-delete`
+#[path = "batch_delete_build_jobs.rs"]
+mod batch_delete_build_jobs;
+/// `POST /v1/job/batch-agency`
+#[path = "batch_set_agency.rs"]
+mod batch_set_agency;
+/// `POST /v1/job/permissions/batch`
+#[path = "batch_update_job_role_permission.rs"]
+mod batch_update_job_role_permission;
+/// `GET /v1/job/check/count`
+#[path = "check_job_count_is_top_limit.rs"]
+mod check_job_count_is_top_limit;
+/// `GET /v1/job/permission/internal`
+#[path = "check_job_internal.rs"]
+mod check_job_internal;
+/// `GET /v1/job/check/exist`
+#[path = "check_job_name_is_exists.rs"]
+mod check_job_name_is_exists;
+/// `POST /v1/job/check/webhook-url`
+#[path = "check_webhook_url.rs"]
+mod check_webhook_url;
+/// `DELETE /v1/job/recycling-empty`
+#[path = "clear_recycling_jobs.rs"]
+mod clear_recycling_jobs;
+/// `POST /v1/job/copy`
+#[path = "copy_job.rs"]
+mod copy_job;
 /// `POST /v3/jobs/create`
 #[path = "create_build_job.rs"]
 mod create_build_job;
+/// `POST /v1/job/{project_id}/group/create`
+#[path = "create_job_group.rs"]
+mod create_job_group;
+/// `POST /v1/job/create`
+#[path = "create_new_job.rs"]
+mod create_new_job;
+/// `POST /v1/template/create`
+#[path = "create_template.rs"]
+mod create_template;
 /// `POST /v3/templates/create`
 #[path = "create_templates.rs"]
 mod create_templates;
 /// `POST /v3/jobs/{job_id}/delete`
 #[path = "delete_build_job.rs"]
 mod delete_build_job;
+/// `DELETE /v1/job/{project_id}/group/delete`
+#[path = "delete_group.rs"]
+mod delete_group;
+/// `DELETE /v2/keystore/{keystore_id}/delete`
+#[path = "delete_keystore.rs"]
+mod delete_keystore;
+/// `DELETE /v2/keystore/permission/{permission_id}/delete`
+#[path = "delete_keystore_permission.rs"]
+mod delete_keystore_permission;
+/// `DELETE /v1/job/recycling-deletion`
+#[path = "delete_recycling_jobs.rs"]
+mod delete_recycling_jobs;
+/// `DELETE /v1/template/{uuid}/delete`
+#[path = "delete_template.rs"]
+mod delete_template;
 /// `DELETE /v3/templates/{uuid}/delete`
 #[path = "delete_templates.rs"]
 mod delete_templates;
+/// `DELETE /v1/job/{job_id}/delete`
+#[path = "delete_the_job.rs"]
+mod delete_the_job;
 /// `POST /v3/jobs/{job_id}/disable`
 #[path = "disable_build_job.rs"]
 mod disable_build_job;
 /// `POST /v3/jobs/notice/{job_id}/disable`
 #[path = "disable_notice.rs"]
 mod disable_notice;
+/// `POST /v1/job/{job_id}/disable`
+#[path = "disable_the_job.rs"]
+mod disable_the_job;
+/// `GET /v1/log/{record_id}/download-log`
+#[path = "download_build_full_log.rs"]
+mod download_build_full_log;
 /// `GET /v4/{record_id}/download-log`
 #[path = "download_build_log.rs"]
 mod download_build_log;
+/// `GET /v1/log/{job_id}/{build_no}/real-time-log`
+#[path = "download_build_real_time_log.rs"]
+mod download_build_real_time_log;
+/// `GET /v1/report/junit/coverage/download`
+#[path = "download_junit_coverage_zip.rs"]
+mod download_junit_coverage_zip;
 /// `GET /v3/keystore`
 #[path = "download_keystore.rs"]
 mod download_keystore;
+/// `GET /v2/keystore/download`
+#[path = "download_keystore_by_name.rs"]
+mod download_keystore_by_name;
 /// `GET /v3/{record_id}/download-log`
 #[path = "download_log_by_record_id.rs"]
 mod download_log_by_record_id;
@@ -49,42 +133,240 @@ mod download_real_time_log;
 /// `GET /v4/{record_id}/task-log`
 #[path = "download_task_log.rs"]
 mod download_task_log;
+/// `GET /v1/log/{record_id}/task-log`
+#[path = "download_task_log_new.rs"]
+mod download_task_log_new;
 /// `POST /v3/jobs/{job_id}/recover`
 #[path = "enable_build_job.rs"]
 mod enable_build_job;
+/// `POST /v1/job/{job_id}/auto-execute`
+#[path = "execute_auto_build_job.rs"]
+mod execute_auto_build_job;
+/// `POST /v1/job/execute`
+#[path = "execute_job.rs"]
+mod execute_job;
+/// `POST /v1/record/brief`
+#[path = "list_brief_record.rs"]
+mod list_brief_record;
 /// `GET /v3/jobs/{job_id}/build-info-records`
 #[path = "list_build_info_record.rs"]
 mod list_build_info_record;
+/// `GET /v1/record/{job_id}/list`
+#[path = "list_build_info_record_by_job_id.rs"]
+mod list_build_info_record_by_job_id;
+/// `GET /v1/job/{job_id}/{build_no}/history-parameters`
+#[path = "list_build_parameter.rs"]
+mod list_build_parameter;
+/// `GET /v1/template/custom`
+#[path = "list_custom_template.rs"]
+mod list_custom_template;
+/// `GET /v1/job/{project_id}/nexus`
+#[path = "list_end_points.rs"]
+mod list_end_points;
+/// `GET /v1/job/{project_id}/group/tree`
+#[path = "list_group_tree.rs"]
+mod list_group_tree;
+/// `GET /v1/job/list`
+#[path = "list_job.rs"]
+mod list_job;
 /// `GET /v3/jobs/{job_id}/query`
 #[path = "list_job_config.rs"]
 mod list_job_config;
+/// `GET /v1/report/junit/coverage/list`
+#[path = "list_junit_coverage_summary.rs"]
+mod list_junit_coverage_summary;
+/// `GET /v2/keystore/name`
+#[path = "list_keystore.rs"]
+mod list_keystore;
+/// `GET /v2/keystore/list`
+#[path = "list_keystore_search.rs"]
+mod list_keystore_search;
 /// `GET /v3/jobs/notice/{job_id}/query`
 #[path = "list_notice.rs"]
 mod list_notice;
+/// `GET /v1/template/officialtemplates`
+#[path = "list_official_template.rs"]
+mod list_official_template;
+/// `GET /v1/job/{project_id}/list`
+#[path = "list_project_jobs.rs"]
+mod list_project_jobs;
+/// `POST /v1/template/recommend`
+#[path = "list_recommend_official_template.rs"]
+mod list_recommend_official_template;
+/// `GET /v1/record/{build_project_id}/records`
+#[path = "list_records.rs"]
+mod list_records;
+/// `GET /v1/job/recycling-jobs`
+#[path = "list_recycling_job.rs"]
+mod list_recycling_job;
+/// `GET /v1/domain/project/related-page`
+#[path = "list_related_project_info.rs"]
+mod list_related_project_info;
+/// `GET /v1/report/branches`
+#[path = "list_repo_branch.rs"]
+mod list_repo_branch;
+/// `GET /v1/report/{job_id}/repositories`
+#[path = "list_repository.rs"]
+mod list_repository;
+/// `GET /v1/code/tags`
+#[path = "list_tag_list.rs"]
+mod list_tag_list;
 /// `GET /v3/templates/query`
 #[path = "list_templates.rs"]
 mod list_templates;
+/// `GET /v1/job/{job_id}/history`
+#[path = "list_update_job_history.rs"]
+mod list_update_job_history;
+/// `POST /v1/job/{project_id}/group/move`
+#[path = "move_group.rs"]
+mod move_group;
+/// `POST /v1/template/custom/{uuid}/unfollow`
+#[path = "remover_favourite_custom_template.rs"]
+mod remover_favourite_custom_template;
+/// `POST /v1/template/official/{uuid}/unfollow`
+#[path = "remover_favourite_official_template.rs"]
+mod remover_favourite_official_template;
+/// `POST /v1/job/{job_id}/unfollow`
+#[path = "remover_favourite_task.rs"]
+mod remover_favourite_task;
+/// `POST /v1/job/recycling-restoration`
+#[path = "restore_recycling_jobs.rs"]
+mod restore_recycling_jobs;
 /// `POST /v3/jobs/build`
 #[path = "run_job.rs"]
 mod run_job;
+/// `POST /v1/template/used-info`
+#[path = "save_template_used_info.rs"]
+mod save_template_used_info;
+/// `POST /v1/job/keep-time`
+#[path = "set_keep_time.rs"]
+mod set_keep_time;
+/// `GET /v1/log/stage/page`
+#[path = "show_action_i_info.rs"]
+mod show_action_i_info;
+/// `GET /v1/log/task/step`
+#[path = "show_action_info.rs"]
+mod show_action_info;
+/// `GET /v2/resource/spec`
+#[path = "show_available_inner_spec.rs"]
+mod show_available_inner_spec;
+/// `GET /v1/job/{job_id}/badge/branches`
+#[path = "show_branch_by_job_id.rs"]
+mod show_branch_by_job_id;
+/// `GET /v1/job/{job_id}/{build_no}/build-info`
+#[path = "show_build_details.rs"]
+mod show_build_details;
+/// `GET /v1/record/{job_id}/{build_no}/build-info-record`
+#[path = "show_build_info_record.rs"]
+mod show_build_info_record;
+/// `GET /v1/job/build-params`
+#[path = "show_build_params_list.rs"]
+mod show_build_params_list;
+/// `GET /v1/record/{record_id}/info`
+#[path = "show_build_record.rs"]
+mod show_build_record;
+/// `GET /v1/record/{record_id}/build-script`
+#[path = "show_build_record_build_script.rs"]
+mod show_build_record_build_script;
+/// `GET /v1/record/{build_flow_record_id}/flow-graph`
+#[path = "show_build_record_flow_graph.rs"]
+mod show_build_record_flow_graph;
+/// `GET /v1/record/{record_id}/full-stages`
+#[path = "show_build_record_full_stages.rs"]
+mod show_build_record_full_stages;
+/// `GET /v1/log/task/page`
+#[path = "show_console_info.rs"]
+mod show_console_info;
+/// `GET /v1/job/{job_id}/copy-name`
+#[path = "show_copy_name.rs"]
+mod show_copy_name;
+/// `GET /v1/report/{job_id}/{build_no}/coverage/metrics`
+#[path = "show_coverage_metrics.rs"]
+mod show_coverage_metrics;
+/// `GET /v1/job/default-parameters`
+#[path = "show_default_build_parameters.rs"]
+mod show_default_build_parameters;
+/// `GET /v1/job/project/default-permission`
+#[path = "show_default_project_permission.rs"]
+mod show_default_project_permission;
+/// `GET /v1/job/{job_id}/check/disable`
+#[path = "show_disable.rs"]
+mod show_disable;
+/// `GET /v1/image/dockerfile-template`
+#[path = "show_dockerfile_template.rs"]
+mod show_dockerfile_template;
+/// `GET /v1/domain/status`
+#[path = "show_domain_status.rs"]
+mod show_domain_status;
+/// `POST /v1/domain/domains-statuses`
+#[path = "show_domains_statuses.rs"]
+mod show_domains_statuses;
+/// `GET /v1/domain/federation`
+#[path = "show_federation.rs"]
+mod show_federation;
 /// `GET /v3/{build_flow_record_id}/flow-graph`
 #[path = "show_flow_graph.rs"]
 mod show_flow_graph;
+/// `GET /v1/code/git-code/{endpoint_id}/repositories`
+#[path = "show_git_code_repository.rs"]
+mod show_git_code_repository;
+/// `GET /v1/code/git-code/{endpoint_id}/branches`
+#[path = "show_git_code_repository_branches.rs"]
+mod show_git_code_repository_branches;
 /// `GET /v3/jobs/{job_id}/{build_number}/history-details`
 #[path = "show_history_details.rs"]
 mod show_history_details;
+/// `GET /v1/image/templates`
+#[path = "show_image_template_list.rs"]
+mod show_image_template_list;
+/// `GET /v1/record/{job_id}/{build_no}/record-info`
+#[path = "show_job_build_record_detail.rs"]
+mod show_job_build_record_detail;
+/// `GET /v1/report/ratio`
+#[path = "show_job_build_success_ratio.rs"]
+mod show_job_build_success_ratio;
+/// `GET /v1/report/time`
+#[path = "show_job_build_time.rs"]
+mod show_job_build_time;
+/// `GET /v1/job/{job_id}/config`
+#[path = "show_job_config.rs"]
+mod show_job_config;
+/// `GET /v1/job/{job_id}/diff`
+#[path = "show_job_config_diff.rs"]
+mod show_job_config_diff;
 /// `GET /v1/job/{job_id}/info`
 #[path = "show_job_info.rs"]
 mod show_job_info;
 /// `GET /v3/{project_id}/jobs`
 #[path = "show_job_list_by_project_id.rs"]
 mod show_job_list_by_project_id;
+/// `GET /v1/job/{job_id}/notice`
+#[path = "show_job_notice_config_info.rs"]
+mod show_job_notice_config_info;
+/// `GET /v1/job/{job_id}/pipeline-info`
+#[path = "show_job_pipeline_info.rs"]
+mod show_job_pipeline_info;
+/// `GET /v1/job/permission/role`
+#[path = "show_job_role_permission.rs"]
+mod show_job_role_permission;
 /// `GET /v3/jobs/{job_id}/status`
 #[path = "show_job_status.rs"]
 mod show_job_status;
+/// `GET /v1/job/{job_id}/status`
+#[path = "show_job_step_status.rs"]
+mod show_job_step_status;
 /// `GET /v3/jobs/{job_id}/success-ratio`
 #[path = "show_job_success_ratio.rs"]
 mod show_job_success_ratio;
+/// `GET /v1/job/system-parameters`
+#[path = "show_job_system_parameters.rs"]
+mod show_job_system_parameters;
+/// `GET /v1/record/{build_project_id}/statistics`
+#[path = "show_job_total.rs"]
+mod show_job_total;
+/// `GET /v2/keystore/permission/{keystore_id}/query`
+#[path = "show_keystore_permission.rs"]
+mod show_keystore_permission;
 /// `GET /v3/jobs/{project_id}/last-history`
 #[path = "show_last_history.rs"]
 mod show_last_history;
@@ -94,24 +376,99 @@ mod show_list_history;
 /// `GET /v3/jobs/{job_id}/period-history`
 #[path = "show_list_period_history.rs"]
 mod show_list_period_history;
+/// `GET /v1/log/{job_id}/{build_no}/analysis`
+#[path = "show_log_analysis.rs"]
+mod show_log_analysis;
+/// `GET /v1/job/{job_id}/{build_no}/output`
+#[path = "show_new_output.rs"]
+mod show_new_output;
 /// `GET /v3/jobs/{job_id}/{build_no}/output-info`
 #[path = "show_output_info.rs"]
 mod show_output_info;
+/// `POST /v2/resource/countdown`
+#[path = "show_package_spec_count_down.rs"]
+mod show_package_spec_count_down;
+/// `GET /v2/resource/package-spec/status`
+#[path = "show_package_spec_status.rs"]
+mod show_package_spec_status;
+/// `GET /v1/job/permission`
+#[path = "show_project_job_permission.rs"]
+mod show_project_job_permission;
+/// `GET /v1/domain/user-permission`
+#[path = "show_project_permission.rs"]
+mod show_project_permission;
 /// `GET /v4/jobs/{job_id}/{build_no}/record-info`
 #[path = "show_record_detail.rs"]
 mod show_record_detail;
 /// `GET /v3/jobs/{job_id}/{build_no}/record-info`
 #[path = "show_record_info.rs"]
 mod show_record_info;
+/// `GET /v1/domain/project/related`
+#[path = "show_related_project.rs"]
+mod show_related_project;
+/// `GET /v1/report/{job_id}/summary`
+#[path = "show_report_summary.rs"]
+mod show_report_summary;
+/// `GET /v1/job/{job_id}/running-status`
+#[path = "show_running_status.rs"]
+mod show_running_status;
+/// `GET /v1/domain/job-summary`
+#[path = "show_summary_build_job_info.rs"]
+mod show_summary_build_job_info;
+/// `GET /v1/template/{uuid}/custom`
+#[path = "show_template.rs"]
+mod show_template;
+/// `GET /v1/domain/charge-type`
+#[path = "show_user_charge_type.rs"]
+mod show_user_charge_type;
+/// `GET /v1/domain/package/quota`
+#[path = "show_user_over_package_quota.rs"]
+mod show_user_over_package_quota;
+/// `GET /v1/template/{job_id}/default-template`
+#[path = "show_yaml_template.rs"]
+mod show_yaml_template;
 /// `POST /v3/jobs/{job_id}/{build_no}/stop`
 #[path = "stop_build_job.rs"]
 mod stop_build_job;
 /// `POST /v3/jobs/stop`
 #[path = "stop_job.rs"]
 mod stop_job;
+/// `POST /v1/job/{job_id}/stop`
+#[path = "stop_the_job.rs"]
+mod stop_the_job;
+/// `POST /v1/job/{project_id}/group/swap`
+#[path = "switched_packet.rs"]
+mod switched_packet;
 /// `POST /v3/jobs/update`
 #[path = "update_build_job.rs"]
 mod update_build_job;
+/// `PUT /v1/job/{project_id}/group/update`
+#[path = "update_job_group.rs"]
+mod update_job_group;
+/// `POST /v2/keystore/update/{id}`
+#[path = "update_keystore.rs"]
+mod update_keystore;
+/// `POST /v2/keystore/permission/edit`
+#[path = "update_keystore_permission.rs"]
+mod update_keystore_permission;
+/// `POST /v1/job/update`
+#[path = "update_new_job.rs"]
+mod update_new_job;
+/// `PUT /v1/job/{job_id}/notice`
+#[path = "update_new_notice_new.rs"]
+mod update_new_notice_new;
 /// `POST /v3/jobs/notice/{job_id}/update`
 #[path = "update_notice.rs"]
 mod update_notice;
+/// `PUT /v1/job/role-permission`
+#[path = "update_simple_job_role_permission.rs"]
+mod update_simple_job_role_permission;
+/// `POST /v1/report/junit/coverage/upload`
+#[path = "upload_coverage_report.rs"]
+mod upload_coverage_report;
+/// `POST /v1/report/junit/report/upload`
+#[path = "upload_junit_report.rs"]
+mod upload_junit_report;
+/// `POST /v2/keystore/upload`
+#[path = "upload_keystore.rs"]
+mod upload_keystore;

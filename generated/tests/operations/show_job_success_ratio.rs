@@ -7,14 +7,14 @@ const REPLY: &str = r#"{
   "success_ratio": 0.67,
   "total_count": 3
 }"#;
-/// `show_job_success_ratio` sends the request the spec's examples describe (inputs without an example of their own: `job_id` (the example of `delete_build_job`)), signed, and gets the reply decoded without losing a value.
+/// `show_job_success_ratio` sends the request the spec's examples describe (inputs without an example of their own: `job_id` (the example of `add_favourite_task`)), signed, and gets the reply decoded without losing a value.
 #[tokio::test]
 #[allow(deprecated)]
 async fn exchange() {
     let exchange = ::codearts_testkit::exchange::Exchange::new(
             "show_job_success_ratio",
             "GET",
-            "/v3/jobs/cb5fa20de5fd4cf8be681d4bd6fdd2f6/success-ratio",
+            "/v3/jobs/901878212b1a49be9c1a1054c272762a/success-ratio",
         )
         .query("start_time", "2021-12-01")
         .query("end_time", "2021-12-01")
@@ -22,7 +22,7 @@ async fn exchange() {
     let server = exchange.serve().await;
     let output = super::client(&server)
         .show_job_success_ratio()
-        .job_id("cb5fa20de5fd4cf8be681d4bd6fdd2f6")
+        .job_id("901878212b1a49be9c1a1054c272762a")
         .start_time("2021-12-01")
         .end_time("2021-12-01")
         .send()

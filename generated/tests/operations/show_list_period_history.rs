@@ -20,14 +20,14 @@ const REPLY: &str = r#"{
   ],
   "total": 1
 }"#;
-/// `show_list_period_history` sends the request the spec's examples describe (inputs without an example of their own: `job_id` (the example of `delete_build_job`)), signed, and gets the reply decoded without losing a value.
+/// `show_list_period_history` sends the request the spec's examples describe (inputs without an example of their own: `job_id` (the example of `add_favourite_task`)), signed, and gets the reply decoded without losing a value.
 #[tokio::test]
 #[allow(deprecated)]
 async fn exchange() {
     let exchange = ::codearts_testkit::exchange::Exchange::new(
             "show_list_period_history",
             "GET",
-            "/v3/jobs/cb5fa20de5fd4cf8be681d4bd6fdd2f6/period-history",
+            "/v3/jobs/901878212b1a49be9c1a1054c272762a/period-history",
         )
         .query("offset", "0")
         .query("limit", "10")
@@ -37,7 +37,7 @@ async fn exchange() {
     let server = exchange.serve().await;
     let output = super::client(&server)
         .show_list_period_history()
-        .job_id("cb5fa20de5fd4cf8be681d4bd6fdd2f6")
+        .job_id("901878212b1a49be9c1a1054c272762a")
         .offset(0i32)
         .limit(10i32)
         .start_time("2021-01-04")
