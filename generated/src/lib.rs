@@ -85,4 +85,4 @@ pub use runtime::{
 pub const SPEC_VERSION: &str = "2023-11-15";
 
 /// SHA-256 (hex) of the spec file this crate was generated from.
-pub const SPEC_SHA256: &str = "8cfce90fd4c6930433688d3cc668aa64b88b9298d936072e1499eb9e8b4578d2";
+pub const SPEC_SHA256: &str = "fffa14bc6c44d18341a37e827a40af5410050d42df5fa0f34561de20181f2137";

@@ -12,12 +12,13 @@
 //!
 //! - Transcribed from api-explorer/CreateNewJob.json, huaweicloud-sdk-go-v3 model_create_build_job_request_body.go, model_create_build_job_scm.go, model_create_build_job_steps.go, model_create_build_timeout.go, model_trigger.go, model_parameter_item.go and model_create_new_job_response.go, and the reference page api-codeci/CreateNewJob.html (English and Chinese).
 //! - The body is the vendor's CreateBuildJobRequestBody, the same model the legacy create_build_job uses, extended with group_id, timeout, build_if_code_updated and triggers; the parameter, parameter-attribute, limit and step tables are identical to the legacy ones, so the main spec's BuildJobConfigParameter and BuildJobConfigStep are referenced.
-//! - The SCM table adds enable_git_lfs, group_name and repo_name to the legacy one, so it is modelled as CreateNewJobScm, which update_new_job and copy_job reuse.
+//! - The SCM table adds enable_git_lfs, group_name and repo_name to the legacy update table; it is the vendor's CreateBuildJobScm, the same model and shape the legacy create_build_job body uses, so BuildJobCreateScm is shared (also by update_new_job and copy_job).
 //! - The value ranges for arch (x86-64 or arm), build_config_type (YAML or ACTION), the 32-character project_id, the 1-115 character job_name and the auto_update_sub_module values and default come from the reference page; the Swagger file states none of them.
 //! - The English page allows letters, digits, underscores and hyphens in job_name while the Chinese page also allows Chinese characters, so only the length limits are enforced and the character set is left to the description.
 //! - The Swagger property examples give auto_update_sub_module, depth, repo_id, version and timeout.limit as JSON booleans or numbers, but their declared type and the Go SDK (`*string`) say string, and the request example sends strings, so all are strings.
 //! - The request example sends a step's properties as null, which the shared BuildJobConfigStep allows; the response example sends error as null, so error is nullable.
 //! - Trigger and its parameters come from the Swagger Triggers/Trigger/ParameterItem definitions and model_trigger.go, where both name and parameters are required; the documented request example uses no trigger, so none is added to it.
+//! - The timeout (vendor CreateBuildTimeout), trigger (Trigger) and trigger setting (ParameterItem) have the same shapes and required lists as in the legacy create_build_job body, so BuildJobTimeout, BuildJobTrigger and RunJobParameter (ParameterItem is also the run_job parameter model) are shared instead of copies.
 //! - Creating a job is not idempotent (each call makes a new job), so no x-idempotent hint is given.
 pub use crate::types::CreateNewJobResponse;
 /// Static facts about this operation.

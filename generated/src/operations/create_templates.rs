@@ -19,6 +19,7 @@
 //! - A step's `properties` is null in the request example, so it is nullable; `template.steps`, `limits` and `error` are null in the response example and are nullable too.
 //! - The response item shape (CreateTemplatesItems) is the same as the delete operation's, so both use TemplateDetail; it has no nick_name, unlike the list item.
 //! - The request parameters use the same shape as the response parameters (name, params with name/value/limits), so TemplateParameter is shared.
+//! - A parameter's attributes and their limits are the vendor models CreateBuildJobParameterParam and LimitsParam, the same as in job configurations, so the attribute and limit schemas are the shared ListJobConfigParameterParam and ListJobConfigParameterLimit; TemplateParameter itself stays apart from ListJobConfigParameter because the vendor models differ (Parameter versus CreateBuildJobParameter).
 //! - Deprecated: the vendor files this operation under the legacy chapter (tagged old in the API Explorer); its current counterpart is create_template (POST /v1/template/create): same request body; the reply is reduced to the new template's uuid.
 #![allow(deprecated, reason = "the legacy operation's own items refer to each other")]
 pub use crate::types::CreateTemplatesResponse;

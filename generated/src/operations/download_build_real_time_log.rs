@@ -21,6 +21,7 @@
 //! - The example log text contains escaped `\n` sequences inside the JSON string, kept as printed.
 //! - The request example URL only repeats the path template, so the path examples come from the definition and the query parameters have none.
 //! - The top-level error is null in the example, so it is nullable.
+//! - The Swagger file restricts job_id to 32 lowercase letters and digits, while several reference pages give letters and digits for the same job IDs; the pattern is aligned with every other job_id of the spec (^\[a-zA-Z0-9\]{32}$), which the service's lowercase IDs match.
 pub use crate::types::DownloadBuildRealTimeLogResponse;
 /// Static facts about this operation.
 static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operation::OperationSpec {
@@ -32,7 +33,7 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
 };
 /// Documented pattern of `job_id`.
 static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(
-    "^[0-9a-z]{32}$",
+    "^[a-zA-Z0-9]{32}$",
 );
 /// Documented pattern of `size`.
 static SIZE_PATTERN: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(

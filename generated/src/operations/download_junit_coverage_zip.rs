@@ -13,6 +13,7 @@
 //! - The documented root_id pattern ^\[A-Za-z0-9\\-\\_\]{1,40}$ was rewritten without the needless escapes as ^\[A-Za-z0-9_-\]{1,40}$, which accepts the same strings.
 //! - The definition declares a JSON request content type for this bodiless GET; it is ignored.
 //! - Parameter examples come from the documented request URL.
+//! - The Swagger file restricts job_id to 32 lowercase letters and digits, while several reference pages give letters and digits for the same job IDs; the pattern is aligned with every other job_id of the spec (^\[a-zA-Z0-9\]{32}$), which the service's lowercase IDs match.
 /// Static facts about this operation.
 static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operation::OperationSpec {
     id: "download_junit_coverage_zip",
@@ -23,7 +24,7 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
 };
 /// Documented pattern of `job_id`.
 static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(
-    "^[0-9a-z]{32}$",
+    "^[a-zA-Z0-9]{32}$",
 );
 /// Documented pattern of `root_id`.
 static ROOT_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(

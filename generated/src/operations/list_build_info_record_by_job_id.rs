@@ -16,6 +16,7 @@
 //! - The Chinese reference page types BuildInfoRecord.number as String, but the definition, the example (44) and huaweicloud-sdk-go-v3 model_build_info_record.go (int32) make it an integer.
 //! - The API Explorer definition gives page_size a minimum of 0, which is kept as documented.
 //! - The request example URL has no query string, so start_time, end_time and the paging parameters have no example values.
+//! - The Swagger file restricts job_id to 32 lowercase letters and digits, while several reference pages give letters and digits for the same job IDs; the pattern is aligned with every other job_id of the spec (^\[a-zA-Z0-9\]{32}$), which the service's lowercase IDs match.
 pub use crate::types::ListBuildInfoRecordByJobIdResponse;
 /// Static facts about this operation.
 static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operation::OperationSpec {
@@ -27,7 +28,7 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
 };
 /// Documented pattern of `job_id`.
 static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(
-    "^[0-9a-z]{32}$",
+    "^[a-zA-Z0-9]{32}$",
 );
 /// Documented pattern of `start_time`.
 static START_TIME_PATTERN: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(

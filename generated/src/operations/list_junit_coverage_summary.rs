@@ -14,6 +14,7 @@
 //! - The list is not paged, so there is no x-pagination.
 //! - Parameter examples come from the documented request URL.
 //! - The top-level error is null in the example, so it is nullable.
+//! - The Swagger file restricts job_id to 32 lowercase letters and digits, while several reference pages give letters and digits for the same job IDs; the pattern is aligned with every other job_id of the spec (^\[a-zA-Z0-9\]{32}$), which the service's lowercase IDs match.
 pub use crate::types::ListJunitCoverageSummaryResponse;
 /// Static facts about this operation.
 static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operation::OperationSpec {
@@ -25,7 +26,7 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
 };
 /// Documented pattern of `job_id`.
 static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(
-    "^[0-9a-z]{32}$",
+    "^[a-zA-Z0-9]{32}$",
 );
 /// Request of [`list_junit_coverage_summary`](crate::Client::list_junit_coverage_summary): List the unit test coverage reports of a build.
 ///

@@ -18,6 +18,7 @@
 //! - total_size is a Number in Swagger and float32 in the Go model (ListOfficialTemplateResult), so it is typed double although it counts templates.
 //! - The item (TemplateList in the vendor model) has a `template` of type QueryTemplate, whose shape equals the main spec's TemplateStepList; the example sends `steps` null although Swagger marks steps required, so the nullable main-spec schema is reused.
 //! - Parameters (vendor model Parameter) have the same shape as the main spec's TemplateParameter, which is reused.
+//! - A parameter's attributes and their limits are the vendor models CreateBuildJobParameterParam and LimitsParam, the same as in job configurations, so the attribute and limit schemas are the shared ListJobConfigParameterParam and ListJobConfigParameterLimit; TemplateParameter itself stays apart from ListJobConfigParameter because the vendor models differ (Parameter versus CreateBuildJobParameter).
 pub use crate::types::ListOfficialTemplateResponse;
 /// Static facts about this operation.
 static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operation::OperationSpec {

@@ -16,7 +16,8 @@
 //! - The Swagger pattern for project_id allows only lowercase letters and digits while the reference page says letters and digits; the looser ^\[a-zA-Z0-9\]{32}$ is used, as in the main spec's project_id parameters.
 //! - The reference page lists the build_status values red, blue, timeout, aborted, building and none (under its default-value heading), which became the enum.
 //! - last_build_time is Number in the Swagger and float32 in huaweicloud-sdk-go-v3 model_job.go, but the values are epoch milliseconds (1608004535000) that float32 cannot hold, so it is declared integer/int64; build_time is int64 in both sources.
-//! - The Job schema carries every field of huaweicloud-sdk-go-v3 model_job.go, including nine the response example does not show (last_build_user, trigger_type, build_time, scm_web_url, scm_type, repo_id, build_project_id, last_job_running_status, last_build_user_id).
+//! - The job entries are the vendor model Job, which the legacy show_job_list_by_project_id reply also uses with exactly these fields, so its ProjectJobListItem schema is shared.
+//! - ProjectJobListItem carries every field of huaweicloud-sdk-go-v3 model_job.go, including nine the response example does not show (last_build_user, trigger_type, build_time, scm_web_url, scm_type, repo_id, build_project_id, last_job_running_status, last_build_user_id).
 //! - The example's IDs were truncated with dots ('2a86c3c1ed18416399279fe6........'); they were padded with zeros to 32 characters, as the main spec does for the same example.
 //! - One edition of the Chinese reference page appears to add a status member to the reply, but the Swagger, the Go SDK and the example only have jobs and total, so only those are declared.
 pub use crate::types::ListProjectJobsResponse;
@@ -486,7 +487,7 @@ impl ListProjectJobsRequest {
     pub fn paginate(
         self,
         client: &crate::Client,
-    ) -> crate::Paginator<crate::types::Job> {
+    ) -> crate::Paginator<crate::types::ProjectJobListItem> {
         let client = ::std::clone::Clone::clone(client);
         let first = u64::try_from(self.page_index).unwrap_or(0);
         let page_size = ::std::option::Option::Some(
@@ -520,7 +521,10 @@ impl ListProjectJobsFluentBuilder {
     /// Builds the request and streams every item of every page; see [`ListProjectJobsRequest::paginate`].
     pub fn paginate(
         self,
-    ) -> ::std::result::Result<crate::Paginator<crate::types::Job>, crate::Error> {
+    ) -> ::std::result::Result<
+        crate::Paginator<crate::types::ProjectJobListItem>,
+        crate::Error,
+    > {
         let client = ::std::clone::Clone::clone(&self.client);
         ::std::result::Result::Ok(self.build()?.paginate(&client))
     }

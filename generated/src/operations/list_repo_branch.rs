@@ -12,6 +12,7 @@
 //! - The documented repository_name pattern ^\[^一-龥\]{0,}$ (no CJK ideographs U+4E00 to U+9FA5) is written with `*` instead of `{0,}`, which matches the same strings.
 //! - The reply has no error field in the definition or in huaweicloud-sdk-go-v3 model_list_repo_branch_response.go; result is a bare list of branch names.
 //! - The request example URL has no query string, so the parameter examples come from the definition.
+//! - The Swagger file restricts job_id to 32 lowercase letters and digits, while several reference pages give letters and digits for the same job IDs; the pattern is aligned with every other job_id of the spec (^\[a-zA-Z0-9\]{32}$), which the service's lowercase IDs match.
 pub use crate::types::ListRepoBranchResponse;
 /// Static facts about this operation.
 static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operation::OperationSpec {
@@ -23,7 +24,7 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
 };
 /// Documented pattern of `job_id`.
 static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(
-    "^[0-9a-z]{32}$",
+    "^[a-zA-Z0-9]{32}$",
 );
 /// Documented pattern of `repository_name`.
 static REPOSITORY_NAME_PATTERN: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(

@@ -14,6 +14,7 @@
 //! - The definition describes repositories as the visible build steps of the task and gives numeric property examples, but the example and huaweicloud-sdk-go-v3 (*\[\]string) carry repository names; they are described as names.
 //! - error is typed Object in the definition and interface{} in huaweicloud-sdk-go-v3; it is a nullable free-form object.
 //! - The job_id example comes from the documented request URL.
+//! - The Swagger file restricts job_id to 32 lowercase letters and digits, while several reference pages give letters and digits for the same job IDs; the pattern is aligned with every other job_id of the spec (^\[a-zA-Z0-9\]{32}$), which the service's lowercase IDs match.
 pub use crate::types::ListRepositoryResponse;
 /// Static facts about this operation.
 static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operation::OperationSpec {
@@ -25,7 +26,7 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
 };
 /// Documented pattern of `job_id`.
 static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(
-    "^[0-9a-z]{32}$",
+    "^[a-zA-Z0-9]{32}$",
 );
 /// Request of [`list_repository`](crate::Client::list_repository): List the repositories a build task has built from.
 ///

@@ -17,6 +17,7 @@
 //! - The sort values are documented as AES and DESC; AES looks like a misspelling of ASC but is kept as documented.
 //! - The request example URL has no query string, so the parameter examples come from the definition.
 //! - The top-level error is null in the example, so it is nullable.
+//! - The Swagger file restricts job_id to 32 lowercase letters and digits, while several reference pages give letters and digits for the same job IDs; the pattern is aligned with every other job_id of the spec (^\[a-zA-Z0-9\]{32}$), which the service's lowercase IDs match.
 pub use crate::types::ShowActionIInfoResponse;
 /// Static facts about this operation.
 static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operation::OperationSpec {
@@ -28,7 +29,7 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
 };
 /// Documented pattern of `job_id`.
 static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(
-    "^[0-9a-z]{32}$",
+    "^[a-zA-Z0-9]{32}$",
 );
 /// Request of [`show_action_i_info`](crate::Client::show_action_i_info): Read a range of the log of a finished build.
 ///

@@ -16,6 +16,7 @@
 //! - The reply reuses the existing BuildInfoRecord schema, which has the same fields as huaweicloud-sdk-go-v3 model_build_info_record.go.
 //! - The example's placeholder `"number": "string"` contradicts the integer type of number and was replaced with 1, the example build number; the other placeholders validate and were kept.
 //! - error is a string in huaweicloud-sdk-go-v3 and the example sends `error_message`; it is a nullable string.
+//! - The Swagger file restricts job_id to 32 lowercase letters and digits, while several reference pages give letters and digits for the same job IDs; the pattern is aligned with every other job_id of the spec (^\[a-zA-Z0-9\]{32}$), which the service's lowercase IDs match.
 pub use crate::types::ShowBuildInfoRecordResponse;
 /// Static facts about this operation.
 static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operation::OperationSpec {
@@ -27,7 +28,7 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
 };
 /// Documented pattern of `job_id`.
 static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(
-    "^[0-9a-z]{32}$",
+    "^[a-zA-Z0-9]{32}$",
 );
 /// Request of [`show_build_info_record`](crate::Client::show_build_info_record): Get the build summary of one build of a build task.
 ///

@@ -14,6 +14,7 @@
 //! - The result uses the same huaweicloud-sdk-go-v3 model (RecordInfo2Result) as show_record_detail, so the existing ShowRecordDetailResult schema is reused.
 //! - The request example URL only repeats the path template, so the parameter examples come from the definition.
 //! - download_build_real_time_log's x-log-follow names this operation and treats a set result.finish_time as the end of the build, as the legacy follower does with show_record_detail.
+//! - The Swagger file restricts job_id to 32 lowercase letters and digits, while several reference pages give letters and digits for the same job IDs; the pattern is aligned with every other job_id of the spec (^\[a-zA-Z0-9\]{32}$), which the service's lowercase IDs match.
 pub use crate::types::ShowJobBuildRecordDetailResponse;
 /// Static facts about this operation.
 static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operation::OperationSpec {
@@ -25,7 +26,7 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
 };
 /// Documented pattern of `job_id`.
 static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(
-    "^[0-9a-z]{32}$",
+    "^[a-zA-Z0-9]{32}$",
 );
 /// Request of [`show_job_build_record_detail`](crate::Client::show_job_build_record_detail): Get the record details of one build of a build task.
 ///

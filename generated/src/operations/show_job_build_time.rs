@@ -15,6 +15,7 @@
 //! - The chart's build_time is documented in seconds.
 //! - The reply has no error field in the definition or in huaweicloud-sdk-go-v3.
 //! - Parameter examples come from the documented request URL.
+//! - The Swagger file restricts job_id to 32 lowercase letters and digits, while several reference pages give letters and digits for the same job IDs; the pattern is aligned with every other job_id of the spec (^\[a-zA-Z0-9\]{32}$), which the service's lowercase IDs match.
 pub use crate::types::ShowJobBuildTimeResponse;
 /// Static facts about this operation.
 static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operation::OperationSpec {
@@ -26,7 +27,7 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
 };
 /// Documented pattern of `job_id`.
 static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(
-    "^[0-9a-z]{32}$",
+    "^[a-zA-Z0-9]{32}$",
 );
 /// Request of [`show_job_build_time`](crate::Client::show_job_build_time): Get build duration statistics of a task over the last days.
 ///

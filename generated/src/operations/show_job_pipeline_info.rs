@@ -13,7 +13,7 @@
 //! - Transcribed from api-explorer/ShowJobPipelineInfo.json, huaweicloud-sdk-go-v3 model_show_job_pipeline_info_request.go, model_show_job_pipeline_info_response.go, model_job_pipeline_info_items.go, model_job_pipeline_info_parameters.go, model_job_pipeline_info_params_items.go and model_create_build_job_scm.go, and the reference page api-codeci/ShowJobPipelineInfo.html.
 //! - The response example gives parameters as a single object although the Swagger, the Go SDK and the reference page declare an array; it was wrapped in an array.
 //! - The reference page documents all as true or false with default true, which became the enum and default; check_param_used has no documented values and stays a free string.
-//! - The repository entries use CreateBuildJobScmResponse, the reference page's name for this response shape (the Swagger reuses the create-job request model CreateBuildJobScm), shared with show_job_config.
+//! - The repository entries (CreateBuildJobScmResponse on the reference page; the Swagger reuses the create-job request model CreateBuildJobScm) use the response-side ListJobConfigScm, shared with show_job_config and the legacy list_job_config.
 //! - job_name_massage is the vendor's spelling of the field that carries the naming-rule message and is kept as sent.
 //! - The Swagger pattern for job_id allows only lowercase letters and digits while the reference page says letters and digits; the looser ^\[a-zA-Z0-9\]{32}$ is used, as in the main spec.
 //! - The job_id example comes from the documented request URL.

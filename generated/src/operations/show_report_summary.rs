@@ -17,6 +17,7 @@
 //! - genrate_time keeps the vendor's spelling, which is the wire name.
 //! - error is typed Object in the definition and interface{} in huaweicloud-sdk-go-v3 and is null in the example; it is a nullable free-form object.
 //! - The job_id example comes from the documented request URL and the build_no example from the definition.
+//! - The Swagger file restricts job_id to 32 lowercase letters and digits, while several reference pages give letters and digits for the same job IDs; the pattern is aligned with every other job_id of the spec (^\[a-zA-Z0-9\]{32}$), which the service's lowercase IDs match.
 pub use crate::types::ShowReportSummaryResponse;
 /// Static facts about this operation.
 static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operation::OperationSpec {
@@ -28,7 +29,7 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
 };
 /// Documented pattern of `job_id`.
 static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(
-    "^[0-9a-z]{32}$",
+    "^[a-zA-Z0-9]{32}$",
 );
 /// Request of [`show_report_summary`](crate::Client::show_report_summary): Get the unit test summary of a build.
 ///

@@ -13,7 +13,7 @@
 //! - Transcribed from api-explorer/UpdateNewJob.json, huaweicloud-sdk-go-v3 model_update_new_job_request.go, model_update_build_job_request_body.go and model_update_new_job_response.go, and the reference page api-codeci/UpdateNewJob.html.
 //! - The Swagger file and the Go SDK type the body as the legacy UpdateBuildJobRequestBody, which has no group_id, timeout, build_if_code_updated or triggers; the body follows them.
 //! - The current reference page lists further optional body fields that neither the Swagger file nor the SDK knows (source_code on this page, and description, agency_urn, group_id and timeout on the sibling legacy update page); the full table could not be read, so they are left out.
-//! - The parameter and step tables equal the create-job ones, so BuildJobConfigParameter and BuildJobConfigStep are shared; the SCM entries reuse CreateNewJobScm, whose enable_git_lfs, group_name and repo_name are optional additions that the update SDK model (UpdateBuildJobScm) lacks.
+//! - The parameter and step tables equal the create-job ones, so BuildJobConfigParameter and BuildJobConfigStep are shared; the SCM entries reuse BuildJobCreateScm (vendor CreateBuildJobScm), whose enable_git_lfs, group_name and repo_name are optional additions that the update SDK model (UpdateBuildJobScm) lacks.
 //! - The body job_id carries the 32 letters-and-digits pattern documented for job IDs on the reference page; the Swagger file states no constraint for it.
 //! - Value ranges for arch, build_config_type, job_name length and auto_update_sub_module come from the reference page, as for create_new_job.
 //! - The Go SDK reuses the create response result type (CreateBuildJobResponseBodyResult), so the result is the main spec's BuildJobSaveResult.

@@ -8,13 +8,13 @@ pub struct BuildJobTrigger {
     /// Trigger kind, such as `hudson.triggers.TimerTrigger` for a timer.
     pub name: ::std::string::String,
     /// Settings of the trigger as name/value pairs; a timer uses `spec` (a cron expression), `timeZoneId`, `timeZone` and `isDST`.
-    pub parameters: ::std::vec::Vec<crate::types::BuildJobTriggerParameter>,
+    pub parameters: ::std::vec::Vec<crate::types::RunJobParameter>,
 }
 impl BuildJobTrigger {
     /// A value with the required fields `name`, `parameters` set and every optional field unset.
     pub fn new(
         name: ::std::string::String,
-        parameters: ::std::vec::Vec<crate::types::BuildJobTriggerParameter>,
+        parameters: ::std::vec::Vec<crate::types::RunJobParameter>,
     ) -> Self {
         Self { name, parameters }
     }

@@ -40,14 +40,12 @@ pub struct CopyJobRequestBody {
     pub project_id: ::std::string::String,
     /// Code repositories the job checks out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub scms: ::std::option::Option<::std::vec::Vec<crate::types::CreateNewJobScm>>,
+    pub scms: ::std::option::Option<::std::vec::Vec<crate::types::BuildJobCreateScm>>,
     /// Build steps, executed in order.
     pub steps: ::std::vec::Vec<crate::types::BuildJobConfigStep>,
     /// Scheduled triggers of the job.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub triggers: ::std::option::Option<
-        ::std::vec::Vec<crate::types::CreateNewJobTrigger>,
-    >,
+    pub triggers: ::std::option::Option<::std::vec::Vec<crate::types::BuildJobTrigger>>,
 }
 impl CopyJobRequestBody {
     /// A value with the required fields `arch`, `copy_job_id`, `job_name`, `project_id`, `steps` set and every optional field unset.

@@ -44,17 +44,15 @@ pub struct CreateNewJobRequestBody {
     pub project_id: ::std::string::String,
     /// Code repositories the job checks out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub scms: ::std::option::Option<::std::vec::Vec<crate::types::CreateNewJobScm>>,
+    pub scms: ::std::option::Option<::std::vec::Vec<crate::types::BuildJobCreateScm>>,
     /// Build steps, executed in order.
     pub steps: ::std::vec::Vec<crate::types::BuildJobConfigStep>,
     /// The `timeout` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub timeout: ::std::option::Option<crate::types::CreateNewJobTimeout>,
+    pub timeout: ::std::option::Option<crate::types::BuildJobTimeout>,
     /// Scheduled triggers of the job.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub triggers: ::std::option::Option<
-        ::std::vec::Vec<crate::types::CreateNewJobTrigger>,
-    >,
+    pub triggers: ::std::option::Option<::std::vec::Vec<crate::types::BuildJobTrigger>>,
 }
 impl CreateNewJobRequestBody {
     /// A value with the required fields `arch`, `job_name`, `project_id`, `steps` set and every optional field unset.

@@ -24,9 +24,7 @@ pub struct JobPipelineInfoItems {
     >,
     /// Code repositories the job checks out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub scms: ::std::option::Option<
-        ::std::vec::Vec<crate::types::CreateBuildJobScmResponse>,
-    >,
+    pub scms: ::std::option::Option<::std::vec::Vec<crate::types::ListJobConfigScm>>,
     /// Where the job comes from, such as `codeci`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_code: ::std::option::Option<::std::string::String>,

@@ -3,10 +3,7 @@
 /// One allowed choice of an enumeration-type build parameter.
 ///
 /// Generated from `#/components/schemas/ListJobConfigParameterLimit`.
-///
-/// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
 pub struct ListJobConfigParameterLimit {
     /// Whether the choice is disabled; "0" (the default) means it is in effect.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

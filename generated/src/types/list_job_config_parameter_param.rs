@@ -3,10 +3,7 @@
 /// One attribute of a build parameter definition.
 ///
 /// Generated from `#/components/schemas/ListJobConfigParameterParam`.
-///
-/// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
 pub struct ListJobConfigParameterParam {
     /// Allowed choices, for enumeration-type parameters.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -10,7 +10,7 @@
 pub struct ListProjectJobsResponse {
     /// The jobs on this page.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub jobs: ::std::option::Option<::std::vec::Vec<crate::types::Job>>,
+    pub jobs: ::std::option::Option<::std::vec::Vec<crate::types::ProjectJobListItem>>,
     /// Total number of jobs matching the query.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total: ::std::option::Option<i32>,

@@ -13,7 +13,7 @@ pub struct ShowJobConfigResponse {
     pub error: ::std::option::Option<::std::string::String>,
     /// The `result` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<crate::types::CreateBuildJobResponseVo>,
+    pub result: ::std::option::Option<crate::types::ListJobConfigResult>,
     /// Call outcome, `success` or `fail`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::types::ShowJobConfigResponseStatus>,

@@ -11,6 +11,6 @@ pub struct TemplateParameter {
     /// Name/value attributes of the parameter (name, type, defaultValue, description, ...).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub params: ::std::option::Option<
-        ::std::vec::Vec<crate::types::TemplateParameterParam>,
+        ::std::vec::Vec<crate::types::ListJobConfigParameterParam>,
     >,
 }

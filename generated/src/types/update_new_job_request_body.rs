@@ -40,7 +40,7 @@ pub struct UpdateNewJobRequestBody {
     pub project_id: ::std::string::String,
     /// Code repositories the job checks out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub scms: ::std::option::Option<::std::vec::Vec<crate::types::CreateNewJobScm>>,
+    pub scms: ::std::option::Option<::std::vec::Vec<crate::types::BuildJobCreateScm>>,
     /// Build steps, executed in order.
     pub steps: ::std::vec::Vec<crate::types::BuildJobConfigStep>,
 }
