@@ -4,9 +4,11 @@ mod catalogue;
 mod checks;
 pub mod docs;
 mod examples;
+mod features;
 mod operation_tests;
 mod operations;
 mod pagination;
+mod rate_limit;
 mod rust;
 mod scaffold;
 mod types;
@@ -193,7 +195,7 @@ impl Job<'_> {
             ),
             Job::Examples => (
                 "tests/examples/cases.rs".to_owned(),
-                examples::examples_file("codearts_build", &api.examples),
+                examples::examples_file("codearts_build", api),
             ),
             Job::Type(t) => (
                 format!("src/types/{}.rs", t.module),
@@ -228,7 +230,12 @@ pub fn crate_files(
     let hash_header = header.replace("// ", "# ");
     files.insert(
         "Cargo.toml".to_owned(),
-        scaffold::cargo_toml(hash_header.trim_end(), &statics.testkit)?,
+        scaffold::cargo_toml(
+            hash_header.trim_end(),
+            &statics.testkit,
+            api,
+            &statics.examples,
+        )?,
     );
     let cx = scaffold::Context {
         header: header.clone(),
@@ -251,6 +258,10 @@ pub fn crate_files(
     files.insert(
         "README.md".to_owned(),
         with_newline(scaffold::readme(&readme_cx)?),
+    );
+    files.insert(
+        "src/rate_limit.rs".to_owned(),
+        rust::file(&header, rate_limit::file(api)),
     );
     for (path, source) in &statics.runtime {
         files.insert(format!("src/runtime/{path}"), format!("{header}\n{source}"));
