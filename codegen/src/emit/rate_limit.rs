@@ -68,11 +68,29 @@ pub fn class(name: &str) -> Option<&'static Class> {
 /// `src/rate_limit.rs`.
 pub fn file(api: &Api) -> TokenStream {
     // Generic code sees an operation through `Operation::SPEC.id`: let it find the class too.
-    let by_id = api.operations.iter().filter_map(|op| {
-        let class = class(op.rate_limit_class.as_deref()?)?;
-        let (id, variant) = (&op.id, format_ident!("{}", class.variant));
-        Some(quote!(#id => ::std::option::Option::Some(RateLimitClass::#variant),))
-    });
+    let by_id: Vec<TokenStream> = api
+        .operations
+        .iter()
+        .filter_map(|op| {
+            let class = class(op.rate_limit_class.as_deref()?)?;
+            let (id, variant) = (&op.id, format_ident!("{}", class.variant));
+            Some(quote!(#id => ::std::option::Option::Some(RateLimitClass::#variant),))
+        })
+        .collect();
+    // A spec without classes has nothing to match on (a lone `_` arm is a lint).
+    let of_operation = if by_id.is_empty() {
+        quote! {
+            let _ = operation_id;
+            ::std::option::Option::None
+        }
+    } else {
+        quote! {
+            match operation_id {
+                #( #by_id )*
+                _ => ::std::option::Option::None,
+            }
+        }
+    };
     let variants = CLASSES.iter().map(|c| {
         let variant = format_ident!("{}", c.variant);
         let reading = match c.per_minute {
@@ -166,10 +184,7 @@ pub fn file(api: &Api) -> TokenStream {
             /// `<R as Operation>::SPEC.id`), or `None` for an id the spec does not know or an
             /// operation without a class. The request types have it as `RATE_LIMIT_CLASS`.
             pub fn of_operation(operation_id: &str) -> ::std::option::Option<RateLimitClass> {
-                match operation_id {
-                    #( #by_id )*
-                    _ => ::std::option::Option::None,
-                }
+                #of_operation
             }
 
             /// The default pause of a log follower polling an operation of this class: the
