@@ -20,6 +20,21 @@ pub struct Api {
     pub error_codes: Vec<ErrorCode>,
     /// Every documented example, in operation order.
     pub examples: Vec<Example>,
+    /// The areas from the root `tags:` list, in spec order; empty when the spec declares none
+    /// (then nothing is gated behind a Cargo feature).
+    pub areas: Vec<Area>,
+}
+
+/// An area of the API (a root tag): one Cargo feature of the generated crate.
+#[derive(Debug, Clone)]
+pub struct Area {
+    /// Tag name, also the feature name (`jobs`, `recycle-bin`).
+    pub name: String,
+    /// The tag's one-line description.
+    pub description: Option<String>,
+    /// Other areas whose code this area's code calls (a log follow that asks a record operation
+    /// whether the build has finished), so its feature must enable theirs.
+    pub requires: Vec<String>,
 }
 
 /// One operation.
@@ -68,6 +83,8 @@ pub struct Operation {
     pub rate_limit_class: Option<String>,
     /// How a 2xx reply reports failure, when it carries a status envelope.
     pub status_envelope: Option<StatusEnvelope>,
+    /// The operation's area (its one tag), when the spec declares areas.
+    pub area: Option<String>,
 }
 
 /// A reply that reports its own outcome (`x-status-envelope`); paths are dotted wire names.
@@ -376,6 +393,10 @@ pub struct NamedType {
     pub in_response: bool,
     /// Reachable from a request body or parameter.
     pub in_request: bool,
+    /// The areas of the operations that reach this type, in area order: the type is compiled
+    /// only with one of their features. Empty when no operation of an area reaches it
+    /// (then it is always compiled).
+    pub areas: Vec<String>,
     /// Struct or enum.
     pub kind: TypeKind,
 }

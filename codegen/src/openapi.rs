@@ -23,7 +23,7 @@ pub struct Spec {
     /// Accepted authentication schemes; the runtime implements them, the generator ignores them.
     #[serde(default)]
     pub security: Vec<BTreeMap<String, Vec<String>>>,
-    /// Grouping tags; ignored.
+    /// The areas (`name`, `description`), each a Cargo feature; checked in `resolve::areas`.
     #[serde(default)]
     pub tags: Vec<Value>,
     /// Path templates to their operations, sorted so output order never depends on the file.
@@ -134,7 +134,7 @@ pub struct Operation {
     pub summary: Option<String>,
     /// Longer description.
     pub description: Option<String>,
-    /// Grouping tags; ignored.
+    /// The operation's area: exactly one of the root tags when the spec declares any.
     #[serde(default)]
     pub tags: Vec<String>,
     /// Legacy operation.

@@ -16,11 +16,6 @@
 //! project id comes from `CODEARTS_BUILD_PROJECT_ID`: required with AK/SK credentials (it is
 //! sent as `X-Project-Id`), optional with a token.
 
-#![expect(
-    deprecated,
-    reason = "written against legacy operations until their current twins (spec/replaced-by.tsv) are in the spec"
-)]
-
 use std::process::ExitCode;
 
 use codearts_build::{Client, Error, Region};
@@ -58,7 +53,7 @@ fn client_from_env() -> Result<Client, Error> {
 async fn download(record_id: &str, output: Option<&str>) -> Result<u64, Error> {
     let client = client_from_env()?;
     let log = client
-        .download_build_log()
+        .download_build_full_log()
         .record_id(record_id)
         .send()
         .await?;

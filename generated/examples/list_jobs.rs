@@ -15,11 +15,6 @@
 //! project id comes from `CODEARTS_BUILD_PROJECT_ID` (required: it names the project whose jobs
 //! are listed, and AK/SK requests send it as `X-Project-Id`).
 
-#![expect(
-    deprecated,
-    reason = "written against legacy operations until their current twins (spec/replaced-by.tsv) are in the spec"
-)]
-
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -62,9 +57,10 @@ pub async fn run(
             "set CODEARTS_BUILD_PROJECT_ID to the project whose jobs to list",
         ));
     }
-    // The project id path parameter defaults to the client's project id.
+    // The project id path parameter defaults to the client's project id. The paginator spaces
+    // its page requests by the operation's rate-limit class (`ten_50_min`: 1.2 s).
     let mut jobs = client
-        .show_job_list_by_project_id()
+        .list_project_jobs()
         .page_index(0)
         .page_size(PAGE_SIZE)
         .paginate()?;

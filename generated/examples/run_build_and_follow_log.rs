@@ -15,15 +15,9 @@
 //! project id comes from `CODEARTS_BUILD_PROJECT_ID`: required with AK/SK credentials (it is
 //! sent as `X-Project-Id`), optional with a token.
 
-#![expect(
-    deprecated,
-    reason = "written against legacy operations until their current twins (spec/replaced-by.tsv) are in the spec"
-)]
-
 use std::process::ExitCode;
-use std::time::Duration;
 
-use codearts_build::types::RunJobRequestBody;
+use codearts_build::types::ExecuteJobRequestBody;
 use codearts_build::{Client, Error, Region};
 use futures_util::StreamExt;
 
@@ -58,8 +52,8 @@ async fn run(job_id: &str) -> Result<(), Error> {
 
     // Starting a build is not idempotent, so the client does not retry it on its own.
     let started = client
-        .run_job()
-        .body(RunJobRequestBody::new(job_id.to_owned()))
+        .execute_job()
+        .body(ExecuteJobRequestBody::new(job_id.to_owned()))
         .send()
         .await?;
     let build_no: i32 = started
@@ -69,20 +63,21 @@ async fn run(job_id: &str) -> Result<(), Error> {
         .ok_or_else(|| Error::config("the service did not return the build number"))?;
     eprintln!("started build #{build_no} of job {job_id}");
 
-    // Re-polls every 2 s from the offset the service returned, until it reports no more data.
+    // Re-polls from the offset the service returned, at the pace of the operation's rate-limit
+    // class (`RateLimitClass::follow_interval`), until the service reports no more text and the
+    // build record has a finish time.
     let mut log = client
-        .download_real_time_log()
+        .download_build_real_time_log()
         .job_id(job_id)
         .build_no(build_no)
-        .offset(0)
-        .follow()?
-        .poll_interval(Duration::from_secs(2));
+        .size("1000")
+        .follow()?;
     while let Some(chunk) = log.next().await {
         print!("{}", chunk?.text);
     }
 
     let record = client
-        .show_record_detail()
+        .show_job_build_record_detail()
         .job_id(job_id)
         .build_no(build_no)
         .send()

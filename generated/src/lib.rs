@@ -36,6 +36,385 @@
 //!   ends with [`Error::LogStalled`] when no new text arrives for its idle timeout (5 minutes
 //!   by default) and with [`Error::LogDeadline`] after its optional deadline.
 //! - **Deprecations**: legacy operations are `#[deprecated]` and name their successor.
+//! - **Rate limits**: every request type has `RATE_LIMIT_CLASS`, the API gateway throttling
+//!   class of its operation ([`RateLimitClass`]); paginators space their pages by the class's
+//!   [`pace`](RateLimitClass::pace) and log followers poll no faster than its
+//!   [`follow_interval`](RateLimitClass::follow_interval).
+//! - **Areas**: operations are grouped by area below, and each area is a Cargo feature (all on
+//!   by default), so a service that only runs builds compiles only what it calls.
+//!
+//! # Operations by area
+//!
+//! Each row names the client method, its request, its summary and its rate-limit class;
+//! legacy operations say which operation replaces them.
+//!
+//! ## `jobs`
+//!
+//! Build job definitions and their life cycle (create, update, copy, delete, enable, disable, run, stop), plus job checks, configuration, parameters and running state.
+//!
+//! Feature `jobs`.
+//!
+//! | Operation | Request | Summary | Rate-limit class |
+//! | --- | --- | --- | --- |
+//! | [`add_favourite_task`][add_favourite_task] | `POST /v1/job/{job_id}/follow` | Mark a build job as a favourite of the caller. | `ten_20_min` |
+//! | [`batch_delete_build_jobs`][batch_delete_build_jobs] | `DELETE /v1/job/batch-delete` | **Deprecated**, use [`delete_the_job`][delete_the_job]. Delete several build jobs in one call (legacy). | `ten_50_min` |
+//! | [`batch_set_agency`][batch_set_agency] | `POST /v1/job/batch-agency` | Set the IAM agency that several build tasks run their builds with. | `cloudbuild_ext` |
+//! | [`check_job_count_is_top_limit`][check_job_count_is_top_limit] | `GET /v1/job/check/count` | Check whether the tenant has reached its build job limit. | `ten_50_min` |
+//! | [`check_job_name_is_exists`][check_job_name_is_exists] | `GET /v1/job/check/exist` | Check whether a project already has a build job with a given name. | `ten_50_min` |
+//! | [`check_webhook_url`][check_webhook_url] | `POST /v1/job/check/webhook-url` | Validate a chat-tool webhook address for job notifications. | `five_50_min` |
+//! | [`copy_job`][copy_job] | `POST /v1/job/copy` | Create a new build job as a copy of an existing one. | `five_50_min` |
+//! | [`create_build_job`][create_build_job] | `POST /v3/jobs/create` | **Deprecated**, use [`create_new_job`][create_new_job]. Create a build job from a full job configuration. | `cloudbuild_ext` |
+//! | [`create_new_job`][create_new_job] | `POST /v1/job/create` | Create a build job from a full job configuration. | `five_50_min` |
+//! | [`delete_build_job`][delete_build_job] | `POST /v3/jobs/{job_id}/delete` | **Deprecated**, use [`delete_the_job`][delete_the_job]. Delete a build job. | `cloudbuild_ext` |
+//! | [`delete_the_job`][delete_the_job] | `DELETE /v1/job/{job_id}/delete` | Delete a build job. | `five_50_min` |
+//! | [`disable_build_job`][disable_build_job] | `POST /v3/jobs/{job_id}/disable` | **Deprecated**, use [`disable_the_job`][disable_the_job]. Disable a build job. | `cloudbuild_ext` |
+//! | [`disable_the_job`][disable_the_job] | `POST /v1/job/{job_id}/disable` | Disable or re-enable a build job. | `five_50_min` |
+//! | [`enable_build_job`][enable_build_job] | `POST /v3/jobs/{job_id}/recover` | **Deprecated**, use [`disable_the_job`][disable_the_job]. Recover (re-enable) a disabled build job. | `cloudbuild_ext` |
+//! | [`execute_auto_build_job`][execute_auto_build_job] | `POST /v1/job/{job_id}/auto-execute` | Start a build of a job from a code push event. | `cloudbuild_ext` |
+//! | [`execute_job`][execute_job] | `POST /v1/job/execute` | Start a build of a job, optionally with custom parameters. | `five_50_min` |
+//! | [`list_build_parameter`][list_build_parameter] | `GET /v1/job/{job_id}/{build_no}/history-parameters` | Get the parameter values one build of a job ran with. | `ten_50_min` |
+//! | [`list_end_points`][list_end_points] | `GET /v1/job/{project_id}/nexus` | List the self-hosted (Nexus) dependency repositories of a project. | `ten_50_min` |
+//! | [`list_job`][list_job] | `GET /v1/job/list` | List all build jobs visible to the caller, across projects. | `ten_50_min` |
+//! | [`list_job_config`][list_job_config] | `GET /v3/jobs/{job_id}/query` | **Deprecated**, use [`show_job_config`][show_job_config]. Get the configuration of a build task. | `cloudbuild_ext` |
+//! | [`list_project_jobs`][list_project_jobs] | `GET /v1/job/{project_id}/list` | List the build jobs of one CodeArts project. | `ten_50_min` |
+//! | [`list_tag_list`][list_tag_list] | `GET /v1/code/tags` | List the tags of a code repository usable by build tasks. | `cloudbuild_ext` |
+//! | [`list_update_job_history`][list_update_job_history] | `GET /v1/job/{job_id}/history` | List the change records of a build job's configuration. | `ten_50_min` |
+//! | [`remover_favourite_task`][remover_favourite_task] | `POST /v1/job/{job_id}/unfollow` | Remove a build job from the caller's favourites. | `ten_20_min` |
+//! | [`run_job`][run_job] | `POST /v3/jobs/build` | **Deprecated**, use [`execute_job`][execute_job]. Start a build of a job, optionally with custom parameters. | `cloudbuild_ext` |
+//! | [`set_keep_time`][set_keep_time] | `POST /v1/job/keep-time` | Set how long deleted build jobs stay in the recycle bin. | `five_50_min` |
+//! | [`show_branch_by_job_id`][show_branch_by_job_id] | `GET /v1/job/{job_id}/badge/branches` | List the branches for which a build task offers a status badge. | `cloudbuild_ext` |
+//! | [`show_build_details`][show_build_details] | `GET /v1/job/{job_id}/{build_no}/build-info` | Get whether a given build of a job is running and how it ended. | `ten_50_min` |
+//! | [`show_build_params_list`][show_build_params_list] | `GET /v1/job/build-params` | List the kinds of build parameters a job may define, with their input rules. | `ten_120_min` |
+//! | [`show_copy_name`][show_copy_name] | `GET /v1/job/{job_id}/copy-name` | Get a free job name for a copy of a build job. | `ten_50_min` |
+//! | [`show_default_build_parameters`][show_default_build_parameters] | `GET /v1/job/default-parameters` | List the build parameters every new build job starts with. | `ten_50_min` |
+//! | [`show_disable`][show_disable] | `GET /v1/job/{job_id}/check/disable` | Check whether a build job is disabled. | `ten_50_min` |
+//! | [`show_git_code_repository`][show_git_code_repository] | `GET /v1/code/git-code/{endpoint_id}/repositories` | List the GitCode repositories reachable through a service endpoint. | `cloudbuild_ext` |
+//! | [`show_git_code_repository_branches`][show_git_code_repository_branches] | `GET /v1/code/git-code/{endpoint_id}/branches` | List the branches of a GitCode repository reachable through a service endpoint. | `cloudbuild_ext` |
+//! | [`show_job_config`][show_job_config] | `GET /v1/job/{job_id}/config` | Get the full configuration of a build job. | `ten_50_min` |
+//! | [`show_job_config_diff`][show_job_config_diff] | `GET /v1/job/{job_id}/diff` | Compare two saved versions of a build job's configuration. | `ten_50_min` |
+//! | [`show_job_info`][show_job_info] | `GET /v1/job/{job_id}/info` | Get summary information and the caller's permissions for a build task. | `ten_50_min` |
+//! | [`show_job_list_by_project_id`][show_job_list_by_project_id] | `GET /v3/{project_id}/jobs` | **Deprecated**, use [`list_project_jobs`][list_project_jobs]. List the build jobs of a CodeArts project. | `cloudbuild_ext` |
+//! | [`show_job_pipeline_info`][show_job_pipeline_info] | `GET /v1/job/{job_id}/pipeline-info` | Get the build job information a pipeline needs. | `ten_50_min` |
+//! | [`show_job_status`][show_job_status] | `GET /v3/jobs/{job_id}/status` | **Deprecated**, use [`show_running_status`][show_running_status]. Tell whether a build job is currently running. | `cloudbuild_ext` |
+//! | [`show_job_step_status`][show_job_step_status] | `GET /v1/job/{job_id}/status` | Get the state of a build job's latest or given build. | `ten_50_min` |
+//! | [`show_job_system_parameters`][show_job_system_parameters] | `GET /v1/job/system-parameters` | List the predefined system parameters available to build jobs. | `ten_50_min` |
+//! | [`show_new_output`][show_new_output] | `GET /v1/job/{job_id}/{build_no}/output` | **Deprecated**. Get the artifacts produced by one build of a build task (v1 path). | `cloudbuild_ext` |
+//! | [`show_running_status`][show_running_status] | `GET /v1/job/{job_id}/running-status` | Check whether a build job is currently building. | `ten_50_min` |
+//! | [`stop_build_job`][stop_build_job] | `POST /v3/jobs/{job_id}/{build_no}/stop` | **Deprecated**, use [`stop_the_job`][stop_the_job]. Stop one running build of a build job. | `cloudbuild_ext` |
+//! | [`stop_job`][stop_job] | `POST /v3/jobs/stop` | **Deprecated**, use [`stop_the_job`][stop_the_job]. Stop a running build, identified by job ID and build number in the body (legacy). | `cloudbuild_ext` |
+//! | [`stop_the_job`][stop_the_job] | `POST /v1/job/{job_id}/stop` | Stop a running build of a build job. | `cloudbuild_ext` |
+//! | [`update_build_job`][update_build_job] | `POST /v3/jobs/update` | **Deprecated**, use [`update_new_job`][update_new_job]. Replace the configuration of an existing build job. | `cloudbuild_ext` |
+//! | [`update_new_job`][update_new_job] | `POST /v1/job/update` | Replace the configuration of an existing build job. | `five_50_min` |
+//!
+#![cfg_attr(
+    feature = "jobs",
+    doc = "[add_favourite_task]: Client::add_favourite_task\n[batch_delete_build_jobs]: Client::batch_delete_build_jobs\n[batch_set_agency]: Client::batch_set_agency\n[check_job_count_is_top_limit]: Client::check_job_count_is_top_limit\n[check_job_name_is_exists]: Client::check_job_name_is_exists\n[check_webhook_url]: Client::check_webhook_url\n[copy_job]: Client::copy_job\n[create_build_job]: Client::create_build_job\n[create_new_job]: Client::create_new_job\n[delete_build_job]: Client::delete_build_job\n[delete_the_job]: Client::delete_the_job\n[disable_build_job]: Client::disable_build_job\n[disable_the_job]: Client::disable_the_job\n[enable_build_job]: Client::enable_build_job\n[execute_auto_build_job]: Client::execute_auto_build_job\n[execute_job]: Client::execute_job\n[list_build_parameter]: Client::list_build_parameter\n[list_end_points]: Client::list_end_points\n[list_job]: Client::list_job\n[list_job_config]: Client::list_job_config\n[list_project_jobs]: Client::list_project_jobs\n[list_tag_list]: Client::list_tag_list\n[list_update_job_history]: Client::list_update_job_history\n[remover_favourite_task]: Client::remover_favourite_task\n[run_job]: Client::run_job\n[set_keep_time]: Client::set_keep_time\n[show_branch_by_job_id]: Client::show_branch_by_job_id\n[show_build_details]: Client::show_build_details\n[show_build_params_list]: Client::show_build_params_list\n[show_copy_name]: Client::show_copy_name\n[show_default_build_parameters]: Client::show_default_build_parameters\n[show_disable]: Client::show_disable\n[show_git_code_repository]: Client::show_git_code_repository\n[show_git_code_repository_branches]: Client::show_git_code_repository_branches\n[show_job_config]: Client::show_job_config\n[show_job_config_diff]: Client::show_job_config_diff\n[show_job_info]: Client::show_job_info\n[show_job_list_by_project_id]: Client::show_job_list_by_project_id\n[show_job_pipeline_info]: Client::show_job_pipeline_info\n[show_job_status]: Client::show_job_status\n[show_job_step_status]: Client::show_job_step_status\n[show_job_system_parameters]: Client::show_job_system_parameters\n[show_new_output]: Client::show_new_output\n[show_running_status]: Client::show_running_status\n[stop_build_job]: Client::stop_build_job\n[stop_job]: Client::stop_job\n[stop_the_job]: Client::stop_the_job\n[update_build_job]: Client::update_build_job\n[update_new_job]: Client::update_new_job"
+)]
+#![cfg_attr(
+    not(feature = "jobs"),
+    doc = "[add_favourite_task]: #features\n[batch_delete_build_jobs]: #features\n[batch_set_agency]: #features\n[check_job_count_is_top_limit]: #features\n[check_job_name_is_exists]: #features\n[check_webhook_url]: #features\n[copy_job]: #features\n[create_build_job]: #features\n[create_new_job]: #features\n[delete_build_job]: #features\n[delete_the_job]: #features\n[disable_build_job]: #features\n[disable_the_job]: #features\n[enable_build_job]: #features\n[execute_auto_build_job]: #features\n[execute_job]: #features\n[list_build_parameter]: #features\n[list_end_points]: #features\n[list_job]: #features\n[list_job_config]: #features\n[list_project_jobs]: #features\n[list_tag_list]: #features\n[list_update_job_history]: #features\n[remover_favourite_task]: #features\n[run_job]: #features\n[set_keep_time]: #features\n[show_branch_by_job_id]: #features\n[show_build_details]: #features\n[show_build_params_list]: #features\n[show_copy_name]: #features\n[show_default_build_parameters]: #features\n[show_disable]: #features\n[show_git_code_repository]: #features\n[show_git_code_repository_branches]: #features\n[show_job_config]: #features\n[show_job_config_diff]: #features\n[show_job_info]: #features\n[show_job_list_by_project_id]: #features\n[show_job_pipeline_info]: #features\n[show_job_status]: #features\n[show_job_step_status]: #features\n[show_job_system_parameters]: #features\n[show_new_output]: #features\n[show_running_status]: #features\n[stop_build_job]: #features\n[stop_job]: #features\n[stop_the_job]: #features\n[update_build_job]: #features\n[update_new_job]: #features"
+)]
+//!
+//! ## `records`
+//!
+//! Build records of past and running builds, their details, stages and per-job statistics.
+//!
+//! Feature `records`.
+//!
+//! | Operation | Request | Summary | Rate-limit class |
+//! | --- | --- | --- | --- |
+//! | [`list_brief_record`][list_brief_record] | `POST /v1/record/brief` | Get brief build records of one or more build projects. | `five_50_min` |
+//! | [`list_build_info_record`][list_build_info_record] | `GET /v3/jobs/{job_id}/build-info-records` | **Deprecated**, use [`list_build_info_record_by_job_id`][list_build_info_record_by_job_id]. List the builds of a build task within a time window, page by page. | `cloudbuild_ext` |
+//! | [`list_build_info_record_by_job_id`][list_build_info_record_by_job_id] | `GET /v1/record/{job_id}/list` | List the builds of a build task within a time window, page by page. | `ten_50_min` |
+//! | [`list_records`][list_records] | `GET /v1/record/{build_project_id}/records` | List the build records of a build project, page by page. | `ten_120_min` |
+//! | [`show_build_info_record`][show_build_info_record] | `GET /v1/record/{job_id}/{build_no}/build-info-record` | Get the build summary of one build of a build task. | `ten_50_min` |
+//! | [`show_build_record`][show_build_record] | `GET /v1/record/{record_id}/info` | Get the full details of one build record. | `ten_120_min` |
+//! | [`show_build_record_build_script`][show_build_record_build_script] | `GET /v1/record/{record_id}/build-script` | Get the build script a build record ran with. | `ten_50_min` |
+//! | [`show_build_record_flow_graph`][show_build_record_flow_graph] | `GET /v1/record/{build_flow_record_id}/flow-graph` | Get the dependency graph of the sub-jobs of a build-flow record. | `ten_50_min` |
+//! | [`show_build_record_full_stages`][show_build_record_full_stages] | `GET /v1/record/{record_id}/full-stages` | Get the stages of a build record with their status and timing. | `ten_120_min` |
+//! | [`show_flow_graph`][show_flow_graph] | `GET /v3/{build_flow_record_id}/flow-graph` | **Deprecated**, use [`show_build_record_flow_graph`][show_build_record_flow_graph]. Get the dependency graph (DAG) of the sub-jobs of a build-flow record (legacy). | `cloudbuild_ext` |
+//! | [`show_history_details`][show_history_details] | `GET /v3/jobs/{job_id}/{build_number}/history-details` | **Deprecated**. Get the details of one build run of a build job. | `cloudbuild_ext` |
+//! | [`show_job_build_record_detail`][show_job_build_record_detail] | `GET /v1/record/{job_id}/{build_no}/record-info` | Get the record details of one build of a build task. | `ten_120_min` |
+//! | [`show_job_total`][show_job_total] | `GET /v1/record/{build_project_id}/statistics` | Count the builds of a build project, optionally within a time window. | `ten_50_min` |
+//! | [`show_last_history`][show_last_history] | `GET /v3/jobs/{project_id}/last-history` | **Deprecated**. Get the latest successful build of a code repository in a project. | `cloudbuild_ext` |
+//! | [`show_list_history`][show_list_history] | `GET /v3/jobs/{job_id}/history` | **Deprecated**, use [`list_build_info_record_by_job_id`][list_build_info_record_by_job_id]. List the builds of a job from the last N days. | `cloudbuild_ext` |
+//! | [`show_list_period_history`][show_list_period_history] | `GET /v3/jobs/{job_id}/period-history` | **Deprecated**, use [`list_build_info_record_by_job_id`][list_build_info_record_by_job_id]. List the builds of a job that ran between two dates. | `cloudbuild_ext` |
+//! | [`show_output_info`][show_output_info] | `GET /v3/jobs/{job_id}/{build_no}/output-info` | **Deprecated**. Get the artifacts produced by one build run of a build job. | `cloudbuild_ext` |
+//! | [`show_record_detail`][show_record_detail] | `GET /v4/jobs/{job_id}/{build_no}/record-info` | **Deprecated**, use [`show_job_build_record_detail`][show_job_build_record_detail]. Get the record details of one build of a build task. | `cloudbuild_ext` |
+//! | [`show_record_info`][show_record_info] | `GET /v3/jobs/{job_id}/{build_no}/record-info` | **Deprecated**, use [`show_job_build_record_detail`][show_job_build_record_detail]. Get the details of one build run of a job (legacy v3 endpoint). | `cloudbuild_ext` |
+//!
+#![cfg_attr(
+    feature = "records",
+    doc = "[list_brief_record]: Client::list_brief_record\n[list_build_info_record]: Client::list_build_info_record\n[list_build_info_record_by_job_id]: Client::list_build_info_record_by_job_id\n[list_records]: Client::list_records\n[show_build_info_record]: Client::show_build_info_record\n[show_build_record]: Client::show_build_record\n[show_build_record_build_script]: Client::show_build_record_build_script\n[show_build_record_flow_graph]: Client::show_build_record_flow_graph\n[show_build_record_full_stages]: Client::show_build_record_full_stages\n[show_flow_graph]: Client::show_flow_graph\n[show_history_details]: Client::show_history_details\n[show_job_build_record_detail]: Client::show_job_build_record_detail\n[show_job_total]: Client::show_job_total\n[show_last_history]: Client::show_last_history\n[show_list_history]: Client::show_list_history\n[show_list_period_history]: Client::show_list_period_history\n[show_output_info]: Client::show_output_info\n[show_record_detail]: Client::show_record_detail\n[show_record_info]: Client::show_record_info"
+)]
+#![cfg_attr(
+    not(feature = "records"),
+    doc = "[list_brief_record]: #features\n[list_build_info_record]: #features\n[list_build_info_record_by_job_id]: #features\n[list_records]: #features\n[show_build_info_record]: #features\n[show_build_record]: #features\n[show_build_record_build_script]: #features\n[show_build_record_flow_graph]: #features\n[show_build_record_full_stages]: #features\n[show_flow_graph]: #features\n[show_history_details]: #features\n[show_job_build_record_detail]: #features\n[show_job_total]: #features\n[show_last_history]: #features\n[show_list_history]: #features\n[show_list_period_history]: #features\n[show_output_info]: #features\n[show_record_detail]: #features\n[show_record_info]: #features"
+)]
+//!
+//! ## `logs`
+//!
+//! Full, per-step and real-time build logs.
+//!
+//! Feature `logs` (also enables `records`).
+//!
+//! | Operation | Request | Summary | Rate-limit class |
+//! | --- | --- | --- | --- |
+//! | [`download_build_full_log`][download_build_full_log] | `GET /v1/log/{record_id}/download-log` | Download the complete log of a build record. | `ten_20_min` |
+//! | [`download_build_log`][download_build_log] | `GET /v4/{record_id}/download-log` | **Deprecated**, use [`download_build_full_log`][download_build_full_log]. Download the complete log of a build record. | `cloudbuild_ext` |
+//! | [`download_build_real_time_log`][download_build_real_time_log] | `GET /v1/log/{job_id}/{build_no}/real-time-log` | Fetch the next chunk of a build's run log. | `ten_180_min` |
+//! | [`download_log_by_record_id`][download_log_by_record_id] | `GET /v3/{record_id}/download-log` | **Deprecated**, use [`download_build_full_log`][download_build_full_log]. Download the log of one build record (legacy v3 endpoint). | `cloudbuild_ext` |
+//! | [`download_real_time_log`][download_real_time_log] | `GET /v3/jobs/{job_id}/{build_no}/real-time-log` | **Deprecated**, use [`download_build_real_time_log`][download_build_real_time_log]. Fetch the next chunk of a build's live log. | `cloudbuild_ext` |
+//! | [`download_task_log`][download_task_log] | `GET /v4/{record_id}/task-log` | **Deprecated**, use [`download_task_log_new`][download_task_log_new]. Download the log of one build step of a build record. | `cloudbuild_ext` |
+//! | [`download_task_log_new`][download_task_log_new] | `GET /v1/log/{record_id}/task-log` | Download the log of one build action of a build record. | `cloudbuild_ext` |
+//! | [`show_action_i_info`][show_action_i_info] | `GET /v1/log/stage/page` | Read a range of the log of a finished build. | `ten_50_min` |
+//! | [`show_action_info`][show_action_info] | `GET /v1/log/task/step` | Read a range of the log of a build action that is still running. | `cloudbuild_ext` |
+//! | [`show_console_info`][show_console_info] | `GET /v1/log/task/page` | Read a range of the log of a build action after the build has finished. | `cloudbuild_ext` |
+//! | [`show_log_analysis`][show_log_analysis] | `GET /v1/log/{job_id}/{build_no}/analysis` | Get the analysed error log of a failed build. | `cloudbuild_ext` |
+//!
+#![cfg_attr(
+    feature = "logs",
+    doc = "[download_build_full_log]: Client::download_build_full_log\n[download_build_log]: Client::download_build_log\n[download_build_real_time_log]: Client::download_build_real_time_log\n[download_log_by_record_id]: Client::download_log_by_record_id\n[download_real_time_log]: Client::download_real_time_log\n[download_task_log]: Client::download_task_log\n[download_task_log_new]: Client::download_task_log_new\n[show_action_i_info]: Client::show_action_i_info\n[show_action_info]: Client::show_action_info\n[show_console_info]: Client::show_console_info\n[show_log_analysis]: Client::show_log_analysis"
+)]
+#![cfg_attr(
+    not(feature = "logs"),
+    doc = "[download_build_full_log]: #features\n[download_build_log]: #features\n[download_build_real_time_log]: #features\n[download_log_by_record_id]: #features\n[download_real_time_log]: #features\n[download_task_log]: #features\n[download_task_log_new]: #features\n[show_action_i_info]: #features\n[show_action_info]: #features\n[show_console_info]: #features\n[show_log_analysis]: #features"
+)]
+//!
+//! ## `templates`
+//!
+//! Custom and official build templates and their favourites.
+//!
+//! Feature `templates`.
+//!
+//! | Operation | Request | Summary | Rate-limit class |
+//! | --- | --- | --- | --- |
+//! | [`add_favourite_custom_template`][add_favourite_custom_template] | `POST /v1/template/custom/{uuid}/follow` | Mark a custom build template as a favourite of the caller. | `ten_20_min` |
+//! | [`add_favourite_official_template`][add_favourite_official_template] | `POST /v1/template/official/{uuid}/follow` | Mark an official build template as a favourite of the caller. | `ten_20_min` |
+//! | [`create_template`][create_template] | `POST /v1/template/create` | Create a custom build template (version 1 endpoint) and return its UUID. | `five_50_min` |
+//! | [`create_templates`][create_templates] | `POST /v3/templates/create` | **Deprecated**, use [`create_template`][create_template]. Create a custom build template from a list of build steps. | `cloudbuild_ext` |
+//! | [`delete_template`][delete_template] | `DELETE /v1/template/{uuid}/delete` | Delete a custom build template by its UUID (version 1 endpoint). | `five_50_min` |
+//! | [`delete_templates`][delete_templates] | `DELETE /v3/templates/{uuid}/delete` | **Deprecated**, use [`delete_template`][delete_template]. Delete a custom build template by its UUID. | `cloudbuild_ext` |
+//! | [`list_custom_template`][list_custom_template] | `GET /v1/template/custom` | List the tenant's custom build templates, filtered and paged. | `ten_50_min` |
+//! | [`list_official_template`][list_official_template] | `GET /v1/template/officialtemplates` | List the official build templates, optionally filtered by name. | `ten_50_min` |
+//! | [`list_recommend_official_template`][list_recommend_official_template] | `POST /v1/template/recommend` | List the official templates recommended for a code repository branch. | `five_50_min` |
+//! | [`list_templates`][list_templates] | `GET /v3/templates/query` | **Deprecated**, use [`list_custom_template`][list_custom_template]. List custom build templates, paged and optionally filtered by name. | `cloudbuild_ext` |
+//! | [`remover_favourite_custom_template`][remover_favourite_custom_template] | `POST /v1/template/custom/{uuid}/unfollow` | Remove a custom build template from the caller's favourites. | `ten_20_min` |
+//! | [`remover_favourite_official_template`][remover_favourite_official_template] | `POST /v1/template/official/{uuid}/unfollow` | Remove an official build template from the caller's favourites. | `ten_20_min` |
+//! | [`save_template_used_info`][save_template_used_info] | `POST /v1/template/used-info` | Record that a build job was created from a template. | `five_50_min` |
+//! | [`show_template`][show_template] | `GET /v1/template/{uuid}/custom` | Get one custom build template by its UUID. | `cloudbuild_ext` |
+//! | [`show_yaml_template`][show_yaml_template] | `GET /v1/template/{job_id}/default-template` | Get the default build.yml template for a code-based build job. | `ten_50_min` |
+//!
+#![cfg_attr(
+    feature = "templates",
+    doc = "[add_favourite_custom_template]: Client::add_favourite_custom_template\n[add_favourite_official_template]: Client::add_favourite_official_template\n[create_template]: Client::create_template\n[create_templates]: Client::create_templates\n[delete_template]: Client::delete_template\n[delete_templates]: Client::delete_templates\n[list_custom_template]: Client::list_custom_template\n[list_official_template]: Client::list_official_template\n[list_recommend_official_template]: Client::list_recommend_official_template\n[list_templates]: Client::list_templates\n[remover_favourite_custom_template]: Client::remover_favourite_custom_template\n[remover_favourite_official_template]: Client::remover_favourite_official_template\n[save_template_used_info]: Client::save_template_used_info\n[show_template]: Client::show_template\n[show_yaml_template]: Client::show_yaml_template"
+)]
+#![cfg_attr(
+    not(feature = "templates"),
+    doc = "[add_favourite_custom_template]: #features\n[add_favourite_official_template]: #features\n[create_template]: #features\n[create_templates]: #features\n[delete_template]: #features\n[delete_templates]: #features\n[list_custom_template]: #features\n[list_official_template]: #features\n[list_recommend_official_template]: #features\n[list_templates]: #features\n[remover_favourite_custom_template]: #features\n[remover_favourite_official_template]: #features\n[save_template_used_info]: #features\n[show_template]: #features\n[show_yaml_template]: #features"
+)]
+//!
+//! ## `keystores`
+//!
+//! Keystore (signing) files stored for a tenant and who may use them.
+//!
+//! Feature `keystores`.
+//!
+//! | Operation | Request | Summary | Rate-limit class |
+//! | --- | --- | --- | --- |
+//! | [`add_keystore_permission`][add_keystore_permission] | `POST /v2/keystore/permission/add` | Grant a user permissions on a managed file. | `five_50_min` |
+//! | [`delete_keystore`][delete_keystore] | `DELETE /v2/keystore/{keystore_id}/delete` | Delete a managed file. | `five_50_min` |
+//! | [`delete_keystore_permission`][delete_keystore_permission] | `DELETE /v2/keystore/permission/{permission_id}/delete` | Remove a user's permission entry from a managed file. | `five_50_min` |
+//! | [`download_keystore`][download_keystore] | `GET /v3/keystore` | **Deprecated**, use [`download_keystore_by_name`][download_keystore_by_name]. Download a KeyStore file of a tenant. | `cloudbuild_ext` |
+//! | [`download_keystore_by_name`][download_keystore_by_name] | `GET /v2/keystore/download` | Download a managed file. | `ten_50_min` |
+//! | [`list_keystore`][list_keystore] | `GET /v2/keystore/name` | List the managed files the caller may use. | `ten_50_min` |
+//! | [`list_keystore_search`][list_keystore_search] | `GET /v2/keystore/list` | List the managed files of the tenant, paged and searchable. | `ten_50_min` |
+//! | [`show_keystore_permission`][show_keystore_permission] | `GET /v2/keystore/permission/{keystore_id}/query` | List the permission entries of a managed file. | `ten_50_min` |
+//! | [`update_keystore`][update_keystore] | `POST /v2/keystore/update/{id}` | Rename a managed file and change its description and sharing. | `five_50_min` |
+//! | [`update_keystore_permission`][update_keystore_permission] | `POST /v2/keystore/permission/edit` | Change a user's permissions on a managed file. | `cloudbuild_ext` |
+//! | [`upload_keystore`][upload_keystore] | `POST /v2/keystore/upload` | Upload a file to file management. | `cloudbuild_ext` |
+//!
+#![cfg_attr(
+    feature = "keystores",
+    doc = "[add_keystore_permission]: Client::add_keystore_permission\n[delete_keystore]: Client::delete_keystore\n[delete_keystore_permission]: Client::delete_keystore_permission\n[download_keystore]: Client::download_keystore\n[download_keystore_by_name]: Client::download_keystore_by_name\n[list_keystore]: Client::list_keystore\n[list_keystore_search]: Client::list_keystore_search\n[show_keystore_permission]: Client::show_keystore_permission\n[update_keystore]: Client::update_keystore\n[update_keystore_permission]: Client::update_keystore_permission\n[upload_keystore]: Client::upload_keystore"
+)]
+#![cfg_attr(
+    not(feature = "keystores"),
+    doc = "[add_keystore_permission]: #features\n[delete_keystore]: #features\n[delete_keystore_permission]: #features\n[download_keystore]: #features\n[download_keystore_by_name]: #features\n[list_keystore]: #features\n[list_keystore_search]: #features\n[show_keystore_permission]: #features\n[update_keystore]: #features\n[update_keystore_permission]: #features\n[upload_keystore]: #features"
+)]
+//!
+//! ## `notices`
+//!
+//! Which build events notify a job's users, per notification channel.
+//!
+//! Feature `notices`.
+//!
+//! | Operation | Request | Summary | Rate-limit class |
+//! | --- | --- | --- | --- |
+//! | [`disable_notice`][disable_notice] | `POST /v3/jobs/notice/{job_id}/disable` | **Deprecated**, use [`update_new_notice_new`][update_new_notice_new]. Turn off one notification channel of a build job. | `cloudbuild_ext` |
+//! | [`list_notice`][list_notice] | `GET /v3/jobs/notice/{job_id}/query` | **Deprecated**, use [`show_job_notice_config_info`][show_job_notice_config_info]. Show the notification settings of a build job, one entry per channel. | `cloudbuild_ext` |
+//! | [`show_job_notice_config_info`][show_job_notice_config_info] | `GET /v1/job/{job_id}/notice` | Show the notification settings of a build job, one entry per channel. | `ten_50_min` |
+//! | [`update_new_notice_new`][update_new_notice_new] | `PUT /v1/job/{job_id}/notice` | Set which events a build job notifies about on one notification channel. | `cloudbuild_ext` |
+//! | [`update_notice`][update_notice] | `POST /v3/jobs/notice/{job_id}/update` | **Deprecated**, use [`update_new_notice_new`][update_new_notice_new]. Set which events a build job notifies about on one notification channel. | `cloudbuild_ext` |
+//!
+#![cfg_attr(
+    feature = "notices",
+    doc = "[disable_notice]: Client::disable_notice\n[list_notice]: Client::list_notice\n[show_job_notice_config_info]: Client::show_job_notice_config_info\n[update_new_notice_new]: Client::update_new_notice_new\n[update_notice]: Client::update_notice"
+)]
+#![cfg_attr(
+    not(feature = "notices"),
+    doc = "[disable_notice]: #features\n[list_notice]: #features\n[show_job_notice_config_info]: #features\n[update_new_notice_new]: #features\n[update_notice]: #features"
+)]
+//!
+//! ## `permissions`
+//!
+//! Role and project permissions on build jobs.
+//!
+//! Feature `permissions`.
+//!
+//! | Operation | Request | Summary | Rate-limit class |
+//! | --- | --- | --- | --- |
+//! | [`apply_project_permission`][apply_project_permission] | `POST /v1/job/project/permission` | Switch a build job to or from project-level permissions. | `ten_50_min` |
+//! | [`batch_update_job_role_permission`][batch_update_job_role_permission] | `POST /v1/job/permissions/batch` | Set the role permission matrix of several build jobs at once. | `ten_50_min` |
+//! | [`check_job_internal`][check_job_internal] | `GET /v1/job/permission/internal` | Tell whether secure intranet access is enabled. | `ten_50_min` |
+//! | [`show_default_project_permission`][show_default_project_permission] | `GET /v1/job/project/default-permission` | Get the default role permission matrix of a project. | `ten_50_min` |
+//! | [`show_job_role_permission`][show_job_role_permission] | `GET /v1/job/permission/role` | Get the role permission matrix of a build job. | `ten_50_min` |
+//! | [`show_project_job_permission`][show_project_job_permission] | `GET /v1/job/permission` | Get the caller's permissions on a build job. | `ten_120_min` |
+//! | [`show_project_permission`][show_project_permission] | `GET /v1/domain/user-permission` | Get the caller's build permissions and roles in a CodeArts project. | `ten_50_min` |
+//! | [`update_simple_job_role_permission`][update_simple_job_role_permission] | `PUT /v1/job/role-permission` | Change one permission of one role on a build job. | `cloudbuild_ext` |
+//!
+#![cfg_attr(
+    feature = "permissions",
+    doc = "[apply_project_permission]: Client::apply_project_permission\n[batch_update_job_role_permission]: Client::batch_update_job_role_permission\n[check_job_internal]: Client::check_job_internal\n[show_default_project_permission]: Client::show_default_project_permission\n[show_job_role_permission]: Client::show_job_role_permission\n[show_project_job_permission]: Client::show_project_job_permission\n[show_project_permission]: Client::show_project_permission\n[update_simple_job_role_permission]: Client::update_simple_job_role_permission"
+)]
+#![cfg_attr(
+    not(feature = "permissions"),
+    doc = "[apply_project_permission]: #features\n[batch_update_job_role_permission]: #features\n[check_job_internal]: #features\n[show_default_project_permission]: #features\n[show_job_role_permission]: #features\n[show_project_job_permission]: #features\n[show_project_permission]: #features\n[update_simple_job_role_permission]: #features"
+)]
+//!
+//! ## `groups`
+//!
+//! Job groups that organise the build jobs of a project into a tree.
+//!
+//! Feature `groups`.
+//!
+//! | Operation | Request | Summary | Rate-limit class |
+//! | --- | --- | --- | --- |
+//! | [`create_job_group`][create_job_group] | `POST /v1/job/{project_id}/group/create` | Create a build job group in a project. | `ten_50_min` |
+//! | [`delete_group`][delete_group] | `DELETE /v1/job/{project_id}/group/delete` | Delete a build job group. | `ten_50_min` |
+//! | [`list_group_tree`][list_group_tree] | `GET /v1/job/{project_id}/group/tree` | Get the tree of build job groups of a project. | `ten_120_min` |
+//! | [`move_group`][move_group] | `POST /v1/job/{project_id}/group/move` | Move build jobs into a group. | `ten_50_min` |
+//! | [`switched_packet`][switched_packet] | `POST /v1/job/{project_id}/group/swap` | Swap the display order of two build job groups. | `cloudbuild_ext` |
+//! | [`update_job_group`][update_job_group] | `PUT /v1/job/{project_id}/group/update` | Rename or re-parent a build job group. | `cloudbuild_ext` |
+//!
+#![cfg_attr(
+    feature = "groups",
+    doc = "[create_job_group]: Client::create_job_group\n[delete_group]: Client::delete_group\n[list_group_tree]: Client::list_group_tree\n[move_group]: Client::move_group\n[switched_packet]: Client::switched_packet\n[update_job_group]: Client::update_job_group"
+)]
+#![cfg_attr(
+    not(feature = "groups"),
+    doc = "[create_job_group]: #features\n[delete_group]: #features\n[list_group_tree]: #features\n[move_group]: #features\n[switched_packet]: #features\n[update_job_group]: #features"
+)]
+//!
+//! ## `recycle-bin`
+//!
+//! Deleted build jobs kept for a while, which can be listed, restored or removed for good.
+//!
+//! Feature `recycle-bin`.
+//!
+//! | Operation | Request | Summary | Rate-limit class |
+//! | --- | --- | --- | --- |
+//! | [`clear_recycling_jobs`][clear_recycling_jobs] | `DELETE /v1/job/recycling-empty` | Empty the recycle bin of build jobs. | `five_50_min` |
+//! | [`delete_recycling_jobs`][delete_recycling_jobs] | `DELETE /v1/job/recycling-deletion` | Permanently delete chosen build jobs from the recycle bin. | `five_50_min` |
+//! | [`list_recycling_job`][list_recycling_job] | `GET /v1/job/recycling-jobs` | List the build jobs in the recycle bin, page by page. | `ten_50_min` |
+//! | [`restore_recycling_jobs`][restore_recycling_jobs] | `POST /v1/job/recycling-restoration` | Restore chosen build jobs from the recycle bin. | `five_50_min` |
+//!
+#![cfg_attr(
+    feature = "recycle-bin",
+    doc = "[clear_recycling_jobs]: Client::clear_recycling_jobs\n[delete_recycling_jobs]: Client::delete_recycling_jobs\n[list_recycling_job]: Client::list_recycling_job\n[restore_recycling_jobs]: Client::restore_recycling_jobs"
+)]
+#![cfg_attr(
+    not(feature = "recycle-bin"),
+    doc = "[clear_recycling_jobs]: #features\n[delete_recycling_jobs]: #features\n[list_recycling_job]: #features\n[restore_recycling_jobs]: #features"
+)]
+//!
+//! ## `reports`
+//!
+//! Build reports such as success ratios, build times and unit-test coverage.
+//!
+//! Feature `reports`.
+//!
+//! | Operation | Request | Summary | Rate-limit class |
+//! | --- | --- | --- | --- |
+//! | [`download_junit_coverage_zip`][download_junit_coverage_zip] | `GET /v1/report/junit/coverage/download` | Download the unit test coverage report of a build as a zip archive. | `ten_50_min` |
+//! | [`list_junit_coverage_summary`][list_junit_coverage_summary] | `GET /v1/report/junit/coverage/list` | List the unit test coverage reports of a build. | `ten_50_min` |
+//! | [`list_repo_branch`][list_repo_branch] | `GET /v1/report/branches` | List the branches a build task has built from one repository. | `ten_120_min` |
+//! | [`list_repository`][list_repository] | `GET /v1/report/{job_id}/repositories` | List the repositories a build task has built from. | `ten_120_min` |
+//! | [`show_coverage_metrics`][show_coverage_metrics] | `GET /v1/report/{job_id}/{build_no}/coverage/metrics` | Get the unit test coverage result of one coverage report of a build. | `cloudbuild_ext` |
+//! | [`show_job_build_success_ratio`][show_job_build_success_ratio] | `GET /v1/report/ratio` | Get the build success rate of a task over the last days. | `ten_50_min` |
+//! | [`show_job_build_time`][show_job_build_time] | `GET /v1/report/time` | Get build duration statistics of a task over the last days. | `ten_50_min` |
+//! | [`show_job_success_ratio`][show_job_success_ratio] | `GET /v3/jobs/{job_id}/success-ratio` | **Deprecated**, use [`show_job_build_success_ratio`][show_job_build_success_ratio]. Get the build success rate of a build job over a date range. | `cloudbuild_ext` |
+//! | [`show_report_summary`][show_report_summary] | `GET /v1/report/{job_id}/summary` | Get the unit test summary of a build. | `ten_50_min` |
+//! | [`upload_coverage_report`][upload_coverage_report] | `POST /v1/report/junit/coverage/upload` | Upload unit test coverage report files for one build action of a build. | `cloudbuild_ext` |
+//! | [`upload_junit_report`][upload_junit_report] | `POST /v1/report/junit/report/upload` | Upload unit test report files for one build action of a build. | `cloudbuild_ext` |
+//!
+#![cfg_attr(
+    feature = "reports",
+    doc = "[download_junit_coverage_zip]: Client::download_junit_coverage_zip\n[list_junit_coverage_summary]: Client::list_junit_coverage_summary\n[list_repo_branch]: Client::list_repo_branch\n[list_repository]: Client::list_repository\n[show_coverage_metrics]: Client::show_coverage_metrics\n[show_job_build_success_ratio]: Client::show_job_build_success_ratio\n[show_job_build_time]: Client::show_job_build_time\n[show_job_success_ratio]: Client::show_job_success_ratio\n[show_report_summary]: Client::show_report_summary\n[upload_coverage_report]: Client::upload_coverage_report\n[upload_junit_report]: Client::upload_junit_report"
+)]
+#![cfg_attr(
+    not(feature = "reports"),
+    doc = "[download_junit_coverage_zip]: #features\n[list_junit_coverage_summary]: #features\n[list_repo_branch]: #features\n[list_repository]: #features\n[show_coverage_metrics]: #features\n[show_job_build_success_ratio]: #features\n[show_job_build_time]: #features\n[show_job_success_ratio]: #features\n[show_report_summary]: #features\n[upload_coverage_report]: #features\n[upload_junit_report]: #features"
+)]
+//!
+//! ## `tenant`
+//!
+//! Tenant-wide state, package quota and the projects related to a tenant.
+//!
+//! Feature `tenant`.
+//!
+//! | Operation | Request | Summary | Rate-limit class |
+//! | --- | --- | --- | --- |
+//! | [`list_related_project_info`][list_related_project_info] | `GET /v1/domain/project/related-page` | List the CodeArts projects visible to the caller, paged and searchable. | `ten_50_min` |
+//! | [`show_available_inner_spec`][show_available_inner_spec] | `GET /v2/resource/spec` | List the built-in executor specifications available for a CPU architecture. | `ten_50_min` |
+//! | [`show_domain_status`][show_domain_status] | `GET /v1/domain/status` | Get the CodeArts Build subscription status of the caller's tenant. | `ten_50_min` |
+//! | [`show_domains_statuses`][show_domains_statuses] | `POST /v1/domain/domains-statuses` | Get the status of other tenants in cross-tenant scenarios. | `ten_120_min` |
+//! | [`show_federation`][show_federation] | `GET /v1/domain/federation` | Tell whether the calling account is a federated account. | `cloudbuild_ext` |
+//! | [`show_package_spec_count_down`][show_package_spec_count_down] | `POST /v2/resource/countdown` | Get expiry countdown information for the tenant's CodeArts package resources. | `cloudbuild_ext` |
+//! | [`show_package_spec_status`][show_package_spec_status] | `GET /v2/resource/package-spec/status` | List the tenant's package resources in a given state, for expiry and overdue reminders. | `cloudbuild_ext` |
+//! | [`show_related_project`][show_related_project] | `GET /v1/domain/project/related` | List the CodeArts projects the caller belongs to. | `ten_50_min` |
+//! | [`show_summary_build_job_info`][show_summary_build_job_info] | `GET /v1/domain/job-summary` | Get the tenant's build job count and average build success rate. | `ten_50_min` |
+//! | [`show_user_charge_type`][show_user_charge_type] | `GET /v1/domain/charge-type` | Get the billing type and main package resources of the caller's tenant. | `cloudbuild_ext` |
+//! | [`show_user_over_package_quota`][show_user_over_package_quota] | `GET /v1/domain/package/quota` | Check whether the tenant owning a project has used up its monthly package build time. | `ten_50_min` |
+//!
+#![cfg_attr(
+    feature = "tenant",
+    doc = "[list_related_project_info]: Client::list_related_project_info\n[show_available_inner_spec]: Client::show_available_inner_spec\n[show_domain_status]: Client::show_domain_status\n[show_domains_statuses]: Client::show_domains_statuses\n[show_federation]: Client::show_federation\n[show_package_spec_count_down]: Client::show_package_spec_count_down\n[show_package_spec_status]: Client::show_package_spec_status\n[show_related_project]: Client::show_related_project\n[show_summary_build_job_info]: Client::show_summary_build_job_info\n[show_user_charge_type]: Client::show_user_charge_type\n[show_user_over_package_quota]: Client::show_user_over_package_quota"
+)]
+#![cfg_attr(
+    not(feature = "tenant"),
+    doc = "[list_related_project_info]: #features\n[show_available_inner_spec]: #features\n[show_domain_status]: #features\n[show_domains_statuses]: #features\n[show_federation]: #features\n[show_package_spec_count_down]: #features\n[show_package_spec_status]: #features\n[show_related_project]: #features\n[show_summary_build_job_info]: #features\n[show_user_charge_type]: #features\n[show_user_over_package_quota]: #features"
+)]
+//!
+//! ## `images`
+//!
+//! Image templates, such as the Dockerfile templates offered for image builds.
+//!
+//! Feature `images`.
+//!
+//! | Operation | Request | Summary | Rate-limit class |
+//! | --- | --- | --- | --- |
+//! | [`show_dockerfile_template`][show_dockerfile_template] | `GET /v1/image/dockerfile-template` | Download the Dockerfile template of a build image. | `ten_50_min` |
+//! | [`show_image_template_list`][show_image_template_list] | `GET /v1/image/templates` | List the preset build images that can serve as Dockerfile templates. | `ten_50_min` |
+//!
+#![cfg_attr(
+    feature = "images",
+    doc = "[show_dockerfile_template]: Client::show_dockerfile_template\n[show_image_template_list]: Client::show_image_template_list"
+)]
+#![cfg_attr(
+    not(feature = "images"),
+    doc = "[show_dockerfile_template]: #features\n[show_image_template_list]: #features"
+)]
 //!
 //! # A 200 can still be an error
 //!
@@ -61,6 +440,24 @@
 //! - `rustls-native-roots`: also (or, without `rustls-tls`, only) trust the operating system's
 //!   certificate store, for a corporate or private CA.
 //! - `tracing` (default): a `tracing` span per call; secrets are never recorded.
+//! - One feature per area (all on by default, together as `all-areas`): with
+//!   `default-features = false`, name the areas you call (and `rustls-tls`), and the
+//!   operations, request types and reply types of the other areas are not compiled. A type
+//!   that several areas use is compiled with any of them; an area whose code calls another's
+//!   (the log follower asks the build record whether the build has finished) enables it. An
+//!   operation table entry whose area is off links here.
+//!   - `jobs`: Build job definitions and their life cycle (create, update, copy, delete, enable, disable, run, stop), plus job checks, configuration, parameters and running state.
+//!   - `records`: Build records of past and running builds, their details, stages and per-job statistics.
+//!   - `logs` (enables `records`): Full, per-step and real-time build logs.
+//!   - `templates`: Custom and official build templates and their favourites.
+//!   - `keystores`: Keystore (signing) files stored for a tenant and who may use them.
+//!   - `notices`: Which build events notify a job's users, per notification channel.
+//!   - `permissions`: Role and project permissions on build jobs.
+//!   - `groups`: Job groups that organise the build jobs of a project into a tree.
+//!   - `recycle-bin`: Deleted build jobs kept for a while, which can be listed, restored or removed for good.
+//!   - `reports`: Build reports such as success ratios, build times and unit-test coverage.
+//!   - `tenant`: Tenant-wide state, package quota and the projects related to a tenant.
+//!   - `images`: Image templates, such as the Dockerfile templates offered for image builds.
 #![deny(missing_docs)]
 
 // Generated modules are formatted by the generator (prettyplease), not rustfmt.
@@ -69,12 +466,15 @@ pub mod error_codes;
 #[rustfmt::skip]
 pub mod operations;
 #[rustfmt::skip]
+pub mod rate_limit;
+#[rustfmt::skip]
 pub mod region;
 pub mod runtime;
 #[rustfmt::skip]
 pub mod types;
 
 pub use error_codes::ErrorCode;
+pub use rate_limit::{RateLimitClass, UnknownRateLimitClass};
 pub use region::{Region, UnknownRegion};
 pub use runtime::{
     ByteStream, CallOptions, Client, ClientBuilder, Credentials, Error, FilePart, LogChunk,

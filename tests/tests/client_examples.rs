@@ -44,7 +44,7 @@ async fn list_jobs_lists_every_job_through_the_endpoint_override() {
     let requests = server.requests();
     assert_eq!(requests.len(), 2);
     for request in &requests {
-        assert_eq!(request.path, format!("/v3/{PROJECT}/jobs"));
+        assert_eq!(request.path, format!("/v1/job/{PROJECT}/list"));
         workspace_tests::signature::verify(request, "AKEXAMPLE", "SKEXAMPLE", None)
             .expect("signed");
     }

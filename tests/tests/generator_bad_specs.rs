@@ -12,6 +12,30 @@ const EXPECTED: &[(&str, usize, &str, &str)] = &[
         "reference cycle `Left` -> `Right` -> `Left`: these schemas are defined only through each other",
     ),
     (
+        "area_missing",
+        11,
+        "#/paths/~1v1~1a/get",
+        "operation has no area: give it exactly one tag of the root `tags:` list (jobs)",
+    ),
+    (
+        "area_reserved_name",
+        8,
+        "#/tags/0/name",
+        "tag \"tracing\" would be a Cargo feature that the generated crate already defines",
+    ),
+    (
+        "area_several",
+        14,
+        "#/paths/~1v1~1a/get/tags",
+        "operation has 2 tags (jobs, logs); an operation belongs to exactly one area",
+    ),
+    (
+        "area_undeclared",
+        13,
+        "#/paths/~1v1~1a/get/tags/0",
+        "tag \"job\" is not declared in the root `tags:` list; the areas are jobs",
+    ),
+    (
         "array_header_param",
         13,
         "#/paths/~1v1~1a/get/parameters/0/schema",

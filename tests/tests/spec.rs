@@ -336,6 +336,44 @@ fn every_operation_has_one_declared_area_and_a_rate_limit_class() {
     }
 }
 
+/// A maintainer finds an operation in one step: the spec is one file whose operations sit in
+/// area order, each area opened by a `# ---- <area> ----` comment, in the order of the root
+/// `tags:` list (spec/README.md).
+#[test]
+fn operations_are_in_area_order() {
+    let spec = spec();
+    let order: Vec<&str> = spec["tags"]
+        .as_array()
+        .expect("root tags list")
+        .iter()
+        .filter_map(|tag| tag["name"].as_str())
+        .collect();
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/codeartsbuild.yaml");
+    let text = std::fs::read_to_string(path).expect("spec/codeartsbuild.yaml is readable");
+    let mut sections: Vec<&str> = Vec::new();
+    let mut tagged = 0;
+    for (number, line) in text.lines().enumerate() {
+        let line_no = number + 1;
+        if let Some(rest) = line.strip_prefix("  # ---- ") {
+            sections.push(rest.trim_end_matches(['-', ' ']));
+        } else if let Some(tags) = line.trim_start().strip_prefix("tags: [") {
+            let tag = tags.trim_end_matches(']');
+            assert_eq!(
+                sections.last().copied(),
+                Some(tag),
+                "line {line_no}: an operation of area {tag:?} outside its section"
+            );
+            tagged += 1;
+        }
+    }
+    assert_eq!(sections, order, "area sections out of the root tags order");
+    assert_eq!(
+        tagged,
+        operations(&spec).len(),
+        "every operation's tag line is `tags: [area]`"
+    );
+}
+
 #[test]
 fn the_error_catalogue_is_complete() {
     let spec = spec();

@@ -3,8 +3,9 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::features;
 use super::rust::{ident, ty};
-use crate::ir::{Example, TypeRef};
+use crate::ir::{Api, TypeRef};
 
 /// `tests/examples.rs`: the test crate root.
 pub const EXAMPLES_ROOT: &str = "\
@@ -17,20 +18,40 @@ mod cases;
 ";
 
 /// `tests/examples/cases.rs`; `crate_name` is the generated library's name.
-pub fn examples_file(crate_name: &str, examples: &[Example]) -> TokenStream {
+pub fn examples_file(crate_name: &str, api: &Api) -> TokenStream {
+    let examples = &api.examples;
     if examples.is_empty() {
         return quote! {
             #![doc = " This spec has no examples."]
         };
     }
     let krate = ident(crate_name);
-    let tests = examples.iter().map(|e| {
+    // An example runs with the features of its type; the helpers are compiled when some
+    // example is (a helper no test uses would be dead code).
+    let gates: Vec<&[String]> = examples
+        .iter()
+        .map(|e| features::type_areas(api, &e.ty))
+        .collect();
+    let helpers_cfg = if gates.iter().any(|g| g.is_empty()) {
+        TokenStream::new()
+    } else {
+        let all: Vec<String> = api
+            .areas
+            .iter()
+            .map(|a| a.name.clone())
+            .filter(|a| gates.iter().any(|g| g.contains(a)))
+            .collect();
+        features::cfg(&all)
+    };
+    let tests = examples.iter().zip(&gates).map(|(e, gate)| {
+        let cfg = features::cfg(gate);
         let name = ident(&e.test_name);
         let doc = format!(" The example at `{}`.", e.origin);
         let t = external(&krate, &e.ty);
         let json = serde_json::to_string_pretty(&e.value).unwrap_or_default();
         quote! {
             #[doc = #doc]
+            #cfg
             #[test]
             fn #name() {
                 round_trip::<#t>(#json);
@@ -40,10 +61,14 @@ pub fn examples_file(crate_name: &str, examples: &[Example]) -> TokenStream {
     quote! {
         #![doc = " One test per example, named after where it sits in the spec."]
 
+        #helpers_cfg
         use serde::de::DeserializeOwned;
+        #helpers_cfg
         use serde::Serialize;
+        #helpers_cfg
         use serde_json::Value;
 
+        #helpers_cfg
         /// Drops nulls (an unset `Option` is left out) and compares numbers by value (`1` and
         /// `1.0` are the same `f64`), so only real losses fail.
         fn normalise(value: Value) -> Value {
@@ -57,6 +82,7 @@ pub fn examples_file(crate_name: &str, examples: &[Example]) -> TokenStream {
             }
         }
 
+        #helpers_cfg
         fn round_trip<T: DeserializeOwned + Serialize>(json: &str) {
             let original: Value = serde_json::from_str(json).expect("the example is JSON");
             let typed: T = serde_json::from_value(original.clone())

@@ -4,9 +4,11 @@ mod catalogue;
 mod checks;
 pub mod docs;
 mod examples;
+mod features;
 mod operation_tests;
 mod operations;
 mod pagination;
+mod rate_limit;
 mod rust;
 mod scaffold;
 mod types;
@@ -208,7 +210,7 @@ impl Job<'_> {
             ),
             Job::Examples => (
                 "tests/examples/cases.rs".to_owned(),
-                examples::examples_file("codearts_build", &api.examples),
+                examples::examples_file("codearts_build", api),
             ),
             Job::Type(t) => (
                 format!("src/types/{}.rs", t.module),
@@ -243,6 +245,10 @@ pub fn crate_files(
     let mut files = rust_sources(api, spec_file)?;
     scaffold_files(&mut files, api, spec_file, spec_sha256, &header, statics)
         .map_err(|e| format!("rendering a template: {e}"))?;
+    files.insert(
+        "src/rate_limit.rs".to_owned(),
+        rust::file(&header, rate_limit::file(api))?,
+    );
     for (path, source) in &statics.runtime {
         files.insert(format!("src/runtime/{path}"), format!("{header}\n{source}"));
     }
@@ -264,7 +270,12 @@ fn scaffold_files(
     let hash_header = header.replace("// ", "# ");
     files.insert(
         "Cargo.toml".to_owned(),
-        scaffold::cargo_toml(hash_header.trim_end(), &statics.testkit)?,
+        scaffold::cargo_toml(
+            hash_header.trim_end(),
+            &statics.testkit,
+            api,
+            &statics.examples,
+        )?,
     );
     let cx = scaffold::Context {
         header: header.to_owned(),

@@ -101,35 +101,51 @@ pub fn mod_file(crate_name: &str, tests: &Tests) -> TokenStream {
         let module = ident(&op.module);
         let path = format!("{}.rs", op.module);
         let doc = format!(" `{} {}`", op.http_method, docs::escape(&op.path));
+        let cfg = super::features::operation_cfg(op);
         quote! {
             #[doc = #doc]
+            #cfg
             #[path = #path]
             mod #module;
         }
     });
-    // Without a test the client would be dead code, which `-D warnings` rejects.
-    let client = api
+    // Without a test the client would be dead code, which `-D warnings` rejects: it is
+    // compiled when an area with a test is (or always, when a test belongs to no area).
+    let tested: Vec<&Operation> = api
         .operations
         .iter()
-        .any(|op| plan(crate_name, tests, op).is_ok())
-        .then(|| {
-            quote! {
-                /// A client that signs with the test keys and sends to `server`.
-                fn client(server: &::codearts_testkit::server::TestServer) -> ::#krate::Client {
-                    ::#krate::Client::builder()
-                        .endpoint(server.url())
-                        // The test server speaks plain HTTP on loopback.
-                        .allow_insecure_http(true)
-                        .credentials(::#krate::Credentials::ak_sk(
-                            ::codearts_testkit::exchange::ACCESS_KEY,
-                            ::codearts_testkit::exchange::SECRET_KEY,
-                        ))
-                        .project_id(::codearts_testkit::exchange::PROJECT_ID)
-                        .build()
-                        .expect("a client for the test server")
-                }
+        .filter(|op| plan(crate_name, tests, op).is_ok())
+        .collect();
+    let client_cfg = if tested.iter().any(|op| op.area.is_none()) {
+        TokenStream::new()
+    } else {
+        let areas: Vec<String> = api
+            .areas
+            .iter()
+            .map(|a| a.name.clone())
+            .filter(|a| tested.iter().any(|op| op.area.as_ref() == Some(a)))
+            .collect();
+        super::features::cfg(&areas)
+    };
+    let client = (!tested.is_empty()).then(|| {
+        quote! {
+            /// A client that signs with the test keys and sends to `server`.
+            #client_cfg
+            fn client(server: &::codearts_testkit::server::TestServer) -> ::#krate::Client {
+                ::#krate::Client::builder()
+                    .endpoint(server.url())
+                    // The test server speaks plain HTTP on loopback.
+                    .allow_insecure_http(true)
+                    .credentials(::#krate::Credentials::ak_sk(
+                        ::codearts_testkit::exchange::ACCESS_KEY,
+                        ::codearts_testkit::exchange::SECRET_KEY,
+                    ))
+                    .project_id(::codearts_testkit::exchange::PROJECT_ID)
+                    .build()
+                    .expect("a client for the test server")
             }
-        });
+        }
+    });
     quote! {
         #![doc = " One module per operation, each with its exchange test."]
         #client

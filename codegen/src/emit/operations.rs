@@ -5,6 +5,7 @@ use quote::{format_ident, quote};
 
 use super::checks::{pattern_static, pattern_statics, Checks};
 use super::docs;
+use super::features::DocBlock;
 use super::rust::{field_ty, ident, ty};
 use crate::ir::{
     Api, FinishedCheck, FormPart, Location, LogFollow, Operation, Param, ResponseKind, Step,
@@ -21,10 +22,13 @@ pub fn mod_file(api: &Api) -> TokenStream {
             .deprecated
             .as_ref()
             .map(|_| quote!(#[allow(deprecated, reason = "re-exporting a legacy operation")]));
+        let cfg = super::features::operation_cfg(op);
         quote! {
             #[doc = #doc]
+            #cfg
             pub mod #module;
             #allow
+            #cfg
             pub use #module::{#request, #builder, #fluent};
         }
     });
@@ -140,7 +144,7 @@ pub fn operation_file(api: &Api, op: &Operation, checks: &Checks) -> TokenStream
     let (request, builder, fluent) = names(op);
     let inputs = inputs(op);
     let deprecated = deprecated_attr(op);
-    let inner_docs = docs::inner_attrs(&module_docs(op));
+    let inner_docs = super::features::inner_docs(&module_docs(api, op));
     let allow_deprecated = op.deprecated.as_ref().map(|_| {
         quote!(#![allow(deprecated, reason = "the legacy operation's own items refer to each other")])
     });
@@ -171,6 +175,7 @@ pub fn operation_file(api: &Api, op: &Operation, checks: &Checks) -> TokenStream
         deprecated.as_ref(),
     );
     let extras = extras(op, &request, &fluent);
+    let rate_limit = super::rate_limit::request_const(op, &request);
     quote! {
         #inner_docs
         #allow_deprecated
@@ -178,6 +183,7 @@ pub fn operation_file(api: &Api, op: &Operation, checks: &Checks) -> TokenStream
         #spec
         #patterns
         #request_struct
+        #rate_limit
         #builder_struct
         #operation_impl
         #fluent_struct
@@ -185,7 +191,7 @@ pub fn operation_file(api: &Api, op: &Operation, checks: &Checks) -> TokenStream
     }
 }
 
-fn module_docs(op: &Operation) -> Vec<String> {
+fn module_docs(api: &Api, op: &Operation) -> Vec<DocBlock> {
     let mut blocks = vec![format!(
         "`{} {}`: {}",
         op.http_method,
@@ -193,11 +199,16 @@ fn module_docs(op: &Operation) -> Vec<String> {
         one_line(op)
     )];
     blocks.extend(docs::prose(op.description.as_deref()));
-    if let Some(class) = &op.rate_limit_class {
+    if let Some(class) = op
+        .rate_limit_class
+        .as_deref()
+        .and_then(super::rate_limit::class)
+    {
         blocks.push(format!(
-            "API gateway rate-limit class: `{}` (the vendor's throttling policy for this \
-             operation; calls beyond it are rejected with HTTP 429).",
-            docs::escape(class)
+            "API gateway rate-limit class: [`{}`](crate::RateLimitClass::{}) (the vendor's \
+             throttling policy for this operation; calls beyond it are rejected with HTTP 429), \
+             also the request type's `RATE_LIMIT_CLASS`.",
+            class.name, class.variant
         ));
     }
     if let Some(note) = &op.method_note {
@@ -217,15 +228,30 @@ fn module_docs(op: &Operation) -> Vec<String> {
             e.message.replace('`', "'")
         ));
     }
+    let mut blocks: Vec<DocBlock> = blocks.into_iter().map(DocBlock::Plain).collect();
     if let Some(d) = &op.deprecated {
         blocks.push(match &d.replaced_by {
-            Some(s) => format!("**Deprecated**: a legacy operation; use [`Client::{s}`](crate::Client::{s}) instead."),
-            None => "**Deprecated**: a legacy operation.".to_owned(),
+            Some(s) => {
+                let linked = format!("**Deprecated**: a legacy operation; use [`Client::{s}`](crate::Client::{s}) instead.");
+                // The successor may sit in an area this one's feature does not enable.
+                let area = api.operations.iter().find(|o| o.id == *s).and_then(|o| o.area.as_deref());
+                match area {
+                    Some(area) if !super::features::reaches(api, op.area.as_deref(), Some(area)) => DocBlock::Gated {
+                        feature: area.to_owned(),
+                        linked,
+                        unlinked: format!("**Deprecated**: a legacy operation; use `Client::{s}` instead (area `{area}`: enable the `{area}` feature)."),
+                    },
+                    _ => DocBlock::Plain(linked),
+                }
+            }
+            None => DocBlock::Plain("**Deprecated**: a legacy operation.".to_owned()),
         });
     }
     if !op.doc_notes.is_empty() {
-        blocks.push("Notes on how the vendor documentation was read:".to_owned());
-        blocks.push(
+        blocks.push(DocBlock::Plain(
+            "Notes on how the vendor documentation was read:".to_owned(),
+        ));
+        blocks.push(DocBlock::Plain(
             op.doc_notes
                 .iter()
                 .map(|n| {
@@ -240,7 +266,7 @@ fn module_docs(op: &Operation) -> Vec<String> {
                 })
                 .collect::<Vec<_>>()
                 .join("\n"),
-        );
+        ));
     }
     blocks
 }
@@ -861,10 +887,10 @@ fn fluent_struct(
 fn extras(op: &Operation, request: &syn::Ident, fluent: &syn::Ident) -> TokenStream {
     let mut out = TokenStream::new();
     if let Some(p) = &op.pagination {
-        out.extend(super::pagination::paginate(p, request, fluent));
+        out.extend(super::pagination::paginate(op, p, request, fluent));
     }
     if let Some(f) = &op.log_follow {
-        out.extend(follow(f, request, fluent));
+        out.extend(follow(op, f, request, fluent));
     }
     out
 }
@@ -975,7 +1001,7 @@ pub(super) fn from_u64(value: TokenStream, t: &TypeRef) -> TokenStream {
     }
 }
 
-fn follow(f: &LogFollow, request: &syn::Ident, fluent: &syn::Ident) -> TokenStream {
+fn follow(op: &Operation, f: &LogFollow, request: &syn::Ident, fluent: &syn::Ident) -> TokenStream {
     let offset = ident(&f.offset_field);
     let start = if f.offset_required {
         to_u64(quote!(self.#offset))
@@ -1002,6 +1028,16 @@ fn follow(f: &LogFollow, request: &syn::Ident, fluent: &syn::Ident) -> TokenStre
         (expr, false) => expr,
     };
     let fluent_doc = format!(" Builds the request and follows the log; see [`{request}::follow`].");
+    // The default pause between polls respects the operation's rate-limit class.
+    let pace = op.rate_limit_class.is_some().then(|| {
+        quote! {
+            .poll_interval(Self::RATE_LIMIT_CLASS.map_or(crate::runtime::follow::DEFAULT_POLL_INTERVAL, crate::RateLimitClass::follow_interval))
+        }
+    });
+    let pace_doc = match op.rate_limit_class.as_deref() {
+        Some(class) => format!(" Polls every [`RateLimitClass::follow_interval`](crate::RateLimitClass::follow_interval) of the operation's class (`{class}`); change it with [`LogFollow::poll_interval`](crate::LogFollow::poll_interval)."),
+        None => " Polls every [`DEFAULT_POLL_INTERVAL`](crate::runtime::follow::DEFAULT_POLL_INTERVAL); change it with [`LogFollow::poll_interval`](crate::LogFollow::poll_interval).".to_owned(),
+    };
     let (init, check, finished, end_doc) = match &f.finished {
         Some(c) => {
             let (init, check, finished) = finished_check(c);
@@ -1022,6 +1058,8 @@ fn follow(f: &LogFollow, request: &syn::Ident, fluent: &syn::Ident) -> TokenStre
         impl #request {
             /// Follows the log from this request's offset: a stream of chunks that re-polls with
             #[doc = #end_doc]
+            #[doc = ""]
+            #[doc = #pace_doc]
             pub fn follow(self, client: &crate::Client) -> crate::LogFollow {
                 let client = ::std::clone::Clone::clone(client);
                 let start = #start;
@@ -1040,6 +1078,7 @@ fn follow(f: &LogFollow, request: &syn::Ident, fluent: &syn::Ident) -> TokenStre
                         ::std::result::Result::Ok(crate::LogChunk { text, next_offset, has_more })
                     }
                 })
+                #pace
             }
         }
 

@@ -6,7 +6,7 @@ use quote::quote;
 
 use super::operations::{borrow_path, from_u64, take_path, to_u64};
 use super::rust::{ident, ty};
-use crate::ir::{PageField, PageLocation, PageStyle, Pagination, TypeRef};
+use crate::ir::{Operation, PageField, PageLocation, PageStyle, Pagination, TypeRef};
 
 /// How a paging field is read from the request (`self`), as a `u64`.
 enum Read {
@@ -83,7 +83,12 @@ fn write(location: PageLocation, f: &PageField) -> TokenStream {
 }
 
 /// `paginate` on the request and on the fluent builder.
-pub(super) fn paginate(p: &Pagination, request: &syn::Ident, fluent: &syn::Ident) -> TokenStream {
+pub(super) fn paginate(
+    op: &Operation,
+    p: &Pagination,
+    request: &syn::Ident,
+    fluent: &syn::Ident,
+) -> TokenStream {
     let item = ty(&p.item_ty);
     let style = match p.style {
         PageStyle::Page => quote!(crate::PageStyle::PageNumber),
@@ -141,18 +146,58 @@ pub(super) fn paginate(p: &Pagination, request: &syn::Ident, fluent: &syn::Ident
     let fluent_doc = format!(
         " Builds the request and streams every item of every page; see [`{request}::paginate`]."
     );
+    // Pages of an operation with a known rate-limit class are spaced by the class's pace:
+    // the wait before a request is what is left of the pace since the previous one started.
+    let paced = op
+        .rate_limit_class
+        .as_deref()
+        .and_then(super::rate_limit::class)
+        .is_some_and(|c| c.per_minute.is_some());
+    let (pace_init, pace_wait, pace_sleep, pace_doc) = if paced {
+        (
+            quote! {
+                let pace = Self::RATE_LIMIT_CLASS.and_then(crate::RateLimitClass::pace).unwrap_or_default();
+                let mut previous: ::std::option::Option<::std::time::Instant> = ::std::option::Option::None;
+            },
+            quote! {
+                let wait = previous.map_or(::std::time::Duration::ZERO, |at| pace.saturating_sub(at.elapsed()));
+                previous = ::std::option::Option::Some(::std::time::Instant::now() + wait);
+            },
+            quote! {
+                if !wait.is_zero() {
+                    ::tokio::time::sleep(wait).await;
+                }
+            },
+            format!(
+                " Page requests are spaced by the [`pace`](crate::RateLimitClass::pace) of the operation's rate-limit class (`{}`), so that paging alone stays within it.",
+                op.rate_limit_class.as_deref().unwrap_or_default()
+            ),
+        )
+    } else {
+        (
+            TokenStream::new(),
+            TokenStream::new(),
+            TokenStream::new(),
+            String::new(),
+        )
+    };
+    let pace_doc = (!pace_doc.is_empty()).then(|| quote!(#[doc = ""] #[doc = #pace_doc]));
     quote! {
         impl #request {
             #[doc = #doc]
+            #pace_doc
             pub fn paginate(self, client: &crate::Client) -> crate::Paginator<#item> {
                 let client = ::std::clone::Clone::clone(client);
                 let first = #first;
                 let page_size = #page_size;
+                #pace_init
                 crate::runtime::paginate::paginate(#style, first, page_size, move |position| {
                     let client = ::std::clone::Clone::clone(&client);
                     let mut request = ::std::clone::Clone::clone(&self);
                     #set
+                    #pace_wait
                     async move {
+                        #pace_sleep
                         let page = client.send(request).await?;
                         let total = #total;
                         ::std::result::Result::Ok(crate::Page { items: #items, total })

@@ -16,12 +16,130 @@ pub struct Context<'a> {
     pub spec_sha256: &'a str,
 }
 
-/// One operation row of the README.
+/// One operation row of the per-area tables (README and crate docs).
 pub struct OperationRow {
     method: String,
     path: String,
     id: String,
-    deprecated: bool,
+    /// The summary, escaped for a Markdown table cell (and for rustdoc).
+    summary: String,
+    /// `None`: current; `Some(None)`: deprecated without a successor; `Some(Some(id))`: its
+    /// successor.
+    deprecated: Option<Option<String>>,
+    /// `x-rate-limit-class`, or `-`.
+    class: String,
+}
+
+/// One area of the operation tables: a root tag, or (for a spec without tags) all operations.
+pub struct AreaSection {
+    /// Tag name; empty for the single untagged section.
+    name: String,
+    /// The tag's description.
+    description: String,
+    /// The features this area's feature enables, as Markdown (`` `records` ``), or empty.
+    requires: String,
+    /// Operations of the area, in id order.
+    rows: Vec<OperationRow>,
+    /// `lib.rs` only: the inner attributes defining the link reference of each operation
+    /// (`[id]: Client::id`), to the operation when the area's feature is on and to the
+    /// crate's "Features" section when it is off (the item is then compiled out).
+    link_definitions: String,
+}
+
+/// The operations of `api` grouped by area, in the root `tags:` order (one section without a
+/// name when the spec declares no areas).
+fn sections(api: &Api) -> Vec<AreaSection> {
+    let row = |op: &crate::ir::Operation| OperationRow {
+        method: op.http_method.clone(),
+        path: op.path.clone(),
+        id: op.id.clone(),
+        summary: super::docs::escape(op.summary.as_deref().unwrap_or("")).replace('|', "\\|"),
+        deprecated: op.deprecated.as_ref().map(|d| d.replaced_by.clone()),
+        class: op
+            .rate_limit_class
+            .clone()
+            .unwrap_or_else(|| "-".to_owned()),
+    };
+    let definitions = |area: Option<&str>, ops: &[&crate::ir::Operation]| -> String {
+        let linked: Vec<String> = ops
+            .iter()
+            .map(|op| {
+                format!(
+                    "[{0}]: Client::{1}",
+                    op.id,
+                    crate::naming::bare(&op.method_name)
+                )
+            })
+            .collect();
+        match area {
+            None => linked
+                .iter()
+                .map(|l| format!("//! {l}"))
+                .collect::<Vec<_>>()
+                .join("\n"),
+            Some(area) => {
+                let unlinked: Vec<String> = ops
+                    .iter()
+                    .map(|op| format!("[{}]: #features", op.id))
+                    .collect();
+                [
+                    cfg_doc_attr(&format!("feature = \"{area}\""), &linked.join("\n")),
+                    cfg_doc_attr(&format!("not(feature = \"{area}\")"), &unlinked.join("\n")),
+                ]
+                .join("\n")
+            }
+        }
+    };
+    if api.areas.is_empty() {
+        let ops: Vec<&crate::ir::Operation> = api.operations.iter().collect();
+        return vec![AreaSection {
+            name: String::new(),
+            description: String::new(),
+            requires: String::new(),
+            rows: ops.iter().map(|op| row(op)).collect(),
+            link_definitions: definitions(None, &ops),
+        }];
+    }
+    api.areas
+        .iter()
+        .map(|area| {
+            let ops: Vec<&crate::ir::Operation> = api
+                .operations
+                .iter()
+                .filter(|op| op.area.as_deref() == Some(area.name.as_str()))
+                .collect();
+            AreaSection {
+                name: area.name.clone(),
+                description: area
+                    .description
+                    .as_deref()
+                    .map(|d| {
+                        super::docs::escape(&d.split_whitespace().collect::<Vec<_>>().join(" "))
+                    })
+                    .unwrap_or_default(),
+                requires: area
+                    .requires
+                    .iter()
+                    .map(|r| format!("`{r}`"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                rows: ops.iter().map(|op| row(op)).collect(),
+                link_definitions: definitions(Some(&area.name), &ops),
+            }
+        })
+        .collect()
+}
+
+/// `#![cfg_attr(<predicate>, doc = "<text>")]` laid out as rustfmt lays it out: on one line
+/// when it fits in 100 columns, else one argument per line.
+fn cfg_doc_attr(predicate: &str, text: &str) -> String {
+    let literal = format!("{text:?}");
+    let one_line = format!("#![cfg_attr({predicate}, doc = {literal})]");
+    if one_line.len() <= 100 {
+        one_line
+    } else {
+        format!("#![cfg_attr(\n    {predicate},\n    doc = {literal}\n)]")
+    }
 }
 
 #[derive(Template)]
@@ -30,6 +148,10 @@ struct CargoToml<'a> {
     header: &'a str,
     crate_version: &'a str,
     testkit_path: &'a str,
+    /// `[features]` lines of the areas (`logs = ["records"]`).
+    area_features: Vec<String>,
+    /// Examples that need area features: name and the quoted, comma-separated list.
+    examples: Vec<(String, String)>,
 }
 
 #[derive(Template)]
@@ -39,7 +161,8 @@ struct Readme<'a> {
     title: &'a str,
     spec_version: &'a str,
     spec_file: &'a str,
-    operations: Vec<OperationRow>,
+    areas: Vec<AreaSection>,
+    has_areas: bool,
 }
 
 #[derive(Template)]
@@ -51,42 +174,56 @@ struct LibRs<'a> {
     spec_file: &'a str,
     spec_sha256: &'a str,
     operation_count: usize,
+    areas: Vec<AreaSection>,
+    has_areas: bool,
 }
 
 /// The generated crate's version; bumped by hand when the generator's output changes shape.
 const CRATE_VERSION: &str = "0.1.0";
 
-/// `Cargo.toml`; `testkit` is the path of the `codearts-testkit` crate.
-pub fn cargo_toml(header: &str, testkit: &str) -> Result<String, askama::Error> {
+/// `Cargo.toml`; `testkit` is the path of the `codearts-testkit` crate, `examples` the shipped
+/// examples (file name → source), each declared with the area features it uses.
+pub fn cargo_toml(
+    header: &str,
+    testkit: &str,
+    api: &Api,
+    examples: &std::collections::BTreeMap<String, String>,
+) -> Result<String, askama::Error> {
     // A TOML basic string: backslashes and quotes escaped.
     let testkit_path = testkit.replace('\\', "\\\\").replace('"', "\\\"");
+    let examples = examples
+        .iter()
+        .filter_map(|(file, source)| {
+            let needed = super::features::example_features(api, source);
+            let name = file.strip_suffix(".rs")?;
+            (!needed.is_empty()).then(|| {
+                let list = needed
+                    .iter()
+                    .map(|f| format!("\"{f}\""))
+                    .collect::<Vec<_>>();
+                (name.to_owned(), list.join(", "))
+            })
+        })
+        .collect();
     CargoToml {
         header,
         crate_version: CRATE_VERSION,
         testkit_path: &testkit_path,
+        area_features: super::features::cargo_features(api),
+        examples,
     }
     .render()
 }
 
 /// `README.md`.
 pub fn readme(cx: &Context) -> Result<String, askama::Error> {
-    let operations = cx
-        .api
-        .operations
-        .iter()
-        .map(|op| OperationRow {
-            method: op.http_method.clone(),
-            path: op.path.clone(),
-            id: crate::naming::bare(&op.method_name).to_owned(),
-            deprecated: op.deprecated.is_some(),
-        })
-        .collect();
     Readme {
         header: &cx.header,
         title: &cx.api.title,
         spec_version: &cx.api.version,
         spec_file: cx.spec_file,
-        operations,
+        areas: sections(cx.api),
+        has_areas: !cx.api.areas.is_empty(),
     }
     .render()
 }
@@ -100,6 +237,8 @@ pub fn lib_rs(cx: &Context) -> Result<String, askama::Error> {
         spec_file: cx.spec_file,
         spec_sha256: cx.spec_sha256,
         operation_count: cx.api.operations.len(),
+        areas: sections(cx.api),
+        has_areas: !cx.api.areas.is_empty(),
     }
     .render()
 }

@@ -19,13 +19,24 @@ pub fn type_file(t: &NamedType, checks: &Checks) -> TokenStream {
 
 /// `src/types/mod.rs`: the modules and a flat re-export of every type.
 pub fn mod_file(types: &[NamedType]) -> TokenStream {
-    let modules = types.iter().map(|t| ident(&t.module));
-    let names = types.iter().map(|t| ident(&t.name));
-    let modules2 = types.iter().map(|t| ident(&t.module));
+    let modules = types.iter().map(|t| {
+        let (module, cfg) = (ident(&t.module), super::features::cfg(&t.areas));
+        quote!(#cfg mod #module;)
+    });
+    let exports = types.iter().map(|t| {
+        let (module, name) = (ident(&t.module), ident(&t.name));
+        let cfg = super::features::cfg(&t.areas);
+        quote!(#cfg pub use #module::#name;)
+    });
+    let doc = if types.iter().any(|t| !t.areas.is_empty()) {
+        " Request and response types, one per schema of the spec; each is compiled with the features of the areas whose operations use it."
+    } else {
+        " Request and response types, one per schema of the spec."
+    };
     quote! {
-        #![doc = " Request and response types, one per schema of the spec."]
-        #( mod #modules; )*
-        #( pub use #modules2::#names; )*
+        #![doc = #doc]
+        #( #modules )*
+        #( #exports )*
     }
 }
 

@@ -2,6 +2,7 @@
 //!
 //! Every problem is collected (not just the first) and reported with its JSON pointer.
 
+pub mod areas;
 mod operations;
 mod pagination;
 pub mod pattern;
@@ -32,10 +33,14 @@ pub fn resolve(spec: &Spec) -> Result<Api, Diagnostics> {
     let mut registry = schemas::Registry::new(&spec.components.schemas);
     registry.exclude(operations::form_schemas(spec));
     registry.resolve_components(&mut diags);
-    let (operations, op_examples) = operations::resolve(spec, &mut registry, &mut diags);
+    let (mut operations, op_examples) = operations::resolve(spec, &mut registry, &mut diags);
+    let mut areas = areas::declared(spec, &mut diags);
+    areas::assign(spec, &areas, &mut operations, &mut diags);
+    areas::dependencies(&mut areas, &operations);
     let regions = regions(spec, &mut diags);
     let error_codes = error_codes(spec, &mut diags);
-    let (types, schema_examples) = registry.into_types();
+    let (mut types, schema_examples) = registry.into_types();
+    areas::reach(&areas, &operations, &mut types);
     let mut examples = op_examples;
     examples.extend(schema_examples);
     name_examples(&mut examples);
@@ -48,6 +53,7 @@ pub fn resolve(spec: &Spec) -> Result<Api, Diagnostics> {
         regions,
         error_codes,
         examples,
+        areas,
     };
     check_names(&api, &mut diags);
     if !diags.is_empty() {

@@ -347,6 +347,7 @@ fn operation(
         description: op.description.clone(),
         doc_notes: op.doc_notes.clone(),
         rate_limit_class: op.rate_limit_class.clone(),
+        area: None,
         deprecated: op.deprecated.then(|| Deprecation {
             replaced_by: op.replaced_by.as_deref().map(rust_id),
         }),

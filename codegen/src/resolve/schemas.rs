@@ -453,6 +453,7 @@ impl<'s> Registry<'s> {
                 origin: at.to_string(),
                 in_response: false,
                 in_request: false,
+                areas: Vec::new(),
                 kind,
             },
         );

@@ -4,7 +4,7 @@
 //!
 //! Adds the job to the calling user's favourites and returns the resulting favourite flag.
 //!
-//! API gateway rate-limit class: `ten_20_min` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
+//! API gateway rate-limit class: [`ten_20_min`](crate::RateLimitClass::Ten20Min) (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429), also the request type's `RATE_LIMIT_CLASS`.
 //!
 //! The reply reports its own outcome: when `status` is `fail` (sent with HTTP 200), the call fails with [`Error::Service`](crate::Error::Service) carrying the `error` text as its message.
 //!
@@ -42,6 +42,12 @@ impl AddFavouriteTaskRequest {
     pub fn builder() -> AddFavouriteTaskRequestBuilder {
         AddFavouriteTaskRequestBuilder::default()
     }
+}
+impl AddFavouriteTaskRequest {
+    /// The API gateway rate-limit class of this operation: `ten_20_min` (see [`RateLimitClass`](crate::RateLimitClass)).
+    pub const RATE_LIMIT_CLASS: ::std::option::Option<crate::RateLimitClass> = ::std::option::Option::Some(
+        crate::RateLimitClass::Ten20Min,
+    );
 }
 /// Builds a [`AddFavouriteTaskRequest`]; [`build`](Self::build) reports a missing required input by name.
 #[derive(Debug, Clone, Default, PartialEq)]

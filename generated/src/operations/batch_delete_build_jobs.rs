@@ -4,7 +4,7 @@
 //!
 //! Deletes every build job whose ID is listed in the body. The vendor files this call with the legacy operations; deleting each job with the current single-job delete replaces it.
 //!
-//! API gateway rate-limit class: `ten_50_min` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
+//! API gateway rate-limit class: [`ten_50_min`](crate::RateLimitClass::Ten50Min) (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429), also the request type's `RATE_LIMIT_CLASS`.
 //!
 //! The reply reports its own outcome: when `status` is `fail` (sent with HTTP 200), the call fails with [`Error::Service`](crate::Error::Service) carrying the `error` text as its message.
 //!
@@ -43,6 +43,12 @@ impl BatchDeleteBuildJobsRequest {
     pub fn builder() -> BatchDeleteBuildJobsRequestBuilder {
         BatchDeleteBuildJobsRequestBuilder::default()
     }
+}
+impl BatchDeleteBuildJobsRequest {
+    /// The API gateway rate-limit class of this operation: `ten_50_min` (see [`RateLimitClass`](crate::RateLimitClass)).
+    pub const RATE_LIMIT_CLASS: ::std::option::Option<crate::RateLimitClass> = ::std::option::Option::Some(
+        crate::RateLimitClass::Ten50Min,
+    );
 }
 /// Builds a [`BatchDeleteBuildJobsRequest`]; [`build`](Self::build) reports a missing required input by name.
 #[deprecated(note = "legacy operation; use `Client::delete_the_job`")]

@@ -4,7 +4,7 @@
 //!
 //! Creates a build job from the full configuration in the body, recording `copy_job_id` as the job it was copied from, and returns the new job ID.
 //!
-//! API gateway rate-limit class: `five_50_min` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
+//! API gateway rate-limit class: [`five_50_min`](crate::RateLimitClass::Five50Min) (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429), also the request type's `RATE_LIMIT_CLASS`.
 //!
 //! The reply reports its own outcome: when `status` is `fail` (sent with HTTP 200), the call fails with [`Error::Service`](crate::Error::Service) carrying the `error` text as its message.
 //!
@@ -37,6 +37,12 @@ impl CopyJobRequest {
     pub fn builder() -> CopyJobRequestBuilder {
         CopyJobRequestBuilder::default()
     }
+}
+impl CopyJobRequest {
+    /// The API gateway rate-limit class of this operation: `five_50_min` (see [`RateLimitClass`](crate::RateLimitClass)).
+    pub const RATE_LIMIT_CLASS: ::std::option::Option<crate::RateLimitClass> = ::std::option::Option::Some(
+        crate::RateLimitClass::Five50Min,
+    );
 }
 /// Builds a [`CopyJobRequest`]; [`build`](Self::build) reports a missing required input by name.
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -4,7 +4,7 @@
 //!
 //! Creates a build job in a CodeArts project from its build machine settings, parameters, code sources, build steps, optional schedule triggers, timeout and group, and returns the new job ID.
 //!
-//! API gateway rate-limit class: `five_50_min` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
+//! API gateway rate-limit class: [`five_50_min`](crate::RateLimitClass::Five50Min) (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429), also the request type's `RATE_LIMIT_CLASS`.
 //!
 //! The reply reports its own outcome: when `status` is `fail` (sent with HTTP 200), the call fails with [`Error::Service`](crate::Error::Service) carrying the `error` text as its message.
 //!
@@ -42,6 +42,12 @@ impl CreateNewJobRequest {
     pub fn builder() -> CreateNewJobRequestBuilder {
         CreateNewJobRequestBuilder::default()
     }
+}
+impl CreateNewJobRequest {
+    /// The API gateway rate-limit class of this operation: `five_50_min` (see [`RateLimitClass`](crate::RateLimitClass)).
+    pub const RATE_LIMIT_CLASS: ::std::option::Option<crate::RateLimitClass> = ::std::option::Option::Some(
+        crate::RateLimitClass::Five50Min,
+    );
 }
 /// Builds a [`CreateNewJobRequest`]; [`build`](Self::build) reports a missing required input by name.
 #[derive(Debug, Clone, Default, PartialEq)]

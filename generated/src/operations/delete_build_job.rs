@@ -4,7 +4,7 @@
 //!
 //! Removes the build job with the given ID.
 //!
-//! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
+//! API gateway rate-limit class: [`cloudbuild_ext`](crate::RateLimitClass::CloudbuildExt) (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429), also the request type's `RATE_LIMIT_CLASS`.
 //!
 //! **Deprecated**: a legacy operation; use [`Client::delete_the_job`](crate::Client::delete_the_job) instead.
 //!
@@ -44,6 +44,12 @@ impl DeleteBuildJobRequest {
     pub fn builder() -> DeleteBuildJobRequestBuilder {
         DeleteBuildJobRequestBuilder::default()
     }
+}
+impl DeleteBuildJobRequest {
+    /// The API gateway rate-limit class of this operation: `cloudbuild_ext` (see [`RateLimitClass`](crate::RateLimitClass)).
+    pub const RATE_LIMIT_CLASS: ::std::option::Option<crate::RateLimitClass> = ::std::option::Option::Some(
+        crate::RateLimitClass::CloudbuildExt,
+    );
 }
 /// Builds a [`DeleteBuildJobRequest`]; [`build`](Self::build) reports a missing required input by name.
 #[deprecated(note = "legacy operation; use `Client::delete_the_job`")]

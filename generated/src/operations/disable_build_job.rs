@@ -4,7 +4,7 @@
 //!
 //! Switches the build job off so that it can no longer be run until it is recovered.
 //!
-//! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
+//! API gateway rate-limit class: [`cloudbuild_ext`](crate::RateLimitClass::CloudbuildExt) (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429), also the request type's `RATE_LIMIT_CLASS`.
 //!
 //! **Deprecated**: a legacy operation; use [`Client::disable_the_job`](crate::Client::disable_the_job) instead.
 //!
@@ -42,6 +42,12 @@ impl DisableBuildJobRequest {
     pub fn builder() -> DisableBuildJobRequestBuilder {
         DisableBuildJobRequestBuilder::default()
     }
+}
+impl DisableBuildJobRequest {
+    /// The API gateway rate-limit class of this operation: `cloudbuild_ext` (see [`RateLimitClass`](crate::RateLimitClass)).
+    pub const RATE_LIMIT_CLASS: ::std::option::Option<crate::RateLimitClass> = ::std::option::Option::Some(
+        crate::RateLimitClass::CloudbuildExt,
+    );
 }
 /// Builds a [`DisableBuildJobRequest`]; [`build`](Self::build) reports a missing required input by name.
 #[deprecated(note = "legacy operation; use `Client::disable_the_job`")]

@@ -4,7 +4,7 @@
 //!
 //! Switches a build job off (`disabled: true`, optionally with a reason) so that it cannot run, or back on (`disabled: false`).
 //!
-//! API gateway rate-limit class: `five_50_min` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
+//! API gateway rate-limit class: [`five_50_min`](crate::RateLimitClass::Five50Min) (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429), also the request type's `RATE_LIMIT_CLASS`.
 //!
 //! Notes on how the vendor documentation was read:
 //!
@@ -41,6 +41,12 @@ impl DisableTheJobRequest {
     pub fn builder() -> DisableTheJobRequestBuilder {
         DisableTheJobRequestBuilder::default()
     }
+}
+impl DisableTheJobRequest {
+    /// The API gateway rate-limit class of this operation: `five_50_min` (see [`RateLimitClass`](crate::RateLimitClass)).
+    pub const RATE_LIMIT_CLASS: ::std::option::Option<crate::RateLimitClass> = ::std::option::Option::Some(
+        crate::RateLimitClass::Five50Min,
+    );
 }
 /// Builds a [`DisableTheJobRequest`]; [`build`](Self::build) reports a missing required input by name.
 #[derive(Debug, Clone, Default, PartialEq)]

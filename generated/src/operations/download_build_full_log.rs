@@ -4,7 +4,7 @@
 //!
 //! Streams the full log file of one build record, optionally compressed. Current successor of the v4 and v3 download-log operations.
 //!
-//! API gateway rate-limit class: `ten_20_min` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
+//! API gateway rate-limit class: [`ten_20_min`](crate::RateLimitClass::Ten20Min) (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429), also the request type's `RATE_LIMIT_CLASS`.
 //!
 //! Notes on how the vendor documentation was read:
 //!
@@ -51,6 +51,12 @@ impl DownloadBuildFullLogRequest {
     pub fn builder() -> DownloadBuildFullLogRequestBuilder {
         DownloadBuildFullLogRequestBuilder::default()
     }
+}
+impl DownloadBuildFullLogRequest {
+    /// The API gateway rate-limit class of this operation: `ten_20_min` (see [`RateLimitClass`](crate::RateLimitClass)).
+    pub const RATE_LIMIT_CLASS: ::std::option::Option<crate::RateLimitClass> = ::std::option::Option::Some(
+        crate::RateLimitClass::Ten20Min,
+    );
 }
 /// Builds a [`DownloadBuildFullLogRequest`]; [`build`](Self::build) reports a missing required input by name.
 #[derive(Debug, Clone, Default, PartialEq)]

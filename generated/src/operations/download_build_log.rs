@@ -4,7 +4,7 @@
 //!
 //! Streams the full build log file of one build record.
 //!
-//! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
+//! API gateway rate-limit class: [`cloudbuild_ext`](crate::RateLimitClass::CloudbuildExt) (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429), also the request type's `RATE_LIMIT_CLASS`.
 //!
 //! **Deprecated**: a legacy operation; use [`Client::download_build_full_log`](crate::Client::download_build_full_log) instead.
 //!
@@ -46,6 +46,12 @@ impl DownloadBuildLogRequest {
     pub fn builder() -> DownloadBuildLogRequestBuilder {
         DownloadBuildLogRequestBuilder::default()
     }
+}
+impl DownloadBuildLogRequest {
+    /// The API gateway rate-limit class of this operation: `cloudbuild_ext` (see [`RateLimitClass`](crate::RateLimitClass)).
+    pub const RATE_LIMIT_CLASS: ::std::option::Option<crate::RateLimitClass> = ::std::option::Option::Some(
+        crate::RateLimitClass::CloudbuildExt,
+    );
 }
 /// Builds a [`DownloadBuildLogRequest`]; [`build`](Self::build) reports a missing required input by name.
 #[deprecated(note = "legacy operation; use `Client::download_build_full_log`")]

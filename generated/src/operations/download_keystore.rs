@@ -4,7 +4,7 @@
 //!
 //! Streams the named KeyStore (signing key) file stored for the given account.
 //!
-//! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
+//! API gateway rate-limit class: [`cloudbuild_ext`](crate::RateLimitClass::CloudbuildExt) (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429), also the request type's `RATE_LIMIT_CLASS`.
 //!
 //! **Deprecated**: a legacy operation; use [`Client::download_keystore_by_name`](crate::Client::download_keystore_by_name) instead.
 //!
@@ -48,6 +48,12 @@ impl DownloadKeystoreRequest {
     pub fn builder() -> DownloadKeystoreRequestBuilder {
         DownloadKeystoreRequestBuilder::default()
     }
+}
+impl DownloadKeystoreRequest {
+    /// The API gateway rate-limit class of this operation: `cloudbuild_ext` (see [`RateLimitClass`](crate::RateLimitClass)).
+    pub const RATE_LIMIT_CLASS: ::std::option::Option<crate::RateLimitClass> = ::std::option::Option::Some(
+        crate::RateLimitClass::CloudbuildExt,
+    );
 }
 /// Builds a [`DownloadKeystoreRequest`]; [`build`](Self::build) reports a missing required input by name.
 #[deprecated(note = "legacy operation; use `Client::download_keystore_by_name`")]

@@ -4,7 +4,7 @@
 //!
 //! Returns log text of one build starting at a given offset, together with the offset to pass on the next call and a flag telling whether more log data is available.
 //!
-//! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
+//! API gateway rate-limit class: [`cloudbuild_ext`](crate::RateLimitClass::CloudbuildExt) (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429), also the request type's `RATE_LIMIT_CLASS`.
 //!
 //! The reply reports its own outcome: when `status` is `fail` (sent with HTTP 200), the call fails with [`Error::Service`](crate::Error::Service) carrying the `error` text as its message.
 //!
@@ -68,6 +68,12 @@ impl DownloadRealTimeLogRequest {
     pub fn builder() -> DownloadRealTimeLogRequestBuilder {
         DownloadRealTimeLogRequestBuilder::default()
     }
+}
+impl DownloadRealTimeLogRequest {
+    /// The API gateway rate-limit class of this operation: `cloudbuild_ext` (see [`RateLimitClass`](crate::RateLimitClass)).
+    pub const RATE_LIMIT_CLASS: ::std::option::Option<crate::RateLimitClass> = ::std::option::Option::Some(
+        crate::RateLimitClass::CloudbuildExt,
+    );
 }
 /// Builds a [`DownloadRealTimeLogRequest`]; [`build`](Self::build) reports a missing required input by name.
 #[deprecated(note = "legacy operation; use `Client::download_build_real_time_log`")]
@@ -297,6 +303,8 @@ impl crate::Client {
 impl DownloadRealTimeLogRequest {
     /// Follows the log from this request's offset: a stream of chunks that re-polls with
     /// the returned offset until the service reports no more data and [`show_record_detail`](crate::Client::show_record_detail) says the build has finished.
+    ///
+    /// Polls every [`RateLimitClass::follow_interval`](crate::RateLimitClass::follow_interval) of the operation's class (`cloudbuild_ext`); change it with [`LogFollow::poll_interval`](crate::LogFollow::poll_interval).
     pub fn follow(self, client: &crate::Client) -> crate::LogFollow {
         let client = ::std::clone::Clone::clone(client);
         let start = u64::try_from(self.offset).unwrap_or(0);
@@ -304,60 +312,68 @@ impl DownloadRealTimeLogRequest {
             ::std::sync::atomic::AtomicBool::new(false),
         );
         crate::runtime::follow::follow(
-            start,
-            move |offset| {
-                let client = ::std::clone::Clone::clone(&client);
-                let mut request = ::std::clone::Clone::clone(&self);
-                request.offset = i32::try_from(offset).unwrap_or(i32::MAX);
-                let finished = ::std::sync::Arc::clone(&finished);
-                #[allow(deprecated)]
-                let check = crate::operations::show_record_detail::ShowRecordDetailRequest {
-                    job_id: ::std::clone::Clone::clone(&request.job_id),
-                    build_no: ::std::clone::Clone::clone(&request.build_no),
-                };
-                async move {
-                    let response = client.send(request).await?;
-                    let has_more = response
-                        .result
-                        .as_ref()
-                        .and_then(|v| v.has_more_data.as_ref())
-                        .copied()
-                        .unwrap_or(false);
-                    let has_more = if has_more
-                        || finished.load(::std::sync::atomic::Ordering::Acquire)
-                    {
-                        has_more
-                    } else {
-                        let status = client.send(check).await?;
-                        if !(status
+                start,
+                move |offset| {
+                    let client = ::std::clone::Clone::clone(&client);
+                    let mut request = ::std::clone::Clone::clone(&self);
+                    request.offset = i32::try_from(offset).unwrap_or(i32::MAX);
+                    let finished = ::std::sync::Arc::clone(&finished);
+                    #[allow(deprecated)]
+                    let check = crate::operations::show_record_detail::ShowRecordDetailRequest {
+                        job_id: ::std::clone::Clone::clone(&request.job_id),
+                        build_no: ::std::clone::Clone::clone(&request.build_no),
+                    };
+                    async move {
+                        let response = client.send(request).await?;
+                        let has_more = response
                             .result
                             .as_ref()
-                            .and_then(|v| v.finish_time.as_ref())
-                            .is_none_or(|v| v.is_empty()))
+                            .and_then(|v| v.has_more_data.as_ref())
+                            .copied()
+                            .unwrap_or(false);
+                        let has_more = if has_more
+                            || finished.load(::std::sync::atomic::Ordering::Acquire)
                         {
-                            finished.store(true, ::std::sync::atomic::Ordering::Release);
-                        }
-                        true
-                    };
-                    let next_offset = response
-                        .result
-                        .as_ref()
-                        .and_then(|v| v.offset.as_ref())
-                        .copied()
-                        .and_then(|v| u64::try_from(v).ok())
-                        .unwrap_or(offset);
-                    let text = response
-                        .result
-                        .and_then(|v| v.content)
-                        .unwrap_or_default();
-                    ::std::result::Result::Ok(crate::LogChunk {
-                        text,
-                        next_offset,
-                        has_more,
-                    })
-                }
-            },
-        )
+                            has_more
+                        } else {
+                            let status = client.send(check).await?;
+                            if !(status
+                                .result
+                                .as_ref()
+                                .and_then(|v| v.finish_time.as_ref())
+                                .is_none_or(|v| v.is_empty()))
+                            {
+                                finished
+                                    .store(true, ::std::sync::atomic::Ordering::Release);
+                            }
+                            true
+                        };
+                        let next_offset = response
+                            .result
+                            .as_ref()
+                            .and_then(|v| v.offset.as_ref())
+                            .copied()
+                            .and_then(|v| u64::try_from(v).ok())
+                            .unwrap_or(offset);
+                        let text = response
+                            .result
+                            .and_then(|v| v.content)
+                            .unwrap_or_default();
+                        ::std::result::Result::Ok(crate::LogChunk {
+                            text,
+                            next_offset,
+                            has_more,
+                        })
+                    }
+                },
+            )
+            .poll_interval(
+                Self::RATE_LIMIT_CLASS
+                    .map_or(
+                        crate::runtime::follow::DEFAULT_POLL_INTERVAL,
+                        crate::RateLimitClass::follow_interval,
+                    ),
+            )
     }
 }
 impl DownloadRealTimeLogFluentBuilder {

@@ -4,7 +4,7 @@
 //!
 //! Streams the log file of a single named step within one build record.
 //!
-//! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
+//! API gateway rate-limit class: [`cloudbuild_ext`](crate::RateLimitClass::CloudbuildExt) (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429), also the request type's `RATE_LIMIT_CLASS`.
 //!
 //! **Deprecated**: a legacy operation; use [`Client::download_task_log_new`](crate::Client::download_task_log_new) instead.
 //!
@@ -52,6 +52,12 @@ impl DownloadTaskLogRequest {
     pub fn builder() -> DownloadTaskLogRequestBuilder {
         DownloadTaskLogRequestBuilder::default()
     }
+}
+impl DownloadTaskLogRequest {
+    /// The API gateway rate-limit class of this operation: `cloudbuild_ext` (see [`RateLimitClass`](crate::RateLimitClass)).
+    pub const RATE_LIMIT_CLASS: ::std::option::Option<crate::RateLimitClass> = ::std::option::Option::Some(
+        crate::RateLimitClass::CloudbuildExt,
+    );
 }
 /// Builds a [`DownloadTaskLogRequest`]; [`build`](Self::build) reports a missing required input by name.
 #[deprecated(note = "legacy operation; use `Client::download_task_log_new`")]

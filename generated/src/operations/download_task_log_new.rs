@@ -4,7 +4,7 @@
 //!
 //! Streams the log file of a single build action (stage) within one build record, optionally compressed. Current successor of the v4 task-log operation.
 //!
-//! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
+//! API gateway rate-limit class: [`cloudbuild_ext`](crate::RateLimitClass::CloudbuildExt) (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429), also the request type's `RATE_LIMIT_CLASS`.
 //!
 //! Notes on how the vendor documentation was read:
 //!
@@ -57,6 +57,12 @@ impl DownloadTaskLogNewRequest {
     pub fn builder() -> DownloadTaskLogNewRequestBuilder {
         DownloadTaskLogNewRequestBuilder::default()
     }
+}
+impl DownloadTaskLogNewRequest {
+    /// The API gateway rate-limit class of this operation: `cloudbuild_ext` (see [`RateLimitClass`](crate::RateLimitClass)).
+    pub const RATE_LIMIT_CLASS: ::std::option::Option<crate::RateLimitClass> = ::std::option::Option::Some(
+        crate::RateLimitClass::CloudbuildExt,
+    );
 }
 /// Builds a [`DownloadTaskLogNewRequest`]; [`build`](Self::build) reports a missing required input by name.
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -4,7 +4,7 @@
 //!
 //! Triggers a build of the job for a code update, passing push-event details (branch, commit range, commits and repository) as a code-hosting webhook would.
 //!
-//! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
+//! API gateway rate-limit class: [`cloudbuild_ext`](crate::RateLimitClass::CloudbuildExt) (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429), also the request type's `RATE_LIMIT_CLASS`.
 //!
 //! Notes on how the vendor documentation was read:
 //!
@@ -43,6 +43,12 @@ impl ExecuteAutoBuildJobRequest {
     pub fn builder() -> ExecuteAutoBuildJobRequestBuilder {
         ExecuteAutoBuildJobRequestBuilder::default()
     }
+}
+impl ExecuteAutoBuildJobRequest {
+    /// The API gateway rate-limit class of this operation: `cloudbuild_ext` (see [`RateLimitClass`](crate::RateLimitClass)).
+    pub const RATE_LIMIT_CLASS: ::std::option::Option<crate::RateLimitClass> = ::std::option::Option::Some(
+        crate::RateLimitClass::CloudbuildExt,
+    );
 }
 /// Builds a [`ExecuteAutoBuildJobRequest`]; [`build`](Self::build) reports a missing required input by name.
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -4,7 +4,7 @@
 //!
 //! Queues a new run of an existing build job; parameter values and a tag or commit to build may be supplied.
 //!
-//! API gateway rate-limit class: `five_50_min` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
+//! API gateway rate-limit class: [`five_50_min`](crate::RateLimitClass::Five50Min) (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429), also the request type's `RATE_LIMIT_CLASS`.
 //!
 //! Notes on how the vendor documentation was read:
 //!
@@ -36,6 +36,12 @@ impl ExecuteJobRequest {
     pub fn builder() -> ExecuteJobRequestBuilder {
         ExecuteJobRequestBuilder::default()
     }
+}
+impl ExecuteJobRequest {
+    /// The API gateway rate-limit class of this operation: `five_50_min` (see [`RateLimitClass`](crate::RateLimitClass)).
+    pub const RATE_LIMIT_CLASS: ::std::option::Option<crate::RateLimitClass> = ::std::option::Option::Some(
+        crate::RateLimitClass::Five50Min,
+    );
 }
 /// Builds a [`ExecuteJobRequest`]; [`build`](Self::build) reports a missing required input by name.
 #[derive(Debug, Clone, Default, PartialEq)]

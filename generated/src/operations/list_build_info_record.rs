@@ -4,7 +4,7 @@
 //!
 //! Returns one page of build records (number, status, trigger, timing and commit data) for builds of the task that ran between start_time and end_time.
 //!
-//! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
+//! API gateway rate-limit class: [`cloudbuild_ext`](crate::RateLimitClass::CloudbuildExt) (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429), also the request type's `RATE_LIMIT_CLASS`.
 //!
 //! The reply reports its own outcome: when `status` is `fail` (sent with HTTP 200), the call fails with [`Error::Service`](crate::Error::Service) carrying the `error` text as its message.
 //!
@@ -80,6 +80,12 @@ impl ListBuildInfoRecordRequest {
     pub fn builder() -> ListBuildInfoRecordRequestBuilder {
         ListBuildInfoRecordRequestBuilder::default()
     }
+}
+impl ListBuildInfoRecordRequest {
+    /// The API gateway rate-limit class of this operation: `cloudbuild_ext` (see [`RateLimitClass`](crate::RateLimitClass)).
+    pub const RATE_LIMIT_CLASS: ::std::option::Option<crate::RateLimitClass> = ::std::option::Option::Some(
+        crate::RateLimitClass::CloudbuildExt,
+    );
 }
 /// Builds a [`ListBuildInfoRecordRequest`]; [`build`](Self::build) reports a missing required input by name.
 #[deprecated(note = "legacy operation; use `Client::list_build_info_record_by_job_id`")]

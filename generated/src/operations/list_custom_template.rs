@@ -4,7 +4,7 @@
 //!
 //! Returns one page of the tenant's custom templates, each with its build configuration and parameters, together with the total number of matches.
 //!
-//! API gateway rate-limit class: `ten_50_min` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
+//! API gateway rate-limit class: [`ten_50_min`](crate::RateLimitClass::Ten50Min) (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429), also the request type's `RATE_LIMIT_CLASS`.
 //!
 //! The reply reports its own outcome: when `status` is `fail` (sent with HTTP 200), the call fails with [`Error::Service`](crate::Error::Service) carrying the `error` text as its message.
 //!
@@ -58,6 +58,12 @@ impl ListCustomTemplateRequest {
     pub fn builder() -> ListCustomTemplateRequestBuilder {
         ListCustomTemplateRequestBuilder::default()
     }
+}
+impl ListCustomTemplateRequest {
+    /// The API gateway rate-limit class of this operation: `ten_50_min` (see [`RateLimitClass`](crate::RateLimitClass)).
+    pub const RATE_LIMIT_CLASS: ::std::option::Option<crate::RateLimitClass> = ::std::option::Option::Some(
+        crate::RateLimitClass::Ten50Min,
+    );
 }
 /// Builds a [`ListCustomTemplateRequest`]; [`build`](Self::build) reports a missing required input by name.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -281,6 +287,8 @@ impl crate::Client {
 }
 impl ListCustomTemplateRequest {
     /// Every item of every page, fetched lazily: starts at this request's page number (the first page is 1) (`page`) and asks for the following pages as the stream is consumed, until an empty or short page, or the reported total. Bound it with [`Paginator::max_pages`](crate::Paginator::max_pages); a page that repeats the previous one ends it with [`Error::Pagination`](crate::Error::Pagination).
+    ///
+    /// Page requests are spaced by the [`pace`](crate::RateLimitClass::pace) of the operation's rate-limit class (`ten_50_min`), so that paging alone stays within it.
     pub fn paginate(
         self,
         client: &crate::Client,
@@ -288,6 +296,10 @@ impl ListCustomTemplateRequest {
         let client = ::std::clone::Clone::clone(client);
         let first = self.page.map(|v| u64::try_from(v).unwrap_or(0)).unwrap_or(1u64);
         let page_size = self.page_size.map(|v| u64::try_from(v).unwrap_or(0));
+        let pace = Self::RATE_LIMIT_CLASS
+            .and_then(crate::RateLimitClass::pace)
+            .unwrap_or_default();
+        let mut previous: ::std::option::Option<::std::time::Instant> = ::std::option::Option::None;
         crate::runtime::paginate::paginate(
                 crate::PageStyle::PageNumber,
                 first,
@@ -298,7 +310,18 @@ impl ListCustomTemplateRequest {
                     request.page = ::std::option::Option::Some(
                         i32::try_from(position).unwrap_or(i32::MAX),
                     );
+                    let wait = previous
+                        .map_or(
+                            ::std::time::Duration::ZERO,
+                            |at| pace.saturating_sub(at.elapsed()),
+                        );
+                    previous = ::std::option::Option::Some(
+                        ::std::time::Instant::now() + wait,
+                    );
                     async move {
+                        if !wait.is_zero() {
+                            ::tokio::time::sleep(wait).await;
+                        }
                         let page = client.send(request).await?;
                         let total = page
                             .result

@@ -4,7 +4,7 @@
 //!
 //! Returns the project's top-level job groups, each with its nested child groups.
 //!
-//! API gateway rate-limit class: `ten_120_min` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
+//! API gateway rate-limit class: [`ten_120_min`](crate::RateLimitClass::Ten120Min) (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429), also the request type's `RATE_LIMIT_CLASS`.
 //!
 //! The reply reports its own outcome: when `status` is `fail` (sent with HTTP 200), the call fails with [`Error::Service`](crate::Error::Service) carrying the `error` text as its message.
 //!
@@ -43,6 +43,12 @@ impl ListGroupTreeRequest {
     pub fn builder() -> ListGroupTreeRequestBuilder {
         ListGroupTreeRequestBuilder::default()
     }
+}
+impl ListGroupTreeRequest {
+    /// The API gateway rate-limit class of this operation: `ten_120_min` (see [`RateLimitClass`](crate::RateLimitClass)).
+    pub const RATE_LIMIT_CLASS: ::std::option::Option<crate::RateLimitClass> = ::std::option::Option::Some(
+        crate::RateLimitClass::Ten120Min,
+    );
 }
 /// Builds a [`ListGroupTreeRequest`]; [`build`](Self::build) reports a missing required input by name.
 #[derive(Debug, Clone, Default, PartialEq)]

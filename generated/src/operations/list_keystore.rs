@@ -4,7 +4,7 @@
 //!
 //! Returns the name and ID of every file in file management that the calling user is allowed to use in builds.
 //!
-//! API gateway rate-limit class: `ten_50_min` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
+//! API gateway rate-limit class: [`ten_50_min`](crate::RateLimitClass::Ten50Min) (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429), also the request type's `RATE_LIMIT_CLASS`.
 //!
 //! Notes on how the vendor documentation was read:
 //!
@@ -31,6 +31,12 @@ impl ListKeystoreRequest {
     pub fn builder() -> ListKeystoreRequestBuilder {
         ListKeystoreRequestBuilder::default()
     }
+}
+impl ListKeystoreRequest {
+    /// The API gateway rate-limit class of this operation: `ten_50_min` (see [`RateLimitClass`](crate::RateLimitClass)).
+    pub const RATE_LIMIT_CLASS: ::std::option::Option<crate::RateLimitClass> = ::std::option::Option::Some(
+        crate::RateLimitClass::Ten50Min,
+    );
 }
 /// Builds a [`ListKeystoreRequest`]; [`build`](Self::build) reports a missing required input by name.
 #[derive(Debug, Clone, Default, PartialEq)]

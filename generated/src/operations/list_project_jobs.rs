@@ -4,7 +4,7 @@
 //!
 //! Returns one page of the build jobs in a project, optionally filtered by keyword, creator, latest build state or job group, with the caller's permissions on each job.
 //!
-//! API gateway rate-limit class: `ten_50_min` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
+//! API gateway rate-limit class: [`ten_50_min`](crate::RateLimitClass::Ten50Min) (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429), also the request type's `RATE_LIMIT_CLASS`.
 //!
 //! Notes on how the vendor documentation was read:
 //!
@@ -90,6 +90,12 @@ impl ListProjectJobsRequest {
     pub fn builder() -> ListProjectJobsRequestBuilder {
         ListProjectJobsRequestBuilder::default()
     }
+}
+impl ListProjectJobsRequest {
+    /// The API gateway rate-limit class of this operation: `ten_50_min` (see [`RateLimitClass`](crate::RateLimitClass)).
+    pub const RATE_LIMIT_CLASS: ::std::option::Option<crate::RateLimitClass> = ::std::option::Option::Some(
+        crate::RateLimitClass::Ten50Min,
+    );
 }
 /// Builds a [`ListProjectJobsRequest`]; [`build`](Self::build) reports a missing required input by name.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -484,6 +490,8 @@ impl crate::Client {
 }
 impl ListProjectJobsRequest {
     /// Every item of every page, fetched lazily: starts at this request's page number (the first page is 0) (`page_index`) and asks for the following pages as the stream is consumed, until an empty or short page, or the reported total. Bound it with [`Paginator::max_pages`](crate::Paginator::max_pages); a page that repeats the previous one ends it with [`Error::Pagination`](crate::Error::Pagination).
+    ///
+    /// Page requests are spaced by the [`pace`](crate::RateLimitClass::pace) of the operation's rate-limit class (`ten_50_min`), so that paging alone stays within it.
     pub fn paginate(
         self,
         client: &crate::Client,
@@ -493,6 +501,10 @@ impl ListProjectJobsRequest {
         let page_size = ::std::option::Option::Some(
             u64::try_from(self.page_size).unwrap_or(0),
         );
+        let pace = Self::RATE_LIMIT_CLASS
+            .and_then(crate::RateLimitClass::pace)
+            .unwrap_or_default();
+        let mut previous: ::std::option::Option<::std::time::Instant> = ::std::option::Option::None;
         crate::runtime::paginate::paginate(
             crate::PageStyle::PageNumber,
             first,
@@ -501,7 +513,18 @@ impl ListProjectJobsRequest {
                 let client = ::std::clone::Clone::clone(&client);
                 let mut request = ::std::clone::Clone::clone(&self);
                 request.page_index = i32::try_from(position).unwrap_or(i32::MAX);
+                let wait = previous
+                    .map_or(
+                        ::std::time::Duration::ZERO,
+                        |at| pace.saturating_sub(at.elapsed()),
+                    );
+                previous = ::std::option::Option::Some(
+                    ::std::time::Instant::now() + wait,
+                );
                 async move {
+                    if !wait.is_zero() {
+                        ::tokio::time::sleep(wait).await;
+                    }
                     let page = client.send(request).await?;
                     let total = page
                         .total

@@ -4,7 +4,7 @@
 //!
 //! Returns the names of the branches of the given repository that appear in the task's build reports.
 //!
-//! API gateway rate-limit class: `ten_120_min` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
+//! API gateway rate-limit class: [`ten_120_min`](crate::RateLimitClass::Ten120Min) (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429), also the request type's `RATE_LIMIT_CLASS`.
 //!
 //! Notes on how the vendor documentation was read:
 //!
@@ -49,6 +49,12 @@ impl ListRepoBranchRequest {
     pub fn builder() -> ListRepoBranchRequestBuilder {
         ListRepoBranchRequestBuilder::default()
     }
+}
+impl ListRepoBranchRequest {
+    /// The API gateway rate-limit class of this operation: `ten_120_min` (see [`RateLimitClass`](crate::RateLimitClass)).
+    pub const RATE_LIMIT_CLASS: ::std::option::Option<crate::RateLimitClass> = ::std::option::Option::Some(
+        crate::RateLimitClass::Ten120Min,
+    );
 }
 /// Builds a [`ListRepoBranchRequest`]; [`build`](Self::build) reports a missing required input by name.
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -2,874 +2,1178 @@
 // change the spec or templates/ and run `cargo xtask gen` again.
 //! One module per operation: its request type, builders and `Client` method.
 /// `POST /v1/template/custom/{uuid}/follow`: Mark a custom build template as a favourite of the caller.
+#[cfg(feature = "templates")]
 pub mod add_favourite_custom_template;
+#[cfg(feature = "templates")]
 pub use add_favourite_custom_template::{
     AddFavouriteCustomTemplateRequest, AddFavouriteCustomTemplateRequestBuilder,
     AddFavouriteCustomTemplateFluentBuilder,
 };
 /// `POST /v1/template/official/{uuid}/follow`: Mark an official build template as a favourite of the caller.
+#[cfg(feature = "templates")]
 pub mod add_favourite_official_template;
+#[cfg(feature = "templates")]
 pub use add_favourite_official_template::{
     AddFavouriteOfficialTemplateRequest, AddFavouriteOfficialTemplateRequestBuilder,
     AddFavouriteOfficialTemplateFluentBuilder,
 };
 /// `POST /v1/job/{job_id}/follow`: Mark a build job as a favourite of the caller.
+#[cfg(feature = "jobs")]
 pub mod add_favourite_task;
+#[cfg(feature = "jobs")]
 pub use add_favourite_task::{
     AddFavouriteTaskRequest, AddFavouriteTaskRequestBuilder,
     AddFavouriteTaskFluentBuilder,
 };
 /// `POST /v2/keystore/permission/add`: Grant a user permissions on a managed file.
+#[cfg(feature = "keystores")]
 pub mod add_keystore_permission;
+#[cfg(feature = "keystores")]
 pub use add_keystore_permission::{
     AddKeystorePermissionRequest, AddKeystorePermissionRequestBuilder,
     AddKeystorePermissionFluentBuilder,
 };
 /// `POST /v1/job/project/permission`: Switch a build job to or from project-level permissions.
+#[cfg(feature = "permissions")]
 pub mod apply_project_permission;
+#[cfg(feature = "permissions")]
 pub use apply_project_permission::{
     ApplyProjectPermissionRequest, ApplyProjectPermissionRequestBuilder,
     ApplyProjectPermissionFluentBuilder,
 };
 /// `DELETE /v1/job/batch-delete`: Delete several build jobs in one call (legacy).
+#[cfg(feature = "jobs")]
 pub mod batch_delete_build_jobs;
 #[allow(deprecated, reason = "re-exporting a legacy operation")]
+#[cfg(feature = "jobs")]
 pub use batch_delete_build_jobs::{
     BatchDeleteBuildJobsRequest, BatchDeleteBuildJobsRequestBuilder,
     BatchDeleteBuildJobsFluentBuilder,
 };
 /// `POST /v1/job/batch-agency`: Set the IAM agency that several build tasks run their builds with.
+#[cfg(feature = "jobs")]
 pub mod batch_set_agency;
+#[cfg(feature = "jobs")]
 pub use batch_set_agency::{
     BatchSetAgencyRequest, BatchSetAgencyRequestBuilder, BatchSetAgencyFluentBuilder,
 };
 /// `POST /v1/job/permissions/batch`: Set the role permission matrix of several build jobs at once.
+#[cfg(feature = "permissions")]
 pub mod batch_update_job_role_permission;
+#[cfg(feature = "permissions")]
 pub use batch_update_job_role_permission::{
     BatchUpdateJobRolePermissionRequest, BatchUpdateJobRolePermissionRequestBuilder,
     BatchUpdateJobRolePermissionFluentBuilder,
 };
 /// `GET /v1/job/check/count`: Check whether the tenant has reached its build job limit.
+#[cfg(feature = "jobs")]
 pub mod check_job_count_is_top_limit;
+#[cfg(feature = "jobs")]
 pub use check_job_count_is_top_limit::{
     CheckJobCountIsTopLimitRequest, CheckJobCountIsTopLimitRequestBuilder,
     CheckJobCountIsTopLimitFluentBuilder,
 };
 /// `GET /v1/job/permission/internal`: Tell whether secure intranet access is enabled.
+#[cfg(feature = "permissions")]
 pub mod check_job_internal;
+#[cfg(feature = "permissions")]
 pub use check_job_internal::{
     CheckJobInternalRequest, CheckJobInternalRequestBuilder,
     CheckJobInternalFluentBuilder,
 };
 /// `GET /v1/job/check/exist`: Check whether a project already has a build job with a given name.
+#[cfg(feature = "jobs")]
 pub mod check_job_name_is_exists;
+#[cfg(feature = "jobs")]
 pub use check_job_name_is_exists::{
     CheckJobNameIsExistsRequest, CheckJobNameIsExistsRequestBuilder,
     CheckJobNameIsExistsFluentBuilder,
 };
 /// `POST /v1/job/check/webhook-url`: Validate a chat-tool webhook address for job notifications.
+#[cfg(feature = "jobs")]
 pub mod check_webhook_url;
+#[cfg(feature = "jobs")]
 pub use check_webhook_url::{
     CheckWebhookUrlRequest, CheckWebhookUrlRequestBuilder, CheckWebhookUrlFluentBuilder,
 };
 /// `DELETE /v1/job/recycling-empty`: Empty the recycle bin of build jobs.
+#[cfg(feature = "recycle-bin")]
 pub mod clear_recycling_jobs;
+#[cfg(feature = "recycle-bin")]
 pub use clear_recycling_jobs::{
     ClearRecyclingJobsRequest, ClearRecyclingJobsRequestBuilder,
     ClearRecyclingJobsFluentBuilder,
 };
 /// `POST /v1/job/copy`: Create a new build job as a copy of an existing one.
+#[cfg(feature = "jobs")]
 pub mod copy_job;
+#[cfg(feature = "jobs")]
 pub use copy_job::{CopyJobRequest, CopyJobRequestBuilder, CopyJobFluentBuilder};
 /// `POST /v3/jobs/create`: Create a build job from a full job configuration.
+#[cfg(feature = "jobs")]
 pub mod create_build_job;
 #[allow(deprecated, reason = "re-exporting a legacy operation")]
+#[cfg(feature = "jobs")]
 pub use create_build_job::{
     CreateBuildJobRequest, CreateBuildJobRequestBuilder, CreateBuildJobFluentBuilder,
 };
 /// `POST /v1/job/{project_id}/group/create`: Create a build job group in a project.
+#[cfg(feature = "groups")]
 pub mod create_job_group;
+#[cfg(feature = "groups")]
 pub use create_job_group::{
     CreateJobGroupRequest, CreateJobGroupRequestBuilder, CreateJobGroupFluentBuilder,
 };
 /// `POST /v1/job/create`: Create a build job from a full job configuration.
+#[cfg(feature = "jobs")]
 pub mod create_new_job;
+#[cfg(feature = "jobs")]
 pub use create_new_job::{
     CreateNewJobRequest, CreateNewJobRequestBuilder, CreateNewJobFluentBuilder,
 };
 /// `POST /v1/template/create`: Create a custom build template (version 1 endpoint) and return its UUID.
+#[cfg(feature = "templates")]
 pub mod create_template;
+#[cfg(feature = "templates")]
 pub use create_template::{
     CreateTemplateRequest, CreateTemplateRequestBuilder, CreateTemplateFluentBuilder,
 };
 /// `POST /v3/templates/create`: Create a custom build template from a list of build steps.
+#[cfg(feature = "templates")]
 pub mod create_templates;
 #[allow(deprecated, reason = "re-exporting a legacy operation")]
+#[cfg(feature = "templates")]
 pub use create_templates::{
     CreateTemplatesRequest, CreateTemplatesRequestBuilder, CreateTemplatesFluentBuilder,
 };
 /// `POST /v3/jobs/{job_id}/delete`: Delete a build job.
+#[cfg(feature = "jobs")]
 pub mod delete_build_job;
 #[allow(deprecated, reason = "re-exporting a legacy operation")]
+#[cfg(feature = "jobs")]
 pub use delete_build_job::{
     DeleteBuildJobRequest, DeleteBuildJobRequestBuilder, DeleteBuildJobFluentBuilder,
 };
 /// `DELETE /v1/job/{project_id}/group/delete`: Delete a build job group.
+#[cfg(feature = "groups")]
 pub mod delete_group;
+#[cfg(feature = "groups")]
 pub use delete_group::{
     DeleteGroupRequest, DeleteGroupRequestBuilder, DeleteGroupFluentBuilder,
 };
 /// `DELETE /v2/keystore/{keystore_id}/delete`: Delete a managed file.
+#[cfg(feature = "keystores")]
 pub mod delete_keystore;
+#[cfg(feature = "keystores")]
 pub use delete_keystore::{
     DeleteKeystoreRequest, DeleteKeystoreRequestBuilder, DeleteKeystoreFluentBuilder,
 };
 /// `DELETE /v2/keystore/permission/{permission_id}/delete`: Remove a user's permission entry from a managed file.
+#[cfg(feature = "keystores")]
 pub mod delete_keystore_permission;
+#[cfg(feature = "keystores")]
 pub use delete_keystore_permission::{
     DeleteKeystorePermissionRequest, DeleteKeystorePermissionRequestBuilder,
     DeleteKeystorePermissionFluentBuilder,
 };
 /// `DELETE /v1/job/recycling-deletion`: Permanently delete chosen build jobs from the recycle bin.
+#[cfg(feature = "recycle-bin")]
 pub mod delete_recycling_jobs;
+#[cfg(feature = "recycle-bin")]
 pub use delete_recycling_jobs::{
     DeleteRecyclingJobsRequest, DeleteRecyclingJobsRequestBuilder,
     DeleteRecyclingJobsFluentBuilder,
 };
 /// `DELETE /v1/template/{uuid}/delete`: Delete a custom build template by its UUID (version 1 endpoint).
+#[cfg(feature = "templates")]
 pub mod delete_template;
+#[cfg(feature = "templates")]
 pub use delete_template::{
     DeleteTemplateRequest, DeleteTemplateRequestBuilder, DeleteTemplateFluentBuilder,
 };
 /// `DELETE /v3/templates/{uuid}/delete`: Delete a custom build template by its UUID.
+#[cfg(feature = "templates")]
 pub mod delete_templates;
 #[allow(deprecated, reason = "re-exporting a legacy operation")]
+#[cfg(feature = "templates")]
 pub use delete_templates::{
     DeleteTemplatesRequest, DeleteTemplatesRequestBuilder, DeleteTemplatesFluentBuilder,
 };
 /// `DELETE /v1/job/{job_id}/delete`: Delete a build job.
+#[cfg(feature = "jobs")]
 pub mod delete_the_job;
+#[cfg(feature = "jobs")]
 pub use delete_the_job::{
     DeleteTheJobRequest, DeleteTheJobRequestBuilder, DeleteTheJobFluentBuilder,
 };
 /// `POST /v3/jobs/{job_id}/disable`: Disable a build job.
+#[cfg(feature = "jobs")]
 pub mod disable_build_job;
 #[allow(deprecated, reason = "re-exporting a legacy operation")]
+#[cfg(feature = "jobs")]
 pub use disable_build_job::{
     DisableBuildJobRequest, DisableBuildJobRequestBuilder, DisableBuildJobFluentBuilder,
 };
 /// `POST /v3/jobs/notice/{job_id}/disable`: Turn off one notification channel of a build job.
+#[cfg(feature = "notices")]
 pub mod disable_notice;
 #[allow(deprecated, reason = "re-exporting a legacy operation")]
+#[cfg(feature = "notices")]
 pub use disable_notice::{
     DisableNoticeRequest, DisableNoticeRequestBuilder, DisableNoticeFluentBuilder,
 };
 /// `POST /v1/job/{job_id}/disable`: Disable or re-enable a build job.
+#[cfg(feature = "jobs")]
 pub mod disable_the_job;
+#[cfg(feature = "jobs")]
 pub use disable_the_job::{
     DisableTheJobRequest, DisableTheJobRequestBuilder, DisableTheJobFluentBuilder,
 };
 /// `GET /v1/log/{record_id}/download-log`: Download the complete log of a build record.
+#[cfg(feature = "logs")]
 pub mod download_build_full_log;
+#[cfg(feature = "logs")]
 pub use download_build_full_log::{
     DownloadBuildFullLogRequest, DownloadBuildFullLogRequestBuilder,
     DownloadBuildFullLogFluentBuilder,
 };
 /// `GET /v4/{record_id}/download-log`: Download the complete log of a build record.
+#[cfg(feature = "logs")]
 pub mod download_build_log;
 #[allow(deprecated, reason = "re-exporting a legacy operation")]
+#[cfg(feature = "logs")]
 pub use download_build_log::{
     DownloadBuildLogRequest, DownloadBuildLogRequestBuilder,
     DownloadBuildLogFluentBuilder,
 };
 /// `GET /v1/log/{job_id}/{build_no}/real-time-log`: Fetch the next chunk of a build's run log.
+#[cfg(feature = "logs")]
 pub mod download_build_real_time_log;
+#[cfg(feature = "logs")]
 pub use download_build_real_time_log::{
     DownloadBuildRealTimeLogRequest, DownloadBuildRealTimeLogRequestBuilder,
     DownloadBuildRealTimeLogFluentBuilder,
 };
 /// `GET /v1/report/junit/coverage/download`: Download the unit test coverage report of a build as a zip archive.
+#[cfg(feature = "reports")]
 pub mod download_junit_coverage_zip;
+#[cfg(feature = "reports")]
 pub use download_junit_coverage_zip::{
     DownloadJunitCoverageZipRequest, DownloadJunitCoverageZipRequestBuilder,
     DownloadJunitCoverageZipFluentBuilder,
 };
 /// `GET /v3/keystore`: Download a KeyStore file of a tenant.
+#[cfg(feature = "keystores")]
 pub mod download_keystore;
 #[allow(deprecated, reason = "re-exporting a legacy operation")]
+#[cfg(feature = "keystores")]
 pub use download_keystore::{
     DownloadKeystoreRequest, DownloadKeystoreRequestBuilder,
     DownloadKeystoreFluentBuilder,
 };
 /// `GET /v2/keystore/download`: Download a managed file.
+#[cfg(feature = "keystores")]
 pub mod download_keystore_by_name;
+#[cfg(feature = "keystores")]
 pub use download_keystore_by_name::{
     DownloadKeystoreByNameRequest, DownloadKeystoreByNameRequestBuilder,
     DownloadKeystoreByNameFluentBuilder,
 };
 /// `GET /v3/{record_id}/download-log`: Download the log of one build record (legacy v3 endpoint).
+#[cfg(feature = "logs")]
 pub mod download_log_by_record_id;
 #[allow(deprecated, reason = "re-exporting a legacy operation")]
+#[cfg(feature = "logs")]
 pub use download_log_by_record_id::{
     DownloadLogByRecordIdRequest, DownloadLogByRecordIdRequestBuilder,
     DownloadLogByRecordIdFluentBuilder,
 };
 /// `GET /v3/jobs/{job_id}/{build_no}/real-time-log`: Fetch the next chunk of a build's live log.
+#[cfg(feature = "logs")]
 pub mod download_real_time_log;
 #[allow(deprecated, reason = "re-exporting a legacy operation")]
+#[cfg(feature = "logs")]
 pub use download_real_time_log::{
     DownloadRealTimeLogRequest, DownloadRealTimeLogRequestBuilder,
     DownloadRealTimeLogFluentBuilder,
 };
 /// `GET /v4/{record_id}/task-log`: Download the log of one build step of a build record.
+#[cfg(feature = "logs")]
 pub mod download_task_log;
 #[allow(deprecated, reason = "re-exporting a legacy operation")]
+#[cfg(feature = "logs")]
 pub use download_task_log::{
     DownloadTaskLogRequest, DownloadTaskLogRequestBuilder, DownloadTaskLogFluentBuilder,
 };
 /// `GET /v1/log/{record_id}/task-log`: Download the log of one build action of a build record.
+#[cfg(feature = "logs")]
 pub mod download_task_log_new;
+#[cfg(feature = "logs")]
 pub use download_task_log_new::{
     DownloadTaskLogNewRequest, DownloadTaskLogNewRequestBuilder,
     DownloadTaskLogNewFluentBuilder,
 };
 /// `POST /v3/jobs/{job_id}/recover`: Recover (re-enable) a disabled build job.
+#[cfg(feature = "jobs")]
 pub mod enable_build_job;
 #[allow(deprecated, reason = "re-exporting a legacy operation")]
+#[cfg(feature = "jobs")]
 pub use enable_build_job::{
     EnableBuildJobRequest, EnableBuildJobRequestBuilder, EnableBuildJobFluentBuilder,
 };
 /// `POST /v1/job/{job_id}/auto-execute`: Start a build of a job from a code push event.
+#[cfg(feature = "jobs")]
 pub mod execute_auto_build_job;
+#[cfg(feature = "jobs")]
 pub use execute_auto_build_job::{
     ExecuteAutoBuildJobRequest, ExecuteAutoBuildJobRequestBuilder,
     ExecuteAutoBuildJobFluentBuilder,
 };
 /// `POST /v1/job/execute`: Start a build of a job, optionally with custom parameters.
+#[cfg(feature = "jobs")]
 pub mod execute_job;
+#[cfg(feature = "jobs")]
 pub use execute_job::{
     ExecuteJobRequest, ExecuteJobRequestBuilder, ExecuteJobFluentBuilder,
 };
 /// `POST /v1/record/brief`: Get brief build records of one or more build projects.
+#[cfg(feature = "records")]
 pub mod list_brief_record;
+#[cfg(feature = "records")]
 pub use list_brief_record::{
     ListBriefRecordRequest, ListBriefRecordRequestBuilder, ListBriefRecordFluentBuilder,
 };
 /// `GET /v3/jobs/{job_id}/build-info-records`: List the builds of a build task within a time window, page by page.
+#[cfg(feature = "records")]
 pub mod list_build_info_record;
 #[allow(deprecated, reason = "re-exporting a legacy operation")]
+#[cfg(feature = "records")]
 pub use list_build_info_record::{
     ListBuildInfoRecordRequest, ListBuildInfoRecordRequestBuilder,
     ListBuildInfoRecordFluentBuilder,
 };
 /// `GET /v1/record/{job_id}/list`: List the builds of a build task within a time window, page by page.
+#[cfg(feature = "records")]
 pub mod list_build_info_record_by_job_id;
+#[cfg(feature = "records")]
 pub use list_build_info_record_by_job_id::{
     ListBuildInfoRecordByJobIdRequest, ListBuildInfoRecordByJobIdRequestBuilder,
     ListBuildInfoRecordByJobIdFluentBuilder,
 };
 /// `GET /v1/job/{job_id}/{build_no}/history-parameters`: Get the parameter values one build of a job ran with.
+#[cfg(feature = "jobs")]
 pub mod list_build_parameter;
+#[cfg(feature = "jobs")]
 pub use list_build_parameter::{
     ListBuildParameterRequest, ListBuildParameterRequestBuilder,
     ListBuildParameterFluentBuilder,
 };
 /// `GET /v1/template/custom`: List the tenant's custom build templates, filtered and paged.
+#[cfg(feature = "templates")]
 pub mod list_custom_template;
+#[cfg(feature = "templates")]
 pub use list_custom_template::{
     ListCustomTemplateRequest, ListCustomTemplateRequestBuilder,
     ListCustomTemplateFluentBuilder,
 };
 /// `GET /v1/job/{project_id}/nexus`: List the self-hosted (Nexus) dependency repositories of a project.
+#[cfg(feature = "jobs")]
 pub mod list_end_points;
+#[cfg(feature = "jobs")]
 pub use list_end_points::{
     ListEndPointsRequest, ListEndPointsRequestBuilder, ListEndPointsFluentBuilder,
 };
 /// `GET /v1/job/{project_id}/group/tree`: Get the tree of build job groups of a project.
+#[cfg(feature = "groups")]
 pub mod list_group_tree;
+#[cfg(feature = "groups")]
 pub use list_group_tree::{
     ListGroupTreeRequest, ListGroupTreeRequestBuilder, ListGroupTreeFluentBuilder,
 };
 /// `GET /v1/job/list`: List all build jobs visible to the caller, across projects.
+#[cfg(feature = "jobs")]
 pub mod list_job;
+#[cfg(feature = "jobs")]
 pub use list_job::{ListJobRequest, ListJobRequestBuilder, ListJobFluentBuilder};
 /// `GET /v3/jobs/{job_id}/query`: Get the configuration of a build task.
+#[cfg(feature = "jobs")]
 pub mod list_job_config;
 #[allow(deprecated, reason = "re-exporting a legacy operation")]
+#[cfg(feature = "jobs")]
 pub use list_job_config::{
     ListJobConfigRequest, ListJobConfigRequestBuilder, ListJobConfigFluentBuilder,
 };
 /// `GET /v1/report/junit/coverage/list`: List the unit test coverage reports of a build.
+#[cfg(feature = "reports")]
 pub mod list_junit_coverage_summary;
+#[cfg(feature = "reports")]
 pub use list_junit_coverage_summary::{
     ListJunitCoverageSummaryRequest, ListJunitCoverageSummaryRequestBuilder,
     ListJunitCoverageSummaryFluentBuilder,
 };
 /// `GET /v2/keystore/name`: List the managed files the caller may use.
+#[cfg(feature = "keystores")]
 pub mod list_keystore;
+#[cfg(feature = "keystores")]
 pub use list_keystore::{
     ListKeystoreRequest, ListKeystoreRequestBuilder, ListKeystoreFluentBuilder,
 };
 /// `GET /v2/keystore/list`: List the managed files of the tenant, paged and searchable.
+#[cfg(feature = "keystores")]
 pub mod list_keystore_search;
+#[cfg(feature = "keystores")]
 pub use list_keystore_search::{
     ListKeystoreSearchRequest, ListKeystoreSearchRequestBuilder,
     ListKeystoreSearchFluentBuilder,
 };
 /// `GET /v3/jobs/notice/{job_id}/query`: Show the notification settings of a build job, one entry per channel.
+#[cfg(feature = "notices")]
 pub mod list_notice;
 #[allow(deprecated, reason = "re-exporting a legacy operation")]
+#[cfg(feature = "notices")]
 pub use list_notice::{
     ListNoticeRequest, ListNoticeRequestBuilder, ListNoticeFluentBuilder,
 };
 /// `GET /v1/template/officialtemplates`: List the official build templates, optionally filtered by name.
+#[cfg(feature = "templates")]
 pub mod list_official_template;
+#[cfg(feature = "templates")]
 pub use list_official_template::{
     ListOfficialTemplateRequest, ListOfficialTemplateRequestBuilder,
     ListOfficialTemplateFluentBuilder,
 };
 /// `GET /v1/job/{project_id}/list`: List the build jobs of one CodeArts project.
+#[cfg(feature = "jobs")]
 pub mod list_project_jobs;
+#[cfg(feature = "jobs")]
 pub use list_project_jobs::{
     ListProjectJobsRequest, ListProjectJobsRequestBuilder, ListProjectJobsFluentBuilder,
 };
 /// `POST /v1/template/recommend`: List the official templates recommended for a code repository branch.
+#[cfg(feature = "templates")]
 pub mod list_recommend_official_template;
+#[cfg(feature = "templates")]
 pub use list_recommend_official_template::{
     ListRecommendOfficialTemplateRequest, ListRecommendOfficialTemplateRequestBuilder,
     ListRecommendOfficialTemplateFluentBuilder,
 };
 /// `GET /v1/record/{build_project_id}/records`: List the build records of a build project, page by page.
+#[cfg(feature = "records")]
 pub mod list_records;
+#[cfg(feature = "records")]
 pub use list_records::{
     ListRecordsRequest, ListRecordsRequestBuilder, ListRecordsFluentBuilder,
 };
 /// `GET /v1/job/recycling-jobs`: List the build jobs in the recycle bin, page by page.
+#[cfg(feature = "recycle-bin")]
 pub mod list_recycling_job;
+#[cfg(feature = "recycle-bin")]
 pub use list_recycling_job::{
     ListRecyclingJobRequest, ListRecyclingJobRequestBuilder,
     ListRecyclingJobFluentBuilder,
 };
 /// `GET /v1/domain/project/related-page`: List the CodeArts projects visible to the caller, paged and searchable.
+#[cfg(feature = "tenant")]
 pub mod list_related_project_info;
+#[cfg(feature = "tenant")]
 pub use list_related_project_info::{
     ListRelatedProjectInfoRequest, ListRelatedProjectInfoRequestBuilder,
     ListRelatedProjectInfoFluentBuilder,
 };
 /// `GET /v1/report/branches`: List the branches a build task has built from one repository.
+#[cfg(feature = "reports")]
 pub mod list_repo_branch;
+#[cfg(feature = "reports")]
 pub use list_repo_branch::{
     ListRepoBranchRequest, ListRepoBranchRequestBuilder, ListRepoBranchFluentBuilder,
 };
 /// `GET /v1/report/{job_id}/repositories`: List the repositories a build task has built from.
+#[cfg(feature = "reports")]
 pub mod list_repository;
+#[cfg(feature = "reports")]
 pub use list_repository::{
     ListRepositoryRequest, ListRepositoryRequestBuilder, ListRepositoryFluentBuilder,
 };
 /// `GET /v1/code/tags`: List the tags of a code repository usable by build tasks.
+#[cfg(feature = "jobs")]
 pub mod list_tag_list;
+#[cfg(feature = "jobs")]
 pub use list_tag_list::{
     ListTagListRequest, ListTagListRequestBuilder, ListTagListFluentBuilder,
 };
 /// `GET /v3/templates/query`: List custom build templates, paged and optionally filtered by name.
+#[cfg(feature = "templates")]
 pub mod list_templates;
 #[allow(deprecated, reason = "re-exporting a legacy operation")]
+#[cfg(feature = "templates")]
 pub use list_templates::{
     ListTemplatesRequest, ListTemplatesRequestBuilder, ListTemplatesFluentBuilder,
 };
 /// `GET /v1/job/{job_id}/history`: List the change records of a build job's configuration.
+#[cfg(feature = "jobs")]
 pub mod list_update_job_history;
+#[cfg(feature = "jobs")]
 pub use list_update_job_history::{
     ListUpdateJobHistoryRequest, ListUpdateJobHistoryRequestBuilder,
     ListUpdateJobHistoryFluentBuilder,
 };
 /// `POST /v1/job/{project_id}/group/move`: Move build jobs into a group.
+#[cfg(feature = "groups")]
 pub mod move_group;
+#[cfg(feature = "groups")]
 pub use move_group::{MoveGroupRequest, MoveGroupRequestBuilder, MoveGroupFluentBuilder};
 /// `POST /v1/template/custom/{uuid}/unfollow`: Remove a custom build template from the caller's favourites.
+#[cfg(feature = "templates")]
 pub mod remover_favourite_custom_template;
+#[cfg(feature = "templates")]
 pub use remover_favourite_custom_template::{
     RemoverFavouriteCustomTemplateRequest, RemoverFavouriteCustomTemplateRequestBuilder,
     RemoverFavouriteCustomTemplateFluentBuilder,
 };
 /// `POST /v1/template/official/{uuid}/unfollow`: Remove an official build template from the caller's favourites.
+#[cfg(feature = "templates")]
 pub mod remover_favourite_official_template;
+#[cfg(feature = "templates")]
 pub use remover_favourite_official_template::{
     RemoverFavouriteOfficialTemplateRequest,
     RemoverFavouriteOfficialTemplateRequestBuilder,
     RemoverFavouriteOfficialTemplateFluentBuilder,
 };
 /// `POST /v1/job/{job_id}/unfollow`: Remove a build job from the caller's favourites.
+#[cfg(feature = "jobs")]
 pub mod remover_favourite_task;
+#[cfg(feature = "jobs")]
 pub use remover_favourite_task::{
     RemoverFavouriteTaskRequest, RemoverFavouriteTaskRequestBuilder,
     RemoverFavouriteTaskFluentBuilder,
 };
 /// `POST /v1/job/recycling-restoration`: Restore chosen build jobs from the recycle bin.
+#[cfg(feature = "recycle-bin")]
 pub mod restore_recycling_jobs;
+#[cfg(feature = "recycle-bin")]
 pub use restore_recycling_jobs::{
     RestoreRecyclingJobsRequest, RestoreRecyclingJobsRequestBuilder,
     RestoreRecyclingJobsFluentBuilder,
 };
 /// `POST /v3/jobs/build`: Start a build of a job, optionally with custom parameters.
+#[cfg(feature = "jobs")]
 pub mod run_job;
 #[allow(deprecated, reason = "re-exporting a legacy operation")]
+#[cfg(feature = "jobs")]
 pub use run_job::{RunJobRequest, RunJobRequestBuilder, RunJobFluentBuilder};
 /// `POST /v1/template/used-info`: Record that a build job was created from a template.
+#[cfg(feature = "templates")]
 pub mod save_template_used_info;
+#[cfg(feature = "templates")]
 pub use save_template_used_info::{
     SaveTemplateUsedInfoRequest, SaveTemplateUsedInfoRequestBuilder,
     SaveTemplateUsedInfoFluentBuilder,
 };
 /// `POST /v1/job/keep-time`: Set how long deleted build jobs stay in the recycle bin.
+#[cfg(feature = "jobs")]
 pub mod set_keep_time;
+#[cfg(feature = "jobs")]
 pub use set_keep_time::{
     SetKeepTimeRequest, SetKeepTimeRequestBuilder, SetKeepTimeFluentBuilder,
 };
 /// `GET /v1/log/stage/page`: Read a range of the log of a finished build.
+#[cfg(feature = "logs")]
 pub mod show_action_i_info;
+#[cfg(feature = "logs")]
 pub use show_action_i_info::{
     ShowActionIInfoRequest, ShowActionIInfoRequestBuilder, ShowActionIInfoFluentBuilder,
 };
 /// `GET /v1/log/task/step`: Read a range of the log of a build action that is still running.
+#[cfg(feature = "logs")]
 pub mod show_action_info;
+#[cfg(feature = "logs")]
 pub use show_action_info::{
     ShowActionInfoRequest, ShowActionInfoRequestBuilder, ShowActionInfoFluentBuilder,
 };
 /// `GET /v2/resource/spec`: List the built-in executor specifications available for a CPU architecture.
+#[cfg(feature = "tenant")]
 pub mod show_available_inner_spec;
+#[cfg(feature = "tenant")]
 pub use show_available_inner_spec::{
     ShowAvailableInnerSpecRequest, ShowAvailableInnerSpecRequestBuilder,
     ShowAvailableInnerSpecFluentBuilder,
 };
 /// `GET /v1/job/{job_id}/badge/branches`: List the branches for which a build task offers a status badge.
+#[cfg(feature = "jobs")]
 pub mod show_branch_by_job_id;
+#[cfg(feature = "jobs")]
 pub use show_branch_by_job_id::{
     ShowBranchByJobIdRequest, ShowBranchByJobIdRequestBuilder,
     ShowBranchByJobIdFluentBuilder,
 };
 /// `GET /v1/job/{job_id}/{build_no}/build-info`: Get whether a given build of a job is running and how it ended.
+#[cfg(feature = "jobs")]
 pub mod show_build_details;
+#[cfg(feature = "jobs")]
 pub use show_build_details::{
     ShowBuildDetailsRequest, ShowBuildDetailsRequestBuilder,
     ShowBuildDetailsFluentBuilder,
 };
 /// `GET /v1/record/{job_id}/{build_no}/build-info-record`: Get the build summary of one build of a build task.
+#[cfg(feature = "records")]
 pub mod show_build_info_record;
+#[cfg(feature = "records")]
 pub use show_build_info_record::{
     ShowBuildInfoRecordRequest, ShowBuildInfoRecordRequestBuilder,
     ShowBuildInfoRecordFluentBuilder,
 };
 /// `GET /v1/job/build-params`: List the kinds of build parameters a job may define, with their input rules.
+#[cfg(feature = "jobs")]
 pub mod show_build_params_list;
+#[cfg(feature = "jobs")]
 pub use show_build_params_list::{
     ShowBuildParamsListRequest, ShowBuildParamsListRequestBuilder,
     ShowBuildParamsListFluentBuilder,
 };
 /// `GET /v1/record/{record_id}/info`: Get the full details of one build record.
+#[cfg(feature = "records")]
 pub mod show_build_record;
+#[cfg(feature = "records")]
 pub use show_build_record::{
     ShowBuildRecordRequest, ShowBuildRecordRequestBuilder, ShowBuildRecordFluentBuilder,
 };
 /// `GET /v1/record/{record_id}/build-script`: Get the build script a build record ran with.
+#[cfg(feature = "records")]
 pub mod show_build_record_build_script;
+#[cfg(feature = "records")]
 pub use show_build_record_build_script::{
     ShowBuildRecordBuildScriptRequest, ShowBuildRecordBuildScriptRequestBuilder,
     ShowBuildRecordBuildScriptFluentBuilder,
 };
 /// `GET /v1/record/{build_flow_record_id}/flow-graph`: Get the dependency graph of the sub-jobs of a build-flow record.
+#[cfg(feature = "records")]
 pub mod show_build_record_flow_graph;
+#[cfg(feature = "records")]
 pub use show_build_record_flow_graph::{
     ShowBuildRecordFlowGraphRequest, ShowBuildRecordFlowGraphRequestBuilder,
     ShowBuildRecordFlowGraphFluentBuilder,
 };
 /// `GET /v1/record/{record_id}/full-stages`: Get the stages of a build record with their status and timing.
+#[cfg(feature = "records")]
 pub mod show_build_record_full_stages;
+#[cfg(feature = "records")]
 pub use show_build_record_full_stages::{
     ShowBuildRecordFullStagesRequest, ShowBuildRecordFullStagesRequestBuilder,
     ShowBuildRecordFullStagesFluentBuilder,
 };
 /// `GET /v1/log/task/page`: Read a range of the log of a build action after the build has finished.
+#[cfg(feature = "logs")]
 pub mod show_console_info;
+#[cfg(feature = "logs")]
 pub use show_console_info::{
     ShowConsoleInfoRequest, ShowConsoleInfoRequestBuilder, ShowConsoleInfoFluentBuilder,
 };
 /// `GET /v1/job/{job_id}/copy-name`: Get a free job name for a copy of a build job.
+#[cfg(feature = "jobs")]
 pub mod show_copy_name;
+#[cfg(feature = "jobs")]
 pub use show_copy_name::{
     ShowCopyNameRequest, ShowCopyNameRequestBuilder, ShowCopyNameFluentBuilder,
 };
 /// `GET /v1/report/{job_id}/{build_no}/coverage/metrics`: Get the unit test coverage result of one coverage report of a build.
+#[cfg(feature = "reports")]
 pub mod show_coverage_metrics;
+#[cfg(feature = "reports")]
 pub use show_coverage_metrics::{
     ShowCoverageMetricsRequest, ShowCoverageMetricsRequestBuilder,
     ShowCoverageMetricsFluentBuilder,
 };
 /// `GET /v1/job/default-parameters`: List the build parameters every new build job starts with.
+#[cfg(feature = "jobs")]
 pub mod show_default_build_parameters;
+#[cfg(feature = "jobs")]
 pub use show_default_build_parameters::{
     ShowDefaultBuildParametersRequest, ShowDefaultBuildParametersRequestBuilder,
     ShowDefaultBuildParametersFluentBuilder,
 };
 /// `GET /v1/job/project/default-permission`: Get the default role permission matrix of a project.
+#[cfg(feature = "permissions")]
 pub mod show_default_project_permission;
+#[cfg(feature = "permissions")]
 pub use show_default_project_permission::{
     ShowDefaultProjectPermissionRequest, ShowDefaultProjectPermissionRequestBuilder,
     ShowDefaultProjectPermissionFluentBuilder,
 };
 /// `GET /v1/job/{job_id}/check/disable`: Check whether a build job is disabled.
+#[cfg(feature = "jobs")]
 pub mod show_disable;
+#[cfg(feature = "jobs")]
 pub use show_disable::{
     ShowDisableRequest, ShowDisableRequestBuilder, ShowDisableFluentBuilder,
 };
 /// `GET /v1/image/dockerfile-template`: Download the Dockerfile template of a build image.
+#[cfg(feature = "images")]
 pub mod show_dockerfile_template;
+#[cfg(feature = "images")]
 pub use show_dockerfile_template::{
     ShowDockerfileTemplateRequest, ShowDockerfileTemplateRequestBuilder,
     ShowDockerfileTemplateFluentBuilder,
 };
 /// `GET /v1/domain/status`: Get the CodeArts Build subscription status of the caller's tenant.
+#[cfg(feature = "tenant")]
 pub mod show_domain_status;
+#[cfg(feature = "tenant")]
 pub use show_domain_status::{
     ShowDomainStatusRequest, ShowDomainStatusRequestBuilder,
     ShowDomainStatusFluentBuilder,
 };
 /// `POST /v1/domain/domains-statuses`: Get the status of other tenants in cross-tenant scenarios.
+#[cfg(feature = "tenant")]
 pub mod show_domains_statuses;
+#[cfg(feature = "tenant")]
 pub use show_domains_statuses::{
     ShowDomainsStatusesRequest, ShowDomainsStatusesRequestBuilder,
     ShowDomainsStatusesFluentBuilder,
 };
 /// `GET /v1/domain/federation`: Tell whether the calling account is a federated account.
+#[cfg(feature = "tenant")]
 pub mod show_federation;
+#[cfg(feature = "tenant")]
 pub use show_federation::{
     ShowFederationRequest, ShowFederationRequestBuilder, ShowFederationFluentBuilder,
 };
 /// `GET /v3/{build_flow_record_id}/flow-graph`: Get the dependency graph (DAG) of the sub-jobs of a build-flow record (legacy).
+#[cfg(feature = "records")]
 pub mod show_flow_graph;
 #[allow(deprecated, reason = "re-exporting a legacy operation")]
+#[cfg(feature = "records")]
 pub use show_flow_graph::{
     ShowFlowGraphRequest, ShowFlowGraphRequestBuilder, ShowFlowGraphFluentBuilder,
 };
 /// `GET /v1/code/git-code/{endpoint_id}/repositories`: List the GitCode repositories reachable through a service endpoint.
+#[cfg(feature = "jobs")]
 pub mod show_git_code_repository;
+#[cfg(feature = "jobs")]
 pub use show_git_code_repository::{
     ShowGitCodeRepositoryRequest, ShowGitCodeRepositoryRequestBuilder,
     ShowGitCodeRepositoryFluentBuilder,
 };
 /// `GET /v1/code/git-code/{endpoint_id}/branches`: List the branches of a GitCode repository reachable through a service endpoint.
+#[cfg(feature = "jobs")]
 pub mod show_git_code_repository_branches;
+#[cfg(feature = "jobs")]
 pub use show_git_code_repository_branches::{
     ShowGitCodeRepositoryBranchesRequest, ShowGitCodeRepositoryBranchesRequestBuilder,
     ShowGitCodeRepositoryBranchesFluentBuilder,
 };
 /// `GET /v3/jobs/{job_id}/{build_number}/history-details`: Get the details of one build run of a build job.
+#[cfg(feature = "records")]
 pub mod show_history_details;
 #[allow(deprecated, reason = "re-exporting a legacy operation")]
+#[cfg(feature = "records")]
 pub use show_history_details::{
     ShowHistoryDetailsRequest, ShowHistoryDetailsRequestBuilder,
     ShowHistoryDetailsFluentBuilder,
 };
 /// `GET /v1/image/templates`: List the preset build images that can serve as Dockerfile templates.
+#[cfg(feature = "images")]
 pub mod show_image_template_list;
+#[cfg(feature = "images")]
 pub use show_image_template_list::{
     ShowImageTemplateListRequest, ShowImageTemplateListRequestBuilder,
     ShowImageTemplateListFluentBuilder,
 };
 /// `GET /v1/record/{job_id}/{build_no}/record-info`: Get the record details of one build of a build task.
+#[cfg(feature = "records")]
 pub mod show_job_build_record_detail;
+#[cfg(feature = "records")]
 pub use show_job_build_record_detail::{
     ShowJobBuildRecordDetailRequest, ShowJobBuildRecordDetailRequestBuilder,
     ShowJobBuildRecordDetailFluentBuilder,
 };
 /// `GET /v1/report/ratio`: Get the build success rate of a task over the last days.
+#[cfg(feature = "reports")]
 pub mod show_job_build_success_ratio;
+#[cfg(feature = "reports")]
 pub use show_job_build_success_ratio::{
     ShowJobBuildSuccessRatioRequest, ShowJobBuildSuccessRatioRequestBuilder,
     ShowJobBuildSuccessRatioFluentBuilder,
 };
 /// `GET /v1/report/time`: Get build duration statistics of a task over the last days.
+#[cfg(feature = "reports")]
 pub mod show_job_build_time;
+#[cfg(feature = "reports")]
 pub use show_job_build_time::{
     ShowJobBuildTimeRequest, ShowJobBuildTimeRequestBuilder,
     ShowJobBuildTimeFluentBuilder,
 };
 /// `GET /v1/job/{job_id}/config`: Get the full configuration of a build job.
+#[cfg(feature = "jobs")]
 pub mod show_job_config;
+#[cfg(feature = "jobs")]
 pub use show_job_config::{
     ShowJobConfigRequest, ShowJobConfigRequestBuilder, ShowJobConfigFluentBuilder,
 };
 /// `GET /v1/job/{job_id}/diff`: Compare two saved versions of a build job's configuration.
+#[cfg(feature = "jobs")]
 pub mod show_job_config_diff;
+#[cfg(feature = "jobs")]
 pub use show_job_config_diff::{
     ShowJobConfigDiffRequest, ShowJobConfigDiffRequestBuilder,
     ShowJobConfigDiffFluentBuilder,
 };
 /// `GET /v1/job/{job_id}/info`: Get summary information and the caller's permissions for a build task.
+#[cfg(feature = "jobs")]
 pub mod show_job_info;
+#[cfg(feature = "jobs")]
 pub use show_job_info::{
     ShowJobInfoRequest, ShowJobInfoRequestBuilder, ShowJobInfoFluentBuilder,
 };
 /// `GET /v3/{project_id}/jobs`: List the build jobs of a CodeArts project.
+#[cfg(feature = "jobs")]
 pub mod show_job_list_by_project_id;
 #[allow(deprecated, reason = "re-exporting a legacy operation")]
+#[cfg(feature = "jobs")]
 pub use show_job_list_by_project_id::{
     ShowJobListByProjectIdRequest, ShowJobListByProjectIdRequestBuilder,
     ShowJobListByProjectIdFluentBuilder,
 };
 /// `GET /v1/job/{job_id}/notice`: Show the notification settings of a build job, one entry per channel.
+#[cfg(feature = "notices")]
 pub mod show_job_notice_config_info;
+#[cfg(feature = "notices")]
 pub use show_job_notice_config_info::{
     ShowJobNoticeConfigInfoRequest, ShowJobNoticeConfigInfoRequestBuilder,
     ShowJobNoticeConfigInfoFluentBuilder,
 };
 /// `GET /v1/job/{job_id}/pipeline-info`: Get the build job information a pipeline needs.
+#[cfg(feature = "jobs")]
 pub mod show_job_pipeline_info;
+#[cfg(feature = "jobs")]
 pub use show_job_pipeline_info::{
     ShowJobPipelineInfoRequest, ShowJobPipelineInfoRequestBuilder,
     ShowJobPipelineInfoFluentBuilder,
 };
 /// `GET /v1/job/permission/role`: Get the role permission matrix of a build job.
+#[cfg(feature = "permissions")]
 pub mod show_job_role_permission;
+#[cfg(feature = "permissions")]
 pub use show_job_role_permission::{
     ShowJobRolePermissionRequest, ShowJobRolePermissionRequestBuilder,
     ShowJobRolePermissionFluentBuilder,
 };
 /// `GET /v3/jobs/{job_id}/status`: Tell whether a build job is currently running.
+#[cfg(feature = "jobs")]
 pub mod show_job_status;
 #[allow(deprecated, reason = "re-exporting a legacy operation")]
+#[cfg(feature = "jobs")]
 pub use show_job_status::{
     ShowJobStatusRequest, ShowJobStatusRequestBuilder, ShowJobStatusFluentBuilder,
 };
 /// `GET /v1/job/{job_id}/status`: Get the state of a build job's latest or given build.
+#[cfg(feature = "jobs")]
 pub mod show_job_step_status;
+#[cfg(feature = "jobs")]
 pub use show_job_step_status::{
     ShowJobStepStatusRequest, ShowJobStepStatusRequestBuilder,
     ShowJobStepStatusFluentBuilder,
 };
 /// `GET /v3/jobs/{job_id}/success-ratio`: Get the build success rate of a build job over a date range.
+#[cfg(feature = "reports")]
 pub mod show_job_success_ratio;
 #[allow(deprecated, reason = "re-exporting a legacy operation")]
+#[cfg(feature = "reports")]
 pub use show_job_success_ratio::{
     ShowJobSuccessRatioRequest, ShowJobSuccessRatioRequestBuilder,
     ShowJobSuccessRatioFluentBuilder,
 };
 /// `GET /v1/job/system-parameters`: List the predefined system parameters available to build jobs.
+#[cfg(feature = "jobs")]
 pub mod show_job_system_parameters;
+#[cfg(feature = "jobs")]
 pub use show_job_system_parameters::{
     ShowJobSystemParametersRequest, ShowJobSystemParametersRequestBuilder,
     ShowJobSystemParametersFluentBuilder,
 };
 /// `GET /v1/record/{build_project_id}/statistics`: Count the builds of a build project, optionally within a time window.
+#[cfg(feature = "records")]
 pub mod show_job_total;
+#[cfg(feature = "records")]
 pub use show_job_total::{
     ShowJobTotalRequest, ShowJobTotalRequestBuilder, ShowJobTotalFluentBuilder,
 };
 /// `GET /v2/keystore/permission/{keystore_id}/query`: List the permission entries of a managed file.
+#[cfg(feature = "keystores")]
 pub mod show_keystore_permission;
+#[cfg(feature = "keystores")]
 pub use show_keystore_permission::{
     ShowKeystorePermissionRequest, ShowKeystorePermissionRequestBuilder,
     ShowKeystorePermissionFluentBuilder,
 };
 /// `GET /v3/jobs/{project_id}/last-history`: Get the latest successful build of a code repository in a project.
+#[cfg(feature = "records")]
 pub mod show_last_history;
 #[allow(deprecated, reason = "re-exporting a legacy operation")]
+#[cfg(feature = "records")]
 pub use show_last_history::{
     ShowLastHistoryRequest, ShowLastHistoryRequestBuilder, ShowLastHistoryFluentBuilder,
 };
 /// `GET /v3/jobs/{job_id}/history`: List the builds of a job from the last N days.
+#[cfg(feature = "records")]
 pub mod show_list_history;
 #[allow(deprecated, reason = "re-exporting a legacy operation")]
+#[cfg(feature = "records")]
 pub use show_list_history::{
     ShowListHistoryRequest, ShowListHistoryRequestBuilder, ShowListHistoryFluentBuilder,
 };
 /// `GET /v3/jobs/{job_id}/period-history`: List the builds of a job that ran between two dates.
+#[cfg(feature = "records")]
 pub mod show_list_period_history;
 #[allow(deprecated, reason = "re-exporting a legacy operation")]
+#[cfg(feature = "records")]
 pub use show_list_period_history::{
     ShowListPeriodHistoryRequest, ShowListPeriodHistoryRequestBuilder,
     ShowListPeriodHistoryFluentBuilder,
 };
 /// `GET /v1/log/{job_id}/{build_no}/analysis`: Get the analysed error log of a failed build.
+#[cfg(feature = "logs")]
 pub mod show_log_analysis;
+#[cfg(feature = "logs")]
 pub use show_log_analysis::{
     ShowLogAnalysisRequest, ShowLogAnalysisRequestBuilder, ShowLogAnalysisFluentBuilder,
 };
 /// `GET /v1/job/{job_id}/{build_no}/output`: Get the artifacts produced by one build of a build task (v1 path).
+#[cfg(feature = "jobs")]
 pub mod show_new_output;
 #[allow(deprecated, reason = "re-exporting a legacy operation")]
+#[cfg(feature = "jobs")]
 pub use show_new_output::{
     ShowNewOutputRequest, ShowNewOutputRequestBuilder, ShowNewOutputFluentBuilder,
 };
 /// `GET /v3/jobs/{job_id}/{build_no}/output-info`: Get the artifacts produced by one build run of a build job.
+#[cfg(feature = "records")]
 pub mod show_output_info;
 #[allow(deprecated, reason = "re-exporting a legacy operation")]
+#[cfg(feature = "records")]
 pub use show_output_info::{
     ShowOutputInfoRequest, ShowOutputInfoRequestBuilder, ShowOutputInfoFluentBuilder,
 };
 /// `POST /v2/resource/countdown`: Get expiry countdown information for the tenant's CodeArts package resources.
+#[cfg(feature = "tenant")]
 pub mod show_package_spec_count_down;
+#[cfg(feature = "tenant")]
 pub use show_package_spec_count_down::{
     ShowPackageSpecCountDownRequest, ShowPackageSpecCountDownRequestBuilder,
     ShowPackageSpecCountDownFluentBuilder,
 };
 /// `GET /v2/resource/package-spec/status`: List the tenant's package resources in a given state, for expiry and overdue reminders.
+#[cfg(feature = "tenant")]
 pub mod show_package_spec_status;
+#[cfg(feature = "tenant")]
 pub use show_package_spec_status::{
     ShowPackageSpecStatusRequest, ShowPackageSpecStatusRequestBuilder,
     ShowPackageSpecStatusFluentBuilder,
 };
 /// `GET /v1/job/permission`: Get the caller's permissions on a build job.
+#[cfg(feature = "permissions")]
 pub mod show_project_job_permission;
+#[cfg(feature = "permissions")]
 pub use show_project_job_permission::{
     ShowProjectJobPermissionRequest, ShowProjectJobPermissionRequestBuilder,
     ShowProjectJobPermissionFluentBuilder,
 };
 /// `GET /v1/domain/user-permission`: Get the caller's build permissions and roles in a CodeArts project.
+#[cfg(feature = "permissions")]
 pub mod show_project_permission;
+#[cfg(feature = "permissions")]
 pub use show_project_permission::{
     ShowProjectPermissionRequest, ShowProjectPermissionRequestBuilder,
     ShowProjectPermissionFluentBuilder,
 };
 /// `GET /v4/jobs/{job_id}/{build_no}/record-info`: Get the record details of one build of a build task.
+#[cfg(feature = "records")]
 pub mod show_record_detail;
 #[allow(deprecated, reason = "re-exporting a legacy operation")]
+#[cfg(feature = "records")]
 pub use show_record_detail::{
     ShowRecordDetailRequest, ShowRecordDetailRequestBuilder,
     ShowRecordDetailFluentBuilder,
 };
 /// `GET /v3/jobs/{job_id}/{build_no}/record-info`: Get the details of one build run of a job (legacy v3 endpoint).
+#[cfg(feature = "records")]
 pub mod show_record_info;
 #[allow(deprecated, reason = "re-exporting a legacy operation")]
+#[cfg(feature = "records")]
 pub use show_record_info::{
     ShowRecordInfoRequest, ShowRecordInfoRequestBuilder, ShowRecordInfoFluentBuilder,
 };
 /// `GET /v1/domain/project/related`: List the CodeArts projects the caller belongs to.
+#[cfg(feature = "tenant")]
 pub mod show_related_project;
+#[cfg(feature = "tenant")]
 pub use show_related_project::{
     ShowRelatedProjectRequest, ShowRelatedProjectRequestBuilder,
     ShowRelatedProjectFluentBuilder,
 };
 /// `GET /v1/report/{job_id}/summary`: Get the unit test summary of a build.
+#[cfg(feature = "reports")]
 pub mod show_report_summary;
+#[cfg(feature = "reports")]
 pub use show_report_summary::{
     ShowReportSummaryRequest, ShowReportSummaryRequestBuilder,
     ShowReportSummaryFluentBuilder,
 };
 /// `GET /v1/job/{job_id}/running-status`: Check whether a build job is currently building.
+#[cfg(feature = "jobs")]
 pub mod show_running_status;
+#[cfg(feature = "jobs")]
 pub use show_running_status::{
     ShowRunningStatusRequest, ShowRunningStatusRequestBuilder,
     ShowRunningStatusFluentBuilder,
 };
 /// `GET /v1/domain/job-summary`: Get the tenant's build job count and average build success rate.
+#[cfg(feature = "tenant")]
 pub mod show_summary_build_job_info;
+#[cfg(feature = "tenant")]
 pub use show_summary_build_job_info::{
     ShowSummaryBuildJobInfoRequest, ShowSummaryBuildJobInfoRequestBuilder,
     ShowSummaryBuildJobInfoFluentBuilder,
 };
 /// `GET /v1/template/{uuid}/custom`: Get one custom build template by its UUID.
+#[cfg(feature = "templates")]
 pub mod show_template;
+#[cfg(feature = "templates")]
 pub use show_template::{
     ShowTemplateRequest, ShowTemplateRequestBuilder, ShowTemplateFluentBuilder,
 };
 /// `GET /v1/domain/charge-type`: Get the billing type and main package resources of the caller's tenant.
+#[cfg(feature = "tenant")]
 pub mod show_user_charge_type;
+#[cfg(feature = "tenant")]
 pub use show_user_charge_type::{
     ShowUserChargeTypeRequest, ShowUserChargeTypeRequestBuilder,
     ShowUserChargeTypeFluentBuilder,
 };
 /// `GET /v1/domain/package/quota`: Check whether the tenant owning a project has used up its monthly package build time.
+#[cfg(feature = "tenant")]
 pub mod show_user_over_package_quota;
+#[cfg(feature = "tenant")]
 pub use show_user_over_package_quota::{
     ShowUserOverPackageQuotaRequest, ShowUserOverPackageQuotaRequestBuilder,
     ShowUserOverPackageQuotaFluentBuilder,
 };
 /// `GET /v1/template/{job_id}/default-template`: Get the default build.yml template for a code-based build job.
+#[cfg(feature = "templates")]
 pub mod show_yaml_template;
+#[cfg(feature = "templates")]
 pub use show_yaml_template::{
     ShowYamlTemplateRequest, ShowYamlTemplateRequestBuilder,
     ShowYamlTemplateFluentBuilder,
 };
 /// `POST /v3/jobs/{job_id}/{build_no}/stop`: Stop one running build of a build job.
+#[cfg(feature = "jobs")]
 pub mod stop_build_job;
 #[allow(deprecated, reason = "re-exporting a legacy operation")]
+#[cfg(feature = "jobs")]
 pub use stop_build_job::{
     StopBuildJobRequest, StopBuildJobRequestBuilder, StopBuildJobFluentBuilder,
 };
 /// `POST /v3/jobs/stop`: Stop a running build, identified by job ID and build number in the body (legacy).
+#[cfg(feature = "jobs")]
 pub mod stop_job;
 #[allow(deprecated, reason = "re-exporting a legacy operation")]
+#[cfg(feature = "jobs")]
 pub use stop_job::{StopJobRequest, StopJobRequestBuilder, StopJobFluentBuilder};
 /// `POST /v1/job/{job_id}/stop`: Stop a running build of a build job.
+#[cfg(feature = "jobs")]
 pub mod stop_the_job;
+#[cfg(feature = "jobs")]
 pub use stop_the_job::{
     StopTheJobRequest, StopTheJobRequestBuilder, StopTheJobFluentBuilder,
 };
 /// `POST /v1/job/{project_id}/group/swap`: Swap the display order of two build job groups.
+#[cfg(feature = "groups")]
 pub mod switched_packet;
+#[cfg(feature = "groups")]
 pub use switched_packet::{
     SwitchedPacketRequest, SwitchedPacketRequestBuilder, SwitchedPacketFluentBuilder,
 };
 /// `POST /v3/jobs/update`: Replace the configuration of an existing build job.
+#[cfg(feature = "jobs")]
 pub mod update_build_job;
 #[allow(deprecated, reason = "re-exporting a legacy operation")]
+#[cfg(feature = "jobs")]
 pub use update_build_job::{
     UpdateBuildJobRequest, UpdateBuildJobRequestBuilder, UpdateBuildJobFluentBuilder,
 };
 /// `PUT /v1/job/{project_id}/group/update`: Rename or re-parent a build job group.
+#[cfg(feature = "groups")]
 pub mod update_job_group;
+#[cfg(feature = "groups")]
 pub use update_job_group::{
     UpdateJobGroupRequest, UpdateJobGroupRequestBuilder, UpdateJobGroupFluentBuilder,
 };
 /// `POST /v2/keystore/update/{id}`: Rename a managed file and change its description and sharing.
+#[cfg(feature = "keystores")]
 pub mod update_keystore;
+#[cfg(feature = "keystores")]
 pub use update_keystore::{
     UpdateKeystoreRequest, UpdateKeystoreRequestBuilder, UpdateKeystoreFluentBuilder,
 };
 /// `POST /v2/keystore/permission/edit`: Change a user's permissions on a managed file.
+#[cfg(feature = "keystores")]
 pub mod update_keystore_permission;
+#[cfg(feature = "keystores")]
 pub use update_keystore_permission::{
     UpdateKeystorePermissionRequest, UpdateKeystorePermissionRequestBuilder,
     UpdateKeystorePermissionFluentBuilder,
 };
 /// `POST /v1/job/update`: Replace the configuration of an existing build job.
+#[cfg(feature = "jobs")]
 pub mod update_new_job;
+#[cfg(feature = "jobs")]
 pub use update_new_job::{
     UpdateNewJobRequest, UpdateNewJobRequestBuilder, UpdateNewJobFluentBuilder,
 };
 /// `PUT /v1/job/{job_id}/notice`: Set which events a build job notifies about on one notification channel.
+#[cfg(feature = "notices")]
 pub mod update_new_notice_new;
+#[cfg(feature = "notices")]
 pub use update_new_notice_new::{
     UpdateNewNoticeNewRequest, UpdateNewNoticeNewRequestBuilder,
     UpdateNewNoticeNewFluentBuilder,
 };
 /// `POST /v3/jobs/notice/{job_id}/update`: Set which events a build job notifies about on one notification channel.
+#[cfg(feature = "notices")]
 pub mod update_notice;
 #[allow(deprecated, reason = "re-exporting a legacy operation")]
+#[cfg(feature = "notices")]
 pub use update_notice::{
     UpdateNoticeRequest, UpdateNoticeRequestBuilder, UpdateNoticeFluentBuilder,
 };
 /// `PUT /v1/job/role-permission`: Change one permission of one role on a build job.
+#[cfg(feature = "permissions")]
 pub mod update_simple_job_role_permission;
+#[cfg(feature = "permissions")]
 pub use update_simple_job_role_permission::{
     UpdateSimpleJobRolePermissionRequest, UpdateSimpleJobRolePermissionRequestBuilder,
     UpdateSimpleJobRolePermissionFluentBuilder,
 };
 /// `POST /v1/report/junit/coverage/upload`: Upload unit test coverage report files for one build action of a build.
+#[cfg(feature = "reports")]
 pub mod upload_coverage_report;
+#[cfg(feature = "reports")]
 pub use upload_coverage_report::{
     UploadCoverageReportRequest, UploadCoverageReportRequestBuilder,
     UploadCoverageReportFluentBuilder,
 };
 /// `POST /v1/report/junit/report/upload`: Upload unit test report files for one build action of a build.
+#[cfg(feature = "reports")]
 pub mod upload_junit_report;
+#[cfg(feature = "reports")]
 pub use upload_junit_report::{
     UploadJunitReportRequest, UploadJunitReportRequestBuilder,
     UploadJunitReportFluentBuilder,
 };
 /// `POST /v2/keystore/upload`: Upload a file to file management.
+#[cfg(feature = "keystores")]
 pub mod upload_keystore;
+#[cfg(feature = "keystores")]
 pub use upload_keystore::{
     UploadKeystoreRequest, UploadKeystoreRequestBuilder, UploadKeystoreFluentBuilder,
 };

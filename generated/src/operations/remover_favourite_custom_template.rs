@@ -4,7 +4,7 @@
 //!
 //! Takes a custom template off the caller's favourites list; the reply carries only a status.
 //!
-//! API gateway rate-limit class: `ten_20_min` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
+//! API gateway rate-limit class: [`ten_20_min`](crate::RateLimitClass::Ten20Min) (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429), also the request type's `RATE_LIMIT_CLASS`.
 //!
 //! Notes on how the vendor documentation was read:
 //!
@@ -40,6 +40,12 @@ impl RemoverFavouriteCustomTemplateRequest {
     pub fn builder() -> RemoverFavouriteCustomTemplateRequestBuilder {
         RemoverFavouriteCustomTemplateRequestBuilder::default()
     }
+}
+impl RemoverFavouriteCustomTemplateRequest {
+    /// The API gateway rate-limit class of this operation: `ten_20_min` (see [`RateLimitClass`](crate::RateLimitClass)).
+    pub const RATE_LIMIT_CLASS: ::std::option::Option<crate::RateLimitClass> = ::std::option::Option::Some(
+        crate::RateLimitClass::Ten20Min,
+    );
 }
 /// Builds a [`RemoverFavouriteCustomTemplateRequest`]; [`build`](Self::build) reports a missing required input by name.
 #[derive(Debug, Clone, Default, PartialEq)]

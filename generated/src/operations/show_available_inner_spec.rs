@@ -4,7 +4,7 @@
 //!
 //! Returns the names of the built-in executor sizes the project may use on x86-64 or Arm build hosts.
 //!
-//! API gateway rate-limit class: `ten_50_min` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
+//! API gateway rate-limit class: [`ten_50_min`](crate::RateLimitClass::Ten50Min) (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429), also the request type's `RATE_LIMIT_CLASS`.
 //!
 //! Notes on how the vendor documentation was read:
 //!
@@ -45,6 +45,12 @@ impl ShowAvailableInnerSpecRequest {
     pub fn builder() -> ShowAvailableInnerSpecRequestBuilder {
         ShowAvailableInnerSpecRequestBuilder::default()
     }
+}
+impl ShowAvailableInnerSpecRequest {
+    /// The API gateway rate-limit class of this operation: `ten_50_min` (see [`RateLimitClass`](crate::RateLimitClass)).
+    pub const RATE_LIMIT_CLASS: ::std::option::Option<crate::RateLimitClass> = ::std::option::Option::Some(
+        crate::RateLimitClass::Ten50Min,
+    );
 }
 /// Builds a [`ShowAvailableInnerSpecRequest`]; [`build`](Self::build) reports a missing required input by name.
 #[derive(Debug, Clone, Default, PartialEq)]

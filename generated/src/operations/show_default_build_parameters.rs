@@ -4,7 +4,7 @@
 //!
 //! Returns the predefined build parameter definitions (such as codeBranch) that the service adds to a job by default, each as a list of attribute name/value pairs.
 //!
-//! API gateway rate-limit class: `ten_50_min` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
+//! API gateway rate-limit class: [`ten_50_min`](crate::RateLimitClass::Ten50Min) (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429), also the request type's `RATE_LIMIT_CLASS`.
 //!
 //! Notes on how the vendor documentation was read:
 //!
@@ -29,6 +29,12 @@ impl ShowDefaultBuildParametersRequest {
     pub fn builder() -> ShowDefaultBuildParametersRequestBuilder {
         ShowDefaultBuildParametersRequestBuilder::default()
     }
+}
+impl ShowDefaultBuildParametersRequest {
+    /// The API gateway rate-limit class of this operation: `ten_50_min` (see [`RateLimitClass`](crate::RateLimitClass)).
+    pub const RATE_LIMIT_CLASS: ::std::option::Option<crate::RateLimitClass> = ::std::option::Option::Some(
+        crate::RateLimitClass::Ten50Min,
+    );
 }
 /// Builds a [`ShowDefaultBuildParametersRequest`]; [`build`](Self::build) reports a missing required input by name.
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -4,7 +4,7 @@
 //!
 //! Returns, as a file, the Dockerfile that starts from the given preset build image; it can serve as the base of a custom build environment.
 //!
-//! API gateway rate-limit class: `ten_50_min` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
+//! API gateway rate-limit class: [`ten_50_min`](crate::RateLimitClass::Ten50Min) (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429), also the request type's `RATE_LIMIT_CLASS`.
 //!
 //! Notes on how the vendor documentation was read:
 //!
@@ -38,6 +38,12 @@ impl ShowDockerfileTemplateRequest {
     pub fn builder() -> ShowDockerfileTemplateRequestBuilder {
         ShowDockerfileTemplateRequestBuilder::default()
     }
+}
+impl ShowDockerfileTemplateRequest {
+    /// The API gateway rate-limit class of this operation: `ten_50_min` (see [`RateLimitClass`](crate::RateLimitClass)).
+    pub const RATE_LIMIT_CLASS: ::std::option::Option<crate::RateLimitClass> = ::std::option::Option::Some(
+        crate::RateLimitClass::Ten50Min,
+    );
 }
 /// Builds a [`ShowDockerfileTemplateRequest`]; [`build`](Self::build) reports a missing required input by name.
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -4,7 +4,7 @@
 //!
 //! For a parent build record that runs several sub-jobs, returns the sub-job records as vertices and their dependencies as edges. Scheduled for removal.
 //!
-//! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
+//! API gateway rate-limit class: [`cloudbuild_ext`](crate::RateLimitClass::CloudbuildExt) (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429), also the request type's `RATE_LIMIT_CLASS`.
 //!
 //! **Deprecated**: a legacy operation; use [`Client::show_build_record_flow_graph`](crate::Client::show_build_record_flow_graph) instead.
 //!
@@ -48,6 +48,12 @@ impl ShowFlowGraphRequest {
     pub fn builder() -> ShowFlowGraphRequestBuilder {
         ShowFlowGraphRequestBuilder::default()
     }
+}
+impl ShowFlowGraphRequest {
+    /// The API gateway rate-limit class of this operation: `cloudbuild_ext` (see [`RateLimitClass`](crate::RateLimitClass)).
+    pub const RATE_LIMIT_CLASS: ::std::option::Option<crate::RateLimitClass> = ::std::option::Option::Some(
+        crate::RateLimitClass::CloudbuildExt,
+    );
 }
 /// Builds a [`ShowFlowGraphRequest`]; [`build`](Self::build) reports a missing required input by name.
 #[deprecated(note = "legacy operation; use `Client::show_build_record_flow_graph`")]

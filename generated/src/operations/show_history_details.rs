@@ -4,7 +4,7 @@
 //!
 //! Returns the job and project names, the parameters used by the run (sensitive values masked) and the status and duration of each visible build step.
 //!
-//! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
+//! API gateway rate-limit class: [`cloudbuild_ext`](crate::RateLimitClass::CloudbuildExt) (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429), also the request type's `RATE_LIMIT_CLASS`.
 //!
 //! **Deprecated**: a legacy operation.
 //!
@@ -52,6 +52,12 @@ impl ShowHistoryDetailsRequest {
     pub fn builder() -> ShowHistoryDetailsRequestBuilder {
         ShowHistoryDetailsRequestBuilder::default()
     }
+}
+impl ShowHistoryDetailsRequest {
+    /// The API gateway rate-limit class of this operation: `cloudbuild_ext` (see [`RateLimitClass`](crate::RateLimitClass)).
+    pub const RATE_LIMIT_CLASS: ::std::option::Option<crate::RateLimitClass> = ::std::option::Option::Some(
+        crate::RateLimitClass::CloudbuildExt,
+    );
 }
 /// Builds a [`ShowHistoryDetailsRequest`]; [`build`](Self::build) reports a missing required input by name.
 #[deprecated(note = "legacy operation")]

@@ -4,7 +4,7 @@
 //!
 //! Returns total and successful build counts of a task's builds from one repository (and branch) over the last `interval` days, with a success rate per day.
 //!
-//! API gateway rate-limit class: `ten_50_min` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
+//! API gateway rate-limit class: [`ten_50_min`](crate::RateLimitClass::Ten50Min) (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429), also the request type's `RATE_LIMIT_CLASS`.
 //!
 //! Notes on how the vendor documentation was read:
 //!
@@ -59,6 +59,12 @@ impl ShowJobBuildSuccessRatioRequest {
     pub fn builder() -> ShowJobBuildSuccessRatioRequestBuilder {
         ShowJobBuildSuccessRatioRequestBuilder::default()
     }
+}
+impl ShowJobBuildSuccessRatioRequest {
+    /// The API gateway rate-limit class of this operation: `ten_50_min` (see [`RateLimitClass`](crate::RateLimitClass)).
+    pub const RATE_LIMIT_CLASS: ::std::option::Option<crate::RateLimitClass> = ::std::option::Option::Some(
+        crate::RateLimitClass::Ten50Min,
+    );
 }
 /// Builds a [`ShowJobBuildSuccessRatioRequest`]; [`build`](Self::build) reports a missing required input by name.
 #[derive(Debug, Clone, Default, PartialEq)]

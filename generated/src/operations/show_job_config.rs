@@ -4,7 +4,7 @@
 //!
 //! Returns the stored definition of a build job: machine architecture and flavor, build parameters, code repositories, build steps, timeout, group and scheduled triggers.
 //!
-//! API gateway rate-limit class: `ten_50_min` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
+//! API gateway rate-limit class: [`ten_50_min`](crate::RateLimitClass::Ten50Min) (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429), also the request type's `RATE_LIMIT_CLASS`.
 //!
 //! The reply reports its own outcome: when `status` is `fail` (sent with HTTP 200), the call fails with [`Error::Service`](crate::Error::Service) carrying the `error` text as its message.
 //!
@@ -54,6 +54,12 @@ impl ShowJobConfigRequest {
     pub fn builder() -> ShowJobConfigRequestBuilder {
         ShowJobConfigRequestBuilder::default()
     }
+}
+impl ShowJobConfigRequest {
+    /// The API gateway rate-limit class of this operation: `ten_50_min` (see [`RateLimitClass`](crate::RateLimitClass)).
+    pub const RATE_LIMIT_CLASS: ::std::option::Option<crate::RateLimitClass> = ::std::option::Option::Some(
+        crate::RateLimitClass::Ten50Min,
+    );
 }
 /// Builds a [`ShowJobConfigRequest`]; [`build`](Self::build) reports a missing required input by name.
 #[derive(Debug, Clone, Default, PartialEq)]

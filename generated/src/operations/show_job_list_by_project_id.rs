@@ -4,7 +4,7 @@
 //!
 //! Returns one page of the build jobs the caller can see in a project, with their latest build state and the caller's permissions.
 //!
-//! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
+//! API gateway rate-limit class: [`cloudbuild_ext`](crate::RateLimitClass::CloudbuildExt) (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429), also the request type's `RATE_LIMIT_CLASS`.
 //!
 //! **Deprecated**: a legacy operation; use [`Client::list_project_jobs`](crate::Client::list_project_jobs) instead.
 //!
@@ -61,6 +61,12 @@ impl ShowJobListByProjectIdRequest {
     pub fn builder() -> ShowJobListByProjectIdRequestBuilder {
         ShowJobListByProjectIdRequestBuilder::default()
     }
+}
+impl ShowJobListByProjectIdRequest {
+    /// The API gateway rate-limit class of this operation: `cloudbuild_ext` (see [`RateLimitClass`](crate::RateLimitClass)).
+    pub const RATE_LIMIT_CLASS: ::std::option::Option<crate::RateLimitClass> = ::std::option::Option::Some(
+        crate::RateLimitClass::CloudbuildExt,
+    );
 }
 /// Builds a [`ShowJobListByProjectIdRequest`]; [`build`](Self::build) reports a missing required input by name.
 #[deprecated(note = "legacy operation; use `Client::list_project_jobs`")]

@@ -4,7 +4,7 @@
 //!
 //! Answers true while a build of the job is running and false otherwise.
 //!
-//! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
+//! API gateway rate-limit class: [`cloudbuild_ext`](crate::RateLimitClass::CloudbuildExt) (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429), also the request type's `RATE_LIMIT_CLASS`.
 //!
 //! **Deprecated**: a legacy operation; use [`Client::show_running_status`](crate::Client::show_running_status) instead.
 //!
@@ -42,6 +42,12 @@ impl ShowJobStatusRequest {
     pub fn builder() -> ShowJobStatusRequestBuilder {
         ShowJobStatusRequestBuilder::default()
     }
+}
+impl ShowJobStatusRequest {
+    /// The API gateway rate-limit class of this operation: `cloudbuild_ext` (see [`RateLimitClass`](crate::RateLimitClass)).
+    pub const RATE_LIMIT_CLASS: ::std::option::Option<crate::RateLimitClass> = ::std::option::Option::Some(
+        crate::RateLimitClass::CloudbuildExt,
+    );
 }
 /// Builds a [`ShowJobStatusRequest`]; [`build`](Self::build) reports a missing required input by name.
 #[deprecated(note = "legacy operation; use `Client::show_running_status`")]

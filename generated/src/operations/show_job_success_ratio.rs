@@ -4,7 +4,7 @@
 //!
 //! Counts the builds of the job between two dates (at most 30 days apart) and how many of them succeeded.
 //!
-//! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
+//! API gateway rate-limit class: [`cloudbuild_ext`](crate::RateLimitClass::CloudbuildExt) (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429), also the request type's `RATE_LIMIT_CLASS`.
 //!
 //! **Deprecated**: a legacy operation; use [`Client::show_job_build_success_ratio`](crate::Client::show_job_build_success_ratio) instead.
 //!
@@ -63,6 +63,12 @@ impl ShowJobSuccessRatioRequest {
     pub fn builder() -> ShowJobSuccessRatioRequestBuilder {
         ShowJobSuccessRatioRequestBuilder::default()
     }
+}
+impl ShowJobSuccessRatioRequest {
+    /// The API gateway rate-limit class of this operation: `cloudbuild_ext` (see [`RateLimitClass`](crate::RateLimitClass)).
+    pub const RATE_LIMIT_CLASS: ::std::option::Option<crate::RateLimitClass> = ::std::option::Option::Some(
+        crate::RateLimitClass::CloudbuildExt,
+    );
 }
 /// Builds a [`ShowJobSuccessRatioRequest`]; [`build`](Self::build) reports a missing required input by name.
 #[deprecated(note = "legacy operation; use `Client::show_job_build_success_ratio`")]

@@ -4,7 +4,7 @@
 //!
 //! Looks up, within one CodeArts project, the most recent build record that succeeded for the named code repository.
 //!
-//! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
+//! API gateway rate-limit class: [`cloudbuild_ext`](crate::RateLimitClass::CloudbuildExt) (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429), also the request type's `RATE_LIMIT_CLASS`.
 //!
 //! **Deprecated**: a legacy operation.
 //!
@@ -54,6 +54,12 @@ impl ShowLastHistoryRequest {
     pub fn builder() -> ShowLastHistoryRequestBuilder {
         ShowLastHistoryRequestBuilder::default()
     }
+}
+impl ShowLastHistoryRequest {
+    /// The API gateway rate-limit class of this operation: `cloudbuild_ext` (see [`RateLimitClass`](crate::RateLimitClass)).
+    pub const RATE_LIMIT_CLASS: ::std::option::Option<crate::RateLimitClass> = ::std::option::Option::Some(
+        crate::RateLimitClass::CloudbuildExt,
+    );
 }
 /// Builds a [`ShowLastHistoryRequest`]; [`build`](Self::build) reports a missing required input by name.
 #[deprecated(note = "legacy operation")]

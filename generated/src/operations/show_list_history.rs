@@ -4,7 +4,7 @@
 //!
 //! Returns one page of a build job's history covering the given number of days back from today (at most 30).
 //!
-//! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
+//! API gateway rate-limit class: [`cloudbuild_ext`](crate::RateLimitClass::CloudbuildExt) (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429), also the request type's `RATE_LIMIT_CLASS`.
 //!
 //! **Deprecated**: a legacy operation; use [`Client::list_build_info_record_by_job_id`](crate::Client::list_build_info_record_by_job_id) instead.
 //!
@@ -63,6 +63,12 @@ impl ShowListHistoryRequest {
     pub fn builder() -> ShowListHistoryRequestBuilder {
         ShowListHistoryRequestBuilder::default()
     }
+}
+impl ShowListHistoryRequest {
+    /// The API gateway rate-limit class of this operation: `cloudbuild_ext` (see [`RateLimitClass`](crate::RateLimitClass)).
+    pub const RATE_LIMIT_CLASS: ::std::option::Option<crate::RateLimitClass> = ::std::option::Option::Some(
+        crate::RateLimitClass::CloudbuildExt,
+    );
 }
 /// Builds a [`ShowListHistoryRequest`]; [`build`](Self::build) reports a missing required input by name.
 #[deprecated(note = "legacy operation; use `Client::list_build_info_record_by_job_id`")]

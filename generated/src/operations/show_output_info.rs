@@ -4,7 +4,7 @@
 //!
 //! Returns the build artifact, the second-party packages and the images produced by the run.
 //!
-//! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
+//! API gateway rate-limit class: [`cloudbuild_ext`](crate::RateLimitClass::CloudbuildExt) (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429), also the request type's `RATE_LIMIT_CLASS`.
 //!
 //! The reply reports its own outcome: when `status` is `fail` (sent with HTTP 200), the call fails with [`Error::Service`](crate::Error::Service) carrying the `error` text as its message.
 //!
@@ -56,6 +56,12 @@ impl ShowOutputInfoRequest {
     pub fn builder() -> ShowOutputInfoRequestBuilder {
         ShowOutputInfoRequestBuilder::default()
     }
+}
+impl ShowOutputInfoRequest {
+    /// The API gateway rate-limit class of this operation: `cloudbuild_ext` (see [`RateLimitClass`](crate::RateLimitClass)).
+    pub const RATE_LIMIT_CLASS: ::std::option::Option<crate::RateLimitClass> = ::std::option::Option::Some(
+        crate::RateLimitClass::CloudbuildExt,
+    );
 }
 /// Builds a [`ShowOutputInfoRequest`]; [`build`](Self::build) reports a missing required input by name.
 #[deprecated(note = "legacy operation")]

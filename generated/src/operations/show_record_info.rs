@@ -4,7 +4,7 @@
 //!
 //! Returns repository, trigger, status and timing information of the build with the given number. Scheduled for removal; use the current record-info operation instead.
 //!
-//! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
+//! API gateway rate-limit class: [`cloudbuild_ext`](crate::RateLimitClass::CloudbuildExt) (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429), also the request type's `RATE_LIMIT_CLASS`.
 //!
 //! **Deprecated**: a legacy operation; use [`Client::show_job_build_record_detail`](crate::Client::show_job_build_record_detail) instead.
 //!
@@ -59,6 +59,12 @@ impl ShowRecordInfoRequest {
     pub fn builder() -> ShowRecordInfoRequestBuilder {
         ShowRecordInfoRequestBuilder::default()
     }
+}
+impl ShowRecordInfoRequest {
+    /// The API gateway rate-limit class of this operation: `cloudbuild_ext` (see [`RateLimitClass`](crate::RateLimitClass)).
+    pub const RATE_LIMIT_CLASS: ::std::option::Option<crate::RateLimitClass> = ::std::option::Option::Some(
+        crate::RateLimitClass::CloudbuildExt,
+    );
 }
 /// Builds a [`ShowRecordInfoRequest`]; [`build`](Self::build) reports a missing required input by name.
 #[deprecated(note = "legacy operation; use `Client::show_job_build_record_detail`")]

@@ -4,7 +4,7 @@
 //!
 //! Aborts the build identified by the job ID and its build number.
 //!
-//! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
+//! API gateway rate-limit class: [`cloudbuild_ext`](crate::RateLimitClass::CloudbuildExt) (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429), also the request type's `RATE_LIMIT_CLASS`.
 //!
 //! **Deprecated**: a legacy operation; use [`Client::stop_the_job`](crate::Client::stop_the_job) instead.
 //!
@@ -51,6 +51,12 @@ impl StopBuildJobRequest {
     pub fn builder() -> StopBuildJobRequestBuilder {
         StopBuildJobRequestBuilder::default()
     }
+}
+impl StopBuildJobRequest {
+    /// The API gateway rate-limit class of this operation: `cloudbuild_ext` (see [`RateLimitClass`](crate::RateLimitClass)).
+    pub const RATE_LIMIT_CLASS: ::std::option::Option<crate::RateLimitClass> = ::std::option::Option::Some(
+        crate::RateLimitClass::CloudbuildExt,
+    );
 }
 /// Builds a [`StopBuildJobRequest`]; [`build`](Self::build) reports a missing required input by name.
 #[deprecated(note = "legacy operation; use `Client::stop_the_job`")]

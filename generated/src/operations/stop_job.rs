@@ -4,7 +4,7 @@
 //!
 //! Asks the service to stop the given build run of a job. Scheduled for removal; use the current stop operation instead.
 //!
-//! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
+//! API gateway rate-limit class: [`cloudbuild_ext`](crate::RateLimitClass::CloudbuildExt) (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429), also the request type's `RATE_LIMIT_CLASS`.
 //!
 //! **Deprecated**: a legacy operation; use [`Client::stop_the_job`](crate::Client::stop_the_job) instead.
 //!
@@ -41,6 +41,12 @@ impl StopJobRequest {
     pub fn builder() -> StopJobRequestBuilder {
         StopJobRequestBuilder::default()
     }
+}
+impl StopJobRequest {
+    /// The API gateway rate-limit class of this operation: `cloudbuild_ext` (see [`RateLimitClass`](crate::RateLimitClass)).
+    pub const RATE_LIMIT_CLASS: ::std::option::Option<crate::RateLimitClass> = ::std::option::Option::Some(
+        crate::RateLimitClass::CloudbuildExt,
+    );
 }
 /// Builds a [`StopJobRequest`]; [`build`](Self::build) reports a missing required input by name.
 #[deprecated(note = "legacy operation; use `Client::stop_the_job`")]

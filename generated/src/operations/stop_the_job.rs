@@ -4,7 +4,7 @@
 //!
 //! Aborts the job's build with the given build number.
 //!
-//! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
+//! API gateway rate-limit class: [`cloudbuild_ext`](crate::RateLimitClass::CloudbuildExt) (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429), also the request type's `RATE_LIMIT_CLASS`.
 //!
 //! Notes on how the vendor documentation was read:
 //!
@@ -45,6 +45,12 @@ impl StopTheJobRequest {
     pub fn builder() -> StopTheJobRequestBuilder {
         StopTheJobRequestBuilder::default()
     }
+}
+impl StopTheJobRequest {
+    /// The API gateway rate-limit class of this operation: `cloudbuild_ext` (see [`RateLimitClass`](crate::RateLimitClass)).
+    pub const RATE_LIMIT_CLASS: ::std::option::Option<crate::RateLimitClass> = ::std::option::Option::Some(
+        crate::RateLimitClass::CloudbuildExt,
+    );
 }
 /// Builds a [`StopTheJobRequest`]; [`build`](Self::build) reports a missing required input by name.
 #[derive(Debug, Clone, Default, PartialEq)]

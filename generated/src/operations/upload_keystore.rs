@@ -4,7 +4,7 @@
 //!
 //! Stores a signing keystore, certificate, key or Maven settings file for use in builds. Accepted types are .crt, .pem, .key, .keystore, .jks and .xml, at most 100 KB per file and at most 20 files per user.
 //!
-//! API gateway rate-limit class: `cloudbuild_ext` (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429).
+//! API gateway rate-limit class: [`cloudbuild_ext`](crate::RateLimitClass::CloudbuildExt) (the vendor's throttling policy for this operation; calls beyond it are rejected with HTTP 429), also the request type's `RATE_LIMIT_CLASS`.
 //!
 //! The reply reports its own outcome: when `status` is `fail` (sent with HTTP 200), the call fails with [`Error::Service`](crate::Error::Service) carrying the `error` text as its message.
 //!
@@ -50,6 +50,12 @@ impl UploadKeystoreRequest {
     pub fn builder() -> UploadKeystoreRequestBuilder {
         UploadKeystoreRequestBuilder::default()
     }
+}
+impl UploadKeystoreRequest {
+    /// The API gateway rate-limit class of this operation: `cloudbuild_ext` (see [`RateLimitClass`](crate::RateLimitClass)).
+    pub const RATE_LIMIT_CLASS: ::std::option::Option<crate::RateLimitClass> = ::std::option::Option::Some(
+        crate::RateLimitClass::CloudbuildExt,
+    );
 }
 /// Builds a [`UploadKeystoreRequest`]; [`build`](Self::build) reports a missing required input by name.
 #[derive(Debug, Clone, Default, PartialEq)]

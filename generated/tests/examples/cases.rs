@@ -32,6 +32,7 @@ fn round_trip<T: DeserializeOwned + Serialize>(json: &str) {
     );
 }
 /// The example at `#/paths/~1v1~1code~1tags/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "jobs")]
 #[test]
 fn list_tag_list_response_200() {
     round_trip::<
@@ -41,6 +42,7 @@ fn list_tag_list_response_200() {
     );
 }
 /// The example at `#/paths/~1v1~1domain~1charge-type/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "tenant")]
 #[test]
 fn show_user_charge_type_response_200() {
     round_trip::<
@@ -50,6 +52,7 @@ fn show_user_charge_type_response_200() {
     );
 }
 /// The example at `#/paths/~1v1~1domain~1domains-statuses/post/requestBody/content/application~1json/example`.
+#[cfg(feature = "tenant")]
 #[test]
 fn show_domains_statuses_request_body() {
     round_trip::<
@@ -59,6 +62,7 @@ fn show_domains_statuses_request_body() {
     );
 }
 /// The example at `#/paths/~1v1~1domain~1domains-statuses/post/responses/200/content/application~1json/example`.
+#[cfg(feature = "tenant")]
 #[test]
 fn show_domains_statuses_response_200() {
     round_trip::<
@@ -68,6 +72,7 @@ fn show_domains_statuses_response_200() {
     );
 }
 /// The example at `#/paths/~1v1~1domain~1federation/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "tenant")]
 #[test]
 fn show_federation_response_200() {
     round_trip::<
@@ -75,6 +80,7 @@ fn show_federation_response_200() {
     >("{\n  \"error\": null,\n  \"result\": false,\n  \"status\": \"success\"\n}");
 }
 /// The example at `#/paths/~1v1~1domain~1job-summary/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "tenant")]
 #[test]
 fn show_summary_build_job_info_response_200() {
     round_trip::<
@@ -84,6 +90,7 @@ fn show_summary_build_job_info_response_200() {
     );
 }
 /// The example at `#/paths/~1v1~1domain~1package~1quota/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "tenant")]
 #[test]
 fn show_user_over_package_quota_response_200() {
     round_trip::<
@@ -93,6 +100,7 @@ fn show_user_over_package_quota_response_200() {
     );
 }
 /// The example at `#/paths/~1v1~1domain~1project~1related/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "tenant")]
 #[test]
 fn show_related_project_response_200() {
     round_trip::<
@@ -102,6 +110,7 @@ fn show_related_project_response_200() {
     );
 }
 /// The example at `#/paths/~1v1~1domain~1project~1related-page/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "tenant")]
 #[test]
 fn list_related_project_info_response_200() {
     round_trip::<
@@ -111,6 +120,7 @@ fn list_related_project_info_response_200() {
     );
 }
 /// The example at `#/paths/~1v1~1domain~1status/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "tenant")]
 #[test]
 fn show_domain_status_response_200() {
     round_trip::<
@@ -120,6 +130,7 @@ fn show_domain_status_response_200() {
     );
 }
 /// The example at `#/paths/~1v1~1domain~1user-permission/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "permissions")]
 #[test]
 fn show_project_permission_response_200() {
     round_trip::<
@@ -129,6 +140,7 @@ fn show_project_permission_response_200() {
     );
 }
 /// The example at `#/paths/~1v1~1image~1templates/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "images")]
 #[test]
 fn show_image_template_list_response_200() {
     round_trip::<
@@ -138,6 +150,7 @@ fn show_image_template_list_response_200() {
     );
 }
 /// The example at `#/paths/~1v1~1job~1batch-agency/post/requestBody/content/application~1json/example`.
+#[cfg(feature = "jobs")]
 #[test]
 fn batch_set_agency_request_body() {
     round_trip::<
@@ -147,6 +160,7 @@ fn batch_set_agency_request_body() {
     );
 }
 /// The example at `#/paths/~1v1~1job~1batch-agency/post/responses/200/content/application~1json/example`.
+#[cfg(feature = "jobs")]
 #[test]
 fn batch_set_agency_response_200() {
     round_trip::<
@@ -154,6 +168,7 @@ fn batch_set_agency_response_200() {
     >("{\n  \"status\": \"success\"\n}");
 }
 /// The example at `#/paths/~1v1~1job~1batch-delete/delete/requestBody/content/application~1json/example`.
+#[cfg(feature = "jobs")]
 #[test]
 fn batch_delete_build_jobs_request_body() {
     round_trip::<
@@ -163,6 +178,7 @@ fn batch_delete_build_jobs_request_body() {
     );
 }
 /// The example at `#/paths/~1v1~1job~1batch-delete/delete/responses/200/content/application~1json/example`.
+#[cfg(feature = "jobs")]
 #[test]
 fn batch_delete_build_jobs_response_200() {
     round_trip::<
@@ -172,6 +188,7 @@ fn batch_delete_build_jobs_response_200() {
     );
 }
 /// The example at `#/paths/~1v1~1job~1build-params/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "jobs")]
 #[test]
 fn show_build_params_list_response_200() {
     round_trip::<
@@ -181,6 +198,7 @@ fn show_build_params_list_response_200() {
     );
 }
 /// The example at `#/paths/~1v1~1job~1check~1count/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "jobs")]
 #[test]
 fn check_job_count_is_top_limit_response_200() {
     round_trip::<
@@ -188,6 +206,7 @@ fn check_job_count_is_top_limit_response_200() {
     >("{\n  \"result\": true,\n  \"status\": \"success\"\n}");
 }
 /// The example at `#/paths/~1v1~1job~1check~1exist/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "jobs")]
 #[test]
 fn check_job_name_is_exists_response_200() {
     round_trip::<
@@ -195,6 +214,7 @@ fn check_job_name_is_exists_response_200() {
     >("{\n  \"result\": false,\n  \"status\": \"success\"\n}");
 }
 /// The example at `#/paths/~1v1~1job~1check~1webhook-url/post/requestBody/content/application~1json/example`.
+#[cfg(feature = "jobs")]
 #[test]
 fn check_webhook_url_request_body() {
     round_trip::<
@@ -204,6 +224,7 @@ fn check_webhook_url_request_body() {
     );
 }
 /// The example at `#/paths/~1v1~1job~1check~1webhook-url/post/responses/200/content/application~1json/example`.
+#[cfg(feature = "jobs")]
 #[test]
 fn check_webhook_url_response_200() {
     round_trip::<
@@ -211,6 +232,7 @@ fn check_webhook_url_response_200() {
     >("{\n  \"error\": null,\n  \"status\": \"success\"\n}");
 }
 /// The example at `#/paths/~1v1~1job~1copy/post/requestBody/content/application~1json/example`.
+#[cfg(feature = "jobs")]
 #[test]
 fn copy_job_request_body() {
     round_trip::<
@@ -220,6 +242,7 @@ fn copy_job_request_body() {
     );
 }
 /// The example at `#/paths/~1v1~1job~1copy/post/responses/200/content/application~1json/example`.
+#[cfg(feature = "jobs")]
 #[test]
 fn copy_job_response_200() {
     round_trip::<
@@ -229,6 +252,7 @@ fn copy_job_response_200() {
     );
 }
 /// The example at `#/paths/~1v1~1job~1create/post/requestBody/content/application~1json/example`.
+#[cfg(feature = "jobs")]
 #[test]
 fn create_new_job_request_body() {
     round_trip::<
@@ -238,6 +262,7 @@ fn create_new_job_request_body() {
     );
 }
 /// The example at `#/paths/~1v1~1job~1create/post/responses/200/content/application~1json/example`.
+#[cfg(feature = "jobs")]
 #[test]
 fn create_new_job_response_200() {
     round_trip::<
@@ -247,6 +272,7 @@ fn create_new_job_response_200() {
     );
 }
 /// The example at `#/paths/~1v1~1job~1default-parameters/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "jobs")]
 #[test]
 fn show_default_build_parameters_response_200() {
     round_trip::<
@@ -256,6 +282,7 @@ fn show_default_build_parameters_response_200() {
     );
 }
 /// The example at `#/paths/~1v1~1job~1execute/post/requestBody/content/application~1json/example`.
+#[cfg(feature = "jobs")]
 #[test]
 fn execute_job_request_body() {
     round_trip::<
@@ -265,6 +292,7 @@ fn execute_job_request_body() {
     );
 }
 /// The example at `#/paths/~1v1~1job~1execute/post/responses/200/content/application~1json/example`.
+#[cfg(feature = "jobs")]
 #[test]
 fn execute_job_response_200() {
     round_trip::<
@@ -274,6 +302,7 @@ fn execute_job_response_200() {
     );
 }
 /// The example at `#/paths/~1v1~1job~1keep-time/post/requestBody/content/application~1json/example`.
+#[cfg(feature = "jobs")]
 #[test]
 fn set_keep_time_request_body() {
     round_trip::<
@@ -281,6 +310,7 @@ fn set_keep_time_request_body() {
     >("{\n  \"keep_time\": 29\n}");
 }
 /// The example at `#/paths/~1v1~1job~1keep-time/post/responses/200/content/application~1json/example`.
+#[cfg(feature = "jobs")]
 #[test]
 fn set_keep_time_response_200() {
     round_trip::<
@@ -288,6 +318,7 @@ fn set_keep_time_response_200() {
     >("{\n  \"result\": {\n    \"keep_time\": 29\n  },\n  \"status\": \"success\"\n}");
 }
 /// The example at `#/paths/~1v1~1job~1list/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "jobs")]
 #[test]
 fn list_job_response_200() {
     round_trip::<
@@ -297,6 +328,7 @@ fn list_job_response_200() {
     );
 }
 /// The example at `#/paths/~1v1~1job~1permission/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "permissions")]
 #[test]
 fn show_project_job_permission_response_200() {
     round_trip::<
@@ -306,6 +338,7 @@ fn show_project_job_permission_response_200() {
     );
 }
 /// The example at `#/paths/~1v1~1job~1permission~1internal/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "permissions")]
 #[test]
 fn check_job_internal_response_200() {
     round_trip::<
@@ -313,6 +346,7 @@ fn check_job_internal_response_200() {
     >("{\n  \"result\": true,\n  \"status\": \"success\"\n}");
 }
 /// The example at `#/paths/~1v1~1job~1permission~1role/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "permissions")]
 #[test]
 fn show_job_role_permission_response_200() {
     round_trip::<
@@ -322,6 +356,7 @@ fn show_job_role_permission_response_200() {
     );
 }
 /// The example at `#/paths/~1v1~1job~1permissions~1batch/post/requestBody/content/application~1json/example`.
+#[cfg(feature = "permissions")]
 #[test]
 fn batch_update_job_role_permission_request_body() {
     round_trip::<
@@ -331,6 +366,7 @@ fn batch_update_job_role_permission_request_body() {
     );
 }
 /// The example at `#/paths/~1v1~1job~1permissions~1batch/post/responses/200/content/application~1json/example`.
+#[cfg(feature = "permissions")]
 #[test]
 fn batch_update_job_role_permission_response_200() {
     round_trip::<
@@ -338,6 +374,7 @@ fn batch_update_job_role_permission_response_200() {
     >("{\n  \"error\": null,\n  \"result\": null,\n  \"status\": \"success\"\n}");
 }
 /// The example at `#/paths/~1v1~1job~1project~1default-permission/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "permissions")]
 #[test]
 fn show_default_project_permission_response_200() {
     round_trip::<
@@ -347,6 +384,7 @@ fn show_default_project_permission_response_200() {
     );
 }
 /// The example at `#/paths/~1v1~1job~1project~1permission/post/requestBody/content/application~1json/example`.
+#[cfg(feature = "permissions")]
 #[test]
 fn apply_project_permission_request_body() {
     round_trip::<
@@ -356,6 +394,7 @@ fn apply_project_permission_request_body() {
     );
 }
 /// The example at `#/paths/~1v1~1job~1project~1permission/post/responses/200/content/application~1json/example`.
+#[cfg(feature = "permissions")]
 #[test]
 fn apply_project_permission_response_200() {
     round_trip::<
@@ -363,6 +402,7 @@ fn apply_project_permission_response_200() {
     >("{\n  \"status\": \"success\"\n}");
 }
 /// The example at `#/paths/~1v1~1job~1recycling-deletion/delete/requestBody/content/application~1json/example`.
+#[cfg(feature = "recycle-bin")]
 #[test]
 fn delete_recycling_jobs_request_body() {
     round_trip::<
@@ -370,6 +410,7 @@ fn delete_recycling_jobs_request_body() {
     >("{\n  \"job_ids\": [\n    \"f9d6c8466d614a9788e9a0acf6c15f46\"\n  ]\n}");
 }
 /// The example at `#/paths/~1v1~1job~1recycling-deletion/delete/responses/200/content/application~1json/example`.
+#[cfg(feature = "recycle-bin")]
 #[test]
 fn delete_recycling_jobs_response_200() {
     round_trip::<
@@ -377,6 +418,7 @@ fn delete_recycling_jobs_response_200() {
     >("{\n  \"status\": \"success\"\n}");
 }
 /// The example at `#/paths/~1v1~1job~1recycling-empty/delete/responses/200/content/application~1json/example`.
+#[cfg(feature = "recycle-bin")]
 #[test]
 fn clear_recycling_jobs_response_200() {
     round_trip::<
@@ -384,6 +426,7 @@ fn clear_recycling_jobs_response_200() {
     >("{\n  \"status\": \"success\"\n}");
 }
 /// The example at `#/paths/~1v1~1job~1recycling-jobs/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "recycle-bin")]
 #[test]
 fn list_recycling_job_response_200() {
     round_trip::<
@@ -393,6 +436,7 @@ fn list_recycling_job_response_200() {
     );
 }
 /// The example at `#/paths/~1v1~1job~1recycling-restoration/post/requestBody/content/application~1json/example`.
+#[cfg(feature = "recycle-bin")]
 #[test]
 fn restore_recycling_jobs_request_body() {
     round_trip::<
@@ -400,6 +444,7 @@ fn restore_recycling_jobs_request_body() {
     >("{\n  \"job_ids\": [\n    \"f9d6c8466d614a9788e9a0acf6c15f46\"\n  ]\n}");
 }
 /// The example at `#/paths/~1v1~1job~1recycling-restoration/post/responses/200/content/application~1json/example`.
+#[cfg(feature = "recycle-bin")]
 #[test]
 fn restore_recycling_jobs_response_200() {
     round_trip::<
@@ -407,6 +452,7 @@ fn restore_recycling_jobs_response_200() {
     >("{\n  \"status\": \"success\"\n}");
 }
 /// The example at `#/paths/~1v1~1job~1role-permission/put/requestBody/content/application~1json/example`.
+#[cfg(feature = "permissions")]
 #[test]
 fn update_simple_job_role_permission_request_body() {
     round_trip::<
@@ -416,6 +462,7 @@ fn update_simple_job_role_permission_request_body() {
     );
 }
 /// The example at `#/paths/~1v1~1job~1role-permission/put/responses/200/content/application~1json/example`.
+#[cfg(feature = "permissions")]
 #[test]
 fn update_simple_job_role_permission_response_200() {
     round_trip::<
@@ -423,6 +470,7 @@ fn update_simple_job_role_permission_response_200() {
     >("{\n  \"status\": \"success\"\n}");
 }
 /// The example at `#/paths/~1v1~1job~1system-parameters/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "jobs")]
 #[test]
 fn show_job_system_parameters_response_200() {
     round_trip::<
@@ -432,6 +480,7 @@ fn show_job_system_parameters_response_200() {
     );
 }
 /// The example at `#/paths/~1v1~1job~1update/post/requestBody/content/application~1json/example`.
+#[cfg(feature = "jobs")]
 #[test]
 fn update_new_job_request_body() {
     round_trip::<
@@ -441,6 +490,7 @@ fn update_new_job_request_body() {
     );
 }
 /// The example at `#/paths/~1v1~1job~1update/post/responses/200/content/application~1json/example`.
+#[cfg(feature = "jobs")]
 #[test]
 fn update_new_job_response_200() {
     round_trip::<
@@ -450,6 +500,7 @@ fn update_new_job_response_200() {
     );
 }
 /// The example at `#/paths/~1v1~1job~1{job_id}~1badge~1branches/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "jobs")]
 #[test]
 fn show_branch_by_job_id_response_200() {
     round_trip::<
@@ -457,6 +508,7 @@ fn show_branch_by_job_id_response_200() {
     >("{\n  \"result\": [\n    \"master\"\n  ],\n  \"status\": \"success\"\n}");
 }
 /// The example at `#/paths/~1v1~1job~1{job_id}~1check~1disable/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "jobs")]
 #[test]
 fn show_disable_response_200() {
     round_trip::<
@@ -464,6 +516,7 @@ fn show_disable_response_200() {
     >("{\n  \"error\": null,\n  \"result\": null,\n  \"status\": \"success\"\n}");
 }
 /// The example at `#/paths/~1v1~1job~1{job_id}~1config/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "jobs")]
 #[test]
 fn show_job_config_response_200() {
     round_trip::<
@@ -473,6 +526,7 @@ fn show_job_config_response_200() {
     );
 }
 /// The example at `#/paths/~1v1~1job~1{job_id}~1copy-name/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "jobs")]
 #[test]
 fn show_copy_name_response_200() {
     round_trip::<
@@ -482,6 +536,7 @@ fn show_copy_name_response_200() {
     );
 }
 /// The example at `#/paths/~1v1~1job~1{job_id}~1delete/delete/responses/200/content/application~1json/example`.
+#[cfg(feature = "jobs")]
 #[test]
 fn delete_the_job_response_200() {
     round_trip::<
@@ -491,6 +546,7 @@ fn delete_the_job_response_200() {
     );
 }
 /// The example at `#/paths/~1v1~1job~1{job_id}~1diff/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "jobs")]
 #[test]
 fn show_job_config_diff_response_200() {
     round_trip::<
@@ -498,6 +554,7 @@ fn show_job_config_diff_response_200() {
     >("{\n  \"error\": null,\n  \"result\": null,\n  \"status\": \"success\"\n}");
 }
 /// The example at `#/paths/~1v1~1job~1{job_id}~1disable/post/requestBody/content/application~1json/example`.
+#[cfg(feature = "jobs")]
 #[test]
 fn disable_the_job_request_body() {
     round_trip::<
@@ -505,6 +562,7 @@ fn disable_the_job_request_body() {
     >("{\n  \"disabled\": false,\n  \"reason\": \"\"\n}");
 }
 /// The example at `#/paths/~1v1~1job~1{job_id}~1disable/post/responses/200/content/application~1json/example`.
+#[cfg(feature = "jobs")]
 #[test]
 fn disable_the_job_response_200() {
     round_trip::<
@@ -512,6 +570,7 @@ fn disable_the_job_response_200() {
     >("{\n  \"status\": \"success\"\n}");
 }
 /// The example at `#/paths/~1v1~1job~1{job_id}~1follow/post/responses/200/content/application~1json/example`.
+#[cfg(feature = "jobs")]
 #[test]
 fn add_favourite_task_response_200() {
     round_trip::<
@@ -521,6 +580,7 @@ fn add_favourite_task_response_200() {
     );
 }
 /// The example at `#/paths/~1v1~1job~1{job_id}~1history/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "jobs")]
 #[test]
 fn list_update_job_history_response_200() {
     round_trip::<
@@ -530,6 +590,7 @@ fn list_update_job_history_response_200() {
     );
 }
 /// The example at `#/paths/~1v1~1job~1{job_id}~1info/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "jobs")]
 #[test]
 fn show_job_info_response_200() {
     round_trip::<
@@ -539,6 +600,7 @@ fn show_job_info_response_200() {
     );
 }
 /// The example at `#/paths/~1v1~1job~1{job_id}~1notice/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "notices")]
 #[test]
 fn show_job_notice_config_info_response_200() {
     round_trip::<
@@ -548,6 +610,7 @@ fn show_job_notice_config_info_response_200() {
     );
 }
 /// The example at `#/paths/~1v1~1job~1{job_id}~1pipeline-info/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "jobs")]
 #[test]
 fn show_job_pipeline_info_response_200() {
     round_trip::<
@@ -557,6 +620,7 @@ fn show_job_pipeline_info_response_200() {
     );
 }
 /// The example at `#/paths/~1v1~1job~1{job_id}~1running-status/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "jobs")]
 #[test]
 fn show_running_status_response_200() {
     round_trip::<
@@ -566,6 +630,7 @@ fn show_running_status_response_200() {
     );
 }
 /// The example at `#/paths/~1v1~1job~1{job_id}~1status/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "jobs")]
 #[test]
 fn show_job_step_status_response_200() {
     round_trip::<
@@ -575,6 +640,7 @@ fn show_job_step_status_response_200() {
     );
 }
 /// The example at `#/paths/~1v1~1job~1{job_id}~1unfollow/post/responses/200/content/application~1json/example`.
+#[cfg(feature = "jobs")]
 #[test]
 fn remover_favourite_task_response_200() {
     round_trip::<
@@ -584,6 +650,7 @@ fn remover_favourite_task_response_200() {
     );
 }
 /// The example at `#/paths/~1v1~1job~1{job_id}~1{build_no}~1build-info/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "jobs")]
 #[test]
 fn show_build_details_response_200() {
     round_trip::<
@@ -593,6 +660,7 @@ fn show_build_details_response_200() {
     );
 }
 /// The example at `#/paths/~1v1~1job~1{job_id}~1{build_no}~1history-parameters/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "jobs")]
 #[test]
 fn list_build_parameter_response_200() {
     round_trip::<
@@ -602,6 +670,7 @@ fn list_build_parameter_response_200() {
     );
 }
 /// The example at `#/paths/~1v1~1job~1{project_id}~1group~1create/post/requestBody/content/application~1json/example`.
+#[cfg(feature = "groups")]
 #[test]
 fn create_job_group_request_body() {
     round_trip::<
@@ -611,6 +680,7 @@ fn create_job_group_request_body() {
     );
 }
 /// The example at `#/paths/~1v1~1job~1{project_id}~1group~1create/post/responses/200/content/application~1json/example`.
+#[cfg(feature = "groups")]
 #[test]
 fn create_job_group_response_200() {
     round_trip::<
@@ -620,6 +690,7 @@ fn create_job_group_response_200() {
     );
 }
 /// The example at `#/paths/~1v1~1job~1{project_id}~1group~1delete/delete/responses/200/content/application~1json/example`.
+#[cfg(feature = "groups")]
 #[test]
 fn delete_group_response_200() {
     round_trip::<
@@ -627,6 +698,7 @@ fn delete_group_response_200() {
     >("{\n  \"error\": null,\n  \"result\": null,\n  \"status\": \"success\"\n}");
 }
 /// The example at `#/paths/~1v1~1job~1{project_id}~1group~1move/post/requestBody/content/application~1json/example`.
+#[cfg(feature = "groups")]
 #[test]
 fn move_group_request_body() {
     round_trip::<
@@ -636,6 +708,7 @@ fn move_group_request_body() {
     );
 }
 /// The example at `#/paths/~1v1~1job~1{project_id}~1group~1move/post/responses/200/content/application~1json/example`.
+#[cfg(feature = "groups")]
 #[test]
 fn move_group_response_200() {
     round_trip::<
@@ -645,6 +718,7 @@ fn move_group_response_200() {
     );
 }
 /// The example at `#/paths/~1v1~1job~1{project_id}~1group~1swap/post/responses/200/content/application~1json/example`.
+#[cfg(feature = "groups")]
 #[test]
 fn switched_packet_response_200() {
     round_trip::<
@@ -652,6 +726,7 @@ fn switched_packet_response_200() {
     >("{\n  \"error\": null,\n  \"result\": null,\n  \"status\": \"success\"\n}");
 }
 /// The example at `#/paths/~1v1~1job~1{project_id}~1group~1tree/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "groups")]
 #[test]
 fn list_group_tree_response_200() {
     round_trip::<
@@ -661,6 +736,7 @@ fn list_group_tree_response_200() {
     );
 }
 /// The example at `#/paths/~1v1~1job~1{project_id}~1group~1update/put/requestBody/content/application~1json/example`.
+#[cfg(feature = "groups")]
 #[test]
 fn update_job_group_request_body() {
     round_trip::<
@@ -668,6 +744,7 @@ fn update_job_group_request_body() {
     >("{\n  \"id\": \"f907a2e345134c61bf0fb2b7f868131e\",\n  \"name\": \"1234\"\n}");
 }
 /// The example at `#/paths/~1v1~1job~1{project_id}~1group~1update/put/responses/200/content/application~1json/example`.
+#[cfg(feature = "groups")]
 #[test]
 fn update_job_group_response_200() {
     round_trip::<
@@ -677,6 +754,7 @@ fn update_job_group_response_200() {
     );
 }
 /// The example at `#/paths/~1v1~1job~1{project_id}~1list/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "jobs")]
 #[test]
 fn list_project_jobs_response_200() {
     round_trip::<
@@ -686,6 +764,7 @@ fn list_project_jobs_response_200() {
     );
 }
 /// The example at `#/paths/~1v1~1job~1{project_id}~1nexus/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "jobs")]
 #[test]
 fn list_end_points_response_200() {
     round_trip::<
@@ -695,6 +774,7 @@ fn list_end_points_response_200() {
     );
 }
 /// The example at `#/paths/~1v1~1log~1stage~1page/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "logs")]
 #[test]
 fn show_action_i_info_response_200() {
     round_trip::<
@@ -704,6 +784,7 @@ fn show_action_i_info_response_200() {
     );
 }
 /// The example at `#/paths/~1v1~1log~1task~1page/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "logs")]
 #[test]
 fn show_console_info_response_200() {
     round_trip::<
@@ -713,6 +794,7 @@ fn show_console_info_response_200() {
     );
 }
 /// The example at `#/paths/~1v1~1log~1task~1step/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "logs")]
 #[test]
 fn show_action_info_response_200() {
     round_trip::<
@@ -722,6 +804,7 @@ fn show_action_info_response_200() {
     );
 }
 /// The example at `#/paths/~1v1~1log~1{job_id}~1{build_no}~1real-time-log/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "logs")]
 #[test]
 fn download_build_real_time_log_response_200() {
     round_trip::<
@@ -738,6 +821,7 @@ fn list_brief_record_request_body() {
     >("[\n  \"a3270d84-ddc7-4288-b985-f801871b260d\"\n]");
 }
 /// The example at `#/paths/~1v1~1record~1brief/post/responses/200/content/application~1json/example`.
+#[cfg(feature = "records")]
 #[test]
 fn list_brief_record_response_200() {
     round_trip::<
@@ -747,6 +831,7 @@ fn list_brief_record_response_200() {
     );
 }
 /// The example at `#/paths/~1v1~1record~1{build_flow_record_id}~1flow-graph/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "records")]
 #[test]
 fn show_build_record_flow_graph_response_200() {
     round_trip::<
@@ -756,6 +841,7 @@ fn show_build_record_flow_graph_response_200() {
     );
 }
 /// The example at `#/paths/~1v1~1record~1{build_project_id}~1records/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "records")]
 #[test]
 fn list_records_response_200() {
     round_trip::<
@@ -765,6 +851,7 @@ fn list_records_response_200() {
     );
 }
 /// The example at `#/paths/~1v1~1record~1{build_project_id}~1statistics/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "records")]
 #[test]
 fn show_job_total_response_200() {
     round_trip::<
@@ -774,6 +861,7 @@ fn show_job_total_response_200() {
     );
 }
 /// The example at `#/paths/~1v1~1record~1{job_id}~1list/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "records")]
 #[test]
 fn list_build_info_record_by_job_id_response_200() {
     round_trip::<
@@ -783,6 +871,7 @@ fn list_build_info_record_by_job_id_response_200() {
     );
 }
 /// The example at `#/paths/~1v1~1record~1{job_id}~1{build_no}~1build-info-record/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "records")]
 #[test]
 fn show_build_info_record_response_200() {
     round_trip::<
@@ -792,6 +881,7 @@ fn show_build_info_record_response_200() {
     );
 }
 /// The example at `#/paths/~1v1~1record~1{job_id}~1{build_no}~1record-info/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "records")]
 #[test]
 fn show_job_build_record_detail_response_200() {
     round_trip::<
@@ -801,6 +891,7 @@ fn show_job_build_record_detail_response_200() {
     );
 }
 /// The example at `#/paths/~1v1~1record~1{record_id}~1build-script/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "records")]
 #[test]
 fn show_build_record_build_script_response_200() {
     round_trip::<
@@ -810,6 +901,7 @@ fn show_build_record_build_script_response_200() {
     );
 }
 /// The example at `#/paths/~1v1~1record~1{record_id}~1full-stages/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "records")]
 #[test]
 fn show_build_record_full_stages_response_200() {
     round_trip::<
@@ -819,6 +911,7 @@ fn show_build_record_full_stages_response_200() {
     );
 }
 /// The example at `#/paths/~1v1~1record~1{record_id}~1info/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "records")]
 #[test]
 fn show_build_record_response_200() {
     round_trip::<
@@ -828,6 +921,7 @@ fn show_build_record_response_200() {
     );
 }
 /// The example at `#/paths/~1v1~1report~1branches/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "reports")]
 #[test]
 fn list_repo_branch_response_200() {
     round_trip::<
@@ -835,6 +929,7 @@ fn list_repo_branch_response_200() {
     >("{\n  \"result\": [\n    \"master\"\n  ],\n  \"status\": \"success\"\n}");
 }
 /// The example at `#/paths/~1v1~1report~1junit~1coverage~1list/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "reports")]
 #[test]
 fn list_junit_coverage_summary_response_200() {
     round_trip::<
@@ -844,6 +939,7 @@ fn list_junit_coverage_summary_response_200() {
     );
 }
 /// The example at `#/paths/~1v1~1report~1junit~1coverage~1upload/post/responses/200/content/application~1json/example`.
+#[cfg(feature = "reports")]
 #[test]
 fn upload_coverage_report_response_200() {
     round_trip::<
@@ -851,6 +947,7 @@ fn upload_coverage_report_response_200() {
     >("{\n  \"status\": \"success\"\n}");
 }
 /// The example at `#/paths/~1v1~1report~1junit~1report~1upload/post/responses/200/content/application~1json/example`.
+#[cfg(feature = "reports")]
 #[test]
 fn upload_junit_report_response_200() {
     round_trip::<
@@ -858,6 +955,7 @@ fn upload_junit_report_response_200() {
     >("{\n  \"status\": \"success\"\n}");
 }
 /// The example at `#/paths/~1v1~1report~1ratio/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "reports")]
 #[test]
 fn show_job_build_success_ratio_response_200() {
     round_trip::<
@@ -867,6 +965,7 @@ fn show_job_build_success_ratio_response_200() {
     );
 }
 /// The example at `#/paths/~1v1~1report~1time/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "reports")]
 #[test]
 fn show_job_build_time_response_200() {
     round_trip::<
@@ -876,6 +975,7 @@ fn show_job_build_time_response_200() {
     );
 }
 /// The example at `#/paths/~1v1~1report~1{job_id}~1repositories/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "reports")]
 #[test]
 fn list_repository_response_200() {
     round_trip::<
@@ -885,6 +985,7 @@ fn list_repository_response_200() {
     );
 }
 /// The example at `#/paths/~1v1~1report~1{job_id}~1summary/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "reports")]
 #[test]
 fn show_report_summary_response_200() {
     round_trip::<
@@ -894,6 +995,7 @@ fn show_report_summary_response_200() {
     );
 }
 /// The example at `#/paths/~1v1~1template~1create/post/requestBody/content/application~1json/example`.
+#[cfg(feature = "templates")]
 #[test]
 fn create_template_request_body() {
     round_trip::<
@@ -903,6 +1005,7 @@ fn create_template_request_body() {
     );
 }
 /// The example at `#/paths/~1v1~1template~1create/post/responses/200/content/application~1json/example`.
+#[cfg(feature = "templates")]
 #[test]
 fn create_template_response_200() {
     round_trip::<
@@ -912,6 +1015,7 @@ fn create_template_response_200() {
     );
 }
 /// The example at `#/paths/~1v1~1template~1custom/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "templates")]
 #[test]
 fn list_custom_template_response_200() {
     round_trip::<
@@ -921,6 +1025,7 @@ fn list_custom_template_response_200() {
     );
 }
 /// The example at `#/paths/~1v1~1template~1custom~1{uuid}~1follow/post/responses/200/content/application~1json/example`.
+#[cfg(feature = "templates")]
 #[test]
 fn add_favourite_custom_template_response_200() {
     round_trip::<
@@ -928,6 +1033,7 @@ fn add_favourite_custom_template_response_200() {
     >("{\n  \"status\": \"success\"\n}");
 }
 /// The example at `#/paths/~1v1~1template~1custom~1{uuid}~1unfollow/post/responses/200/content/application~1json/example`.
+#[cfg(feature = "templates")]
 #[test]
 fn remover_favourite_custom_template_response_200() {
     round_trip::<
@@ -935,6 +1041,7 @@ fn remover_favourite_custom_template_response_200() {
     >("{\n  \"status\": \"success\"\n}");
 }
 /// The example at `#/paths/~1v1~1template~1official~1{uuid}~1follow/post/responses/200/content/application~1json/example`.
+#[cfg(feature = "templates")]
 #[test]
 fn add_favourite_official_template_response_200() {
     round_trip::<
@@ -942,6 +1049,7 @@ fn add_favourite_official_template_response_200() {
     >("{\n  \"status\": \"success\"\n}");
 }
 /// The example at `#/paths/~1v1~1template~1official~1{uuid}~1unfollow/post/responses/200/content/application~1json/example`.
+#[cfg(feature = "templates")]
 #[test]
 fn remover_favourite_official_template_response_200() {
     round_trip::<
@@ -949,6 +1057,7 @@ fn remover_favourite_official_template_response_200() {
     >("{\n  \"status\": \"success\"\n}");
 }
 /// The example at `#/paths/~1v1~1template~1officialtemplates/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "templates")]
 #[test]
 fn list_official_template_response_200() {
     round_trip::<
@@ -958,6 +1067,7 @@ fn list_official_template_response_200() {
     );
 }
 /// The example at `#/paths/~1v1~1template~1recommend/post/requestBody/content/application~1json/example`.
+#[cfg(feature = "templates")]
 #[test]
 fn list_recommend_official_template_request_body() {
     round_trip::<
@@ -967,6 +1077,7 @@ fn list_recommend_official_template_request_body() {
     );
 }
 /// The example at `#/paths/~1v1~1template~1recommend/post/responses/200/content/application~1json/example`.
+#[cfg(feature = "templates")]
 #[test]
 fn list_recommend_official_template_response_200() {
     round_trip::<
@@ -976,6 +1087,7 @@ fn list_recommend_official_template_response_200() {
     );
 }
 /// The example at `#/paths/~1v1~1template~1used-info/post/requestBody/content/application~1json/example`.
+#[cfg(feature = "templates")]
 #[test]
 fn save_template_used_info_request_body() {
     round_trip::<
@@ -985,6 +1097,7 @@ fn save_template_used_info_request_body() {
     );
 }
 /// The example at `#/paths/~1v1~1template~1used-info/post/responses/200/content/application~1json/example`.
+#[cfg(feature = "templates")]
 #[test]
 fn save_template_used_info_response_200() {
     round_trip::<
@@ -992,6 +1105,7 @@ fn save_template_used_info_response_200() {
     >("{\n  \"error\": null,\n  \"result\": \"success\",\n  \"status\": \"success\"\n}");
 }
 /// The example at `#/paths/~1v1~1template~1{job_id}~1default-template/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "templates")]
 #[test]
 fn show_yaml_template_response_200() {
     round_trip::<
@@ -1001,6 +1115,7 @@ fn show_yaml_template_response_200() {
     );
 }
 /// The example at `#/paths/~1v1~1template~1{uuid}~1delete/delete/responses/200/content/application~1json/example`.
+#[cfg(feature = "templates")]
 #[test]
 fn delete_template_response_200() {
     round_trip::<
@@ -1008,6 +1123,7 @@ fn delete_template_response_200() {
     >("{\n  \"status\": \"success\"\n}");
 }
 /// The example at `#/paths/~1v2~1keystore~1list/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "keystores")]
 #[test]
 fn list_keystore_search_response_200() {
     round_trip::<
@@ -1017,6 +1133,7 @@ fn list_keystore_search_response_200() {
     );
 }
 /// The example at `#/paths/~1v2~1keystore~1name/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "keystores")]
 #[test]
 fn list_keystore_response_200() {
     round_trip::<
@@ -1026,6 +1143,7 @@ fn list_keystore_response_200() {
     );
 }
 /// The example at `#/paths/~1v2~1keystore~1permission~1add/post/requestBody/content/application~1json/example`.
+#[cfg(feature = "keystores")]
 #[test]
 fn add_keystore_permission_request_body() {
     round_trip::<
@@ -1035,6 +1153,7 @@ fn add_keystore_permission_request_body() {
     );
 }
 /// The example at `#/paths/~1v2~1keystore~1permission~1add/post/responses/200/content/application~1json/example`.
+#[cfg(feature = "keystores")]
 #[test]
 fn add_keystore_permission_response_200() {
     round_trip::<
@@ -1044,6 +1163,7 @@ fn add_keystore_permission_response_200() {
     );
 }
 /// The example at `#/paths/~1v2~1keystore~1permission~1edit/post/requestBody/content/application~1json/example`.
+#[cfg(feature = "keystores")]
 #[test]
 fn update_keystore_permission_request_body() {
     round_trip::<
@@ -1053,6 +1173,7 @@ fn update_keystore_permission_request_body() {
     );
 }
 /// The example at `#/paths/~1v2~1keystore~1permission~1{keystore_id}~1query/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "keystores")]
 #[test]
 fn show_keystore_permission_response_200() {
     round_trip::<
@@ -1062,6 +1183,7 @@ fn show_keystore_permission_response_200() {
     );
 }
 /// The example at `#/paths/~1v2~1keystore~1permission~1{permission_id}~1delete/delete/responses/200/content/application~1json/example`.
+#[cfg(feature = "keystores")]
 #[test]
 fn delete_keystore_permission_response_200() {
     round_trip::<
@@ -1069,6 +1191,7 @@ fn delete_keystore_permission_response_200() {
     >("{\n  \"error\": null,\n  \"result\": \"\",\n  \"status\": \"success\"\n}");
 }
 /// The example at `#/paths/~1v2~1keystore~1update~1{id}/post/requestBody/content/application~1json/example`.
+#[cfg(feature = "keystores")]
 #[test]
 fn update_keystore_request_body() {
     round_trip::<
@@ -1078,6 +1201,7 @@ fn update_keystore_request_body() {
     );
 }
 /// The example at `#/paths/~1v2~1keystore~1update~1{id}/post/responses/200/content/application~1json/example`.
+#[cfg(feature = "keystores")]
 #[test]
 fn update_keystore_response_200() {
     round_trip::<
@@ -1085,6 +1209,7 @@ fn update_keystore_response_200() {
     >("{\n  \"error\": null,\n  \"status\": \"success\"\n}");
 }
 /// The example at `#/paths/~1v2~1keystore~1upload/post/responses/200/content/application~1json/example`.
+#[cfg(feature = "keystores")]
 #[test]
 fn upload_keystore_response_200() {
     round_trip::<
@@ -1094,6 +1219,7 @@ fn upload_keystore_response_200() {
     );
 }
 /// The example at `#/paths/~1v2~1keystore~1{keystore_id}~1delete/delete/responses/200/content/application~1json/example`.
+#[cfg(feature = "keystores")]
 #[test]
 fn delete_keystore_response_200() {
     round_trip::<
@@ -1101,6 +1227,7 @@ fn delete_keystore_response_200() {
     >("{\n  \"error\": null,\n  \"result\": null,\n  \"status\": \"success\"\n}");
 }
 /// The example at `#/paths/~1v2~1resource~1countdown/post/requestBody/content/application~1json/example`.
+#[cfg(feature = "tenant")]
 #[test]
 fn show_package_spec_count_down_request_body() {
     round_trip::<
@@ -1117,6 +1244,7 @@ fn show_available_inner_spec_response_200() {
     >("[\n  \"DEFAULT\",\n  \"2U8G\"\n]");
 }
 /// The example at `#/paths/~1v3~1jobs~1build/post/requestBody/content/application~1json/example`.
+#[cfg(feature = "jobs")]
 #[test]
 fn run_job_request_body() {
     round_trip::<
@@ -1126,6 +1254,7 @@ fn run_job_request_body() {
     );
 }
 /// The example at `#/paths/~1v3~1jobs~1build/post/responses/200/content/application~1json/example`.
+#[cfg(feature = "jobs")]
 #[test]
 fn run_job_response_200() {
     round_trip::<
@@ -1135,6 +1264,7 @@ fn run_job_response_200() {
     );
 }
 /// The example at `#/paths/~1v3~1jobs~1create/post/requestBody/content/application~1json/example`.
+#[cfg(feature = "jobs")]
 #[test]
 fn create_build_job_request_body() {
     round_trip::<
@@ -1144,6 +1274,7 @@ fn create_build_job_request_body() {
     );
 }
 /// The example at `#/paths/~1v3~1jobs~1create/post/responses/200/content/application~1json/example`.
+#[cfg(feature = "jobs")]
 #[test]
 fn create_build_job_response_200() {
     round_trip::<
@@ -1153,6 +1284,7 @@ fn create_build_job_response_200() {
     );
 }
 /// The example at `#/paths/~1v3~1jobs~1notice~1{job_id}~1disable/post/responses/200/content/application~1json/example`.
+#[cfg(feature = "notices")]
 #[test]
 fn disable_notice_response_200() {
     round_trip::<
@@ -1160,6 +1292,7 @@ fn disable_notice_response_200() {
     >("{\n  \"error\": null,\n  \"status\": \"success\"\n}");
 }
 /// The example at `#/paths/~1v3~1jobs~1notice~1{job_id}~1query/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "notices")]
 #[test]
 fn list_notice_response_200() {
     round_trip::<
@@ -1169,6 +1302,7 @@ fn list_notice_response_200() {
     );
 }
 /// The example at `#/paths/~1v3~1jobs~1notice~1{job_id}~1update/post/requestBody/content/application~1json/example`.
+#[cfg(feature = "notices")]
 #[test]
 fn update_notice_request_body() {
     round_trip::<
@@ -1178,6 +1312,7 @@ fn update_notice_request_body() {
     );
 }
 /// The example at `#/paths/~1v3~1jobs~1notice~1{job_id}~1update/post/responses/200/content/application~1json/example`.
+#[cfg(feature = "notices")]
 #[test]
 fn update_notice_response_200() {
     round_trip::<
@@ -1185,6 +1320,7 @@ fn update_notice_response_200() {
     >("{\n  \"error\": null,\n  \"status\": \"success\"\n}");
 }
 /// The example at `#/paths/~1v3~1jobs~1stop/post/requestBody/content/application~1json/example`.
+#[cfg(feature = "jobs")]
 #[test]
 fn stop_job_request_body() {
     round_trip::<
@@ -1194,11 +1330,13 @@ fn stop_job_request_body() {
     );
 }
 /// The example at `#/paths/~1v3~1jobs~1stop/post/responses/200/content/application~1json/example`.
+#[cfg(feature = "jobs")]
 #[test]
 fn stop_job_response_200() {
     round_trip::<codearts_build::types::StopJobResponse>("{\n  \"result\": true\n}");
 }
 /// The example at `#/paths/~1v3~1jobs~1update/post/requestBody/content/application~1json/example`.
+#[cfg(feature = "jobs")]
 #[test]
 fn update_build_job_request_body() {
     round_trip::<
@@ -1208,6 +1346,7 @@ fn update_build_job_request_body() {
     );
 }
 /// The example at `#/paths/~1v3~1jobs~1update/post/responses/200/content/application~1json/example`.
+#[cfg(feature = "jobs")]
 #[test]
 fn update_build_job_response_200() {
     round_trip::<
@@ -1217,6 +1356,7 @@ fn update_build_job_response_200() {
     );
 }
 /// The example at `#/paths/~1v3~1jobs~1{job_id}~1build-info-records/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "records")]
 #[test]
 fn list_build_info_record_response_200() {
     round_trip::<
@@ -1226,6 +1366,7 @@ fn list_build_info_record_response_200() {
     );
 }
 /// The example at `#/paths/~1v3~1jobs~1{job_id}~1delete/post/responses/200/content/application~1json/example`.
+#[cfg(feature = "jobs")]
 #[test]
 fn delete_build_job_response_200() {
     round_trip::<
@@ -1235,6 +1376,7 @@ fn delete_build_job_response_200() {
     );
 }
 /// The example at `#/paths/~1v3~1jobs~1{job_id}~1disable/post/responses/200/content/application~1json/example`.
+#[cfg(feature = "jobs")]
 #[test]
 fn disable_build_job_response_200() {
     round_trip::<
@@ -1242,6 +1384,7 @@ fn disable_build_job_response_200() {
     >("{\n  \"status\": \"success\"\n}");
 }
 /// The example at `#/paths/~1v3~1jobs~1{job_id}~1history/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "records")]
 #[test]
 fn show_list_history_response_200() {
     round_trip::<
@@ -1251,6 +1394,7 @@ fn show_list_history_response_200() {
     );
 }
 /// The example at `#/paths/~1v3~1jobs~1{job_id}~1period-history/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "records")]
 #[test]
 fn show_list_period_history_response_200() {
     round_trip::<
@@ -1260,6 +1404,7 @@ fn show_list_period_history_response_200() {
     );
 }
 /// The example at `#/paths/~1v3~1jobs~1{job_id}~1query/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "jobs")]
 #[test]
 fn list_job_config_response_200() {
     round_trip::<
@@ -1269,6 +1414,7 @@ fn list_job_config_response_200() {
     );
 }
 /// The example at `#/paths/~1v3~1jobs~1{job_id}~1recover/post/responses/200/content/application~1json/example`.
+#[cfg(feature = "jobs")]
 #[test]
 fn enable_build_job_response_200() {
     round_trip::<
@@ -1276,6 +1422,7 @@ fn enable_build_job_response_200() {
     >("{\n  \"status\": \"success\"\n}");
 }
 /// The example at `#/paths/~1v3~1jobs~1{job_id}~1status/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "jobs")]
 #[test]
 fn show_job_status_response_200() {
     round_trip::<
@@ -1283,6 +1430,7 @@ fn show_job_status_response_200() {
     >("{\n  \"result\": true\n}");
 }
 /// The example at `#/paths/~1v3~1jobs~1{job_id}~1success-ratio/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "reports")]
 #[test]
 fn show_job_success_ratio_response_200() {
     round_trip::<
@@ -1290,6 +1438,7 @@ fn show_job_success_ratio_response_200() {
     >("{\n  \"success_count\": 2,\n  \"success_ratio\": 0.67,\n  \"total_count\": 3\n}");
 }
 /// The example at `#/paths/~1v3~1jobs~1{job_id}~1{build_no}~1output-info/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "records")]
 #[test]
 fn show_output_info_response_200() {
     round_trip::<
@@ -1299,6 +1448,7 @@ fn show_output_info_response_200() {
     );
 }
 /// The example at `#/paths/~1v3~1jobs~1{job_id}~1{build_no}~1real-time-log/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "logs")]
 #[test]
 fn download_real_time_log_response_200() {
     round_trip::<
@@ -1308,6 +1458,7 @@ fn download_real_time_log_response_200() {
     );
 }
 /// The example at `#/paths/~1v3~1jobs~1{job_id}~1{build_no}~1record-info/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "records")]
 #[test]
 fn show_record_info_response_200() {
     round_trip::<
@@ -1317,6 +1468,7 @@ fn show_record_info_response_200() {
     );
 }
 /// The example at `#/paths/~1v3~1jobs~1{job_id}~1{build_no}~1stop/post/responses/200/content/application~1json/example`.
+#[cfg(feature = "jobs")]
 #[test]
 fn stop_build_job_response_200() {
     round_trip::<
@@ -1324,6 +1476,7 @@ fn stop_build_job_response_200() {
     >("{\n  \"result\": \"\",\n  \"success\": true\n}");
 }
 /// The example at `#/paths/~1v3~1jobs~1{job_id}~1{build_number}~1history-details/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "records")]
 #[test]
 fn show_history_details_response_200() {
     round_trip::<
@@ -1333,6 +1486,7 @@ fn show_history_details_response_200() {
     );
 }
 /// The example at `#/paths/~1v3~1jobs~1{project_id}~1last-history/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "records")]
 #[test]
 fn show_last_history_response_200() {
     round_trip::<
@@ -1342,6 +1496,7 @@ fn show_last_history_response_200() {
     );
 }
 /// The example at `#/paths/~1v3~1templates~1create/post/requestBody/content/application~1json/example`.
+#[cfg(feature = "templates")]
 #[test]
 fn create_templates_request_body() {
     round_trip::<
@@ -1351,6 +1506,7 @@ fn create_templates_request_body() {
     );
 }
 /// The example at `#/paths/~1v3~1templates~1create/post/responses/200/content/application~1json/example`.
+#[cfg(feature = "templates")]
 #[test]
 fn create_templates_response_200() {
     round_trip::<
@@ -1360,6 +1516,7 @@ fn create_templates_response_200() {
     );
 }
 /// The example at `#/paths/~1v3~1templates~1query/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "templates")]
 #[test]
 fn list_templates_response_200() {
     round_trip::<
@@ -1369,6 +1526,7 @@ fn list_templates_response_200() {
     );
 }
 /// The example at `#/paths/~1v3~1{build_flow_record_id}~1flow-graph/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "records")]
 #[test]
 fn show_flow_graph_response_200() {
     round_trip::<
@@ -1378,6 +1536,7 @@ fn show_flow_graph_response_200() {
     );
 }
 /// The example at `#/paths/~1v3~1{project_id}~1jobs/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "jobs")]
 #[test]
 fn show_job_list_by_project_id_response_200() {
     round_trip::<
@@ -1387,6 +1546,7 @@ fn show_job_list_by_project_id_response_200() {
     );
 }
 /// The example at `#/paths/~1v4~1jobs~1{job_id}~1{build_no}~1record-info/get/responses/200/content/application~1json/example`.
+#[cfg(feature = "records")]
 #[test]
 fn show_record_detail_response_200() {
     round_trip::<
@@ -1396,6 +1556,7 @@ fn show_record_detail_response_200() {
     );
 }
 /// The example at `#/paths/~1v1~1code~1tags/get/parameters/0/schema`.
+#[cfg(feature = "jobs")]
 #[test]
 fn paths_v1_code_tags_get_parameters_0_schema() {
     round_trip::<codearts_build::types::ListTagListScmType>("\"codehub\"");
@@ -1636,6 +1797,7 @@ fn paths_v1_log_record_id_download_log_get_parameters_0_schema() {
     round_trip::<::std::string::String>("\"2cc26382-b2cb-4234-8eb0-b37d362f4d4c\"");
 }
 /// The example at `#/paths/~1v1~1log~1{record_id}~1download-log/get/parameters/1/schema`.
+#[cfg(feature = "logs")]
 #[test]
 fn paths_v1_log_record_id_download_log_get_parameters_1_schema() {
     round_trip::<codearts_build::types::DownloadBuildFullLogLogLevel>("\"INFO\"");
@@ -1891,6 +2053,7 @@ fn paths_v2_resource_spec_get_parameters_0_schema() {
     round_trip::<::std::string::String>("\"6ecbc5bac7c8442fb3d2563d53c13582\"");
 }
 /// The example at `#/paths/~1v2~1resource~1spec/get/parameters/1/schema`.
+#[cfg(feature = "tenant")]
 #[test]
 fn paths_v2_resource_spec_get_parameters_1_schema() {
     round_trip::<codearts_build::types::ShowAvailableInnerSpecArch>("\"x86-64\"");

@@ -2,6 +2,22 @@
 // change the spec or templates/ and run `cargo xtask gen` again.
 //! One module per operation, each with its exchange test.
 /// A client that signs with the test keys and sends to `server`.
+#[cfg(
+    any(
+        feature = "jobs",
+        feature = "records",
+        feature = "logs",
+        feature = "templates",
+        feature = "keystores",
+        feature = "notices",
+        feature = "permissions",
+        feature = "groups",
+        feature = "recycle-bin",
+        feature = "reports",
+        feature = "tenant",
+        feature = "images"
+    )
+)]
 fn client(server: &::codearts_testkit::server::TestServer) -> ::codearts_build::Client {
     ::codearts_build::Client::builder()
         .endpoint(server.url())
@@ -17,458 +33,610 @@ fn client(server: &::codearts_testkit::server::TestServer) -> ::codearts_build::
         .expect("a client for the test server")
 }
 /// `POST /v1/template/custom/{uuid}/follow`
+#[cfg(feature = "templates")]
 #[path = "add_favourite_custom_template.rs"]
 mod add_favourite_custom_template;
 /// `POST /v1/template/official/{uuid}/follow`
+#[cfg(feature = "templates")]
 #[path = "add_favourite_official_template.rs"]
 mod add_favourite_official_template;
 /// `POST /v1/job/{job_id}/follow`
+#[cfg(feature = "jobs")]
 #[path = "add_favourite_task.rs"]
 mod add_favourite_task;
 /// `POST /v2/keystore/permission/add`
+#[cfg(feature = "keystores")]
 #[path = "add_keystore_permission.rs"]
 mod add_keystore_permission;
 /// `POST /v1/job/project/permission`
+#[cfg(feature = "permissions")]
 #[path = "apply_project_permission.rs"]
 mod apply_project_permission;
 /// `DELETE /v1/job/batch-delete`
+#[cfg(feature = "jobs")]
 #[path = "batch_delete_build_jobs.rs"]
 mod batch_delete_build_jobs;
 /// `POST /v1/job/batch-agency`
+#[cfg(feature = "jobs")]
 #[path = "batch_set_agency.rs"]
 mod batch_set_agency;
 /// `POST /v1/job/permissions/batch`
+#[cfg(feature = "permissions")]
 #[path = "batch_update_job_role_permission.rs"]
 mod batch_update_job_role_permission;
 /// `GET /v1/job/check/count`
+#[cfg(feature = "jobs")]
 #[path = "check_job_count_is_top_limit.rs"]
 mod check_job_count_is_top_limit;
 /// `GET /v1/job/permission/internal`
+#[cfg(feature = "permissions")]
 #[path = "check_job_internal.rs"]
 mod check_job_internal;
 /// `GET /v1/job/check/exist`
+#[cfg(feature = "jobs")]
 #[path = "check_job_name_is_exists.rs"]
 mod check_job_name_is_exists;
 /// `POST /v1/job/check/webhook-url`
+#[cfg(feature = "jobs")]
 #[path = "check_webhook_url.rs"]
 mod check_webhook_url;
 /// `DELETE /v1/job/recycling-empty`
+#[cfg(feature = "recycle-bin")]
 #[path = "clear_recycling_jobs.rs"]
 mod clear_recycling_jobs;
 /// `POST /v1/job/copy`
+#[cfg(feature = "jobs")]
 #[path = "copy_job.rs"]
 mod copy_job;
 /// `POST /v3/jobs/create`
+#[cfg(feature = "jobs")]
 #[path = "create_build_job.rs"]
 mod create_build_job;
 /// `POST /v1/job/{project_id}/group/create`
+#[cfg(feature = "groups")]
 #[path = "create_job_group.rs"]
 mod create_job_group;
 /// `POST /v1/job/create`
+#[cfg(feature = "jobs")]
 #[path = "create_new_job.rs"]
 mod create_new_job;
 /// `POST /v1/template/create`
+#[cfg(feature = "templates")]
 #[path = "create_template.rs"]
 mod create_template;
 /// `POST /v3/templates/create`
+#[cfg(feature = "templates")]
 #[path = "create_templates.rs"]
 mod create_templates;
 /// `POST /v3/jobs/{job_id}/delete`
+#[cfg(feature = "jobs")]
 #[path = "delete_build_job.rs"]
 mod delete_build_job;
 /// `DELETE /v1/job/{project_id}/group/delete`
+#[cfg(feature = "groups")]
 #[path = "delete_group.rs"]
 mod delete_group;
 /// `DELETE /v2/keystore/{keystore_id}/delete`
+#[cfg(feature = "keystores")]
 #[path = "delete_keystore.rs"]
 mod delete_keystore;
 /// `DELETE /v2/keystore/permission/{permission_id}/delete`
+#[cfg(feature = "keystores")]
 #[path = "delete_keystore_permission.rs"]
 mod delete_keystore_permission;
 /// `DELETE /v1/job/recycling-deletion`
+#[cfg(feature = "recycle-bin")]
 #[path = "delete_recycling_jobs.rs"]
 mod delete_recycling_jobs;
 /// `DELETE /v1/template/{uuid}/delete`
+#[cfg(feature = "templates")]
 #[path = "delete_template.rs"]
 mod delete_template;
 /// `DELETE /v3/templates/{uuid}/delete`
+#[cfg(feature = "templates")]
 #[path = "delete_templates.rs"]
 mod delete_templates;
 /// `DELETE /v1/job/{job_id}/delete`
+#[cfg(feature = "jobs")]
 #[path = "delete_the_job.rs"]
 mod delete_the_job;
 /// `POST /v3/jobs/{job_id}/disable`
+#[cfg(feature = "jobs")]
 #[path = "disable_build_job.rs"]
 mod disable_build_job;
 /// `POST /v3/jobs/notice/{job_id}/disable`
+#[cfg(feature = "notices")]
 #[path = "disable_notice.rs"]
 mod disable_notice;
 /// `POST /v1/job/{job_id}/disable`
+#[cfg(feature = "jobs")]
 #[path = "disable_the_job.rs"]
 mod disable_the_job;
 /// `GET /v1/log/{record_id}/download-log`
+#[cfg(feature = "logs")]
 #[path = "download_build_full_log.rs"]
 mod download_build_full_log;
 /// `GET /v4/{record_id}/download-log`
+#[cfg(feature = "logs")]
 #[path = "download_build_log.rs"]
 mod download_build_log;
 /// `GET /v1/log/{job_id}/{build_no}/real-time-log`
+#[cfg(feature = "logs")]
 #[path = "download_build_real_time_log.rs"]
 mod download_build_real_time_log;
 /// `GET /v1/report/junit/coverage/download`
+#[cfg(feature = "reports")]
 #[path = "download_junit_coverage_zip.rs"]
 mod download_junit_coverage_zip;
 /// `GET /v3/keystore`
+#[cfg(feature = "keystores")]
 #[path = "download_keystore.rs"]
 mod download_keystore;
 /// `GET /v2/keystore/download`
+#[cfg(feature = "keystores")]
 #[path = "download_keystore_by_name.rs"]
 mod download_keystore_by_name;
 /// `GET /v3/{record_id}/download-log`
+#[cfg(feature = "logs")]
 #[path = "download_log_by_record_id.rs"]
 mod download_log_by_record_id;
 /// `GET /v3/jobs/{job_id}/{build_no}/real-time-log`
+#[cfg(feature = "logs")]
 #[path = "download_real_time_log.rs"]
 mod download_real_time_log;
 /// `GET /v4/{record_id}/task-log`
+#[cfg(feature = "logs")]
 #[path = "download_task_log.rs"]
 mod download_task_log;
 /// `GET /v1/log/{record_id}/task-log`
+#[cfg(feature = "logs")]
 #[path = "download_task_log_new.rs"]
 mod download_task_log_new;
 /// `POST /v3/jobs/{job_id}/recover`
+#[cfg(feature = "jobs")]
 #[path = "enable_build_job.rs"]
 mod enable_build_job;
 /// `POST /v1/job/{job_id}/auto-execute`
+#[cfg(feature = "jobs")]
 #[path = "execute_auto_build_job.rs"]
 mod execute_auto_build_job;
 /// `POST /v1/job/execute`
+#[cfg(feature = "jobs")]
 #[path = "execute_job.rs"]
 mod execute_job;
 /// `POST /v1/record/brief`
+#[cfg(feature = "records")]
 #[path = "list_brief_record.rs"]
 mod list_brief_record;
 /// `GET /v3/jobs/{job_id}/build-info-records`
+#[cfg(feature = "records")]
 #[path = "list_build_info_record.rs"]
 mod list_build_info_record;
 /// `GET /v1/record/{job_id}/list`
+#[cfg(feature = "records")]
 #[path = "list_build_info_record_by_job_id.rs"]
 mod list_build_info_record_by_job_id;
 /// `GET /v1/job/{job_id}/{build_no}/history-parameters`
+#[cfg(feature = "jobs")]
 #[path = "list_build_parameter.rs"]
 mod list_build_parameter;
 /// `GET /v1/template/custom`
+#[cfg(feature = "templates")]
 #[path = "list_custom_template.rs"]
 mod list_custom_template;
 /// `GET /v1/job/{project_id}/nexus`
+#[cfg(feature = "jobs")]
 #[path = "list_end_points.rs"]
 mod list_end_points;
 /// `GET /v1/job/{project_id}/group/tree`
+#[cfg(feature = "groups")]
 #[path = "list_group_tree.rs"]
 mod list_group_tree;
 /// `GET /v1/job/list`
+#[cfg(feature = "jobs")]
 #[path = "list_job.rs"]
 mod list_job;
 /// `GET /v3/jobs/{job_id}/query`
+#[cfg(feature = "jobs")]
 #[path = "list_job_config.rs"]
 mod list_job_config;
 /// `GET /v1/report/junit/coverage/list`
+#[cfg(feature = "reports")]
 #[path = "list_junit_coverage_summary.rs"]
 mod list_junit_coverage_summary;
 /// `GET /v2/keystore/name`
+#[cfg(feature = "keystores")]
 #[path = "list_keystore.rs"]
 mod list_keystore;
 /// `GET /v2/keystore/list`
+#[cfg(feature = "keystores")]
 #[path = "list_keystore_search.rs"]
 mod list_keystore_search;
 /// `GET /v3/jobs/notice/{job_id}/query`
+#[cfg(feature = "notices")]
 #[path = "list_notice.rs"]
 mod list_notice;
 /// `GET /v1/template/officialtemplates`
+#[cfg(feature = "templates")]
 #[path = "list_official_template.rs"]
 mod list_official_template;
 /// `GET /v1/job/{project_id}/list`
+#[cfg(feature = "jobs")]
 #[path = "list_project_jobs.rs"]
 mod list_project_jobs;
 /// `POST /v1/template/recommend`
+#[cfg(feature = "templates")]
 #[path = "list_recommend_official_template.rs"]
 mod list_recommend_official_template;
 /// `GET /v1/record/{build_project_id}/records`
+#[cfg(feature = "records")]
 #[path = "list_records.rs"]
 mod list_records;
 /// `GET /v1/job/recycling-jobs`
+#[cfg(feature = "recycle-bin")]
 #[path = "list_recycling_job.rs"]
 mod list_recycling_job;
 /// `GET /v1/domain/project/related-page`
+#[cfg(feature = "tenant")]
 #[path = "list_related_project_info.rs"]
 mod list_related_project_info;
 /// `GET /v1/report/branches`
+#[cfg(feature = "reports")]
 #[path = "list_repo_branch.rs"]
 mod list_repo_branch;
 /// `GET /v1/report/{job_id}/repositories`
+#[cfg(feature = "reports")]
 #[path = "list_repository.rs"]
 mod list_repository;
 /// `GET /v1/code/tags`
+#[cfg(feature = "jobs")]
 #[path = "list_tag_list.rs"]
 mod list_tag_list;
 /// `GET /v3/templates/query`
+#[cfg(feature = "templates")]
 #[path = "list_templates.rs"]
 mod list_templates;
 /// `GET /v1/job/{job_id}/history`
+#[cfg(feature = "jobs")]
 #[path = "list_update_job_history.rs"]
 mod list_update_job_history;
 /// `POST /v1/job/{project_id}/group/move`
+#[cfg(feature = "groups")]
 #[path = "move_group.rs"]
 mod move_group;
 /// `POST /v1/template/custom/{uuid}/unfollow`
+#[cfg(feature = "templates")]
 #[path = "remover_favourite_custom_template.rs"]
 mod remover_favourite_custom_template;
 /// `POST /v1/template/official/{uuid}/unfollow`
+#[cfg(feature = "templates")]
 #[path = "remover_favourite_official_template.rs"]
 mod remover_favourite_official_template;
 /// `POST /v1/job/{job_id}/unfollow`
+#[cfg(feature = "jobs")]
 #[path = "remover_favourite_task.rs"]
 mod remover_favourite_task;
 /// `POST /v1/job/recycling-restoration`
+#[cfg(feature = "recycle-bin")]
 #[path = "restore_recycling_jobs.rs"]
 mod restore_recycling_jobs;
 /// `POST /v3/jobs/build`
+#[cfg(feature = "jobs")]
 #[path = "run_job.rs"]
 mod run_job;
 /// `POST /v1/template/used-info`
+#[cfg(feature = "templates")]
 #[path = "save_template_used_info.rs"]
 mod save_template_used_info;
 /// `POST /v1/job/keep-time`
+#[cfg(feature = "jobs")]
 #[path = "set_keep_time.rs"]
 mod set_keep_time;
 /// `GET /v1/log/stage/page`
+#[cfg(feature = "logs")]
 #[path = "show_action_i_info.rs"]
 mod show_action_i_info;
 /// `GET /v1/log/task/step`
+#[cfg(feature = "logs")]
 #[path = "show_action_info.rs"]
 mod show_action_info;
 /// `GET /v2/resource/spec`
+#[cfg(feature = "tenant")]
 #[path = "show_available_inner_spec.rs"]
 mod show_available_inner_spec;
 /// `GET /v1/job/{job_id}/badge/branches`
+#[cfg(feature = "jobs")]
 #[path = "show_branch_by_job_id.rs"]
 mod show_branch_by_job_id;
 /// `GET /v1/job/{job_id}/{build_no}/build-info`
+#[cfg(feature = "jobs")]
 #[path = "show_build_details.rs"]
 mod show_build_details;
 /// `GET /v1/record/{job_id}/{build_no}/build-info-record`
+#[cfg(feature = "records")]
 #[path = "show_build_info_record.rs"]
 mod show_build_info_record;
 /// `GET /v1/job/build-params`
+#[cfg(feature = "jobs")]
 #[path = "show_build_params_list.rs"]
 mod show_build_params_list;
 /// `GET /v1/record/{record_id}/info`
+#[cfg(feature = "records")]
 #[path = "show_build_record.rs"]
 mod show_build_record;
 /// `GET /v1/record/{record_id}/build-script`
+#[cfg(feature = "records")]
 #[path = "show_build_record_build_script.rs"]
 mod show_build_record_build_script;
 /// `GET /v1/record/{build_flow_record_id}/flow-graph`
+#[cfg(feature = "records")]
 #[path = "show_build_record_flow_graph.rs"]
 mod show_build_record_flow_graph;
 /// `GET /v1/record/{record_id}/full-stages`
+#[cfg(feature = "records")]
 #[path = "show_build_record_full_stages.rs"]
 mod show_build_record_full_stages;
 /// `GET /v1/log/task/page`
+#[cfg(feature = "logs")]
 #[path = "show_console_info.rs"]
 mod show_console_info;
 /// `GET /v1/job/{job_id}/copy-name`
+#[cfg(feature = "jobs")]
 #[path = "show_copy_name.rs"]
 mod show_copy_name;
 /// `GET /v1/report/{job_id}/{build_no}/coverage/metrics`
+#[cfg(feature = "reports")]
 #[path = "show_coverage_metrics.rs"]
 mod show_coverage_metrics;
 /// `GET /v1/job/default-parameters`
+#[cfg(feature = "jobs")]
 #[path = "show_default_build_parameters.rs"]
 mod show_default_build_parameters;
 /// `GET /v1/job/project/default-permission`
+#[cfg(feature = "permissions")]
 #[path = "show_default_project_permission.rs"]
 mod show_default_project_permission;
 /// `GET /v1/job/{job_id}/check/disable`
+#[cfg(feature = "jobs")]
 #[path = "show_disable.rs"]
 mod show_disable;
 /// `GET /v1/image/dockerfile-template`
+#[cfg(feature = "images")]
 #[path = "show_dockerfile_template.rs"]
 mod show_dockerfile_template;
 /// `GET /v1/domain/status`
+#[cfg(feature = "tenant")]
 #[path = "show_domain_status.rs"]
 mod show_domain_status;
 /// `POST /v1/domain/domains-statuses`
+#[cfg(feature = "tenant")]
 #[path = "show_domains_statuses.rs"]
 mod show_domains_statuses;
 /// `GET /v1/domain/federation`
+#[cfg(feature = "tenant")]
 #[path = "show_federation.rs"]
 mod show_federation;
 /// `GET /v3/{build_flow_record_id}/flow-graph`
+#[cfg(feature = "records")]
 #[path = "show_flow_graph.rs"]
 mod show_flow_graph;
 /// `GET /v1/code/git-code/{endpoint_id}/repositories`
+#[cfg(feature = "jobs")]
 #[path = "show_git_code_repository.rs"]
 mod show_git_code_repository;
 /// `GET /v1/code/git-code/{endpoint_id}/branches`
+#[cfg(feature = "jobs")]
 #[path = "show_git_code_repository_branches.rs"]
 mod show_git_code_repository_branches;
 /// `GET /v3/jobs/{job_id}/{build_number}/history-details`
+#[cfg(feature = "records")]
 #[path = "show_history_details.rs"]
 mod show_history_details;
 /// `GET /v1/image/templates`
+#[cfg(feature = "images")]
 #[path = "show_image_template_list.rs"]
 mod show_image_template_list;
 /// `GET /v1/record/{job_id}/{build_no}/record-info`
+#[cfg(feature = "records")]
 #[path = "show_job_build_record_detail.rs"]
 mod show_job_build_record_detail;
 /// `GET /v1/report/ratio`
+#[cfg(feature = "reports")]
 #[path = "show_job_build_success_ratio.rs"]
 mod show_job_build_success_ratio;
 /// `GET /v1/report/time`
+#[cfg(feature = "reports")]
 #[path = "show_job_build_time.rs"]
 mod show_job_build_time;
 /// `GET /v1/job/{job_id}/config`
+#[cfg(feature = "jobs")]
 #[path = "show_job_config.rs"]
 mod show_job_config;
 /// `GET /v1/job/{job_id}/diff`
+#[cfg(feature = "jobs")]
 #[path = "show_job_config_diff.rs"]
 mod show_job_config_diff;
 /// `GET /v1/job/{job_id}/info`
+#[cfg(feature = "jobs")]
 #[path = "show_job_info.rs"]
 mod show_job_info;
 /// `GET /v3/{project_id}/jobs`
+#[cfg(feature = "jobs")]
 #[path = "show_job_list_by_project_id.rs"]
 mod show_job_list_by_project_id;
 /// `GET /v1/job/{job_id}/notice`
+#[cfg(feature = "notices")]
 #[path = "show_job_notice_config_info.rs"]
 mod show_job_notice_config_info;
 /// `GET /v1/job/{job_id}/pipeline-info`
+#[cfg(feature = "jobs")]
 #[path = "show_job_pipeline_info.rs"]
 mod show_job_pipeline_info;
 /// `GET /v1/job/permission/role`
+#[cfg(feature = "permissions")]
 #[path = "show_job_role_permission.rs"]
 mod show_job_role_permission;
 /// `GET /v3/jobs/{job_id}/status`
+#[cfg(feature = "jobs")]
 #[path = "show_job_status.rs"]
 mod show_job_status;
 /// `GET /v1/job/{job_id}/status`
+#[cfg(feature = "jobs")]
 #[path = "show_job_step_status.rs"]
 mod show_job_step_status;
 /// `GET /v3/jobs/{job_id}/success-ratio`
+#[cfg(feature = "reports")]
 #[path = "show_job_success_ratio.rs"]
 mod show_job_success_ratio;
 /// `GET /v1/job/system-parameters`
+#[cfg(feature = "jobs")]
 #[path = "show_job_system_parameters.rs"]
 mod show_job_system_parameters;
 /// `GET /v1/record/{build_project_id}/statistics`
+#[cfg(feature = "records")]
 #[path = "show_job_total.rs"]
 mod show_job_total;
 /// `GET /v2/keystore/permission/{keystore_id}/query`
+#[cfg(feature = "keystores")]
 #[path = "show_keystore_permission.rs"]
 mod show_keystore_permission;
 /// `GET /v3/jobs/{project_id}/last-history`
+#[cfg(feature = "records")]
 #[path = "show_last_history.rs"]
 mod show_last_history;
 /// `GET /v3/jobs/{job_id}/history`
+#[cfg(feature = "records")]
 #[path = "show_list_history.rs"]
 mod show_list_history;
 /// `GET /v3/jobs/{job_id}/period-history`
+#[cfg(feature = "records")]
 #[path = "show_list_period_history.rs"]
 mod show_list_period_history;
 /// `GET /v1/log/{job_id}/{build_no}/analysis`
+#[cfg(feature = "logs")]
 #[path = "show_log_analysis.rs"]
 mod show_log_analysis;
 /// `GET /v1/job/{job_id}/{build_no}/output`
+#[cfg(feature = "jobs")]
 #[path = "show_new_output.rs"]
 mod show_new_output;
 /// `GET /v3/jobs/{job_id}/{build_no}/output-info`
+#[cfg(feature = "records")]
 #[path = "show_output_info.rs"]
 mod show_output_info;
 /// `POST /v2/resource/countdown`
+#[cfg(feature = "tenant")]
 #[path = "show_package_spec_count_down.rs"]
 mod show_package_spec_count_down;
 /// `GET /v2/resource/package-spec/status`
+#[cfg(feature = "tenant")]
 #[path = "show_package_spec_status.rs"]
 mod show_package_spec_status;
 /// `GET /v1/job/permission`
+#[cfg(feature = "permissions")]
 #[path = "show_project_job_permission.rs"]
 mod show_project_job_permission;
 /// `GET /v1/domain/user-permission`
+#[cfg(feature = "permissions")]
 #[path = "show_project_permission.rs"]
 mod show_project_permission;
 /// `GET /v4/jobs/{job_id}/{build_no}/record-info`
+#[cfg(feature = "records")]
 #[path = "show_record_detail.rs"]
 mod show_record_detail;
 /// `GET /v3/jobs/{job_id}/{build_no}/record-info`
+#[cfg(feature = "records")]
 #[path = "show_record_info.rs"]
 mod show_record_info;
 /// `GET /v1/domain/project/related`
+#[cfg(feature = "tenant")]
 #[path = "show_related_project.rs"]
 mod show_related_project;
 /// `GET /v1/report/{job_id}/summary`
+#[cfg(feature = "reports")]
 #[path = "show_report_summary.rs"]
 mod show_report_summary;
 /// `GET /v1/job/{job_id}/running-status`
+#[cfg(feature = "jobs")]
 #[path = "show_running_status.rs"]
 mod show_running_status;
 /// `GET /v1/domain/job-summary`
+#[cfg(feature = "tenant")]
 #[path = "show_summary_build_job_info.rs"]
 mod show_summary_build_job_info;
 /// `GET /v1/template/{uuid}/custom`
+#[cfg(feature = "templates")]
 #[path = "show_template.rs"]
 mod show_template;
 /// `GET /v1/domain/charge-type`
+#[cfg(feature = "tenant")]
 #[path = "show_user_charge_type.rs"]
 mod show_user_charge_type;
 /// `GET /v1/domain/package/quota`
+#[cfg(feature = "tenant")]
 #[path = "show_user_over_package_quota.rs"]
 mod show_user_over_package_quota;
 /// `GET /v1/template/{job_id}/default-template`
+#[cfg(feature = "templates")]
 #[path = "show_yaml_template.rs"]
 mod show_yaml_template;
 /// `POST /v3/jobs/{job_id}/{build_no}/stop`
+#[cfg(feature = "jobs")]
 #[path = "stop_build_job.rs"]
 mod stop_build_job;
 /// `POST /v3/jobs/stop`
+#[cfg(feature = "jobs")]
 #[path = "stop_job.rs"]
 mod stop_job;
 /// `POST /v1/job/{job_id}/stop`
+#[cfg(feature = "jobs")]
 #[path = "stop_the_job.rs"]
 mod stop_the_job;
 /// `POST /v1/job/{project_id}/group/swap`
+#[cfg(feature = "groups")]
 #[path = "switched_packet.rs"]
 mod switched_packet;
 /// `POST /v3/jobs/update`
+#[cfg(feature = "jobs")]
 #[path = "update_build_job.rs"]
 mod update_build_job;
 /// `PUT /v1/job/{project_id}/group/update`
+#[cfg(feature = "groups")]
 #[path = "update_job_group.rs"]
 mod update_job_group;
 /// `POST /v2/keystore/update/{id}`
+#[cfg(feature = "keystores")]
 #[path = "update_keystore.rs"]
 mod update_keystore;
 /// `POST /v2/keystore/permission/edit`
+#[cfg(feature = "keystores")]
 #[path = "update_keystore_permission.rs"]
 mod update_keystore_permission;
 /// `POST /v1/job/update`
+#[cfg(feature = "jobs")]
 #[path = "update_new_job.rs"]
 mod update_new_job;
 /// `PUT /v1/job/{job_id}/notice`
+#[cfg(feature = "notices")]
 #[path = "update_new_notice_new.rs"]
 mod update_new_notice_new;
 /// `POST /v3/jobs/notice/{job_id}/update`
+#[cfg(feature = "notices")]
 #[path = "update_notice.rs"]
 mod update_notice;
 /// `PUT /v1/job/role-permission`
+#[cfg(feature = "permissions")]
 #[path = "update_simple_job_role_permission.rs"]
 mod update_simple_job_role_permission;
 /// `POST /v1/report/junit/coverage/upload`
+#[cfg(feature = "reports")]
 #[path = "upload_coverage_report.rs"]
 mod upload_coverage_report;
 /// `POST /v1/report/junit/report/upload`
+#[cfg(feature = "reports")]
 #[path = "upload_junit_report.rs"]
 mod upload_junit_report;
 /// `POST /v2/keystore/upload`
+#[cfg(feature = "keystores")]
 #[path = "upload_keystore.rs"]
 mod upload_keystore;
