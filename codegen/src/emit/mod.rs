@@ -27,7 +27,7 @@ pub type Files = BTreeMap<String, String>;
 /// Static inputs copied into the crate: runtime sources and examples, by relative path.
 #[derive(Debug, Clone)]
 pub struct Statics {
-    /// `templates/runtime/**.rs`, relative to `templates/runtime/`.
+    /// `runtime/src/**.rs`, relative to `runtime/src/` (its `lib.rs` as `mod.rs`).
     pub runtime: BTreeMap<String, String>,
     /// `templates/crate/examples/*.rs`, by file name.
     pub examples: BTreeMap<String, String>,
@@ -47,11 +47,23 @@ impl Default for Statics {
 }
 
 impl Statics {
-    /// Reads `templates/runtime/**.rs` and `templates/crate/examples/*.rs` under `templates`.
+    /// Reads `runtime/src/**.rs` next to `templates` and `templates/crate/examples/*.rs`.
     /// Missing directories are empty: a crate can be generated before the runtime exists.
     pub fn load(templates: &Path) -> io::Result<Self> {
         Ok(Statics {
-            runtime: rust_files(&templates.join("runtime"), true)?,
+            runtime: {
+                // The runtime lives in the top-level `runtime/src/`, next to `templates/`.
+                let dir = templates
+                    .parent()
+                    .unwrap_or(templates)
+                    .join("runtime")
+                    .join("src");
+                let mut files = rust_files(&dir, true)?;
+                if let Some(root) = files.remove("lib.rs") {
+                    files.insert("mod.rs".to_owned(), root);
+                }
+                files
+            },
             examples: rust_files(&templates.join("crate").join("examples"), false)?,
             testkit: DEFAULT_TESTKIT_PATH.to_owned(),
         })
