@@ -19,7 +19,7 @@ const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
 /// `/`, `?`, `#` and `%` are encoded, so `a/b`, `../x`, `x?y=1`, `x#f` and `%2F` cannot change
 /// the path or add a query. A value that is exactly `.` or `..` (or empty) is still a dot (or
 /// empty) segment after encoding; the client rejects such paths before sending (see
-/// [`Client::send`](crate::runtime::Client::send)).
+/// [`Client::send`](crate::Client::send)).
 pub fn encode_path_segment(value: &str) -> String {
     utf8_percent_encode(value, UNRESERVED).to_string()
 }

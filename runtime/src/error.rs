@@ -3,6 +3,8 @@
 use std::fmt::Write as _;
 use std::time::Duration;
 
+use crate::ErrorCatalogue;
+
 /// Longest response body excerpt kept in an error, in bytes.
 const EXCERPT_LIMIT: usize = 1024;
 
@@ -26,10 +28,14 @@ pub enum Error {
         request_id: Option<String>,
         /// The start of the response body (at most 1 KiB, on one line).
         body: String,
+        /// Whether the service's error catalogue marks `error_code` as one that sending the
+        /// request again later can clear (such as "too many requests", which some services send
+        /// with HTTP 400). Set by the client that received the reply.
+        retryable_code: bool,
     },
     /// The call, or connecting, took longer than the configured timeout: one attempt's
-    /// [`request_timeout`](crate::runtime::ClientBuilder::request_timeout) or the whole call's
-    /// [`operation_timeout`](crate::runtime::ClientBuilder::operation_timeout).
+    /// [`request_timeout`](crate::ClientBuilder::request_timeout) or the whole call's
+    /// [`operation_timeout`](crate::ClientBuilder::operation_timeout).
     #[error("timed out: {message}")]
     Timeout {
         /// What timed out.
@@ -90,7 +96,7 @@ pub enum Error {
         message: String,
     },
     /// Following a build log stopped because no new log text arrived for `idle` (see
-    /// [`LogFollow::idle_timeout`](crate::runtime::LogFollow::idle_timeout)): the build is
+    /// [`LogFollow::idle_timeout`](crate::LogFollow::idle_timeout)): the build is
     /// stuck, or still queued. Start a new follow from `offset` to keep waiting.
     #[error("no new log text for {} s while following the build log; resume from offset {offset}", .idle.as_secs_f64())]
     LogStalled {
@@ -100,7 +106,7 @@ pub enum Error {
         offset: u64,
     },
     /// Following a build log stopped because its overall deadline passed (see
-    /// [`LogFollow::deadline`](crate::runtime::LogFollow::deadline)).
+    /// [`LogFollow::deadline`](crate::LogFollow::deadline)).
     #[error("the {} s deadline for following the build log passed; resume from offset {offset}", .deadline.as_secs_f64())]
     LogDeadline {
         /// The deadline that passed, counted from the first poll.
@@ -110,7 +116,7 @@ pub enum Error {
     },
     /// The API gateway rejected the AK/SK signature (HTTP 401), and the client has more to say
     /// than the gateway's reply in `source`: the clock skew it measured, or (with
-    /// [`ClientBuilder::debug_signing`](crate::runtime::ClientBuilder::debug_signing)) the
+    /// [`ClientBuilder::debug_signing`](crate::ClientBuilder::debug_signing)) the
     /// canonical request it signed.
     ///
     /// [`status`](Self::status), [`error_code`](Self::error_code) and
@@ -175,16 +181,13 @@ impl Error {
         }
     }
 
-    /// The service error code as a typed catalogue entry, when the service sent a known one.
-    pub fn code(&self) -> Option<crate::ErrorCode> {
-        match self {
-            Error::Service {
-                error_code: Some(code),
-                ..
-            } => crate::ErrorCode::from_code(code),
-            Error::SignatureRejected { source, .. } => source.code(),
-            _ => None,
-        }
+    /// The service error code as an entry of the catalogue `C` (a generated crate's
+    /// `ErrorCode`), when the service sent a code that `C` documents.
+    ///
+    /// `C` is usually inferred, as in `error.code() == Some(ErrorCode::TooManyRequests)`;
+    /// otherwise name it: `error.code::<ErrorCode>()`.
+    pub fn code<C: ErrorCatalogue>(&self) -> Option<C> {
+        self.error_code().and_then(C::from_code)
     }
 
     /// The raw service error code (`CB.*`, `APIGW.*`, ...), known to the catalogue or not.
@@ -218,7 +221,7 @@ impl Error {
     }
 
     /// The canonical request of a rejected AK/SK signature, when
-    /// [`ClientBuilder::debug_signing`](crate::runtime::ClientBuilder::debug_signing) is on.
+    /// [`ClientBuilder::debug_signing`](crate::ClientBuilder::debug_signing) is on.
     pub fn canonical_request(&self) -> Option<&str> {
         match self {
             Error::SignatureRejected {
@@ -229,19 +232,21 @@ impl Error {
     }
 
     /// Whether sending the same request again may succeed: timeouts, transport failures,
-    /// HTTP 429, 502, 503 and 504, and any service error whose code the catalogue marks as
-    /// retryable (such as `CB.00060211`, "too many requests", which comes with HTTP 400). The
-    /// client retries these for idempotent operations.
+    /// HTTP 429, 502, 503 and 504, and any service error whose code the service's catalogue
+    /// marks as retryable (`retryable_code`; for CodeArts Build `CB.00060211`, "too many
+    /// requests", which comes with HTTP 400). The client retries these for idempotent
+    /// operations.
     ///
     /// TLS failures ([`Error::Tls`]), a rejected signature and the log-follow limits are not
     /// retryable.
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Timeout { .. } | Error::Transport { .. } => true,
-            Error::Service { status, .. } => {
-                matches!(status, 429 | 502 | 503 | 504)
-                    || self.code().is_some_and(|code| code.is_retryable())
-            }
+            Error::Service {
+                status,
+                retryable_code,
+                ..
+            } => matches!(status, 429 | 502 | 503 | 504) || *retryable_code,
             _ => false,
         }
     }
@@ -278,12 +283,13 @@ impl Error {
             error_msg,
             request_id: request_id.or(body_request_id),
             body: excerpt(body),
+            retryable_code: false,
         }
     }
 
     /// The error a success (2xx) body announces, if any: a JSON object whose `error_code` is a
-    /// non-empty string or a number. CodeArts Build answers some failures (such as "build task
-    /// not found") with HTTP 200 and the usual error body.
+    /// non-empty string or a number. Some services (CodeArts Build among them) answer failures
+    /// such as "build task not found" with HTTP 200 and the usual error body.
     pub(crate) fn from_success_body(
         status: u16,
         request_id: Option<&str>,

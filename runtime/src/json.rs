@@ -11,8 +11,8 @@ use std::marker::PhantomData;
 use serde::de::{DeserializeOwned, Deserializer, Error as _, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
-use crate::runtime::operation::{decode_json, RawResponse};
-use crate::runtime::Error;
+use crate::operation::{decode_json, RawResponse};
+use crate::Error;
 
 /// Decodes a bare JSON array body; an empty body is an empty list.
 pub async fn decode_list<T: DeserializeOwned>(response: RawResponse) -> Result<Vec<T>, Error> {

@@ -7,7 +7,7 @@ use std::task::{Context, Poll};
 
 use futures_core::Stream;
 
-use crate::runtime::Error;
+use crate::Error;
 
 type PageFuture<T> = Pin<Box<dyn Future<Output = Result<Page<T>, Error>> + Send>>;
 type Fetch<T> = Box<dyn FnMut(u64) -> PageFuture<T> + Send>;

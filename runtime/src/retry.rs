@@ -5,10 +5,10 @@ use std::time::{Duration, SystemTime};
 /// When and how long to wait before sending a failed request again.
 ///
 /// Only idempotent operations are retried unless a call opts in with
-/// [`CallOptions::retry_non_idempotent`](crate::runtime::CallOptions::retry_non_idempotent)
+/// [`CallOptions::retry_non_idempotent`](crate::CallOptions::retry_non_idempotent)
 /// (a request whose connection could not even be made never reached the server, so it is
 /// retried for any operation),
-/// and only for errors where [`Error::is_retryable`](crate::runtime::Error::is_retryable) holds:
+/// and only for errors where [`Error::is_retryable`](crate::Error::is_retryable) holds:
 /// timeouts, transport failures, HTTP 429, 502, 503 and 504, and service error codes the
 /// catalogue marks as retryable.
 ///
@@ -16,17 +16,17 @@ use std::time::{Duration, SystemTime};
 /// (stopping, deleting, disabling and enabling jobs, updates). Repeating those cannot do harm,
 /// but a retry after a first attempt that did reach the service reports what the service says
 /// now: a repeated delete, for example, may end in "not found" although the job was deleted.
-/// Use [`RetryPolicy::none`] or [`CallOptions::max_attempts`](crate::runtime::CallOptions::max_attempts)
+/// Use [`RetryPolicy::none`] or [`CallOptions::max_attempts`](crate::CallOptions::max_attempts)
 /// where that matters.
 ///
 /// Before retry `n` (1-based) the client waits a random duration between zero and
 /// `min(max_backoff, initial_backoff * 2^(n-1))` ("full jitter", which spreads clients that
 /// failed together), unless the response carried `Retry-After`: then it waits exactly that long,
 /// or gives up at once when that is longer than `max_retry_after`. With an
-/// [`operation_timeout`](crate::runtime::ClientBuilder::operation_timeout), no wait (backoff or
+/// [`operation_timeout`](crate::ClientBuilder::operation_timeout), no wait (backoff or
 /// `Retry-After`) that would end after it is started: the call returns the last error at once.
 ///
-/// TLS and certificate failures ([`Error::Tls`](crate::runtime::Error::Tls)) are never retried.
+/// TLS and certificate failures ([`Error::Tls`](crate::Error::Tls)) are never retried.
 ///
 /// Defaults: 3 attempts in all, 200 ms initial backoff, 10 s maximum backoff, `Retry-After`
 /// honoured up to 60 s.
@@ -120,7 +120,7 @@ pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(Duration::from_secs(seconds));
     }
-    let date = crate::runtime::time::parse_http_date(value)?;
+    let date = crate::time::parse_http_date(value)?;
     Some(date.duration_since(now).unwrap_or(Duration::ZERO))
 }
 

@@ -8,7 +8,7 @@ use futures_core::Stream;
 use futures_util::StreamExt;
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 
-use crate::runtime::Error;
+use crate::Error;
 
 type Inner = Pin<Box<dyn Stream<Item = Result<Bytes, Error>> + Send>>;
 

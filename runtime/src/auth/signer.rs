@@ -11,7 +11,7 @@
 //! - CanonicalURI: the decoded path split on `/`, each segment percent-encoded (unreserved
 //!   characters kept), joined, with a trailing `/` added.
 //! - CanonicalQuery: `name=value` pairs, both encoded, sorted, joined with `&`
-//!   ([`canonical_query`](crate::runtime::encode::canonical_query)).
+//!   ([`canonical_query`](crate::encode::canonical_query)).
 //! - CanonicalHeaders: `lowercase-name:trimmed-value\n` for each signed header, sorted by name.
 //!   Headers whose name contains `_` are never signed: the gateway drops them.
 //!
@@ -25,7 +25,7 @@
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
-use crate::runtime::encode::{decode_path, encode_path_segment};
+use crate::encode::{decode_path, encode_path_segment};
 
 /// The algorithm name that starts the `Authorization` header and the string to sign.
 pub const ALGORITHM: &str = "SDK-HMAC-SHA256";
@@ -40,7 +40,7 @@ pub struct SignableRequest<'a> {
     /// The path as sent on the wire (percent-encoded), without the query.
     pub path: &'a str,
     /// The canonical query string as sent, without `?`
-    /// ([`canonical_query`](crate::runtime::encode::canonical_query)).
+    /// ([`canonical_query`](crate::encode::canonical_query)).
     pub query: &'a str,
     /// The headers to sign, names in any case; must include `host` and `x-sdk-date`.
     pub headers: &'a [(&'a str, &'a str)],
@@ -188,7 +188,7 @@ mod tests {
     //!
     //! Both use AK `AccessKey` and SK `SecretKey`.
     use super::*;
-    use crate::runtime::encode::canonical_query;
+    use crate::encode::canonical_query;
 
     /// The vendor Python SDK's request: `<method> /resources?size=1` with `body`, signed with
     /// its date and a header with an underscore, which must not be signed.
