@@ -12,12 +12,16 @@ use crate::ir::{
 use crate::naming;
 use crate::openapi::{self, Spec};
 
-/// Client methods the runtime defines; an operation with one of these ids would shadow them.
+/// Client methods the runtime and the generated `Client` define; an operation with one of these
+/// ids would shadow them (`tests/tests/runtime_reserved_names.rs` keeps this list complete).
 const RESERVED_METHODS: &[&str] = &[
     "builder",
     "send",
     "send_with",
     "prepare",
+    "project_id",
+    "endpoint",
+    "clock_offset_secs",
     "clone",
     "fmt",
     "config",
