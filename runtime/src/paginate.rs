@@ -113,6 +113,9 @@ impl<T: Clone + PartialEq> Paginator<T> {
     /// Declares the number of the service's first page (for [`PageStyle::PageNumber`]; 0
     /// unless the operation counts from 1), so that the items before the starting page are
     /// counted right against the reported total.
+    // Generated `paginate()` calls this with the spec's numbering; for a caller it could only
+    // break the count, so it is not shown in the user-facing docs.
+    #[doc(hidden)]
     pub fn first_page(mut self, first_page: u64) -> Self {
         if let (PageStyle::PageNumber, Some(size), 0) = (self.style, self.page_size, self.pages) {
             self.seen = self
