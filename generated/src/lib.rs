@@ -439,7 +439,8 @@
 //!   roots.
 //! - `rustls-native-roots`: also (or, without `rustls-tls`, only) trust the operating system's
 //!   certificate store, for a corporate or private CA.
-//! - `tracing` (default): a `tracing` span per call; secrets are never recorded.
+//! - `tracing` (default): a `tracing` span per call (`codearts_runtime.call`, target
+//!   `codearts_runtime`); secrets are never recorded.
 //! - One feature per area (all on by default, together as `all-areas`): with
 //!   `default-features = false`, name the areas you call (and `rustls-tls`), and the
 //!   operations, request types and reply types of the other areas are not compiled. A type
@@ -460,6 +461,7 @@
 //!   - `images`: Image templates, such as the Dockerfile templates offered for image builds.
 #![deny(missing_docs)]
 
+mod client;
 // Generated modules are formatted by the generator (prettyplease), not rustfmt.
 #[rustfmt::skip]
 pub mod error_codes;
@@ -469,16 +471,22 @@ pub mod operations;
 pub mod rate_limit;
 #[rustfmt::skip]
 pub mod region;
-pub mod runtime;
 #[rustfmt::skip]
 pub mod types;
 
+/// The runtime crate (`codearts-runtime`) under the path generated code uses; not part of
+/// this crate's API: everything a user needs is re-exported below.
+#[doc(hidden)]
+pub use codearts_runtime as runtime;
+
+pub use client::{Client, ClientBuilder};
 pub use error_codes::ErrorCode;
 pub use rate_limit::{RateLimitClass, UnknownRateLimitClass};
 pub use region::{Region, UnknownRegion};
+#[doc(inline)]
 pub use runtime::{
-    ByteStream, CallOptions, Client, ClientBuilder, Credentials, Error, FilePart, LogChunk,
-    LogFollow, Page, PageStyle, Paginator, RetryPolicy,
+    ByteStream, CallOptions, Credentials, Error, FilePart, LogChunk, LogFollow, Page, PageStyle,
+    Paginator, RetryPolicy,
 };
 
 /// `info.version` of the spec this crate was generated from.

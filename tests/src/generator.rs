@@ -94,12 +94,17 @@ pub fn write_fixture_crate(name: &str, path: &Path, dir: &Path, statics: &codege
         .expect("copy test support");
     }
     std::fs::copy(&test, dir.join("tests").join("client.rs")).expect("copy client test");
-    // The test server listens on TCP; the generated crate's own dev-dependencies do not need
-    // tokio's `net`. A target table adds the feature without editing the generated manifest.
+    // The test server listens on TCP and the signature check hashes with HMAC-SHA256; the
+    // generated crate's own dev-dependencies have neither tokio's `net` nor the hash crates
+    // (its runtime has them, as dependencies of its own). A target table adds them without
+    // editing the generated manifest.
     let manifest = dir.join("Cargo.toml");
     let mut text = read(&manifest);
     text.push_str(
-        "\n[target.'cfg(all())'.dev-dependencies]\ntokio = { version = \"1\", features = [\"net\"] }\n",
+        "\n[target.'cfg(all())'.dev-dependencies]\n\
+         tokio = { version = \"1\", features = [\"net\"] }\n\
+         hmac = \"0.12\"\n\
+         sha2 = \"0.10\"\n",
     );
     std::fs::write(&manifest, text).expect("extend Cargo.toml");
 }
@@ -121,14 +126,15 @@ pub fn fixture_cargo(dir: &Path, args: &[&str]) -> Output {
         .expect("cargo runs")
 }
 
-/// The statics for fixture crates: the real runtime, no shipped examples (they use operations
-/// of the real spec, which fixtures do not have).
+/// The statics for fixture crates: the real runtime (by absolute path, from outside the
+/// workspace), no shipped examples (they use operations of the real spec, which fixtures do not
+/// have).
 pub fn fixture_statics(out: &Path) -> codegen::Statics {
     let root = root();
     codegen::Statics {
         examples: Default::default(),
+        runtime: codegen::emit::dependency_path(out, &root, &root.join("runtime")),
         // The exchange tests' dev-dependency, found from outside the workspace.
         testkit: codegen::emit::testkit_path(out, &root, &root.join("testkit")),
-        ..codegen::Statics::load(&root.join("templates")).expect("templates")
     }
 }

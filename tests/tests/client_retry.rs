@@ -155,6 +155,48 @@ async fn retryable_code_does_not_make_a_post_retried() {
     assert_eq!(server.request_count(), 2);
 }
 
+/// A retryable catalogue code inside a 200 reply (decoded by the operation, not by the send
+/// loop's error path) is marked by the client too: the GET is retried, and the caller sees the
+/// code as retryable.
+#[tokio::test]
+async fn a_retryable_code_in_a_200_reply_is_retried() {
+    let server = TestServer::sequence(vec![
+        Reply::error(200, "CB.00060211", "too many requests", "r1"),
+        ok_status(),
+    ])
+    .await;
+    client(&server)
+        .show_job_status()
+        .job_id(JOB)
+        .send()
+        .await
+        .expect("retried");
+    assert_eq!(server.request_count(), 2);
+
+    let server =
+        TestServer::start(|_| Reply::error(200, "CB.00060211", "too many requests", "r1")).await;
+    let error = client(&server)
+        .show_job_status()
+        .job_id(JOB)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            error,
+            Error::Service {
+                status: 200,
+                retryable_code: true,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    assert!(error.is_retryable());
+    assert_eq!(error.code(), Some(ErrorCode::TooManyRequests));
+    assert_eq!(server.request_count(), 3);
+}
+
 #[tokio::test]
 async fn attempts_are_bounded() {
     let server = TestServer::start(|_| Reply::error(503, "APIGW.0308", "busy", "r-busy")).await;

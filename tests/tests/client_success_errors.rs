@@ -48,8 +48,10 @@ fn assert_not_found(operation: &str, result: Result<impl std::fmt::Debug, Error>
             error_msg,
             request_id,
             body,
+            retryable_code,
         } => {
             assert_eq!(*status, 200, "{operation}");
+            assert!(!retryable_code, "{operation}: not in the catalogue");
             assert_eq!(error_code.as_deref(), Some("DEVCB.00031006"), "{operation}");
             assert_eq!(
                 error_msg.as_deref(),

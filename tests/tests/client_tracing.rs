@@ -1,5 +1,5 @@
-//! Each call opens one `tracing` span naming the operation, method, path template, attempt,
-//! status, duration and request id; no span or event carries a credential.
+//! Each call opens one `tracing` span naming the service, operation, method, path template,
+//! attempt, status, duration and request id; no span or event carries a credential.
 
 #![expect(
     deprecated,
@@ -140,7 +140,9 @@ async fn calls_are_traced_without_secrets() {
         .await
         .expect("call");
 
-    let span = "codearts_build.call";
+    // The runtime names the span; the service is a field, from the generated crate.
+    let span = "codearts_runtime.call";
+    assert_eq!(recorder.values(span, "service"), ["codearts-build"]);
     assert_eq!(recorder.values(span, "operation"), ["show_job_status"]);
     assert_eq!(recorder.values(span, "method"), ["GET"]);
     assert_eq!(

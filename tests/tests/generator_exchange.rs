@@ -16,8 +16,8 @@ fn the_fixture_exchange_tests_pass_against_the_testkit() {
     let dir = temp.path().join("exchange_tests");
     let statics = codegen::Statics {
         examples: Default::default(),
+        runtime: codegen::emit::dependency_path(&dir, &root, &root.join("runtime")),
         testkit: codegen::emit::testkit_path(&dir, &root, &root.join("testkit")),
-        ..codegen::Statics::load(&root.join("templates")).expect("templates")
     };
     let file = "tests/fixtures/exchange_tests.yaml";
     let files = codegen::generate(file, &read(&root.join(file)), &statics)

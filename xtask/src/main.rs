@@ -197,6 +197,9 @@ fn gen(args: &[String]) -> Result<(), String> {
     let source = read_spec(&options.spec)?;
     let mut statics = Statics::load(&root().join("templates"))
         .map_err(|e| format!("error: reading templates/: {e}"))?;
+    // Path dependencies: relative inside the workspace, absolute for a crate generated elsewhere.
+    statics.runtime =
+        codegen::emit::dependency_path(&options.out, &root(), &root().join("runtime"));
     statics.testkit = codegen::emit::testkit_path(&options.out, &root(), &root().join("testkit"));
     let name = display_name(&options.spec);
     let files = codegen::generate(&name, &source, &statics).map_err(|e| e.to_string())?;

@@ -26,11 +26,17 @@ pub use operation_tests::{testkit_path, DEFAULT_TESTKIT_PATH};
 /// The generated crate as relative path → contents, sorted by path.
 pub type Files = BTreeMap<String, String>;
 
-/// Static inputs copied into the crate: runtime sources and examples, by relative path.
+/// Where the generated crate finds `codearts-runtime`, as written in its `Cargo.toml`, for the
+/// default output directory `generated/`, next to `runtime/`.
+pub const DEFAULT_RUNTIME_PATH: &str = "../runtime";
+
+/// Inputs of the crate besides the spec and the askama templates: the shipped examples, and
+/// where its path dependencies are.
 #[derive(Debug, Clone)]
 pub struct Statics {
-    /// `templates/runtime/**.rs`, relative to `templates/runtime/`.
-    pub runtime: BTreeMap<String, String>,
+    /// Where the generated crate finds `codearts-runtime` (the runtime it is built on), as
+    /// written in its `Cargo.toml`: see [`dependency_path`].
+    pub runtime: String,
     /// `templates/crate/examples/*.rs`, by file name.
     pub examples: BTreeMap<String, String>,
     /// Where the generated crate finds `codearts-testkit` (the dev-dependency of its exchange
@@ -41,7 +47,7 @@ pub struct Statics {
 impl Default for Statics {
     fn default() -> Self {
         Statics {
-            runtime: BTreeMap::new(),
+            runtime: DEFAULT_RUNTIME_PATH.to_owned(),
             examples: BTreeMap::new(),
             testkit: DEFAULT_TESTKIT_PATH.to_owned(),
         }
@@ -49,40 +55,40 @@ impl Default for Statics {
 }
 
 impl Statics {
-    /// Reads `templates/runtime/**.rs` and `templates/crate/examples/*.rs` under `templates`.
-    /// Missing directories are empty: a crate can be generated before the runtime exists.
+    /// Reads `templates/crate/examples/*.rs` under `templates` (a missing directory has no
+    /// examples); the dependency paths are the ones for `generated/`.
     pub fn load(templates: &Path) -> io::Result<Self> {
         Ok(Statics {
-            runtime: rust_files(&templates.join("runtime"), true)?,
-            examples: rust_files(&templates.join("crate").join("examples"), false)?,
-            testkit: DEFAULT_TESTKIT_PATH.to_owned(),
+            examples: rust_files(&templates.join("crate").join("examples"))?,
+            ..Statics::default()
         })
     }
 }
 
-/// `.rs` files under `dir` by `/`-separated relative path.
-fn rust_files(dir: &Path, recursive: bool) -> io::Result<BTreeMap<String, String>> {
+/// The path of a workspace crate directory (`runtime/`, `testkit/`) as the crate generated into
+/// `out` names it in its `Cargo.toml`: relative when both are inside `workspace` (so the
+/// committed crate does not depend on where the repository is checked out), absolute otherwise
+/// (so a crate generated anywhere else still builds); the rule of [`testkit_path`].
+pub fn dependency_path(out: &Path, workspace: &Path, dependency: &Path) -> String {
+    testkit_path(out, workspace, dependency)
+}
+
+/// `.rs` files directly in `dir`, by file name.
+fn rust_files(dir: &Path) -> io::Result<BTreeMap<String, String>> {
     let mut out = BTreeMap::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(current) = pending.pop() {
-        let entries = match fs::read_dir(&current) {
-            Ok(entries) => entries,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
-            Err(e) => return Err(e),
-        };
-        for entry in entries {
-            let path = entry?.path();
-            if path.is_dir() {
-                if recursive {
-                    pending.push(path);
-                }
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                if let Ok(relative) = path.strip_prefix(dir) {
-                    out.insert(
-                        relative.to_string_lossy().replace('\\', "/"),
-                        fs::read_to_string(&path)?,
-                    );
-                }
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(out),
+        Err(e) => return Err(e),
+    };
+    for entry in entries {
+        let path = entry?.path();
+        if path.is_file() && path.extension().is_some_and(|e| e == "rs") {
+            if let Some(name) = path.file_name() {
+                out.insert(
+                    name.to_string_lossy().into_owned(),
+                    fs::read_to_string(&path)?,
+                );
             }
         }
     }
@@ -249,9 +255,6 @@ pub fn crate_files(
         "src/rate_limit.rs".to_owned(),
         rust::file(&header, rate_limit::file(api))?,
     );
-    for (path, source) in &statics.runtime {
-        files.insert(format!("src/runtime/{path}"), format!("{header}\n{source}"));
-    }
     for (name, source) in &statics.examples {
         files.insert(format!("examples/{name}"), format!("{header}\n{source}"));
     }
@@ -272,6 +275,7 @@ fn scaffold_files(
         "Cargo.toml".to_owned(),
         scaffold::cargo_toml(
             hash_header.trim_end(),
+            &statics.runtime,
             &statics.testkit,
             api,
             &statics.examples,
@@ -286,6 +290,10 @@ fn scaffold_files(
     files.insert(
         "src/lib.rs".to_owned(),
         with_newline(scaffold::lib_rs(&cx)?),
+    );
+    files.insert(
+        "src/client.rs".to_owned(),
+        with_newline(scaffold::client_rs(&cx)?),
     );
     let readme_cx = scaffold::Context {
         header: header

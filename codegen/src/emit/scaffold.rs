@@ -147,6 +147,7 @@ fn cfg_doc_attr(predicate: &str, text: &str) -> String {
 struct CargoToml<'a> {
     header: &'a str,
     crate_version: &'a str,
+    runtime_path: &'a str,
     testkit_path: &'a str,
     /// `[features]` lines of the areas (`logs = ["records"]`).
     area_features: Vec<String>,
@@ -178,19 +179,41 @@ struct LibRs<'a> {
     has_areas: bool,
 }
 
+#[derive(Template)]
+#[template(path = "crate/client.rs.askama", escape = "none")]
+struct ClientRs<'a> {
+    header: &'a str,
+    title: &'a str,
+    crate_name: &'a str,
+    service_name: &'a str,
+    env_prefix: &'a str,
+    user_agent: &'a str,
+}
+
 /// The generated crate's version; bumped by hand when the generator's output changes shape.
 const CRATE_VERSION: &str = "0.1.0";
 
-/// `Cargo.toml`; `testkit` is the path of the `codearts-testkit` crate, `examples` the shipped
-/// examples (file name → source), each declared with the area features it uses.
+/// The service's identity as the runtime sees it (`ServiceIdentity`): the name in `tracing`
+/// spans, the prefix of the environment variables `from_env` reads, and the user agent's
+/// product name. The crate and package names in the templates match them.
+const SERVICE_NAME: &str = "codearts-build";
+const ENV_PREFIX: &str = "CODEARTS_BUILD";
+const USER_AGENT: &str = "codearts-build-rust";
+/// The generated library's name, as user code (and doc examples) write it.
+const LIB_NAME: &str = "codearts_build";
+
+/// `Cargo.toml`; `runtime` and `testkit` are the paths of the `codearts-runtime` and
+/// `codearts-testkit` crates as the manifest names them, `examples` the shipped examples (file
+/// name → source), each declared with the area features it uses.
 pub fn cargo_toml(
     header: &str,
+    runtime: &str,
     testkit: &str,
     api: &Api,
     examples: &std::collections::BTreeMap<String, String>,
 ) -> Result<String, askama::Error> {
     // A TOML basic string: backslashes and quotes escaped.
-    let testkit_path = testkit.replace('\\', "\\\\").replace('"', "\\\"");
+    let escape = |path: &str| path.replace('\\', "\\\\").replace('"', "\\\"");
     let examples = examples
         .iter()
         .filter_map(|(file, source)| {
@@ -208,9 +231,23 @@ pub fn cargo_toml(
     CargoToml {
         header,
         crate_version: CRATE_VERSION,
-        testkit_path: &testkit_path,
+        runtime_path: &escape(runtime),
+        testkit_path: &escape(testkit),
         area_features: super::features::cargo_features(api),
         examples,
+    }
+    .render()
+}
+
+/// `src/client.rs`: the client type and the runtime traits it implements.
+pub fn client_rs(cx: &Context) -> Result<String, askama::Error> {
+    ClientRs {
+        header: &cx.header,
+        title: &cx.api.title,
+        crate_name: LIB_NAME,
+        service_name: SERVICE_NAME,
+        env_prefix: ENV_PREFIX,
+        user_agent: USER_AGENT,
     }
     .render()
 }

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::runtime::Error;
+use crate::Error;
 
 /// Environment variable holding the access key (AK), as in the vendor's samples.
 pub const ENV_ACCESS_KEY: &str = "CLOUD_SDK_AK";
@@ -10,8 +10,6 @@ pub const ENV_ACCESS_KEY: &str = "CLOUD_SDK_AK";
 pub const ENV_SECRET_KEY: &str = "CLOUD_SDK_SK";
 /// Environment variable holding the security token of temporary AK/SK credentials.
 pub const ENV_SECURITY_TOKEN: &str = "CLOUD_SDK_SECURITY_TOKEN";
-/// Environment variable holding an IAM token, used when no AK/SK pair is set.
-pub const ENV_TOKEN: &str = "CODEARTS_BUILD_TOKEN";
 
 /// How requests are authenticated.
 ///
@@ -62,11 +60,15 @@ impl Credentials {
         self
     }
 
-    /// Reads credentials from the environment: `CLOUD_SDK_AK` and `CLOUD_SDK_SK` (with the
-    /// optional `CLOUD_SDK_SECURITY_TOKEN`) when both are set, otherwise `CODEARTS_BUILD_TOKEN`.
+    /// Reads AK/SK credentials from the environment, as the vendor's samples name them:
+    /// `CLOUD_SDK_AK` and `CLOUD_SDK_SK`, with the optional `CLOUD_SDK_SECURITY_TOKEN`.
     ///
-    /// Returns [`Error::Config`] naming the variables when neither is set, or when only one of
-    /// the AK/SK pair is.
+    /// An IAM token has no vendor-wide variable: each service names its own, and
+    /// [`ClientBuilder::from_env`](crate::ClientBuilder::from_env) falls back to it (such as
+    /// `CODEARTS_BUILD_TOKEN`) when no AK/SK pair is set.
+    ///
+    /// Returns [`Error::Config`] naming the variables when the pair is not set, or when only one
+    /// half of it is.
     pub fn from_env() -> Result<Self, Error> {
         Self::from_lookup(|name| std::env::var(name).ok())
     }
@@ -74,6 +76,15 @@ impl Credentials {
     /// Like [`from_env`](Self::from_env) but reads variables through `lookup`, so that callers
     /// (and tests) can supply their own source.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
+        Self::from_lookup_or_token(lookup, None)
+    }
+
+    /// The AK/SK pair as [`from_lookup`](Self::from_lookup) reads it; without one, the IAM
+    /// token in the variable `token`, when given.
+    pub(crate) fn from_lookup_or_token(
+        lookup: impl Fn(&str) -> Option<String>,
+        token: Option<&str>,
+    ) -> Result<Self, Error> {
         let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
         match (get(ENV_ACCESS_KEY), get(ENV_SECRET_KEY)) {
             (Some(ak), Some(sk)) => {
@@ -89,10 +100,11 @@ impl Credentials {
             (None, Some(_)) => Err(Error::config(format!(
                 "{ENV_SECRET_KEY} is set but {ENV_ACCESS_KEY} is not"
             ))),
-            (None, None) => get(ENV_TOKEN).map(Credentials::token).ok_or_else(|| {
+            (None, None) => token.and_then(get).map(Credentials::token).ok_or_else(|| {
+                let or_token = token.map(|t| format!(", or {t}")).unwrap_or_default();
                 Error::config(format!(
-                    "no credentials in the environment: set {ENV_ACCESS_KEY} and {ENV_SECRET_KEY} \
-                     (plus {ENV_SECURITY_TOKEN} for temporary keys), or {ENV_TOKEN}"
+                    "no credentials in the environment: set {ENV_ACCESS_KEY} and \
+                         {ENV_SECRET_KEY} (plus {ENV_SECURITY_TOKEN} for temporary keys){or_token}"
                 ))
             }),
         }
@@ -192,19 +204,26 @@ mod tests {
                     .map(|(_, v)| v.to_string())
             }
         };
-        let c = Credentials::from_lookup(env(&[
-            ("CLOUD_SDK_AK", "ak"),
-            ("CLOUD_SDK_SK", "sk"),
-            ("CODEARTS_BUILD_TOKEN", "t"),
-        ]))
+        let token = Some("SERVICE_TOKEN");
+        let c = Credentials::from_lookup_or_token(
+            env(&[
+                ("CLOUD_SDK_AK", "ak"),
+                ("CLOUD_SDK_SK", "sk"),
+                ("SERVICE_TOKEN", "t"),
+            ]),
+            token,
+        )
         .unwrap();
         assert!(c.is_ak_sk());
-        let c = Credentials::from_lookup(env(&[("CODEARTS_BUILD_TOKEN", "t")])).unwrap();
+        let c = Credentials::from_lookup_or_token(env(&[("SERVICE_TOKEN", "t")]), token).unwrap();
         assert!(!c.is_ak_sk());
         let e = Credentials::from_lookup(env(&[("CLOUD_SDK_AK", "ak")])).unwrap_err();
         assert!(e.to_string().contains("CLOUD_SDK_SK"), "{e}");
-        let e = Credentials::from_lookup(env(&[])).unwrap_err();
-        assert!(e.to_string().contains("CODEARTS_BUILD_TOKEN"), "{e}");
+        let e = Credentials::from_lookup_or_token(env(&[]), token).unwrap_err();
+        assert!(e.to_string().contains("or SERVICE_TOKEN"), "{e}");
+        // Without a service, a token variable is not read, and the message does not offer one.
+        let e = Credentials::from_lookup(env(&[("SERVICE_TOKEN", "t")])).unwrap_err();
+        assert!(e.to_string().ends_with("for temporary keys)"), "{e}");
     }
 
     #[test]

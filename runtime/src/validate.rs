@@ -3,7 +3,7 @@
 
 use std::sync::OnceLock;
 
-use crate::runtime::Error;
+use crate::Error;
 
 /// A regular expression from the spec, compiled on first use.
 pub struct Pattern {

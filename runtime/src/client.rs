@@ -1,6 +1,7 @@
 //! The client: configuration, request building and signing, the send loop with retries.
 
 use std::fmt;
+use std::marker::PhantomData;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
@@ -9,23 +10,14 @@ use reqwest::header::{
     HeaderMap, HeaderName, HeaderValue, CONTENT_LENGTH, CONTENT_TYPE, USER_AGENT,
 };
 
-use crate::runtime::auth::signer::{self, SignableRequest, HEADER_SDK_DATE};
-use crate::runtime::auth::CredentialKind;
-use crate::runtime::encode::{canonical_query, decode_path};
-use crate::runtime::multipart;
-use crate::runtime::operation::{Operation, OperationSpec, RawResponse, RequestParts};
-use crate::runtime::retry::parse_retry_after;
-use crate::runtime::{Credentials, Error, RetryPolicy};
-
-/// Environment variable read by [`ClientBuilder::from_env`]: the endpoint URL.
-pub const ENV_ENDPOINT: &str = "CODEARTS_BUILD_ENDPOINT";
-/// Environment variable read by [`ClientBuilder::from_env`]: the region id.
-pub const ENV_REGION: &str = "CODEARTS_BUILD_REGION";
-/// Environment variable read by [`ClientBuilder::from_env`]: the project id.
-pub const ENV_PROJECT_ID: &str = "CODEARTS_BUILD_PROJECT_ID";
-/// Environment variable read by [`ClientBuilder::from_env`]: `true` (or `1`, `yes`, `on`)
-/// allows a plain `http://` endpoint, as [`ClientBuilder::allow_insecure_http`] does.
-pub const ENV_ALLOW_INSECURE_HTTP: &str = "CODEARTS_BUILD_ALLOW_INSECURE_HTTP";
+use crate::auth::signer::{self, SignableRequest, HEADER_SDK_DATE};
+use crate::auth::CredentialKind;
+use crate::encode::{canonical_query, decode_path};
+use crate::multipart;
+use crate::operation::{Operation, OperationSpec, RawResponse, RequestParts};
+use crate::retry::parse_retry_after;
+use crate::service::{retryable_code, Service, ServiceRegion};
+use crate::{Credentials, Error, RetryPolicy};
 
 /// Headers the client sets itself. An operation parameter may not carry one of these names:
 /// it could replace the host, the credentials, the signing time or the project the signature
@@ -60,7 +52,7 @@ pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Longest error body kept from a non-success response; the rest is not read.
-const ERROR_BODY_LIMIT: usize = crate::runtime::operation::ERROR_PEEK_LIMIT;
+const ERROR_BODY_LIMIT: usize = crate::operation::ERROR_PEEK_LIMIT;
 
 /// Why one attempt failed, and what that means for retrying it.
 struct Failure {
@@ -85,23 +77,11 @@ impl Failure {
     }
 }
 
-/// A CodeArts Build API client.
+/// The service-independent client: configuration, signing and the send loop.
 ///
-/// Cheap to clone: clones share one connection pool and configuration.
-///
-/// ```no_run
-/// # async fn run() -> Result<(), codearts_build::Error> {
-/// use codearts_build::{Client, Credentials, Region};
-///
-/// let client = Client::builder()
-///     .region(Region::CnNorth4)
-///     .credentials(Credentials::from_env()?)
-///     .project_id("0123456789abcdef0123456789abcdef")
-///     .build()?;
-/// # let _ = client;
-/// # Ok(())
-/// # }
-/// ```
+/// A generated crate's client wraps one (see [`Service::from_client`]) and adds a method per
+/// operation; it is built with [`ClientBuilder`]. Cheap to clone: clones share one connection
+/// pool and configuration.
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
@@ -122,14 +102,17 @@ struct Inner {
     operation_timeout: Option<Duration>,
     user_agent: HeaderValue,
     debug_signing: bool,
+    /// The service's name, for the `tracing` span.
+    service: &'static str,
+    /// Whether the service's error catalogue marks a code as retryable.
+    retryable_code: fn(&str) -> bool,
     /// Seconds to add to this machine's clock when signing, learned from the gateway's `Date`
     /// header after it rejected a signing time; shared by every clone of the client.
     clock_offset: AtomicI64,
 }
 
-/// Configures a [`Client`]; see [`Client::builder`].
-#[derive(Clone)]
-pub struct ClientBuilder {
+/// Configures and builds the client of service `S` (a generated crate's `Client`).
+pub struct ClientBuilder<S> {
     region_endpoint: Option<String>,
     endpoint: Option<String>,
     credentials: Option<Credentials>,
@@ -143,6 +126,7 @@ pub struct ClientBuilder {
     http: Option<reqwest::Client>,
     allow_insecure_http: bool,
     debug_signing: bool,
+    service: PhantomData<fn() -> S>,
 }
 
 /// Per-call settings for [`Client::send_with`].
@@ -189,7 +173,28 @@ impl CallOptions {
     }
 }
 
-impl Default for ClientBuilder {
+impl<S> Clone for ClientBuilder<S> {
+    fn clone(&self) -> Self {
+        ClientBuilder {
+            region_endpoint: self.region_endpoint.clone(),
+            endpoint: self.endpoint.clone(),
+            credentials: self.credentials.clone(),
+            project_id: self.project_id.clone(),
+            connect_timeout: self.connect_timeout,
+            request_timeout: self.request_timeout,
+            read_timeout: self.read_timeout,
+            operation_timeout: self.operation_timeout,
+            retry: self.retry.clone(),
+            user_agent_suffix: self.user_agent_suffix.clone(),
+            http: self.http.clone(),
+            allow_insecure_http: self.allow_insecure_http,
+            debug_signing: self.debug_signing,
+            service: PhantomData,
+        }
+    }
+}
+
+impl<S> Default for ClientBuilder<S> {
     fn default() -> Self {
         ClientBuilder {
             region_endpoint: None,
@@ -205,13 +210,20 @@ impl Default for ClientBuilder {
             http: None,
             allow_insecure_http: false,
             debug_signing: false,
+            service: PhantomData,
         }
     }
 }
 
-impl ClientBuilder {
+impl<S: Service> ClientBuilder<S> {
+    /// A builder with the defaults: no credentials, no endpoint, the default timeouts and
+    /// [`RetryPolicy`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sends requests to the region's documented endpoint.
-    pub fn region(mut self, region: crate::Region) -> Self {
+    pub fn region(mut self, region: S::Region) -> Self {
         self.region_endpoint = Some(region.endpoint().to_string());
         self
     }
@@ -232,44 +244,52 @@ impl ClientBuilder {
         self
     }
 
-    /// Configures the builder from the environment, as the examples and most services want:
+    /// Configures the builder from the environment, as the examples and most services want.
+    /// `<PREFIX>` is the service's [`env_prefix`](crate::ServiceIdentity::env_prefix), such as
+    /// `CODEARTS_BUILD`:
     ///
-    /// - credentials as [`Credentials::from_env`] reads them (required);
-    /// - `CODEARTS_BUILD_ENDPOINT` as the [`endpoint`](Self::endpoint), else
-    ///   `CODEARTS_BUILD_REGION` (a region id such as `cn-north-4`) as the
-    ///   [`region`](Self::region); with neither, the builder keeps what it had;
-    /// - `CODEARTS_BUILD_PROJECT_ID` as the [`project_id`](Self::project_id), when set;
-    /// - `CODEARTS_BUILD_ALLOW_INSECURE_HTTP=true` as
+    /// - credentials (required): the AK/SK pair as [`Credentials::from_env`] reads it, else an
+    ///   IAM token from `<PREFIX>_TOKEN`;
+    /// - `<PREFIX>_ENDPOINT` as the [`endpoint`](Self::endpoint), else `<PREFIX>_REGION` (a
+    ///   region id such as `cn-north-4`) as the [`region`](Self::region); with neither, the
+    ///   builder keeps what it had;
+    /// - `<PREFIX>_PROJECT_ID` as the [`project_id`](Self::project_id), when set;
+    /// - `<PREFIX>_ALLOW_INSECURE_HTTP=true` as
     ///   [`allow_insecure_http(true)`](Self::allow_insecure_http), for a local test endpoint.
     ///
     /// Returns [`Error::Config`] for missing credentials, an unknown region id or a
-    /// `CODEARTS_BUILD_ALLOW_INSECURE_HTTP` value that is not a yes or no.
+    /// `<PREFIX>_ALLOW_INSECURE_HTTP` value that is not a yes or no.
     pub fn from_env(self) -> Result<Self, Error> {
         self.from_lookup(|name| std::env::var(name).ok())
     }
 
     /// Like [`from_env`](Self::from_env) but reads variables through `lookup`.
     pub fn from_lookup(self, lookup: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
+        let identity = S::IDENTITY;
         let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
-        let mut builder = self.credentials(Credentials::from_lookup(&lookup)?);
-        if let Some(endpoint) = get(ENV_ENDPOINT) {
+        let token = identity.env_var("TOKEN");
+        let credentials = Credentials::from_lookup_or_token(&lookup, Some(&token))?;
+        let mut builder = self.credentials(credentials);
+        let env_region = identity.env_var("REGION");
+        if let Some(endpoint) = get(&identity.env_var("ENDPOINT")) {
             builder = builder.endpoint(endpoint);
-        } else if let Some(region) = get(ENV_REGION) {
+        } else if let Some(region) = get(&env_region) {
             let region = region
-                .parse::<crate::Region>()
-                .map_err(|e| Error::config(format!("{ENV_REGION}: {e}")))?;
+                .parse::<S::Region>()
+                .map_err(|e| Error::config(format!("{env_region}: {e}")))?;
             builder = builder.region(region);
         }
-        if let Some(project_id) = get(ENV_PROJECT_ID) {
+        if let Some(project_id) = get(&identity.env_var("PROJECT_ID")) {
             builder = builder.project_id(project_id);
         }
-        if let Some(allow) = get(ENV_ALLOW_INSECURE_HTTP) {
+        let env_allow = identity.env_var("ALLOW_INSECURE_HTTP");
+        if let Some(allow) = get(&env_allow) {
             let allow = match allow.trim().to_ascii_lowercase().as_str() {
                 "1" | "true" | "yes" | "on" => true,
                 "0" | "false" | "no" | "off" => false,
                 _ => {
                     return Err(Error::config(format!(
-                        "{ENV_ALLOW_INSECURE_HTTP}: expected true or false, got `{allow}`"
+                        "{env_allow}: expected true or false, got `{allow}`"
                     )))
                 }
             };
@@ -292,7 +312,7 @@ impl ClientBuilder {
     /// signed request to a project-scoped service (looking the id up in IAM when it is not
     /// configured, which this client does not do). Optional with a token, which is already
     /// scoped to a project. Find the id under "My Credentials" → "API Credentials" in the
-    /// console; the examples read it from `CODEARTS_BUILD_PROJECT_ID`.
+    /// console; [`from_env`](Self::from_env) reads it from `<PREFIX>_PROJECT_ID`.
     pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
         self.project_id = Some(project_id.into());
         self
@@ -374,17 +394,19 @@ impl ClientBuilder {
     ///
     /// Fails with [`Error::Config`] when credentials or the endpoint are missing or invalid, or
     /// when AK/SK credentials come without a [`project_id`](Self::project_id).
-    pub fn build(self) -> Result<Client, Error> {
+    pub fn build(self) -> Result<S, Error> {
+        let identity = S::IDENTITY;
         let credentials = self.credentials.ok_or_else(|| {
             Error::config("no credentials: call .credentials(Credentials::from_env()?) or similar")
         })?;
         credentials.validate()?;
         if credentials.is_ak_sk() && self.project_id.is_none() {
-            return Err(Error::config(
+            return Err(Error::config(format!(
                 "AK/SK credentials need a project id, sent as X-Project-Id with every signed \
-                 request: call .project_id(\"<project id>\") on the builder (the examples read \
-                 it from CODEARTS_BUILD_PROJECT_ID)",
-            ));
+                 request: call .project_id(\"<project id>\") on the builder (from_env reads \
+                 it from {})",
+                identity.env_var("PROJECT_ID")
+            )));
         }
         let endpoint = self.endpoint.or(self.region_endpoint).ok_or_else(|| {
             Error::config("no endpoint: call .region(Region::..) or .endpoint(url)")
@@ -400,8 +422,8 @@ impl ClientBuilder {
             return Err(Error::config(format!(
                 "refusing the plain-HTTP endpoint `{endpoint}`: credentials and every request \
                  and reply would cross the network unencrypted. Use https, or call \
-                 .allow_insecure_http(true) (CODEARTS_BUILD_ALLOW_INSECURE_HTTP=true) for a \
-                 local test server"
+                 .allow_insecure_http(true) ({}=true) for a local test server",
+                identity.env_var("ALLOW_INSECURE_HTTP")
             )));
         }
         let Some(host_name) = url.host_str() else {
@@ -430,11 +452,7 @@ impl ClientBuilder {
                 ));
             }
         }
-        let mut user_agent = format!(
-            "codearts-build-rust/{} (spec {})",
-            env!("CARGO_PKG_VERSION"),
-            crate::SPEC_VERSION
-        );
+        let mut user_agent = format!("{} (spec {})", identity.user_agent, identity.spec_version);
         if let Some(suffix) = &self.user_agent_suffix {
             user_agent.push(' ');
             user_agent.push_str(suffix);
@@ -452,7 +470,7 @@ impl ClientBuilder {
                 .build()
                 .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?,
         };
-        Ok(Client {
+        Ok(S::from_client(Client {
             inner: Arc::new(Inner {
                 http,
                 origin,
@@ -466,8 +484,10 @@ impl ClientBuilder {
                 user_agent,
                 debug_signing: self.debug_signing,
                 clock_offset: AtomicI64::new(0),
+                service: identity.name,
+                retryable_code: retryable_code::<S::ErrorCode>,
             }),
-        })
+        }))
     }
 }
 
@@ -481,11 +501,6 @@ struct Target {
 }
 
 impl Client {
-    /// Starts configuring a client.
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::default()
-    }
-
     /// The configured project id, if any.
     pub fn project_id(&self) -> Option<&str> {
         self.inner.project_id.as_deref()
@@ -534,7 +549,7 @@ impl Client {
         operation.validate()?;
         let parts = operation.to_parts()?;
         drop(operation);
-        let trace = trace::CallTrace::new(O::SPEC);
+        let trace = trace::CallTrace::new(self.inner.service, O::SPEC);
         let call = self.execute::<O>(parts, options, &trace);
         #[cfg(feature = "tracing")]
         let call = tracing::Instrument::instrument(call, trace.span.clone());
@@ -720,7 +735,7 @@ impl Client {
         if response.status().is_success() {
             let output = O::decode(RawResponse::new(response))
                 .await
-                .map_err(Failure::sent)?;
+                .map_err(|error| Failure::sent(self.classify(error)))?;
             return Ok((output, status, request_id));
         }
         let now = SystemTime::now();
@@ -733,15 +748,29 @@ impl Client {
             .headers()
             .get(reqwest::header::DATE)
             .and_then(|v| v.to_str().ok())
-            .and_then(crate::runtime::time::parse_http_date)
+            .and_then(crate::time::parse_http_date)
             .map(|date| seconds_between(now, date));
         let body = read_limited(response, ERROR_BODY_LIMIT).await;
         Err(Failure {
-            error: Error::from_service_body(status, request_id, &body),
+            error: self.classify(Error::from_service_body(status, request_id, &body)),
             retry_after,
             unsent: false,
             server_skew,
         })
+    }
+
+    /// Marks a service error whose code the service's catalogue lists as retryable, so that
+    /// [`Error::is_retryable`] (for the send loop and for the caller) knows.
+    fn classify(&self, mut error: Error) -> Error {
+        if let Error::Service {
+            error_code: Some(code),
+            retryable_code,
+            ..
+        } = &mut error
+        {
+            *retryable_code = (self.inner.retryable_code)(code);
+        }
+        error
     }
 
     /// Resolves the URL of a call and checks that URL parsing keeps the path as built.
@@ -835,7 +864,7 @@ impl Client {
                 secret_key,
                 security_token,
             } => {
-                let date = crate::runtime::time::format_sdk_date(now);
+                let date = crate::time::format_sdk_date(now);
                 headers.insert(
                     HeaderName::from_static("x-sdk-date"),
                     header_value(HEADER_SDK_DATE, &date)?,
@@ -1005,6 +1034,7 @@ async fn read_limited(mut response: reqwest::Response, limit: usize) -> Vec<u8> 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
+            .field("service", &self.inner.service)
             .field("endpoint", &self.endpoint())
             .field("credentials", &self.inner.credentials)
             .field("project_id", &self.inner.project_id)
@@ -1016,7 +1046,7 @@ impl fmt::Debug for Client {
     }
 }
 
-impl fmt::Debug for ClientBuilder {
+impl<S> fmt::Debug for ClientBuilder<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field(
@@ -1041,8 +1071,8 @@ impl fmt::Debug for ClientBuilder {
 mod trace {
     use std::time::Duration;
 
-    use crate::runtime::operation::OperationSpec;
-    use crate::runtime::Error;
+    use crate::operation::OperationSpec;
+    use crate::Error;
 
     /// The span is held explicitly (not looked up as the current span) so that fields land on
     /// it whichever subscriber is installed.
@@ -1053,9 +1083,10 @@ mod trace {
 
     #[cfg(feature = "tracing")]
     impl CallTrace {
-        pub(super) fn new(spec: &OperationSpec) -> Self {
+        pub(super) fn new(service: &str, spec: &OperationSpec) -> Self {
             let span = tracing::info_span!(
-                "codearts_build.call",
+                "codearts_runtime.call",
+                service,
                 operation = spec.id,
                 method = %spec.method,
                 path_template = spec.path_template,
@@ -1112,7 +1143,7 @@ mod trace {
 
     #[cfg(not(feature = "tracing"))]
     impl CallTrace {
-        pub(super) fn new(_spec: &OperationSpec) -> Self {
+        pub(super) fn new(_service: &str, _spec: &OperationSpec) -> Self {
             CallTrace {}
         }
 
@@ -1129,5 +1160,185 @@ mod trace {
         pub(super) fn clock_corrected(&self, _offset_secs: i64) {}
 
         pub(super) fn retrying(&self, _attempt: u32, _delay: Duration, _error: &Error) {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::operation::{decode_empty, Operation, OperationSpec, RawResponse, RequestParts};
+    use crate::service::testing::{builder, TestClient, TestCode, TestRegion};
+
+    fn env(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+        move |name: &str| {
+            pairs
+                .iter()
+                .find(|(key, _)| *key == name)
+                .map(|(_, value)| (*value).to_owned())
+        }
+    }
+
+    /// A bodyless GET, enough to look at what the client would send.
+    struct Ping;
+
+    static PING: OperationSpec = OperationSpec {
+        id: "ping",
+        method: reqwest::Method::GET,
+        path_template: "/v1/ping",
+        idempotent: true,
+        deprecated: false,
+    };
+
+    impl Operation for Ping {
+        type Output = ();
+        const SPEC: &'static OperationSpec = &PING;
+
+        fn validate(&self) -> Result<(), Error> {
+            Ok(())
+        }
+
+        fn to_parts(&self) -> Result<RequestParts, Error> {
+            Ok(RequestParts {
+                path: "/v1/ping".to_owned(),
+                ..RequestParts::default()
+            })
+        }
+
+        async fn decode(response: RawResponse) -> Result<(), Error> {
+            decode_empty(response).await
+        }
+    }
+
+    #[test]
+    fn from_env_reads_the_variables_the_service_names() {
+        let TestClient(client) = builder()
+            .from_lookup(env(&[
+                ("TEST_SERVICE_TOKEN", "env-token"),
+                ("TEST_SERVICE_REGION", "south-1"),
+                ("TEST_SERVICE_PROJECT_ID", "p-1"),
+            ]))
+            .expect("configured")
+            .build()
+            .expect("client");
+        assert_eq!(client.endpoint(), "https://svc.south-1.example.com");
+        assert_eq!(client.project_id(), Some("p-1"));
+        let request = client.prepare(&Ping).expect("request");
+        assert_eq!(request.headers()["x-auth-token"], "env-token");
+        assert_eq!(request.headers()["x-project-id"], "p-1");
+        // The user agent is the service's product token and spec version.
+        assert_eq!(
+            request.headers()["user-agent"],
+            "test-service-rust/9.9.9 (spec 2020-01-01)"
+        );
+        assert!(format!("{client:?}").contains("test-service"));
+
+        // An explicit endpoint wins over the region; plain HTTP needs the service's switch.
+        let TestClient(client) = builder()
+            .region(TestRegion::North)
+            .from_lookup(env(&[
+                ("TEST_SERVICE_TOKEN", "t"),
+                ("TEST_SERVICE_ENDPOINT", "http://127.0.0.1:9/prefix"),
+                ("TEST_SERVICE_REGION", "south-1"),
+                ("TEST_SERVICE_ALLOW_INSECURE_HTTP", "yes"),
+            ]))
+            .expect("configured")
+            .build()
+            .expect("client");
+        assert_eq!(client.endpoint(), "http://127.0.0.1:9/prefix");
+        // Without either, the region set before stays.
+        let TestClient(client) = builder()
+            .region(TestRegion::North)
+            .from_lookup(env(&[("TEST_SERVICE_TOKEN", "t")]))
+            .expect("configured")
+            .build()
+            .expect("client");
+        assert_eq!(client.endpoint(), "https://svc.north-1.example.com");
+    }
+
+    #[test]
+    fn configuration_errors_name_the_service_variables() {
+        let message = |result: Result<TestClient, Error>| result.unwrap_err().to_string();
+        let error = builder()
+            .from_lookup(env(&[
+                ("TEST_SERVICE_TOKEN", "t"),
+                ("TEST_SERVICE_REGION", "west-9"),
+            ]))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("TEST_SERVICE_REGION: unknown region `west-9`"),
+            "{error}"
+        );
+        let error = builder().from_lookup(env(&[])).unwrap_err().to_string();
+        assert!(error.contains("or TEST_SERVICE_TOKEN"), "{error}");
+        let error = builder()
+            .from_lookup(env(&[
+                ("TEST_SERVICE_TOKEN", "t"),
+                ("TEST_SERVICE_ALLOW_INSECURE_HTTP", "maybe"),
+            ]))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("TEST_SERVICE_ALLOW_INSECURE_HTTP: expected true or false"),
+            "{error}"
+        );
+        let error = message(
+            builder()
+                .region(TestRegion::North)
+                .credentials(Credentials::ak_sk("ak", "sk"))
+                .build(),
+        );
+        assert!(error.contains("from TEST_SERVICE_PROJECT_ID"), "{error}");
+        let error = message(
+            builder()
+                .endpoint("http://127.0.0.1:9")
+                .credentials(Credentials::token("t"))
+                .build(),
+        );
+        assert!(
+            error.contains("(TEST_SERVICE_ALLOW_INSECURE_HTTP=true)"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn the_service_catalogue_decides_which_codes_are_retryable() {
+        let TestClient(client) = builder()
+            .region(TestRegion::North)
+            .credentials(Credentials::token("t"))
+            .build()
+            .expect("client");
+        let reply = |status, code: &str| {
+            let body = format!(r#"{{"error_code":"{code}","error_msg":"no"}}"#);
+            Error::from_service_body(status, None, body.as_bytes())
+        };
+        // Not through a client: no catalogue has been asked.
+        assert!(!reply(400, "T.001").is_retryable());
+
+        let busy = client.classify(reply(400, "T.001"));
+        assert!(
+            matches!(
+                busy,
+                Error::Service {
+                    retryable_code: true,
+                    ..
+                }
+            ),
+            "{busy:?}"
+        );
+        assert!(busy.is_retryable());
+        assert_eq!(busy.code(), Some(TestCode::Busy));
+
+        let missing = client.classify(reply(404, "T.404"));
+        assert!(!missing.is_retryable());
+        assert_eq!(missing.code(), Some(TestCode::NotFound));
+
+        let unknown = client.classify(reply(400, "X.001"));
+        assert!(!unknown.is_retryable());
+        assert_eq!(unknown.code::<TestCode>(), None);
+        assert_eq!(unknown.error_code(), Some("X.001"));
+
+        // Retryable statuses need no catalogue.
+        assert!(client.classify(reply(503, "X.001")).is_retryable());
     }
 }

@@ -5,9 +5,9 @@ use std::future::Future;
 use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 
-use crate::runtime::{ByteStream, Error};
+use crate::{ByteStream, Error};
 
-pub use crate::runtime::encode::encode_path_segment;
+pub use crate::encode::encode_path_segment;
 
 /// Static facts about one operation, from the spec.
 #[derive(Debug)]
@@ -37,7 +37,7 @@ pub struct RequestParts {
     /// The JSON body, sent with `Content-Type: application/json`.
     pub body: Option<Vec<u8>>,
     /// A `multipart/form-data` body instead (never together with `body`).
-    pub multipart: Option<crate::runtime::multipart::Form>,
+    pub multipart: Option<crate::multipart::Form>,
 }
 
 /// Implemented by every generated request type.
@@ -153,7 +153,8 @@ impl StatusEnvelope {
                 )
             })),
             request_id: request_id.map(str::to_owned),
-            body: crate::runtime::error::excerpt(body),
+            body: crate::error::excerpt(body),
+            retryable_code: false,
         })
     }
 }
@@ -213,7 +214,7 @@ async fn decode_json_checked<T: DeserializeOwned>(
     serde_json::from_slice(text).map_err(|e| Error::Decode {
         status,
         message: e.to_string(),
-        body: crate::runtime::error::excerpt(&body),
+        body: crate::error::excerpt(&body),
         request_id,
     })
 }
@@ -230,7 +231,7 @@ async fn read_bounded(response: RawResponse, limit: usize) -> Result<Vec<u8>, Er
         message: format!(
             "the response body ({size}) exceeds the {limit}-byte limit for JSON responses"
         ),
-        body: crate::runtime::error::excerpt(read),
+        body: crate::error::excerpt(read),
         request_id: request_id.clone(),
     };
     let announced = response.content_length();
@@ -310,7 +311,7 @@ pub async fn decode_download(response: RawResponse) -> Result<ByteStream, Error>
                         message: format!(
                         "expected a file, but the service answered with a JSON document ({media})"
                     ),
-                        body: crate::runtime::error::excerpt(&body),
+                        body: crate::error::excerpt(&body),
                         request_id,
                     }
                 }),

@@ -15,7 +15,7 @@ use bytes::{Bytes, BytesMut};
 use reqwest::header::HeaderValue;
 use tokio::io::{AsyncRead, AsyncReadExt};
 
-use crate::runtime::Error;
+use crate::Error;
 
 /// The header value a non-JSON body is signed with instead of its hash.
 pub const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
@@ -36,7 +36,7 @@ type Reader = Box<dyn AsyncRead + Send + Unpin>;
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-/// use codearts_build::FilePart;
+/// use codearts_runtime::FilePart;
 ///
 /// let small = FilePart::from_bytes("release.jks", std::fs::read("release.jks")?);
 /// let file = tokio::fs::File::open("big.jks").await?;
@@ -218,7 +218,7 @@ impl Form {
     /// second encoding of the same part fails with [`Error::InvalidRequest`].
     pub(crate) fn encode(&self) -> Result<Encoded, Error> {
         let boundary = format!(
-            "codearts-build-{:016x}{:016x}",
+            "codearts-runtime-{:016x}{:016x}",
             fastrand::u64(..),
             fastrand::u64(..)
         );
@@ -466,7 +466,7 @@ mod tests {
     /// `getContentHash` does.
     #[test]
     fn unsigned_payload_replaces_the_body_hash() {
-        use crate::runtime::auth::signer::{canonical_request, SignableRequest};
+        use crate::auth::signer::{canonical_request, SignableRequest};
         let headers = [
             ("host", "example.com"),
             ("x-sdk-date", "20240102T030405Z"),

@@ -9,7 +9,7 @@ use tokio::time::Instant;
 
 use futures_core::Stream;
 
-use crate::runtime::Error;
+use crate::Error;
 
 /// The pause between two polls of the log, unless changed with
 /// [`LogFollow::poll_interval`].
