@@ -14,8 +14,14 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// Named types (component schemas, inline objects and enums) sorted by Rust name.
     pub types: Vec<NamedType>,
+    /// Who the generated crate is (`x-service`).
+    pub service: Service,
     /// Regions from `servers`, in spec order.
     pub regions: Vec<Region>,
+    /// The endpoint of any region id, from the server with a `{region}` variable.
+    pub region_pattern: Option<RegionPattern>,
+    /// Servers that name no region: endpoints to pass to the client builder as they are.
+    pub endpoints: Vec<Endpoint>,
     /// Error codes from `x-error-codes`, in spec order.
     pub error_codes: Vec<ErrorCode>,
     /// Every documented example, in operation order.
@@ -448,6 +454,68 @@ pub struct Variant {
     pub wire: String,
     /// Rust name.
     pub name: String,
+}
+
+/// The generated crate's identity, from the spec's `x-service` block.
+#[derive(Debug, Clone)]
+pub struct Service {
+    /// Cargo package name (`codearts-build`).
+    pub crate_name: String,
+    /// Library name as code writes it (`codearts_build`).
+    pub lib_name: String,
+    /// The product's display name (`CodeArts Build`).
+    pub product: String,
+    /// Prefix of the environment variables the client reads (`CODEARTS_BUILD`).
+    pub env_prefix: String,
+    /// `User-Agent` product token (`codearts-build-rust`).
+    pub user_agent: String,
+    /// crates.io keywords.
+    pub keywords: Vec<String>,
+    /// The parameter that takes the client's project id when the caller leaves it unset.
+    pub project_id: Option<ProjectIdParam>,
+}
+
+/// A parameter, by wire name and location, that defaults to the client's project id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProjectIdParam {
+    /// Wire name.
+    pub wire: String,
+    /// Where it goes.
+    pub location: Location,
+}
+
+impl ProjectIdParam {
+    /// Whether `param` is this parameter (a string, so the project id fits it).
+    pub fn matches(&self, param: &Param) -> bool {
+        param.wire == self.wire && param.location == self.location && param.ty == TypeRef::String
+    }
+}
+
+/// The endpoint URL of every region id: a server URL with one `{region}` variable.
+#[derive(Debug, Clone)]
+pub struct RegionPattern {
+    /// The URL before `{region}`.
+    pub prefix: String,
+    /// The URL after `{region}`, without a trailing `/`.
+    pub suffix: String,
+    /// The variable's default region id.
+    pub default: String,
+}
+
+impl RegionPattern {
+    /// The endpoint of region `id`.
+    pub fn url(&self, id: &str) -> String {
+        format!("{}{id}{}", self.prefix, self.suffix)
+    }
+}
+
+/// A server that names no region.
+#[derive(Debug, Clone)]
+pub struct Endpoint {
+    /// Base URL.
+    pub url: String,
+    /// What it is.
+    pub description: Option<String>,
 }
 
 /// A region from `servers`.

@@ -110,6 +110,7 @@ fn empty_spec() -> Spec {
             contact: None,
         },
         servers: Vec::new(),
+        service: None,
         security: Vec::new(),
         tags: Vec::new(),
         paths: Default::default(),
@@ -173,6 +174,7 @@ const ROOT_KEYS: &[&str] = &[
     "paths",
     "components",
     "x-error-codes",
+    "x-service",
 ];
 
 /// The root's own fields (not `paths` and `components`), each read on its own.
@@ -202,6 +204,7 @@ fn root_fields(map: &Mapping, diags: &mut Diagnostics) -> Spec {
             "security" => spec.security = piece(value, &at, diags).unwrap_or_default(),
             "tags" => spec.tags = piece(value, &at, diags).unwrap_or_default(),
             "x-error-codes" => spec.error_codes = piece(value, &at, diags).unwrap_or_default(),
+            "x-service" => spec.service = piece(value, &at, diags),
             "paths" | "components" => {}
             _ => diags.error(
                 &at,

@@ -17,9 +17,14 @@ pub struct Spec {
     pub openapi: String,
     /// Title, version and description of the API.
     pub info: Info,
-    /// One server per region.
+    /// The regional endpoints: one server per region, a server whose URL has a `{region}`
+    /// variable (the host pattern of every region), and endpoint-only servers.
     #[serde(default)]
     pub servers: Vec<Server>,
+    /// The service's identity: crate and library names, environment variable prefix, user
+    /// agent, and which parameter takes the client's project id.
+    #[serde(default, rename = "x-service")]
+    pub service: Option<ServiceInfo>,
     /// Accepted authentication schemes; the runtime implements them, the generator ignores them.
     #[serde(default)]
     pub security: Vec<BTreeMap<String, Vec<String>>>,
@@ -77,9 +82,60 @@ pub struct Server {
     /// Human-readable region name.
     #[serde(default)]
     pub description: Option<String>,
-    /// Region id such as `cn-north-4`, used for the `Region` enum.
+    /// Region id such as `cn-north-4`, used for the `Region` enum; without it (and without a
+    /// `{region}` variable) the server is an endpoint-only server.
     #[serde(default, rename = "x-region-id")]
     pub region_id: Option<String>,
+    /// URL template variables; only `region` is understood (see `resolve::service`).
+    #[serde(default)]
+    pub variables: BTreeMap<String, ServerVariable>,
+}
+
+/// One entry of a server's `variables`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerVariable {
+    /// The value used when none is chosen.
+    pub default: String,
+    /// The values the variable may take; for `region`, the listed region ids.
+    #[serde(default, rename = "enum")]
+    pub values: Vec<String>,
+    /// Description.
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// `x-service`: who the generated crate is; every field is checked in `resolve::service`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ServiceInfo {
+    /// Cargo package name of the generated crate, such as `codearts-build`.
+    #[serde(rename = "crate")]
+    pub crate_name: String,
+    /// Library name as user code writes it; the package name with `-` as `_` when absent.
+    pub lib: Option<String>,
+    /// The product's display name in docs, such as `CodeArts Build`.
+    pub product: String,
+    /// Prefix of the environment variables the client reads, such as `CODEARTS_BUILD`.
+    pub env_prefix: String,
+    /// Product token of the `User-Agent` header, such as `codearts-build-rust`.
+    pub user_agent: String,
+    /// crates.io keywords of the generated crate.
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    /// The parameter that defaults to the client's project id.
+    pub project_id: Option<ProjectIdParam>,
+}
+
+/// `x-service.project-id`: a parameter by wire name and location.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectIdParam {
+    /// Wire name, such as `project_id`.
+    pub name: String,
+    /// `path`, `query` or `header`.
+    #[serde(rename = "in")]
+    pub location: String,
 }
 
 /// The operations of one path template.

@@ -109,11 +109,11 @@ impl Service for Client {
 }
 
 impl ServiceRegion for Region {
-    fn id(&self) -> &'static str {
+    fn id(&self) -> &str {
         Region::id(self)
     }
 
-    fn endpoint(&self) -> &'static str {
+    fn endpoint(&self) -> &str {
         Region::endpoint(self)
     }
 }

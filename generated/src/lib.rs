@@ -482,7 +482,7 @@ pub use codearts_runtime as runtime;
 pub use client::{Client, ClientBuilder};
 pub use error_codes::ErrorCode;
 pub use rate_limit::{RateLimitClass, UnknownRateLimitClass};
-pub use region::{Region, UnknownRegion};
+pub use region::{OtherRegion, Region, UnknownRegion};
 #[doc(inline)]
 pub use runtime::{
     ByteStream, CallOptions, Credentials, Error, FilePart, LogChunk, LogFollow, Page, PageStyle,
@@ -493,4 +493,4 @@ pub use runtime::{
 pub const SPEC_VERSION: &str = "2023-11-15";
 
 /// SHA-256 (hex) of the spec file this crate was generated from.
-pub const SPEC_SHA256: &str = "fffa14bc6c44d18341a37e827a40af5410050d42df5fa0f34561de20181f2137";
+pub const SPEC_SHA256: &str = "e8a920617b6d6ac141bd8bab64fcca390f1c7a400e54505166ff8096909254a5";

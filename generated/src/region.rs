@@ -2,7 +2,9 @@
 // change the spec or templates/ and run `cargo xtask gen` again.
 //! Regions where the service is available, from the spec's `servers`.
 /// A region of the service; selects the endpoint the client talks to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+///
+/// The regions the spec lists are variants; any other region id is [`Region::Other`] (from [`Region::new`] or [`str::parse`]), whose endpoint follows the service's host pattern `<https://cloudbuild-ext.{region}.myhuaweicloud.com>`, so a region newer than this crate needs no new release.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Region {
     /// CN North-Beijing1 (`cn-north-1`), endpoint `https://cloudbuild-ext.cn-north-1.myhuaweicloud.com`.
@@ -15,6 +17,41 @@ pub enum Region {
     CnEast2,
     /// CN Northeast-Dalian (`cn-northeast-1`), endpoint `https://cloudbuild-ext.cn-northeast-1.myhuaweicloud.com`.
     CnNortheast1,
+    /// CN East-Shanghai1 (`cn-east-3`), endpoint `https://cloudbuild-ext.cn-east-3.myhuaweicloud.com`.
+    CnEast3,
+    /// CN South-Shenzhen (`cn-south-2`), endpoint `https://cloudbuild-ext.cn-south-2.myhuaweicloud.com`.
+    CnSouth2,
+    /// CN Southwest-Guiyang1 (`cn-southwest-2`), endpoint `https://cloudbuild-ext.cn-southwest-2.myhuaweicloud.com`.
+    CnSouthwest2,
+    /// AP-Singapore (`ap-southeast-3`), endpoint `https://cloudbuild-ext.ap-southeast-3.myhuaweicloud.com`.
+    ApSoutheast3,
+    /// LA-Sao Paulo1 (`sa-brazil-1`), endpoint `https://cloudbuild-ext.sa-brazil-1.myhuaweicloud.com`.
+    SaBrazil1,
+    /// LA-Mexico City2 (`la-north-2`), endpoint `https://cloudbuild-ext.la-north-2.myhuaweicloud.com`.
+    LaNorth2,
+    /// LA-Santiago (`la-south-2`), endpoint `https://cloudbuild-ext.la-south-2.myhuaweicloud.com`.
+    LaSouth2,
+    /// TR-Istanbul (`tr-west-1`), endpoint `https://cloudbuild-ext.tr-west-1.myhuaweicloud.com`.
+    TrWest1,
+    /// A region the spec does not list, by id; its endpoint follows the host pattern.
+    Other(OtherRegion),
+}
+/// A region id the spec does not list, with the endpoint the host pattern gives it;
+/// made by [`Region::new`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OtherRegion {
+    id: ::std::boxed::Box<str>,
+    endpoint: ::std::boxed::Box<str>,
+}
+impl OtherRegion {
+    /// The region id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+    /// The base URL of the region's endpoint.
+    pub fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
 }
 impl Region {
     /// Every region the spec lists.
@@ -24,19 +61,76 @@ impl Region {
         Region::CnSouth1,
         Region::CnEast2,
         Region::CnNortheast1,
+        Region::CnEast3,
+        Region::CnSouth2,
+        Region::CnSouthwest2,
+        Region::ApSoutheast3,
+        Region::SaBrazil1,
+        Region::LaNorth2,
+        Region::LaSouth2,
+        Region::TrWest1,
     ];
+    /// The region `id`: the variant of a listed region, else [`Region::Other`] with
+    /// the endpoint from the host pattern.
+    ///
+    /// Fails only for an id that cannot be part of a host name: region ids are
+    /// lower-case letters and digits in `-`-separated groups (`cn-north-4`).
+    pub fn new(id: &str) -> ::std::result::Result<Region, UnknownRegion> {
+        match id {
+            "cn-north-1" => ::std::result::Result::Ok(Region::CnNorth1),
+            "cn-north-4" => ::std::result::Result::Ok(Region::CnNorth4),
+            "cn-south-1" => ::std::result::Result::Ok(Region::CnSouth1),
+            "cn-east-2" => ::std::result::Result::Ok(Region::CnEast2),
+            "cn-northeast-1" => ::std::result::Result::Ok(Region::CnNortheast1),
+            "cn-east-3" => ::std::result::Result::Ok(Region::CnEast3),
+            "cn-south-2" => ::std::result::Result::Ok(Region::CnSouth2),
+            "cn-southwest-2" => ::std::result::Result::Ok(Region::CnSouthwest2),
+            "ap-southeast-3" => ::std::result::Result::Ok(Region::ApSoutheast3),
+            "sa-brazil-1" => ::std::result::Result::Ok(Region::SaBrazil1),
+            "la-north-2" => ::std::result::Result::Ok(Region::LaNorth2),
+            "la-south-2" => ::std::result::Result::Ok(Region::LaSouth2),
+            "tr-west-1" => ::std::result::Result::Ok(Region::TrWest1),
+            other if is_region_id(other) => {
+                ::std::result::Result::Ok(
+                    Region::Other(OtherRegion {
+                        id: ::std::convert::From::from(other),
+                        endpoint: ::std::convert::From::from(
+                            ::std::format!(
+                                "{}{}{}", "https://cloudbuild-ext.", other,
+                                ".myhuaweicloud.com"
+                            ),
+                        ),
+                    }),
+                )
+            }
+            other => {
+                ::std::result::Result::Err(UnknownRegion {
+                    id: ::std::borrow::ToOwned::to_owned(other),
+                })
+            }
+        }
+    }
     /// The region id, such as `cn-north-4`.
-    pub fn id(&self) -> &'static str {
+    pub fn id(&self) -> &str {
         match self {
             Region::CnNorth1 => "cn-north-1",
             Region::CnNorth4 => "cn-north-4",
             Region::CnSouth1 => "cn-south-1",
             Region::CnEast2 => "cn-east-2",
             Region::CnNortheast1 => "cn-northeast-1",
+            Region::CnEast3 => "cn-east-3",
+            Region::CnSouth2 => "cn-south-2",
+            Region::CnSouthwest2 => "cn-southwest-2",
+            Region::ApSoutheast3 => "ap-southeast-3",
+            Region::SaBrazil1 => "sa-brazil-1",
+            Region::LaNorth2 => "la-north-2",
+            Region::LaSouth2 => "la-south-2",
+            Region::TrWest1 => "tr-west-1",
+            Region::Other(other) => other.id(),
         }
     }
     /// The base URL of the region's endpoint.
-    pub fn endpoint(&self) -> &'static str {
+    pub fn endpoint(&self) -> &str {
         match self {
             Region::CnNorth1 => "https://cloudbuild-ext.cn-north-1.myhuaweicloud.com",
             Region::CnNorth4 => "https://cloudbuild-ext.cn-north-4.myhuaweicloud.com",
@@ -45,8 +139,33 @@ impl Region {
             Region::CnNortheast1 => {
                 "https://cloudbuild-ext.cn-northeast-1.myhuaweicloud.com"
             }
+            Region::CnEast3 => "https://cloudbuild-ext.cn-east-3.myhuaweicloud.com",
+            Region::CnSouth2 => "https://cloudbuild-ext.cn-south-2.myhuaweicloud.com",
+            Region::CnSouthwest2 => {
+                "https://cloudbuild-ext.cn-southwest-2.myhuaweicloud.com"
+            }
+            Region::ApSoutheast3 => {
+                "https://cloudbuild-ext.ap-southeast-3.myhuaweicloud.com"
+            }
+            Region::SaBrazil1 => "https://cloudbuild-ext.sa-brazil-1.myhuaweicloud.com",
+            Region::LaNorth2 => "https://cloudbuild-ext.la-north-2.myhuaweicloud.com",
+            Region::LaSouth2 => "https://cloudbuild-ext.la-south-2.myhuaweicloud.com",
+            Region::TrWest1 => "https://cloudbuild-ext.tr-west-1.myhuaweicloud.com",
+            Region::Other(other) => other.endpoint(),
         }
     }
+}
+/// Whether `id` is lower-case ASCII letters and digits in `-`-separated groups.
+fn is_region_id(id: &str) -> bool {
+    !id.is_empty() && id.len() <= 63
+        && id
+            .split('-')
+            .all(|group| {
+                !group.is_empty()
+                    && group
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            })
 }
 impl ::std::fmt::Display for Region {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -56,41 +175,27 @@ impl ::std::fmt::Display for Region {
 impl ::std::str::FromStr for Region {
     type Err = UnknownRegion;
     fn from_str(id: &str) -> ::std::result::Result<Self, Self::Err> {
-        match id {
-            "cn-north-1" => ::std::result::Result::Ok(Region::CnNorth1),
-            "cn-north-4" => ::std::result::Result::Ok(Region::CnNorth4),
-            "cn-south-1" => ::std::result::Result::Ok(Region::CnSouth1),
-            "cn-east-2" => ::std::result::Result::Ok(Region::CnEast2),
-            "cn-northeast-1" => ::std::result::Result::Ok(Region::CnNortheast1),
-            other => {
-                ::std::result::Result::Err(UnknownRegion {
-                    id: ::std::borrow::ToOwned::to_owned(other),
-                })
-            }
-        }
+        Region::new(id)
     }
 }
-/// The error of [`Region::from_str`](std::str::FromStr::from_str) for an id the spec does not list.
+/// The error of [`Region::new`] for an id that cannot be a region id.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownRegion {
     id: ::std::string::String,
 }
 impl UnknownRegion {
-    /// The id that was not recognised.
+    /// The id that was refused.
     pub fn id(&self) -> &str {
         &self.id
     }
 }
 impl ::std::fmt::Display for UnknownRegion {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        write!(f, "unknown region {:?}; known regions: ", self.id)?;
-        for (i, region) in Region::ALL.iter().enumerate() {
-            if i > 0 {
-                f.write_str(", ")?;
-            }
-            f.write_str(region.id())?;
-        }
-        ::std::result::Result::Ok(())
+        write!(
+            f,
+            "invalid region id {:?}: a region id is lower-case letters and digits in `-`-separated groups, such as cn-north-4",
+            self.id
+        )
     }
 }
 impl ::std::error::Error for UnknownRegion {}

@@ -53,13 +53,13 @@ impl ServiceIdentity {
 /// A region of a service: where its endpoint is.
 ///
 /// Parsed from a region id (such as `cn-north-4`) by
-/// [`ClientBuilder::from_env`](crate::ClientBuilder::from_env); the parse error names the
-/// regions the service knows.
-pub trait ServiceRegion: Copy + FromStr<Err: Display> {
+/// [`ClientBuilder::from_env`](crate::ClientBuilder::from_env); the parse error says why an
+/// id was refused. Not `Copy`: a region the service does not list carries its id and endpoint.
+pub trait ServiceRegion: Clone + FromStr<Err: Display> {
     /// The region id, such as `cn-north-4`.
-    fn id(&self) -> &'static str;
+    fn id(&self) -> &str;
     /// The base URL of the service's endpoint in this region.
-    fn endpoint(&self) -> &'static str;
+    fn endpoint(&self) -> &str;
 }
 
 /// A service's catalogue of documented error codes.
@@ -117,14 +117,14 @@ pub(crate) mod testing {
     }
 
     impl ServiceRegion for TestRegion {
-        fn id(&self) -> &'static str {
+        fn id(&self) -> &str {
             match self {
                 TestRegion::North => "north-1",
                 TestRegion::South => "south-1",
             }
         }
 
-        fn endpoint(&self) -> &'static str {
+        fn endpoint(&self) -> &str {
             match self {
                 TestRegion::North => "https://svc.north-1.example.com",
                 TestRegion::South => "https://svc.south-1.example.com",

@@ -5,10 +5,12 @@ use quote::quote;
 
 use super::docs;
 use super::rust::ident;
-use crate::ir::{ErrorCode, Region};
+use crate::ir::{Api, Endpoint, ErrorCode};
 
 /// `src/region.rs`.
-pub fn region_file(regions: &[Region]) -> TokenStream {
+pub fn region_file(api: &Api) -> TokenStream {
+    let regions = &api.regions;
+    let pattern = api.region_pattern.as_ref();
     let variants: Vec<_> = regions.iter().map(|r| ident(&r.variant)).collect();
     let ids: Vec<&str> = regions.iter().map(|r| r.id.as_str()).collect();
     let urls: Vec<&str> = regions.iter().map(|r| r.url.as_str()).collect();
@@ -20,8 +22,161 @@ pub fn region_file(regions: &[Region]) -> TokenStream {
             .unwrap_or_else(|| r.id.clone());
         docs::attrs(&[format!("{name} (`{}`), endpoint `{}`.", r.id, r.url)])
     });
+    let endpoints = endpoint_docs(&api.endpoints);
+    let Some(pattern) = pattern else {
+        return listed_regions(&variants, &ids, &urls, docs, &endpoints);
+    };
+    let host = docs::escape(&pattern.url("{region}"));
+    let enum_doc = docs::attrs(&[
+        "A region of the service; selects the endpoint the client talks to.".to_owned(),
+        format!("The regions the spec lists are variants; any other region id is [`Region::Other`] (from [`Region::new`] or [`str::parse`]), whose endpoint follows the service's host pattern `{host}`, so a region newer than this crate needs no new release."),
+    ]);
+    let (prefix, suffix) = (&pattern.prefix, &pattern.suffix);
     quote! {
         #![doc = " Regions where the service is available, from the spec's `servers`."]
+        #endpoints
+
+        #enum_doc
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum Region {
+            #( #docs #variants, )*
+            /// A region the spec does not list, by id; its endpoint follows the host pattern.
+            Other(OtherRegion),
+        }
+
+        /// A region id the spec does not list, with the endpoint the host pattern gives it;
+        /// made by [`Region::new`].
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct OtherRegion {
+            id: ::std::boxed::Box<str>,
+            endpoint: ::std::boxed::Box<str>,
+        }
+
+        impl OtherRegion {
+            /// The region id.
+            pub fn id(&self) -> &str {
+                &self.id
+            }
+
+            /// The base URL of the region's endpoint.
+            pub fn endpoint(&self) -> &str {
+                &self.endpoint
+            }
+        }
+
+        impl Region {
+            /// Every region the spec lists.
+            pub const ALL: &'static [Region] = &[#( Region::#variants ),*];
+
+            /// The region `id`: the variant of a listed region, else [`Region::Other`] with
+            /// the endpoint from the host pattern.
+            ///
+            /// Fails only for an id that cannot be part of a host name: region ids are
+            /// lower-case letters and digits in `-`-separated groups (`cn-north-4`).
+            pub fn new(id: &str) -> ::std::result::Result<Region, UnknownRegion> {
+                match id {
+                    #( #ids => ::std::result::Result::Ok(Region::#variants), )*
+                    other if is_region_id(other) => ::std::result::Result::Ok(Region::Other(OtherRegion {
+                        id: ::std::convert::From::from(other),
+                        endpoint: ::std::convert::From::from(::std::format!("{}{}{}", #prefix, other, #suffix)),
+                    })),
+                    other => ::std::result::Result::Err(UnknownRegion { id: ::std::borrow::ToOwned::to_owned(other) }),
+                }
+            }
+
+            /// The region id, such as `cn-north-4`.
+            pub fn id(&self) -> &str {
+                match self {
+                    #( Region::#variants => #ids, )*
+                    Region::Other(other) => other.id(),
+                }
+            }
+
+            /// The base URL of the region's endpoint.
+            pub fn endpoint(&self) -> &str {
+                match self {
+                    #( Region::#variants => #urls, )*
+                    Region::Other(other) => other.endpoint(),
+                }
+            }
+        }
+
+        /// Whether `id` is lower-case ASCII letters and digits in `-`-separated groups.
+        fn is_region_id(id: &str) -> bool {
+            !id.is_empty()
+                && id.len() <= 63
+                && id.split('-').all(|group| {
+                    !group.is_empty() && group.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+                })
+        }
+
+        impl ::std::fmt::Display for Region {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.id())
+            }
+        }
+
+        impl ::std::str::FromStr for Region {
+            type Err = UnknownRegion;
+
+            fn from_str(id: &str) -> ::std::result::Result<Self, Self::Err> {
+                Region::new(id)
+            }
+        }
+
+        /// The error of [`Region::new`] for an id that cannot be a region id.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub struct UnknownRegion {
+            id: ::std::string::String,
+        }
+
+        impl UnknownRegion {
+            /// The id that was refused.
+            pub fn id(&self) -> &str {
+                &self.id
+            }
+        }
+
+        impl ::std::fmt::Display for UnknownRegion {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                write!(f, "invalid region id {:?}: a region id is lower-case letters and digits in `-`-separated groups, such as cn-north-4", self.id)
+            }
+        }
+
+        impl ::std::error::Error for UnknownRegion {}
+    }
+}
+
+/// Inner doc lines listing the endpoint-only servers, if any.
+fn endpoint_docs(endpoints: &[Endpoint]) -> TokenStream {
+    if endpoints.is_empty() {
+        return TokenStream::new();
+    }
+    let mut lines = vec![String::new(), "Other endpoints of the service, for `ClientBuilder::endpoint`:".to_owned()];
+    for e in endpoints {
+        match &e.description {
+            Some(d) => lines.push(format!("- `{}`: {}", e.url, docs::escape(d))),
+            None => lines.push(format!("- `{}`", e.url)),
+        }
+    }
+    let lines = lines.iter().map(|l| format!(" {l}").trim_end().to_owned());
+    quote!(#( #![doc = #lines] )*)
+}
+
+/// `src/region.rs` of a spec without a host pattern: exactly the listed regions.
+fn listed_regions(
+    variants: &[proc_macro2::Ident],
+    ids: &[&str],
+    urls: &[&str],
+    docs: impl Iterator<Item = TokenStream>,
+    endpoints: &TokenStream,
+) -> TokenStream {
+    // A `match` on a reference to an enum without variants needs the place itself.
+    let scrutinee = if variants.is_empty() { quote!(*self) } else { quote!(self) };
+    quote! {
+        #![doc = " Regions where the service is available, from the spec's `servers`."]
+        #endpoints
 
         /// A region of the service; selects the endpoint the client talks to.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -36,14 +191,14 @@ pub fn region_file(regions: &[Region]) -> TokenStream {
 
             /// The region id, such as `cn-north-4`.
             pub fn id(&self) -> &'static str {
-                match self {
+                match #scrutinee {
                     #( Region::#variants => #ids, )*
                 }
             }
 
             /// The base URL of the region's endpoint.
             pub fn endpoint(&self) -> &'static str {
-                match self {
+                match #scrutinee {
                     #( Region::#variants => #urls, )*
                 }
             }

@@ -208,7 +208,7 @@ impl Job<'_> {
             ),
             Job::Region => (
                 "src/region.rs".to_owned(),
-                catalogue::region_file(&api.regions),
+                catalogue::region_file(api),
             ),
             Job::ErrorCodes => (
                 "src/error_codes.rs".to_owned(),
@@ -216,7 +216,7 @@ impl Job<'_> {
             ),
             Job::Examples => (
                 "tests/examples/cases.rs".to_owned(),
-                examples::examples_file("codearts_build", api),
+                examples::examples_file(&api.service.lib_name, api),
             ),
             Job::Type(t) => (
                 format!("src/types/{}.rs", t.module),
@@ -228,11 +228,11 @@ impl Job<'_> {
             ),
             Job::OperationTestsMod => (
                 "tests/operations/mod.rs".to_owned(),
-                operation_tests::mod_file("codearts_build", tests),
+                operation_tests::mod_file(&api.service.lib_name, tests),
             ),
             Job::OperationTest(op) => (
                 format!("tests/operations/{}.rs", op.module),
-                operation_tests::operation_file("codearts_build", tests, op),
+                operation_tests::operation_file(&api.service.lib_name, tests, op),
             ),
         };
         (path, rust::file(header, tokens))

@@ -168,6 +168,7 @@ pub fn operation_file(api: &Api, op: &Operation, checks: &Checks) -> TokenStream
     let operation_impl = operation_impl(op, &request, checks);
     let fluent_struct = fluent_struct(
         op,
+        api.service.project_id.as_ref(),
         &inputs,
         &request,
         &builder,
@@ -801,6 +802,7 @@ fn to_parts(op: &Operation) -> TokenStream {
 
 fn fluent_struct(
     op: &Operation,
+    project_id: Option<&crate::ir::ProjectIdParam>,
     inputs: &[Input],
     request: &syn::Ident,
     builder: &syn::Ident,
@@ -814,8 +816,10 @@ fn fluent_struct(
         let name = &i.field;
         setter(i, quote!(self.inner = self.inner.#name(value);))
     });
-    // `{project_id}` defaults to the client's project, so callers set it once on the client.
-    let project_default = op.params.iter().find(|p| p.location == Location::Path && p.wire == "project_id" && p.ty == TypeRef::String).map(|p| {
+    // The spec's project-id parameter (`x-service`) defaults to the client's project, so
+    // callers set it once on the client.
+    let project_param = project_id.and_then(|id| op.params.iter().find(|p| id.matches(p)));
+    let project_default = project_param.map(|p| {
         let field = ident(&p.field);
         quote! {
             if self.inner.#field.is_none() {
@@ -836,10 +840,16 @@ fn fluent_struct(
         op.module,
         op.module
     ));
-    if project_default.is_some() {
-        method_docs.push(
-            "The `project_id` path parameter defaults to the client's project id.".to_owned(),
-        );
+    if let Some(p) = project_param {
+        let location = match p.location {
+            Location::Path => "path",
+            Location::Query => "query",
+            Location::Header => "header",
+        };
+        method_docs.push(format!(
+            "The `{}` {location} parameter defaults to the client's project id.",
+            p.wire
+        ));
     }
     let method_doc = docs::attrs(&method_docs);
     quote! {

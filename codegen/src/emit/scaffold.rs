@@ -146,6 +146,11 @@ fn cfg_doc_attr(predicate: &str, text: &str) -> String {
 #[template(path = "crate/Cargo.toml.askama", escape = "none")]
 struct CargoToml<'a> {
     header: &'a str,
+    crate_name: &'a str,
+    lib_name: &'a str,
+    product: &'a str,
+    /// The quoted, comma-separated keywords.
+    keywords: String,
     crate_version: &'a str,
     runtime_path: &'a str,
     testkit_path: &'a str,
@@ -159,6 +164,10 @@ struct CargoToml<'a> {
 #[template(path = "crate/README.md.askama", escape = "none")]
 struct Readme<'a> {
     header: &'a str,
+    crate_name: &'a str,
+    lib_name: &'a str,
+    product: &'a str,
+    env_prefix: &'a str,
     title: &'a str,
     spec_version: &'a str,
     spec_file: &'a str,
@@ -170,6 +179,10 @@ struct Readme<'a> {
 #[template(path = "crate/lib.rs.askama", escape = "none")]
 struct LibRs<'a> {
     header: &'a str,
+    /// Whether `region.rs` has `OtherRegion` (the spec has a host pattern).
+    has_region_pattern: bool,
+    product: &'a str,
+    env_prefix: &'a str,
     title: &'a str,
     spec_version: &'a str,
     spec_file: &'a str,
@@ -188,19 +201,12 @@ struct ClientRs<'a> {
     service_name: &'a str,
     env_prefix: &'a str,
     user_agent: &'a str,
+    /// A region for the doc example (`Region::CnNorth4`), when the spec lists one.
+    example_region: Option<String>,
 }
 
 /// The generated crate's version; bumped by hand when the generator's output changes shape.
 const CRATE_VERSION: &str = "0.1.0";
-
-/// The service's identity as the runtime sees it (`ServiceIdentity`): the name in `tracing`
-/// spans, the prefix of the environment variables `from_env` reads, and the user agent's
-/// product name. The crate and package names in the templates match them.
-const SERVICE_NAME: &str = "codearts-build";
-const ENV_PREFIX: &str = "CODEARTS_BUILD";
-const USER_AGENT: &str = "codearts-build-rust";
-/// The generated library's name, as user code (and doc examples) write it.
-const LIB_NAME: &str = "codearts_build";
 
 /// `Cargo.toml`; `runtime` and `testkit` are the paths of the `codearts-runtime` and
 /// `codearts-testkit` crates as the manifest names them, `examples` the shipped examples (file
@@ -228,8 +234,18 @@ pub fn cargo_toml(
             })
         })
         .collect();
+    let service = &api.service;
     CargoToml {
         header,
+        crate_name: &service.crate_name,
+        lib_name: &service.lib_name,
+        product: &service.product,
+        keywords: service
+            .keywords
+            .iter()
+            .map(|k| format!("\"{k}\""))
+            .collect::<Vec<_>>()
+            .join(", "),
         crate_version: CRATE_VERSION,
         runtime_path: &escape(runtime),
         testkit_path: &escape(testkit),
@@ -239,15 +255,26 @@ pub fn cargo_toml(
     .render()
 }
 
-/// `src/client.rs`: the client type and the runtime traits it implements.
+/// `src/client.rs`: the client type and the runtime traits it implements. The service's
+/// identity as the runtime sees it (`ServiceIdentity`) is the crate name (in `tracing` spans),
+/// the environment variable prefix and the user agent's product token, all from `x-service`.
 pub fn client_rs(cx: &Context) -> Result<String, askama::Error> {
+    let service = &cx.api.service;
+    let example_region = cx
+        .api
+        .regions
+        .iter()
+        .find(|r| cx.api.region_pattern.as_ref().is_some_and(|p| p.default == r.id))
+        .or(cx.api.regions.first())
+        .map(|r| format!("Region::{}", r.variant));
     ClientRs {
         header: &cx.header,
         title: &cx.api.title,
-        crate_name: LIB_NAME,
-        service_name: SERVICE_NAME,
-        env_prefix: ENV_PREFIX,
-        user_agent: USER_AGENT,
+        crate_name: &service.lib_name,
+        service_name: &service.crate_name,
+        env_prefix: &service.env_prefix,
+        user_agent: &service.user_agent,
+        example_region,
     }
     .render()
 }
@@ -256,6 +283,10 @@ pub fn client_rs(cx: &Context) -> Result<String, askama::Error> {
 pub fn readme(cx: &Context) -> Result<String, askama::Error> {
     Readme {
         header: &cx.header,
+        crate_name: &cx.api.service.crate_name,
+        lib_name: &cx.api.service.lib_name,
+        product: &cx.api.service.product,
+        env_prefix: &cx.api.service.env_prefix,
         title: &cx.api.title,
         spec_version: &cx.api.version,
         spec_file: cx.spec_file,
@@ -269,6 +300,9 @@ pub fn readme(cx: &Context) -> Result<String, askama::Error> {
 pub fn lib_rs(cx: &Context) -> Result<String, askama::Error> {
     LibRs {
         header: &cx.header,
+        has_region_pattern: cx.api.region_pattern.is_some(),
+        product: &cx.api.service.product,
+        env_prefix: &cx.api.service.env_prefix,
         title: &cx.api.title,
         spec_version: &cx.api.version,
         spec_file: cx.spec_file,

@@ -8,11 +8,12 @@ mod pagination;
 pub mod pattern;
 mod refs;
 mod schemas;
+pub mod service;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diag::{Diagnostics, Pointer};
-use crate::ir::{Api, ErrorCode, Region, TypeKind};
+use crate::ir::{Api, ErrorCode, TypeKind};
 use crate::naming;
 use crate::openapi::Spec;
 
@@ -37,7 +38,9 @@ pub fn resolve(spec: &Spec) -> Result<Api, Diagnostics> {
     let mut areas = areas::declared(spec, &mut diags);
     areas::assign(spec, &areas, &mut operations, &mut diags);
     areas::dependencies(&mut areas, &operations);
-    let regions = regions(spec, &mut diags);
+    let service = service::identity(spec, &mut diags);
+    service::check_project_id(&service, &operations, &mut diags);
+    let (regions, region_pattern, endpoints) = service::regions(spec, &mut diags);
     let error_codes = error_codes(spec, &mut diags);
     let (mut types, schema_examples) = registry.into_types();
     areas::reach(&areas, &operations, &mut types);
@@ -50,7 +53,10 @@ pub fn resolve(spec: &Spec) -> Result<Api, Diagnostics> {
         description: spec.info.description.clone(),
         operations,
         types,
+        service,
         regions,
+        region_pattern,
+        endpoints,
         error_codes,
         examples,
         areas,
@@ -150,38 +156,6 @@ fn check_names(api: &Api, diags: &mut Diagnostics) {
 /// The name of the static holding a field's pattern (see `emit::checks::pattern_static`).
 pub(crate) fn checks_static(field: &str) -> String {
     format!("{}_PATTERN", naming::constant(naming::bare(field)))
-}
-
-fn regions(spec: &Spec, diags: &mut Diagnostics) -> Vec<Region> {
-    let at = Pointer::root().join("servers");
-    let mut out: Vec<Region> = Vec::new();
-    for (i, server) in spec.servers.iter().enumerate() {
-        let Some(id) = &server.region_id else {
-            diags.error(&at.join(i), "server has no `x-region-id`; every server must name its region (such as cn-north-4)");
-            continue;
-        };
-        let variant = naming::pascal(id);
-        if out.iter().any(|r| r.variant == variant) {
-            diags.error(
-                &at.join(i).join("x-region-id"),
-                format!("region {id:?} maps to the Rust variant `{variant}` a second time"),
-            );
-            continue;
-        }
-        out.push(Region {
-            id: id.clone(),
-            variant,
-            url: server.url.trim_end_matches('/').to_owned(),
-            description: server.description.clone(),
-        });
-    }
-    if spec.servers.is_empty() {
-        diags.error(
-            &at,
-            "at least one server (with `x-region-id`) is required to generate the Region enum",
-        );
-    }
-    out
 }
 
 fn error_codes(spec: &Spec, diags: &mut Diagnostics) -> Vec<ErrorCode> {
