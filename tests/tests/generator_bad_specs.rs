@@ -236,6 +236,30 @@ const EXPECTED: &[(&str, usize, &str, &str)] = &[
         "must name a schema directly under #/components/schemas",
     ),
     (
+        "region_default_not_listed",
+        9,
+        "#/servers/0/variables/region/default",
+        "default region \"cn-south-1\" is not in the variable's `enum`",
+    ),
+    (
+        "region_id_invalid",
+        6,
+        "#/servers/0/x-region-id",
+        "region id \"CN_North_4\" must be lower-case letters and digits in `-`-separated groups",
+    ),
+    (
+        "region_pattern_with_region_id",
+        6,
+        "#/servers/0/x-region-id",
+        "a server with a `region` variable serves every region; it cannot also name one",
+    ),
+    (
+        "region_variable_unknown",
+        8,
+        "#/servers/0/variables/zone",
+        "server variable \"zone\" is not supported; the only variable is `region`",
+    ),
+    (
         "request_body_media_type",
         11,
         "#/paths/~1v1~1notes/post/requestBody/content",
@@ -258,6 +282,30 @@ const EXPECTED: &[(&str, usize, &str, &str)] = &[
         14,
         "#/paths/~1v1~1a~1{id}/get/parameters/0/style",
         "style \"label\"; a path parameter is sent in style \"simple\"",
+    ),
+    (
+        "server_template_without_variable",
+        5,
+        "#/servers/0/url",
+        "the server URL has a `{...}` template but no `variables.region`",
+    ),
+    (
+        "service_env_prefix",
+        7,
+        "#/x-service/env-prefix",
+        "environment variable prefix \"codearts-deploy\" must be upper-case",
+    ),
+    (
+        "service_project_id_unknown",
+        10,
+        "#/x-service/project-id",
+        "no operation has a string query parameter \"project_id\" to take the client's project id",
+    ),
+    (
+        "service_typo_field",
+        8,
+        "#/x-service/user_agent",
+        "unknown field `user_agent`",
     ),
     (
         "several_problems",

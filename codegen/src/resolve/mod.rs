@@ -39,7 +39,9 @@ pub fn resolve(spec: &Spec) -> Result<Api, Diagnostics> {
     areas::assign(spec, &areas, &mut operations, &mut diags);
     areas::dependencies(&mut areas, &operations);
     let service = service::identity(spec, &mut diags);
-    service::check_project_id(&service, &operations, &mut diags);
+    if spec.service.is_some() {
+        service::check_project_id(&service, &operations, &mut diags);
+    }
     let (regions, region_pattern, endpoints) = service::regions(spec, &mut diags);
     let error_codes = error_codes(spec, &mut diags);
     let (mut types, schema_examples) = registry.into_types();

@@ -139,8 +139,8 @@ fn check_identity(info: &ServiceInfo, at: &Pointer, diags: &mut Diagnostics) {
     }
 }
 
-/// Reports a project-id parameter that no operation has (a typo would otherwise silently
-/// drop the default).
+/// Reports a declared project-id parameter that no operation has (a typo would otherwise
+/// silently drop the default).
 pub fn check_project_id(service: &Service, operations: &[Operation], diags: &mut Diagnostics) {
     let Some(param) = &service.project_id else {
         return;
@@ -212,13 +212,16 @@ pub fn regions(
     for (i, server) in spec.servers.iter().enumerate() {
         let server_at = at.join(i);
         let url = server.url.trim_end_matches('/');
-        for name in server.variables.keys() {
-            if name != "region" {
-                diags.error(
-                    &server_at.join("variables").join(name),
-                    format!("server variable {name:?} is not supported; the only variable is `region`, the region id in the host"),
-                );
-            }
+        let mut unknown = false;
+        for name in server.variables.keys().filter(|name| *name != "region") {
+            diags.error(
+                &server_at.join("variables").join(name),
+                format!("server variable {name:?} is not supported; the only variable is `region`, the region id in the host"),
+            );
+            unknown = true;
+        }
+        if unknown {
+            continue;
         }
         let Some(variable) = server.variables.get("region") else {
             if url.contains('{') {
@@ -313,7 +316,7 @@ pub fn regions(
             add(&mut regions, diags, &enum_at.join(i), id, pattern.url(id), None);
         }
     }
-    if regions.is_empty() && pattern.is_none() && endpoints.is_empty() {
+    if spec.servers.is_empty() {
         diags.error(
             &at,
             "at least one server is required: one per region (with `x-region-id`), one with a `{region}` variable, or an endpoint",
