@@ -460,7 +460,7 @@ fn bad_configuration_is_reported_by_build() {
             "{error} does not say {expected}"
         );
     }
-    assert!(Region::from_str("mars-north-1").is_err());
+    assert!(Region::from_str("mars north 1").is_err());
     let client = Client::builder()
         .credentials(token())
         .region(Region::from_str("cn-north-4").expect("documented region"))
