@@ -3,7 +3,7 @@
 //! Regions where the service is available, from the spec's `servers`.
 /// A region of the service; selects the endpoint the client talks to.
 ///
-/// The regions the spec lists are variants; any other region id is [`Region::Other`] (from [`Region::new`] or [`str::parse`]), whose endpoint follows the service's host pattern `<https://cloudbuild-ext.{region}.myhuaweicloud.com>`, so a region newer than this crate needs no new release.
+/// The regions the spec lists are variants; any other region id is [`Region::Other`] (from [`Region::new`] or [`str::parse`]), whose endpoint follows the service's host pattern `https://cloudbuild-ext.{region}.myhuaweicloud.com`, so a region newer than this crate needs no new release.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Region {

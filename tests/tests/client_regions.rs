@@ -67,7 +67,15 @@ fn an_unlisted_region_id_gets_the_endpoint_of_the_host_pattern() {
 
 #[test]
 fn an_id_that_cannot_be_part_of_a_host_name_is_refused_with_the_reason() {
-    for bad in ["", "CN-North-4", "cn_north_4", "cn--north", "-cn", "cn.north.4", "a b"] {
+    for bad in [
+        "",
+        "CN-North-4",
+        "cn_north_4",
+        "cn--north",
+        "-cn",
+        "cn.north.4",
+        "a b",
+    ] {
         let error = Region::new(bad).expect_err(bad);
         assert_eq!(error.id(), bad);
         assert!(

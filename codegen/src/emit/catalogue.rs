@@ -26,7 +26,8 @@ pub fn region_file(api: &Api) -> TokenStream {
     let Some(pattern) = pattern else {
         return listed_regions(&variants, &ids, &urls, docs, &endpoints);
     };
-    let host = docs::escape(&pattern.url("{region}"));
+    // In backticks, so not escaped: the URL is shown as it is.
+    let host = pattern.url("{region}");
     let enum_doc = docs::attrs(&[
         "A region of the service; selects the endpoint the client talks to.".to_owned(),
         format!("The regions the spec lists are variants; any other region id is [`Region::Other`] (from [`Region::new`] or [`str::parse`]), whose endpoint follows the service's host pattern `{host}`, so a region newer than this crate needs no new release."),
@@ -153,7 +154,10 @@ fn endpoint_docs(endpoints: &[Endpoint]) -> TokenStream {
     if endpoints.is_empty() {
         return TokenStream::new();
     }
-    let mut lines = vec![String::new(), "Other endpoints of the service, for `ClientBuilder::endpoint`:".to_owned()];
+    let mut lines = vec![
+        String::new(),
+        "Other endpoints of the service, for `ClientBuilder::endpoint`:".to_owned(),
+    ];
     for e in endpoints {
         match &e.description {
             Some(d) => lines.push(format!("- `{}`: {}", e.url, docs::escape(d))),
@@ -173,7 +177,11 @@ fn listed_regions(
     endpoints: &TokenStream,
 ) -> TokenStream {
     // A `match` on a reference to an enum without variants needs the place itself.
-    let scrutinee = if variants.is_empty() { quote!(*self) } else { quote!(self) };
+    let scrutinee = if variants.is_empty() {
+        quote!(*self)
+    } else {
+        quote!(self)
+    };
     quote! {
         #![doc = " Regions where the service is available, from the spec's `servers`."]
         #endpoints

@@ -206,10 +206,7 @@ impl Job<'_> {
                 "src/operations/mod.rs".to_owned(),
                 operations::mod_file(api),
             ),
-            Job::Region => (
-                "src/region.rs".to_owned(),
-                catalogue::region_file(api),
-            ),
+            Job::Region => ("src/region.rs".to_owned(), catalogue::region_file(api)),
             Job::ErrorCodes => (
                 "src/error_codes.rs".to_owned(),
                 catalogue::error_codes_file(&api.error_codes),
@@ -255,10 +252,22 @@ pub fn crate_files(
         "src/rate_limit.rs".to_owned(),
         rust::file(&header, rate_limit::file(api))?,
     );
-    for (name, source) in &statics.examples {
+    for (name, source) in shipped_examples(api, statics) {
         files.insert(format!("examples/{name}"), format!("{header}\n{source}"));
     }
     Ok(files)
+}
+
+/// The examples written for this crate: those that use its library name. The examples in
+/// `templates/` are written for one service; another service's crate gets none of them.
+fn shipped_examples(api: &Api, statics: &Statics) -> BTreeMap<String, String> {
+    let used = format!("{}::", api.service.lib_name);
+    statics
+        .examples
+        .iter()
+        .filter(|(_, source)| source.contains(&used))
+        .map(|(name, source)| (name.clone(), source.clone()))
+        .collect()
 }
 
 /// `Cargo.toml`, `src/lib.rs` and `README.md`, from the askama templates.
@@ -278,7 +287,7 @@ fn scaffold_files(
             &statics.runtime,
             &statics.testkit,
             api,
-            &statics.examples,
+            &shipped_examples(api, statics),
         )?,
     );
     let cx = scaffold::Context {

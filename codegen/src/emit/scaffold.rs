@@ -264,7 +264,12 @@ pub fn client_rs(cx: &Context) -> Result<String, askama::Error> {
         .api
         .regions
         .iter()
-        .find(|r| cx.api.region_pattern.as_ref().is_some_and(|p| p.default == r.id))
+        .find(|r| {
+            cx.api
+                .region_pattern
+                .as_ref()
+                .is_some_and(|p| p.default == r.id)
+        })
         .or(cx.api.regions.first())
         .map(|r| format!("Region::{}", r.variant));
     ClientRs {

@@ -40,7 +40,9 @@ pub fn identity(spec: &Spec, diags: &mut Diagnostics) -> Service {
             other => {
                 diags.error(
                     &at.join("project-id").join("in"),
-                    format!("project-id parameter location {other:?} must be path, query or header"),
+                    format!(
+                        "project-id parameter location {other:?} must be path, query or header"
+                    ),
                 );
                 return None;
             }
@@ -85,11 +87,12 @@ fn check_identity(info: &ServiceInfo, at: &Pointer, diags: &mut Diagnostics) {
         .lib
         .clone()
         .unwrap_or_else(|| info.crate_name.replace('-', "_"));
-    if !naming::is_identifier(&lib) || lib.starts_with("r#") || lib.contains(char::is_uppercase)
-    {
+    if !naming::is_identifier(&lib) || lib.starts_with("r#") || lib.contains(char::is_uppercase) {
         diags.error(
             &at.join(if info.lib.is_some() { "lib" } else { "crate" }),
-            format!("library name {lib:?} must be a lowercase Rust identifier that is not a keyword"),
+            format!(
+                "library name {lib:?} must be a lowercase Rust identifier that is not a keyword"
+            ),
         );
     }
     if info.product.trim().is_empty() || info.product.contains(['\n', '`', '"']) {
@@ -98,7 +101,9 @@ fn check_identity(info: &ServiceInfo, at: &Pointer, diags: &mut Diagnostics) {
             "product name must be one line of plain text (no quotes or backticks)",
         );
     }
-    let env_ok = info.env_prefix.starts_with(|c: char| c.is_ascii_uppercase())
+    let env_ok = info
+        .env_prefix
+        .starts_with(|c: char| c.is_ascii_uppercase())
         && info
             .env_prefix
             .chars()
@@ -116,9 +121,8 @@ fn check_identity(info: &ServiceInfo, at: &Pointer, diags: &mut Diagnostics) {
     // An HTTP token (RFC 9110), without `/`: the version is appended after one.
     let token = |s: &str| {
         !s.is_empty()
-            && s.chars().all(|c| {
-                c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c)
-            })
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c))
     };
     if !token(&info.user_agent) {
         diags.error(
@@ -145,7 +149,12 @@ pub fn check_project_id(service: &Service, operations: &[Operation], diags: &mut
     let Some(param) = &service.project_id else {
         return;
     };
-    if operations.is_empty() || operations.iter().flat_map(|op| &op.params).any(|p| param.matches(p)) {
+    if operations.is_empty()
+        || operations
+            .iter()
+            .flat_map(|op| &op.params)
+            .any(|p| param.matches(p))
+    {
         return;
     }
     let location = match param.location {
@@ -167,9 +176,11 @@ pub fn check_project_id(service: &Service, operations: &[Operation], diags: &mut
 pub fn is_region_id(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= 63
-        && id
-            .split('-')
-            .all(|g| !g.is_empty() && g.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
+        && id.split('-').all(|g| {
+            !g.is_empty()
+                && g.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        })
 }
 
 /// The regions, the host pattern of every region and the endpoint-only servers, from `servers`.
@@ -182,11 +193,11 @@ pub fn regions(
     let mut pattern: Option<(RegionPattern, Vec<String>)> = None;
     let mut endpoints = Vec::new();
     let add = |regions: &mut Vec<Region>,
-                   diags: &mut Diagnostics,
-                   at: &Pointer,
-                   id: &str,
-                   url: String,
-                   description: Option<String>| {
+               diags: &mut Diagnostics,
+               at: &Pointer,
+               id: &str,
+               url: String,
+               description: Option<String>| {
         if !is_region_id(id) {
             diags.error(
                 at,
@@ -279,13 +290,19 @@ pub fn regions(
         if !is_region_id(&variable.default) {
             diags.error(
                 &server_at.join("variables").join("region").join("default"),
-                format!("default region {:?} is not a region id such as cn-north-4", variable.default),
+                format!(
+                    "default region {:?} is not a region id such as cn-north-4",
+                    variable.default
+                ),
             );
         }
         if !variable.values.is_empty() && !variable.values.contains(&variable.default) {
             diags.error(
                 &server_at.join("variables").join("region").join("default"),
-                format!("default region {:?} is not in the variable's `enum`", variable.default),
+                format!(
+                    "default region {:?} is not in the variable's `enum`",
+                    variable.default
+                ),
             );
         }
         pattern = Some((
@@ -299,21 +316,29 @@ pub fn regions(
         ));
     }
     if let Some((pattern, ids)) = &pattern {
-        let enum_at = at.join(
-            spec.servers
-                .iter()
-                .position(|s| s.variables.contains_key("region"))
-                .unwrap_or_default(),
-        )
-        .join("variables")
-        .join("region")
-        .join("enum");
+        let enum_at = at
+            .join(
+                spec.servers
+                    .iter()
+                    .position(|s| s.variables.contains_key("region"))
+                    .unwrap_or_default(),
+            )
+            .join("variables")
+            .join("region")
+            .join("enum");
         for (i, id) in ids.iter().enumerate() {
             // A region listed by its own server keeps that server's URL and name.
             if regions.iter().any(|r| &r.id == id) {
                 continue;
             }
-            add(&mut regions, diags, &enum_at.join(i), id, pattern.url(id), None);
+            add(
+                &mut regions,
+                diags,
+                &enum_at.join(i),
+                id,
+                pattern.url(id),
+                None,
+            );
         }
     }
     if spec.servers.is_empty() {
