@@ -176,6 +176,20 @@ fn listed_regions(
     docs: impl Iterator<Item = TokenStream>,
     endpoints: &TokenStream,
 ) -> TokenStream {
+    let unknown = quote!(::std::result::Result::Err(UnknownRegion {
+        id: ::std::borrow::ToOwned::to_owned(id)
+    }));
+    // Without regions every id is unknown; a `match` with only a catch-all arm is a lint.
+    let parse = if variants.is_empty() {
+        unknown
+    } else {
+        quote! {
+            match id {
+                #( #ids => ::std::result::Result::Ok(Region::#variants), )*
+                _ => #unknown,
+            }
+        }
+    };
     // A `match` on a reference to an enum without variants needs the place itself.
     let scrutinee = if variants.is_empty() {
         quote!(*self)
@@ -222,10 +236,7 @@ fn listed_regions(
             type Err = UnknownRegion;
 
             fn from_str(id: &str) -> ::std::result::Result<Self, Self::Err> {
-                match id {
-                    #( #ids => ::std::result::Result::Ok(Region::#variants), )*
-                    other => ::std::result::Result::Err(UnknownRegion { id: ::std::borrow::ToOwned::to_owned(other) }),
-                }
+                #parse
             }
         }
 
