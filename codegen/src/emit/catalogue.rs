@@ -176,17 +176,16 @@ fn listed_regions(
     docs: impl Iterator<Item = TokenStream>,
     endpoints: &TokenStream,
 ) -> TokenStream {
-    let unknown = quote!(::std::result::Result::Err(UnknownRegion {
-        id: ::std::borrow::ToOwned::to_owned(id)
-    }));
+    let unknown = |id: TokenStream| quote!(::std::result::Result::Err(UnknownRegion { id: ::std::borrow::ToOwned::to_owned(#id) }));
     // Without regions every id is unknown; a `match` with only a catch-all arm is a lint.
     let parse = if variants.is_empty() {
-        unknown
+        unknown(quote!(id))
     } else {
+        let unknown = unknown(quote!(other));
         quote! {
             match id {
                 #( #ids => ::std::result::Result::Ok(Region::#variants), )*
-                _ => #unknown,
+                other => #unknown,
             }
         }
     };
