@@ -7,15 +7,22 @@
 //! # Tour
 //!
 //! - **Client**: [`Client::builder`] picks a [`Region`] (or an explicit endpoint), credentials, a
-//!   project id, timeouts and a [`RetryPolicy`]; [`ClientBuilder::from_env`] reads all of it from
-//!   `CLOUD_SDK_AK`/`CLOUD_SDK_SK` (or `CODEARTS_BUILD_TOKEN`), `CODEARTS_BUILD_ENDPOINT` or
-//!   `CODEARTS_BUILD_REGION`, and `CODEARTS_BUILD_PROJECT_ID`. The client is cheap to clone.
+//!   project id, timeouts and a [`RetryPolicy`]; [`ClientBuilder::from_env`] reads all of it
+//!   from the environment and the vendor's credentials file, in this order for credentials:
+//!   `HUAWEICLOUD_SDK_AK`/`_SK`/`_SECURITY_TOKEN` (as the vendor SDKs), `CLOUD_SDK_AK`/`_SK`
+//!   (as the vendor samples), `CODEARTS_BUILD_TOKEN`, then `~/.huaweicloud/credentials`
+//!   (profile `basic`, or `CODEARTS_BUILD_PROFILE`); the endpoint from
+//!   `CODEARTS_BUILD_ENDPOINT` or `CODEARTS_BUILD_REGION`; the project id from
+//!   `CODEARTS_BUILD_PROJECT_ID` or `HUAWEICLOUD_SDK_PROJECT_ID`. The client is cheap to
+//!   clone.
 //! - **Operations**: one method per operation (152 in all), named by its
 //!   operationId, returning a fluent builder: set inputs, then `.send().await`. Required inputs and
 //!   documented constraints (length, pattern, range, enum) are checked before any network I/O.
 //!   Request types in [`operations`] can also be built as data and passed to [`Client::send`].
 //! - **Auth**: [`Credentials`] sends a token (`X-Auth-Token`) or signs every request with an
-//!   AK/SK pair (`SDK-HMAC-SHA256`).
+//!   AK/SK pair (`SDK-HMAC-SHA256`; temporary keys add `X-Security-Token`). Tokens and
+//!   temporary keys that expire while the client runs come from a [`CredentialsProvider`],
+//!   such as [`ReloadingCredentials`], which reloads them from a closure before they expire.
 //! - **Errors**: one [`Error`] type; service errors carry the status, the `error_code` (typed as
 //!   [`ErrorCode`] when documented), the message and the request id. See "A 200 can still be an
 //!   error" below.
@@ -485,8 +492,8 @@ pub use rate_limit::{RateLimitClass, UnknownRateLimitClass};
 pub use region::{Region, UnknownRegion};
 #[doc(inline)]
 pub use runtime::{
-    ByteStream, CallOptions, Credentials, Error, FilePart, LogChunk, LogFollow, Page, PageStyle,
-    Paginator, RetryPolicy,
+    ByteStream, CallOptions, Credentials, CredentialsProvider, Error, FilePart, LogChunk,
+    LogFollow, Page, PageStyle, Paginator, ProvideCredentials, ReloadingCredentials, RetryPolicy,
 };
 
 /// `info.version` of the spec this crate was generated from.
