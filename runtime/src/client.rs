@@ -131,7 +131,21 @@ pub struct ClientBuilder<S> {
     service: PhantomData<fn() -> S>,
 }
 
-/// Per-call settings for [`Client::send_with`].
+/// Per-call settings for [`Client::send_with`] (and the generated fluent builders'
+/// `send_with`).
+///
+/// ```
+/// use std::time::Duration;
+/// use codearts_runtime::CallOptions;
+///
+/// // A duplicate run is harmless for this caller: let the client retry it, within 2 minutes.
+/// let options = CallOptions::new()
+///     .retry_non_idempotent(true)
+///     .max_attempts(4)
+///     .timeout(Duration::from_secs(20))
+///     .operation_timeout(Duration::from_secs(120));
+/// assert_ne!(options, CallOptions::default());
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CallOptions {
     retry_non_idempotent: bool,

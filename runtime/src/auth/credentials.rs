@@ -48,6 +48,19 @@ pub(crate) const ENV_KEY_SETS: [EnvKeys; 2] = [
 ///
 /// `Debug` never shows a secret: the secret key, the security token and the token are printed
 /// as `<redacted>`, and the access key shows only its first four characters.
+///
+/// ```
+/// use codearts_runtime::Credentials;
+///
+/// // Permanent keys: every request is signed.
+/// let permanent = Credentials::ak_sk("HPUAEXAMPLEACCESSKEY", "example-secret-key");
+/// // Temporary keys (from IAM's security token API): signed, plus X-Security-Token.
+/// let temporary = Credentials::ak_sk("TMPAK", "tmp-sk").security_token("sts-token");
+/// // An IAM token: sent as X-Auth-Token, nothing signed.
+/// let token = Credentials::token("MIIZ...");
+/// assert!(permanent.is_ak_sk() && temporary.is_ak_sk() && !token.is_ak_sk());
+/// assert!(!format!("{temporary:?}").contains("sts-token"));
+/// ```
 #[derive(Clone)]
 pub struct Credentials {
     pub(crate) kind: CredentialKind,
@@ -128,6 +141,22 @@ impl Credentials {
 
     /// Like [`from_env`](Self::from_env) but reads variables through `lookup`, so that callers
     /// (and tests) can supply their own source.
+    ///
+    /// ```
+    /// use std::collections::HashMap;
+    /// use codearts_runtime::Credentials;
+    ///
+    /// let env = HashMap::from([
+    ///     ("HUAWEICLOUD_SDK_AK", "SDKAK"),
+    ///     ("HUAWEICLOUD_SDK_SK", "sdk-sk"),
+    ///     ("CLOUD_SDK_AK", "SAMPLEAK"),
+    ///     ("CLOUD_SDK_SK", "sample-sk"),
+    /// ]);
+    /// let credentials = Credentials::from_lookup(|name| env.get(name).map(|v| v.to_string()))?;
+    /// // The vendor SDKs' variables come first.
+    /// assert!(format!("{credentials:?}").contains("SDKA****"));
+    /// # Ok::<(), codearts_runtime::Error>(())
+    /// ```
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
         match Self::from_env_keys(&lookup)? {
             Some((credentials, _)) => Ok(credentials),
