@@ -3,7 +3,8 @@
 
 #![doc = include_str!("../README.md")]
 //!
-//! This page starts with the crate's README; what follows is the API tour, with links.
+//! This page starts with the crate's README; what follows is the API tour of this client for
+//! CodeArts Build API (generated from `spec/codeartsbuild.yaml`), with links.
 //!
 //! # Tour
 //!

@@ -26,13 +26,13 @@ fn rejected() -> Reply {
     )
 }
 
+/// What the test providers' closures return: credentials at once.
+type Loaded = std::future::Ready<Result<Credentials, Error>>;
+
 /// A provider whose `n`-th load (from 1) yields `make(n)`, and the number of loads so far.
 fn counting(
     make: impl Fn(usize) -> Credentials + Send + Sync + 'static,
-) -> (
-    Arc<AtomicUsize>,
-    ReloadingCredentials<impl Fn() -> std::future::Ready<Result<Credentials, Error>>>,
-) {
+) -> (Arc<AtomicUsize>, ReloadingCredentials<impl Fn() -> Loaded>) {
     let loads = Arc::new(AtomicUsize::new(0));
     let counter = Arc::clone(&loads);
     let provider = ReloadingCredentials::new(move || {

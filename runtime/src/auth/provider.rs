@@ -343,12 +343,11 @@ mod tests {
         }
     }
 
+    type Loaded = std::future::Ready<Result<Credentials, Error>>;
+
     fn counting(
         expiry_in: Option<Duration>,
-    ) -> (
-        Arc<AtomicUsize>,
-        ReloadingCredentials<impl Fn() -> std::future::Ready<Result<Credentials, Error>>>,
-    ) {
+    ) -> (Arc<AtomicUsize>, ReloadingCredentials<impl Fn() -> Loaded>) {
         let calls = Arc::new(AtomicUsize::new(0));
         let counter = calls.clone();
         let provider = ReloadingCredentials::new(move || {
