@@ -11,7 +11,7 @@ use reqwest::header::{
 };
 
 use crate::auth::signer::{self, SignableRequest, HEADER_SDK_DATE};
-use crate::auth::CredentialKind;
+use crate::auth::{chain, CredentialKind, CredentialSource, CredentialsProvider};
 use crate::encode::{canonical_query, decode_path};
 use crate::multipart;
 use crate::operation::{Operation, OperationSpec, RawResponse, RequestParts};
@@ -95,7 +95,9 @@ struct Inner {
     base_path: String,
     /// The `Host` header value the HTTP client sends, which the signature covers.
     host: String,
-    credentials: Credentials,
+    credentials: CredentialSource,
+    /// The service's environment variable prefix, for messages.
+    env_prefix: &'static str,
     project_id: Option<String>,
     retry: RetryPolicy,
     request_timeout: Duration,
@@ -115,7 +117,7 @@ struct Inner {
 pub struct ClientBuilder<S> {
     region_endpoint: Option<String>,
     endpoint: Option<String>,
-    credentials: Option<Credentials>,
+    credentials: Option<CredentialSource>,
     project_id: Option<String>,
     connect_timeout: Duration,
     request_timeout: Duration,
@@ -129,7 +131,21 @@ pub struct ClientBuilder<S> {
     service: PhantomData<fn() -> S>,
 }
 
-/// Per-call settings for [`Client::send_with`].
+/// Per-call settings for [`Client::send_with`] (and the generated fluent builders'
+/// `send_with`).
+///
+/// ```
+/// use std::time::Duration;
+/// use codearts_runtime::CallOptions;
+///
+/// // A duplicate run is harmless for this caller: let the client retry it, within 2 minutes.
+/// let options = CallOptions::new()
+///     .retry_non_idempotent(true)
+///     .max_attempts(4)
+///     .timeout(Duration::from_secs(20))
+///     .operation_timeout(Duration::from_secs(120));
+/// assert_ne!(options, CallOptions::default());
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CallOptions {
     retry_non_idempotent: bool,
@@ -246,30 +262,46 @@ impl<S: Service> ClientBuilder<S> {
 
     /// Configures the builder from the environment, as the examples and most services want.
     /// `<PREFIX>` is the service's [`env_prefix`](crate::ServiceIdentity::env_prefix), such as
-    /// `CODEARTS_BUILD`:
+    /// `CODEARTS_BUILD`. What the builder already has is kept:
     ///
-    /// - credentials (required): the AK/SK pair as [`Credentials::from_env`] reads it, else an
-    ///   IAM token from `<PREFIX>_TOKEN`;
+    /// - credentials (required): unless set on the builder, the first source of the
+    ///   [credentials chain](crate::auth::chain) that holds some: `HUAWEICLOUD_SDK_AK`/`_SK`
+    ///   (and `_SECURITY_TOKEN`), then `CLOUD_SDK_AK`/`_SK` (and `_SECURITY_TOKEN`), then an
+    ///   IAM token from `<PREFIX>_TOKEN`, then the credentials file
+    ///   (`HUAWEICLOUD_SDK_CREDENTIALS_FILE` or `~/.huaweicloud/credentials`, profile
+    ///   `<PREFIX>_PROFILE` or `basic`);
     /// - `<PREFIX>_ENDPOINT` as the [`endpoint`](Self::endpoint), else `<PREFIX>_REGION` (a
     ///   region id such as `cn-north-4`) as the [`region`](Self::region); with neither, the
     ///   builder keeps what it had;
-    /// - `<PREFIX>_PROJECT_ID` as the [`project_id`](Self::project_id), when set;
+    /// - unless set on the builder, the [`project_id`](Self::project_id) from
+    ///   `<PREFIX>_PROJECT_ID`, else `HUAWEICLOUD_SDK_PROJECT_ID`, else the credentials file's
+    ///   `project_id` when the credentials came from it;
     /// - `<PREFIX>_ALLOW_INSECURE_HTTP=true` as
     ///   [`allow_insecure_http(true)`](Self::allow_insecure_http), for a local test endpoint.
     ///
-    /// Returns [`Error::Config`] for missing credentials, an unknown region id or a
-    /// `<PREFIX>_ALLOW_INSECURE_HTTP` value that is not a yes or no.
+    /// Returns [`Error::Config`] for missing credentials, half an AK/SK pair, a credentials
+    /// file that cannot be read or parsed (naming the file and line), an unknown region id or
+    /// a `<PREFIX>_ALLOW_INSECURE_HTTP` value that is not a yes or no.
     pub fn from_env(self) -> Result<Self, Error> {
         self.from_lookup(|name| std::env::var(name).ok())
     }
 
-    /// Like [`from_env`](Self::from_env) but reads variables through `lookup`.
+    /// Like [`from_env`](Self::from_env) but reads variables through `lookup` (the
+    /// credentials file named by them is still read from disk).
     pub fn from_lookup(self, lookup: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
         let identity = S::IDENTITY;
         let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
-        let token = identity.env_var("TOKEN");
-        let credentials = Credentials::from_lookup_or_token(&lookup, Some(&token))?;
-        let mut builder = self.credentials(credentials);
+        let mut builder = self;
+        let mut file_project_id = None;
+        if builder.credentials.is_none() {
+            let found = chain::resolve(
+                &lookup,
+                &identity.env_var("TOKEN"),
+                &identity.env_var("PROFILE"),
+            )?;
+            file_project_id = found.project_id;
+            builder = builder.credentials(found.credentials);
+        }
         let env_region = identity.env_var("REGION");
         if let Some(endpoint) = get(&identity.env_var("ENDPOINT")) {
             builder = builder.endpoint(endpoint);
@@ -279,8 +311,10 @@ impl<S: Service> ClientBuilder<S> {
                 .map_err(|e| Error::config(format!("{env_region}: {e}")))?;
             builder = builder.region(region);
         }
-        if let Some(project_id) = get(&identity.env_var("PROJECT_ID")) {
-            builder = builder.project_id(project_id);
+        if builder.project_id.is_none() {
+            builder.project_id = get(&identity.env_var("PROJECT_ID"))
+                .or_else(|| get(crate::auth::ENV_SDK_PROJECT_ID))
+                .or(file_project_id);
         }
         let env_allow = identity.env_var("ALLOW_INSECURE_HTTP");
         if let Some(allow) = get(&env_allow) {
@@ -298,10 +332,22 @@ impl<S: Service> ClientBuilder<S> {
         Ok(builder)
     }
 
-    /// Sets the credentials (required). AK/SK credentials also need a
-    /// [`project_id`](Self::project_id).
+    /// Sets fixed credentials (these or a
+    /// [`credentials_provider`](Self::credentials_provider) are required). AK/SK credentials
+    /// also need a [`project_id`](Self::project_id).
     pub fn credentials(mut self, credentials: Credentials) -> Self {
-        self.credentials = Some(credentials);
+        self.credentials = Some(CredentialSource::Fixed(Arc::new(credentials)));
+        self
+    }
+
+    /// Asks `provider` for the credentials of every attempt instead of using fixed ones: for
+    /// IAM tokens or temporary AK/SK that must be renewed while the client runs (see
+    /// [`ReloadingCredentials`](crate::auth::ReloadingCredentials)). When the API gateway
+    /// rejects what it gave (401 `APIGW.0301`), the client
+    /// [invalidates](CredentialsProvider::invalidate) them and repeats the call once with the
+    /// next credentials. Replaces [`credentials`](Self::credentials).
+    pub fn credentials_provider(mut self, provider: impl CredentialsProvider) -> Self {
+        self.credentials = Some(CredentialSource::Provider(Arc::new(provider)));
         self
     }
 
@@ -397,16 +443,13 @@ impl<S: Service> ClientBuilder<S> {
     pub fn build(self) -> Result<S, Error> {
         let identity = S::IDENTITY;
         let credentials = self.credentials.ok_or_else(|| {
-            Error::config("no credentials: call .credentials(Credentials::from_env()?) or similar")
+            Error::config(
+                "no credentials: call .credentials(..), .credentials_provider(..) or .from_env()",
+            )
         })?;
-        credentials.validate()?;
-        if credentials.is_ak_sk() && self.project_id.is_none() {
-            return Err(Error::config(format!(
-                "AK/SK credentials need a project id, sent as X-Project-Id with every signed \
-                 request: call .project_id(\"<project id>\") on the builder (from_env reads \
-                 it from {})",
-                identity.env_var("PROJECT_ID")
-            )));
+        if let CredentialSource::Fixed(fixed) = &credentials {
+            fixed.validate()?;
+            check_project_id(fixed, self.project_id.as_deref(), identity.env_prefix)?;
         }
         let endpoint = self.endpoint.or(self.region_endpoint).ok_or_else(|| {
             Error::config("no endpoint: call .region(Region::..) or .endpoint(url)")
@@ -470,6 +513,7 @@ impl<S: Service> ClientBuilder<S> {
                 .build()
                 .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?,
         };
+        let env_prefix = identity.env_prefix;
         Ok(S::from_client(Client {
             inner: Arc::new(Inner {
                 http,
@@ -477,6 +521,7 @@ impl<S: Service> ClientBuilder<S> {
                 base_path,
                 host,
                 credentials,
+                env_prefix,
                 project_id: self.project_id,
                 retry: self.retry,
                 request_timeout: self.request_timeout,
@@ -562,7 +607,8 @@ impl Client {
         operation.validate()?;
         let parts = operation.to_parts()?;
         let target = self.target(O::SPEC, &parts)?;
-        self.build_request(O::SPEC, &parts, &target, self.signing_time())
+        let credentials = self.inner.credentials.current_now()?;
+        self.build_request(O::SPEC, &parts, &target, &credentials, self.signing_time())
             .map(|(request, _)| request)
     }
 
@@ -590,14 +636,22 @@ impl Client {
         let deadline = operation_timeout.and_then(|limit| started.checked_add(limit));
         let mut attempt = 1u32;
         let mut skew_retried = false;
+        let mut reload_retried = false;
         loop {
             trace.attempt(attempt);
             // The attempt may use what is left of the operation timeout, no more.
             let left = deadline.map(|d| d.saturating_duration_since(Instant::now()));
             let attempt_timeout = left.map_or(timeout, |left| left.min(timeout));
             // Signed per attempt: X-Sdk-Date must be fresh, the gateway rejects stale dates.
+            let credentials = match self.inner.credentials.current().await {
+                Ok(credentials) => credentials,
+                Err(error) => {
+                    trace.finished(None, None, started.elapsed());
+                    return Err(error);
+                }
+            };
             let (request, canonical) =
-                self.build_request(spec, &parts, &target, self.signing_time())?;
+                self.build_request(spec, &parts, &target, &credentials, self.signing_time())?;
             let outcome = tokio::time::timeout(attempt_timeout, self.attempt::<O>(request)).await;
             let mut out_of_time = false;
             let failure = match outcome {
@@ -626,7 +680,7 @@ impl Client {
                     ),
                 }),
             };
-            let signature_rejected = self.is_signature_rejection(&failure.error);
+            let signature_rejected = is_signature_rejection(&failure.error, &credentials);
             if signature_rejected && !skew_retried {
                 if let Some(skew) = self.correctable_skew(&failure) {
                     // Once per call, and not counted as an attempt: the first request was
@@ -635,6 +689,17 @@ impl Client {
                     skew_retried = true;
                     self.inner.clock_offset.store(skew, Ordering::Relaxed);
                     trace.clock_corrected(skew);
+                    continue;
+                }
+            }
+            if let CredentialSource::Provider(provider) = &self.inner.credentials {
+                if !reload_retried && replayable && is_credential_rejection(&failure.error) {
+                    // Once per call, and not counted as an attempt: the gateway refused the
+                    // credentials before the service saw the request (an expired token, rotated
+                    // keys), so a repeat with new ones is safe for any operation.
+                    reload_retried = true;
+                    provider.invalidate();
+                    trace.credentials_rejected();
                     continue;
                 }
             }
@@ -677,16 +742,6 @@ impl Client {
             tokio::time::sleep(delay).await;
             attempt += 1;
         }
-    }
-
-    /// Whether `error` is the gateway refusing this client's AK/SK signature.
-    fn is_signature_rejection(&self, error: &Error) -> bool {
-        self.inner.credentials.is_ak_sk()
-            && matches!(
-                error,
-                Error::Service { status: 401, error_code: Some(code), .. }
-                    if GATEWAY_AUTH_CODES.contains(&code.as_str())
-            )
     }
 
     /// The clock offset to sign with when a rejected signature was refused for its signing
@@ -804,9 +859,14 @@ impl Client {
         spec: &OperationSpec,
         parts: &RequestParts,
         target: &Target,
+        credentials: &Credentials,
         now: SystemTime,
     ) -> Result<(reqwest::Request, Option<String>), Error> {
         let inner = &*self.inner;
+        if matches!(inner.credentials, CredentialSource::Provider(_)) {
+            // Fixed credentials were checked when the client was built.
+            check_project_id(credentials, inner.project_id.as_deref(), inner.env_prefix)?;
+        }
         let mut headers = HeaderMap::with_capacity(8 + parts.headers.len());
         // What the signature covers, as text: the values as given (UTF-8), not re-read from
         // the header map.
@@ -853,7 +913,7 @@ impl Client {
         }
 
         let mut canonical = None;
-        match &inner.credentials.kind {
+        match &credentials.kind {
             CredentialKind::Token(token) => {
                 let mut value = header_value("token", token)?;
                 value.set_sensitive(true);
@@ -928,6 +988,39 @@ impl Client {
         }
         Ok((request, canonical))
     }
+}
+
+/// Whether `error` is the gateway refusing the credentials of a request (a token or an AK/SK
+/// signature).
+fn is_credential_rejection(error: &Error) -> bool {
+    matches!(
+        error,
+        Error::Service { status: 401, error_code: Some(code), .. }
+            if GATEWAY_AUTH_CODES.contains(&code.as_str())
+    )
+}
+
+/// Whether `error` is the gateway refusing the AK/SK signature of a request signed with
+/// `credentials`.
+fn is_signature_rejection(error: &Error, credentials: &Credentials) -> bool {
+    credentials.is_ak_sk() && is_credential_rejection(error)
+}
+
+/// AK/SK credentials need a project id: the vendor's SDKs always send `X-Project-Id` with a
+/// signed request to a project-scoped service.
+fn check_project_id(
+    credentials: &Credentials,
+    project_id: Option<&str>,
+    env_prefix: &str,
+) -> Result<(), Error> {
+    if credentials.is_ak_sk() && project_id.is_none() {
+        return Err(Error::config(format!(
+            "AK/SK credentials need a project id, sent as X-Project-Id with every signed \
+             request: call .project_id(\"<project id>\") on the builder (from_env reads it \
+             from {env_prefix}_PROJECT_ID)"
+        )));
+    }
+    Ok(())
 }
 
 /// The canonical request of `request` with the security token's value replaced, so that it
@@ -1130,6 +1223,13 @@ mod trace {
             );
         }
 
+        pub(super) fn credentials_rejected(&self) {
+            tracing::warn!(
+                parent: &self.span,
+                "the API gateway rejected the provider's credentials; asking it for new ones"
+            );
+        }
+
         pub(super) fn retrying(&self, attempt: u32, delay: Duration, error: &Error) {
             tracing::debug!(
                 parent: &self.span,
@@ -1158,6 +1258,8 @@ mod trace {
         }
 
         pub(super) fn clock_corrected(&self, _offset_secs: i64) {}
+
+        pub(super) fn credentials_rejected(&self) {}
 
         pub(super) fn retrying(&self, _attempt: u32, _delay: Duration, _error: &Error) {}
     }
@@ -1253,6 +1355,192 @@ mod tests {
             .build()
             .expect("client");
         assert_eq!(client.endpoint(), "https://svc.north-1.example.com");
+    }
+
+    /// What a client built from `pairs` alone would authenticate with: the token, or the
+    /// access key of the signature; and its project id.
+    fn chain_pick(pairs: &[(&str, &str)]) -> Result<(String, Option<String>), Error> {
+        let pairs: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        let TestClient(client) = builder()
+            .region(TestRegion::North)
+            .from_lookup(|name| {
+                pairs
+                    .iter()
+                    .find(|(key, _)| key == name)
+                    .map(|(_, value)| value.clone())
+            })?
+            .build()?;
+        let request = client.prepare(&Ping)?;
+        let header = |name: &str| {
+            request
+                .headers()
+                .get(name)
+                .map(|v| v.to_str().unwrap_or_default().to_owned())
+        };
+        let who = match header("x-auth-token") {
+            Some(token) => format!("token {token}"),
+            None => {
+                let authorization = header("authorization").unwrap_or_default();
+                let access = authorization
+                    .split("Access=")
+                    .nth(1)
+                    .and_then(|rest| rest.split(',').next())
+                    .unwrap_or_default()
+                    .to_owned();
+                match header("x-security-token") {
+                    Some(sts) => format!("ak {access} sts {sts}"),
+                    None => format!("ak {access}"),
+                }
+            }
+        };
+        Ok((who, header("x-project-id")))
+    }
+
+    /// A credentials file in the temporary directory, removed on drop.
+    struct TempFile(std::path::PathBuf);
+
+    impl TempFile {
+        fn new(name: &str, text: &str) -> Self {
+            let path = std::env::temp_dir()
+                .join(format!("codearts-runtime-{}-{name}", std::process::id()));
+            std::fs::write(&path, text).expect("temporary file");
+            TempFile(path)
+        }
+
+        fn path(&self) -> &str {
+            self.0.to_str().expect("UTF-8 temporary path")
+        }
+    }
+
+    impl Drop for TempFile {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_file(&self.0);
+        }
+    }
+
+    #[test]
+    fn from_env_runs_the_credentials_chain_in_order() {
+        let file = TempFile::new(
+            "chain",
+            "[basic]\nak = FILEAK\nsk = file-sk\nproject_id = file-project\n\n\
+             [ci]\nak = CIAK\nsk = ci-sk\nsecurity_token = ci-sts\n",
+        );
+        let sdk = [
+            ("HUAWEICLOUD_SDK_AK", "SDKAK"),
+            ("HUAWEICLOUD_SDK_SK", "sdk-sk"),
+            ("HUAWEICLOUD_SDK_SECURITY_TOKEN", "sdk-sts"),
+        ];
+        let samples = [("CLOUD_SDK_AK", "SAMPLEAK"), ("CLOUD_SDK_SK", "sample-sk")];
+        let token = [("TEST_SERVICE_TOKEN", "service-token")];
+        let file_vars = [("HUAWEICLOUD_SDK_CREDENTIALS_FILE", file.path())];
+        let project = [("TEST_SERVICE_PROJECT_ID", "p-1")];
+        let all: Vec<_> = [&sdk[..], &samples, &token, &file_vars, &project].concat();
+
+        let pick = |pairs: &[(&str, &str)]| chain_pick(pairs).expect("credentials").0;
+        assert_eq!(pick(&all), "ak SDKAK sts sdk-sts");
+        assert_eq!(pick(&all[3..]), "ak SAMPLEAK");
+        assert_eq!(pick(&all[5..]), "token service-token");
+        assert_eq!(
+            chain_pick(&all[6..]).expect("file"),
+            ("ak FILEAK".to_owned(), Some("p-1".to_owned()))
+        );
+        // The file's project id when no variable names one; the chosen profile.
+        assert_eq!(
+            chain_pick(&file_vars).expect("file"),
+            ("ak FILEAK".to_owned(), Some("file-project".to_owned()))
+        );
+        let ci = [
+            &file_vars[..],
+            &[
+                ("TEST_SERVICE_PROFILE", "ci"),
+                ("HUAWEICLOUD_SDK_PROJECT_ID", "sdk-p"),
+            ],
+        ]
+        .concat();
+        assert_eq!(
+            chain_pick(&ci).expect("profile ci"),
+            ("ak CIAK sts ci-sts".to_owned(), Some("sdk-p".to_owned()))
+        );
+        // The default file under HOME, found without any variable naming it.
+        let home =
+            std::env::temp_dir().join(format!("codearts-runtime-{}-home", std::process::id()));
+        std::fs::create_dir_all(home.join(".huaweicloud")).expect("home");
+        std::fs::write(
+            home.join(".huaweicloud").join("credentials"),
+            "[basic]\nak = HOMEAK\nsk = home-sk\nproject_id = hp\n",
+        )
+        .expect("home file");
+        let home_str = home.to_str().expect("UTF-8").to_owned();
+        let picked = chain_pick(&[("HOME", &home_str)]);
+        let _ = std::fs::remove_dir_all(&home);
+        assert_eq!(
+            picked.expect("home"),
+            ("ak HOMEAK".to_owned(), Some("hp".to_owned()))
+        );
+        // A HOME without the file is no source at all.
+        let error = chain_pick(&[("HOME", "/nonexistent-home")])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("no credentials: set HUAWEICLOUD_SDK_AK"),
+            "{error}"
+        );
+
+        // Credentials and a project id set on the builder are kept.
+        let TestClient(client) = builder()
+            .region(TestRegion::North)
+            .credentials(Credentials::token("explicit"))
+            .project_id("explicit-p")
+            .from_lookup(env(&[
+                ("HUAWEICLOUD_SDK_AK", "SDKAK"),
+                ("HUAWEICLOUD_SDK_SK", "sdk-sk"),
+                ("TEST_SERVICE_PROJECT_ID", "p-1"),
+            ]))
+            .expect("configured")
+            .build()
+            .expect("client");
+        let request = client.prepare(&Ping).expect("request");
+        assert_eq!(request.headers()["x-auth-token"], "explicit");
+        assert_eq!(request.headers()["x-project-id"], "explicit-p");
+    }
+
+    #[test]
+    fn credentials_file_errors_name_the_file_and_line() {
+        let file = TempFile::new("bad", "[basic]\nak = A\nsk\n");
+        let error = chain_pick(&[("HUAWEICLOUD_SDK_CREDENTIALS_FILE", file.path())])
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            error,
+            format!(
+                "configuration error: {}:3: expected `[section]` or `key = value` (a comment \
+                 starts with # or ;)",
+                file.path()
+            )
+        );
+        let error = chain_pick(&[("HUAWEICLOUD_SDK_CREDENTIALS_FILE", "/nonexistent/creds")])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.starts_with(
+                "configuration error: cannot read the credentials file /nonexistent/creds: "
+            ),
+            "{error}"
+        );
+        let good = TempFile::new("good", "[basic]\nak = A\nsk = S\n");
+        let error = chain_pick(&[
+            ("HUAWEICLOUD_SDK_CREDENTIALS_FILE", good.path()),
+            ("TEST_SERVICE_PROFILE", "prod"),
+        ])
+        .unwrap_err()
+        .to_string();
+        assert!(
+            error.ends_with(": no profile [prod] (it has [basic])"),
+            "{error}"
+        );
     }
 
     #[test]

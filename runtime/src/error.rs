@@ -181,16 +181,43 @@ impl Error {
         }
     }
 
-    /// The service error code as an entry of the catalogue `C` (a generated crate's
-    /// `ErrorCode`), when the service sent a code that `C` documents.
+    /// **Typed**: the service error code as an entry of the catalogue `C` (the generated
+    /// crate's `ErrorCode` enum), or `None` when there is no code or the catalogue does not
+    /// document it. Use it to `match` on the codes the service documents; use
+    /// [`error_code`](Self::error_code) for the code as sent, documented or not (to log it, or
+    /// to compare with a code the catalogue lacks, such as an API gateway's `APIGW.*`).
     ///
     /// `C` is usually inferred, as in `error.code() == Some(ErrorCode::TooManyRequests)`;
     /// otherwise name it: `error.code::<ErrorCode>()`.
+    #[doc(alias = "typed_code")]
     pub fn code<C: ErrorCatalogue>(&self) -> Option<C> {
         self.error_code().and_then(C::from_code)
     }
 
-    /// The raw service error code (`CB.*`, `APIGW.*`, ...), known to the catalogue or not.
+    /// **Raw**: the service error code exactly as the reply carried it (`CB.*`, `DEVCB.*`,
+    /// `APIGW.*`, ...), whether or not the catalogue documents it; `None` when the error is not
+    /// a service reply or the reply had no code. [`code`](Self::code) gives the same code as
+    /// a catalogue entry.
+    ///
+    /// ```
+    /// use codearts_runtime::Error;
+    ///
+    /// let error = Error::Service {
+    ///     status: 429,
+    ///     error_code: Some("APIGW.0308".into()),
+    ///     error_msg: Some("the throttling threshold has been reached".into()),
+    ///     request_id: Some("req-1".into()),
+    ///     body: String::new(),
+    ///     retryable_code: false,
+    /// };
+    /// assert_eq!(error.error_code(), Some("APIGW.0308"));
+    /// assert_eq!(error.status(), Some(429));
+    /// assert_eq!(error.request_id(), Some("req-1"));
+    /// assert!(error.is_retryable());
+    /// // Not a service reply: no code at all.
+    /// assert_eq!(Error::config("no endpoint").error_code(), None);
+    /// ```
+    #[doc(alias = "raw_code")]
     pub fn error_code(&self) -> Option<&str> {
         match self {
             Error::Service { error_code, .. } => error_code.as_deref(),

@@ -4,6 +4,7 @@
 //!
 //! For users, re-exported by a generated crate: [`ByteStream`], [`CallOptions`],
 //! [`ClientBuilder`] (as an alias for the generated client's builder), [`Credentials`],
+//! [`CredentialsProvider`], [`ReloadingCredentials`], [`ProvideCredentials`],
 //! [`Error`], [`FilePart`], [`LogChunk`], [`LogFollow`], [`Page`], [`PageStyle`], [`Paginator`],
 //! [`RetryPolicy`].
 //!
@@ -21,8 +22,10 @@
 //!
 //! Inside: [`client`] holds [`Client`] (the service-independent core a generated client wraps),
 //! [`ClientBuilder`] and the send loop; [`error`] the one [`Error`] type; [`retry`] the
-//! [`RetryPolicy`]; [`stream`] the [`ByteStream`] of downloads; [`auth`] the [`Credentials`]
-//! and the request [`signer`](auth::signer); [`encode`] and [`time`] percent-encoding and
+//! [`RetryPolicy`]; [`stream`] the [`ByteStream`] of downloads; [`auth`] the [`Credentials`],
+//! their sources (the [chain](auth::chain) of `from_env`, the credentials
+//! [file](auth::profile), [providers](CredentialsProvider)) and the request
+//! [`signer`](auth::signer); [`encode`] and [`time`] percent-encoding and
 //! dates. The signer, encoder and dates are public so that tests can check them against
 //! independent implementations.
 //!
@@ -51,7 +54,7 @@ pub mod stream;
 pub mod time;
 pub mod validate;
 
-pub use auth::Credentials;
+pub use auth::{Credentials, CredentialsProvider, ProvideCredentials, ReloadingCredentials};
 pub use client::{CallOptions, Client, ClientBuilder};
 pub use error::Error;
 pub use follow::{LogChunk, LogFollow};

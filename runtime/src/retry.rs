@@ -30,6 +30,20 @@ use std::time::{Duration, SystemTime};
 ///
 /// Defaults: 3 attempts in all, 200 ms initial backoff, 10 s maximum backoff, `Retry-After`
 /// honoured up to 60 s.
+///
+/// ```
+/// use std::time::Duration;
+/// use codearts_runtime::RetryPolicy;
+///
+/// let patient = RetryPolicy::default()
+///     .with_max_attempts(5)
+///     .with_initial_backoff(Duration::from_millis(500))
+///     .with_max_backoff(Duration::from_secs(30));
+/// assert_eq!(patient.max_attempts(), 5);
+/// // The n-th retry waits at most initial × 2^(n-1), capped at the maximum.
+/// assert_eq!(patient.backoff_ceiling(3), Duration::from_secs(2));
+/// assert_eq!(RetryPolicy::none().max_attempts(), 1);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RetryPolicy {
     max_attempts: u32,

@@ -136,5 +136,7 @@ pub fn fixture_statics(out: &Path) -> codegen::Statics {
         runtime: codegen::emit::dependency_path(out, &root, &root.join("runtime")),
         // The exchange tests' dev-dependency, found from outside the workspace.
         testkit: codegen::emit::testkit_path(out, &root, &root.join("testkit")),
+        license: None,
+        changelog: None,
     }
 }

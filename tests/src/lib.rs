@@ -13,7 +13,4 @@ pub mod tls;
 #[doc = include_str!("../../README.md")]
 pub struct RootReadme;
 
-/// The generated crate's README, compiled the same way.
-#[cfg(doctest)]
-#[doc = include_str!("../../generated/README.md")]
-pub struct GeneratedReadme;
+// The generated crate's README is its crate-root documentation, so its own doctests compile it.

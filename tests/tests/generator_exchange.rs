@@ -18,6 +18,8 @@ fn the_fixture_exchange_tests_pass_against_the_testkit() {
         examples: Default::default(),
         runtime: codegen::emit::dependency_path(&dir, &root, &root.join("runtime")),
         testkit: codegen::emit::testkit_path(&dir, &root, &root.join("testkit")),
+        license: None,
+        changelog: None,
     };
     let file = "tests/fixtures/exchange_tests.yaml";
     let files = codegen::generate(file, &read(&root.join(file)), &statics)

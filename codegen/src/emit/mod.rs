@@ -30,8 +30,8 @@ pub type Files = BTreeMap<String, String>;
 /// default output directory `generated/`, next to `runtime/`.
 pub const DEFAULT_RUNTIME_PATH: &str = "../runtime";
 
-/// Inputs of the crate besides the spec and the askama templates: the shipped examples, and
-/// where its path dependencies are.
+/// Inputs of the crate besides the spec and the askama templates: the shipped examples, the
+/// files copied verbatim (licence, changelog), and where its path dependencies are.
 #[derive(Debug, Clone)]
 pub struct Statics {
     /// Where the generated crate finds `codearts-runtime` (the runtime it is built on), as
@@ -42,6 +42,12 @@ pub struct Statics {
     /// Where the generated crate finds `codearts-testkit` (the dev-dependency of its exchange
     /// tests), as written in its `Cargo.toml`: see [`testkit_path`].
     pub testkit: String,
+    /// The licence text, written as `LICENSE` so that the crate's package carries it: the
+    /// repository's `LICENSE`. `None`: no file.
+    pub license: Option<String>,
+    /// The crate's changelog, written as `CHANGELOG.md`: `templates/crate/CHANGELOG.md`, kept
+    /// by hand (a change to the generated API adds its entry there). `None`: no file.
+    pub changelog: Option<String>,
 }
 
 impl Default for Statics {
@@ -50,16 +56,26 @@ impl Default for Statics {
             runtime: DEFAULT_RUNTIME_PATH.to_owned(),
             examples: BTreeMap::new(),
             testkit: DEFAULT_TESTKIT_PATH.to_owned(),
+            license: None,
+            changelog: None,
         }
     }
 }
 
 impl Statics {
-    /// Reads `templates/crate/examples/*.rs` under `templates` (a missing directory has no
-    /// examples); the dependency paths are the ones for `generated/`.
+    /// Reads `templates/crate/examples/*.rs` and `templates/crate/CHANGELOG.md` under
+    /// `templates`, and the `LICENSE` next to it (the repository's); a missing file or
+    /// directory is simply not copied. The dependency paths are the ones for `generated/`.
     pub fn load(templates: &Path) -> io::Result<Self> {
+        let license = templates
+            .parent()
+            .map(|root| optional_file(&root.join("LICENSE")))
+            .transpose()?
+            .flatten();
         Ok(Statics {
             examples: rust_files(&templates.join("crate").join("examples"))?,
+            license,
+            changelog: optional_file(&templates.join("crate").join("CHANGELOG.md"))?,
             ..Statics::default()
         })
     }
@@ -71,6 +87,15 @@ impl Statics {
 /// (so a crate generated anywhere else still builds); the rule of [`testkit_path`].
 pub fn dependency_path(out: &Path, workspace: &Path, dependency: &Path) -> String {
     testkit_path(out, workspace, dependency)
+}
+
+/// The text of `path`, `None` when there is no such file.
+fn optional_file(path: &Path) -> io::Result<Option<String>> {
+    match fs::read_to_string(path) {
+        Ok(text) => Ok(Some(text)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
 }
 
 /// `.rs` files directly in `dir`, by file name.
@@ -254,6 +279,13 @@ pub fn crate_files(
     );
     for (name, source) in shipped_examples(api, statics) {
         files.insert(format!("examples/{name}"), format!("{header}\n{source}"));
+    }
+    // Verbatim: a licence must be its exact text, and the changelog is written by hand.
+    if let Some(license) = &statics.license {
+        files.insert("LICENSE".to_owned(), license.clone());
+    }
+    if let Some(changelog) = &statics.changelog {
+        files.insert("CHANGELOG.md".to_owned(), changelog.clone());
     }
     Ok(files)
 }

@@ -181,7 +181,8 @@ struct LibRs<'a> {
     header: &'a str,
     /// Whether `region.rs` has `OtherRegion` (the spec has a host pattern).
     has_region_pattern: bool,
-    product: &'a str,
+    /// The library name the doc examples import (`codearts_build`).
+    lib_name: &'a str,
     env_prefix: &'a str,
     title: &'a str,
     spec_version: &'a str,
@@ -306,7 +307,7 @@ pub fn lib_rs(cx: &Context) -> Result<String, askama::Error> {
     LibRs {
         header: &cx.header,
         has_region_pattern: cx.api.region_pattern.is_some(),
-        product: &cx.api.service.product,
+        lib_name: &cx.api.service.lib_name,
         env_prefix: &cx.api.service.env_prefix,
         title: &cx.api.title,
         spec_version: &cx.api.version,
