@@ -196,6 +196,21 @@ impl Scope {
     }
 }
 
+/// Headers the client sets itself (lower case): a header parameter may not use these names,
+/// or it could replace the host, the credentials, the signing time or the project that the
+/// signature covers. The runtime refuses them too (`codearts_runtime::client::RESERVED_HEADERS`;
+/// `tests/tests/runtime_reserved_names.rs` keeps the two lists equal).
+pub const RESERVED_HEADERS: &[&str] = &[
+    "host",
+    "authorization",
+    "content-type",
+    "content-length",
+    "x-sdk-date",
+    "x-auth-token",
+    "x-security-token",
+    "x-project-id",
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -90,7 +90,7 @@ impl Region {
             "la-north-2" => ::std::result::Result::Ok(Region::LaNorth2),
             "la-south-2" => ::std::result::Result::Ok(Region::LaSouth2),
             "tr-west-1" => ::std::result::Result::Ok(Region::TrWest1),
-            other if is_region_id(other) => {
+            other if crate::runtime::service::is_region_id(other) => {
                 ::std::result::Result::Ok(
                     Region::Other(OtherRegion {
                         id: ::std::convert::From::from(other),
@@ -154,18 +154,6 @@ impl Region {
             Region::Other(other) => other.endpoint(),
         }
     }
-}
-/// Whether `id` is lower-case ASCII letters and digits in `-`-separated groups.
-fn is_region_id(id: &str) -> bool {
-    !id.is_empty() && id.len() <= 63
-        && id
-            .split('-')
-            .all(|group| {
-                !group.is_empty()
-                    && group
-                        .bytes()
-                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-            })
 }
 impl ::std::fmt::Display for Region {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {

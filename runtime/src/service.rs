@@ -77,6 +77,21 @@ pub(crate) fn retryable_code<C: ErrorCatalogue>(code: &str) -> bool {
     C::from_code(code).is_some_and(|entry| entry.is_retryable())
 }
 
+/// Whether `id` can be a region id, and so a label of a host name: lower-case ASCII letters
+/// and digits in `-`-separated groups, at most 63 bytes. Generated `Region::new` builds an
+/// endpoint from an unlisted id only when this holds.
+#[doc(hidden)]
+pub fn is_region_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 63
+        && id.split('-').all(|group| {
+            !group.is_empty()
+                && group
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+}
+
 /// A service for the runtime's own tests: two regions, a catalogue with one retryable code.
 #[cfg(test)]
 pub(crate) mod testing {
@@ -170,6 +185,31 @@ pub(crate) mod testing {
 
         fn is_retryable(&self) -> bool {
             *self == TestCode::Busy
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_region_id;
+
+    #[test]
+    fn region_ids_are_host_labels() {
+        for id in ["cn-north-4", "ap-southeast-3", "xx1"] {
+            assert!(is_region_id(id), "{id}");
+        }
+        let long = "a".repeat(64);
+        for id in [
+            "",
+            "Cn-north-4",
+            "cn--north",
+            "-cn",
+            "cn-",
+            "cn_north",
+            "mars north 1",
+            &long,
+        ] {
+            assert!(!is_region_id(id), "{id:?}");
         }
     }
 }

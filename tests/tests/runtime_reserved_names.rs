@@ -109,3 +109,14 @@ fn no_operation_can_take_the_name_of_a_client_method() {
          names do not know: {unknown:?}"
     );
 }
+
+/// The generator refuses header parameters the runtime would refuse at run time, and no other:
+/// both keep a list, since the generator does not depend on the runtime.
+#[test]
+fn the_generator_and_the_runtime_reserve_the_same_headers() {
+    let generator: BTreeSet<_> = codegen::naming::RESERVED_HEADERS.iter().collect();
+    let runtime: BTreeSet<_> = codearts_build::runtime::client::RESERVED_HEADERS
+        .iter()
+        .collect();
+    assert_eq!(generator, runtime);
+}

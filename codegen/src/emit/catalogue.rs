@@ -33,6 +33,14 @@ pub fn region_file(api: &Api) -> TokenStream {
         format!("The regions the spec lists are variants; any other region id is [`Region::Other`] (from [`Region::new`] or [`str::parse`]), whose endpoint follows the service's host pattern `{host}`, so a region newer than this crate needs no new release."),
     ]);
     let (prefix, suffix) = (&pattern.prefix, &pattern.suffix);
+    let common = region_common(
+        "The error of [`Region::new`] for an id that cannot be a region id.",
+        "The id that was refused.",
+        quote!(Region::new(id)),
+        quote! {
+            write!(f, "invalid region id {:?}: a region id is lower-case letters and digits in `-`-separated groups, such as cn-north-4", self.id)
+        },
+    );
     quote! {
         #![doc = " Regions where the service is available, from the spec's `servers`."]
         #endpoints
@@ -78,7 +86,7 @@ pub fn region_file(api: &Api) -> TokenStream {
             pub fn new(id: &str) -> ::std::result::Result<Region, UnknownRegion> {
                 match id {
                     #( #ids => ::std::result::Result::Ok(Region::#variants), )*
-                    other if is_region_id(other) => ::std::result::Result::Ok(Region::Other(OtherRegion {
+                    other if crate::runtime::service::is_region_id(other) => ::std::result::Result::Ok(Region::Other(OtherRegion {
                         id: ::std::convert::From::from(other),
                         endpoint: ::std::convert::From::from(::std::format!("{}{}{}", #prefix, other, #suffix)),
                     })),
@@ -103,49 +111,7 @@ pub fn region_file(api: &Api) -> TokenStream {
             }
         }
 
-        /// Whether `id` is lower-case ASCII letters and digits in `-`-separated groups.
-        fn is_region_id(id: &str) -> bool {
-            !id.is_empty()
-                && id.len() <= 63
-                && id.split('-').all(|group| {
-                    !group.is_empty() && group.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-                })
-        }
-
-        impl ::std::fmt::Display for Region {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.id())
-            }
-        }
-
-        impl ::std::str::FromStr for Region {
-            type Err = UnknownRegion;
-
-            fn from_str(id: &str) -> ::std::result::Result<Self, Self::Err> {
-                Region::new(id)
-            }
-        }
-
-        /// The error of [`Region::new`] for an id that cannot be a region id.
-        #[derive(Debug, Clone, PartialEq, Eq)]
-        pub struct UnknownRegion {
-            id: ::std::string::String,
-        }
-
-        impl UnknownRegion {
-            /// The id that was refused.
-            pub fn id(&self) -> &str {
-                &self.id
-            }
-        }
-
-        impl ::std::fmt::Display for UnknownRegion {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                write!(f, "invalid region id {:?}: a region id is lower-case letters and digits in `-`-separated groups, such as cn-north-4", self.id)
-            }
-        }
-
-        impl ::std::error::Error for UnknownRegion {}
+        #common
     }
 }
 
@@ -195,6 +161,21 @@ fn listed_regions(
     } else {
         quote!(self)
     };
+    let common = region_common(
+        "The error of [`Region::from_str`](std::str::FromStr::from_str) for an id the spec does not list.",
+        "The id that was not recognised.",
+        parse,
+        quote! {
+            write!(f, "unknown region {:?}; known regions: ", self.id)?;
+            for (i, region) in Region::ALL.iter().enumerate() {
+                if i > 0 {
+                    f.write_str(", ")?;
+                }
+                f.write_str(region.id())?;
+            }
+            ::std::result::Result::Ok(())
+        },
+    );
     quote! {
         #![doc = " Regions where the service is available, from the spec's `servers`."]
         #endpoints
@@ -225,6 +206,21 @@ fn listed_regions(
             }
         }
 
+        #common
+    }
+}
+
+/// What both kinds of `src/region.rs` share: `Display` and `FromStr` for `Region` (`parse` is
+/// the body of `from_str`) and the `UnknownRegion` error (`display` the body of its `fmt`).
+fn region_common(
+    error_doc: &str,
+    id_doc: &str,
+    parse: TokenStream,
+    display: TokenStream,
+) -> TokenStream {
+    let error_doc = docs::attrs(&[error_doc.to_owned()]);
+    let id_doc = docs::attrs(&[id_doc.to_owned()]);
+    quote! {
         impl ::std::fmt::Display for Region {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.id())
@@ -239,14 +235,14 @@ fn listed_regions(
             }
         }
 
-        /// The error of [`Region::from_str`](std::str::FromStr::from_str) for an id the spec does not list.
+        #error_doc
         #[derive(Debug, Clone, PartialEq, Eq)]
         pub struct UnknownRegion {
             id: ::std::string::String,
         }
 
         impl UnknownRegion {
-            /// The id that was not recognised.
+            #id_doc
             pub fn id(&self) -> &str {
                 &self.id
             }
@@ -254,14 +250,7 @@ fn listed_regions(
 
         impl ::std::fmt::Display for UnknownRegion {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                write!(f, "unknown region {:?}; known regions: ", self.id)?;
-                for (i, region) in Region::ALL.iter().enumerate() {
-                    if i > 0 {
-                        f.write_str(", ")?;
-                    }
-                    f.write_str(region.id())?;
-                }
-                ::std::result::Result::Ok(())
+                #display
             }
         }
 

@@ -9,22 +9,8 @@ use crate::ir::{
     Body, Deprecation, Example, FinishedCheck, FinishedField, Form, FormPart, Location, LogFollow,
     Operation, Param, ResponseKind, StatusEnvelope, Step, TypeKind, TypeRef, RATE_LIMIT_CLASSES,
 };
-use crate::naming;
+use crate::naming::{self, RESERVED_HEADERS};
 use crate::openapi::{self, Spec};
-
-/// Headers the client sets itself (lower case): a header parameter may not use these names,
-/// or it could replace the host, the credentials, the signing time or the project that the
-/// signature covers. The runtime refuses them too.
-const RESERVED_HEADERS: &[&str] = &[
-    "host",
-    "authorization",
-    "content-type",
-    "content-length",
-    "x-sdk-date",
-    "x-auth-token",
-    "x-security-token",
-    "x-project-id",
-];
 
 /// Resolves all operations (sorted by id) and their examples.
 pub fn resolve(
