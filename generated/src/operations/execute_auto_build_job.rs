@@ -14,6 +14,8 @@
 //! - The event_type values push and push_events are the documented constraint.
 //! - Only the first fields of the CommitsItem table (id, a 40-character commit ID, and message) could be read; its remaining fields, the Repository table, the response table and the examples were not readable in the available copies, so commits entries declare only id and message, repository is a free-form object and the 200 body is a free-form object.
 //! - Each call queues a new build, so no x-idempotent hint is given.
+//! - The request example is not the vendor's, since none is readable; it is put together from the documented fields and ranges (a push event on master, 40-character commit IDs, the job ID of the add_favourite_task example) so that the exchange test sends a non-empty body.
+//! - The 2026-03-31 English page was read again through its table of body fields (event_type, ref, after, before, commits, repository) and the 2026-02-05 Chinese page through the CommitsItem table; no further field, constraint or default is documented in the readable parts.
 /// Static facts about this operation.
 static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operation::OperationSpec {
     id: "execute_auto_build_job",

@@ -499,6 +499,16 @@ fn update_new_job_response_200() {
         "{\n  \"error\": null,\n  \"result\": {\n    \"job_id\": \"db8467d972cc47f7a1bd2a3a3e77596a\"\n  },\n  \"status\": \"success\"\n}",
     );
 }
+/// The example at `#/paths/~1v1~1job~1{job_id}~1auto-execute/post/requestBody/content/application~1json/example`.
+#[cfg(feature = "jobs")]
+#[test]
+fn execute_auto_build_job_request_body() {
+    round_trip::<
+        codearts_build::types::ExecuteAutoBuildJobRequestBody,
+    >(
+        "{\n  \"after\": \"6f4e2a1b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f\",\n  \"before\": \"0d1c5f8e3b2a4c6d8e9f0a1b2c3d4e5f6a7b8c9d\",\n  \"commits\": [\n    {\n      \"id\": \"6f4e2a1b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f\",\n      \"message\": \"Update the build script\"\n    }\n  ],\n  \"event_type\": \"push\",\n  \"job_id\": \"901878212b1a49be9c1a1054c272762a\",\n  \"ref\": \"master\"\n}",
+    );
+}
 /// The example at `#/paths/~1v1~1job~1{job_id}~1badge~1branches/get/responses/200/content/application~1json/example`.
 #[cfg(feature = "jobs")]
 #[test]
