@@ -2,8 +2,10 @@
 //!
 //! - `cargo xtask gen [--spec PATH] [--out DIR] [--check]` regenerates the client crate.
 //! - `cargo xtask bench-gen [--spec PATH]` times generation for the spec and synthetic copies.
+//! - `cargo xtask spec-stats [--spec PATH] [--vendor-ops TSV]` counts what the spec covers.
 
 mod bench;
+mod stats;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -25,6 +27,7 @@ Usage: cargo xtask <COMMAND>
 Commands:
   gen        Generate the client crate from the spec (see `cargo xtask gen --help`)
   bench-gen  Time generation for the spec and for 10x and 100x synthetic copies
+  spec-stats Count operations per area, schemas, parameters and notes (see --help)
   help       Show this help
 
 Options:
@@ -51,6 +54,15 @@ Time generation (parse, validate, emit; no file I/O, no compilation) for the spe
 synthetic 10x and 100x copies of it (operations and schemas renamed per copy).
 
 Usage: cargo xtask bench-gen [--spec PATH]
+";
+
+const STATS_HELP: &str = "\
+Print, as Markdown, what the spec covers: operations per area (deprecated, paginated, binary),
+schemas, parameters, x-doc-notes entries, examples and rate-limit classes. With the vendor's
+operation list (a tab-separated file with `sdk_name`, `method` and `path` columns), also list
+the operations only the spec has, those only the list has, and those whose method or path differ.
+
+Usage: cargo xtask spec-stats [--spec PATH] [--vendor-ops TSV]
 ";
 
 fn main() -> ExitCode {
@@ -109,6 +121,7 @@ fn run(args: &[String]) -> ExitCode {
         }
         Some("gen") => gen(&args[1..]),
         Some("bench-gen") => bench_gen(&args[1..]),
+        Some("spec-stats") => spec_stats(&args[1..]),
         Some(other) => Err(format!("unknown command {other:?}\n\n{HELP}")),
     };
     match result {
@@ -280,6 +293,40 @@ fn bench_gen(args: &[String]) -> Result<(), String> {
             spec.len() / 1024
         );
     }
+    Ok(())
+}
+
+fn spec_stats(args: &[String]) -> Result<(), String> {
+    // The vendor list is this command's own option: split it off before the shared parser.
+    let mut rest = Vec::new();
+    let mut vendor = None;
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        if arg == "--vendor-ops" {
+            let value = args
+                .next()
+                .ok_or_else(|| format!("--vendor-ops needs a value\n\n{STATS_HELP}"))?;
+            vendor = Some(PathBuf::from(value));
+        } else {
+            rest.push(arg.clone());
+        }
+    }
+    let Some(options) = parse(&rest, STATS_HELP, &["--spec"])? else {
+        return Ok(());
+    };
+    let source = read_spec(&options.spec)?;
+    let vendor = match vendor {
+        Some(path) => {
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| format!("error: cannot read {}: {e}", path.display()))?;
+            Some(stats::parse_vendor_operations(
+                &text,
+                &path.display().to_string(),
+            )?)
+        }
+        None => None,
+    };
+    print!("{}", stats::report(&source, vendor.as_deref())?);
     Ok(())
 }
 
