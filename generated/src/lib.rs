@@ -593,4 +593,4 @@ pub use runtime::{
 pub const SPEC_VERSION: &str = "2023-11-15";
 
 /// SHA-256 (hex) of the spec file this crate was generated from.
-pub const SPEC_SHA256: &str = "f04c97b68056f5fa7f56c4ea3c01da77a404a494295a1ebac4ecf64f994b9189";
+pub const SPEC_SHA256: &str = "ba8a58d1f18060739357ffd06c21847caa8625298b392b56306d5c0b98e29145";

@@ -26,6 +26,7 @@
 //! - The request example was extended with the API Explorer's per-field examples for the added fields (group_id, a timeout of 4 hours, build_if_code_updated false, the documented timer trigger, enable_git_lfs, group_name and repo_name) so that every added field is exercised.
 //! - The SCM URLs in the SDK samples spell the host differently (ulanqab, ulanhq, ulanhqab); the request example's spelling is kept verbatim.
 //! - huaweicloud-sdk-go-v3 model_create_build_job_response.go declares `status` and `error` as strings and `result` as an object with the string `job_id`, matching the tables; no enum is set since the status values are not listed.
+//! - The current reference page (api-codeci/CreateBuildJob.html, English editions of 2025-09-22 and 2025-12-24, Chinese edition of 2025-08-22) documents project_id as a 32-character string of letters and digits, job_name as 1 to 115 characters and auto_update_sub_module with default false; those constraints are declared, as on create_new_job. Its value ranges for arch and build_config_type stay in the descriptions (no enums are added to the legacy body here).
 //! - Deprecated: the vendor files this operation under the legacy chapter (tagged old in the API Explorer); its current counterpart is create_new_job (POST /v1/job/create): same request body (CreateBuildJobRequestBody with scms, timeout and triggers) and the same reply.
 #![allow(deprecated, reason = "the legacy operation's own items refer to each other")]
 pub use crate::types::CreateBuildJobResponse;
@@ -89,6 +90,10 @@ impl crate::runtime::operation::Operation for CreateBuildJobRequest {
     type Output = crate::types::CreateBuildJobResponse;
     const SPEC: &'static crate::runtime::operation::OperationSpec = &SPEC;
     fn validate(&self) -> ::std::result::Result<(), crate::Error> {
+        {
+            let value = &self.body;
+            value.validate_at("body")?;
+        }
         ::std::result::Result::Ok(())
     }
     fn to_parts(

@@ -20,6 +20,7 @@
 //! - Checked against the current API Explorer file (UpdateBuildJob.json) and huaweicloud-sdk-go-v3 model_update_build_job_request_body.go, unlike the create body, the update body has gained no fields (no group_id, timeout, triggers, build_if_code_updated or SCM enable_git_lfs/group_name/repo_name), so nothing was added.
 //! - huaweicloud-sdk-go-v3 model_update_build_job_response.go reuses the create response result type (CreateBuildJobResponseBodyResult), so both responses share BuildJobSaveResult.
 //! - auto_update_sub_module and the SCM depth are strings on the wire, per the tables and huaweicloud-sdk-go-v3 model_update_build_job_request_body.go (`*string`).
+//! - The current reference page (api-codeci/UpdateBuildJob.html, English editions of 2025-12-10 and 2025-12-24) documents job_name as 1 to 115 characters, which is declared as on update_new_job; auto_update_sub_module gets the default false of the same vendor body model (UpdateBuildJobRequestBody) on the update_new_job page, since the readable part of this page stops before that field. It gives no range for project_id, and its arch and build_config_type ranges stay in the descriptions (no enums are added to the legacy body here).
 //! - Deprecated: the vendor files this operation under the legacy chapter (tagged old in the API Explorer); its current counterpart is update_new_job (POST /v1/job/update): same request body (UpdateBuildJobRequestBody) and reply.
 #![allow(deprecated, reason = "the legacy operation's own items refer to each other")]
 pub use crate::types::UpdateBuildJobResponse;

@@ -25,7 +25,7 @@ pub struct UpdateBuildJobRequestBody {
     pub host_type: ::std::option::Option<::std::string::String>,
     /// ID of the build job to update (32 letters and digits).
     pub job_id: ::std::string::String,
-    /// Name of the build job.
+    /// Name of the build job, 1 to 115 characters.
     pub job_name: ::std::string::String,
     /// Build parameters defined for the job.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -78,6 +78,16 @@ impl UpdateBuildJobRequestBody {
                 ::std::option::Option::Some(32u64),
             )?;
             crate::runtime::validate::pattern(&field_name, value, &JOB_ID_PATTERN)?;
+        }
+        {
+            let value = &self.job_name;
+            let field_name = ::std::format!("{}.{}", at, "job_name");
+            crate::runtime::validate::length(
+                &field_name,
+                value,
+                ::std::option::Option::Some(1u64),
+                ::std::option::Option::Some(115u64),
+            )?;
         }
         ::std::result::Result::Ok(())
     }
