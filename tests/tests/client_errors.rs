@@ -479,3 +479,69 @@ fn bad_configuration_is_reported_by_build() {
         .build()
         .expect("AK/SK with a project id");
 }
+
+#[tokio::test]
+async fn legacy_job_bodies_are_checked_against_their_documented_ranges() {
+    use codearts_build::types::{
+        BuildJobConfigStep, CreateBuildJobRequestBody, UpdateBuildJobRequestBody,
+    };
+    let server = TestServer::start(|_| {
+        Reply::json(
+            200,
+            &serde_json::json!({ "result": { "job_id": JOB }, "status": "success" }),
+        )
+    })
+    .await;
+    let client = client(&server);
+    let project = "6ecbc5bac7c8442fb3d2563d53c13582";
+    let steps = || vec![BuildJobConfigStep::new("module".into(), "step".into())];
+    let create = |name: &str, project: &str| {
+        CreateBuildJobRequestBody::new("x86-64".into(), name.into(), project.into(), steps())
+    };
+    // 116 characters is one past the documented limit of the job name; 115 is accepted.
+    let error = client
+        .create_build_job()
+        .body(create(&"j".repeat(116), project))
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&error, Error::InvalidRequest { parameter, .. } if parameter.ends_with("job_name")),
+        "{error:?}"
+    );
+    let error = client
+        .create_build_job()
+        .body(create("job", "not-a-project-id"))
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&error, Error::InvalidRequest { parameter, .. } if parameter.ends_with("project_id")),
+        "{error:?}"
+    );
+    let update = UpdateBuildJobRequestBody::new(
+        "x86-64".into(),
+        JOB.into(),
+        String::new(),
+        project.into(),
+        steps(),
+    );
+    let error = client
+        .update_build_job()
+        .body(update)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&error, Error::InvalidRequest { parameter, .. } if parameter.ends_with("job_name")),
+        "{error:?}"
+    );
+    assert_eq!(server.request_count(), 0);
+    client
+        .create_build_job()
+        .body(create(&"j".repeat(115), project))
+        .send()
+        .await
+        .expect("a 115-character name is within the documented range");
+    assert_eq!(server.request_count(), 1);
+}
