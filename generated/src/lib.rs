@@ -593,4 +593,4 @@ pub use runtime::{
 pub const SPEC_VERSION: &str = "2023-11-15";
 
 /// SHA-256 (hex) of the spec file this crate was generated from.
-pub const SPEC_SHA256: &str = "ba8a58d1f18060739357ffd06c21847caa8625298b392b56306d5c0b98e29145";
+pub const SPEC_SHA256: &str = "b51e97ed122ecdd5bbf03001ee54b8b5429f174b3330e7bee9bd25046a47ea48";

@@ -12,6 +12,7 @@
 //!
 //! - The 200 body is documented only as a File; huaweicloud-sdk-go-v3 model_download_build_log_response.go reads it as a raw stream, so it is modelled as binary.
 //! - huaweicloud-sdk-go-v3 codeArtsBuild_meta.go sends log_level as an optional query parameter.
+//! - The log_level default INFO comes from the current reference page api-codeci/DownloadBuildLog.html (eu and eu/fr-fr editions); the Swagger file and the 2023 reference state none.
 //! - Deprecated: the vendor files this operation under the legacy chapter (tagged old in the API Explorer); its current counterpart is download_build_full_log (GET /v1/log/{record_id}/download-log): same record_id and log_level, plus an optional compress flag; binary reply.
 #![allow(deprecated, reason = "the legacy operation's own items refer to each other")]
 /// Static facts about this operation.
@@ -37,6 +38,8 @@ pub struct DownloadBuildLogRequest {
     /// Sent as the `record_id` path parameter (required).
     pub record_id: ::std::string::String,
     /// Log level to include, INFO or DEBUG.
+    ///
+    /// The service's default is `"INFO"`.
     ///
     /// Sent as the `log_level` query parameter (optional).
     pub log_level: ::std::option::Option<crate::types::DownloadBuildLogLogLevel>,
@@ -72,6 +75,8 @@ impl DownloadBuildLogRequestBuilder {
         self
     }
     /// Log level to include, INFO or DEBUG.
+    ///
+    /// The service's default is `"INFO"`.
     ///
     /// Sent as the `log_level` query parameter (optional).
     pub fn log_level(
@@ -173,6 +178,8 @@ impl DownloadBuildLogFluentBuilder {
         self
     }
     /// Log level to include, INFO or DEBUG.
+    ///
+    /// The service's default is `"INFO"`.
     ///
     /// Sent as the `log_level` query parameter (optional).
     pub fn log_level(

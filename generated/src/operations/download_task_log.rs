@@ -14,6 +14,7 @@
 //! - huaweicloud-sdk-go-v3 model_download_task_log_request.go describes task_name with the record_id text (copy error); it is treated as the step name, as the table says.
 //! - The 200 body is documented only as a File; huaweicloud-sdk-go-v3 model_download_task_log_response.go reads it as a raw stream, so it is modelled as binary.
 //! - The task_name length limits (1 to 1000) come from the current API Explorer file (DownloadTaskLog.json); the 2023 reference gave none.
+//! - The log_level default INFO comes from the current reference page api-codeci/DownloadTaskLog.html (eu and intl/id-id editions); the Swagger file and the 2023 reference state none.
 //! - Deprecated: the vendor files this operation under the legacy chapter (tagged old in the API Explorer); its current counterpart is download_task_log_new (GET /v1/log/{record_id}/task-log): same record_id and step name under /v1; documented on the vendor reference page DownloadTaskLogNew but absent from the SDKs, so it arrives with the logs area.
 #![allow(deprecated, reason = "the legacy operation's own items refer to each other")]
 /// Static facts about this operation.
@@ -43,6 +44,8 @@ pub struct DownloadTaskLogRequest {
     /// Sent as the `task_name` query parameter (required).
     pub task_name: ::std::string::String,
     /// Log level to include, INFO or DEBUG.
+    ///
+    /// The service's default is `"INFO"`.
     ///
     /// Sent as the `log_level` query parameter (optional).
     pub log_level: ::std::option::Option<crate::types::DownloadTaskLogLogLevel>,
@@ -89,6 +92,8 @@ impl DownloadTaskLogRequestBuilder {
         self
     }
     /// Log level to include, INFO or DEBUG.
+    ///
+    /// The service's default is `"INFO"`.
     ///
     /// Sent as the `log_level` query parameter (optional).
     pub fn log_level(
@@ -221,6 +226,8 @@ impl DownloadTaskLogFluentBuilder {
         self
     }
     /// Log level to include, INFO or DEBUG.
+    ///
+    /// The service's default is `"INFO"`.
     ///
     /// Sent as the `log_level` query parameter (optional).
     pub fn log_level(
