@@ -18,6 +18,7 @@ pub mod openapi;
 pub mod output;
 pub mod resolve;
 pub mod source_map;
+pub mod surface;
 
 use sha2::{Digest, Sha256};
 
@@ -63,8 +64,17 @@ pub fn parse(file: &str, source: &str) -> Result<ir::Api, SpecError> {
 pub fn generate(file: &str, source: &str, statics: &Statics) -> Result<Files, GenError> {
     let api = parse(file, source).map_err(GenError::Spec)?;
     let sha = hex(&Sha256::digest(source.as_bytes()));
-    emit::crate_files(&api, file, &sha, statics).map_err(GenError::Template)
+    let mut files = emit::crate_files(&api, file, &sha, statics).map_err(GenError::Template)?;
+    // The public API listing is derived from the emitted sources, so that `--check` and the
+    // freshness test cover it and a change to the API shows in review as a diff of it.
+    let listing = surface::listing(&files)
+        .map_err(|e| GenError::Template(format!("listing the public API: {e}")))?;
+    files.insert(API_LISTING.to_owned(), listing);
+    Ok(files)
 }
+
+/// Where in the generated crate the public API listing ([`surface::listing`]) is written.
+pub const API_LISTING: &str = "API.txt";
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()

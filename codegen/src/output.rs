@@ -32,6 +32,10 @@ impl Drift {
 /// Maximum diff lines shown per file.
 const DIFF_LINES: usize = 200;
 
+/// Maximum files shown with their diff; the rest are listed by name, so that a change that
+/// touches every file (a template edit) still gives a report one can read from the top.
+const DIFF_FILES: usize = 20;
+
 impl std::fmt::Display for Drift {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let kinds = [
@@ -39,8 +43,17 @@ impl std::fmt::Display for Drift {
             ("missing", &self.missing),
             ("extra", &self.extra),
         ];
+        let mut shown = 0;
         for (kind, entries) in kinds {
             for (path, diff) in entries {
+                if shown == DIFF_FILES {
+                    writeln!(
+                        f,
+                        "{kind}: {path} (diff not shown: {DIFF_FILES} files shown above)"
+                    )?;
+                    continue;
+                }
+                shown += 1;
                 writeln!(f, "{kind}: {path}")?;
                 let mut lines = diff.lines();
                 for line in lines.by_ref().take(DIFF_LINES) {
@@ -204,4 +217,28 @@ fn remove_empty_parents(root: &Path, file: &Path) -> io::Result<()> {
         current = dir.parent();
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_drift_of_many_files_shows_the_first_diffs_and_names_the_rest() {
+        let entry = |i: usize| {
+            (
+                format!("src/f{i:02}.rs"),
+                diff("x", Some("a\n"), Some("b\n")),
+            )
+        };
+        let drift = Drift {
+            stale: (0..DIFF_FILES + 5).map(entry).collect(),
+            ..Drift::default()
+        };
+        let text = drift.to_string();
+        assert_eq!(text.matches("+b").count(), DIFF_FILES, "{text}");
+        assert!(text.contains("stale: src/f00.rs\n"), "{text}");
+        let last = format!("stale: src/f{:02}.rs (diff not shown", DIFF_FILES + 4);
+        assert!(text.contains(&last), "{text}");
+    }
 }

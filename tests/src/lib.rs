@@ -1,5 +1,6 @@
 //! Shared helpers for the workspace tests.
 
+pub mod freshness;
 pub mod generator;
 pub mod schema_check;
 

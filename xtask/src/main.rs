@@ -3,7 +3,10 @@
 //! - `cargo xtask gen [--spec PATH] [--out DIR] [--check]` regenerates the client crate.
 //! - `cargo xtask bench-gen [--spec PATH]` times generation for the spec and synthetic copies.
 //! - `cargo xtask spec-stats [--spec PATH] [--vendor-ops TSV]` counts what the spec covers.
+//! - `cargo xtask api-surface [--crate DIR]` prints the generated crate's public API listing.
+//! - `cargo xtask api-diff [--base REV]` is the API stability gate against a base commit.
 
+mod api_gate;
 mod bench;
 mod stats;
 
@@ -25,10 +28,12 @@ Project automation for the CodeArts Build client.
 Usage: cargo xtask <COMMAND>
 
 Commands:
-  gen        Generate the client crate from the spec (see `cargo xtask gen --help`)
-  bench-gen  Time generation for the spec and for 10x and 100x synthetic copies
-  spec-stats Count operations per area, schemas, parameters and notes (see --help)
-  help       Show this help
+  gen          Generate the client crate from the spec (see `cargo xtask gen --help`)
+  bench-gen    Time generation for the spec and for 10x and 100x synthetic copies
+  spec-stats   Count operations per area, schemas, parameters and notes (see --help)
+  api-surface  Print the generated crate's public API listing (what gen writes as API.txt)
+  api-diff     Fail on a breaking API change without a version bump (against HEAD~1)
+  help         Show this help
 
 Options:
   -h, --help  Show help
@@ -122,6 +127,8 @@ fn run(args: &[String]) -> ExitCode {
         Some("gen") => gen(&args[1..]),
         Some("bench-gen") => bench_gen(&args[1..]),
         Some("spec-stats") => spec_stats(&args[1..]),
+        Some("api-surface") => api_gate::surface(&root(), &args[1..]),
+        Some("api-diff") => api_gate::diff(&root(), &args[1..]),
         Some(other) => Err(format!("unknown command {other:?}\n\n{HELP}")),
     };
     match result {
