@@ -83,7 +83,10 @@ fn compare(rounds: usize) {
                 .parse()
                 .expect("CPU µs per request");
             results[i].push(micros);
-            eprintln!("round {}: {variant:>8} {micros:6.2} µs CPU/request", round + 1);
+            eprintln!(
+                "round {}: {variant:>8} {micros:6.2} µs CPU/request",
+                round + 1
+            );
         }
     }
     server.kill().ok();
@@ -143,9 +146,8 @@ fn run_client(variant: &str, endpoint: &str, requests: usize) {
             match variant.as_str() {
                 "reqwest" => {
                     let http = reqwest::Client::new();
-                    let url = format!(
-                        "{endpoint}/v3/jobs/{JOB}/history?interval=7&limit=10&offset=0"
-                    );
+                    let url =
+                        format!("{endpoint}/v3/jobs/{JOB}/history?interval=7&limit=10&offset=0");
                     Arc::new(move || {
                         let http = http.clone();
                         let url = url.clone();

@@ -45,9 +45,10 @@ fn prepare(c: &mut Criterion) {
     let operation = ShowHistory::example();
     for (name, ak_sk) in [("AK/SK", true), ("token", false)] {
         let client = support::client(&format!("https://{HOST}"), ak_sk);
-        c.bench_function(&format!("prepare GET, {name} (validate, URL, headers, auth)"), |b| {
-            b.iter(|| client.prepare(black_box(&operation)).expect("prepared"))
-        });
+        c.bench_function(
+            &format!("prepare GET, {name} (validate, URL, headers, auth)"),
+            |b| b.iter(|| client.prepare(black_box(&operation)).expect("prepared")),
+        );
     }
 }
 

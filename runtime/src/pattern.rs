@@ -251,7 +251,11 @@ mod tests {
             let regex = regex_lite::Regex::new(pattern).unwrap();
             let long = "a".repeat(64);
             let longer = "a".repeat(65);
-            for value in values.iter().copied().chain([long.as_str(), longer.as_str()]) {
+            for value in values
+                .iter()
+                .copied()
+                .chain([long.as_str(), longer.as_str()])
+            {
                 assert_eq!(
                     simple.is_match(value),
                     regex.is_match(value),

@@ -44,7 +44,9 @@ impl Pattern {
         self.compiled
             .get_or_init(|| match crate::pattern::Simple::parse(self.source) {
                 Some(simple) => Some(Compiled::Simple(simple)),
-                None => regex_lite::Regex::new(self.source).ok().map(Compiled::Regex),
+                None => regex_lite::Regex::new(self.source)
+                    .ok()
+                    .map(Compiled::Regex),
             })
             .as_ref()
     }

@@ -170,10 +170,7 @@ fn put_lowercase(name: &str, out: &mut impl Sink) {
 }
 
 /// Calls `f` with the signed headers sorted by lower-case name, then trimmed value.
-fn with_sorted_headers<R>(
-    headers: &[(&str, &str)],
-    f: impl FnOnce(&[(&str, &str)]) -> R,
-) -> R {
+fn with_sorted_headers<R>(headers: &[(&str, &str)], f: impl FnOnce(&[(&str, &str)]) -> R) -> R {
     let order = |a: &(&str, &str), b: &(&str, &str)| {
         cmp_lowercase(a.0, b.0).then_with(|| a.1.trim().cmp(b.1.trim()))
     };
@@ -455,18 +452,25 @@ mod tests {
         let many: Vec<(String, String)> = (0..INLINE_HEADERS + 3)
             .map(|i| (format!("X-Extra-{}", 20 - i), format!(" v{i} ")))
             .collect();
-        let mut many: Vec<(&str, &str)> = many
-            .iter()
-            .map(|(n, v)| (n.as_str(), v.as_str()))
-            .collect();
+        let mut many: Vec<(&str, &str)> =
+            many.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
         many.push(("x-sdk-date", date));
         let long_name = format!("X-{}", "Long".repeat(20));
         let cases: Vec<(&str, &str, Vec<(&str, &str)>, &[u8])> = vec![
-            ("GET", "/v3/jobs/abc/history", vec![("host", "h"), ("x-sdk-date", date)], b""),
+            (
+                "GET",
+                "/v3/jobs/abc/history",
+                vec![("host", "h"), ("x-sdk-date", date)],
+                b"",
+            ),
             (
                 "POST",
                 "/v3/jobs/a%20b/%E4%B8%80/",
-                vec![("Host", "h"), ("X-Sdk-Date", date), ("Content-Type", "application/json")],
+                vec![
+                    ("Host", "h"),
+                    ("X-Sdk-Date", date),
+                    ("Content-Type", "application/json"),
+                ],
                 br#"{"a":1}"#,
             ),
             (
@@ -493,7 +497,11 @@ mod tests {
                 body,
             };
             let expected = signed_from_text(&request, date, "SecretKey");
-            assert_eq!(sign(&request, date, "SecretKey"), expected, "{method} {path}");
+            assert_eq!(
+                sign(&request, date, "SecretKey"),
+                expected,
+                "{method} {path}"
+            );
             let key = SigningKey::new("SecretKey");
             assert_eq!(sign_with_key(&request, date, &key), expected);
         }
@@ -506,9 +514,15 @@ mod tests {
         });
         assert_eq!(
             signed,
-            format!("{};x-repeat;x-sdk-content-sha256;x-sdk-date", long_name.to_lowercase())
+            format!(
+                "{};x-repeat;x-sdk-content-sha256;x-sdk-date",
+                long_name.to_lowercase()
+            )
         );
-        assert!(canonical.contains("x-repeat:a\nx-repeat:b\n"), "{canonical}");
+        assert!(
+            canonical.contains("x-repeat:a\nx-repeat:b\n"),
+            "{canonical}"
+        );
         assert!(canonical.ends_with("\nUNSIGNED-PAYLOAD"), "{canonical}");
     }
 
