@@ -921,8 +921,9 @@ impl Client {
             }
             CredentialKind::AkSk {
                 access_key,
-                secret_key,
                 security_token,
+                key,
+                ..
             } => {
                 let date = crate::time::format_sdk_date(now);
                 headers.insert(
@@ -955,7 +956,7 @@ impl Client {
                     headers: &signed,
                     body,
                 };
-                let signature = signer::sign(&signable, &date, secret_key);
+                let signature = signer::sign_with_key(&signable, &date, key);
                 if inner.debug_signing {
                     canonical = Some(redacted_canonical_request(&signable));
                 }

@@ -48,6 +48,7 @@ pub mod json;
 pub mod multipart;
 pub mod operation;
 pub mod paginate;
+mod pattern;
 pub mod retry;
 pub mod service;
 pub mod stream;

@@ -8,7 +8,22 @@ use crate::Error;
 /// A regular expression from the spec, compiled on first use.
 pub struct Pattern {
     source: &'static str,
-    compiled: OnceLock<Option<regex_lite::Regex>>,
+    compiled: OnceLock<Option<Compiled>>,
+}
+
+/// A pattern ready to match: the fast matcher when the pattern is simple enough for it.
+enum Compiled {
+    Simple(crate::pattern::Simple),
+    Regex(regex_lite::Regex),
+}
+
+impl Compiled {
+    fn is_match(&self, value: &str) -> bool {
+        match self {
+            Compiled::Simple(simple) => simple.is_match(value),
+            Compiled::Regex(regex) => regex.is_match(value),
+        }
+    }
 }
 
 impl Pattern {
@@ -25,9 +40,14 @@ impl Pattern {
         self.source
     }
 
-    fn regex(&self) -> Option<&regex_lite::Regex> {
+    fn regex(&self) -> Option<&Compiled> {
         self.compiled
-            .get_or_init(|| regex_lite::Regex::new(self.source).ok())
+            .get_or_init(|| match crate::pattern::Simple::parse(self.source) {
+                Some(simple) => Some(Compiled::Simple(simple)),
+                None => regex_lite::Regex::new(self.source)
+                    .ok()
+                    .map(Compiled::Regex),
+            })
             .as_ref()
     }
 }

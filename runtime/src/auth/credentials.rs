@@ -3,6 +3,7 @@
 use std::fmt;
 use std::time::SystemTime;
 
+use super::key::SigningKey;
 use crate::Error;
 
 /// Environment variable holding the access key (AK), as the vendor's SDKs name it (their
@@ -75,6 +76,8 @@ pub(crate) enum CredentialKind {
         access_key: String,
         secret_key: String,
         security_token: Option<String>,
+        /// The secret prepared for signing: made with the secret, so never stale.
+        key: SigningKey,
     },
 }
 
@@ -90,10 +93,12 @@ impl Credentials {
     /// A permanent access key / secret key pair: every request is signed with
     /// `SDK-HMAC-SHA256`.
     pub fn ak_sk(access_key: impl Into<String>, secret_key: impl Into<String>) -> Self {
+        let secret_key = secret_key.into();
         Credentials {
             kind: CredentialKind::AkSk {
                 access_key: access_key.into(),
-                secret_key: secret_key.into(),
+                key: SigningKey::new(&secret_key),
+                secret_key,
                 security_token: None,
             },
             expiry: None,
@@ -229,6 +234,7 @@ impl Credentials {
                 access_key,
                 secret_key,
                 security_token,
+                ..
             } => {
                 check("access key", access_key)?;
                 check("secret key", secret_key)?;

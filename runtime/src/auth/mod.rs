@@ -5,6 +5,7 @@
 
 pub mod chain;
 mod credentials;
+pub mod key;
 pub mod profile;
 mod provider;
 pub mod signer;
