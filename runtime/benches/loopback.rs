@@ -7,7 +7,9 @@
 //!
 //! - `reqwest`: plain reqwest, the same GET with a token header, reply decoded with serde_json;
 //! - `token`: the client sending the same operation with a token;
-//! - `aksk`: the client signing each request with AK/SK.
+//! - `aksk`: the client signing each request with AK/SK;
+//! - `reqwest+timeouts`: plain reqwest with the client's transport settings (connect and read
+//!   timeouts, a timeout around each attempt), which shows what those settings cost alone.
 //!
 //! Targets: `token` ≤ 1.03× and `aksk` ≤ 1.10× of `reqwest`.
 //!
@@ -27,7 +29,7 @@ mod support;
 use support::{History, ShowHistory, JOB, TOKEN};
 
 const TASKS: usize = 64;
-const VARIANTS: [&str; 3] = ["reqwest", "token", "aksk"];
+const VARIANTS: [&str; 4] = ["reqwest", "token", "aksk", "reqwest+timeouts"];
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -144,23 +146,45 @@ fn run_client(variant: &str, endpoint: &str, requests: usize) {
     runtime.block_on(async move {
         let send: Arc<dyn Fn() -> futures_util::future::BoxFuture<'static, History> + Send + Sync> =
             match variant.as_str() {
-                "reqwest" => {
-                    let http = reqwest::Client::new();
+                plain @ ("reqwest" | "reqwest+timeouts") => {
+                    let timeouts = plain == "reqwest+timeouts";
+                    let http = if timeouts {
+                        reqwest::Client::builder()
+                            .connect_timeout(codearts_runtime::client::DEFAULT_CONNECT_TIMEOUT)
+                            .read_timeout(codearts_runtime::client::DEFAULT_READ_TIMEOUT)
+                            .redirect(reqwest::redirect::Policy::none())
+                            .build()
+                            .expect("reqwest client")
+                    } else {
+                        reqwest::Client::new()
+                    };
                     let url =
                         format!("{endpoint}/v3/jobs/{JOB}/history?interval=7&limit=10&offset=0");
                     Arc::new(move || {
                         let http = http.clone();
                         let url = url.clone();
                         Box::pin(async move {
-                            let response = http
-                                .get(&url)
-                                .header("x-auth-token", TOKEN)
-                                .send()
+                            let exchange = async {
+                                let response = http
+                                    .get(&url)
+                                    .header("x-auth-token", TOKEN)
+                                    .send()
+                                    .await
+                                    .expect("reply");
+                                assert!(response.status().is_success());
+                                let body = response.bytes().await.expect("body");
+                                serde_json::from_slice(&body).expect("typed reply")
+                            };
+                            if timeouts {
+                                tokio::time::timeout(
+                                    codearts_runtime::client::DEFAULT_REQUEST_TIMEOUT,
+                                    exchange,
+                                )
                                 .await
-                                .expect("reply");
-                            assert!(response.status().is_success());
-                            let body = response.bytes().await.expect("body");
-                            serde_json::from_slice(&body).expect("typed reply")
+                                .expect("in time")
+                            } else {
+                                exchange.await
+                            }
                         })
                     })
                 }

@@ -88,12 +88,14 @@ pub struct Timing {
     pub resolve: Duration,
     /// IR to files in memory.
     pub emit: Duration,
+    /// The public API listing (`API.txt`) from the emitted sources.
+    pub list: Duration,
 }
 
 impl Timing {
     /// All stages.
     pub fn total(&self) -> Duration {
-        self.load + self.resolve + self.emit
+        self.load + self.resolve + self.emit + self.list
     }
 }
 
@@ -114,10 +116,13 @@ pub fn time(spec: &str, statics: &Statics, runs: usize) -> Result<(Timing, usize
         let resolved = Instant::now();
         let files = codegen::emit::crate_files(&api, "bench.yaml", "0", statics)
             .map_err(|e| e.to_string())?;
+        let emitted = Instant::now();
+        codegen::surface::listing(&files)?;
         let timing = Timing {
             load: loaded - started,
             resolve: resolved - loaded,
-            emit: resolved.elapsed(),
+            emit: emitted - resolved,
+            list: emitted.elapsed(),
         };
         if best.is_none_or(|b| timing.total() < b.total()) {
             best = Some(timing);

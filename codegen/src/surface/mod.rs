@@ -584,3 +584,109 @@ fn derives(attrs: &[Attribute]) -> Vec<String> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn list(files: &[(&str, &str)]) -> Vec<String> {
+        let files = files
+            .iter()
+            .map(|(path, text)| ((*path).to_owned(), (*text).to_owned()))
+            .collect();
+        let text = listing(&files).unwrap_or_else(|e| panic!("{e}"));
+        text.lines().skip(1).map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn items_of_private_modules_are_listed_where_they_are_reexported() {
+        let lines = list(&[
+            (
+                "src/lib.rs",
+                "mod inner;\npub mod shown;\npub use inner::Thing;\n\
+                 pub(crate) fn internal() {}\n#[doc(hidden)]\npub fn hidden() {}\n",
+            ),
+            (
+                "src/inner.rs",
+                "#[derive(Debug, ::std::clone::Clone)]\n#[non_exhaustive]\n\
+                 pub struct Thing { pub name: ::std::string::String, secret: u8 }\n\
+                 impl Thing {\n    pub fn new(name: impl Into<String>) -> Self { todo!() }\n\
+                 fn private(&self) {}\n}\n",
+            ),
+            (
+                "src/shown.rs",
+                "pub use crate::inner::Thing as Alias;\npub enum E { A, B(crate::Thing) }\n",
+            ),
+        ]);
+        assert_eq!(
+            lines,
+            [
+                "enum crate::shown::E",
+                "field crate::Thing.name String",
+                "impl crate::Thing:Clone",
+                "impl crate::Thing:Debug",
+                "method crate::Thing::new fn(impl Into<String>) -> Self",
+                "mod crate::shown",
+                "non_exhaustive crate::Thing",
+                "struct crate::Thing",
+                "struct crate::shown::Alias",
+                "variant crate::shown::E::A",
+                "variant crate::shown::E::B (crate::Thing)",
+            ]
+        );
+    }
+
+    #[test]
+    fn feature_gates_are_carried_from_modules_reexports_and_items() {
+        let lines = list(&[
+            (
+                "src/lib.rs",
+                "#[cfg(feature = \"jobs\")]\npub mod jobs;\n\
+                 #[cfg(feature = \"jobs\")]\npub use jobs::run;\n",
+            ),
+            (
+                "src/jobs.rs",
+                "pub fn run(count: u32, mut flag: bool) {}\n\
+                 #[cfg(feature = \"extra\")]\npub const LIMIT: u32 = 3;\n",
+            ),
+        ]);
+        assert_eq!(
+            lines,
+            [
+                "const crate::jobs::LIMIT u32 #[cfg(feature = \"extra\")] #[cfg(feature = \"jobs\")]",
+                "fn crate::jobs::run fn(u32, bool) #[cfg(feature = \"jobs\")]",
+                "fn crate::run #[cfg(feature = \"jobs\")]",
+                "mod crate::jobs #[cfg(feature = \"jobs\")]",
+            ]
+        );
+    }
+
+    #[test]
+    fn other_crates_are_named_in_full_and_the_standard_library_by_last_segment() {
+        let lines = list(&[(
+            "src/lib.rs",
+            "pub use other_crate as other;\npub use other::Thing;\n\
+             pub fn f(a: &std::vec::Vec<reqwest::Method>) -> ::core::option::Option<other::X> { None }\n",
+        )]);
+        assert_eq!(
+            lines,
+            [
+                "fn crate::f fn(&Vec<reqwest::Method>) -> Option<other_crate::X>",
+                "reexport crate::Thing other_crate::Thing",
+                "reexport crate::other other_crate",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_missing_module_file_is_a_located_error() {
+        let files = [("src/lib.rs".to_owned(), "pub mod gone;\n".to_owned())]
+            .into_iter()
+            .collect();
+        let error = listing(&files).expect_err("no file for the module");
+        assert!(
+            error.starts_with("src/lib.rs: `mod gone;` has no file"),
+            "{error}"
+        );
+    }
+}

@@ -456,7 +456,8 @@ mod tests {
             many.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
         many.push(("x-sdk-date", date));
         let long_name = format!("X-{}", "Long".repeat(20));
-        let cases: Vec<(&str, &str, Vec<(&str, &str)>, &[u8])> = vec![
+        type Case<'a> = (&'a str, &'a str, Vec<(&'a str, &'a str)>, &'a [u8]);
+        let cases: Vec<Case<'_>> = vec![
             (
                 "GET",
                 "/v3/jobs/abc/history",
