@@ -268,9 +268,9 @@ impl crate::runtime::operation::Operation for ListBuildInfoRecordByJobIdRequest 
                 failure: "fail",
                 message: "error",
             };
-            crate::runtime::operation::decode_json_enveloped::<
+            crate::runtime::output::decode_output::<
                 crate::types::ListBuildInfoRecordByJobIdResponse,
-            >(response, &ENVELOPE)
+            >(response, ::std::option::Option::Some(&ENVELOPE))
         }
     }
 }

@@ -237,7 +237,11 @@ impl crate::runtime::operation::Operation for ListJobRequest {
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<Self::Output, crate::Error>,
     > + ::std::marker::Send {
-        crate::runtime::operation::decode_json::<crate::types::ListJobResponse>(response)
+        {
+            crate::runtime::output::decode_output::<
+                crate::types::ListJobResponse,
+            >(response, ::std::option::Option::None)
+        }
     }
 }
 /// Fluent builder returned by [`Client::list_job`](crate::Client::list_job); finish with [`send`](Self::send).

@@ -336,9 +336,11 @@ impl crate::runtime::operation::Operation for ListProjectJobsRequest {
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<Self::Output, crate::Error>,
     > + ::std::marker::Send {
-        crate::runtime::operation::decode_json::<
-            crate::types::ListProjectJobsResponse,
-        >(response)
+        {
+            crate::runtime::output::decode_output::<
+                crate::types::ListProjectJobsResponse,
+            >(response, ::std::option::Option::None)
+        }
     }
 }
 /// Fluent builder returned by [`Client::list_project_jobs`](crate::Client::list_project_jobs); finish with [`send`](Self::send).

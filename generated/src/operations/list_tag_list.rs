@@ -208,9 +208,11 @@ impl crate::runtime::operation::Operation for ListTagListRequest {
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<Self::Output, crate::Error>,
     > + ::std::marker::Send {
-        crate::runtime::operation::decode_json::<
-            crate::types::ListTagListResponse,
-        >(response)
+        {
+            crate::runtime::output::decode_output::<
+                crate::types::ListTagListResponse,
+            >(response, ::std::option::Option::None)
+        }
     }
 }
 /// Fluent builder returned by [`Client::list_tag_list`](crate::Client::list_tag_list); finish with [`send`](Self::send).

@@ -173,9 +173,11 @@ impl crate::runtime::operation::Operation for ShowBranchByJobIdRequest {
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<Self::Output, crate::Error>,
     > + ::std::marker::Send {
-        crate::runtime::operation::decode_json::<
-            crate::types::ShowBranchByJobIdResponse,
-        >(response)
+        {
+            crate::runtime::output::decode_output::<
+                crate::types::ShowBranchByJobIdResponse,
+            >(response, ::std::option::Option::None)
+        }
     }
 }
 /// Fluent builder returned by [`Client::show_branch_by_job_id`](crate::Client::show_branch_by_job_id); finish with [`send`](Self::send).

@@ -204,9 +204,11 @@ impl crate::runtime::operation::Operation for ShowJobListByProjectIdRequest {
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<Self::Output, crate::Error>,
     > + ::std::marker::Send {
-        crate::runtime::operation::decode_json::<
-            crate::types::ShowJobListByProjectIdResponse,
-        >(response)
+        {
+            crate::runtime::output::decode_output::<
+                crate::types::ShowJobListByProjectIdResponse,
+            >(response, ::std::option::Option::None)
+        }
     }
 }
 /// Fluent builder returned by [`Client::show_job_list_by_project_id`](crate::Client::show_job_list_by_project_id); finish with [`send`](Self::send).

@@ -235,9 +235,11 @@ impl crate::runtime::operation::Operation for ShowListHistoryRequest {
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<Self::Output, crate::Error>,
     > + ::std::marker::Send {
-        crate::runtime::operation::decode_json::<
-            crate::types::ShowListHistoryResponse,
-        >(response)
+        {
+            crate::runtime::output::decode_output::<
+                crate::types::ShowListHistoryResponse,
+            >(response, ::std::option::Option::None)
+        }
     }
 }
 /// Fluent builder returned by [`Client::show_list_history`](crate::Client::show_list_history); finish with [`send`](Self::send).

@@ -282,9 +282,11 @@ impl crate::runtime::operation::Operation for ShowListPeriodHistoryRequest {
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<Self::Output, crate::Error>,
     > + ::std::marker::Send {
-        crate::runtime::operation::decode_json::<
-            crate::types::ShowListPeriodHistoryResponse,
-        >(response)
+        {
+            crate::runtime::output::decode_output::<
+                crate::types::ShowListPeriodHistoryResponse,
+            >(response, ::std::option::Option::None)
+        }
     }
 }
 /// Fluent builder returned by [`Client::show_list_period_history`](crate::Client::show_list_period_history); finish with [`send`](Self::send).
