@@ -121,7 +121,6 @@ fn inputs(op: &Operation) -> Vec<Input<'_>> {
     out
 }
 
-
 fn deprecated_attr(op: &Operation) -> Option<TokenStream> {
     op.deprecated.as_ref().map(|d| {
         let note = match &d.replaced_by {

@@ -19,9 +19,10 @@ pub(super) const FIELD: &str = "__metadata";
 /// Whether `t` is a struct that some operation returns as its whole output.
 pub(super) fn is_output_struct(api: &Api, t: &NamedType) -> bool {
     matches!(t.kind, TypeKind::Struct(_))
-        && api.operations.iter().any(
-            |op| matches!(&op.response, ResponseKind::Json(TypeRef::Named(n)) if *n == t.name),
-        )
+        && api
+            .operations
+            .iter()
+            .any(|op| matches!(&op.response, ResponseKind::Json(TypeRef::Named(n)) if *n == t.name))
 }
 
 /// Whether the output of `op` is a generated struct (not a runtime wrapper).

@@ -333,13 +333,19 @@ impl ShowJobListByProjectIdRequest {
     }
 }
 impl ShowJobListByProjectIdFluentBuilder {
-    /// Builds the request and streams every item of every page; see [`ShowJobListByProjectIdRequest::paginate`].
+    /// Builds the request and streams every item of every page; see [`ShowJobListByProjectIdRequest::paginate`]. Without a position it starts at the first page, and without a page size it asks for the documented default.
     pub fn paginate(
-        self,
+        mut self,
     ) -> ::std::result::Result<
         crate::Paginator<crate::types::ProjectJobListItem>,
         crate::Error,
     > {
+        if self.inner.page_index.is_none() {
+            self.inner = self.inner.page_index(0i32);
+        }
+        if self.inner.page_size.is_none() {
+            self.inner = self.inner.page_size(10i32);
+        }
         let client = ::std::clone::Clone::clone(&self.client);
         ::std::result::Result::Ok(self.build()?.paginate(&client))
     }
