@@ -160,14 +160,13 @@ pub fn operation_file(api: &Api, op: &Operation, checks: &Checks) -> TokenStream
     let output = super::outputs::output_ty(api, op);
     let operation_impl = operation_impl(api, op, &request, &output, checks);
     let fluent_struct = fluent_struct(
+        api,
         op,
-        api.service.project_id.as_ref(),
         &inputs,
         &request,
         &builder,
         &fluent,
         deprecated.as_ref(),
-        &output,
     );
     let extras = extras(op, &request, &fluent);
     let rate_limit = super::rate_limit::request_const(op, &request);
@@ -764,15 +763,16 @@ fn to_parts(op: &Operation) -> TokenStream {
 }
 
 fn fluent_struct(
+    api: &Api,
     op: &Operation,
-    project_id: Option<&crate::ir::ProjectIdParam>,
     inputs: &[Input],
     request: &syn::Ident,
     builder: &syn::Ident,
     fluent: &syn::Ident,
     deprecated: Option<&TokenStream>,
-    output: &TokenStream,
 ) -> TokenStream {
+    let project_id = api.service.project_id.as_ref();
+    let output = super::outputs::output_ty(api, op);
     let method = ident(&op.method_name);
     let struct_doc = format!(" Fluent builder returned by [`Client::{0}`](crate::Client::{0}); finish with [`send`](Self::send).", client_method(op));
     let setters = inputs.iter().map(|i| {
