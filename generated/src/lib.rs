@@ -585,8 +585,9 @@ pub use rate_limit::{RateLimitClass, UnknownRateLimitClass};
 pub use region::{OtherRegion, Region, UnknownRegion};
 #[doc(inline)]
 pub use runtime::{
-    ByteStream, CallOptions, Credentials, CredentialsProvider, Error, FilePart, LogChunk,
-    LogFollow, Page, PageStyle, Paginator, ProvideCredentials, ReloadingCredentials, RetryPolicy,
+    ByteStream, CallOptions, Credentials, CredentialsProvider, EmptyOutput, Error, FilePart,
+    ListOutput, LogChunk, LogFollow, Page, PageStyle, Paginator, ProvideCredentials,
+    ReloadingCredentials, ResponseMeta, ResponseMetadata, RetryPolicy, ValueOutput,
 };
 
 /// `info.version` of the spec this crate was generated from.

@@ -163,6 +163,24 @@ impl LogFollow {
     pub fn polls(&self) -> u64 {
         self.polls
     }
+
+    /// The next chunk with text, waiting and polling as needed; `None` once the log has
+    /// ended. Needs no `StreamExt` import.
+    pub async fn try_next(&mut self) -> Result<Option<LogChunk>, Error> {
+        std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx))
+            .await
+            .transpose()
+    }
+
+    /// Follows the log to its end and returns every chunk, stopping at the first error.
+    /// Needs no `TryStreamExt` import.
+    pub async fn try_collect(mut self) -> Result<Vec<LogChunk>, Error> {
+        let mut chunks = Vec::new();
+        while let Some(chunk) = self.try_next().await? {
+            chunks.push(chunk);
+        }
+        Ok(chunks)
+    }
 }
 
 impl Stream for LogFollow {

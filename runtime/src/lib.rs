@@ -6,7 +6,8 @@
 //! [`ClientBuilder`] (as an alias for the generated client's builder), [`Credentials`],
 //! [`CredentialsProvider`], [`ReloadingCredentials`], [`ProvideCredentials`],
 //! [`Error`], [`FilePart`], [`LogChunk`], [`LogFollow`], [`Page`], [`PageStyle`], [`Paginator`],
-//! [`RetryPolicy`].
+//! [`RetryPolicy`], and the outputs' [`ResponseMetadata`], [`ResponseMeta`], [`ListOutput`],
+//! [`ValueOutput`] and [`EmptyOutput`].
 //!
 //! For generated code (which reaches this crate through a hidden `runtime` alias):
 //!
@@ -15,6 +16,8 @@
 //!   generated request, its [`OperationSpec`](operation::OperationSpec) and
 //!   [`RequestParts`](operation::RequestParts), and the response decoders.
 //! - [`json`]: decoders for bare JSON arrays and scalars.
+//! - [`output`]: the decoders generated operations use, which keep each response's
+//!   [`ResponseMetadata`] with its output.
 //! - [`validate`]: the input checks generated `validate` methods call.
 //! - [`multipart`]: `multipart/form-data` bodies ([`Form`](multipart::Form)).
 //! - [`paginate::paginate`] and [`follow::follow`]: the streams behind generated `paginate()`
@@ -47,6 +50,7 @@ pub mod follow;
 pub mod json;
 pub mod multipart;
 pub mod operation;
+pub mod output;
 pub mod paginate;
 mod pattern;
 pub mod retry;
@@ -60,6 +64,7 @@ pub use client::{CallOptions, Client, ClientBuilder};
 pub use error::Error;
 pub use follow::{LogChunk, LogFollow};
 pub use multipart::FilePart;
+pub use output::{EmptyOutput, ListOutput, ResponseMeta, ResponseMetadata, ValueOutput};
 pub use paginate::{Page, PageStyle, Paginator};
 pub use retry::RetryPolicy;
 pub use service::{ErrorCatalogue, Service, ServiceIdentity, ServiceRegion};

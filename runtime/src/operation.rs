@@ -5,6 +5,7 @@ use std::future::Future;
 use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 
+use crate::output::ResponseMetadata;
 use crate::{ByteStream, Error};
 
 pub use crate::encode::encode_path_segment;
@@ -87,6 +88,15 @@ impl RawResponse {
     /// The `X-Request-Id` response header.
     pub fn request_id(&self) -> Option<&str> {
         self.request_id.as_deref()
+    }
+
+    /// The status, request id and headers, to keep with the decoded output.
+    pub fn metadata(&self) -> ResponseMetadata {
+        ResponseMetadata::new(
+            self.status(),
+            self.request_id.clone(),
+            self.response.headers().clone(),
+        )
     }
 
     /// Reads the whole body, however long it is (generated decoders use [`decode_json`],
@@ -288,6 +298,7 @@ pub async fn decode_download(response: RawResponse) -> Result<ByteStream, Error>
         .get(reqwest::header::CONTENT_TYPE)
         .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
     let content_length = response.response.content_length();
+    let metadata = response.metadata();
     let RawResponse {
         mut response,
         request_id,
@@ -351,6 +362,7 @@ pub async fn decode_download(response: RawResponse) -> Result<ByteStream, Error>
                 bytes::Bytes::from(head),
                 (!ended).then_some(response),
                 content_length,
+                metadata,
             ))
         }
     }

@@ -126,13 +126,28 @@ impl<T: Clone + PartialEq> Paginator<T> {
         self
     }
 
-    /// Drains the paginator into a vector, stopping at the first error.
-    pub async fn collect_all(mut self) -> Result<Vec<T>, Error> {
+    /// The next item, fetching the next page when needed; `None` once every item was
+    /// yielded. After an error the paginator ends. Needs no `StreamExt` import.
+    pub async fn try_next(&mut self) -> Result<Option<T>, Error> {
+        std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx))
+            .await
+            .transpose()
+    }
+
+    /// Drains the paginator into a vector, stopping at the first error. Needs no
+    /// `TryStreamExt` import.
+    pub async fn try_collect(mut self) -> Result<Vec<T>, Error> {
         let mut all = Vec::new();
-        while let Some(item) = std::future::poll_fn(|cx| Pin::new(&mut self).poll_next(cx)).await {
-            all.push(item?);
+        while let Some(item) = self.try_next().await? {
+            all.push(item);
         }
         Ok(all)
+    }
+
+    /// Drains the paginator into a vector, stopping at the first error (the same as
+    /// [`try_collect`](Self::try_collect)).
+    pub async fn collect_all(self) -> Result<Vec<T>, Error> {
+        self.try_collect().await
     }
 
     fn accept(&mut self, page: Page<T>) -> Result<(), Error> {

@@ -8,6 +8,7 @@ use futures_core::Stream;
 use futures_util::StreamExt;
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 
+use crate::output::{ResponseMeta, ResponseMetadata};
 use crate::Error;
 
 type Inner = Pin<Box<dyn Stream<Item = Result<Bytes, Error>> + Send>>;
@@ -20,17 +21,29 @@ type Inner = Pin<Box<dyn Stream<Item = Result<Bytes, Error>> + Send>>;
 pub struct ByteStream {
     inner: Inner,
     content_length: Option<u64>,
+    metadata: ResponseMetadata,
 }
 
 impl ByteStream {
     pub(crate) fn from_response(response: reqwest::Response) -> Self {
         let content_length = response.content_length();
+        let request_id = response
+            .headers()
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let metadata = ResponseMetadata::new(
+            response.status().as_u16(),
+            request_id,
+            response.headers().clone(),
+        );
         let inner = response
             .bytes_stream()
             .map(|chunk| chunk.map_err(|e| Error::from_reqwest("reading the response body", e)));
         ByteStream {
             inner: Box::pin(inner),
             content_length,
+            metadata,
         }
     }
 
@@ -40,6 +53,7 @@ impl ByteStream {
         prefix: Bytes,
         response: Option<reqwest::Response>,
         content_length: Option<u64>,
+        metadata: ResponseMetadata,
     ) -> Self {
         let head = futures_util::stream::iter((!prefix.is_empty()).then_some(Ok(prefix)));
         let inner: Inner = match response {
@@ -51,6 +65,7 @@ impl ByteStream {
         ByteStream {
             inner,
             content_length,
+            metadata,
         }
     }
 
@@ -62,7 +77,40 @@ impl ByteStream {
         ByteStream {
             inner: Box::pin(stream),
             content_length,
+            metadata: ResponseMetadata::default(),
         }
+    }
+
+    /// The response's request id, status and headers (from no response for a stream built with
+    /// [`from_stream`](Self::from_stream)).
+    pub fn response_metadata(&self) -> &ResponseMetadata {
+        &self.metadata
+    }
+
+    /// The `X-Request-Id` response header.
+    pub fn request_id(&self) -> Option<&str> {
+        self.metadata.request_id()
+    }
+
+    /// The HTTP status code.
+    pub fn http_status(&self) -> u16 {
+        self.metadata.http_status()
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &reqwest::header::HeaderMap {
+        self.metadata.headers()
+    }
+
+    /// The next chunk, `None` at the end of the body; no `StreamExt` import needed.
+    pub async fn try_next(&mut self) -> Result<Option<Bytes>, Error> {
+        self.inner.next().await.transpose()
+    }
+
+    /// Reads the whole body into memory: the same as [`collect`](Self::collect), under the
+    /// name the other streams of this crate use.
+    pub async fn try_collect(self) -> Result<Bytes, Error> {
+        self.collect().await
     }
 
     /// The `Content-Length` the server announced, if any.
@@ -112,10 +160,22 @@ impl Stream for ByteStream {
     }
 }
 
+impl ResponseMeta for ByteStream {
+    fn response_metadata(&self) -> &ResponseMetadata {
+        &self.metadata
+    }
+
+    fn set_response_metadata(&mut self, metadata: ResponseMetadata) {
+        self.metadata = metadata;
+    }
+}
+
 impl std::fmt::Debug for ByteStream {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ByteStream")
             .field("content_length", &self.content_length)
+            .field("status", &self.metadata.http_status())
+            .field("request_id", &self.metadata.request_id())
             .finish_non_exhaustive()
     }
 }

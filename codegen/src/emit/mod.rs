@@ -7,6 +7,7 @@ mod examples;
 mod features;
 mod operation_tests;
 mod operations;
+mod outputs;
 mod pagination;
 mod rate_limit;
 mod rust;
@@ -242,7 +243,7 @@ impl Job<'_> {
             ),
             Job::Type(t) => (
                 format!("src/types/{}.rs", t.module),
-                types::type_file(t, checks),
+                types::type_file(t, checks, outputs::is_output_struct(api, t)),
             ),
             Job::Operation(op) => (
                 format!("src/operations/{}.rs", op.module),

@@ -121,14 +121,6 @@ fn inputs(op: &Operation) -> Vec<Input<'_>> {
     out
 }
 
-fn output_ty(op: &Operation) -> TokenStream {
-    match &op.response {
-        ResponseKind::Json(t) => ty(t),
-        ResponseKind::Binary => quote!(crate::ByteStream),
-        ResponseKind::Empty => quote!(()),
-    }
-}
-
 fn deprecated_attr(op: &Operation) -> Option<TokenStream> {
     op.deprecated.as_ref().map(|d| {
         let note = match &d.replaced_by {
@@ -165,10 +157,11 @@ pub fn operation_file(api: &Api, op: &Operation, checks: &Checks) -> TokenStream
     let reexport = response_reexport(api, op);
     let request_struct = request_struct(op, &inputs, &request, &builder, deprecated.as_ref());
     let builder_struct = builder_struct(&inputs, &request, &builder, deprecated.as_ref());
-    let operation_impl = operation_impl(op, &request, checks);
+    let output = super::outputs::output_ty(api, op);
+    let operation_impl = operation_impl(api, op, &request, &output, checks);
     let fluent_struct = fluent_struct(
+        api,
         op,
-        api.service.project_id.as_ref(),
         &inputs,
         &request,
         &builder,
@@ -463,47 +456,16 @@ fn builder_struct(
     }
 }
 
-fn operation_impl(op: &Operation, request: &syn::Ident, checks: &Checks) -> TokenStream {
-    let output = output_ty(op);
+fn operation_impl(
+    api: &Api,
+    op: &Operation,
+    request: &syn::Ident,
+    output: &TokenStream,
+    checks: &Checks,
+) -> TokenStream {
     let validate = validate_body(op, checks);
     let to_parts = to_parts(op);
-    let decode = match (&op.response, &op.status_envelope) {
-        (ResponseKind::Json(TypeRef::Array(item)), None) => {
-            let item = ty(item);
-            quote!(crate::runtime::json::decode_list::<#item>(response))
-        }
-        (
-            ResponseKind::Json(
-                t @ (TypeRef::String | TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F64),
-            ),
-            None,
-        ) => {
-            let t = ty(t);
-            quote!(crate::runtime::json::decode_scalar::<#t>(response))
-        }
-        (ResponseKind::Json(t), None) => {
-            let t = ty(t);
-            quote!(crate::runtime::operation::decode_json::<#t>(response))
-        }
-        (ResponseKind::Json(t), Some(e)) => {
-            let t = ty(t);
-            let (status, failure, message) = (&e.status, &e.failure, &e.message);
-            quote! {
-                {
-                    /// The reply's own outcome (`x-status-envelope`).
-                    static ENVELOPE: crate::runtime::operation::StatusEnvelope = crate::runtime::operation::StatusEnvelope {
-                        status: #status,
-                        failure: #failure,
-                        message: #message,
-                    };
-                    crate::runtime::operation::decode_json_enveloped::<#t>(response, &ENVELOPE)
-                }
-            }
-        }
-        // A JSON or error-shaped reply to a download is an error, not the file.
-        (ResponseKind::Binary, _) => quote!(crate::runtime::operation::decode_download(response)),
-        (ResponseKind::Empty, _) => quote!(crate::runtime::operation::decode_empty(response)),
-    };
+    let decode = super::outputs::decode(api, op);
     quote! {
         impl crate::runtime::operation::Operation for #request {
             type Output = #output;
@@ -801,15 +763,16 @@ fn to_parts(op: &Operation) -> TokenStream {
 }
 
 fn fluent_struct(
+    api: &Api,
     op: &Operation,
-    project_id: Option<&crate::ir::ProjectIdParam>,
     inputs: &[Input],
     request: &syn::Ident,
     builder: &syn::Ident,
     fluent: &syn::Ident,
     deprecated: Option<&TokenStream>,
 ) -> TokenStream {
-    let output = output_ty(op);
+    let project_id = api.service.project_id.as_ref();
+    let output = super::outputs::output_ty(api, op);
     let method = ident(&op.method_name);
     let struct_doc = format!(" Fluent builder returned by [`Client::{0}`](crate::Client::{0}); finish with [`send`](Self::send).", client_method(op));
     let setters = inputs.iter().map(|i| {

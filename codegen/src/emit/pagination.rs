@@ -99,10 +99,16 @@ pub(super) fn paginate(
         Read::Always(value) => value,
         Read::Maybe(value) => quote!(#value.unwrap_or(#first_page)),
     };
-    let page_size = match read(p.location, &p.size) {
-        Read::Always(value) => quote!(::std::option::Option::Some(#value)),
-        Read::Maybe(value) => value,
+    let size_default = documented_size(op, p);
+    let page_size = match (read(p.location, &p.size), size_default) {
+        (Read::Always(value), _) => quote!(::std::option::Option::Some(#value)),
+        // Unset: the service applies its documented default, so the paginator can still tell
+        // a short (last) page.
+        (Read::Maybe(value), Some(size)) => quote!(#value.or(::std::option::Option::Some(#size))),
+        (Read::Maybe(value), None) => value,
     };
+    let start_unset = start_unset(p, size_default);
+    let mutable = (!start_unset.is_empty()).then(|| quote!(mut));
     let set = write(p.location, &p.position);
     let total = match &p.total {
         Some((steps, TypeRef::String)) => {
@@ -144,7 +150,7 @@ pub(super) fn paginate(
         p.position.field.trim_start_matches("r#")
     );
     let fluent_doc = format!(
-        " Builds the request and streams every item of every page; see [`{request}::paginate`]."
+        " Builds the request and streams every item of every page; see [`{request}::paginate`]. Without a position it starts at the first page, and without a page size it asks for the documented default."
     );
     // Pages of an operation with a known rate-limit class are spaced by the class's pace:
     // the wait before a request is what is left of the pace since the previous one started.
@@ -209,10 +215,69 @@ pub(super) fn paginate(
 
         impl #fluent {
             #[doc = #fluent_doc]
-            pub fn paginate(self) -> ::std::result::Result<crate::Paginator<#item>, crate::Error> {
+            pub fn paginate(#mutable self) -> ::std::result::Result<crate::Paginator<#item>, crate::Error> {
+                #start_unset
                 let client = ::std::clone::Clone::clone(&self.client);
                 ::std::result::Result::Ok(self.build()?.paginate(&client))
             }
         }
+    }
+}
+
+/// The documented default page size of a query-parameter paginator.
+fn documented_size(op: &Operation, p: &Pagination) -> Option<u64> {
+    if p.location != PageLocation::Query {
+        return None;
+    }
+    let param = op.params.iter().find(|param| param.field == p.size.field)?;
+    match param.default.as_ref()? {
+        serde_json::Value::Number(n) => n.as_u64(),
+        serde_json::Value::String(text) => text.trim().parse().ok(),
+        _ => None,
+    }
+    .filter(|size| *size > 0)
+}
+
+/// A literal of the paging field's type holding `value`, for its builder setter.
+fn literal(value: u64, f: &PageField) -> TokenStream {
+    match f.ty {
+        TypeRef::String => {
+            let text = value.to_string();
+            quote!(#text)
+        }
+        TypeRef::I64 => {
+            let v = proc_macro2::Literal::i64_suffixed(i64::try_from(value).unwrap_or(i64::MAX));
+            quote!(#v)
+        }
+        _ => {
+            let v = proc_macro2::Literal::i32_suffixed(i32::try_from(value).unwrap_or(i32::MAX));
+            quote!(#v)
+        }
+    }
+}
+
+/// Statements of the fluent `paginate()` that fill in an unset position (the first page) and
+/// an unset page size (the documented default), so that a required paging parameter does not
+/// make `build()` fail. Only query parameters: a body is built by the caller as a whole.
+fn start_unset(p: &Pagination, size_default: Option<u64>) -> TokenStream {
+    if p.location != PageLocation::Query {
+        return TokenStream::new();
+    }
+    let position = ident(&p.position.field);
+    let first = literal(p.first_page, &p.position);
+    let size = size_default.map(|size| {
+        let field = ident(&p.size.field);
+        let value = literal(size, &p.size);
+        quote! {
+            if self.inner.#field.is_none() {
+                self.inner = self.inner.#field(#value);
+            }
+        }
+    });
+    quote! {
+        if self.inner.#position.is_none() {
+            self.inner = self.inner.#position(#first);
+        }
+        #size
     }
 }

@@ -9,10 +9,11 @@ use super::rust::{field_ty, ident};
 use crate::ir::{Field, NamedType, TypeKind, Variant};
 use crate::naming;
 
-/// The items of one type's file.
-pub fn type_file(t: &NamedType, checks: &Checks) -> TokenStream {
+/// The items of one type's file; `output` when an operation returns the type as its whole
+/// output (it then carries the response metadata, see `outputs`).
+pub fn type_file(t: &NamedType, checks: &Checks, output: bool) -> TokenStream {
     match &t.kind {
-        TypeKind::Struct(fields) => structure(t, fields, checks),
+        TypeKind::Struct(fields) => structure(t, fields, checks, output),
         TypeKind::Enum(variants) => enumeration(t, variants),
     }
 }
@@ -56,7 +57,7 @@ fn type_docs(t: &NamedType) -> TokenStream {
     docs::attrs(&blocks)
 }
 
-fn structure(t: &NamedType, fields: &[Field], checks: &Checks) -> TokenStream {
+fn structure(t: &NamedType, fields: &[Field], checks: &Checks, output: bool) -> TokenStream {
     let name = ident(&t.name);
     let doc = type_docs(t);
     // Default is the one way to build a `#[non_exhaustive]` response value, e.g. in tests.
@@ -65,7 +66,9 @@ fn structure(t: &NamedType, fields: &[Field], checks: &Checks) -> TokenStream {
     // Response-only types may gain fields with any spec update; request types stay constructible.
     let non_exhaustive = (t.in_response && !t.in_request).then(|| quote!(#[non_exhaustive]));
     let field_items = fields.iter().map(field);
-    let constructor = (t.in_request && !all_optional).then(|| constructor(fields));
+    let metadata_field = output.then(super::outputs::struct_field);
+    let metadata_impls = output.then(|| super::outputs::struct_impls(t));
+    let constructor = (t.in_request && !all_optional).then(|| constructor(fields, output));
     let validate = (t.in_request && checks.named_needs(&t.name)).then(|| validate(fields, checks));
     let statics = if t.in_request {
         pattern_statics(fields.iter().map(|f| (f.name.as_str(), &f.constraints)))
@@ -87,8 +90,10 @@ fn structure(t: &NamedType, fields: &[Field], checks: &Checks) -> TokenStream {
         #non_exhaustive
         pub struct #name {
             #( #field_items )*
+            #metadata_field
         }
         #impl_block
+        #metadata_impls
     }
 }
 
@@ -116,7 +121,7 @@ fn field(f: &Field) -> TokenStream {
     }
 }
 
-fn constructor(fields: &[Field]) -> TokenStream {
+fn constructor(fields: &[Field], output: bool) -> TokenStream {
     let required: Vec<&Field> = fields.iter().filter(|f| !f.optional()).collect();
     let params = required.iter().map(|f| {
         let name = ident(&f.name);
@@ -134,6 +139,7 @@ fn constructor(fields: &[Field]) -> TokenStream {
             quote!(#name)
         }
     });
+    let metadata_init = output.then(super::outputs::struct_field_init);
     let allow = (required.len() > 7).then(
         || quote!(#[allow(clippy::too_many_arguments, reason = "one argument per required field")]),
     );
@@ -149,7 +155,7 @@ fn constructor(fields: &[Field]) -> TokenStream {
         #[doc = #doc]
         #allow
         pub fn new(#(#params),*) -> Self {
-            Self { #(#inits),* }
+            Self { #(#inits,)* #metadata_init }
         }
     }
 }

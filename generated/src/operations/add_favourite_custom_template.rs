@@ -111,9 +111,11 @@ impl crate::runtime::operation::Operation for AddFavouriteCustomTemplateRequest 
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<Self::Output, crate::Error>,
     > + ::std::marker::Send {
-        crate::runtime::operation::decode_json::<
-            crate::types::AddFavouriteCustomTemplateResponse,
-        >(response)
+        {
+            crate::runtime::output::decode_output::<
+                crate::types::AddFavouriteCustomTemplateResponse,
+            >(response, ::std::option::Option::None)
+        }
     }
 }
 /// Fluent builder returned by [`Client::add_favourite_custom_template`](crate::Client::add_favourite_custom_template); finish with [`send`](Self::send).

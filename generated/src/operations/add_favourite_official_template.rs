@@ -111,9 +111,11 @@ impl crate::runtime::operation::Operation for AddFavouriteOfficialTemplateReques
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<Self::Output, crate::Error>,
     > + ::std::marker::Send {
-        crate::runtime::operation::decode_json::<
-            crate::types::AddFavouriteOfficialTemplateResponse,
-        >(response)
+        {
+            crate::runtime::output::decode_output::<
+                crate::types::AddFavouriteOfficialTemplateResponse,
+            >(response, ::std::option::Option::None)
+        }
     }
 }
 /// Fluent builder returned by [`Client::add_favourite_official_template`](crate::Client::add_favourite_official_template); finish with [`send`](Self::send).

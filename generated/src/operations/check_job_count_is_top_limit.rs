@@ -79,9 +79,9 @@ impl crate::runtime::operation::Operation for CheckJobCountIsTopLimitRequest {
                 failure: "fail",
                 message: "error",
             };
-            crate::runtime::operation::decode_json_enveloped::<
+            crate::runtime::output::decode_output::<
                 crate::types::CheckJobCountIsTopLimitResponse,
-            >(response, &ENVELOPE)
+            >(response, ::std::option::Option::Some(&ENVELOPE))
         }
     }
 }

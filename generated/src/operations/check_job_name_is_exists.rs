@@ -150,9 +150,11 @@ impl crate::runtime::operation::Operation for CheckJobNameIsExistsRequest {
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<Self::Output, crate::Error>,
     > + ::std::marker::Send {
-        crate::runtime::operation::decode_json::<
-            crate::types::CheckJobNameIsExistsResponse,
-        >(response)
+        {
+            crate::runtime::output::decode_output::<
+                crate::types::CheckJobNameIsExistsResponse,
+            >(response, ::std::option::Option::None)
+        }
     }
 }
 /// Fluent builder returned by [`Client::check_job_name_is_exists`](crate::Client::check_job_name_is_exists); finish with [`send`](Self::send).

@@ -114,9 +114,9 @@ impl crate::runtime::operation::Operation for CreateNewJobRequest {
                 failure: "fail",
                 message: "error",
             };
-            crate::runtime::operation::decode_json_enveloped::<
+            crate::runtime::output::decode_output::<
                 crate::types::CreateNewJobResponse,
-            >(response, &ENVELOPE)
+            >(response, ::std::option::Option::Some(&ENVELOPE))
         }
     }
 }

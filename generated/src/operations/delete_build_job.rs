@@ -119,9 +119,11 @@ impl crate::runtime::operation::Operation for DeleteBuildJobRequest {
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<Self::Output, crate::Error>,
     > + ::std::marker::Send {
-        crate::runtime::operation::decode_json::<
-            crate::types::DeleteBuildJobResponse,
-        >(response)
+        {
+            crate::runtime::output::decode_output::<
+                crate::types::DeleteBuildJobResponse,
+            >(response, ::std::option::Option::None)
+        }
     }
 }
 /// Fluent builder returned by [`Client::delete_build_job`](crate::Client::delete_build_job); finish with [`send`](Self::send).

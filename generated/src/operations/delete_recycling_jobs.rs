@@ -97,9 +97,11 @@ impl crate::runtime::operation::Operation for DeleteRecyclingJobsRequest {
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<Self::Output, crate::Error>,
     > + ::std::marker::Send {
-        crate::runtime::operation::decode_json::<
-            crate::types::DeleteRecyclingJobsResponse,
-        >(response)
+        {
+            crate::runtime::output::decode_output::<
+                crate::types::DeleteRecyclingJobsResponse,
+            >(response, ::std::option::Option::None)
+        }
     }
 }
 /// Fluent builder returned by [`Client::delete_recycling_jobs`](crate::Client::delete_recycling_jobs); finish with [`send`](Self::send).

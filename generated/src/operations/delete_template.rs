@@ -109,9 +109,11 @@ impl crate::runtime::operation::Operation for DeleteTemplateRequest {
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<Self::Output, crate::Error>,
     > + ::std::marker::Send {
-        crate::runtime::operation::decode_json::<
-            crate::types::DeleteTemplateResponse,
-        >(response)
+        {
+            crate::runtime::output::decode_output::<
+                crate::types::DeleteTemplateResponse,
+            >(response, ::std::option::Option::None)
+        }
     }
 }
 /// Fluent builder returned by [`Client::delete_template`](crate::Client::delete_template); finish with [`send`](Self::send).

@@ -117,9 +117,11 @@ impl crate::runtime::operation::Operation for DisableBuildJobRequest {
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<Self::Output, crate::Error>,
     > + ::std::marker::Send {
-        crate::runtime::operation::decode_json::<
-            crate::types::DisableBuildJobResponse,
-        >(response)
+        {
+            crate::runtime::output::decode_output::<
+                crate::types::DisableBuildJobResponse,
+            >(response, ::std::option::Option::None)
+        }
     }
 }
 /// Fluent builder returned by [`Client::disable_build_job`](crate::Client::disable_build_job); finish with [`send`](Self::send).

@@ -136,9 +136,11 @@ impl crate::runtime::operation::Operation for DisableTheJobRequest {
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<Self::Output, crate::Error>,
     > + ::std::marker::Send {
-        crate::runtime::operation::decode_json::<
-            crate::types::DisableTheJobResponse,
-        >(response)
+        {
+            crate::runtime::output::decode_output::<
+                crate::types::DisableTheJobResponse,
+            >(response, ::std::option::Option::None)
+        }
     }
 }
 /// Fluent builder returned by [`Client::disable_the_job`](crate::Client::disable_the_job); finish with [`send`](Self::send).

@@ -291,9 +291,9 @@ impl crate::runtime::operation::Operation for DownloadBuildRealTimeLogRequest {
                 failure: "fail",
                 message: "error",
             };
-            crate::runtime::operation::decode_json_enveloped::<
+            crate::runtime::output::decode_output::<
                 crate::types::DownloadBuildRealTimeLogResponse,
-            >(response, &ENVELOPE)
+            >(response, ::std::option::Option::Some(&ENVELOPE))
         }
     }
 }

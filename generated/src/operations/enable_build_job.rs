@@ -118,9 +118,11 @@ impl crate::runtime::operation::Operation for EnableBuildJobRequest {
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<Self::Output, crate::Error>,
     > + ::std::marker::Send {
-        crate::runtime::operation::decode_json::<
-            crate::types::EnableBuildJobResponse,
-        >(response)
+        {
+            crate::runtime::output::decode_output::<
+                crate::types::EnableBuildJobResponse,
+            >(response, ::std::option::Option::None)
+        }
     }
 }
 /// Fluent builder returned by [`Client::enable_build_job`](crate::Client::enable_build_job); finish with [`send`](Self::send).

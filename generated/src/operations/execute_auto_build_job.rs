@@ -98,9 +98,8 @@ impl ExecuteAutoBuildJobRequestBuilder {
     }
 }
 impl crate::runtime::operation::Operation for ExecuteAutoBuildJobRequest {
-    type Output = ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::serde_json::Value,
+    type Output = crate::ValueOutput<
+        ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
     >;
     const SPEC: &'static crate::runtime::operation::OperationSpec = &SPEC;
     fn validate(&self) -> ::std::result::Result<(), crate::Error> {
@@ -149,7 +148,7 @@ impl crate::runtime::operation::Operation for ExecuteAutoBuildJobRequest {
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<Self::Output, crate::Error>,
     > + ::std::marker::Send {
-        crate::runtime::operation::decode_json::<
+        crate::runtime::output::decode_value_output::<
             ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
         >(response)
     }
@@ -189,7 +188,9 @@ impl ExecuteAutoBuildJobFluentBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+        crate::ValueOutput<
+            ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+        >,
         crate::Error,
     > {
         let client = self.client.clone();
@@ -200,7 +201,9 @@ impl ExecuteAutoBuildJobFluentBuilder {
         self,
         options: crate::CallOptions,
     ) -> ::std::result::Result<
-        ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+        crate::ValueOutput<
+            ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+        >,
         crate::Error,
     > {
         let client = self.client.clone();

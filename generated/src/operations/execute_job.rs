@@ -101,9 +101,11 @@ impl crate::runtime::operation::Operation for ExecuteJobRequest {
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<Self::Output, crate::Error>,
     > + ::std::marker::Send {
-        crate::runtime::operation::decode_json::<
-            crate::types::ExecuteJobResponse,
-        >(response)
+        {
+            crate::runtime::output::decode_output::<
+                crate::types::ExecuteJobResponse,
+            >(response, ::std::option::Option::None)
+        }
     }
 }
 /// Fluent builder returned by [`Client::execute_job`](crate::Client::execute_job); finish with [`send`](Self::send).

@@ -268,9 +268,9 @@ impl crate::runtime::operation::Operation for ListBuildInfoRecordByJobIdRequest 
                 failure: "fail",
                 message: "error",
             };
-            crate::runtime::operation::decode_json_enveloped::<
+            crate::runtime::output::decode_output::<
                 crate::types::ListBuildInfoRecordByJobIdResponse,
-            >(response, &ENVELOPE)
+            >(response, ::std::option::Option::Some(&ENVELOPE))
         }
     }
 }
@@ -385,7 +385,10 @@ impl ListBuildInfoRecordByJobIdRequest {
             .page_index
             .map(|v| u64::try_from(v).unwrap_or(0))
             .unwrap_or(0u64);
-        let page_size = self.page_size.map(|v| u64::try_from(v).unwrap_or(0));
+        let page_size = self
+            .page_size
+            .map(|v| u64::try_from(v).unwrap_or(0))
+            .or(::std::option::Option::Some(10u64));
         let pace = Self::RATE_LIMIT_CLASS
             .and_then(crate::RateLimitClass::pace)
             .unwrap_or_default();
@@ -431,13 +434,19 @@ impl ListBuildInfoRecordByJobIdRequest {
     }
 }
 impl ListBuildInfoRecordByJobIdFluentBuilder {
-    /// Builds the request and streams every item of every page; see [`ListBuildInfoRecordByJobIdRequest::paginate`].
+    /// Builds the request and streams every item of every page; see [`ListBuildInfoRecordByJobIdRequest::paginate`]. Without a position it starts at the first page, and without a page size it asks for the documented default.
     pub fn paginate(
-        self,
+        mut self,
     ) -> ::std::result::Result<
         crate::Paginator<crate::types::BuildInfoRecord>,
         crate::Error,
     > {
+        if self.inner.page_index.is_none() {
+            self.inner = self.inner.page_index(0i32);
+        }
+        if self.inner.page_size.is_none() {
+            self.inner = self.inner.page_size(10i32);
+        }
         let client = ::std::clone::Clone::clone(&self.client);
         ::std::result::Result::Ok(self.build()?.paginate(&client))
     }

@@ -193,9 +193,9 @@ impl crate::runtime::operation::Operation for ListEndPointsRequest {
                 failure: "fail",
                 message: "error",
             };
-            crate::runtime::operation::decode_json_enveloped::<
+            crate::runtime::output::decode_output::<
                 crate::types::ListEndPointsResponse,
-            >(response, &ENVELOPE)
+            >(response, ::std::option::Option::Some(&ENVELOPE))
         }
     }
 }
@@ -331,13 +331,19 @@ impl ListEndPointsRequest {
     }
 }
 impl ListEndPointsFluentBuilder {
-    /// Builds the request and streams every item of every page; see [`ListEndPointsRequest::paginate`].
+    /// Builds the request and streams every item of every page; see [`ListEndPointsRequest::paginate`]. Without a position it starts at the first page, and without a page size it asks for the documented default.
     pub fn paginate(
-        self,
+        mut self,
     ) -> ::std::result::Result<
         crate::Paginator<crate::types::ListEndPointsEndpoint>,
         crate::Error,
     > {
+        if self.inner.offset.is_none() {
+            self.inner = self.inner.offset(0i32);
+        }
+        if self.inner.limit.is_none() {
+            self.inner = self.inner.limit(10i32);
+        }
         let client = ::std::clone::Clone::clone(&self.client);
         ::std::result::Result::Ok(self.build()?.paginate(&client))
     }

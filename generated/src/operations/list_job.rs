@@ -237,7 +237,11 @@ impl crate::runtime::operation::Operation for ListJobRequest {
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<Self::Output, crate::Error>,
     > + ::std::marker::Send {
-        crate::runtime::operation::decode_json::<crate::types::ListJobResponse>(response)
+        {
+            crate::runtime::output::decode_output::<
+                crate::types::ListJobResponse,
+            >(response, ::std::option::Option::None)
+        }
     }
 }
 /// Fluent builder returned by [`Client::list_job`](crate::Client::list_job); finish with [`send`](Self::send).
@@ -361,7 +365,10 @@ impl ListJobRequest {
             .page_index
             .map(|v| u64::try_from(v).unwrap_or(0))
             .unwrap_or(0u64);
-        let page_size = self.page_size.map(|v| u64::try_from(v).unwrap_or(0));
+        let page_size = self
+            .page_size
+            .map(|v| u64::try_from(v).unwrap_or(0))
+            .or(::std::option::Option::Some(10u64));
         let pace = Self::RATE_LIMIT_CLASS
             .and_then(crate::RateLimitClass::pace)
             .unwrap_or_default();
@@ -405,13 +412,19 @@ impl ListJobRequest {
     }
 }
 impl ListJobFluentBuilder {
-    /// Builds the request and streams every item of every page; see [`ListJobRequest::paginate`].
+    /// Builds the request and streams every item of every page; see [`ListJobRequest::paginate`]. Without a position it starts at the first page, and without a page size it asks for the documented default.
     pub fn paginate(
-        self,
+        mut self,
     ) -> ::std::result::Result<
         crate::Paginator<crate::types::ListJobResultJobList>,
         crate::Error,
     > {
+        if self.inner.page_index.is_none() {
+            self.inner = self.inner.page_index(0i32);
+        }
+        if self.inner.page_size.is_none() {
+            self.inner = self.inner.page_size(10i32);
+        }
         let client = ::std::clone::Clone::clone(&self.client);
         ::std::result::Result::Ok(self.build()?.paginate(&client))
     }

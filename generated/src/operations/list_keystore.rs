@@ -69,9 +69,11 @@ impl crate::runtime::operation::Operation for ListKeystoreRequest {
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<Self::Output, crate::Error>,
     > + ::std::marker::Send {
-        crate::runtime::operation::decode_json::<
-            crate::types::ListKeystoreResponse,
-        >(response)
+        {
+            crate::runtime::output::decode_output::<
+                crate::types::ListKeystoreResponse,
+            >(response, ::std::option::Option::None)
+        }
     }
 }
 /// Fluent builder returned by [`Client::list_keystore`](crate::Client::list_keystore); finish with [`send`](Self::send).

@@ -177,9 +177,9 @@ impl crate::runtime::operation::Operation for ListOfficialTemplateRequest {
                 failure: "fail",
                 message: "error",
             };
-            crate::runtime::operation::decode_json_enveloped::<
+            crate::runtime::output::decode_output::<
                 crate::types::ListOfficialTemplateResponse,
-            >(response, &ENVELOPE)
+            >(response, ::std::option::Option::Some(&ENVELOPE))
         }
     }
 }
@@ -269,7 +269,10 @@ impl ListOfficialTemplateRequest {
     ) -> crate::Paginator<crate::types::ListOfficialTemplateItem> {
         let client = ::std::clone::Clone::clone(client);
         let first = self.page.map(|v| u64::try_from(v).unwrap_or(0)).unwrap_or(0u64);
-        let page_size = self.page_size.map(|v| u64::try_from(v).unwrap_or(0));
+        let page_size = self
+            .page_size
+            .map(|v| u64::try_from(v).unwrap_or(0))
+            .or(::std::option::Option::Some(20u64));
         let pace = Self::RATE_LIMIT_CLASS
             .and_then(crate::RateLimitClass::pace)
             .unwrap_or_default();
@@ -314,13 +317,19 @@ impl ListOfficialTemplateRequest {
     }
 }
 impl ListOfficialTemplateFluentBuilder {
-    /// Builds the request and streams every item of every page; see [`ListOfficialTemplateRequest::paginate`].
+    /// Builds the request and streams every item of every page; see [`ListOfficialTemplateRequest::paginate`]. Without a position it starts at the first page, and without a page size it asks for the documented default.
     pub fn paginate(
-        self,
+        mut self,
     ) -> ::std::result::Result<
         crate::Paginator<crate::types::ListOfficialTemplateItem>,
         crate::Error,
     > {
+        if self.inner.page.is_none() {
+            self.inner = self.inner.page(0i32);
+        }
+        if self.inner.page_size.is_none() {
+            self.inner = self.inner.page_size(20i32);
+        }
         let client = ::std::clone::Clone::clone(&self.client);
         ::std::result::Result::Ok(self.build()?.paginate(&client))
     }

@@ -336,9 +336,11 @@ impl crate::runtime::operation::Operation for ListProjectJobsRequest {
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<Self::Output, crate::Error>,
     > + ::std::marker::Send {
-        crate::runtime::operation::decode_json::<
-            crate::types::ListProjectJobsResponse,
-        >(response)
+        {
+            crate::runtime::output::decode_output::<
+                crate::types::ListProjectJobsResponse,
+            >(response, ::std::option::Option::None)
+        }
     }
 }
 /// Fluent builder returned by [`Client::list_project_jobs`](crate::Client::list_project_jobs); finish with [`send`](Self::send).
@@ -541,13 +543,19 @@ impl ListProjectJobsRequest {
     }
 }
 impl ListProjectJobsFluentBuilder {
-    /// Builds the request and streams every item of every page; see [`ListProjectJobsRequest::paginate`].
+    /// Builds the request and streams every item of every page; see [`ListProjectJobsRequest::paginate`]. Without a position it starts at the first page, and without a page size it asks for the documented default.
     pub fn paginate(
-        self,
+        mut self,
     ) -> ::std::result::Result<
         crate::Paginator<crate::types::ProjectJobListItem>,
         crate::Error,
     > {
+        if self.inner.page_index.is_none() {
+            self.inner = self.inner.page_index(0i32);
+        }
+        if self.inner.page_size.is_none() {
+            self.inner = self.inner.page_size(10i32);
+        }
         let client = ::std::clone::Clone::clone(&self.client);
         ::std::result::Result::Ok(self.build()?.paginate(&client))
     }

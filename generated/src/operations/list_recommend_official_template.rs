@@ -108,9 +108,9 @@ impl crate::runtime::operation::Operation for ListRecommendOfficialTemplateReque
                 failure: "fail",
                 message: "error",
             };
-            crate::runtime::operation::decode_json_enveloped::<
+            crate::runtime::output::decode_output::<
                 crate::types::ListRecommendOfficialTemplateResponse,
-            >(response, &ENVELOPE)
+            >(response, ::std::option::Option::Some(&ENVELOPE))
         }
     }
 }

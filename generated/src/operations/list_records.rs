@@ -309,9 +309,9 @@ impl crate::runtime::operation::Operation for ListRecordsRequest {
                 failure: "fail",
                 message: "error",
             };
-            crate::runtime::operation::decode_json_enveloped::<
+            crate::runtime::output::decode_output::<
                 crate::types::ListRecordsResponse,
-            >(response, &ENVELOPE)
+            >(response, ::std::option::Option::Some(&ENVELOPE))
         }
     }
 }
@@ -443,7 +443,10 @@ impl ListRecordsRequest {
     ) -> crate::Paginator<crate::types::BuildRecord> {
         let client = ::std::clone::Clone::clone(client);
         let first = self.page.map(|v| u64::try_from(v).unwrap_or(0)).unwrap_or(0u64);
-        let page_size = self.limit.map(|v| u64::try_from(v).unwrap_or(0));
+        let page_size = self
+            .limit
+            .map(|v| u64::try_from(v).unwrap_or(0))
+            .or(::std::option::Option::Some(10u64));
         let pace = Self::RATE_LIMIT_CLASS
             .and_then(crate::RateLimitClass::pace)
             .unwrap_or_default();
@@ -482,13 +485,19 @@ impl ListRecordsRequest {
     }
 }
 impl ListRecordsFluentBuilder {
-    /// Builds the request and streams every item of every page; see [`ListRecordsRequest::paginate`].
+    /// Builds the request and streams every item of every page; see [`ListRecordsRequest::paginate`]. Without a position it starts at the first page, and without a page size it asks for the documented default.
     pub fn paginate(
-        self,
+        mut self,
     ) -> ::std::result::Result<
         crate::Paginator<crate::types::BuildRecord>,
         crate::Error,
     > {
+        if self.inner.page.is_none() {
+            self.inner = self.inner.page(0i32);
+        }
+        if self.inner.limit.is_none() {
+            self.inner = self.inner.limit(10i32);
+        }
         let client = ::std::clone::Clone::clone(&self.client);
         ::std::result::Result::Ok(self.build()?.paginate(&client))
     }

@@ -164,9 +164,9 @@ impl crate::runtime::operation::Operation for ListRecyclingJobRequest {
                 failure: "fail",
                 message: "error",
             };
-            crate::runtime::operation::decode_json_enveloped::<
+            crate::runtime::output::decode_output::<
                 crate::types::ListRecyclingJobResponse,
-            >(response, &ENVELOPE)
+            >(response, ::std::option::Option::Some(&ENVELOPE))
         }
     }
 }
@@ -248,7 +248,10 @@ impl ListRecyclingJobRequest {
     ) -> crate::Paginator<crate::types::RecyclingJob> {
         let client = ::std::clone::Clone::clone(client);
         let first = self.page_no.map(|v| u64::try_from(v).unwrap_or(0)).unwrap_or(1u64);
-        let page_size = self.page_size.map(|v| u64::try_from(v).unwrap_or(0));
+        let page_size = self
+            .page_size
+            .map(|v| u64::try_from(v).unwrap_or(0))
+            .or(::std::option::Option::Some(10u64));
         let pace = Self::RATE_LIMIT_CLASS
             .and_then(crate::RateLimitClass::pace)
             .unwrap_or_default();
@@ -296,13 +299,19 @@ impl ListRecyclingJobRequest {
     }
 }
 impl ListRecyclingJobFluentBuilder {
-    /// Builds the request and streams every item of every page; see [`ListRecyclingJobRequest::paginate`].
+    /// Builds the request and streams every item of every page; see [`ListRecyclingJobRequest::paginate`]. Without a position it starts at the first page, and without a page size it asks for the documented default.
     pub fn paginate(
-        self,
+        mut self,
     ) -> ::std::result::Result<
         crate::Paginator<crate::types::RecyclingJob>,
         crate::Error,
     > {
+        if self.inner.page_no.is_none() {
+            self.inner = self.inner.page_no(1i32);
+        }
+        if self.inner.page_size.is_none() {
+            self.inner = self.inner.page_size(10i32);
+        }
         let client = ::std::clone::Clone::clone(&self.client);
         ::std::result::Result::Ok(self.build()?.paginate(&client))
     }

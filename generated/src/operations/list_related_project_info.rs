@@ -162,9 +162,9 @@ impl crate::runtime::operation::Operation for ListRelatedProjectInfoRequest {
                 failure: "fail",
                 message: "error",
             };
-            crate::runtime::operation::decode_json_enveloped::<
+            crate::runtime::output::decode_output::<
                 crate::types::ListRelatedProjectInfoResponse,
-            >(response, &ENVELOPE)
+            >(response, ::std::option::Option::Some(&ENVELOPE))
         }
     }
 }
@@ -254,7 +254,10 @@ impl ListRelatedProjectInfoRequest {
     ) -> crate::Paginator<crate::types::ListRelatedProjectInfoProject> {
         let client = ::std::clone::Clone::clone(client);
         let first = self.page_no.map(|v| u64::try_from(v).unwrap_or(0)).unwrap_or(1u64);
-        let page_size = self.page_size.map(|v| u64::try_from(v).unwrap_or(0));
+        let page_size = self
+            .page_size
+            .map(|v| u64::try_from(v).unwrap_or(0))
+            .or(::std::option::Option::Some(10u64));
         let pace = Self::RATE_LIMIT_CLASS
             .and_then(crate::RateLimitClass::pace)
             .unwrap_or_default();
@@ -303,13 +306,19 @@ impl ListRelatedProjectInfoRequest {
     }
 }
 impl ListRelatedProjectInfoFluentBuilder {
-    /// Builds the request and streams every item of every page; see [`ListRelatedProjectInfoRequest::paginate`].
+    /// Builds the request and streams every item of every page; see [`ListRelatedProjectInfoRequest::paginate`]. Without a position it starts at the first page, and without a page size it asks for the documented default.
     pub fn paginate(
-        self,
+        mut self,
     ) -> ::std::result::Result<
         crate::Paginator<crate::types::ListRelatedProjectInfoProject>,
         crate::Error,
     > {
+        if self.inner.page_no.is_none() {
+            self.inner = self.inner.page_no(1i32);
+        }
+        if self.inner.page_size.is_none() {
+            self.inner = self.inner.page_size(10i32);
+        }
         let client = ::std::clone::Clone::clone(&self.client);
         ::std::result::Result::Ok(self.build()?.paginate(&client))
     }

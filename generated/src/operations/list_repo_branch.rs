@@ -159,9 +159,11 @@ impl crate::runtime::operation::Operation for ListRepoBranchRequest {
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<Self::Output, crate::Error>,
     > + ::std::marker::Send {
-        crate::runtime::operation::decode_json::<
-            crate::types::ListRepoBranchResponse,
-        >(response)
+        {
+            crate::runtime::output::decode_output::<
+                crate::types::ListRepoBranchResponse,
+            >(response, ::std::option::Option::None)
+        }
     }
 }
 /// Fluent builder returned by [`Client::list_repo_branch`](crate::Client::list_repo_branch); finish with [`send`](Self::send).

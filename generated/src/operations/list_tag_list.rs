@@ -208,9 +208,11 @@ impl crate::runtime::operation::Operation for ListTagListRequest {
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<Self::Output, crate::Error>,
     > + ::std::marker::Send {
-        crate::runtime::operation::decode_json::<
-            crate::types::ListTagListResponse,
-        >(response)
+        {
+            crate::runtime::output::decode_output::<
+                crate::types::ListTagListResponse,
+            >(response, ::std::option::Option::None)
+        }
     }
 }
 /// Fluent builder returned by [`Client::list_tag_list`](crate::Client::list_tag_list); finish with [`send`](Self::send).
@@ -309,7 +311,10 @@ impl ListTagListRequest {
     ) -> crate::Paginator<crate::types::ListTagListTag> {
         let client = ::std::clone::Clone::clone(client);
         let first = self.page_no.map(|v| u64::try_from(v).unwrap_or(0)).unwrap_or(1u64);
-        let page_size = self.page_size.map(|v| u64::try_from(v).unwrap_or(0));
+        let page_size = self
+            .page_size
+            .map(|v| u64::try_from(v).unwrap_or(0))
+            .or(::std::option::Option::Some(10u64));
         crate::runtime::paginate::paginate(
                 crate::PageStyle::PageNumber,
                 first,
@@ -342,13 +347,19 @@ impl ListTagListRequest {
     }
 }
 impl ListTagListFluentBuilder {
-    /// Builds the request and streams every item of every page; see [`ListTagListRequest::paginate`].
+    /// Builds the request and streams every item of every page; see [`ListTagListRequest::paginate`]. Without a position it starts at the first page, and without a page size it asks for the documented default.
     pub fn paginate(
-        self,
+        mut self,
     ) -> ::std::result::Result<
         crate::Paginator<crate::types::ListTagListTag>,
         crate::Error,
     > {
+        if self.inner.page_no.is_none() {
+            self.inner = self.inner.page_no(1i32);
+        }
+        if self.inner.page_size.is_none() {
+            self.inner = self.inner.page_size(10i32);
+        }
         let client = ::std::clone::Clone::clone(&self.client);
         ::std::result::Result::Ok(self.build()?.paginate(&client))
     }

@@ -160,9 +160,9 @@ impl crate::runtime::operation::Operation for ListTemplatesRequest {
                 failure: "fail",
                 message: "error",
             };
-            crate::runtime::operation::decode_json_enveloped::<
+            crate::runtime::output::decode_output::<
                 crate::types::ListTemplatesResponse,
-            >(response, &ENVELOPE)
+            >(response, ::std::option::Option::Some(&ENVELOPE))
         }
     }
 }
@@ -244,7 +244,10 @@ impl ListTemplatesRequest {
     ) -> crate::Paginator<crate::types::TemplateListItem> {
         let client = ::std::clone::Clone::clone(client);
         let first = self.page.map(|v| u64::try_from(v).unwrap_or(0)).unwrap_or(0u64);
-        let page_size = self.page_size.map(|v| u64::try_from(v).unwrap_or(0));
+        let page_size = self
+            .page_size
+            .map(|v| u64::try_from(v).unwrap_or(0))
+            .or(::std::option::Option::Some(20u64));
         crate::runtime::paginate::paginate(
             crate::PageStyle::PageNumber,
             first,
@@ -273,13 +276,19 @@ impl ListTemplatesRequest {
     }
 }
 impl ListTemplatesFluentBuilder {
-    /// Builds the request and streams every item of every page; see [`ListTemplatesRequest::paginate`].
+    /// Builds the request and streams every item of every page; see [`ListTemplatesRequest::paginate`]. Without a position it starts at the first page, and without a page size it asks for the documented default.
     pub fn paginate(
-        self,
+        mut self,
     ) -> ::std::result::Result<
         crate::Paginator<crate::types::TemplateListItem>,
         crate::Error,
     > {
+        if self.inner.page.is_none() {
+            self.inner = self.inner.page(0i32);
+        }
+        if self.inner.page_size.is_none() {
+            self.inner = self.inner.page_size(20i32);
+        }
         let client = ::std::clone::Clone::clone(&self.client);
         ::std::result::Result::Ok(self.build()?.paginate(&client))
     }

@@ -112,9 +112,11 @@ impl crate::runtime::operation::Operation for RemoverFavouriteCustomTemplateRequ
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<Self::Output, crate::Error>,
     > + ::std::marker::Send {
-        crate::runtime::operation::decode_json::<
-            crate::types::RemoverFavouriteCustomTemplateResponse,
-        >(response)
+        {
+            crate::runtime::output::decode_output::<
+                crate::types::RemoverFavouriteCustomTemplateResponse,
+            >(response, ::std::option::Option::None)
+        }
     }
 }
 /// Fluent builder returned by [`Client::remover_favourite_custom_template`](crate::Client::remover_favourite_custom_template); finish with [`send`](Self::send).

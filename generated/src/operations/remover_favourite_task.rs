@@ -126,9 +126,9 @@ impl crate::runtime::operation::Operation for RemoverFavouriteTaskRequest {
                 failure: "fail",
                 message: "error",
             };
-            crate::runtime::operation::decode_json_enveloped::<
+            crate::runtime::output::decode_output::<
                 crate::types::RemoverFavouriteTaskResponse,
-            >(response, &ENVELOPE)
+            >(response, ::std::option::Option::Some(&ENVELOPE))
         }
     }
 }

@@ -105,9 +105,9 @@ impl crate::runtime::operation::Operation for RestoreRecyclingJobsRequest {
                 failure: "fail",
                 message: "error",
             };
-            crate::runtime::operation::decode_json_enveloped::<
+            crate::runtime::output::decode_output::<
                 crate::types::RestoreRecyclingJobsResponse,
-            >(response, &ENVELOPE)
+            >(response, ::std::option::Option::Some(&ENVELOPE))
         }
     }
 }

@@ -108,7 +108,11 @@ impl crate::runtime::operation::Operation for RunJobRequest {
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<Self::Output, crate::Error>,
     > + ::std::marker::Send {
-        crate::runtime::operation::decode_json::<crate::types::RunJobResponse>(response)
+        {
+            crate::runtime::output::decode_output::<
+                crate::types::RunJobResponse,
+            >(response, ::std::option::Option::None)
+        }
     }
 }
 /// Fluent builder returned by [`Client::run_job`](crate::Client::run_job); finish with [`send`](Self::send).

@@ -100,7 +100,7 @@ impl ShowAvailableInnerSpecRequestBuilder {
     }
 }
 impl crate::runtime::operation::Operation for ShowAvailableInnerSpecRequest {
-    type Output = ::std::vec::Vec<::std::string::String>;
+    type Output = crate::ListOutput<::std::string::String>;
     const SPEC: &'static crate::runtime::operation::OperationSpec = &SPEC;
     fn validate(&self) -> ::std::result::Result<(), crate::Error> {
         {
@@ -159,7 +159,7 @@ impl crate::runtime::operation::Operation for ShowAvailableInnerSpecRequest {
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<Self::Output, crate::Error>,
     > + ::std::marker::Send {
-        crate::runtime::json::decode_list::<::std::string::String>(response)
+        crate::runtime::output::decode_list_output::<::std::string::String>(response)
     }
 }
 /// Fluent builder returned by [`Client::show_available_inner_spec`](crate::Client::show_available_inner_spec); finish with [`send`](Self::send).
@@ -198,7 +198,7 @@ impl ShowAvailableInnerSpecFluentBuilder {
     /// Checks the inputs and sends the request.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<::std::vec::Vec<::std::string::String>, crate::Error> {
+    ) -> ::std::result::Result<crate::ListOutput<::std::string::String>, crate::Error> {
         let client = self.client.clone();
         client.send(self.build()?).await
     }
@@ -206,7 +206,7 @@ impl ShowAvailableInnerSpecFluentBuilder {
     pub async fn send_with(
         self,
         options: crate::CallOptions,
-    ) -> ::std::result::Result<::std::vec::Vec<::std::string::String>, crate::Error> {
+    ) -> ::std::result::Result<crate::ListOutput<::std::string::String>, crate::Error> {
         let client = self.client.clone();
         client.send_with(self.build()?, options).await
     }

@@ -173,9 +173,11 @@ impl crate::runtime::operation::Operation for ShowBranchByJobIdRequest {
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<Self::Output, crate::Error>,
     > + ::std::marker::Send {
-        crate::runtime::operation::decode_json::<
-            crate::types::ShowBranchByJobIdResponse,
-        >(response)
+        {
+            crate::runtime::output::decode_output::<
+                crate::types::ShowBranchByJobIdResponse,
+            >(response, ::std::option::Option::None)
+        }
     }
 }
 /// Fluent builder returned by [`Client::show_branch_by_job_id`](crate::Client::show_branch_by_job_id); finish with [`send`](Self::send).
@@ -254,7 +256,10 @@ impl ShowBranchByJobIdRequest {
     ) -> crate::Paginator<::std::string::String> {
         let client = ::std::clone::Clone::clone(client);
         let first = self.offset.map(|v| u64::try_from(v).unwrap_or(0)).unwrap_or(0u64);
-        let page_size = self.limit.map(|v| u64::try_from(v).unwrap_or(0));
+        let page_size = self
+            .limit
+            .map(|v| u64::try_from(v).unwrap_or(0))
+            .or(::std::option::Option::Some(10u64));
         crate::runtime::paginate::paginate(
             crate::PageStyle::PageNumber,
             first,
@@ -278,10 +283,16 @@ impl ShowBranchByJobIdRequest {
     }
 }
 impl ShowBranchByJobIdFluentBuilder {
-    /// Builds the request and streams every item of every page; see [`ShowBranchByJobIdRequest::paginate`].
+    /// Builds the request and streams every item of every page; see [`ShowBranchByJobIdRequest::paginate`]. Without a position it starts at the first page, and without a page size it asks for the documented default.
     pub fn paginate(
-        self,
+        mut self,
     ) -> ::std::result::Result<crate::Paginator<::std::string::String>, crate::Error> {
+        if self.inner.offset.is_none() {
+            self.inner = self.inner.offset(0i32);
+        }
+        if self.inner.limit.is_none() {
+            self.inner = self.inner.limit(10i32);
+        }
         let client = ::std::clone::Clone::clone(&self.client);
         ::std::result::Result::Ok(self.build()?.paginate(&client))
     }

@@ -122,9 +122,9 @@ impl crate::runtime::operation::Operation for ShowCopyNameRequest {
                 failure: "fail",
                 message: "error",
             };
-            crate::runtime::operation::decode_json_enveloped::<
+            crate::runtime::output::decode_output::<
                 crate::types::ShowCopyNameResponse,
-            >(response, &ENVELOPE)
+            >(response, ::std::option::Option::Some(&ENVELOPE))
         }
     }
 }

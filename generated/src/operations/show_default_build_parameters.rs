@@ -70,9 +70,11 @@ impl crate::runtime::operation::Operation for ShowDefaultBuildParametersRequest 
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<Self::Output, crate::Error>,
     > + ::std::marker::Send {
-        crate::runtime::operation::decode_json::<
-            crate::types::ShowDefaultBuildParametersResponse,
-        >(response)
+        {
+            crate::runtime::output::decode_output::<
+                crate::types::ShowDefaultBuildParametersResponse,
+            >(response, ::std::option::Option::None)
+        }
     }
 }
 /// Fluent builder returned by [`Client::show_default_build_parameters`](crate::Client::show_default_build_parameters); finish with [`send`](Self::send).

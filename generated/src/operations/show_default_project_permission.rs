@@ -175,9 +175,9 @@ impl crate::runtime::operation::Operation for ShowDefaultProjectPermissionReques
                 failure: "fail",
                 message: "error",
             };
-            crate::runtime::operation::decode_json_enveloped::<
+            crate::runtime::output::decode_output::<
                 crate::types::ShowDefaultProjectPermissionResponse,
-            >(response, &ENVELOPE)
+            >(response, ::std::option::Option::Some(&ENVELOPE))
         }
     }
 }

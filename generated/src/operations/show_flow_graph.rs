@@ -123,9 +123,11 @@ impl crate::runtime::operation::Operation for ShowFlowGraphRequest {
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<Self::Output, crate::Error>,
     > + ::std::marker::Send {
-        crate::runtime::operation::decode_json::<
-            crate::types::ShowFlowGraphResponse,
-        >(response)
+        {
+            crate::runtime::output::decode_output::<
+                crate::types::ShowFlowGraphResponse,
+            >(response, ::std::option::Option::None)
+        }
     }
 }
 /// Fluent builder returned by [`Client::show_flow_graph`](crate::Client::show_flow_graph); finish with [`send`](Self::send).

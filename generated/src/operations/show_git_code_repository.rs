@@ -267,9 +267,9 @@ impl crate::runtime::operation::Operation for ShowGitCodeRepositoryRequest {
                 failure: "fail",
                 message: "error",
             };
-            crate::runtime::operation::decode_json_enveloped::<
+            crate::runtime::output::decode_output::<
                 crate::types::ShowGitCodeRepositoryResponse,
-            >(response, &ENVELOPE)
+            >(response, ::std::option::Option::Some(&ENVELOPE))
         }
     }
 }
@@ -395,7 +395,10 @@ impl ShowGitCodeRepositoryRequest {
     ) -> crate::Paginator<crate::types::GitCodeRepository> {
         let client = ::std::clone::Clone::clone(client);
         let first = self.page.map(|v| u64::try_from(v).unwrap_or(0)).unwrap_or(1u64);
-        let page_size = self.page_size.map(|v| u64::try_from(v).unwrap_or(0));
+        let page_size = self
+            .page_size
+            .map(|v| u64::try_from(v).unwrap_or(0))
+            .or(::std::option::Option::Some(10u64));
         crate::runtime::paginate::paginate(
                 crate::PageStyle::PageNumber,
                 first,
@@ -420,13 +423,19 @@ impl ShowGitCodeRepositoryRequest {
     }
 }
 impl ShowGitCodeRepositoryFluentBuilder {
-    /// Builds the request and streams every item of every page; see [`ShowGitCodeRepositoryRequest::paginate`].
+    /// Builds the request and streams every item of every page; see [`ShowGitCodeRepositoryRequest::paginate`]. Without a position it starts at the first page, and without a page size it asks for the documented default.
     pub fn paginate(
-        self,
+        mut self,
     ) -> ::std::result::Result<
         crate::Paginator<crate::types::GitCodeRepository>,
         crate::Error,
     > {
+        if self.inner.page.is_none() {
+            self.inner = self.inner.page(1i32);
+        }
+        if self.inner.page_size.is_none() {
+            self.inner = self.inner.page_size(10i32);
+        }
         let client = ::std::clone::Clone::clone(&self.client);
         ::std::result::Result::Ok(self.build()?.paginate(&client))
     }

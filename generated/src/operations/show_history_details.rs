@@ -156,9 +156,11 @@ impl crate::runtime::operation::Operation for ShowHistoryDetailsRequest {
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<Self::Output, crate::Error>,
     > + ::std::marker::Send {
-        crate::runtime::operation::decode_json::<
-            crate::types::ShowHistoryDetailsResponse,
-        >(response)
+        {
+            crate::runtime::output::decode_output::<
+                crate::types::ShowHistoryDetailsResponse,
+            >(response, ::std::option::Option::None)
+        }
     }
 }
 /// Fluent builder returned by [`Client::show_history_details`](crate::Client::show_history_details); finish with [`send`](Self::send).

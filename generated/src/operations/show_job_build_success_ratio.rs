@@ -224,9 +224,11 @@ impl crate::runtime::operation::Operation for ShowJobBuildSuccessRatioRequest {
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<Self::Output, crate::Error>,
     > + ::std::marker::Send {
-        crate::runtime::operation::decode_json::<
-            crate::types::ShowJobBuildSuccessRatioResponse,
-        >(response)
+        {
+            crate::runtime::output::decode_output::<
+                crate::types::ShowJobBuildSuccessRatioResponse,
+            >(response, ::std::option::Option::None)
+        }
     }
 }
 /// Fluent builder returned by [`Client::show_job_build_success_ratio`](crate::Client::show_job_build_success_ratio); finish with [`send`](Self::send).

@@ -221,9 +221,11 @@ impl crate::runtime::operation::Operation for ShowJobBuildTimeRequest {
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<Self::Output, crate::Error>,
     > + ::std::marker::Send {
-        crate::runtime::operation::decode_json::<
-            crate::types::ShowJobBuildTimeResponse,
-        >(response)
+        {
+            crate::runtime::output::decode_output::<
+                crate::types::ShowJobBuildTimeResponse,
+            >(response, ::std::option::Option::None)
+        }
     }
 }
 /// Fluent builder returned by [`Client::show_job_build_time`](crate::Client::show_job_build_time); finish with [`send`](Self::send).

@@ -121,9 +121,11 @@ impl crate::runtime::operation::Operation for ShowJobRolePermissionRequest {
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<Self::Output, crate::Error>,
     > + ::std::marker::Send {
-        crate::runtime::operation::decode_json::<
-            crate::types::ShowJobRolePermissionResponse,
-        >(response)
+        {
+            crate::runtime::output::decode_output::<
+                crate::types::ShowJobRolePermissionResponse,
+            >(response, ::std::option::Option::None)
+        }
     }
 }
 /// Fluent builder returned by [`Client::show_job_role_permission`](crate::Client::show_job_role_permission); finish with [`send`](Self::send).

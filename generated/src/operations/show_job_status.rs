@@ -117,9 +117,11 @@ impl crate::runtime::operation::Operation for ShowJobStatusRequest {
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<Self::Output, crate::Error>,
     > + ::std::marker::Send {
-        crate::runtime::operation::decode_json::<
-            crate::types::ShowJobStatusResponse,
-        >(response)
+        {
+            crate::runtime::output::decode_output::<
+                crate::types::ShowJobStatusResponse,
+            >(response, ::std::option::Option::None)
+        }
     }
 }
 /// Fluent builder returned by [`Client::show_job_status`](crate::Client::show_job_status); finish with [`send`](Self::send).

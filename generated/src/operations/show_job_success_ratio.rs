@@ -206,9 +206,11 @@ impl crate::runtime::operation::Operation for ShowJobSuccessRatioRequest {
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<Self::Output, crate::Error>,
     > + ::std::marker::Send {
-        crate::runtime::operation::decode_json::<
-            crate::types::ShowJobSuccessRatioResponse,
-        >(response)
+        {
+            crate::runtime::output::decode_output::<
+                crate::types::ShowJobSuccessRatioResponse,
+            >(response, ::std::option::Option::None)
+        }
     }
 }
 /// Fluent builder returned by [`Client::show_job_success_ratio`](crate::Client::show_job_success_ratio); finish with [`send`](Self::send).

@@ -206,9 +206,9 @@ impl crate::runtime::operation::Operation for ShowKeystorePermissionRequest {
                 failure: "fail",
                 message: "error",
             };
-            crate::runtime::operation::decode_json_enveloped::<
+            crate::runtime::output::decode_output::<
                 crate::types::ShowKeystorePermissionResponse,
-            >(response, &ENVELOPE)
+            >(response, ::std::option::Option::Some(&ENVELOPE))
         }
     }
 }
@@ -349,13 +349,16 @@ impl ShowKeystorePermissionRequest {
     }
 }
 impl ShowKeystorePermissionFluentBuilder {
-    /// Builds the request and streams every item of every page; see [`ShowKeystorePermissionRequest::paginate`].
+    /// Builds the request and streams every item of every page; see [`ShowKeystorePermissionRequest::paginate`]. Without a position it starts at the first page, and without a page size it asks for the documented default.
     pub fn paginate(
-        self,
+        mut self,
     ) -> ::std::result::Result<
         crate::Paginator<crate::types::KeystorePermission>,
         crate::Error,
     > {
+        if self.inner.page.is_none() {
+            self.inner = self.inner.page("1");
+        }
         let client = ::std::clone::Clone::clone(&self.client);
         ::std::result::Result::Ok(self.build()?.paginate(&client))
     }

@@ -164,9 +164,11 @@ impl crate::runtime::operation::Operation for ShowLastHistoryRequest {
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<Self::Output, crate::Error>,
     > + ::std::marker::Send {
-        crate::runtime::operation::decode_json::<
-            crate::types::ShowLastHistoryResponse,
-        >(response)
+        {
+            crate::runtime::output::decode_output::<
+                crate::types::ShowLastHistoryResponse,
+            >(response, ::std::option::Option::None)
+        }
     }
 }
 /// Fluent builder returned by [`Client::show_last_history`](crate::Client::show_last_history); finish with [`send`](Self::send).

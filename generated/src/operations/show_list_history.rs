@@ -235,9 +235,11 @@ impl crate::runtime::operation::Operation for ShowListHistoryRequest {
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<Self::Output, crate::Error>,
     > + ::std::marker::Send {
-        crate::runtime::operation::decode_json::<
-            crate::types::ShowListHistoryResponse,
-        >(response)
+        {
+            crate::runtime::output::decode_output::<
+                crate::types::ShowListHistoryResponse,
+            >(response, ::std::option::Option::None)
+        }
     }
 }
 /// Fluent builder returned by [`Client::show_list_history`](crate::Client::show_list_history); finish with [`send`](Self::send).
@@ -357,13 +359,19 @@ impl ShowListHistoryRequest {
     }
 }
 impl ShowListHistoryFluentBuilder {
-    /// Builds the request and streams every item of every page; see [`ShowListHistoryRequest::paginate`].
+    /// Builds the request and streams every item of every page; see [`ShowListHistoryRequest::paginate`]. Without a position it starts at the first page, and without a page size it asks for the documented default.
     pub fn paginate(
-        self,
+        mut self,
     ) -> ::std::result::Result<
         crate::Paginator<crate::types::ShowListHistoryRecord>,
         crate::Error,
     > {
+        if self.inner.offset.is_none() {
+            self.inner = self.inner.offset(0i32);
+        }
+        if self.inner.limit.is_none() {
+            self.inner = self.inner.limit(10i32);
+        }
         let client = ::std::clone::Clone::clone(&self.client);
         ::std::result::Result::Ok(self.build()?.paginate(&client))
     }

@@ -215,9 +215,9 @@ impl crate::runtime::operation::Operation for ShowLogAnalysisRequest {
                 failure: "fail",
                 message: "error",
             };
-            crate::runtime::operation::decode_json_enveloped::<
+            crate::runtime::output::decode_output::<
                 crate::types::ShowLogAnalysisResponse,
-            >(response, &ENVELOPE)
+            >(response, ::std::option::Option::Some(&ENVELOPE))
         }
     }
 }
@@ -306,7 +306,10 @@ impl ShowLogAnalysisRequest {
     ) -> crate::Paginator<crate::types::ShowLogAnalysisErrorNode> {
         let client = ::std::clone::Clone::clone(client);
         let first = self.offset.map(|v| u64::try_from(v).unwrap_or(0)).unwrap_or(0u64);
-        let page_size = self.limit.map(|v| u64::try_from(v).unwrap_or(0));
+        let page_size = self
+            .limit
+            .map(|v| u64::try_from(v).unwrap_or(0))
+            .or(::std::option::Option::Some(10u64));
         crate::runtime::paginate::paginate(
             crate::PageStyle::PageNumber,
             first,
@@ -333,13 +336,19 @@ impl ShowLogAnalysisRequest {
     }
 }
 impl ShowLogAnalysisFluentBuilder {
-    /// Builds the request and streams every item of every page; see [`ShowLogAnalysisRequest::paginate`].
+    /// Builds the request and streams every item of every page; see [`ShowLogAnalysisRequest::paginate`]. Without a position it starts at the first page, and without a page size it asks for the documented default.
     pub fn paginate(
-        self,
+        mut self,
     ) -> ::std::result::Result<
         crate::Paginator<crate::types::ShowLogAnalysisErrorNode>,
         crate::Error,
     > {
+        if self.inner.offset.is_none() {
+            self.inner = self.inner.offset(0i32);
+        }
+        if self.inner.limit.is_none() {
+            self.inner = self.inner.limit(10i32);
+        }
         let client = ::std::clone::Clone::clone(&self.client);
         ::std::result::Result::Ok(self.build()?.paginate(&client))
     }

@@ -110,9 +110,9 @@ impl crate::runtime::operation::Operation for ShowPackageSpecCountDownRequest {
                 failure: "fail",
                 message: "error",
             };
-            crate::runtime::operation::decode_json_enveloped::<
+            crate::runtime::output::decode_output::<
                 crate::types::ShowPackageSpecCountDownResponse,
-            >(response, &ENVELOPE)
+            >(response, ::std::option::Option::Some(&ENVELOPE))
         }
     }
 }

@@ -167,9 +167,9 @@ impl crate::runtime::operation::Operation for ShowPackageSpecStatusRequest {
                 failure: "fail",
                 message: "error",
             };
-            crate::runtime::operation::decode_json_enveloped::<
+            crate::runtime::output::decode_output::<
                 crate::types::ShowPackageSpecStatusResponse,
-            >(response, &ENVELOPE)
+            >(response, ::std::option::Option::Some(&ENVELOPE))
         }
     }
 }

@@ -165,9 +165,9 @@ impl crate::runtime::operation::Operation for ShowRecordDetailRequest {
                 failure: "fail",
                 message: "error",
             };
-            crate::runtime::operation::decode_json_enveloped::<
+            crate::runtime::output::decode_output::<
                 crate::types::ShowRecordDetailResponse,
-            >(response, &ENVELOPE)
+            >(response, ::std::option::Option::Some(&ENVELOPE))
         }
     }
 }

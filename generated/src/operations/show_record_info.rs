@@ -161,9 +161,11 @@ impl crate::runtime::operation::Operation for ShowRecordInfoRequest {
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<Self::Output, crate::Error>,
     > + ::std::marker::Send {
-        crate::runtime::operation::decode_json::<
-            crate::types::ShowRecordInfoResponse,
-        >(response)
+        {
+            crate::runtime::output::decode_output::<
+                crate::types::ShowRecordInfoResponse,
+            >(response, ::std::option::Option::None)
+        }
     }
 }
 /// Fluent builder returned by [`Client::show_record_info`](crate::Client::show_record_info); finish with [`send`](Self::send).

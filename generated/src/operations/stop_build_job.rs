@@ -152,9 +152,11 @@ impl crate::runtime::operation::Operation for StopBuildJobRequest {
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<Self::Output, crate::Error>,
     > + ::std::marker::Send {
-        crate::runtime::operation::decode_json::<
-            crate::types::StopBuildJobResponse,
-        >(response)
+        {
+            crate::runtime::output::decode_output::<
+                crate::types::StopBuildJobResponse,
+            >(response, ::std::option::Option::None)
+        }
     }
 }
 /// Fluent builder returned by [`Client::stop_build_job`](crate::Client::stop_build_job); finish with [`send`](Self::send).

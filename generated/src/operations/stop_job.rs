@@ -107,7 +107,11 @@ impl crate::runtime::operation::Operation for StopJobRequest {
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<Self::Output, crate::Error>,
     > + ::std::marker::Send {
-        crate::runtime::operation::decode_json::<crate::types::StopJobResponse>(response)
+        {
+            crate::runtime::output::decode_output::<
+                crate::types::StopJobResponse,
+            >(response, ::std::option::Option::None)
+        }
     }
 }
 /// Fluent builder returned by [`Client::stop_job`](crate::Client::stop_job); finish with [`send`](Self::send).

@@ -144,9 +144,11 @@ impl crate::runtime::operation::Operation for StopTheJobRequest {
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<Self::Output, crate::Error>,
     > + ::std::marker::Send {
-        crate::runtime::operation::decode_json::<
-            crate::types::StopTheJobResponse,
-        >(response)
+        {
+            crate::runtime::output::decode_output::<
+                crate::types::StopTheJobResponse,
+            >(response, ::std::option::Option::None)
+        }
     }
 }
 /// Fluent builder returned by [`Client::stop_the_job`](crate::Client::stop_the_job); finish with [`send`](Self::send).

@@ -111,9 +111,9 @@ impl crate::runtime::operation::Operation for UpdateKeystorePermissionRequest {
                 failure: "fail",
                 message: "error",
             };
-            crate::runtime::operation::decode_json_enveloped::<
+            crate::runtime::output::decode_output::<
                 crate::types::UpdateKeystorePermissionResponse,
-            >(response, &ENVELOPE)
+            >(response, ::std::option::Option::Some(&ENVELOPE))
         }
     }
 }

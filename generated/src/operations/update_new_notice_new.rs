@@ -151,9 +151,9 @@ impl crate::runtime::operation::Operation for UpdateNewNoticeNewRequest {
                 failure: "fail",
                 message: "error",
             };
-            crate::runtime::operation::decode_json_enveloped::<
+            crate::runtime::output::decode_output::<
                 crate::types::UpdateNewNoticeNewResponse,
-            >(response, &ENVELOPE)
+            >(response, ::std::option::Option::Some(&ENVELOPE))
         }
     }
 }

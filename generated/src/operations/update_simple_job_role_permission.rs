@@ -115,9 +115,9 @@ impl crate::runtime::operation::Operation for UpdateSimpleJobRolePermissionReque
                 failure: "fail",
                 message: "error",
             };
-            crate::runtime::operation::decode_json_enveloped::<
+            crate::runtime::output::decode_output::<
                 crate::types::UpdateSimpleJobRolePermissionResponse,
-            >(response, &ENVELOPE)
+            >(response, ::std::option::Option::Some(&ENVELOPE))
         }
     }
 }

@@ -17,4 +17,36 @@ pub struct ShowBuildRecordBuildScriptResponse {
     /// Call outcome: `success` or `fail`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
+    /// The metadata of the response this value was decoded from; see
+    /// [`response_metadata`](Self::response_metadata).
+    #[doc(hidden)]
+    #[serde(skip)]
+    pub __metadata: crate::runtime::output::MetadataSlot,
+}
+impl ShowBuildRecordBuildScriptResponse {
+    /// The request id, HTTP status and headers of the response this value was decoded
+    /// from (status 0 and no headers for a value built by hand).
+    pub fn response_metadata(&self) -> &crate::ResponseMetadata {
+        self.__metadata.get()
+    }
+    /// The `X-Request-Id` response header: the id a support ticket asks for.
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        self.__metadata.get().request_id()
+    }
+    /// The HTTP status code of the response.
+    pub fn http_status(&self) -> u16 {
+        self.__metadata.get().http_status()
+    }
+    /// The response headers.
+    pub fn headers(&self) -> &::reqwest::header::HeaderMap {
+        self.__metadata.get().headers()
+    }
+}
+impl crate::ResponseMeta for ShowBuildRecordBuildScriptResponse {
+    fn response_metadata(&self) -> &crate::ResponseMetadata {
+        self.__metadata.get()
+    }
+    fn set_response_metadata(&mut self, metadata: crate::ResponseMetadata) {
+        self.__metadata.set(metadata);
+    }
 }
