@@ -16,6 +16,8 @@
 //!   [`RequestParts`](operation::RequestParts), and the response decoders.
 //! - [`json`]: decoders for bare JSON arrays and scalars.
 //! - [`validate`]: the input checks generated `validate` methods call.
+//! - [`builder`]: free-form JSON fields of generated builders, set from any `Serialize`.
+//! - [`encode::expand_path`]: the path of a generated request from its template.
 //! - [`multipart`]: `multipart/form-data` bodies ([`Form`](multipart::Form)).
 //! - [`paginate::paginate`] and [`follow::follow`]: the streams behind generated `paginate()`
 //!   and `follow()`.
@@ -40,6 +42,7 @@
 #![deny(missing_docs)]
 
 pub mod auth;
+pub mod builder;
 pub mod client;
 pub mod encode;
 pub mod error;
