@@ -71,14 +71,19 @@ pub fn builder_name(name: &str) -> Ident {
     format_ident!("{}Builder", naming::bare(name))
 }
 
-/// The parameter type of a setter of `kind` for `t`.
+/// The parameter type of a setter of `kind` for `t`. A list takes anything iterable whose items
+/// convert (`["a", "b"]`, a `Vec`, an iterator), so `vec!["x".into()]` needs no annotation.
 fn param(kind: Kind, t: &TypeRef) -> TokenStream {
-    match kind {
-        Kind::Plain => {
+    match (kind, t) {
+        (Kind::Plain, TypeRef::Array(item)) => {
+            let item = ty(item);
+            quote!(impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<#item>>)
+        }
+        (Kind::Plain, _) => {
             let t = ty(t);
             quote!(impl ::std::convert::Into<#t>)
         }
-        Kind::FreeValue | Kind::FreeObject => quote!(impl ::serde::Serialize),
+        (Kind::FreeValue | Kind::FreeObject, _) => quote!(impl ::serde::Serialize),
     }
 }
 
@@ -128,11 +133,18 @@ pub fn type_builder(t: &NamedType, fields: &[Field]) -> TokenStream {
         let doc = docs::attrs(&setter_docs(s));
         let (field, setter) = (ident(&s.field.name), &s.name);
         let param = param(s.kind, &s.field.ty);
-        let value = match (s.kind, s.field.boxed) {
+        let value = match (s.kind, &s.field.ty) {
             (Kind::FreeValue, _) => quote!(crate::runtime::builder::json_value(&value)),
             (Kind::FreeObject, _) => quote!(crate::runtime::builder::json_object(&value)),
-            (Kind::Plain, true) => quote!(::std::boxed::Box::new(value.into())),
-            (Kind::Plain, false) => quote!(value.into()),
+            (Kind::Plain, TypeRef::Array(_)) => {
+                quote!(value.into_iter().map(::std::convert::Into::into).collect())
+            }
+            (Kind::Plain, _) => quote!(value.into()),
+        };
+        let value = if s.field.boxed {
+            quote!(::std::boxed::Box::new(#value))
+        } else {
+            value
         };
         quote! {
             #doc

@@ -146,7 +146,9 @@ impl BatchUpdateJobRolePermissionFluentBuilder {
     /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
     pub fn job_ids(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
     ) -> Self {
         self.members = ::std::option::Option::Some(self.body_members().job_ids(value));
         self
@@ -158,8 +160,8 @@ impl BatchUpdateJobRolePermissionFluentBuilder {
     /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
     pub fn permissions(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::types::JobRolePermission>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::JobRolePermission>,
         >,
     ) -> Self {
         self.members = ::std::option::Option::Some(

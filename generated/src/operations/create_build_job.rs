@@ -256,8 +256,8 @@ impl CreateBuildJobFluentBuilder {
     /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
     pub fn parameters(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::types::BuildJobConfigParameter>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BuildJobConfigParameter>,
         >,
     ) -> Self {
         self.members = ::std::option::Option::Some(
@@ -286,8 +286,8 @@ impl CreateBuildJobFluentBuilder {
     /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
     pub fn scms(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::types::BuildJobCreateScm>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BuildJobCreateScm>,
         >,
     ) -> Self {
         self.members = ::std::option::Option::Some(self.body_members().scms(value));
@@ -300,8 +300,8 @@ impl CreateBuildJobFluentBuilder {
     /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
     pub fn steps(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::types::BuildJobConfigStep>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BuildJobConfigStep>,
         >,
     ) -> Self {
         self.members = ::std::option::Option::Some(self.body_members().steps(value));
@@ -326,7 +326,9 @@ impl CreateBuildJobFluentBuilder {
     /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
     pub fn triggers(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<crate::types::BuildJobTrigger>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BuildJobTrigger>,
+        >,
     ) -> Self {
         self.members = ::std::option::Option::Some(self.body_members().triggers(value));
         self

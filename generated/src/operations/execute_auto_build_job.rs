@@ -213,8 +213,8 @@ impl ExecuteAutoBuildJobFluentBuilder {
     /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
     pub fn commits(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::types::ExecuteAutoBuildJobCommit>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::ExecuteAutoBuildJobCommit>,
         >,
     ) -> Self {
         self.members = ::std::option::Option::Some(self.body_members().commits(value));

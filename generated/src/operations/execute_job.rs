@@ -143,7 +143,9 @@ impl ExecuteJobFluentBuilder {
     /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
     pub fn parameter(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<crate::types::RunJobParameter>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::RunJobParameter>,
+        >,
     ) -> Self {
         self.members = ::std::option::Option::Some(self.body_members().parameter(value));
         self

@@ -204,7 +204,9 @@ impl MoveGroupFluentBuilder {
     /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
     pub fn jobs(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<crate::types::MoveGroupJob>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::MoveGroupJob>,
+        >,
     ) -> Self {
         self.members = ::std::option::Option::Some(self.body_members().jobs(value));
         self

@@ -240,8 +240,8 @@ impl UpdateBuildJobFluentBuilder {
     /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
     pub fn parameters(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::types::BuildJobConfigParameter>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BuildJobConfigParameter>,
         >,
     ) -> Self {
         self.members = ::std::option::Option::Some(
@@ -270,8 +270,8 @@ impl UpdateBuildJobFluentBuilder {
     /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
     pub fn scms(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::types::BuildJobConfigScm>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BuildJobConfigScm>,
         >,
     ) -> Self {
         self.members = ::std::option::Option::Some(self.body_members().scms(value));
@@ -284,8 +284,8 @@ impl UpdateBuildJobFluentBuilder {
     /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
     pub fn steps(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::types::BuildJobConfigStep>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BuildJobConfigStep>,
         >,
     ) -> Self {
         self.members = ::std::option::Option::Some(self.body_members().steps(value));

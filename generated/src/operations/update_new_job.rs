@@ -236,8 +236,8 @@ impl UpdateNewJobFluentBuilder {
     /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
     pub fn parameters(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::types::BuildJobConfigParameter>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BuildJobConfigParameter>,
         >,
     ) -> Self {
         self.members = ::std::option::Option::Some(
@@ -266,8 +266,8 @@ impl UpdateNewJobFluentBuilder {
     /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
     pub fn scms(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::types::BuildJobCreateScm>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BuildJobCreateScm>,
         >,
     ) -> Self {
         self.members = ::std::option::Option::Some(self.body_members().scms(value));
@@ -280,8 +280,8 @@ impl UpdateNewJobFluentBuilder {
     /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
     pub fn steps(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::types::BuildJobConfigStep>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BuildJobConfigStep>,
         >,
     ) -> Self {
         self.members = ::std::option::Option::Some(self.body_members().steps(value));

@@ -199,7 +199,9 @@ impl UpdateNoticeFluentBuilder {
     /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
     pub fn enabled_event_type_names(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
     ) -> Self {
         self.members = ::std::option::Option::Some(
             self.body_members().enabled_event_type_names(value),

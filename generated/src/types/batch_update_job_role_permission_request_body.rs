@@ -41,19 +41,25 @@ impl BatchUpdateJobRolePermissionRequestBodyBuilder {
     /// IDs of the build jobs to update.
     pub fn job_ids(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
     ) -> Self {
-        self.job_ids = ::std::option::Option::Some(value.into());
+        self.job_ids = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// Permissions per role.
     pub fn permissions(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::types::JobRolePermission>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::JobRolePermission>,
         >,
     ) -> Self {
-        self.permissions = ::std::option::Option::Some(value.into());
+        self.permissions = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// CodeArts project ID of the jobs.

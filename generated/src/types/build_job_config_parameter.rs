@@ -43,11 +43,13 @@ impl BuildJobConfigParameterBuilder {
     /// Attributes of the parameter as name/value pairs (for example `name`, `type`, `defaultValue`, `description`, `deletion`, `defaults`, `staticVar`, `sensitiveVar`).
     pub fn params(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::types::BuildJobConfigParameterParam>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BuildJobConfigParameterParam>,
         >,
     ) -> Self {
-        self.params = ::std::option::Option::Some(value.into());
+        self.params = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).

@@ -39,11 +39,13 @@ impl BuildJobConfigParameterParamBuilder {
     /// Allowed choices, for parameters of the enumeration kind.
     pub fn limits(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::types::BuildJobConfigParameterLimit>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BuildJobConfigParameterLimit>,
         >,
     ) -> Self {
-        self.limits = ::std::option::Option::Some(value.into());
+        self.limits = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// Attribute name, such as `name`, `type` or `defaultValue`.

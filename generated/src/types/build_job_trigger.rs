@@ -41,9 +41,13 @@ impl BuildJobTriggerBuilder {
     /// Required: [`build`](Self::build) fails without it.
     pub fn parameters(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<crate::types::RunJobParameter>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::RunJobParameter>,
+        >,
     ) -> Self {
-        self.parameters = ::std::option::Option::Some(value.into());
+        self.parameters = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).

@@ -49,11 +49,13 @@ impl BuildParamsBuilder {
     /// Attributes of the parameter kind.
     pub fn params(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::types::ShowBuildParamsListParams>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::ShowBuildParamsListParams>,
         >,
     ) -> Self {
-        self.params = ::std::option::Option::Some(value.into());
+        self.params = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// Display name of the parameter kind.

@@ -31,9 +31,13 @@ impl BuildParamsBodyResultBuilder {
     /// The parameter kinds with their attribute rules.
     pub fn build_parameters(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<crate::types::BuildParams>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BuildParams>,
+        >,
     ) -> Self {
-        self.build_parameters = ::std::option::Option::Some(value.into());
+        self.build_parameters = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).

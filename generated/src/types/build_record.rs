@@ -277,11 +277,13 @@ impl BuildRecordBuilder {
     /// Parameters the build ran with.
     pub fn parameters(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::types::BuildRecordParameters>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BuildRecordParameters>,
         >,
     ) -> Self {
-        self.parameters = ::std::option::Option::Some(value.into());
+        self.parameters = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// Time spent waiting before the build ran, in milliseconds.

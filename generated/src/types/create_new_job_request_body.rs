@@ -218,11 +218,13 @@ impl CreateNewJobRequestBodyBuilder {
     /// Build parameters defined for the job.
     pub fn parameters(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::types::BuildJobConfigParameter>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BuildJobConfigParameter>,
         >,
     ) -> Self {
-        self.parameters = ::std::option::Option::Some(value.into());
+        self.parameters = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// ID of the CodeArts project that will own the job (32 letters and digits).
@@ -238,11 +240,13 @@ impl CreateNewJobRequestBodyBuilder {
     /// Code repositories the job checks out.
     pub fn scms(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::types::BuildJobCreateScm>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BuildJobCreateScm>,
         >,
     ) -> Self {
-        self.scms = ::std::option::Option::Some(value.into());
+        self.scms = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// Build steps, executed in order.
@@ -250,11 +254,13 @@ impl CreateNewJobRequestBodyBuilder {
     /// Required: [`build`](Self::build) fails without it.
     pub fn steps(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::types::BuildJobConfigStep>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BuildJobConfigStep>,
         >,
     ) -> Self {
-        self.steps = ::std::option::Option::Some(value.into());
+        self.steps = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// The `timeout` property.
@@ -268,9 +274,13 @@ impl CreateNewJobRequestBodyBuilder {
     /// Scheduled triggers of the job.
     pub fn triggers(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<crate::types::BuildJobTrigger>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BuildJobTrigger>,
+        >,
     ) -> Self {
-        self.triggers = ::std::option::Option::Some(value.into());
+        self.triggers = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).

@@ -119,11 +119,13 @@ impl ExecuteAutoBuildJobRequestBodyBuilder {
     /// Commits included in the update.
     pub fn commits(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::types::ExecuteAutoBuildJobCommit>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::ExecuteAutoBuildJobCommit>,
         >,
     ) -> Self {
-        self.commits = ::std::option::Option::Some(value.into());
+        self.commits = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// Kind of code event.

@@ -73,9 +73,13 @@ impl JobGroupTreeNodeBuilder {
     /// Child groups; null for a group without children.
     pub fn children(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<crate::types::JobGroupTreeNode>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::JobGroupTreeNode>,
+        >,
     ) -> Self {
-        self.children = ::std::option::Option::Some(value.into());
+        self.children = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// Creation time, such as `2025-06-05T07:06:50+0800`.

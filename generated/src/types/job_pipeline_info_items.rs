@@ -77,19 +77,25 @@ impl JobPipelineInfoItemsBuilder {
     /// Build parameter definitions of the job.
     pub fn parameters(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::types::JobPipelineInfoParameters>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::JobPipelineInfoParameters>,
         >,
     ) -> Self {
-        self.parameters = ::std::option::Option::Some(value.into());
+        self.parameters = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// Code repositories the job checks out.
     pub fn scms(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<crate::types::ListJobConfigScm>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::ListJobConfigScm>,
+        >,
     ) -> Self {
-        self.scms = ::std::option::Option::Some(value.into());
+        self.scms = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// Where the job comes from, such as `codeci`.

@@ -61,11 +61,13 @@ impl JobPipelineInfoParametersBuilder {
     /// Attributes of the parameter as name/value pairs.
     pub fn params(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::types::JobPipelineInfoParamsItems>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::JobPipelineInfoParamsItems>,
         >,
     ) -> Self {
-        self.params = ::std::option::Option::Some(value.into());
+        self.params = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// Region.

@@ -37,11 +37,15 @@ impl JobUpdateRecordListVoResultBuilder {
     /// The change records on this page.
     pub fn job_update_records(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::types::JobUpdateRecordListVoResultJobUpdateRecords>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<
+                crate::types::JobUpdateRecordListVoResultJobUpdateRecords,
+            >,
         >,
     ) -> Self {
-        self.job_update_records = ::std::option::Option::Some(value.into());
+        self.job_update_records = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// Total number of change records of the job.

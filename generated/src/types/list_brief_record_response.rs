@@ -54,11 +54,13 @@ impl ListBriefRecordResponseBuilder {
     /// One entry per requested project.
     pub fn result(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::types::ListBriefRecordResult>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::ListBriefRecordResult>,
         >,
     ) -> Self {
-        self.result = ::std::option::Option::Some(value.into());
+        self.result = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// Call outcome: `success` or `fail`.

@@ -37,9 +37,13 @@ impl ListBriefRecordResultBuilder {
     /// Brief build records of the project.
     pub fn brief_build_record_dtos(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<crate::types::BriefRecordItems>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BriefRecordItems>,
+        >,
     ) -> Self {
-        self.brief_build_record_dtos = ::std::option::Option::Some(value.into());
+        self.brief_build_record_dtos = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// ID of the CodeArts project that owns the build task.

@@ -57,9 +57,13 @@ impl ListBuildInfoRecordResultBuilder {
     /// Build records on this page.
     pub fn job_build_states(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<crate::types::BuildInfoRecord>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BuildInfoRecord>,
+        >,
     ) -> Self {
-        self.job_build_states = ::std::option::Option::Some(value.into());
+        self.job_build_states = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// Page number of this page, as a decimal string.

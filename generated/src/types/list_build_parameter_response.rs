@@ -52,9 +52,13 @@ impl ListBuildParameterResponseBuilder {
     /// Parameters used by the build run.
     pub fn result(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<crate::types::BuildParameter>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BuildParameter>,
+        >,
     ) -> Self {
-        self.result = ::std::option::Option::Some(value.into());
+        self.result = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// Call outcome, `success` or `fail`.

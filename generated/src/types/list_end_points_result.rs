@@ -37,11 +37,13 @@ impl ListEndPointsResultBuilder {
     /// Repository endpoints on this page.
     pub fn endpoints(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::types::ListEndPointsEndpoint>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::ListEndPointsEndpoint>,
         >,
     ) -> Self {
-        self.endpoints = ::std::option::Option::Some(value.into());
+        self.endpoints = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// Total number of endpoints.

@@ -45,11 +45,13 @@ impl ListJobConfigParameterBuilder {
     /// Attributes of the parameter as name/value pairs.
     pub fn params(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::types::ListJobConfigParameterParam>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::ListJobConfigParameterParam>,
         >,
     ) -> Self {
-        self.params = ::std::option::Option::Some(value.into());
+        self.params = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).

@@ -39,11 +39,13 @@ impl ListJobConfigParameterParamBuilder {
     /// Allowed choices, for enumeration-type parameters.
     pub fn limits(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::types::ListJobConfigParameterLimit>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::ListJobConfigParameterLimit>,
         >,
     ) -> Self {
-        self.limits = ::std::option::Option::Some(value.into());
+        self.limits = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// Attribute name, such as `name`, `type` or `defaultValue`.

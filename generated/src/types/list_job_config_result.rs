@@ -151,11 +151,13 @@ impl ListJobConfigResultBuilder {
     /// Build parameters of the task.
     pub fn parameters(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::types::ListJobConfigParameter>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::ListJobConfigParameter>,
         >,
     ) -> Self {
-        self.parameters = ::std::option::Option::Some(value.into());
+        self.parameters = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// ID of the CodeArts project that owns the task.
@@ -169,19 +171,25 @@ impl ListJobConfigResultBuilder {
     /// Code repositories the task builds from.
     pub fn scms(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<crate::types::ListJobConfigScm>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::ListJobConfigScm>,
+        >,
     ) -> Self {
-        self.scms = ::std::option::Option::Some(value.into());
+        self.scms = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// Build steps of the task.
     pub fn steps(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::types::ListJobConfigStep>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::ListJobConfigStep>,
         >,
     ) -> Self {
-        self.steps = ::std::option::Option::Some(value.into());
+        self.steps = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// The `timeout` property.
@@ -195,11 +203,13 @@ impl ListJobConfigResultBuilder {
     /// Scheduled triggers of the task.
     pub fn triggers(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::types::ListJobConfigTrigger>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::ListJobConfigTrigger>,
         >,
     ) -> Self {
-        self.triggers = ::std::option::Option::Some(value.into());
+        self.triggers = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).

@@ -35,11 +35,13 @@ impl ListJobResultBuilder {
     /// The jobs on this page.
     pub fn job_list(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::types::ListJobResultJobList>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::ListJobResultJobList>,
         >,
     ) -> Self {
-        self.job_list = ::std::option::Option::Some(value.into());
+        self.job_list = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// Total number of jobs matching the query.

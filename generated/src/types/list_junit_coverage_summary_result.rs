@@ -33,11 +33,13 @@ impl ListJunitCoverageSummaryResultBuilder {
     /// One entry per coverage report.
     pub fn unit_summary_list(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::types::ListJunitCoverageSummaryItem>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::ListJunitCoverageSummaryItem>,
         >,
     ) -> Self {
-        self.unit_summary_list = ::std::option::Option::Some(value.into());
+        self.unit_summary_list = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).

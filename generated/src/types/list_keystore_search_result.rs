@@ -37,11 +37,13 @@ impl ListKeystoreSearchResultBuilder {
     /// The files of this page.
     pub fn keystore_list(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::types::ListKeystoreSearchKeystore>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::ListKeystoreSearchKeystore>,
         >,
     ) -> Self {
-        self.keystore_list = ::std::option::Option::Some(value.into());
+        self.keystore_list = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// Number of matching files over all pages.

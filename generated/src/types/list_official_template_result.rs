@@ -37,11 +37,13 @@ impl ListOfficialTemplateResultBuilder {
     /// Templates on this page.
     pub fn items(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::types::ListOfficialTemplateItem>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::ListOfficialTemplateItem>,
         >,
     ) -> Self {
-        self.items = ::std::option::Option::Some(value.into());
+        self.items = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// Total number of matching templates.

@@ -33,11 +33,13 @@ impl ListProjectJobsResponseBuilder {
     /// The jobs on this page.
     pub fn jobs(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::types::ProjectJobListItem>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::ProjectJobListItem>,
         >,
     ) -> Self {
-        self.jobs = ::std::option::Option::Some(value.into());
+        self.jobs = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// Total number of jobs matching the query.

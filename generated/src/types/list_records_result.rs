@@ -33,9 +33,13 @@ impl ListRecordsResultBuilder {
     /// Build records on this page.
     pub fn data(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<crate::types::BuildRecord>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BuildRecord>,
+        >,
     ) -> Self {
-        self.data = ::std::option::Option::Some(value.into());
+        self.data = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// The `pagination` property.

@@ -37,9 +37,13 @@ impl ListRecyclingJobResultBuilder {
     /// Jobs on this page.
     pub fn job_list(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<crate::types::RecyclingJob>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::RecyclingJob>,
+        >,
     ) -> Self {
-        self.job_list = ::std::option::Option::Some(value.into());
+        self.job_list = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// How long deleted jobs stay in the recycle bin (unit not documented, apparently days).

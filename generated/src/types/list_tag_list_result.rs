@@ -33,9 +33,13 @@ impl ListTagListResultBuilder {
     /// The tags on this page.
     pub fn tag_list(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<crate::types::ListTagListTag>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::ListTagListTag>,
+        >,
     ) -> Self {
-        self.tag_list = ::std::option::Option::Some(value.into());
+        self.tag_list = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// Number of tags that match the query.

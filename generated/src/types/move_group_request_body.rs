@@ -62,9 +62,13 @@ impl MoveGroupRequestBodyBuilder {
     /// The jobs to move.
     pub fn jobs(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<crate::types::MoveGroupJob>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::MoveGroupJob>,
+        >,
     ) -> Self {
-        self.jobs = ::std::option::Option::Some(value.into());
+        self.jobs = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).

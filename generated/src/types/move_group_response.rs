@@ -45,9 +45,13 @@ impl MoveGroupResponseBuilder {
     /// One entry per moved job.
     pub fn result(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<crate::types::MoveGroupResult>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::MoveGroupResult>,
+        >,
     ) -> Self {
-        self.result = ::std::option::Option::Some(value.into());
+        self.result = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// Outcome of the call, such as `success`.

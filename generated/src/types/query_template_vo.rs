@@ -80,9 +80,13 @@ impl QueryTemplateVoBuilder {
     /// Build steps in execution order; may be null.
     pub fn steps(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<crate::types::TemplateStep>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::TemplateStep>,
+        >,
     ) -> Self {
-        self.steps = ::std::option::Option::Some(value.into());
+        self.steps = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).

@@ -198,11 +198,13 @@ impl QueryTemplatesItemsBuilder {
     /// Build parameters defined by the template.
     pub fn parameters(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::types::TemplateParameter>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::TemplateParameter>,
         >,
     ) -> Self {
-        self.parameters = ::std::option::Option::Some(value.into());
+        self.parameters = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// Whether the template is public.

@@ -33,11 +33,13 @@ impl QueryTemplatesResultBuilder {
     /// Templates on this page.
     pub fn items(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::types::QueryTemplatesItems>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::QueryTemplatesItems>,
         >,
     ) -> Self {
-        self.items = ::std::option::Option::Some(value.into());
+        self.items = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// Total number of matching templates.

@@ -68,9 +68,13 @@ impl RunJobRequestBodyBuilder {
     /// Custom parameter values for this run.
     pub fn parameter(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<crate::types::RunJobParameter>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::RunJobParameter>,
+        >,
     ) -> Self {
-        self.parameter = ::std::option::Option::Some(value.into());
+        self.parameter = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// The `scm` property.

@@ -57,11 +57,13 @@ impl ShowBuildParamsListParamsBuilder {
     /// Validation rules for the attribute's value.
     pub fn constraints(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::types::ShowBuildParamsListConstraint>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::ShowBuildParamsListConstraint>,
         >,
     ) -> Self {
-        self.constraints = ::std::option::Option::Some(value.into());
+        self.constraints = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// Whether the attribute is a default one.

@@ -37,11 +37,15 @@ impl ShowDefaultBuildParametersResponseBuilder {
     /// The default build parameter definitions.
     pub fn result(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::types::ShowDefaultBuildParametersResult>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<
+                crate::types::ShowDefaultBuildParametersResult,
+            >,
         >,
     ) -> Self {
-        self.result = ::std::option::Option::Some(value.into());
+        self.result = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// Call outcome, such as `success`.

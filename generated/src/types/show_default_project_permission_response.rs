@@ -49,11 +49,15 @@ impl ShowDefaultProjectPermissionResponseBuilder {
     /// One entry per project role.
     pub fn result(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::types::ShowDefaultProjectPermissionResult>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<
+                crate::types::ShowDefaultProjectPermissionResult,
+            >,
         >,
     ) -> Self {
-        self.result = ::std::option::Option::Some(value.into());
+        self.result = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// Outcome of the call, such as `success`.

@@ -49,11 +49,13 @@ impl ShowDomainsStatusesResponseBuilder {
     /// Status of each tenant.
     pub fn result(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::types::ShowDomainsStatusesItem>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::ShowDomainsStatusesItem>,
         >,
     ) -> Self {
-        self.result = ::std::option::Option::Some(value.into());
+        self.result = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// Outcome of the call, `success` or `fail`.

@@ -33,17 +33,25 @@ impl ShowFlowGraphResultBuilder {
     /// Dependencies between sub-jobs.
     pub fn edges(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<crate::types::FlowGraphEdge>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::FlowGraphEdge>,
+        >,
     ) -> Self {
-        self.edges = ::std::option::Option::Some(value.into());
+        self.edges = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// Build records of the sub-jobs.
     pub fn vertices(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<crate::types::FlowGraphVertex>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::FlowGraphVertex>,
+        >,
     ) -> Self {
-        self.vertices = ::std::option::Option::Some(value.into());
+        self.vertices = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).

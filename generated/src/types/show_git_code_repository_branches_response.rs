@@ -45,9 +45,13 @@ impl ShowGitCodeRepositoryBranchesResponseBuilder {
     /// The branches on this page.
     pub fn result(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<crate::types::GitCodeBranch>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::GitCodeBranch>,
+        >,
     ) -> Self {
-        self.result = ::std::option::Option::Some(value.into());
+        self.result = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// Call outcome, such as `success`.

@@ -62,11 +62,13 @@ impl ShowHistoryDetailsResponseBuilder {
     /// Steps of the run that are visible on the console, with their status and duration.
     pub fn build_steps(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::types::HistoryDetailsBuildStep>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::HistoryDetailsBuildStep>,
         >,
     ) -> Self {
-        self.build_steps = ::std::option::Option::Some(value.into());
+        self.build_steps = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// Name of the build job.

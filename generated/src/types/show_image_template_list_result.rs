@@ -33,11 +33,13 @@ impl ShowImageTemplateListResultBuilder {
     /// Available image templates.
     pub fn image_templates(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::types::ShowImageTemplateListItem>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::ShowImageTemplateListItem>,
         >,
     ) -> Self {
-        self.image_templates = ::std::option::Option::Some(value.into());
+        self.image_templates = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).

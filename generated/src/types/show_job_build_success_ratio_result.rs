@@ -61,11 +61,15 @@ impl ShowJobBuildSuccessRatioResultBuilder {
     /// Success rate per day.
     pub fn every_day_report(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::types::ShowJobBuildSuccessRatioEveryDayReport>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<
+                crate::types::ShowJobBuildSuccessRatioEveryDayReport,
+            >,
         >,
     ) -> Self {
-        self.every_day_report = ::std::option::Option::Some(value.into());
+        self.every_day_report = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// Build task ID.

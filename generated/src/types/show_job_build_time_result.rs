@@ -54,11 +54,13 @@ impl ShowJobBuildTimeResultBuilder {
     /// One point per build.
     pub fn chart(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::types::ShowJobBuildTimeResultChart>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::ShowJobBuildTimeResultChart>,
         >,
     ) -> Self {
-        self.chart = ::std::option::Option::Some(value.into());
+        self.chart = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// Build task ID.

@@ -45,9 +45,13 @@ impl ShowJobNoticeConfigInfoResponseBuilder {
     /// One entry per notification channel.
     pub fn result(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<crate::types::JobNoticeSetting>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::JobNoticeSetting>,
+        >,
     ) -> Self {
-        self.result = ::std::option::Option::Some(value.into());
+        self.result = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// Outcome of the call, such as `success`.

@@ -56,11 +56,13 @@ impl ShowJobSystemParametersResponseBuilder {
     /// The predefined system parameters.
     pub fn result(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::types::SystemParametersResult>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::SystemParametersResult>,
         >,
     ) -> Self {
-        self.result = ::std::option::Option::Some(value.into());
+        self.result = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// Call outcome, `success` or `fail`.

@@ -37,11 +37,13 @@ impl ShowKeystorePermissionResultBuilder {
     /// The permission entries of this page.
     pub fn permission_list(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::types::KeystorePermission>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::KeystorePermission>,
         >,
     ) -> Self {
-        self.permission_list = ::std::option::Option::Some(value.into());
+        self.permission_list = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// Number of permission entries over all pages.

@@ -37,11 +37,13 @@ impl ShowListHistoryResponseBuilder {
     /// Build records on this page.
     pub fn history_records(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::types::ShowListHistoryRecord>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::ShowListHistoryRecord>,
         >,
     ) -> Self {
-        self.history_records = ::std::option::Option::Some(value.into());
+        self.history_records = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// Total number of records in the period.

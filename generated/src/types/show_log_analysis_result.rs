@@ -38,11 +38,13 @@ impl ShowLogAnalysisResultBuilder {
     /// One entry per failed build action on this page.
     pub fn error_nodes(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::types::ShowLogAnalysisErrorNode>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::ShowLogAnalysisErrorNode>,
         >,
     ) -> Self {
-        self.error_nodes = ::std::option::Option::Some(value.into());
+        self.error_nodes = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// Name of the build task.

@@ -50,11 +50,13 @@ impl ShowPackageSpecStatusResponseBuilder {
     /// Package resources in the requested state.
     pub fn result(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::types::ShowPackageSpecStatusItem>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::ShowPackageSpecStatusItem>,
         >,
     ) -> Self {
-        self.result = ::std::option::Option::Some(value.into());
+        self.result = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// Outcome of the call, `success` or `fail`.

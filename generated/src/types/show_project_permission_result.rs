@@ -140,9 +140,13 @@ impl ShowProjectPermissionResultBuilder {
     /// IDs of all the caller's roles.
     pub fn role_ids(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
     ) -> Self {
-        self.role_ids = ::std::option::Option::Some(value.into());
+        self.role_ids = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// Name of the caller's role.
@@ -156,9 +160,13 @@ impl ShowProjectPermissionResultBuilder {
     /// Names of all the caller's roles.
     pub fn role_names(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
     ) -> Self {
-        self.role_names = ::std::option::Option::Some(value.into());
+        self.role_names = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// Whether the caller may view build jobs.

@@ -37,11 +37,13 @@ impl ShowRelatedProjectResultBuilder {
     /// The projects.
     pub fn project_info_list(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::types::ShowRelatedProjectItem>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::ShowRelatedProjectItem>,
         >,
     ) -> Self {
-        self.project_info_list = ::std::option::Option::Some(value.into());
+        self.project_info_list = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// Number of projects.

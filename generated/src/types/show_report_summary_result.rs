@@ -37,11 +37,13 @@ impl ShowReportSummaryResultBuilder {
     /// One summary per stage that ran unit tests.
     pub fn sub_summarys(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::types::ShowReportSummaryItem>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::ShowReportSummaryItem>,
         >,
     ) -> Self {
-        self.sub_summarys = ::std::option::Option::Some(value.into());
+        self.sub_summarys = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// The `summary` property.

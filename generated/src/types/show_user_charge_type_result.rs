@@ -49,11 +49,15 @@ impl ShowUserChargeTypeResultBuilder {
     /// Main package resources of the tenant.
     pub fn main_resource_list(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::types::ShowUserChargeTypeMainResource>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<
+                crate::types::ShowUserChargeTypeMainResource,
+            >,
         >,
     ) -> Self {
-        self.main_resource_list = ::std::option::Option::Some(value.into());
+        self.main_resource_list = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// Package type.

@@ -33,9 +33,13 @@ impl TemplateQueryResultBuilder {
     /// Templates on this page.
     pub fn items(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<crate::types::TemplateListItem>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::TemplateListItem>,
+        >,
     ) -> Self {
-        self.items = ::std::option::Option::Some(value.into());
+        self.items = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// Total number of matching templates.

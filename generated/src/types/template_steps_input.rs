@@ -28,11 +28,13 @@ impl TemplateStepsInputBuilder {
     /// Required: [`build`](Self::build) fails without it.
     pub fn steps(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::types::TemplateStepInput>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::TemplateStepInput>,
         >,
     ) -> Self {
-        self.steps = ::std::option::Option::Some(value.into());
+        self.steps = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).

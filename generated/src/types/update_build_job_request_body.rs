@@ -152,11 +152,13 @@ impl UpdateBuildJobRequestBodyBuilder {
     /// Build parameters defined for the job.
     pub fn parameters(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::types::BuildJobConfigParameter>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BuildJobConfigParameter>,
         >,
     ) -> Self {
-        self.parameters = ::std::option::Option::Some(value.into());
+        self.parameters = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// ID of the project that owns the job.
@@ -172,11 +174,13 @@ impl UpdateBuildJobRequestBodyBuilder {
     /// Code repositories the job checks out.
     pub fn scms(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::types::BuildJobConfigScm>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BuildJobConfigScm>,
         >,
     ) -> Self {
-        self.scms = ::std::option::Option::Some(value.into());
+        self.scms = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// Build steps, executed in order.
@@ -184,11 +188,13 @@ impl UpdateBuildJobRequestBodyBuilder {
     /// Required: [`build`](Self::build) fails without it.
     pub fn steps(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::types::BuildJobConfigStep>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BuildJobConfigStep>,
         >,
     ) -> Self {
-        self.steps = ::std::option::Option::Some(value.into());
+        self.steps = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).

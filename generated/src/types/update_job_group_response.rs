@@ -45,9 +45,13 @@ impl UpdateJobGroupResponseBuilder {
     /// The updated group (a single entry).
     pub fn result(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<crate::types::JobGroupResult>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::JobGroupResult>,
+        >,
     ) -> Self {
-        self.result = ::std::option::Option::Some(value.into());
+        self.result = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// Outcome of the call, such as `success`.

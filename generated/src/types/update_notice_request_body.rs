@@ -45,9 +45,13 @@ impl UpdateNoticeRequestBodyBuilder {
     /// Required: [`build`](Self::build) fails without it.
     pub fn enabled_event_type_names(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
     ) -> Self {
-        self.enabled_event_type_names = ::std::option::Option::Some(value.into());
+        self.enabled_event_type_names = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     /// Notification channel to configure, such as `MESSAGE`, `MAIL`, `WECOM`, `DING_TALK` or `FEISHU`.
