@@ -145,12 +145,7 @@ async fn wrong_secret_key_is_rejected_by_the_gateway_with_a_typed_error() {
 async fn tampered_requests_fail_verification() {
     let server = gateway().await;
     let client = client(&server, Credentials::ak_sk(AK, SK));
-    client
-        .run_job()
-        .job_id(JOB)
-        .send()
-        .await
-        .expect("accepted");
+    client.run_job().job_id(JOB).send().await.expect("accepted");
     client
         .show_list_history()
         .job_id(JOB)

@@ -65,11 +65,21 @@ fn a_type_builder_sets_every_field() -> Result<(), Error> {
 
 #[test]
 fn a_missing_required_field_is_named() {
-    let error = RunJobParameter::builder().name("branch").build().unwrap_err();
+    let error = RunJobParameter::builder()
+        .name("branch")
+        .build()
+        .unwrap_err();
     assert_eq!(invalid_parameter(&error), Some("value"), "{error}");
-    assert!(error.to_string().contains("is required but was not set"), "{error}");
+    assert!(
+        error.to_string().contains("is required but was not set"),
+        "{error}"
+    );
     let error = RunJobParameterBuilder::default().build().unwrap_err();
-    assert_eq!(invalid_parameter(&error), Some("name"), "the first one: {error}");
+    assert_eq!(
+        invalid_parameter(&error),
+        Some("name"),
+        "the first one: {error}"
+    );
 }
 
 #[test]
@@ -82,7 +92,10 @@ fn all_optional_types_have_default() {
     tagged.build_tag = Some("v1.0".to_owned());
     assert_eq!(
         tagged,
-        RunJobScm::builder().build_tag("v1.0").build().expect("built")
+        RunJobScm::builder()
+            .build_tag("v1.0")
+            .build()
+            .expect("built")
     );
 }
 
@@ -107,10 +120,9 @@ fn lists_take_any_iterable_of_convertible_items() -> Result<(), Error> {
 /// data and on the wire.
 #[tokio::test]
 async fn fluent_body_members_make_the_same_request_as_body() -> Result<(), Error> {
-    let server = TestServer::start(|_| {
-        Reply::json(200, &serde_json::json!({ "actual_build_number": "3" }))
-    })
-    .await;
+    let server =
+        TestServer::start(|_| Reply::json(200, &serde_json::json!({ "actual_build_number": "3" })))
+            .await;
     let client = client(&server);
     let branch = RunJobParameter::builder()
         .name("branch")
@@ -162,7 +174,10 @@ fn body_and_members_combine_in_call_order() -> Result<(), Error> {
         .job_id("0123456789abcdef0123456789abcdef")
         .build()?;
     assert_eq!(request.body.job_id, "0123456789abcdef0123456789abcdef");
-    assert_eq!(request.body.scm, body.scm, "the body's other members are kept");
+    assert_eq!(
+        request.body.scm, body.scm,
+        "the body's other members are kept"
+    );
 
     let request = client
         .execute_job()

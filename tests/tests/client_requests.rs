@@ -57,7 +57,10 @@ async fn request_built_as_data_goes_on_the_wire_as_written() {
             .expect("both fields set")])
         .build()
         .expect("job_id set");
-    let request = RunJobRequest::builder().body(body).build().expect("body set");
+    let request = RunJobRequest::builder()
+        .body(body)
+        .build()
+        .expect("body set");
     let out = client(&server).send(request).await.expect("sent");
     assert_eq!(out.actual_build_number.as_deref(), Some("12"));
 
@@ -100,10 +103,7 @@ async fn request_value_get_is_validated_and_sent() {
     // Requests changed as data get the same checks as the fluent builder, before any I/O.
     let mut changed = request;
     changed.job_id = "../../v3/other".to_owned();
-    let error = client
-        .send(changed)
-        .await
-        .unwrap_err();
+    let error = client.send(changed).await.unwrap_err();
     assert!(
         matches!(&error, Error::InvalidRequest { parameter, .. } if parameter == "job_id"),
         "{error:?}"

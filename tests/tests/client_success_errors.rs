@@ -93,14 +93,7 @@ async fn error_code_in_a_200_reply_to_a_get_is_a_service_error() {
 async fn error_code_in_a_200_reply_to_a_post_is_a_service_error() {
     let server = TestServer::start(|_| error_in_200()).await;
     let client = client(&server);
-    assert_not_found(
-        "run_job",
-        client
-            .run_job()
-            .job_id(JOB)
-            .send()
-            .await,
-    );
+    assert_not_found("run_job", client.run_job().job_id(JOB).send().await);
     let step = BuildJobConfigStep::builder()
         .module_id("devcloud2018.codeci_action_20043.action")
         .name("Maven build")

@@ -53,7 +53,9 @@ fn artefacts(line: &str) -> Vec<&'static str> {
 #[test]
 fn the_checker_finds_artefacts() {
     assert_eq!(
-        artefacts(r#"    "/v1/job/{}/status", crate ::runtime::operation::encode_path_segment(& self.job_id)"#),
+        artefacts(
+            r#"    "/v1/job/{}/status", crate ::runtime::operation::encode_path_segment(& self.job_id)"#
+        ),
         ["crate ::", "& self", "(& "]
     );
     assert!(artefacts(r#"    path: crate::runtime::encode::expand_path(SPEC.path_template, &[self.job_id.as_str()]),"#).is_empty());
@@ -75,5 +77,9 @@ fn generated_code_has_no_macro_argument_artefacts() {
             }
         }
     }
-    assert!(found.is_empty(), "unreadable generated code:\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "unreadable generated code:\n{}",
+        found.join("\n")
+    );
 }

@@ -44,7 +44,8 @@ fn kind(t: &TypeRef) -> Kind {
 }
 
 fn setters(fields: &[Field]) -> Vec<Setter<'_>> {
-    let mut scope = naming::Scope::reserved(naming::TYPE_BUILDER_METHODS, "a method of the builder");
+    let mut scope =
+        naming::Scope::reserved(naming::TYPE_BUILDER_METHODS, "a method of the builder");
     fields
         .iter()
         .map(|f| {
@@ -274,7 +275,11 @@ pub fn fluent_members(api: &Api, op: &Operation, taken: &[String]) -> Option<Flu
         let (fluent_name, held) = scope.claim(&s.field.name, "_in_body", "a body member");
         let fluent_name = ident(&fluent_name);
         let mut blocks = vec![format!("Sets the body's `{}` member.", s.field.wire)];
-        blocks.extend(setter_docs(s).into_iter().filter(|b| !b.starts_with("Required: ")));
+        blocks.extend(
+            setter_docs(s)
+                .into_iter()
+                .filter(|b| !b.starts_with("Required: ")),
+        );
         blocks.push(
             "Members set after [`body`](Self::body) change that body; a later `body` replaces \
              them."

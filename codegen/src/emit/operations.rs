@@ -803,7 +803,10 @@ fn to_parts(op: &Operation) -> TokenStream {
     }
 }
 
-#[allow(clippy::too_many_arguments, reason = "the parts of one operation's fluent builder")]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the parts of one operation's fluent builder"
+)]
 fn fluent_struct(
     op: &Operation,
     project_id: Option<&crate::ir::ProjectIdParam>,
@@ -821,11 +824,18 @@ fn fluent_struct(
     let setters = inputs.iter().map(|i| {
         let name = &i.field;
         // `.body(..)` replaces body members set before it.
-        let reset = (i.param.is_none() && i.part.is_none()).then_some(reset).flatten();
+        let reset = (i.param.is_none() && i.part.is_none())
+            .then_some(reset)
+            .flatten();
         setter(i, quote!(#reset self.inner = self.inner.#name(value);))
     });
     let (member_field, member_init, member_setters, member_finish) = match members {
-        Some(m) => (Some(&m.field), Some(&m.init), Some(&m.setters), Some(&m.finish)),
+        Some(m) => (
+            Some(&m.field),
+            Some(&m.init),
+            Some(&m.setters),
+            Some(&m.finish),
+        ),
         None => (None, None, None, None),
     };
     // The spec's project-id parameter (`x-service`) defaults to the client's project, so
@@ -839,8 +849,7 @@ fn fluent_struct(
             }
         }
     });
-    let mutability =
-        (project_default.is_some() || members.is_some()).then(|| quote!(mut));
+    let mutability = (project_default.is_some() || members.is_some()).then(|| quote!(mut));
     let mut method_docs = vec![one_line(op)];
     method_docs.extend(docs::prose(op.description.as_deref()));
     if let Some(note) = &op.method_note {
