@@ -152,6 +152,12 @@ pub const BUILDER_METHODS: &[&str] = &[
     "fmt",
 ];
 
+/// Methods of a generated type builder (`TBuilder`: `build`) and of the traits it implements
+/// (`Default`, `Clone`, `PartialEq`, `Debug`): a struct field with one of these names gets a
+/// `_value` setter instead ([`Scope::claim`]).
+pub const TYPE_BUILDER_METHODS: &[&str] =
+    &["build", "default", "clone", "clone_from", "eq", "ne", "fmt"];
+
 /// The names taken in one Rust scope (the client's methods, one request's fields), so that a
 /// generated name never collides with another: a name that is taken is renamed, with a suffix,
 /// and the rename is reported so that it can be documented.

@@ -20,7 +20,14 @@
 //! - **Operations**: one method per operation (152 in all), named by its
 //!   operationId, returning a fluent builder: set inputs, then `.send().await`. Required inputs and
 //!   documented constraints (length, pattern, range, enum) are checked before any network I/O.
-//!   Request types in [`operations`] can also be built as data and passed to [`Client::send`].
+//!   The members of a JSON body are set on the same builder (`.job_id(..)`), or the whole body
+//!   with `.body(..)`. Request types in [`operations`] can also be built as data and passed to
+//!   [`Client::send`].
+//! - **Builders**: every struct in [`types`] has `T::builder()` (exported from
+//!   [`types::builders`]): one setter per field, and `build()` names the first missing required
+//!   field. Structs are `#[non_exhaustive]`, so fields the spec adds later are not a breaking
+//!   change; those whose fields are all optional also implement `Default`. Free-form JSON fields
+//!   take any `serde::Serialize` value.
 //! - **Auth**: [`Credentials`] sends a token (`X-Auth-Token`) or signs every request with an
 //!   AK/SK pair (`SDK-HMAC-SHA256`; temporary keys add `X-Security-Token`). Tokens and
 //!   temporary keys that expire while the client runs come from a [`CredentialsProvider`],
@@ -119,6 +126,37 @@
 //! assert!(signed.headers()["authorization"].to_str().unwrap().starts_with("SDK-HMAC-SHA256"));
 //! assert_eq!(signed.headers()["x-project-id"], "0123456789abcdef0123456789abcdef");
 //! # Ok::<(), codearts_build::Error>(())
+//! ```
+//!
+//! ## Building request bodies
+//!
+//! Body members go straight on the call, or the body is built as data first; both send the
+//! same request. A missing required field is named before anything is sent:
+//!
+//! ```
+//! use codearts_build::types::{ExecuteJobRequestBody, RunJobParameter};
+//! use codearts_build::{Client, Credentials, Error, Region};
+//!
+//! let client = Client::builder()
+//!     .region(Region::CnNorth4)
+//!     .credentials(Credentials::token("MIIZ..."))
+//!     .build()?;
+//! let branch = RunJobParameter::builder().name("branch").value("main").build()?;
+//! let fluent = client
+//!     .execute_job()
+//!     .job_id("cb5fa20de5fd4cf8be681d4bd6fdd2f6")
+//!     .parameter([branch.clone()])
+//!     .build()?;
+//! let body = ExecuteJobRequestBody::builder()
+//!     .job_id("cb5fa20de5fd4cf8be681d4bd6fdd2f6")
+//!     .parameter([branch])
+//!     .build()?;
+//! let as_data = client.execute_job().body(body).build()?;
+//! assert_eq!(fluent, as_data);
+//!
+//! let missing = ExecuteJobRequestBody::builder().build().unwrap_err();
+//! assert!(matches!(missing, Error::InvalidRequest { parameter, .. } if parameter == "job_id"));
+//! # Ok::<(), Error>(())
 //! ```
 //!
 //! ## Handling errors

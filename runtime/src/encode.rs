@@ -24,6 +24,28 @@ pub fn encode_path_segment(value: &str) -> String {
     utf8_percent_encode(value, UNRESERVED).to_string()
 }
 
+/// Fills the `{name}` placeholders of a path template, in order, with `values`, each encoded
+/// with [`encode_path_segment`]: `expand_path("/v1/job/{job_id}/{build_no}", &["a b", "7"])`
+/// is `/v1/job/a%20b/7`. Generated requests call this with the spec's template, so the template
+/// is written once and a changed path is a one-line change. A placeholder without a value is
+/// left empty (the generator never emits one).
+pub fn expand_path(template: &str, values: &[&str]) -> String {
+    let mut out =
+        String::with_capacity(template.len() + values.iter().map(|v| v.len()).sum::<usize>());
+    let mut values = values.iter();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let close = rest[open..].find('}').map_or(rest.len(), |c| open + c);
+        if let Some(value) = values.next() {
+            out.extend(utf8_percent_encode(value, UNRESERVED));
+        }
+        rest = &rest[(close + 1).min(rest.len())..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Encodes a query name or value (same character set as path segments).
 pub fn encode_component(value: &str) -> String {
     utf8_percent_encode(value, UNRESERVED).to_string()
@@ -65,6 +87,16 @@ pub(crate) fn decode_path(path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paths_are_expanded_in_order_and_encoded() {
+        assert_eq!(
+            expand_path("/v1/job/{job_id}/{build_no}/output", &["a b/c", "7"]),
+            "/v1/job/a%20b%2Fc/7/output"
+        );
+        assert_eq!(expand_path("/v3/jobs/build", &[]), "/v3/jobs/build");
+        assert_eq!(expand_path("/v1/{a}{b}", &["x", "y"]), "/v1/xy");
+    }
 
     #[test]
     fn injection_attempts_stay_in_their_segment() {

@@ -19,6 +19,8 @@
 //! - [`output`]: the decoders generated operations use, which keep each response's
 //!   [`ResponseMetadata`] with its output.
 //! - [`validate`]: the input checks generated `validate` methods call.
+//! - [`builder`]: free-form JSON fields of generated builders, set from any `Serialize`.
+//! - [`encode::expand_path`]: the path of a generated request from its template.
 //! - [`multipart`]: `multipart/form-data` bodies ([`Form`](multipart::Form)).
 //! - [`paginate::paginate`] and [`follow::follow`]: the streams behind generated `paginate()`
 //!   and `follow()`.
@@ -43,6 +45,7 @@
 #![deny(missing_docs)]
 
 pub mod auth;
+pub mod builder;
 pub mod client;
 pub mod encode;
 pub mod error;

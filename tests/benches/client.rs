@@ -69,8 +69,12 @@ fn build_and_sign(c: &mut Criterion) {
         "build+sign show_list_history (validate, URL, headers, signature)",
         |b| b.iter(|| client.prepare(black_box(&get)).expect("prepared")),
     );
+    let body = RunJobRequestBody::builder()
+        .job_id(JOB)
+        .build()
+        .expect("body");
     let post = RunJobRequest::builder()
-        .body(RunJobRequestBody::new(JOB.to_owned()))
+        .body(body)
         .build()
         .expect("request");
     c.bench_function("build+sign run_job (JSON body)", |b| {

@@ -10,7 +10,6 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use codearts_build::runtime::auth::signer::{self, SignableRequest};
 use codearts_build::runtime::encode::canonical_query;
-use codearts_build::types::RunJobRequestBody;
 use codearts_build::{Client, Credentials, Error};
 use workspace_tests::server::{RecordedRequest, Reply, TestServer};
 use workspace_tests::signature;
@@ -105,7 +104,7 @@ async fn ak_sk_post_with_body_and_security_token_verifies_server_side() {
     let client = client(&server, Credentials::ak_sk(AK, SK).security_token(STS));
     client
         .run_job()
-        .body(RunJobRequestBody::new(JOB.to_owned()))
+        .job_id(JOB)
         .send()
         .await
         .expect("signed POST accepted");
@@ -146,12 +145,7 @@ async fn wrong_secret_key_is_rejected_by_the_gateway_with_a_typed_error() {
 async fn tampered_requests_fail_verification() {
     let server = gateway().await;
     let client = client(&server, Credentials::ak_sk(AK, SK));
-    client
-        .run_job()
-        .body(RunJobRequestBody::new(JOB.to_owned()))
-        .send()
-        .await
-        .expect("accepted");
+    client.run_job().job_id(JOB).send().await.expect("accepted");
     client
         .show_list_history()
         .job_id(JOB)

@@ -185,9 +185,13 @@ async fn listed_templates_carry_image_settings_and_untyped_actions() {
 #[tokio::test]
 async fn notice_update_sends_the_switches() {
     let (server, client) = serve(json!({"status": "success", "error": null})).await;
-    let mut body = UpdateNoticeRequestBody::new(vec!["buildJobFail".into()], "MAIL".into());
-    body.send_switch = Some("true".into());
-    body.use_project_notice = Some("false".into());
+    let body = UpdateNoticeRequestBody::builder()
+        .enabled_event_type_names(["buildJobFail"])
+        .notice_type("MAIL")
+        .send_switch("true")
+        .use_project_notice("false")
+        .build()
+        .expect("required fields set");
     client
         .update_notice()
         .job_id(JOB)

@@ -494,9 +494,21 @@ async fn legacy_job_bodies_are_checked_against_their_documented_ranges() {
     .await;
     let client = client(&server);
     let project = "6ecbc5bac7c8442fb3d2563d53c13582";
-    let steps = || vec![BuildJobConfigStep::new("module".into(), "step".into())];
+    let steps = || {
+        [BuildJobConfigStep::builder()
+            .module_id("module")
+            .name("step")
+            .build()
+            .expect("a complete step")]
+    };
     let create = |name: &str, project: &str| {
-        CreateBuildJobRequestBody::new("x86-64".into(), name.into(), project.into(), steps())
+        CreateBuildJobRequestBody::builder()
+            .arch("x86-64")
+            .job_name(name)
+            .project_id(project)
+            .steps(steps())
+            .build()
+            .expect("a complete body")
     };
     // 116 characters is one past the documented limit of the job name; 115 is accepted.
     let error = client
@@ -519,13 +531,14 @@ async fn legacy_job_bodies_are_checked_against_their_documented_ranges() {
         matches!(&error, Error::InvalidRequest { parameter, .. } if parameter.ends_with("project_id")),
         "{error:?}"
     );
-    let update = UpdateBuildJobRequestBody::new(
-        "x86-64".into(),
-        JOB.into(),
-        String::new(),
-        project.into(),
-        steps(),
-    );
+    let update = UpdateBuildJobRequestBody::builder()
+        .arch("x86-64")
+        .job_id(JOB)
+        .job_name("")
+        .project_id(project)
+        .steps(steps())
+        .build()
+        .expect("a complete body");
     let error = client
         .update_build_job()
         .body(update)

@@ -43,21 +43,24 @@ fn client(server: &TestServer) -> Client {
 }
 
 #[tokio::test]
-async fn struct_literal_post_goes_on_the_wire_as_written() {
+async fn request_built_as_data_goes_on_the_wire_as_written() {
     let server = TestServer::start(|_| {
         Reply::json(200, &serde_json::json!({ "actual_build_number": "12" }))
     })
     .await;
-    let request = RunJobRequest {
-        body: RunJobRequestBody {
-            job_id: JOB.to_owned(),
-            parameter: Some(vec![RunJobParameter {
-                name: "branch".to_owned(),
-                value: "release/1.0".to_owned(),
-            }]),
-            scm: None,
-        },
-    };
+    let body = RunJobRequestBody::builder()
+        .job_id(JOB)
+        .parameter(vec![RunJobParameter::builder()
+            .name("branch")
+            .value("release/1.0")
+            .build()
+            .expect("both fields set")])
+        .build()
+        .expect("job_id set");
+    let request = RunJobRequest::builder()
+        .body(body)
+        .build()
+        .expect("body set");
     let out = client(&server).send(request).await.expect("sent");
     assert_eq!(out.actual_build_number.as_deref(), Some("12"));
 
@@ -78,15 +81,16 @@ async fn struct_literal_post_goes_on_the_wire_as_written() {
 }
 
 #[tokio::test]
-async fn struct_literal_get_is_validated_and_sent() {
+async fn request_value_get_is_validated_and_sent() {
     let server = TestServer::start(|_| Reply::json(200, &serde_json::json!({}))).await;
     let client = client(&server);
-    let request = ShowListHistoryRequest {
-        job_id: JOB.to_owned(),
-        offset: 2,
-        limit: 25,
-        interval: 14,
-    };
+    let request = ShowListHistoryRequest::builder()
+        .job_id(JOB)
+        .offset(2)
+        .limit(25)
+        .interval(14)
+        .build()
+        .expect("all set");
     client.send(request.clone()).await.expect("sent");
     let wire = server.single_request();
     assert_eq!(wire.method, "GET");
@@ -96,14 +100,10 @@ async fn struct_literal_get_is_validated_and_sent() {
     assert!(wire.body.is_empty());
     signature::verify(&wire, AK, SK, Some(now())).expect("signature");
 
-    // Struct literals get the same checks as the fluent builder, before any I/O.
-    let error = client
-        .send(ShowListHistoryRequest {
-            job_id: "../../v3/other".to_owned(),
-            ..request
-        })
-        .await
-        .unwrap_err();
+    // Requests changed as data get the same checks as the fluent builder, before any I/O.
+    let mut changed = request;
+    changed.job_id = "../../v3/other".to_owned();
+    let error = client.send(changed).await.unwrap_err();
     assert!(
         matches!(&error, Error::InvalidRequest { parameter, .. } if parameter == "job_id"),
         "{error:?}"
@@ -127,13 +127,13 @@ async fn builder_request_with_call_options() -> Result<(), Error> {
         .interval(7)
         .build()?;
     assert_eq!(
-        request,
-        ShowListHistoryRequest {
-            job_id: JOB.to_owned(),
-            offset: 0,
-            limit: 10,
-            interval: 7,
-        }
+        (
+            request.job_id.as_str(),
+            request.offset,
+            request.limit,
+            request.interval
+        ),
+        (JOB, 0, 10, 7)
     );
 
     // One attempt only: the 503 comes back without a retry.

@@ -9,7 +9,6 @@
 use std::time::{Duration, SystemTime};
 
 use codearts_build::runtime::time::format_http_date;
-use codearts_build::types::RunJobRequestBody;
 use codearts_build::{CallOptions, Client, Credentials, Error, ErrorCode, RetryPolicy};
 use workspace_tests::server::{Reply, TestServer};
 
@@ -132,7 +131,7 @@ async fn retryable_code_does_not_make_a_post_retried() {
     .await;
     let error = client(&server)
         .run_job()
-        .body(RunJobRequestBody::new(JOB.to_owned()))
+        .job_id(JOB)
         .send()
         .await
         .unwrap_err();
@@ -148,7 +147,7 @@ async fn retryable_code_does_not_make_a_post_retried() {
     .await;
     client(&server)
         .run_job()
-        .body(RunJobRequestBody::new(JOB.to_owned()))
+        .job_id(JOB)
         .send_with(CallOptions::new().retry_non_idempotent(true))
         .await
         .expect("retried");
@@ -227,7 +226,7 @@ async fn post_is_not_retried() {
     .await;
     let error = client(&server)
         .run_job()
-        .body(RunJobRequestBody::new(JOB.to_owned()))
+        .job_id(JOB)
         .send()
         .await
         .unwrap_err();
@@ -238,7 +237,7 @@ async fn post_is_not_retried() {
     let server = TestServer::sequence(vec![Reply::drop_connection(), ok_run()]).await;
     let error = client(&server)
         .run_job()
-        .body(RunJobRequestBody::new(JOB.to_owned()))
+        .job_id(JOB)
         .send()
         .await
         .unwrap_err();
@@ -251,7 +250,7 @@ async fn post_is_retried_when_the_call_opts_in() {
     let server = TestServer::sequence(vec![Reply::status(503), ok_run()]).await;
     let out = client(&server)
         .run_job()
-        .body(RunJobRequestBody::new(JOB.to_owned()))
+        .job_id(JOB)
         .send_with(CallOptions::new().retry_non_idempotent(true))
         .await
         .expect("retried");
@@ -431,7 +430,7 @@ async fn a_post_whose_connection_was_refused_is_sent_again() {
     });
     let started = client
         .run_job()
-        .body(RunJobRequestBody::new(JOB.to_owned()))
+        .job_id(JOB)
         .send()
         .await
         .expect("sent once the server is up");

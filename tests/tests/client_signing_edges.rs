@@ -15,7 +15,6 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use codearts_build::runtime::operation::{
     decode_json, Operation, OperationSpec, RawResponse, RequestParts,
 };
-use codearts_build::types::RunJobRequestBody;
 use codearts_build::{Client, Credentials, Error, RetryPolicy};
 use workspace_tests::server::{RecordedRequest, Reply, TestServer};
 use workspace_tests::signature::{self, Rejection};
@@ -125,7 +124,7 @@ async fn a_clock_twenty_minutes_behind_is_corrected_from_the_gateway_date_and_ke
     skew.store(SKEW, Ordering::SeqCst);
     client
         .run_job()
-        .body(RunJobRequestBody::new(JOB.to_owned()))
+        .job_id(JOB)
         .send()
         .await
         .expect("run_job accepted after the correction");

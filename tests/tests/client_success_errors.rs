@@ -10,7 +10,7 @@
 use codearts_build::runtime::operation::{
     decode_empty, Operation, OperationSpec, RawResponse, RequestParts,
 };
-use codearts_build::types::{BuildJobConfigStep, CreateBuildJobRequestBody, RunJobRequestBody};
+use codearts_build::types::{BuildJobConfigStep, CreateBuildJobRequestBody};
 use codearts_build::{Client, Credentials, Error, RetryPolicy};
 use workspace_tests::server::{pattern_byte, Reply, TestServer};
 
@@ -93,23 +93,19 @@ async fn error_code_in_a_200_reply_to_a_get_is_a_service_error() {
 async fn error_code_in_a_200_reply_to_a_post_is_a_service_error() {
     let server = TestServer::start(|_| error_in_200()).await;
     let client = client(&server);
-    assert_not_found(
-        "run_job",
-        client
-            .run_job()
-            .body(RunJobRequestBody::new(JOB.to_owned()))
-            .send()
-            .await,
-    );
-    let body = CreateBuildJobRequestBody::new(
-        "x86-64".to_owned(),
-        "demo-job".to_owned(),
-        PROJECT.to_owned(),
-        vec![BuildJobConfigStep::new(
-            "devcloud2018.codeci_action_20043.action".to_owned(),
-            "Maven build".to_owned(),
-        )],
-    );
+    assert_not_found("run_job", client.run_job().job_id(JOB).send().await);
+    let step = BuildJobConfigStep::builder()
+        .module_id("devcloud2018.codeci_action_20043.action")
+        .name("Maven build")
+        .build()
+        .expect("step");
+    let body = CreateBuildJobRequestBody::builder()
+        .arch("x86-64")
+        .job_name("demo-job")
+        .project_id(PROJECT)
+        .steps([step])
+        .build()
+        .expect("body");
     assert_not_found(
         "create_build_job",
         client.create_build_job().body(body).send().await,

@@ -28,6 +28,7 @@ struct Operation {
 }
 
 /// One line of the vendor's operation list (`operations.tsv`): SDK name, method and path.
+#[derive(Debug)]
 pub struct VendorOperation {
     /// The SDK operation name, such as `ShowJobStatus`.
     pub sdk_name: String,
@@ -488,25 +489,19 @@ components:
     #[test]
     fn bad_input_is_reported_with_its_place() {
         let short = "sdk_name\tmethod\tpath\nShowJob\tGET\n";
-        let error = parse_vendor_operations(short, "ops.tsv")
-            .err()
-            .expect("refused");
+        let error = parse_vendor_operations(short, "ops.tsv").expect_err("refused");
         assert_eq!(
             error,
             "error: ops.tsv:2: expected 3 tab-separated columns, found 2"
         );
-        let error = parse_vendor_operations("name\tmethod\n", "ops.tsv")
-            .err()
-            .expect("refused");
+        let error = parse_vendor_operations("name\tmethod\n", "ops.tsv").expect_err("refused");
         assert_eq!(
             error,
             "error: ops.tsv:1: no `sdk_name` column in the header"
         );
-        let error = report("paths: [", None).err().expect("refused");
+        let error = report("paths: [", None).expect_err("refused");
         assert!(error.starts_with("error: the spec is not YAML"), "{error}");
-        let error = report("paths:\n  /a:\n    get: {}\n", None)
-            .err()
-            .expect("refused");
+        let error = report("paths:\n  /a:\n    get: {}\n", None).expect_err("refused");
         assert_eq!(error, "error: get /a: no operationId");
     }
 }

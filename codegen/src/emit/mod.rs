@@ -1,5 +1,6 @@
 //! Stage 3: the IR to the files of the generated crate, all in memory.
 
+mod builders;
 mod catalogue;
 mod checks;
 pub mod docs;

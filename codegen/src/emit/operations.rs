@@ -159,9 +159,12 @@ pub fn operation_file(api: &Api, op: &Operation, checks: &Checks) -> TokenStream
     let builder_struct = builder_struct(&inputs, &request, &builder, deprecated.as_ref());
     let output = super::outputs::output_ty(api, op);
     let operation_impl = operation_impl(api, op, &request, &output, checks);
+    let taken: Vec<String> = inputs.iter().map(|i| i.field.to_string()).collect();
+    let members = super::builders::fluent_members(api, op, &taken);
     let fluent_struct = fluent_struct(
         api,
         op,
+        members.as_ref(),
         &inputs,
         &request,
         &builder,
@@ -315,9 +318,12 @@ fn request_struct(
         one_line(op)
     )];
     blocks.push(format!(
-        "Build it with [`{request}::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send)."
+        "Build it with [`{request}::builder`] and pass it to [`Client::send`](crate::Client::send); \
+         the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec \
+         adds later are not a breaking change."
     ));
     let doc = docs::attrs(&blocks);
+    let default = inputs.iter().all(|i| !i.required).then(|| quote!(Default,));
     let fields = inputs.iter().map(|i| {
         let doc = docs::attrs(&field_docs(i));
         let name = &i.field;
@@ -327,7 +333,8 @@ fn request_struct(
     quote! {
         #doc
         #deprecated
-        #[derive(Debug, Clone, PartialEq)]
+        #[derive(Debug, Clone, #default PartialEq)]
+        #[non_exhaustive]
         pub struct #request {
             #( #fields )*
         }
@@ -595,34 +602,30 @@ fn wire_string_ref(value: TokenStream, t: &TypeRef) -> TokenStream {
 }
 
 fn to_parts(op: &Operation) -> TokenStream {
-    let mut template = String::new();
+    // The template is `SPEC.path_template`; the values follow its placeholders in order, so a
+    // changed path or parameter changes one line of the generated code.
     let mut args = Vec::new();
     let mut rest = op.path.as_str();
     while let Some(open) = rest.find('{') {
-        template.push_str(&rest[..open]);
         let close = rest[open..].find('}').map_or(rest.len(), |c| open + c);
         let name = &rest[open + 1..close];
-        template.push_str("{}");
         if let Some(p) = op
             .params
             .iter()
             .find(|p| p.location == Location::Path && p.wire == name)
         {
             let field = ident(&p.field);
-            let value = match &p.ty {
-                TypeRef::String => quote!(&self.#field),
-                TypeRef::Named(_) => quote!(self.#field.as_str()),
-                _ => quote!(&::std::string::ToString::to_string(&self.#field)),
-            };
-            args.push(quote!(crate::runtime::operation::encode_path_segment(#value)));
+            args.push(match &p.ty {
+                TypeRef::String | TypeRef::Named(_) => quote!(self.#field.as_str()),
+                _ => quote!(::std::string::ToString::to_string(&self.#field).as_str()),
+            });
         }
         rest = &rest[(close + 1).min(rest.len())..];
     }
-    template.push_str(rest);
     let path = if args.is_empty() {
-        quote!(::std::borrow::ToOwned::to_owned(#template))
+        quote!(::std::borrow::ToOwned::to_owned(SPEC.path_template))
     } else {
-        quote!(::std::format!(#template, #(#args),*))
+        quote!(crate::runtime::encode::expand_path(SPEC.path_template, &[#(#args),*]))
     };
     let list = |location: Location| {
         let entries: Vec<TokenStream> = op
@@ -762,9 +765,14 @@ fn to_parts(op: &Operation) -> TokenStream {
     }
 }
 
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the parts of one operation's fluent builder"
+)]
 fn fluent_struct(
     api: &Api,
     op: &Operation,
+    members: Option<&super::builders::FluentMembers>,
     inputs: &[Input],
     request: &syn::Ident,
     builder: &syn::Ident,
@@ -775,10 +783,24 @@ fn fluent_struct(
     let output = super::outputs::output_ty(api, op);
     let method = ident(&op.method_name);
     let struct_doc = format!(" Fluent builder returned by [`Client::{0}`](crate::Client::{0}); finish with [`send`](Self::send).", client_method(op));
+    let reset = members.map(|m| &m.reset);
     let setters = inputs.iter().map(|i| {
         let name = &i.field;
-        setter(i, quote!(self.inner = self.inner.#name(value);))
+        // `.body(..)` replaces body members set before it.
+        let reset = (i.param.is_none() && i.part.is_none())
+            .then_some(reset)
+            .flatten();
+        setter(i, quote!(#reset self.inner = self.inner.#name(value);))
     });
+    let (member_field, member_init, member_setters, member_finish) = match members {
+        Some(m) => (
+            Some(&m.field),
+            Some(&m.init),
+            Some(&m.setters),
+            Some(&m.finish),
+        ),
+        None => (None, None, None, None),
+    };
     // The spec's project-id parameter (`x-service`) defaults to the client's project, so
     // callers set it once on the client.
     let project_param = project_id.and_then(|id| op.params.iter().find(|p| id.matches(p)));
@@ -790,7 +812,7 @@ fn fluent_struct(
             }
         }
     });
-    let mutability = project_default.as_ref().map(|_| quote!(mut));
+    let mutability = (project_default.is_some() || members.is_some()).then(|| quote!(mut));
     let mut method_docs = vec![one_line(op)];
     method_docs.extend(docs::prose(op.description.as_deref()));
     if let Some(note) = &op.method_note {
@@ -822,13 +844,16 @@ fn fluent_struct(
         pub struct #fluent {
             client: crate::Client,
             inner: #builder,
+            #member_field
         }
 
         impl #fluent {
             #( #setters )*
+            #member_setters
 
             /// The request as data, without sending it.
             pub fn build(#mutability self) -> ::std::result::Result<#request, crate::Error> {
+                #member_finish
                 #project_default
                 self.inner.build()
             }
@@ -850,7 +875,7 @@ fn fluent_struct(
             #method_doc
             #deprecated
             pub fn #method(&self) -> #fluent {
-                #fluent { client: ::std::clone::Clone::clone(self), inner: #builder::default() }
+                #fluent { client: ::std::clone::Clone::clone(self), inner: #builder::default(), #member_init }
             }
         }
     }

@@ -207,7 +207,7 @@ struct ClientRs<'a> {
 }
 
 /// The generated crate's version; bumped by hand when the generator's output changes shape.
-const CRATE_VERSION: &str = "0.1.0";
+const CRATE_VERSION: &str = "0.2.0";
 
 /// `Cargo.toml`; `runtime` and `testkit` are the paths of the `codearts-runtime` and
 /// `codearts-testkit` crates as the manifest names them, `examples` the shipped examples (file

@@ -34,10 +34,12 @@ pub fn mod_file(types: &[NamedType]) -> TokenStream {
     } else {
         " Request and response types, one per schema of the spec."
     };
+    let builders = super::builders::mod_exports(types);
     quote! {
         #![doc = #doc]
         #( #modules )*
         #( #exports )*
+        #builders
     }
 }
 
@@ -54,46 +56,55 @@ fn type_docs(t: &NamedType) -> TokenStream {
                 .to_owned(),
         );
     }
+    if let TypeKind::Struct(fields) = &t.kind {
+        let or_default = if fields.iter().all(Field::optional) {
+            " (or start from `Default`)"
+        } else {
+            ""
+        };
+        blocks.push(format!(
+            "Make one with [`Self::builder`]{or_default}: the type is `#[non_exhaustive]`, so \
+             fields the spec adds later are not a breaking change."
+        ));
+    }
     docs::attrs(&blocks)
 }
 
 fn structure(t: &NamedType, fields: &[Field], checks: &Checks, output: bool) -> TokenStream {
     let name = ident(&t.name);
     let doc = type_docs(t);
-    // Default is the one way to build a `#[non_exhaustive]` response value, e.g. in tests.
-    let all_optional = fields.iter().all(Field::optional);
-    let derive_default = all_optional.then(|| quote!(Default,));
-    // Response-only types may gain fields with any spec update; request types stay constructible.
-    let non_exhaustive = (t.in_response && !t.in_request).then(|| quote!(#[non_exhaustive]));
+    let derive_default = fields.iter().all(Field::optional).then(|| quote!(Default,));
     let field_items = fields.iter().map(field);
     let metadata_field = output.then(super::outputs::struct_field);
     let metadata_impls = output.then(|| super::outputs::struct_impls(t));
-    let constructor = (t.in_request && !all_optional).then(|| constructor(fields, output));
     let validate = (t.in_request && checks.named_needs(&t.name)).then(|| validate(fields, checks));
     let statics = if t.in_request {
         pattern_statics(fields.iter().map(|f| (f.name.as_str(), &f.constraints)))
     } else {
         TokenStream::new()
     };
-    let impl_block = (constructor.is_some() || validate.is_some()).then(|| {
+    let impl_block = validate.map(|validate| {
         quote! {
             impl #name {
-                #constructor
                 #validate
             }
         }
     });
+    let builder = super::builders::type_builder(t, fields, output);
+    // `#[non_exhaustive]` on every struct: values are made with the builder (or `Default`), so
+    // a field the spec adds later is not a breaking change.
     quote! {
         #statics
         #doc
         #[derive(Debug, Clone, PartialEq, #derive_default ::serde::Serialize, ::serde::Deserialize)]
-        #non_exhaustive
+        #[non_exhaustive]
         pub struct #name {
             #( #field_items )*
             #metadata_field
         }
         #impl_block
         #metadata_impls
+        #builder
     }
 }
 
@@ -118,45 +129,6 @@ fn field(f: &Field) -> TokenStream {
         #rename
         #skip
         pub #name: #ty,
-    }
-}
-
-fn constructor(fields: &[Field], output: bool) -> TokenStream {
-    let required: Vec<&Field> = fields.iter().filter(|f| !f.optional()).collect();
-    let params = required.iter().map(|f| {
-        let name = ident(&f.name);
-        // A boxed field takes its value unboxed; `new` boxes it.
-        let ty = field_ty(&f.ty, false, false);
-        quote!(#name: #ty)
-    });
-    let inits = fields.iter().map(|f| {
-        let name = ident(&f.name);
-        if f.optional() {
-            quote!(#name: ::std::option::Option::None)
-        } else if f.boxed {
-            quote!(#name: ::std::boxed::Box::new(#name))
-        } else {
-            quote!(#name)
-        }
-    });
-    let metadata_init = output.then(super::outputs::struct_field_init);
-    let allow = (required.len() > 7).then(
-        || quote!(#[allow(clippy::too_many_arguments, reason = "one argument per required field")]),
-    );
-    let list: Vec<String> = required
-        .iter()
-        .map(|f| format!("`{}`", naming::bare(&f.name)))
-        .collect();
-    let doc = format!(
-        " A value with the required fields {} set and every optional field unset.",
-        list.join(", ")
-    );
-    quote! {
-        #[doc = #doc]
-        #allow
-        pub fn new(#(#params),*) -> Self {
-            Self { #(#inits,)* #metadata_init }
-        }
     }
 }
 

@@ -26,8 +26,9 @@ static UUID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::validat
 );
 /// Request of [`add_favourite_custom_template`](crate::Client::add_favourite_custom_template): Mark a custom build template as a favourite of the caller.
 ///
-/// Build it with [`AddFavouriteCustomTemplateRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`AddFavouriteCustomTemplateRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AddFavouriteCustomTemplateRequest {
     /// UUID of the custom template (its `uuid` field, not the database `id`).
     ///
@@ -96,9 +97,9 @@ impl crate::runtime::operation::Operation for AddFavouriteCustomTemplateRequest 
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::format!(
-                "/v1/template/custom/{}/follow", crate
-                ::runtime::operation::encode_path_segment(& self.uuid)
+            path: crate::runtime::encode::expand_path(
+                SPEC.path_template,
+                &[self.uuid.as_str()],
             ),
             query: ::std::vec::Vec::new(),
             headers: ::std::vec::Vec::new(),

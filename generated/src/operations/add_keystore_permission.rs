@@ -29,8 +29,9 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
 };
 /// Request of [`add_keystore_permission`](crate::Client::add_keystore_permission): Grant a user permissions on a managed file.
 ///
-/// Build it with [`AddKeystorePermissionRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`AddKeystorePermissionRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AddKeystorePermissionRequest {
     /// The JSON request body.
     pub body: crate::types::AddKeystorePermissionRequestBody,
@@ -85,7 +86,7 @@ impl crate::runtime::operation::Operation for AddKeystorePermissionRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::borrow::ToOwned::to_owned("/v2/keystore/permission/add"),
+            path: ::std::borrow::ToOwned::to_owned(SPEC.path_template),
             query: ::std::vec::Vec::new(),
             headers: ::std::vec::Vec::new(),
             body: ::std::option::Option::Some(
@@ -121,6 +122,9 @@ impl crate::runtime::operation::Operation for AddKeystorePermissionRequest {
 pub struct AddKeystorePermissionFluentBuilder {
     client: crate::Client,
     inner: AddKeystorePermissionRequestBuilder,
+    members: ::std::option::Option<
+        crate::types::builders::AddKeystorePermissionRequestBodyBuilder,
+    >,
 }
 impl AddKeystorePermissionFluentBuilder {
     /// The JSON request body.
@@ -128,13 +132,111 @@ impl AddKeystorePermissionFluentBuilder {
         mut self,
         value: impl ::std::convert::Into<crate::types::AddKeystorePermissionRequestBody>,
     ) -> Self {
+        self.members = ::std::option::Option::None;
         self.inner = self.inner.body(value);
         self
     }
+    /// Sets the body's `can_absent` member.
+    ///
+    /// Whether the entry itself can be edited or removed later.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn can_absent(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.members = ::std::option::Option::Some(
+            self.body_members().can_absent(value),
+        );
+        self
+    }
+    /// Sets the body's `delete` member.
+    ///
+    /// Whether the user may delete the file.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn delete(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().delete(value));
+        self
+    }
+    /// Sets the body's `keystore_id` member.
+    ///
+    /// ID of the managed file.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn keystore_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(
+            self.body_members().keystore_id(value),
+        );
+        self
+    }
+    /// Sets the body's `modify` member.
+    ///
+    /// Whether the user may update the file.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn modify(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().modify(value));
+        self
+    }
+    /// Sets the body's `setting` member.
+    ///
+    /// Whether the user may edit the file's permission list.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn setting(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().setting(value));
+        self
+    }
+    /// Sets the body's `usage` member.
+    ///
+    /// Whether the user may use the file in builds.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn usage(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().usage(value));
+        self
+    }
+    /// Sets the body's `user_id` member.
+    ///
+    /// ID of the user receiving the permissions.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn user_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().user_id(value));
+        self
+    }
+    /// Sets the body's `user_name` member.
+    ///
+    /// Name of the user receiving the permissions.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn user_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().user_name(value));
+        self
+    }
+    /// The body members set so far: those of an earlier [`body`](Self::body), if any.
+    fn body_members(
+        &mut self,
+    ) -> crate::types::builders::AddKeystorePermissionRequestBodyBuilder {
+        self.members
+            .take()
+            .or_else(|| self.inner.body.take().map(::std::convert::From::from))
+            .unwrap_or_default()
+    }
     /// The request as data, without sending it.
     pub fn build(
-        self,
+        mut self,
     ) -> ::std::result::Result<AddKeystorePermissionRequest, crate::Error> {
+        if let ::std::option::Option::Some(members) = self.members.take() {
+            self.inner.body = ::std::option::Option::Some(members.build()?);
+        }
         self.inner.build()
     }
     /// Checks the inputs and sends the request.
@@ -169,6 +271,7 @@ impl crate::Client {
         AddKeystorePermissionFluentBuilder {
             client: ::std::clone::Clone::clone(self),
             inner: AddKeystorePermissionRequestBuilder::default(),
+            members: ::std::option::Option::None,
         }
     }
 }

@@ -27,8 +27,9 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
 };
 /// Request of [`apply_project_permission`](crate::Client::apply_project_permission): Switch a build job to or from project-level permissions.
 ///
-/// Build it with [`ApplyProjectPermissionRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`ApplyProjectPermissionRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ApplyProjectPermissionRequest {
     /// The JSON request body.
     pub body: crate::types::ApplyProjectPermissionRequestBody,
@@ -87,7 +88,7 @@ impl crate::runtime::operation::Operation for ApplyProjectPermissionRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::borrow::ToOwned::to_owned("/v1/job/project/permission"),
+            path: ::std::borrow::ToOwned::to_owned(SPEC.path_template),
             query: ::std::vec::Vec::new(),
             headers: ::std::vec::Vec::new(),
             body: ::std::option::Option::Some(
@@ -123,6 +124,9 @@ impl crate::runtime::operation::Operation for ApplyProjectPermissionRequest {
 pub struct ApplyProjectPermissionFluentBuilder {
     client: crate::Client,
     inner: ApplyProjectPermissionRequestBuilder,
+    members: ::std::option::Option<
+        crate::types::builders::ApplyProjectPermissionRequestBodyBuilder,
+    >,
 }
 impl ApplyProjectPermissionFluentBuilder {
     /// The JSON request body.
@@ -130,13 +134,63 @@ impl ApplyProjectPermissionFluentBuilder {
         mut self,
         value: impl ::std::convert::Into<crate::types::ApplyProjectPermissionRequestBody>,
     ) -> Self {
+        self.members = ::std::option::Option::None;
         self.inner = self.inner.body(value);
         self
     }
+    /// Sets the body's `job_id` member.
+    ///
+    /// Build job ID (32 letters and digits).
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn job_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().job_id(value));
+        self
+    }
+    /// Sets the body's `project_id` member.
+    ///
+    /// CodeArts project ID (32 letters and digits).
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn project_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(
+            self.body_members().project_id(value),
+        );
+        self
+    }
+    /// Sets the body's `project_switch` member.
+    ///
+    /// true to make the job follow the project's role permissions, false to use its own.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn project_switch(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.members = ::std::option::Option::Some(
+            self.body_members().project_switch(value),
+        );
+        self
+    }
+    /// The body members set so far: those of an earlier [`body`](Self::body), if any.
+    fn body_members(
+        &mut self,
+    ) -> crate::types::builders::ApplyProjectPermissionRequestBodyBuilder {
+        self.members
+            .take()
+            .or_else(|| self.inner.body.take().map(::std::convert::From::from))
+            .unwrap_or_default()
+    }
     /// The request as data, without sending it.
     pub fn build(
-        self,
+        mut self,
     ) -> ::std::result::Result<ApplyProjectPermissionRequest, crate::Error> {
+        if let ::std::option::Option::Some(members) = self.members.take() {
+            self.inner.body = ::std::option::Option::Some(members.build()?);
+        }
         self.inner.build()
     }
     /// Checks the inputs and sends the request.
@@ -171,6 +225,7 @@ impl crate::Client {
         ApplyProjectPermissionFluentBuilder {
             client: ::std::clone::Clone::clone(self),
             inner: ApplyProjectPermissionRequestBuilder::default(),
+            members: ::std::option::Option::None,
         }
     }
 }

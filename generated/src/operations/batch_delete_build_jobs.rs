@@ -31,9 +31,10 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
 };
 /// Request of [`batch_delete_build_jobs`](crate::Client::batch_delete_build_jobs): Delete several build jobs in one call (legacy).
 ///
-/// Build it with [`BatchDeleteBuildJobsRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`BatchDeleteBuildJobsRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[deprecated(note = "legacy operation; use `Client::delete_the_job`")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BatchDeleteBuildJobsRequest {
     /// The JSON request body.
     pub body: crate::types::BatchDeleteBuildJobsRequestBody,
@@ -89,7 +90,7 @@ impl crate::runtime::operation::Operation for BatchDeleteBuildJobsRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::borrow::ToOwned::to_owned("/v1/job/batch-delete"),
+            path: ::std::borrow::ToOwned::to_owned(SPEC.path_template),
             query: ::std::vec::Vec::new(),
             headers: ::std::vec::Vec::new(),
             body: ::std::option::Option::Some(
@@ -126,6 +127,9 @@ impl crate::runtime::operation::Operation for BatchDeleteBuildJobsRequest {
 pub struct BatchDeleteBuildJobsFluentBuilder {
     client: crate::Client,
     inner: BatchDeleteBuildJobsRequestBuilder,
+    members: ::std::option::Option<
+        crate::types::builders::BatchDeleteBuildJobsRequestBodyBuilder,
+    >,
 }
 impl BatchDeleteBuildJobsFluentBuilder {
     /// The JSON request body.
@@ -133,13 +137,40 @@ impl BatchDeleteBuildJobsFluentBuilder {
         mut self,
         value: impl ::std::convert::Into<crate::types::BatchDeleteBuildJobsRequestBody>,
     ) -> Self {
+        self.members = ::std::option::Option::None;
         self.inner = self.inner.body(value);
         self
     }
+    /// Sets the body's `job_ids` member.
+    ///
+    /// IDs of the build jobs to delete.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn job_ids(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().job_ids(value));
+        self
+    }
+    /// The body members set so far: those of an earlier [`body`](Self::body), if any.
+    fn body_members(
+        &mut self,
+    ) -> crate::types::builders::BatchDeleteBuildJobsRequestBodyBuilder {
+        self.members
+            .take()
+            .or_else(|| self.inner.body.take().map(::std::convert::From::from))
+            .unwrap_or_default()
+    }
     /// The request as data, without sending it.
     pub fn build(
-        self,
+        mut self,
     ) -> ::std::result::Result<BatchDeleteBuildJobsRequest, crate::Error> {
+        if let ::std::option::Option::Some(members) = self.members.take() {
+            self.inner.body = ::std::option::Option::Some(members.build()?);
+        }
         self.inner.build()
     }
     /// Checks the inputs and sends the request.
@@ -175,6 +206,7 @@ impl crate::Client {
         BatchDeleteBuildJobsFluentBuilder {
             client: ::std::clone::Clone::clone(self),
             inner: BatchDeleteBuildJobsRequestBuilder::default(),
+            members: ::std::option::Option::None,
         }
     }
 }

@@ -27,8 +27,9 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
 };
 /// Request of [`batch_set_agency`](crate::Client::batch_set_agency): Set the IAM agency that several build tasks run their builds with.
 ///
-/// Build it with [`BatchSetAgencyRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`BatchSetAgencyRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BatchSetAgencyRequest {
     /// The JSON request body.
     pub body: crate::types::BatchSetAgencyRequestBody,
@@ -81,7 +82,7 @@ impl crate::runtime::operation::Operation for BatchSetAgencyRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::borrow::ToOwned::to_owned("/v1/job/batch-agency"),
+            path: ::std::borrow::ToOwned::to_owned(SPEC.path_template),
             query: ::std::vec::Vec::new(),
             headers: ::std::vec::Vec::new(),
             body: ::std::option::Option::Some(
@@ -117,6 +118,9 @@ impl crate::runtime::operation::Operation for BatchSetAgencyRequest {
 pub struct BatchSetAgencyFluentBuilder {
     client: crate::Client,
     inner: BatchSetAgencyRequestBuilder,
+    members: ::std::option::Option<
+        crate::types::builders::BatchSetAgencyRequestBodyBuilder,
+    >,
 }
 impl BatchSetAgencyFluentBuilder {
     /// The JSON request body.
@@ -124,11 +128,54 @@ impl BatchSetAgencyFluentBuilder {
         mut self,
         value: impl ::std::convert::Into<crate::types::BatchSetAgencyRequestBody>,
     ) -> Self {
+        self.members = ::std::option::Option::None;
         self.inner = self.inner.body(value);
         self
     }
+    /// Sets the body's `agency_urn` member.
+    ///
+    /// URN of the IAM agency (see IAM); empty by default.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn agency_urn(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(
+            self.body_members().agency_urn(value),
+        );
+        self
+    }
+    /// Sets the body's `job_ids` member.
+    ///
+    /// IDs of the build tasks to configure.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn job_ids(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().job_ids(value));
+        self
+    }
+    /// The body members set so far: those of an earlier [`body`](Self::body), if any.
+    fn body_members(
+        &mut self,
+    ) -> crate::types::builders::BatchSetAgencyRequestBodyBuilder {
+        self.members
+            .take()
+            .or_else(|| self.inner.body.take().map(::std::convert::From::from))
+            .unwrap_or_default()
+    }
     /// The request as data, without sending it.
-    pub fn build(self) -> ::std::result::Result<BatchSetAgencyRequest, crate::Error> {
+    pub fn build(
+        mut self,
+    ) -> ::std::result::Result<BatchSetAgencyRequest, crate::Error> {
+        if let ::std::option::Option::Some(members) = self.members.take() {
+            self.inner.body = ::std::option::Option::Some(members.build()?);
+        }
         self.inner.build()
     }
     /// Checks the inputs and sends the request.
@@ -157,6 +204,7 @@ impl crate::Client {
         BatchSetAgencyFluentBuilder {
             client: ::std::clone::Clone::clone(self),
             inner: BatchSetAgencyRequestBuilder::default(),
+            members: ::std::option::Option::None,
         }
     }
 }

@@ -28,8 +28,9 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
 };
 /// Request of [`batch_update_job_role_permission`](crate::Client::batch_update_job_role_permission): Set the role permission matrix of several build jobs at once.
 ///
-/// Build it with [`BatchUpdateJobRolePermissionRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`BatchUpdateJobRolePermissionRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BatchUpdateJobRolePermissionRequest {
     /// The JSON request body.
     pub body: crate::types::BatchUpdateJobRolePermissionRequestBody,
@@ -86,7 +87,7 @@ impl crate::runtime::operation::Operation for BatchUpdateJobRolePermissionReques
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::borrow::ToOwned::to_owned("/v1/job/permissions/batch"),
+            path: ::std::borrow::ToOwned::to_owned(SPEC.path_template),
             query: ::std::vec::Vec::new(),
             headers: ::std::vec::Vec::new(),
             body: ::std::option::Option::Some(
@@ -122,6 +123,9 @@ impl crate::runtime::operation::Operation for BatchUpdateJobRolePermissionReques
 pub struct BatchUpdateJobRolePermissionFluentBuilder {
     client: crate::Client,
     inner: BatchUpdateJobRolePermissionRequestBuilder,
+    members: ::std::option::Option<
+        crate::types::builders::BatchUpdateJobRolePermissionRequestBodyBuilder,
+    >,
 }
 impl BatchUpdateJobRolePermissionFluentBuilder {
     /// The JSON request body.
@@ -131,13 +135,81 @@ impl BatchUpdateJobRolePermissionFluentBuilder {
             crate::types::BatchUpdateJobRolePermissionRequestBody,
         >,
     ) -> Self {
+        self.members = ::std::option::Option::None;
         self.inner = self.inner.body(value);
         self
     }
+    /// Sets the body's `job_ids` member.
+    ///
+    /// IDs of the build jobs to update.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn job_ids(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().job_ids(value));
+        self
+    }
+    /// Sets the body's `permissions` member.
+    ///
+    /// Permissions per role.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn permissions(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::JobRolePermission>,
+        >,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(
+            self.body_members().permissions(value),
+        );
+        self
+    }
+    /// Sets the body's `project_id` member.
+    ///
+    /// CodeArts project ID of the jobs.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn project_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(
+            self.body_members().project_id(value),
+        );
+        self
+    }
+    /// Sets the body's `project_switch` member.
+    ///
+    /// Whether the jobs should follow the project's latest role permissions.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn project_switch(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.members = ::std::option::Option::Some(
+            self.body_members().project_switch(value),
+        );
+        self
+    }
+    /// The body members set so far: those of an earlier [`body`](Self::body), if any.
+    fn body_members(
+        &mut self,
+    ) -> crate::types::builders::BatchUpdateJobRolePermissionRequestBodyBuilder {
+        self.members
+            .take()
+            .or_else(|| self.inner.body.take().map(::std::convert::From::from))
+            .unwrap_or_default()
+    }
     /// The request as data, without sending it.
     pub fn build(
-        self,
+        mut self,
     ) -> ::std::result::Result<BatchUpdateJobRolePermissionRequest, crate::Error> {
+        if let ::std::option::Option::Some(members) = self.members.take() {
+            self.inner.body = ::std::option::Option::Some(members.build()?);
+        }
         self.inner.build()
     }
     /// Checks the inputs and sends the request.
@@ -174,6 +246,7 @@ impl crate::Client {
         BatchUpdateJobRolePermissionFluentBuilder {
             client: ::std::clone::Clone::clone(self),
             inner: BatchUpdateJobRolePermissionRequestBuilder::default(),
+            members: ::std::option::Option::None,
         }
     }
 }

@@ -27,8 +27,9 @@ static PROJECT_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::v
 );
 /// Request of [`check_job_name_is_exists`](crate::Client::check_job_name_is_exists): Check whether a project already has a build job with a given name.
 ///
-/// Build it with [`CheckJobNameIsExistsRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`CheckJobNameIsExistsRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CheckJobNameIsExistsRequest {
     /// CodeArts project ID (32 digits and lowercase letters).
     ///
@@ -122,7 +123,7 @@ impl crate::runtime::operation::Operation for CheckJobNameIsExistsRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::borrow::ToOwned::to_owned("/v1/job/check/exist"),
+            path: ::std::borrow::ToOwned::to_owned(SPEC.path_template),
             query: [
                 (
                     "project_id",

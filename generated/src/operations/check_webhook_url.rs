@@ -27,8 +27,9 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
 };
 /// Request of [`check_webhook_url`](crate::Client::check_webhook_url): Validate a chat-tool webhook address for job notifications.
 ///
-/// Build it with [`CheckWebhookUrlRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`CheckWebhookUrlRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CheckWebhookUrlRequest {
     /// The JSON request body.
     pub body: crate::types::CheckWebhookUrlRequestBody,
@@ -85,7 +86,7 @@ impl crate::runtime::operation::Operation for CheckWebhookUrlRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::borrow::ToOwned::to_owned("/v1/job/check/webhook-url"),
+            path: ::std::borrow::ToOwned::to_owned(SPEC.path_template),
             query: ::std::vec::Vec::new(),
             headers: ::std::vec::Vec::new(),
             body: ::std::option::Option::Some(
@@ -121,6 +122,9 @@ impl crate::runtime::operation::Operation for CheckWebhookUrlRequest {
 pub struct CheckWebhookUrlFluentBuilder {
     client: crate::Client,
     inner: CheckWebhookUrlRequestBuilder,
+    members: ::std::option::Option<
+        crate::types::builders::CheckWebhookUrlRequestBodyBuilder,
+    >,
 }
 impl CheckWebhookUrlFluentBuilder {
     /// The JSON request body.
@@ -128,11 +132,68 @@ impl CheckWebhookUrlFluentBuilder {
         mut self,
         value: impl ::std::convert::Into<crate::types::CheckWebhookUrlRequestBody>,
     ) -> Self {
+        self.members = ::std::option::Option::None;
         self.inner = self.inner.body(value);
         self
     }
+    /// Sets the body's `job_id` member.
+    ///
+    /// ID of the build job (32 letters and digits).
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn job_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().job_id(value));
+        self
+    }
+    /// Sets the body's `notice_type` member.
+    ///
+    /// Notification channel; system message, e-mail, WeCom, DingTalk or Feishu.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn notice_type(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::types::CheckWebhookUrlRequestBodyNoticeType,
+        >,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(
+            self.body_members().notice_type(value),
+        );
+        self
+    }
+    /// Sets the body's `webhook_url` member.
+    ///
+    /// Webhook address to check.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn webhook_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(
+            self.body_members().webhook_url(value),
+        );
+        self
+    }
+    /// The body members set so far: those of an earlier [`body`](Self::body), if any.
+    fn body_members(
+        &mut self,
+    ) -> crate::types::builders::CheckWebhookUrlRequestBodyBuilder {
+        self.members
+            .take()
+            .or_else(|| self.inner.body.take().map(::std::convert::From::from))
+            .unwrap_or_default()
+    }
     /// The request as data, without sending it.
-    pub fn build(self) -> ::std::result::Result<CheckWebhookUrlRequest, crate::Error> {
+    pub fn build(
+        mut self,
+    ) -> ::std::result::Result<CheckWebhookUrlRequest, crate::Error> {
+        if let ::std::option::Option::Some(members) = self.members.take() {
+            self.inner.body = ::std::option::Option::Some(members.build()?);
+        }
         self.inner.build()
     }
     /// Checks the inputs and sends the request.
@@ -161,6 +222,7 @@ impl crate::Client {
         CheckWebhookUrlFluentBuilder {
             client: ::std::clone::Clone::clone(self),
             inner: CheckWebhookUrlRequestBuilder::default(),
+            members: ::std::option::Option::None,
         }
     }
 }

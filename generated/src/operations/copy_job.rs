@@ -26,8 +26,9 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
 };
 /// Request of [`copy_job`](crate::Client::copy_job): Create a new build job as a copy of an existing one.
 ///
-/// Build it with [`CopyJobRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`CopyJobRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CopyJobRequest {
     /// The JSON request body.
     pub body: crate::types::CopyJobRequestBody,
@@ -84,7 +85,7 @@ impl crate::runtime::operation::Operation for CopyJobRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::borrow::ToOwned::to_owned("/v1/job/copy"),
+            path: ::std::borrow::ToOwned::to_owned(SPEC.path_template),
             query: ::std::vec::Vec::new(),
             headers: ::std::vec::Vec::new(),
             body: ::std::option::Option::Some(
@@ -120,6 +121,7 @@ impl crate::runtime::operation::Operation for CopyJobRequest {
 pub struct CopyJobFluentBuilder {
     client: crate::Client,
     inner: CopyJobRequestBuilder,
+    members: ::std::option::Option<crate::types::builders::CopyJobRequestBodyBuilder>,
 }
 impl CopyJobFluentBuilder {
     /// The JSON request body.
@@ -127,11 +129,186 @@ impl CopyJobFluentBuilder {
         mut self,
         value: impl ::std::convert::Into<crate::types::CopyJobRequestBody>,
     ) -> Self {
+        self.members = ::std::option::Option::None;
         self.inner = self.inner.body(value);
         self
     }
+    /// Sets the body's `arch` member.
+    ///
+    /// CPU architecture of the build machine.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn arch(
+        mut self,
+        value: impl ::std::convert::Into<crate::types::CopyJobRequestBodyArch>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().arch(value));
+        self
+    }
+    /// Sets the body's `auto_update_sub_module` member.
+    ///
+    /// Whether Git submodules are updated automatically, as the string `true` or `false`.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn auto_update_sub_module(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::types::CopyJobRequestBodyAutoUpdateSubModule,
+        >,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(
+            self.body_members().auto_update_sub_module(value),
+        );
+        self
+    }
+    /// Sets the body's `build_config_type` member.
+    ///
+    /// How the build is configured, as a YAML file or as graphical actions.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn build_config_type(
+        mut self,
+        value: impl ::std::convert::Into<crate::types::CopyJobRequestBodyBuildConfigType>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(
+            self.body_members().build_config_type(value),
+        );
+        self
+    }
+    /// Sets the body's `copy_job_id` member.
+    ///
+    /// ID of the build job being copied (32 letters and digits).
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn copy_job_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(
+            self.body_members().copy_job_id(value),
+        );
+        self
+    }
+    /// Sets the body's `flavor` member.
+    ///
+    /// Build machine size, such as `2u8g` (2 vCPUs, 8 GB memory).
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn flavor(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().flavor(value));
+        self
+    }
+    /// Sets the body's `host_type` member.
+    ///
+    /// Kind of build host, such as `devcloud`.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn host_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().host_type(value));
+        self
+    }
+    /// Sets the body's `job_name` member.
+    ///
+    /// Name of the new build job, 1 to 115 characters.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn job_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().job_name(value));
+        self
+    }
+    /// Sets the body's `parameters` member.
+    ///
+    /// Build parameters defined for the job.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn parameters(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BuildJobConfigParameter>,
+        >,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(
+            self.body_members().parameters(value),
+        );
+        self
+    }
+    /// Sets the body's `project_id` member.
+    ///
+    /// ID of the CodeArts project that will own the copy.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn project_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(
+            self.body_members().project_id(value),
+        );
+        self
+    }
+    /// Sets the body's `scms` member.
+    ///
+    /// Code repositories the job checks out.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn scms(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BuildJobCreateScm>,
+        >,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().scms(value));
+        self
+    }
+    /// Sets the body's `steps` member.
+    ///
+    /// Build steps, executed in order.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn steps(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BuildJobConfigStep>,
+        >,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().steps(value));
+        self
+    }
+    /// Sets the body's `triggers` member.
+    ///
+    /// Scheduled triggers of the job.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn triggers(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BuildJobTrigger>,
+        >,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().triggers(value));
+        self
+    }
+    /// The body members set so far: those of an earlier [`body`](Self::body), if any.
+    fn body_members(&mut self) -> crate::types::builders::CopyJobRequestBodyBuilder {
+        self.members
+            .take()
+            .or_else(|| self.inner.body.take().map(::std::convert::From::from))
+            .unwrap_or_default()
+    }
     /// The request as data, without sending it.
-    pub fn build(self) -> ::std::result::Result<CopyJobRequest, crate::Error> {
+    pub fn build(mut self) -> ::std::result::Result<CopyJobRequest, crate::Error> {
+        if let ::std::option::Option::Some(members) = self.members.take() {
+            self.inner.body = ::std::option::Option::Some(members.build()?);
+        }
         self.inner.build()
     }
     /// Checks the inputs and sends the request.
@@ -160,6 +337,7 @@ impl crate::Client {
         CopyJobFluentBuilder {
             client: ::std::clone::Clone::clone(self),
             inner: CopyJobRequestBuilder::default(),
+            members: ::std::option::Option::None,
         }
     }
 }

@@ -40,9 +40,10 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
 };
 /// Request of [`create_build_job`](crate::Client::create_build_job): Create a build job from a full job configuration.
 ///
-/// Build it with [`CreateBuildJobRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`CreateBuildJobRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[deprecated(note = "legacy operation; use `Client::create_new_job`")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateBuildJobRequest {
     /// The JSON request body.
     pub body: crate::types::CreateBuildJobRequestBody,
@@ -100,7 +101,7 @@ impl crate::runtime::operation::Operation for CreateBuildJobRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::borrow::ToOwned::to_owned("/v3/jobs/create"),
+            path: ::std::borrow::ToOwned::to_owned(SPEC.path_template),
             query: ::std::vec::Vec::new(),
             headers: ::std::vec::Vec::new(),
             body: ::std::option::Option::Some(
@@ -137,6 +138,9 @@ impl crate::runtime::operation::Operation for CreateBuildJobRequest {
 pub struct CreateBuildJobFluentBuilder {
     client: crate::Client,
     inner: CreateBuildJobRequestBuilder,
+    members: ::std::option::Option<
+        crate::types::builders::CreateBuildJobRequestBodyBuilder,
+    >,
 }
 impl CreateBuildJobFluentBuilder {
     /// The JSON request body.
@@ -144,11 +148,212 @@ impl CreateBuildJobFluentBuilder {
         mut self,
         value: impl ::std::convert::Into<crate::types::CreateBuildJobRequestBody>,
     ) -> Self {
+        self.members = ::std::option::Option::None;
         self.inner = self.inner.body(value);
         self
     }
+    /// Sets the body's `arch` member.
+    ///
+    /// CPU architecture of the build machine, such as `x86-64`.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn arch(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().arch(value));
+        self
+    }
+    /// Sets the body's `auto_update_sub_module` member.
+    ///
+    /// Whether Git submodules are updated automatically, as the string `true` or `false`.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn auto_update_sub_module(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(
+            self.body_members().auto_update_sub_module(value),
+        );
+        self
+    }
+    /// Sets the body's `build_config_type` member.
+    ///
+    /// Kind of build configuration used by the job.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn build_config_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(
+            self.body_members().build_config_type(value),
+        );
+        self
+    }
+    /// Sets the body's `build_if_code_updated` member.
+    ///
+    /// Whether a code commit starts a build of the job.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn build_if_code_updated(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(
+            self.body_members().build_if_code_updated(value),
+        );
+        self
+    }
+    /// Sets the body's `flavor` member.
+    ///
+    /// Build machine size, such as `2u8g` (2 vCPUs, 8 GB memory).
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn flavor(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().flavor(value));
+        self
+    }
+    /// Sets the body's `group_id` member.
+    ///
+    /// ID of the job group to put the new job in.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn group_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().group_id(value));
+        self
+    }
+    /// Sets the body's `host_type` member.
+    ///
+    /// Kind of build host, such as `devcloud`.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn host_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().host_type(value));
+        self
+    }
+    /// Sets the body's `job_name` member.
+    ///
+    /// Name of the build job, 1 to 115 characters.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn job_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().job_name(value));
+        self
+    }
+    /// Sets the body's `parameters` member.
+    ///
+    /// Build parameters defined for the job.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn parameters(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BuildJobConfigParameter>,
+        >,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(
+            self.body_members().parameters(value),
+        );
+        self
+    }
+    /// Sets the body's `project_id` member.
+    ///
+    /// ID of the project that will own the job (32 letters and digits).
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn project_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(
+            self.body_members().project_id(value),
+        );
+        self
+    }
+    /// Sets the body's `scms` member.
+    ///
+    /// Code repositories the job checks out.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn scms(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BuildJobCreateScm>,
+        >,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().scms(value));
+        self
+    }
+    /// Sets the body's `steps` member.
+    ///
+    /// Build steps, executed in order.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn steps(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BuildJobConfigStep>,
+        >,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().steps(value));
+        self
+    }
+    /// Sets the body's `timeout` member.
+    ///
+    /// The `timeout` property.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn timeout(
+        mut self,
+        value: impl ::std::convert::Into<crate::types::BuildJobTimeout>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().timeout(value));
+        self
+    }
+    /// Sets the body's `triggers` member.
+    ///
+    /// Scheduled triggers of the job.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn triggers(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BuildJobTrigger>,
+        >,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().triggers(value));
+        self
+    }
+    /// The body members set so far: those of an earlier [`body`](Self::body), if any.
+    fn body_members(
+        &mut self,
+    ) -> crate::types::builders::CreateBuildJobRequestBodyBuilder {
+        self.members
+            .take()
+            .or_else(|| self.inner.body.take().map(::std::convert::From::from))
+            .unwrap_or_default()
+    }
     /// The request as data, without sending it.
-    pub fn build(self) -> ::std::result::Result<CreateBuildJobRequest, crate::Error> {
+    pub fn build(
+        mut self,
+    ) -> ::std::result::Result<CreateBuildJobRequest, crate::Error> {
+        if let ::std::option::Option::Some(members) = self.members.take() {
+            self.inner.body = ::std::option::Option::Some(members.build()?);
+        }
         self.inner.build()
     }
     /// Checks the inputs and sends the request.
@@ -178,6 +383,7 @@ impl crate::Client {
         CreateBuildJobFluentBuilder {
             client: ::std::clone::Clone::clone(self),
             inner: CreateBuildJobRequestBuilder::default(),
+            members: ::std::option::Option::None,
         }
     }
 }

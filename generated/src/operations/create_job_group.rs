@@ -32,8 +32,9 @@ static PROJECT_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::v
 );
 /// Request of [`create_job_group`](crate::Client::create_job_group): Create a build job group in a project.
 ///
-/// Build it with [`CreateJobGroupRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`CreateJobGroupRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateJobGroupRequest {
     /// CodeArts project ID (32 letters and digits).
     ///
@@ -121,9 +122,9 @@ impl crate::runtime::operation::Operation for CreateJobGroupRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::format!(
-                "/v1/job/{}/group/create", crate
-                ::runtime::operation::encode_path_segment(& self.project_id)
+            path: crate::runtime::encode::expand_path(
+                SPEC.path_template,
+                &[self.project_id.as_str()],
             ),
             query: ::std::vec::Vec::new(),
             headers: ::std::vec::Vec::new(),
@@ -160,6 +161,9 @@ impl crate::runtime::operation::Operation for CreateJobGroupRequest {
 pub struct CreateJobGroupFluentBuilder {
     client: crate::Client,
     inner: CreateJobGroupRequestBuilder,
+    members: ::std::option::Option<
+        crate::types::builders::CreateJobGroupRequestBodyBuilder,
+    >,
 }
 impl CreateJobGroupFluentBuilder {
     /// CodeArts project ID (32 letters and digits).
@@ -177,13 +181,90 @@ impl CreateJobGroupFluentBuilder {
         mut self,
         value: impl ::std::convert::Into<crate::types::CreateJobGroupRequestBody>,
     ) -> Self {
+        self.members = ::std::option::Option::None;
         self.inner = self.inner.body(value);
         self
+    }
+    /// Sets the body's `group_id` member.
+    ///
+    /// Job group ID.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn group_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().group_id(value));
+        self
+    }
+    /// Sets the body's `id` member.
+    ///
+    /// Group ID; left out when creating.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().id(value));
+        self
+    }
+    /// Sets the body's `name` member.
+    ///
+    /// Name of the new group.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().name(value));
+        self
+    }
+    /// Sets the body's `parent_id` member.
+    ///
+    /// ID of the parent group; left out for a top-level group.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn parent_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().parent_id(value));
+        self
+    }
+    /// Sets the body's `project_id` member.
+    ///
+    /// CodeArts project ID (the same as in the path).
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    ///
+    /// Named `project_id_in_body` because `project_id` is a request input; the wire name is still `project_id`.
+    pub fn project_id_in_body(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(
+            self.body_members().project_id(value),
+        );
+        self
+    }
+    /// The body members set so far: those of an earlier [`body`](Self::body), if any.
+    fn body_members(
+        &mut self,
+    ) -> crate::types::builders::CreateJobGroupRequestBodyBuilder {
+        self.members
+            .take()
+            .or_else(|| self.inner.body.take().map(::std::convert::From::from))
+            .unwrap_or_default()
     }
     /// The request as data, without sending it.
     pub fn build(
         mut self,
     ) -> ::std::result::Result<CreateJobGroupRequest, crate::Error> {
+        if let ::std::option::Option::Some(members) = self.members.take() {
+            self.inner.body = ::std::option::Option::Some(members.build()?);
+        }
         if self.inner.project_id.is_none() {
             self.inner.project_id = self
                 .client
@@ -220,6 +301,7 @@ impl crate::Client {
         CreateJobGroupFluentBuilder {
             client: ::std::clone::Clone::clone(self),
             inner: CreateJobGroupRequestBuilder::default(),
+            members: ::std::option::Option::None,
         }
     }
 }

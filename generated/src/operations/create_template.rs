@@ -27,8 +27,9 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
 };
 /// Request of [`create_template`](crate::Client::create_template): Create a custom build template (version 1 endpoint) and return its UUID.
 ///
-/// Build it with [`CreateTemplateRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`CreateTemplateRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateTemplateRequest {
     /// The JSON request body.
     pub body: crate::types::CreateTemplateRequestBody,
@@ -81,7 +82,7 @@ impl crate::runtime::operation::Operation for CreateTemplateRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::borrow::ToOwned::to_owned("/v1/template/create"),
+            path: ::std::borrow::ToOwned::to_owned(SPEC.path_template),
             query: ::std::vec::Vec::new(),
             headers: ::std::vec::Vec::new(),
             body: ::std::option::Option::Some(
@@ -117,6 +118,9 @@ impl crate::runtime::operation::Operation for CreateTemplateRequest {
 pub struct CreateTemplateFluentBuilder {
     client: crate::Client,
     inner: CreateTemplateRequestBuilder,
+    members: ::std::option::Option<
+        crate::types::builders::CreateTemplateRequestBodyBuilder,
+    >,
 }
 impl CreateTemplateFluentBuilder {
     /// The JSON request body.
@@ -124,11 +128,92 @@ impl CreateTemplateFluentBuilder {
         mut self,
         value: impl ::std::convert::Into<crate::types::CreateTemplateRequestBody>,
     ) -> Self {
+        self.members = ::std::option::Option::None;
         self.inner = self.inner.body(value);
         self
     }
+    /// Sets the body's `description` member.
+    ///
+    /// Template description.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(
+            self.body_members().description(value),
+        );
+        self
+    }
+    /// Sets the body's `name` member.
+    ///
+    /// Template name.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().name(value));
+        self
+    }
+    /// Sets the body's `parameters` member.
+    ///
+    /// Build parameters to define in the template.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn parameters(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::TemplateParameter>,
+        >,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(
+            self.body_members().parameters(value),
+        );
+        self
+    }
+    /// Sets the body's `template` member.
+    ///
+    /// The `template` property.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn template(
+        mut self,
+        value: impl ::std::convert::Into<crate::types::TemplateStepsInput>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().template(value));
+        self
+    }
+    /// Sets the body's `tool_type` member.
+    ///
+    /// Build tool kind, such as `maven`, `npm`, `ant` or `Android`.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn tool_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().tool_type(value));
+        self
+    }
+    /// The body members set so far: those of an earlier [`body`](Self::body), if any.
+    fn body_members(
+        &mut self,
+    ) -> crate::types::builders::CreateTemplateRequestBodyBuilder {
+        self.members
+            .take()
+            .or_else(|| self.inner.body.take().map(::std::convert::From::from))
+            .unwrap_or_default()
+    }
     /// The request as data, without sending it.
-    pub fn build(self) -> ::std::result::Result<CreateTemplateRequest, crate::Error> {
+    pub fn build(
+        mut self,
+    ) -> ::std::result::Result<CreateTemplateRequest, crate::Error> {
+        if let ::std::option::Option::Some(members) = self.members.take() {
+            self.inner.body = ::std::option::Option::Some(members.build()?);
+        }
         self.inner.build()
     }
     /// Checks the inputs and sends the request.
@@ -157,6 +242,7 @@ impl crate::Client {
         CreateTemplateFluentBuilder {
             client: ::std::clone::Clone::clone(self),
             inner: CreateTemplateRequestBuilder::default(),
+            members: ::std::option::Option::None,
         }
     }
 }

@@ -33,9 +33,10 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
 };
 /// Request of [`create_templates`](crate::Client::create_templates): Create a custom build template from a list of build steps.
 ///
-/// Build it with [`CreateTemplatesRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`CreateTemplatesRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[deprecated(note = "legacy operation; use `Client::create_template`")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateTemplatesRequest {
     /// The JSON request body.
     pub body: crate::types::CreateTemplatesRequestBody,
@@ -89,7 +90,7 @@ impl crate::runtime::operation::Operation for CreateTemplatesRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::borrow::ToOwned::to_owned("/v3/templates/create"),
+            path: ::std::borrow::ToOwned::to_owned(SPEC.path_template),
             query: ::std::vec::Vec::new(),
             headers: ::std::vec::Vec::new(),
             body: ::std::option::Option::Some(
@@ -126,6 +127,9 @@ impl crate::runtime::operation::Operation for CreateTemplatesRequest {
 pub struct CreateTemplatesFluentBuilder {
     client: crate::Client,
     inner: CreateTemplatesRequestBuilder,
+    members: ::std::option::Option<
+        crate::types::builders::CreateTemplatesRequestBodyBuilder,
+    >,
 }
 impl CreateTemplatesFluentBuilder {
     /// The JSON request body.
@@ -133,11 +137,92 @@ impl CreateTemplatesFluentBuilder {
         mut self,
         value: impl ::std::convert::Into<crate::types::CreateTemplatesRequestBody>,
     ) -> Self {
+        self.members = ::std::option::Option::None;
         self.inner = self.inner.body(value);
         self
     }
+    /// Sets the body's `description` member.
+    ///
+    /// Template description.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(
+            self.body_members().description(value),
+        );
+        self
+    }
+    /// Sets the body's `name` member.
+    ///
+    /// Template name.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().name(value));
+        self
+    }
+    /// Sets the body's `parameters` member.
+    ///
+    /// Build parameters to define in the template.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn parameters(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::TemplateParameter>,
+        >,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(
+            self.body_members().parameters(value),
+        );
+        self
+    }
+    /// Sets the body's `template` member.
+    ///
+    /// The `template` property.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn template(
+        mut self,
+        value: impl ::std::convert::Into<crate::types::TemplateStepsInput>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().template(value));
+        self
+    }
+    /// Sets the body's `tool_type` member.
+    ///
+    /// Build tool kind.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn tool_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().tool_type(value));
+        self
+    }
+    /// The body members set so far: those of an earlier [`body`](Self::body), if any.
+    fn body_members(
+        &mut self,
+    ) -> crate::types::builders::CreateTemplatesRequestBodyBuilder {
+        self.members
+            .take()
+            .or_else(|| self.inner.body.take().map(::std::convert::From::from))
+            .unwrap_or_default()
+    }
     /// The request as data, without sending it.
-    pub fn build(self) -> ::std::result::Result<CreateTemplatesRequest, crate::Error> {
+    pub fn build(
+        mut self,
+    ) -> ::std::result::Result<CreateTemplatesRequest, crate::Error> {
+        if let ::std::option::Option::Some(members) = self.members.take() {
+            self.inner.body = ::std::option::Option::Some(members.build()?);
+        }
         self.inner.build()
     }
     /// Checks the inputs and sends the request.
@@ -167,6 +252,7 @@ impl crate::Client {
         CreateTemplatesFluentBuilder {
             client: ::std::clone::Clone::clone(self),
             inner: CreateTemplatesRequestBuilder::default(),
+            members: ::std::option::Option::None,
         }
     }
 }

@@ -33,8 +33,9 @@ static ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::validate:
 );
 /// Request of [`delete_group`](crate::Client::delete_group): Delete a build job group.
 ///
-/// Build it with [`DeleteGroupRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`DeleteGroupRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DeleteGroupRequest {
     /// CodeArts project ID (32 letters and digits).
     ///
@@ -136,9 +137,9 @@ impl crate::runtime::operation::Operation for DeleteGroupRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::format!(
-                "/v1/job/{}/group/delete", crate
-                ::runtime::operation::encode_path_segment(& self.project_id)
+            path: crate::runtime::encode::expand_path(
+                SPEC.path_template,
+                &[self.project_id.as_str()],
             ),
             query: [
                 ("id", ::std::option::Option::Some(::std::clone::Clone::clone(&self.id))),

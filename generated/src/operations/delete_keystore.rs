@@ -29,8 +29,9 @@ static KEYSTORE_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::
 );
 /// Request of [`delete_keystore`](crate::Client::delete_keystore): Delete a managed file.
 ///
-/// Build it with [`DeleteKeystoreRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`DeleteKeystoreRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DeleteKeystoreRequest {
     /// ID of the managed file (32 letters and digits).
     ///
@@ -101,9 +102,9 @@ impl crate::runtime::operation::Operation for DeleteKeystoreRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::format!(
-                "/v2/keystore/{}/delete", crate
-                ::runtime::operation::encode_path_segment(& self.keystore_id)
+            path: crate::runtime::encode::expand_path(
+                SPEC.path_template,
+                &[self.keystore_id.as_str()],
             ),
             query: ::std::vec::Vec::new(),
             headers: ::std::vec::Vec::new(),

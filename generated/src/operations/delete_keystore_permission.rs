@@ -24,8 +24,9 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
 };
 /// Request of [`delete_keystore_permission`](crate::Client::delete_keystore_permission): Remove a user's permission entry from a managed file.
 ///
-/// Build it with [`DeleteKeystorePermissionRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`DeleteKeystorePermissionRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DeleteKeystorePermissionRequest {
     /// ID of the permission entry, as listed by show_keystore_permission.
     ///
@@ -84,9 +85,9 @@ impl crate::runtime::operation::Operation for DeleteKeystorePermissionRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::format!(
-                "/v2/keystore/permission/{}/delete", crate
-                ::runtime::operation::encode_path_segment(& self.permission_id)
+            path: crate::runtime::encode::expand_path(
+                SPEC.path_template,
+                &[self.permission_id.as_str()],
             ),
             query: ::std::vec::Vec::new(),
             headers: ::std::vec::Vec::new(),

@@ -23,8 +23,9 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
 };
 /// Request of [`delete_recycling_jobs`](crate::Client::delete_recycling_jobs): Permanently delete chosen build jobs from the recycle bin.
 ///
-/// Build it with [`DeleteRecyclingJobsRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`DeleteRecyclingJobsRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DeleteRecyclingJobsRequest {
     /// The JSON request body.
     pub body: crate::types::DeleteRecyclingJobsRequestBody,
@@ -79,7 +80,7 @@ impl crate::runtime::operation::Operation for DeleteRecyclingJobsRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::borrow::ToOwned::to_owned("/v1/job/recycling-deletion"),
+            path: ::std::borrow::ToOwned::to_owned(SPEC.path_template),
             query: ::std::vec::Vec::new(),
             headers: ::std::vec::Vec::new(),
             body: ::std::option::Option::Some(
@@ -109,6 +110,9 @@ impl crate::runtime::operation::Operation for DeleteRecyclingJobsRequest {
 pub struct DeleteRecyclingJobsFluentBuilder {
     client: crate::Client,
     inner: DeleteRecyclingJobsRequestBuilder,
+    members: ::std::option::Option<
+        crate::types::builders::DeleteRecyclingJobsRequestBodyBuilder,
+    >,
 }
 impl DeleteRecyclingJobsFluentBuilder {
     /// The JSON request body.
@@ -116,13 +120,40 @@ impl DeleteRecyclingJobsFluentBuilder {
         mut self,
         value: impl ::std::convert::Into<crate::types::DeleteRecyclingJobsRequestBody>,
     ) -> Self {
+        self.members = ::std::option::Option::None;
         self.inner = self.inner.body(value);
         self
     }
+    /// Sets the body's `job_ids` member.
+    ///
+    /// IDs of the build jobs to remove.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn job_ids(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().job_ids(value));
+        self
+    }
+    /// The body members set so far: those of an earlier [`body`](Self::body), if any.
+    fn body_members(
+        &mut self,
+    ) -> crate::types::builders::DeleteRecyclingJobsRequestBodyBuilder {
+        self.members
+            .take()
+            .or_else(|| self.inner.body.take().map(::std::convert::From::from))
+            .unwrap_or_default()
+    }
     /// The request as data, without sending it.
     pub fn build(
-        self,
+        mut self,
     ) -> ::std::result::Result<DeleteRecyclingJobsRequest, crate::Error> {
+        if let ::std::option::Option::Some(members) = self.members.take() {
+            self.inner.body = ::std::option::Option::Some(members.build()?);
+        }
         self.inner.build()
     }
     /// Checks the inputs and sends the request.
@@ -151,6 +182,7 @@ impl crate::Client {
         DeleteRecyclingJobsFluentBuilder {
             client: ::std::clone::Clone::clone(self),
             inner: DeleteRecyclingJobsRequestBuilder::default(),
+            members: ::std::option::Option::None,
         }
     }
 }

@@ -26,8 +26,9 @@ static UUID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::validat
 );
 /// Request of [`delete_template`](crate::Client::delete_template): Delete a custom build template by its UUID (version 1 endpoint).
 ///
-/// Build it with [`DeleteTemplateRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`DeleteTemplateRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DeleteTemplateRequest {
     /// UUID of the template to delete.
     ///
@@ -94,9 +95,9 @@ impl crate::runtime::operation::Operation for DeleteTemplateRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::format!(
-                "/v1/template/{}/delete", crate
-                ::runtime::operation::encode_path_segment(& self.uuid)
+            path: crate::runtime::encode::expand_path(
+                SPEC.path_template,
+                &[self.uuid.as_str()],
             ),
             query: ::std::vec::Vec::new(),
             headers: ::std::vec::Vec::new(),

@@ -30,9 +30,10 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
 };
 /// Request of [`delete_templates`](crate::Client::delete_templates): Delete a custom build template by its UUID.
 ///
-/// Build it with [`DeleteTemplatesRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`DeleteTemplatesRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[deprecated(note = "legacy operation; use `Client::delete_template`")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DeleteTemplatesRequest {
     /// UUID of the template (the `uuid` field of a template, not its database `id`), at most 64 characters.
     ///
@@ -99,9 +100,9 @@ impl crate::runtime::operation::Operation for DeleteTemplatesRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::format!(
-                "/v3/templates/{}/delete", crate
-                ::runtime::operation::encode_path_segment(& self.uuid)
+            path: crate::runtime::encode::expand_path(
+                SPEC.path_template,
+                &[self.uuid.as_str()],
             ),
             query: ::std::vec::Vec::new(),
             headers: ::std::vec::Vec::new(),

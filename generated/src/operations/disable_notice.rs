@@ -33,9 +33,10 @@ static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::valid
 );
 /// Request of [`disable_notice`](crate::Client::disable_notice): Turn off one notification channel of a build job.
 ///
-/// Build it with [`DisableNoticeRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`DisableNoticeRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[deprecated(note = "legacy operation; use `Client::update_new_notice_new`")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DisableNoticeRequest {
     /// Build job ID, the 32 letters and digits at the end of the job's page URL.
     ///
@@ -128,9 +129,9 @@ impl crate::runtime::operation::Operation for DisableNoticeRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::format!(
-                "/v3/jobs/notice/{}/disable", crate
-                ::runtime::operation::encode_path_segment(& self.job_id)
+            path: crate::runtime::encode::expand_path(
+                SPEC.path_template,
+                &[self.job_id.as_str()],
             ),
             query: [
                 (

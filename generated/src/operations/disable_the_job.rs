@@ -26,8 +26,9 @@ static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::valid
 );
 /// Request of [`disable_the_job`](crate::Client::disable_the_job): Disable or re-enable a build job.
 ///
-/// Build it with [`DisableTheJobRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`DisableTheJobRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DisableTheJobRequest {
     /// ID of the build job (32 letters and digits).
     ///
@@ -115,9 +116,9 @@ impl crate::runtime::operation::Operation for DisableTheJobRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::format!(
-                "/v1/job/{}/disable", crate ::runtime::operation::encode_path_segment(&
-                self.job_id)
+            path: crate::runtime::encode::expand_path(
+                SPEC.path_template,
+                &[self.job_id.as_str()],
             ),
             query: ::std::vec::Vec::new(),
             headers: ::std::vec::Vec::new(),
@@ -148,6 +149,9 @@ impl crate::runtime::operation::Operation for DisableTheJobRequest {
 pub struct DisableTheJobFluentBuilder {
     client: crate::Client,
     inner: DisableTheJobRequestBuilder,
+    members: ::std::option::Option<
+        crate::types::builders::DisableTheJobRequestBodyBuilder,
+    >,
 }
 impl DisableTheJobFluentBuilder {
     /// ID of the build job (32 letters and digits).
@@ -165,11 +169,45 @@ impl DisableTheJobFluentBuilder {
         mut self,
         value: impl ::std::convert::Into<crate::types::DisableTheJobRequestBody>,
     ) -> Self {
+        self.members = ::std::option::Option::None;
         self.inner = self.inner.body(value);
         self
     }
+    /// Sets the body's `disabled` member.
+    ///
+    /// True to disable the job, false to enable it again.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn disabled(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().disabled(value));
+        self
+    }
+    /// Sets the body's `reason` member.
+    ///
+    /// Why the job is disabled.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn reason(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().reason(value));
+        self
+    }
+    /// The body members set so far: those of an earlier [`body`](Self::body), if any.
+    fn body_members(
+        &mut self,
+    ) -> crate::types::builders::DisableTheJobRequestBodyBuilder {
+        self.members
+            .take()
+            .or_else(|| self.inner.body.take().map(::std::convert::From::from))
+            .unwrap_or_default()
+    }
     /// The request as data, without sending it.
-    pub fn build(self) -> ::std::result::Result<DisableTheJobRequest, crate::Error> {
+    pub fn build(mut self) -> ::std::result::Result<DisableTheJobRequest, crate::Error> {
+        if let ::std::option::Option::Some(members) = self.members.take() {
+            self.inner.body = ::std::option::Option::Some(members.build()?);
+        }
         self.inner.build()
     }
     /// Checks the inputs and sends the request.
@@ -198,6 +236,7 @@ impl crate::Client {
         DisableTheJobFluentBuilder {
             client: ::std::clone::Clone::clone(self),
             inner: DisableTheJobRequestBuilder::default(),
+            members: ::std::option::Option::None,
         }
     }
 }

@@ -26,8 +26,9 @@ static RECORD_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::va
 );
 /// Request of [`download_build_full_log`](crate::Client::download_build_full_log): Download the complete log of a build record.
 ///
-/// Build it with [`DownloadBuildFullLogRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`DownloadBuildFullLogRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DownloadBuildFullLogRequest {
     /// Build record ID: 36 characters of digits, lowercase letters and '-' (a UUID).
     ///
@@ -144,9 +145,9 @@ impl crate::runtime::operation::Operation for DownloadBuildFullLogRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::format!(
-                "/v1/log/{}/download-log", crate
-                ::runtime::operation::encode_path_segment(& self.record_id)
+            path: crate::runtime::encode::expand_path(
+                SPEC.path_template,
+                &[self.record_id.as_str()],
             ),
             query: [
                 (

@@ -41,8 +41,9 @@ static SIZE_PATTERN: crate::runtime::validate::Pattern = crate::runtime::validat
 );
 /// Request of [`download_build_real_time_log`](crate::Client::download_build_real_time_log): Fetch the next chunk of a build's run log.
 ///
-/// Build it with [`DownloadBuildRealTimeLogRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`DownloadBuildRealTimeLogRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DownloadBuildRealTimeLogRequest {
     /// Build task ID: the 32 lowercase letters and digits at the end of the task's edit page URL.
     ///
@@ -244,11 +245,12 @@ impl crate::runtime::operation::Operation for DownloadBuildRealTimeLogRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::format!(
-                "/v1/log/{}/{}/real-time-log", crate
-                ::runtime::operation::encode_path_segment(& self.job_id), crate
-                ::runtime::operation::encode_path_segment(&
-                ::std::string::ToString::to_string(& self.build_no))
+            path: crate::runtime::encode::expand_path(
+                SPEC.path_template,
+                &[
+                    self.job_id.as_str(),
+                    ::std::string::ToString::to_string(&self.build_no).as_str(),
+                ],
             ),
             query: [
                 (

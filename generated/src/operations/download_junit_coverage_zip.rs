@@ -32,8 +32,9 @@ static ROOT_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::vali
 );
 /// Request of [`download_junit_coverage_zip`](crate::Client::download_junit_coverage_zip): Download the unit test coverage report of a build as a zip archive.
 ///
-/// Build it with [`DownloadJunitCoverageZipRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`DownloadJunitCoverageZipRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DownloadJunitCoverageZipRequest {
     /// Build task ID: the 32 lowercase letters and digits at the end of the task's edit page URL.
     ///
@@ -168,7 +169,7 @@ impl crate::runtime::operation::Operation for DownloadJunitCoverageZipRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::borrow::ToOwned::to_owned("/v1/report/junit/coverage/download"),
+            path: ::std::borrow::ToOwned::to_owned(SPEC.path_template),
             query: [
                 (
                     "job_id",

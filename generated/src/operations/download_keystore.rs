@@ -30,9 +30,10 @@ static DOMAIN_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::va
 );
 /// Request of [`download_keystore`](crate::Client::download_keystore): Download a KeyStore file of a tenant.
 ///
-/// Build it with [`DownloadKeystoreRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`DownloadKeystoreRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[deprecated(note = "legacy operation; use `Client::download_keystore_by_name`")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DownloadKeystoreRequest {
     /// Name of the KeyStore file to download, 1 to 500 characters.
     ///
@@ -134,7 +135,7 @@ impl crate::runtime::operation::Operation for DownloadKeystoreRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::borrow::ToOwned::to_owned("/v3/keystore"),
+            path: ::std::borrow::ToOwned::to_owned(SPEC.path_template),
             query: [
                 (
                     "file_name",

@@ -29,8 +29,9 @@ static ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::validate:
 );
 /// Request of [`download_keystore_by_name`](crate::Client::download_keystore_by_name): Download a managed file.
 ///
-/// Build it with [`DownloadKeystoreByNameRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`DownloadKeystoreByNameRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DownloadKeystoreByNameRequest {
     /// Name of the file to download.
     ///
@@ -155,7 +156,7 @@ impl crate::runtime::operation::Operation for DownloadKeystoreByNameRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::borrow::ToOwned::to_owned("/v2/keystore/download"),
+            path: ::std::borrow::ToOwned::to_owned(SPEC.path_template),
             query: [
                 (
                     "name",

@@ -29,9 +29,10 @@ static RECORD_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::va
 );
 /// Request of [`download_log_by_record_id`](crate::Client::download_log_by_record_id): Download the log of one build record (legacy v3 endpoint).
 ///
-/// Build it with [`DownloadLogByRecordIdRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`DownloadLogByRecordIdRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[deprecated(note = "legacy operation; use `Client::download_build_full_log`")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DownloadLogByRecordIdRequest {
     /// Build record ID, 36 characters made of digits, lowercase letters and '-'.
     ///
@@ -105,9 +106,9 @@ impl crate::runtime::operation::Operation for DownloadLogByRecordIdRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::format!(
-                "/v3/{}/download-log", crate ::runtime::operation::encode_path_segment(&
-                self.record_id)
+            path: crate::runtime::encode::expand_path(
+                SPEC.path_template,
+                &[self.record_id.as_str()],
             ),
             query: ::std::vec::Vec::new(),
             headers: ::std::vec::Vec::new(),

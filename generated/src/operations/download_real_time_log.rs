@@ -38,9 +38,10 @@ static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::valid
 );
 /// Request of [`download_real_time_log`](crate::Client::download_real_time_log): Fetch the next chunk of a build's live log.
 ///
-/// Build it with [`DownloadRealTimeLogRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`DownloadRealTimeLogRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[deprecated(note = "legacy operation; use `Client::download_build_real_time_log`")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DownloadRealTimeLogRequest {
     /// Build task ID, the 32 letters/digits at the end of the task detail page URL.
     ///
@@ -180,11 +181,12 @@ impl crate::runtime::operation::Operation for DownloadRealTimeLogRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::format!(
-                "/v3/jobs/{}/{}/real-time-log", crate
-                ::runtime::operation::encode_path_segment(& self.job_id), crate
-                ::runtime::operation::encode_path_segment(&
-                ::std::string::ToString::to_string(& self.build_no))
+            path: crate::runtime::encode::expand_path(
+                SPEC.path_template,
+                &[
+                    self.job_id.as_str(),
+                    ::std::string::ToString::to_string(&self.build_no).as_str(),
+                ],
             ),
             query: [
                 (

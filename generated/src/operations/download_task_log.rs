@@ -31,9 +31,10 @@ static RECORD_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::va
 );
 /// Request of [`download_task_log`](crate::Client::download_task_log): Download the log of one build step of a build record.
 ///
-/// Build it with [`DownloadTaskLogRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`DownloadTaskLogRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[deprecated(note = "legacy operation; use `Client::download_task_log_new`")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DownloadTaskLogRequest {
     /// Build record ID, 36 characters of digits, lowercase letters and '-'.
     ///
@@ -162,9 +163,9 @@ impl crate::runtime::operation::Operation for DownloadTaskLogRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::format!(
-                "/v4/{}/task-log", crate ::runtime::operation::encode_path_segment(& self
-                .record_id)
+            path: crate::runtime::encode::expand_path(
+                SPEC.path_template,
+                &[self.record_id.as_str()],
             ),
             query: [
                 (

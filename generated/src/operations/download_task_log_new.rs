@@ -28,8 +28,9 @@ static RECORD_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::va
 );
 /// Request of [`download_task_log_new`](crate::Client::download_task_log_new): Download the log of one build action of a build record.
 ///
-/// Build it with [`DownloadTaskLogNewRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`DownloadTaskLogNewRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DownloadTaskLogNewRequest {
     /// Build record ID: 36 characters of digits, lowercase letters and '-' (a UUID).
     ///
@@ -167,9 +168,9 @@ impl crate::runtime::operation::Operation for DownloadTaskLogNewRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::format!(
-                "/v1/log/{}/task-log", crate ::runtime::operation::encode_path_segment(&
-                self.record_id)
+            path: crate::runtime::encode::expand_path(
+                SPEC.path_template,
+                &[self.record_id.as_str()],
             ),
             query: [
                 (

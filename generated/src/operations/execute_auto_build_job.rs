@@ -30,8 +30,9 @@ static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::valid
 );
 /// Request of [`execute_auto_build_job`](crate::Client::execute_auto_build_job): Start a build of a job from a code push event.
 ///
-/// Build it with [`ExecuteAutoBuildJobRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`ExecuteAutoBuildJobRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ExecuteAutoBuildJobRequest {
     /// ID of the build job (32 letters and digits).
     ///
@@ -127,9 +128,9 @@ impl crate::runtime::operation::Operation for ExecuteAutoBuildJobRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::format!(
-                "/v1/job/{}/auto-execute", crate
-                ::runtime::operation::encode_path_segment(& self.job_id)
+            path: crate::runtime::encode::expand_path(
+                SPEC.path_template,
+                &[self.job_id.as_str()],
             ),
             query: ::std::vec::Vec::new(),
             headers: ::std::vec::Vec::new(),
@@ -158,6 +159,9 @@ impl crate::runtime::operation::Operation for ExecuteAutoBuildJobRequest {
 pub struct ExecuteAutoBuildJobFluentBuilder {
     client: crate::Client,
     inner: ExecuteAutoBuildJobRequestBuilder,
+    members: ::std::option::Option<
+        crate::types::builders::ExecuteAutoBuildJobRequestBodyBuilder,
+    >,
 }
 impl ExecuteAutoBuildJobFluentBuilder {
     /// ID of the build job (32 letters and digits).
@@ -175,13 +179,119 @@ impl ExecuteAutoBuildJobFluentBuilder {
         mut self,
         value: impl ::std::convert::Into<crate::types::ExecuteAutoBuildJobRequestBody>,
     ) -> Self {
+        self.members = ::std::option::Option::None;
         self.inner = self.inner.body(value);
         self
     }
+    /// Sets the body's `after` member.
+    ///
+    /// Commit ID after the update, which the build uses.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn after(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().after(value));
+        self
+    }
+    /// Sets the body's `before` member.
+    ///
+    /// Commit ID before the update.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn before(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().before(value));
+        self
+    }
+    /// Sets the body's `commits` member.
+    ///
+    /// Commits included in the update.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn commits(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::ExecuteAutoBuildJobCommit>,
+        >,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().commits(value));
+        self
+    }
+    /// Sets the body's `event_type` member.
+    ///
+    /// Kind of code event.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn event_type(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::types::ExecuteAutoBuildJobRequestBodyEventType,
+        >,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(
+            self.body_members().event_type(value),
+        );
+        self
+    }
+    /// Sets the body's `job_id` member.
+    ///
+    /// ID of the build job (32 letters and digits); older editions of the page require it.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    ///
+    /// Named `job_id_in_body` because `job_id` is a request input; the wire name is still `job_id`.
+    pub fn job_id_in_body(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().job_id(value));
+        self
+    }
+    /// Sets the body's `ref` member.
+    ///
+    /// Branch of the code repository that was updated.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().r#ref(value));
+        self
+    }
+    /// Sets the body's `repository` member.
+    ///
+    /// The `repository` property.
+    ///
+    /// Takes any `serde::Serialize` value that serializes to a JSON object (a struct, a map); anything else is reported by [`build`](Self::build), naming the field.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn repository(mut self, value: impl ::serde::Serialize) -> Self {
+        self.members = ::std::option::Option::Some(
+            self.body_members().repository(value),
+        );
+        self
+    }
+    /// The body members set so far: those of an earlier [`body`](Self::body), if any.
+    fn body_members(
+        &mut self,
+    ) -> crate::types::builders::ExecuteAutoBuildJobRequestBodyBuilder {
+        self.members
+            .take()
+            .or_else(|| self.inner.body.take().map(::std::convert::From::from))
+            .unwrap_or_default()
+    }
     /// The request as data, without sending it.
     pub fn build(
-        self,
+        mut self,
     ) -> ::std::result::Result<ExecuteAutoBuildJobRequest, crate::Error> {
+        if let ::std::option::Option::Some(members) = self.members.take() {
+            self.inner.body = ::std::option::Option::Some(members.build()?);
+        }
         self.inner.build()
     }
     /// Checks the inputs and sends the request.
@@ -220,6 +330,7 @@ impl crate::Client {
         ExecuteAutoBuildJobFluentBuilder {
             client: ::std::clone::Clone::clone(self),
             inner: ExecuteAutoBuildJobRequestBuilder::default(),
+            members: ::std::option::Option::None,
         }
     }
 }

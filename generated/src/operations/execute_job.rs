@@ -25,8 +25,9 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
 };
 /// Request of [`execute_job`](crate::Client::execute_job): Start a build of a job, optionally with custom parameters.
 ///
-/// Build it with [`ExecuteJobRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`ExecuteJobRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ExecuteJobRequest {
     /// The JSON request body.
     pub body: crate::types::ExecuteJobRequestBody,
@@ -83,7 +84,7 @@ impl crate::runtime::operation::Operation for ExecuteJobRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::borrow::ToOwned::to_owned("/v1/job/execute"),
+            path: ::std::borrow::ToOwned::to_owned(SPEC.path_template),
             query: ::std::vec::Vec::new(),
             headers: ::std::vec::Vec::new(),
             body: ::std::option::Option::Some(
@@ -113,6 +114,7 @@ impl crate::runtime::operation::Operation for ExecuteJobRequest {
 pub struct ExecuteJobFluentBuilder {
     client: crate::Client,
     inner: ExecuteJobRequestBuilder,
+    members: ::std::option::Option<crate::types::builders::ExecuteJobRequestBodyBuilder>,
 }
 impl ExecuteJobFluentBuilder {
     /// The JSON request body.
@@ -120,11 +122,60 @@ impl ExecuteJobFluentBuilder {
         mut self,
         value: impl ::std::convert::Into<crate::types::ExecuteJobRequestBody>,
     ) -> Self {
+        self.members = ::std::option::Option::None;
         self.inner = self.inner.body(value);
         self
     }
+    /// Sets the body's `job_id` member.
+    ///
+    /// Build job ID (the 32 letters and digits at the end of the job's page URL).
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn job_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().job_id(value));
+        self
+    }
+    /// Sets the body's `parameter` member.
+    ///
+    /// Custom parameter values for this run.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn parameter(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::RunJobParameter>,
+        >,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().parameter(value));
+        self
+    }
+    /// Sets the body's `scm` member.
+    ///
+    /// The `scm` property.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn scm(
+        mut self,
+        value: impl ::std::convert::Into<crate::types::RunJobScm>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().scm(value));
+        self
+    }
+    /// The body members set so far: those of an earlier [`body`](Self::body), if any.
+    fn body_members(&mut self) -> crate::types::builders::ExecuteJobRequestBodyBuilder {
+        self.members
+            .take()
+            .or_else(|| self.inner.body.take().map(::std::convert::From::from))
+            .unwrap_or_default()
+    }
     /// The request as data, without sending it.
-    pub fn build(self) -> ::std::result::Result<ExecuteJobRequest, crate::Error> {
+    pub fn build(mut self) -> ::std::result::Result<ExecuteJobRequest, crate::Error> {
+        if let ::std::option::Option::Some(members) = self.members.take() {
+            self.inner.body = ::std::option::Option::Some(members.build()?);
+        }
         self.inner.build()
     }
     /// Checks the inputs and sends the request.
@@ -153,6 +204,7 @@ impl crate::Client {
         ExecuteJobFluentBuilder {
             client: ::std::clone::Clone::clone(self),
             inner: ExecuteJobRequestBuilder::default(),
+            members: ::std::option::Option::None,
         }
     }
 }

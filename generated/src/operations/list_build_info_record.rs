@@ -46,9 +46,10 @@ static END_TIME_PATTERN: crate::runtime::validate::Pattern = crate::runtime::val
 );
 /// Request of [`list_build_info_record`](crate::Client::list_build_info_record): List the builds of a build task within a time window, page by page.
 ///
-/// Build it with [`ListBuildInfoRecordRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`ListBuildInfoRecordRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[deprecated(note = "legacy operation; use `Client::list_build_info_record_by_job_id`")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ListBuildInfoRecordRequest {
     /// Build task ID, the 32 letters/digits at the end of the task detail page URL.
     ///
@@ -230,9 +231,9 @@ impl crate::runtime::operation::Operation for ListBuildInfoRecordRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::format!(
-                "/v3/jobs/{}/build-info-records", crate
-                ::runtime::operation::encode_path_segment(& self.job_id)
+            path: crate::runtime::encode::expand_path(
+                SPEC.path_template,
+                &[self.job_id.as_str()],
             ),
             query: [
                 (

@@ -40,8 +40,9 @@ static END_TIME_PATTERN: crate::runtime::validate::Pattern = crate::runtime::val
 );
 /// Request of [`list_build_info_record_by_job_id`](crate::Client::list_build_info_record_by_job_id): List the builds of a build task within a time window, page by page.
 ///
-/// Build it with [`ListBuildInfoRecordByJobIdRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`ListBuildInfoRecordByJobIdRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ListBuildInfoRecordByJobIdRequest {
     /// Build task ID: the 32 lowercase letters and digits at the end of the task's edit page URL.
     ///
@@ -222,9 +223,9 @@ impl crate::runtime::operation::Operation for ListBuildInfoRecordByJobIdRequest 
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::format!(
-                "/v1/record/{}/list", crate ::runtime::operation::encode_path_segment(&
-                self.job_id)
+            path: crate::runtime::encode::expand_path(
+                SPEC.path_template,
+                &[self.job_id.as_str()],
             ),
             query: [
                 (

@@ -27,8 +27,9 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
 };
 /// Request of [`list_custom_template`](crate::Client::list_custom_template): List the tenant's custom build templates, filtered and paged.
 ///
-/// Build it with [`ListCustomTemplateRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
-#[derive(Debug, Clone, PartialEq)]
+/// Build it with [`ListCustomTemplateRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListCustomTemplateRequest {
     /// Filter on the template name.
     ///
@@ -160,7 +161,7 @@ impl crate::runtime::operation::Operation for ListCustomTemplateRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::borrow::ToOwned::to_owned("/v1/template/custom"),
+            path: ::std::borrow::ToOwned::to_owned(SPEC.path_template),
             query: [
                 ("name", ::std::clone::Clone::clone(&self.name)),
                 ("filter", ::std::clone::Clone::clone(&self.filter)),

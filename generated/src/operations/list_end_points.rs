@@ -32,8 +32,9 @@ static PROJECT_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::v
 );
 /// Request of [`list_end_points`](crate::Client::list_end_points): List the self-hosted (Nexus) dependency repositories of a project.
 ///
-/// Build it with [`ListEndPointsRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`ListEndPointsRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ListEndPointsRequest {
     /// CodeArts project ID (32 letters and digits).
     ///
@@ -160,9 +161,9 @@ impl crate::runtime::operation::Operation for ListEndPointsRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::format!(
-                "/v1/job/{}/nexus", crate ::runtime::operation::encode_path_segment(&
-                self.project_id)
+            path: crate::runtime::encode::expand_path(
+                SPEC.path_template,
+                &[self.project_id.as_str()],
             ),
             query: [
                 (

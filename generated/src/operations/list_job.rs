@@ -28,8 +28,9 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
 };
 /// Request of [`list_job`](crate::Client::list_job): List all build jobs visible to the caller, across projects.
 ///
-/// Build it with [`ListJobRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
-#[derive(Debug, Clone, PartialEq)]
+/// Build it with [`ListJobRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListJobRequest {
     /// Zero-based number of the page to return.
     ///
@@ -202,7 +203,7 @@ impl crate::runtime::operation::Operation for ListJobRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::borrow::ToOwned::to_owned("/v1/job/list"),
+            path: ::std::borrow::ToOwned::to_owned(SPEC.path_template),
             query: [
                 (
                     "page_index",

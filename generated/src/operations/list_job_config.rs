@@ -38,9 +38,10 @@ static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::valid
 );
 /// Request of [`list_job_config`](crate::Client::list_job_config): Get the configuration of a build task.
 ///
-/// Build it with [`ListJobConfigRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`ListJobConfigRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[deprecated(note = "legacy operation; use `Client::show_job_config`")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ListJobConfigRequest {
     /// Build task ID, the 32 letters/digits at the end of the task detail page URL.
     ///
@@ -135,9 +136,9 @@ impl crate::runtime::operation::Operation for ListJobConfigRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::format!(
-                "/v3/jobs/{}/query", crate ::runtime::operation::encode_path_segment(&
-                self.job_id)
+            path: crate::runtime::encode::expand_path(
+                SPEC.path_template,
+                &[self.job_id.as_str()],
             ),
             query: [
                 (

@@ -28,8 +28,9 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
 };
 /// Request of [`list_keystore_search`](crate::Client::list_keystore_search): List the managed files of the tenant, paged and searchable.
 ///
-/// Build it with [`ListKeystoreSearchRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
-#[derive(Debug, Clone, PartialEq)]
+/// Build it with [`ListKeystoreSearchRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListKeystoreSearchRequest {
     /// Number of files per page, 1 to 100.
     ///
@@ -133,7 +134,7 @@ impl crate::runtime::operation::Operation for ListKeystoreSearchRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::borrow::ToOwned::to_owned("/v2/keystore/list"),
+            path: ::std::borrow::ToOwned::to_owned(SPEC.path_template),
             query: [
                 (
                     "page_size",

@@ -32,9 +32,10 @@ static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::valid
 );
 /// Request of [`list_notice`](crate::Client::list_notice): Show the notification settings of a build job, one entry per channel.
 ///
-/// Build it with [`ListNoticeRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`ListNoticeRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[deprecated(note = "legacy operation; use `Client::show_job_notice_config_info`")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ListNoticeRequest {
     /// Build job ID, the 32 letters and digits at the end of the job's page URL.
     ///
@@ -106,9 +107,9 @@ impl crate::runtime::operation::Operation for ListNoticeRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::format!(
-                "/v3/jobs/notice/{}/query", crate
-                ::runtime::operation::encode_path_segment(& self.job_id)
+            path: crate::runtime::encode::expand_path(
+                SPEC.path_template,
+                &[self.job_id.as_str()],
             ),
             query: ::std::vec::Vec::new(),
             headers: ::std::vec::Vec::new(),

@@ -34,8 +34,9 @@ static NAME_PATTERN: crate::runtime::validate::Pattern = crate::runtime::validat
 );
 /// Request of [`list_official_template`](crate::Client::list_official_template): List the official build templates, optionally filtered by name.
 ///
-/// Build it with [`ListOfficialTemplateRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
-#[derive(Debug, Clone, PartialEq)]
+/// Build it with [`ListOfficialTemplateRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListOfficialTemplateRequest {
     /// Fuzzy filter on the template name (letters, digits, underscores and hyphens, 1 to 115 characters).
     ///
@@ -148,7 +149,7 @@ impl crate::runtime::operation::Operation for ListOfficialTemplateRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::borrow::ToOwned::to_owned("/v1/template/officialtemplates"),
+            path: ::std::borrow::ToOwned::to_owned(SPEC.path_template),
             query: [
                 ("name", ::std::clone::Clone::clone(&self.name)),
                 ("page", self.page.as_ref().map(::std::string::ToString::to_string)),

@@ -25,8 +25,9 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
 };
 /// Request of [`list_recommend_official_template`](crate::Client::list_recommend_official_template): List the official templates recommended for a code repository branch.
 ///
-/// Build it with [`ListRecommendOfficialTemplateRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`ListRecommendOfficialTemplateRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ListRecommendOfficialTemplateRequest {
     /// The JSON request body.
     pub body: crate::types::ListRecommendOfficialTemplateRequestBody,
@@ -83,7 +84,7 @@ impl crate::runtime::operation::Operation for ListRecommendOfficialTemplateReque
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::borrow::ToOwned::to_owned("/v1/template/recommend"),
+            path: ::std::borrow::ToOwned::to_owned(SPEC.path_template),
             query: ::std::vec::Vec::new(),
             headers: ::std::vec::Vec::new(),
             body: ::std::option::Option::Some(
@@ -119,6 +120,9 @@ impl crate::runtime::operation::Operation for ListRecommendOfficialTemplateReque
 pub struct ListRecommendOfficialTemplateFluentBuilder {
     client: crate::Client,
     inner: ListRecommendOfficialTemplateRequestBuilder,
+    members: ::std::option::Option<
+        crate::types::builders::ListRecommendOfficialTemplateRequestBodyBuilder,
+    >,
 }
 impl ListRecommendOfficialTemplateFluentBuilder {
     /// The JSON request body.
@@ -128,13 +132,62 @@ impl ListRecommendOfficialTemplateFluentBuilder {
             crate::types::ListRecommendOfficialTemplateRequestBody,
         >,
     ) -> Self {
+        self.members = ::std::option::Option::None;
         self.inner = self.inner.body(value);
         self
     }
+    /// Sets the body's `branch` member.
+    ///
+    /// Branch of the code repository.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn branch(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().branch(value));
+        self
+    }
+    /// Sets the body's `git_url` member.
+    ///
+    /// Address of the code repository.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn git_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().git_url(value));
+        self
+    }
+    /// Sets the body's `tags` member.
+    ///
+    /// Tag of the code repository.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn tags(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().tags(value));
+        self
+    }
+    /// The body members set so far: those of an earlier [`body`](Self::body), if any.
+    fn body_members(
+        &mut self,
+    ) -> crate::types::builders::ListRecommendOfficialTemplateRequestBodyBuilder {
+        self.members
+            .take()
+            .or_else(|| self.inner.body.take().map(::std::convert::From::from))
+            .unwrap_or_default()
+    }
     /// The request as data, without sending it.
     pub fn build(
-        self,
+        mut self,
     ) -> ::std::result::Result<ListRecommendOfficialTemplateRequest, crate::Error> {
+        if let ::std::option::Option::Some(members) = self.members.take() {
+            self.inner.body = ::std::option::Option::Some(members.build()?);
+        }
         self.inner.build()
     }
     /// Checks the inputs and sends the request.
@@ -171,6 +224,7 @@ impl crate::Client {
         ListRecommendOfficialTemplateFluentBuilder {
             client: ::std::clone::Clone::clone(self),
             inner: ListRecommendOfficialTemplateRequestBuilder::default(),
+            members: ::std::option::Option::None,
         }
     }
 }

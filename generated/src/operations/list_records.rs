@@ -42,8 +42,9 @@ static TO_DATE_PATTERN: crate::runtime::validate::Pattern = crate::runtime::vali
 );
 /// Request of [`list_records`](crate::Client::list_records): List the build records of a build project, page by page.
 ///
-/// Build it with [`ListRecordsRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`ListRecordsRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ListRecordsRequest {
     /// Build project ID: a 36-character UUID of digits, lowercase letters and '-'.
     ///
@@ -258,9 +259,9 @@ impl crate::runtime::operation::Operation for ListRecordsRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::format!(
-                "/v1/record/{}/records", crate
-                ::runtime::operation::encode_path_segment(& self.build_project_id)
+            path: crate::runtime::encode::expand_path(
+                SPEC.path_template,
+                &[self.build_project_id.as_str()],
             ),
             query: [
                 ("page", self.page.as_ref().map(::std::string::ToString::to_string)),

@@ -25,8 +25,9 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
 };
 /// Request of [`list_related_project_info`](crate::Client::list_related_project_info): List the CodeArts projects visible to the caller, paged and searchable.
 ///
-/// Build it with [`ListRelatedProjectInfoRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
-#[derive(Debug, Clone, PartialEq)]
+/// Build it with [`ListRelatedProjectInfoRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListRelatedProjectInfoRequest {
     /// Number of projects per page, 1 to 100.
     ///
@@ -130,7 +131,7 @@ impl crate::runtime::operation::Operation for ListRelatedProjectInfoRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::borrow::ToOwned::to_owned("/v1/domain/project/related-page"),
+            path: ::std::borrow::ToOwned::to_owned(SPEC.path_template),
             query: [
                 (
                     "page_size",

@@ -32,8 +32,9 @@ static REPOSITORY_NAME_PATTERN: crate::runtime::validate::Pattern = crate::runti
 );
 /// Request of [`list_repo_branch`](crate::Client::list_repo_branch): List the branches a build task has built from one repository.
 ///
-/// Build it with [`ListRepoBranchRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`ListRepoBranchRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ListRepoBranchRequest {
     /// Build task ID: the 32 lowercase letters and digits at the end of the task's edit page URL.
     ///
@@ -133,7 +134,7 @@ impl crate::runtime::operation::Operation for ListRepoBranchRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::borrow::ToOwned::to_owned("/v1/report/branches"),
+            path: ::std::borrow::ToOwned::to_owned(SPEC.path_template),
             query: [
                 (
                     "job_id",

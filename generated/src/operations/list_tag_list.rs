@@ -28,8 +28,9 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
 };
 /// Request of [`list_tag_list`](crate::Client::list_tag_list): List the tags of a code repository usable by build tasks.
 ///
-/// Build it with [`ListTagListRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`ListTagListRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ListTagListRequest {
     /// Kind of code source: codehub, repo or github.
     ///
@@ -176,7 +177,7 @@ impl crate::runtime::operation::Operation for ListTagListRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::borrow::ToOwned::to_owned("/v1/code/tags"),
+            path: ::std::borrow::ToOwned::to_owned(SPEC.path_template),
             query: [
                 (
                     "scm_type",

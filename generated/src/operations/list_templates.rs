@@ -34,9 +34,10 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
 };
 /// Request of [`list_templates`](crate::Client::list_templates): List custom build templates, paged and optionally filtered by name.
 ///
-/// Build it with [`ListTemplatesRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`ListTemplatesRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[deprecated(note = "legacy operation; use `Client::list_custom_template`")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListTemplatesRequest {
     /// Fuzzy filter on the template name.
     ///
@@ -131,7 +132,7 @@ impl crate::runtime::operation::Operation for ListTemplatesRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::borrow::ToOwned::to_owned("/v3/templates/query"),
+            path: ::std::borrow::ToOwned::to_owned(SPEC.path_template),
             query: [
                 ("name", ::std::clone::Clone::clone(&self.name)),
                 ("page", self.page.as_ref().map(::std::string::ToString::to_string)),

@@ -30,8 +30,9 @@ static PROJECT_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::v
 );
 /// Request of [`move_group`](crate::Client::move_group): Move build jobs into a group.
 ///
-/// Build it with [`MoveGroupRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`MoveGroupRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MoveGroupRequest {
     /// CodeArts project ID (32 letters and digits).
     ///
@@ -123,9 +124,9 @@ impl crate::runtime::operation::Operation for MoveGroupRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::format!(
-                "/v1/job/{}/group/move", crate
-                ::runtime::operation::encode_path_segment(& self.project_id)
+            path: crate::runtime::encode::expand_path(
+                SPEC.path_template,
+                &[self.project_id.as_str()],
             ),
             query: ::std::vec::Vec::new(),
             headers: ::std::vec::Vec::new(),
@@ -162,6 +163,7 @@ impl crate::runtime::operation::Operation for MoveGroupRequest {
 pub struct MoveGroupFluentBuilder {
     client: crate::Client,
     inner: MoveGroupRequestBuilder,
+    members: ::std::option::Option<crate::types::builders::MoveGroupRequestBodyBuilder>,
 }
 impl MoveGroupFluentBuilder {
     /// CodeArts project ID (32 letters and digits).
@@ -179,11 +181,48 @@ impl MoveGroupFluentBuilder {
         mut self,
         value: impl ::std::convert::Into<crate::types::MoveGroupRequestBody>,
     ) -> Self {
+        self.members = ::std::option::Option::None;
         self.inner = self.inner.body(value);
         self
     }
+    /// Sets the body's `group_id` member.
+    ///
+    /// ID of the target group (32 lowercase letters and digits).
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn group_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().group_id(value));
+        self
+    }
+    /// Sets the body's `jobs` member.
+    ///
+    /// The jobs to move.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn jobs(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::MoveGroupJob>,
+        >,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().jobs(value));
+        self
+    }
+    /// The body members set so far: those of an earlier [`body`](Self::body), if any.
+    fn body_members(&mut self) -> crate::types::builders::MoveGroupRequestBodyBuilder {
+        self.members
+            .take()
+            .or_else(|| self.inner.body.take().map(::std::convert::From::from))
+            .unwrap_or_default()
+    }
     /// The request as data, without sending it.
     pub fn build(mut self) -> ::std::result::Result<MoveGroupRequest, crate::Error> {
+        if let ::std::option::Option::Some(members) = self.members.take() {
+            self.inner.body = ::std::option::Option::Some(members.build()?);
+        }
         if self.inner.project_id.is_none() {
             self.inner.project_id = self
                 .client
@@ -220,6 +259,7 @@ impl crate::Client {
         MoveGroupFluentBuilder {
             client: ::std::clone::Clone::clone(self),
             inner: MoveGroupRequestBuilder::default(),
+            members: ::std::option::Option::None,
         }
     }
 }

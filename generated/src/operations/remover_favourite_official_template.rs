@@ -27,8 +27,9 @@ static UUID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::validat
 );
 /// Request of [`remover_favourite_official_template`](crate::Client::remover_favourite_official_template): Remove an official build template from the caller's favourites.
 ///
-/// Build it with [`RemoverFavouriteOfficialTemplateRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`RemoverFavouriteOfficialTemplateRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RemoverFavouriteOfficialTemplateRequest {
     /// UUID of the official template.
     ///
@@ -97,9 +98,9 @@ impl crate::runtime::operation::Operation for RemoverFavouriteOfficialTemplateRe
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::format!(
-                "/v1/template/official/{}/unfollow", crate
-                ::runtime::operation::encode_path_segment(& self.uuid)
+            path: crate::runtime::encode::expand_path(
+                SPEC.path_template,
+                &[self.uuid.as_str()],
             ),
             query: ::std::vec::Vec::new(),
             headers: ::std::vec::Vec::new(),

@@ -30,8 +30,9 @@ static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::valid
 );
 /// Request of [`remover_favourite_task`](crate::Client::remover_favourite_task): Remove a build job from the caller's favourites.
 ///
-/// Build it with [`RemoverFavouriteTaskRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`RemoverFavouriteTaskRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RemoverFavouriteTaskRequest {
     /// ID of the build job (32 letters and digits).
     ///
@@ -104,9 +105,9 @@ impl crate::runtime::operation::Operation for RemoverFavouriteTaskRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::format!(
-                "/v1/job/{}/unfollow", crate ::runtime::operation::encode_path_segment(&
-                self.job_id)
+            path: crate::runtime::encode::expand_path(
+                SPEC.path_template,
+                &[self.job_id.as_str()],
             ),
             query: ::std::vec::Vec::new(),
             headers: ::std::vec::Vec::new(),

@@ -24,8 +24,9 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
 };
 /// Request of [`restore_recycling_jobs`](crate::Client::restore_recycling_jobs): Restore chosen build jobs from the recycle bin.
 ///
-/// Build it with [`RestoreRecyclingJobsRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`RestoreRecyclingJobsRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RestoreRecyclingJobsRequest {
     /// The JSON request body.
     pub body: crate::types::RestoreRecyclingJobsRequestBody,
@@ -80,7 +81,7 @@ impl crate::runtime::operation::Operation for RestoreRecyclingJobsRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::borrow::ToOwned::to_owned("/v1/job/recycling-restoration"),
+            path: ::std::borrow::ToOwned::to_owned(SPEC.path_template),
             query: ::std::vec::Vec::new(),
             headers: ::std::vec::Vec::new(),
             body: ::std::option::Option::Some(
@@ -116,6 +117,9 @@ impl crate::runtime::operation::Operation for RestoreRecyclingJobsRequest {
 pub struct RestoreRecyclingJobsFluentBuilder {
     client: crate::Client,
     inner: RestoreRecyclingJobsRequestBuilder,
+    members: ::std::option::Option<
+        crate::types::builders::RestoreRecyclingJobsRequestBodyBuilder,
+    >,
 }
 impl RestoreRecyclingJobsFluentBuilder {
     /// The JSON request body.
@@ -123,13 +127,40 @@ impl RestoreRecyclingJobsFluentBuilder {
         mut self,
         value: impl ::std::convert::Into<crate::types::RestoreRecyclingJobsRequestBody>,
     ) -> Self {
+        self.members = ::std::option::Option::None;
         self.inner = self.inner.body(value);
         self
     }
+    /// Sets the body's `job_ids` member.
+    ///
+    /// IDs of the build jobs to restore.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn job_ids(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().job_ids(value));
+        self
+    }
+    /// The body members set so far: those of an earlier [`body`](Self::body), if any.
+    fn body_members(
+        &mut self,
+    ) -> crate::types::builders::RestoreRecyclingJobsRequestBodyBuilder {
+        self.members
+            .take()
+            .or_else(|| self.inner.body.take().map(::std::convert::From::from))
+            .unwrap_or_default()
+    }
     /// The request as data, without sending it.
     pub fn build(
-        self,
+        mut self,
     ) -> ::std::result::Result<RestoreRecyclingJobsRequest, crate::Error> {
+        if let ::std::option::Option::Some(members) = self.members.take() {
+            self.inner.body = ::std::option::Option::Some(members.build()?);
+        }
         self.inner.build()
     }
     /// Checks the inputs and sends the request.
@@ -164,6 +195,7 @@ impl crate::Client {
         RestoreRecyclingJobsFluentBuilder {
             client: ::std::clone::Clone::clone(self),
             inner: RestoreRecyclingJobsRequestBuilder::default(),
+            members: ::std::option::Option::None,
         }
     }
 }

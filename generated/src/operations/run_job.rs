@@ -30,9 +30,10 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
 };
 /// Request of [`run_job`](crate::Client::run_job): Start a build of a job, optionally with custom parameters.
 ///
-/// Build it with [`RunJobRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`RunJobRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[deprecated(note = "legacy operation; use `Client::execute_job`")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RunJobRequest {
     /// The JSON request body.
     pub body: crate::types::RunJobRequestBody,
@@ -90,7 +91,7 @@ impl crate::runtime::operation::Operation for RunJobRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::borrow::ToOwned::to_owned("/v3/jobs/build"),
+            path: ::std::borrow::ToOwned::to_owned(SPEC.path_template),
             query: ::std::vec::Vec::new(),
             headers: ::std::vec::Vec::new(),
             body: ::std::option::Option::Some(
@@ -121,6 +122,7 @@ impl crate::runtime::operation::Operation for RunJobRequest {
 pub struct RunJobFluentBuilder {
     client: crate::Client,
     inner: RunJobRequestBuilder,
+    members: ::std::option::Option<crate::types::builders::RunJobRequestBodyBuilder>,
 }
 impl RunJobFluentBuilder {
     /// The JSON request body.
@@ -128,11 +130,60 @@ impl RunJobFluentBuilder {
         mut self,
         value: impl ::std::convert::Into<crate::types::RunJobRequestBody>,
     ) -> Self {
+        self.members = ::std::option::Option::None;
         self.inner = self.inner.body(value);
         self
     }
+    /// Sets the body's `job_id` member.
+    ///
+    /// Build job ID (the 32 letters and digits at the end of the job's page URL).
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn job_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().job_id(value));
+        self
+    }
+    /// Sets the body's `parameter` member.
+    ///
+    /// Custom parameter values for this run.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn parameter(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::RunJobParameter>,
+        >,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().parameter(value));
+        self
+    }
+    /// Sets the body's `scm` member.
+    ///
+    /// The `scm` property.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn scm(
+        mut self,
+        value: impl ::std::convert::Into<crate::types::RunJobScm>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().scm(value));
+        self
+    }
+    /// The body members set so far: those of an earlier [`body`](Self::body), if any.
+    fn body_members(&mut self) -> crate::types::builders::RunJobRequestBodyBuilder {
+        self.members
+            .take()
+            .or_else(|| self.inner.body.take().map(::std::convert::From::from))
+            .unwrap_or_default()
+    }
     /// The request as data, without sending it.
-    pub fn build(self) -> ::std::result::Result<RunJobRequest, crate::Error> {
+    pub fn build(mut self) -> ::std::result::Result<RunJobRequest, crate::Error> {
+        if let ::std::option::Option::Some(members) = self.members.take() {
+            self.inner.body = ::std::option::Option::Some(members.build()?);
+        }
         self.inner.build()
     }
     /// Checks the inputs and sends the request.
@@ -162,6 +213,7 @@ impl crate::Client {
         RunJobFluentBuilder {
             client: ::std::clone::Clone::clone(self),
             inner: RunJobRequestBuilder::default(),
+            members: ::std::option::Option::None,
         }
     }
 }

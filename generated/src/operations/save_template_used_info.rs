@@ -24,8 +24,9 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
 };
 /// Request of [`save_template_used_info`](crate::Client::save_template_used_info): Record that a build job was created from a template.
 ///
-/// Build it with [`SaveTemplateUsedInfoRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`SaveTemplateUsedInfoRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SaveTemplateUsedInfoRequest {
     /// The JSON request body.
     pub body: crate::types::SaveTemplateUsedInfoRequestBody,
@@ -84,7 +85,7 @@ impl crate::runtime::operation::Operation for SaveTemplateUsedInfoRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::borrow::ToOwned::to_owned("/v1/template/used-info"),
+            path: ::std::borrow::ToOwned::to_owned(SPEC.path_template),
             query: ::std::vec::Vec::new(),
             headers: ::std::vec::Vec::new(),
             body: ::std::option::Option::Some(
@@ -120,6 +121,9 @@ impl crate::runtime::operation::Operation for SaveTemplateUsedInfoRequest {
 pub struct SaveTemplateUsedInfoFluentBuilder {
     client: crate::Client,
     inner: SaveTemplateUsedInfoRequestBuilder,
+    members: ::std::option::Option<
+        crate::types::builders::SaveTemplateUsedInfoRequestBodyBuilder,
+    >,
 }
 impl SaveTemplateUsedInfoFluentBuilder {
     /// The JSON request body.
@@ -127,13 +131,52 @@ impl SaveTemplateUsedInfoFluentBuilder {
         mut self,
         value: impl ::std::convert::Into<crate::types::SaveTemplateUsedInfoRequestBody>,
     ) -> Self {
+        self.members = ::std::option::Option::None;
         self.inner = self.inner.body(value);
         self
     }
+    /// Sets the body's `job_id` member.
+    ///
+    /// ID of the build job created from the template (32 letters and digits).
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn job_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().job_id(value));
+        self
+    }
+    /// Sets the body's `template_id` member.
+    ///
+    /// ID of the template that was used.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn template_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(
+            self.body_members().template_id(value),
+        );
+        self
+    }
+    /// The body members set so far: those of an earlier [`body`](Self::body), if any.
+    fn body_members(
+        &mut self,
+    ) -> crate::types::builders::SaveTemplateUsedInfoRequestBodyBuilder {
+        self.members
+            .take()
+            .or_else(|| self.inner.body.take().map(::std::convert::From::from))
+            .unwrap_or_default()
+    }
     /// The request as data, without sending it.
     pub fn build(
-        self,
+        mut self,
     ) -> ::std::result::Result<SaveTemplateUsedInfoRequest, crate::Error> {
+        if let ::std::option::Option::Some(members) = self.members.take() {
+            self.inner.body = ::std::option::Option::Some(members.build()?);
+        }
         self.inner.build()
     }
     /// Checks the inputs and sends the request.
@@ -168,6 +211,7 @@ impl crate::Client {
         SaveTemplateUsedInfoFluentBuilder {
             client: ::std::clone::Clone::clone(self),
             inner: SaveTemplateUsedInfoRequestBuilder::default(),
+            members: ::std::option::Option::None,
         }
     }
 }

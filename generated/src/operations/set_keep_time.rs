@@ -25,8 +25,9 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
 };
 /// Request of [`set_keep_time`](crate::Client::set_keep_time): Set how long deleted build jobs stay in the recycle bin.
 ///
-/// Build it with [`SetKeepTimeRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`SetKeepTimeRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SetKeepTimeRequest {
     /// The JSON request body.
     pub body: crate::types::SetKeepTimeRequestBody,
@@ -83,7 +84,7 @@ impl crate::runtime::operation::Operation for SetKeepTimeRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::borrow::ToOwned::to_owned("/v1/job/keep-time"),
+            path: ::std::borrow::ToOwned::to_owned(SPEC.path_template),
             query: ::std::vec::Vec::new(),
             headers: ::std::vec::Vec::new(),
             body: ::std::option::Option::Some(
@@ -119,6 +120,9 @@ impl crate::runtime::operation::Operation for SetKeepTimeRequest {
 pub struct SetKeepTimeFluentBuilder {
     client: crate::Client,
     inner: SetKeepTimeRequestBuilder,
+    members: ::std::option::Option<
+        crate::types::builders::SetKeepTimeRequestBodyBuilder,
+    >,
 }
 impl SetKeepTimeFluentBuilder {
     /// The JSON request body.
@@ -126,11 +130,31 @@ impl SetKeepTimeFluentBuilder {
         mut self,
         value: impl ::std::convert::Into<crate::types::SetKeepTimeRequestBody>,
     ) -> Self {
+        self.members = ::std::option::Option::None;
         self.inner = self.inner.body(value);
         self
     }
+    /// Sets the body's `keep_time` member.
+    ///
+    /// Days a deleted build job stays in the recycle bin.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn keep_time(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().keep_time(value));
+        self
+    }
+    /// The body members set so far: those of an earlier [`body`](Self::body), if any.
+    fn body_members(&mut self) -> crate::types::builders::SetKeepTimeRequestBodyBuilder {
+        self.members
+            .take()
+            .or_else(|| self.inner.body.take().map(::std::convert::From::from))
+            .unwrap_or_default()
+    }
     /// The request as data, without sending it.
-    pub fn build(self) -> ::std::result::Result<SetKeepTimeRequest, crate::Error> {
+    pub fn build(mut self) -> ::std::result::Result<SetKeepTimeRequest, crate::Error> {
+        if let ::std::option::Option::Some(members) = self.members.take() {
+            self.inner.body = ::std::option::Option::Some(members.build()?);
+        }
         self.inner.build()
     }
     /// Checks the inputs and sends the request.
@@ -159,6 +183,7 @@ impl crate::Client {
         SetKeepTimeFluentBuilder {
             client: ::std::clone::Clone::clone(self),
             inner: SetKeepTimeRequestBuilder::default(),
+            members: ::std::option::Option::None,
         }
     }
 }

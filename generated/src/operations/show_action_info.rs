@@ -39,8 +39,9 @@ static SIZE_PATTERN: crate::runtime::validate::Pattern = crate::runtime::validat
 );
 /// Request of [`show_action_info`](crate::Client::show_action_info): Read a range of the log of a build action that is still running.
 ///
-/// Build it with [`ShowActionInfoRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`ShowActionInfoRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ShowActionInfoRequest {
     /// Build task ID: the 32 letters and digits at the end of the task's edit page URL.
     ///
@@ -270,7 +271,7 @@ impl crate::runtime::operation::Operation for ShowActionInfoRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::borrow::ToOwned::to_owned("/v1/log/task/step"),
+            path: ::std::borrow::ToOwned::to_owned(SPEC.path_template),
             query: [
                 (
                     "job_id",

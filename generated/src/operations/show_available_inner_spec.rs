@@ -28,8 +28,9 @@ static PROJECT_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::v
 );
 /// Request of [`show_available_inner_spec`](crate::Client::show_available_inner_spec): List the built-in executor specifications available for a CPU architecture.
 ///
-/// Build it with [`ShowAvailableInnerSpecRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`ShowAvailableInnerSpecRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ShowAvailableInnerSpecRequest {
     /// CodeArts project ID, 32 digits and lowercase letters.
     ///
@@ -131,7 +132,7 @@ impl crate::runtime::operation::Operation for ShowAvailableInnerSpecRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::borrow::ToOwned::to_owned("/v2/resource/spec"),
+            path: ::std::borrow::ToOwned::to_owned(SPEC.path_template),
             query: [
                 (
                     "project_id",

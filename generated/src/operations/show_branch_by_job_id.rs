@@ -30,8 +30,9 @@ static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::valid
 );
 /// Request of [`show_branch_by_job_id`](crate::Client::show_branch_by_job_id): List the branches for which a build task offers a status badge.
 ///
-/// Build it with [`ShowBranchByJobIdRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`ShowBranchByJobIdRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ShowBranchByJobIdRequest {
     /// Build task ID: the 32 letters and digits at the end of the task's URL.
     ///
@@ -152,9 +153,9 @@ impl crate::runtime::operation::Operation for ShowBranchByJobIdRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::format!(
-                "/v1/job/{}/badge/branches", crate
-                ::runtime::operation::encode_path_segment(& self.job_id)
+            path: crate::runtime::encode::expand_path(
+                SPEC.path_template,
+                &[self.job_id.as_str()],
             ),
             query: [
                 ("limit", self.limit.as_ref().map(::std::string::ToString::to_string)),

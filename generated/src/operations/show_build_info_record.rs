@@ -32,8 +32,9 @@ static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::valid
 );
 /// Request of [`show_build_info_record`](crate::Client::show_build_info_record): Get the build summary of one build of a build task.
 ///
-/// Build it with [`ShowBuildInfoRecordRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`ShowBuildInfoRecordRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ShowBuildInfoRecordRequest {
     /// Build task ID: the 32 lowercase letters and digits at the end of the task's edit page URL.
     ///
@@ -137,11 +138,12 @@ impl crate::runtime::operation::Operation for ShowBuildInfoRecordRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::format!(
-                "/v1/record/{}/{}/build-info-record", crate
-                ::runtime::operation::encode_path_segment(& self.job_id), crate
-                ::runtime::operation::encode_path_segment(&
-                ::std::string::ToString::to_string(& self.build_no))
+            path: crate::runtime::encode::expand_path(
+                SPEC.path_template,
+                &[
+                    self.job_id.as_str(),
+                    ::std::string::ToString::to_string(&self.build_no).as_str(),
+                ],
             ),
             query: ::std::vec::Vec::new(),
             headers: ::std::vec::Vec::new(),

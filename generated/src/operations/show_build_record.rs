@@ -29,8 +29,9 @@ static RECORD_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::va
 );
 /// Request of [`show_build_record`](crate::Client::show_build_record): Get the full details of one build record.
 ///
-/// Build it with [`ShowBuildRecordRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`ShowBuildRecordRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ShowBuildRecordRequest {
     /// Build record ID: 36 characters of digits, lowercase letters and '-' (a UUID).
     ///
@@ -101,9 +102,9 @@ impl crate::runtime::operation::Operation for ShowBuildRecordRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::format!(
-                "/v1/record/{}/info", crate ::runtime::operation::encode_path_segment(&
-                self.record_id)
+            path: crate::runtime::encode::expand_path(
+                SPEC.path_template,
+                &[self.record_id.as_str()],
             ),
             query: ::std::vec::Vec::new(),
             headers: ::std::vec::Vec::new(),

@@ -29,8 +29,9 @@ static BUILD_FLOW_RECORD_ID_PATTERN: crate::runtime::validate::Pattern = crate::
 );
 /// Request of [`show_build_record_flow_graph`](crate::Client::show_build_record_flow_graph): Get the dependency graph of the sub-jobs of a build-flow record.
 ///
-/// Build it with [`ShowBuildRecordFlowGraphRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`ShowBuildRecordFlowGraphRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ShowBuildRecordFlowGraphRequest {
     /// Build record ID of the parent (build-flow) task: 36 characters of digits, lowercase letters and '-'.
     ///
@@ -103,9 +104,9 @@ impl crate::runtime::operation::Operation for ShowBuildRecordFlowGraphRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::format!(
-                "/v1/record/{}/flow-graph", crate
-                ::runtime::operation::encode_path_segment(& self.build_flow_record_id)
+            path: crate::runtime::encode::expand_path(
+                SPEC.path_template,
+                &[self.build_flow_record_id.as_str()],
             ),
             query: ::std::vec::Vec::new(),
             headers: ::std::vec::Vec::new(),

@@ -31,8 +31,9 @@ static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::valid
 );
 /// Request of [`show_coverage_metrics`](crate::Client::show_coverage_metrics): Get the unit test coverage result of one coverage report of a build.
 ///
-/// Build it with [`ShowCoverageMetricsRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`ShowCoverageMetricsRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ShowCoverageMetricsRequest {
     /// Build task ID: the 32 letters and digits at the end of the task's URL.
     ///
@@ -157,11 +158,12 @@ impl crate::runtime::operation::Operation for ShowCoverageMetricsRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::format!(
-                "/v1/report/{}/{}/coverage/metrics", crate
-                ::runtime::operation::encode_path_segment(& self.job_id), crate
-                ::runtime::operation::encode_path_segment(&
-                ::std::string::ToString::to_string(& self.build_no))
+            path: crate::runtime::encode::expand_path(
+                SPEC.path_template,
+                &[
+                    self.job_id.as_str(),
+                    ::std::string::ToString::to_string(&self.build_no).as_str(),
+                ],
             ),
             query: [
                 (

@@ -21,8 +21,9 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
 };
 /// Request of [`show_default_build_parameters`](crate::Client::show_default_build_parameters): List the build parameters every new build job starts with.
 ///
-/// Build it with [`ShowDefaultBuildParametersRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
-#[derive(Debug, Clone, PartialEq)]
+/// Build it with [`ShowDefaultBuildParametersRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ShowDefaultBuildParametersRequest {}
 impl ShowDefaultBuildParametersRequest {
     /// A builder that checks required inputs when built.
@@ -58,7 +59,7 @@ impl crate::runtime::operation::Operation for ShowDefaultBuildParametersRequest 
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::borrow::ToOwned::to_owned("/v1/job/default-parameters"),
+            path: ::std::borrow::ToOwned::to_owned(SPEC.path_template),
             query: ::std::vec::Vec::new(),
             headers: ::std::vec::Vec::new(),
             body: ::std::option::Option::None,

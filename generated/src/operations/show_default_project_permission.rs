@@ -33,8 +33,9 @@ static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::valid
 );
 /// Request of [`show_default_project_permission`](crate::Client::show_default_project_permission): Get the default role permission matrix of a project.
 ///
-/// Build it with [`ShowDefaultProjectPermissionRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`ShowDefaultProjectPermissionRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ShowDefaultProjectPermissionRequest {
     /// CodeArts project ID, 32 digits and lowercase letters.
     ///
@@ -142,7 +143,7 @@ impl crate::runtime::operation::Operation for ShowDefaultProjectPermissionReques
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::borrow::ToOwned::to_owned("/v1/job/project/default-permission"),
+            path: ::std::borrow::ToOwned::to_owned(SPEC.path_template),
             query: [
                 (
                     "project_id",

@@ -31,8 +31,9 @@ static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::valid
 );
 /// Request of [`show_disable`](crate::Client::show_disable): Check whether a build job is disabled.
 ///
-/// Build it with [`ShowDisableRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`ShowDisableRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ShowDisableRequest {
     /// ID of the build job (32 letters and digits).
     ///
@@ -103,9 +104,9 @@ impl crate::runtime::operation::Operation for ShowDisableRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::format!(
-                "/v1/job/{}/check/disable", crate
-                ::runtime::operation::encode_path_segment(& self.job_id)
+            path: crate::runtime::encode::expand_path(
+                SPEC.path_template,
+                &[self.job_id.as_str()],
             ),
             query: ::std::vec::Vec::new(),
             headers: ::std::vec::Vec::new(),

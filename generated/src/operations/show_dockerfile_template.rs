@@ -25,8 +25,9 @@ static IMAGE_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::val
 );
 /// Request of [`show_dockerfile_template`](crate::Client::show_dockerfile_template): Download the Dockerfile template of a build image.
 ///
-/// Build it with [`ShowDockerfileTemplateRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`ShowDockerfileTemplateRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ShowDockerfileTemplateRequest {
     /// ID of the image template, as returned by show_image_template_list (36 lowercase letters, digits and hyphens).
     ///
@@ -99,7 +100,7 @@ impl crate::runtime::operation::Operation for ShowDockerfileTemplateRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::borrow::ToOwned::to_owned("/v1/image/dockerfile-template"),
+            path: ::std::borrow::ToOwned::to_owned(SPEC.path_template),
             query: [
                 (
                     "image_id",

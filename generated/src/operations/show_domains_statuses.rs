@@ -27,8 +27,9 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
 };
 /// Request of [`show_domains_statuses`](crate::Client::show_domains_statuses): Get the status of other tenants in cross-tenant scenarios.
 ///
-/// Build it with [`ShowDomainsStatusesRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`ShowDomainsStatusesRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ShowDomainsStatusesRequest {
     /// The JSON request body.
     pub body: crate::types::ShowDomainsStatusesRequestBody,
@@ -83,7 +84,7 @@ impl crate::runtime::operation::Operation for ShowDomainsStatusesRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::borrow::ToOwned::to_owned("/v1/domain/domains-statuses"),
+            path: ::std::borrow::ToOwned::to_owned(SPEC.path_template),
             query: ::std::vec::Vec::new(),
             headers: ::std::vec::Vec::new(),
             body: ::std::option::Option::Some(
@@ -119,6 +120,9 @@ impl crate::runtime::operation::Operation for ShowDomainsStatusesRequest {
 pub struct ShowDomainsStatusesFluentBuilder {
     client: crate::Client,
     inner: ShowDomainsStatusesRequestBuilder,
+    members: ::std::option::Option<
+        crate::types::builders::ShowDomainsStatusesRequestBodyBuilder,
+    >,
 }
 impl ShowDomainsStatusesFluentBuilder {
     /// The JSON request body.
@@ -126,13 +130,40 @@ impl ShowDomainsStatusesFluentBuilder {
         mut self,
         value: impl ::std::convert::Into<crate::types::ShowDomainsStatusesRequestBody>,
     ) -> Self {
+        self.members = ::std::option::Option::None;
         self.inner = self.inner.body(value);
         self
     }
+    /// Sets the body's `domain_ids` member.
+    ///
+    /// IDs of the tenants to query, separated by commas.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn domain_ids(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(
+            self.body_members().domain_ids(value),
+        );
+        self
+    }
+    /// The body members set so far: those of an earlier [`body`](Self::body), if any.
+    fn body_members(
+        &mut self,
+    ) -> crate::types::builders::ShowDomainsStatusesRequestBodyBuilder {
+        self.members
+            .take()
+            .or_else(|| self.inner.body.take().map(::std::convert::From::from))
+            .unwrap_or_default()
+    }
     /// The request as data, without sending it.
     pub fn build(
-        self,
+        mut self,
     ) -> ::std::result::Result<ShowDomainsStatusesRequest, crate::Error> {
+        if let ::std::option::Option::Some(members) = self.members.take() {
+            self.inner.body = ::std::option::Option::Some(members.build()?);
+        }
         self.inner.build()
     }
     /// Checks the inputs and sends the request.
@@ -161,6 +192,7 @@ impl crate::Client {
         ShowDomainsStatusesFluentBuilder {
             client: ::std::clone::Clone::clone(self),
             inner: ShowDomainsStatusesRequestBuilder::default(),
+            members: ::std::option::Option::None,
         }
     }
 }

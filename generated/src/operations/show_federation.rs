@@ -26,8 +26,9 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
 };
 /// Request of [`show_federation`](crate::Client::show_federation): Tell whether the calling account is a federated account.
 ///
-/// Build it with [`ShowFederationRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
-#[derive(Debug, Clone, PartialEq)]
+/// Build it with [`ShowFederationRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ShowFederationRequest {}
 impl ShowFederationRequest {
     /// A builder that checks required inputs when built.
@@ -60,7 +61,7 @@ impl crate::runtime::operation::Operation for ShowFederationRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::borrow::ToOwned::to_owned("/v1/domain/federation"),
+            path: ::std::borrow::ToOwned::to_owned(SPEC.path_template),
             query: ::std::vec::Vec::new(),
             headers: ::std::vec::Vec::new(),
             body: ::std::option::Option::None,

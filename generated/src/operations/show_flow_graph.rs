@@ -34,9 +34,10 @@ static BUILD_FLOW_RECORD_ID_PATTERN: crate::runtime::validate::Pattern = crate::
 );
 /// Request of [`show_flow_graph`](crate::Client::show_flow_graph): Get the dependency graph (DAG) of the sub-jobs of a build-flow record (legacy).
 ///
-/// Build it with [`ShowFlowGraphRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`ShowFlowGraphRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[deprecated(note = "legacy operation; use `Client::show_build_record_flow_graph`")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ShowFlowGraphRequest {
     /// Build record ID of the parent (build-flow) job whose sub-job graph is wanted, 36 characters of digits, lowercase letters and '-'.
     ///
@@ -108,9 +109,9 @@ impl crate::runtime::operation::Operation for ShowFlowGraphRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::format!(
-                "/v3/{}/flow-graph", crate ::runtime::operation::encode_path_segment(&
-                self.build_flow_record_id)
+            path: crate::runtime::encode::expand_path(
+                SPEC.path_template,
+                &[self.build_flow_record_id.as_str()],
             ),
             query: ::std::vec::Vec::new(),
             headers: ::std::vec::Vec::new(),

@@ -32,8 +32,9 @@ static ENDPOINT_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::
 );
 /// Request of [`show_git_code_repository`](crate::Client::show_git_code_repository): List the GitCode repositories reachable through a service endpoint.
 ///
-/// Build it with [`ShowGitCodeRepositoryRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`ShowGitCodeRepositoryRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ShowGitCodeRepositoryRequest {
     /// ID of the service endpoint (extension point) that connects to GitCode; lowercase letters and digits.
     ///
@@ -232,9 +233,9 @@ impl crate::runtime::operation::Operation for ShowGitCodeRepositoryRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::format!(
-                "/v1/code/git-code/{}/repositories", crate
-                ::runtime::operation::encode_path_segment(& self.endpoint_id)
+            path: crate::runtime::encode::expand_path(
+                SPEC.path_template,
+                &[self.endpoint_id.as_str()],
             ),
             query: [
                 ("page", self.page.as_ref().map(::std::string::ToString::to_string)),

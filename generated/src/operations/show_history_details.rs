@@ -32,9 +32,10 @@ static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::valid
 );
 /// Request of [`show_history_details`](crate::Client::show_history_details): Get the details of one build run of a build job.
 ///
-/// Build it with [`ShowHistoryDetailsRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`ShowHistoryDetailsRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ShowHistoryDetailsRequest {
     /// Build job ID, 32 letters and digits (the string at the end of the job page URL).
     ///
@@ -139,11 +140,12 @@ impl crate::runtime::operation::Operation for ShowHistoryDetailsRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::format!(
-                "/v3/jobs/{}/{}/history-details", crate
-                ::runtime::operation::encode_path_segment(& self.job_id), crate
-                ::runtime::operation::encode_path_segment(&
-                ::std::string::ToString::to_string(& self.build_number))
+            path: crate::runtime::encode::expand_path(
+                SPEC.path_template,
+                &[
+                    self.job_id.as_str(),
+                    ::std::string::ToString::to_string(&self.build_number).as_str(),
+                ],
             ),
             query: ::std::vec::Vec::new(),
             headers: ::std::vec::Vec::new(),

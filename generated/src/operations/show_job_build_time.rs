@@ -31,8 +31,9 @@ static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::valid
 );
 /// Request of [`show_job_build_time`](crate::Client::show_job_build_time): Get build duration statistics of a task over the last days.
 ///
-/// Build it with [`ShowJobBuildTimeRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`ShowJobBuildTimeRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ShowJobBuildTimeRequest {
     /// Build task ID: the 32 lowercase letters and digits at the end of the task's edit page URL.
     ///
@@ -188,7 +189,7 @@ impl crate::runtime::operation::Operation for ShowJobBuildTimeRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::borrow::ToOwned::to_owned("/v1/report/time"),
+            path: ::std::borrow::ToOwned::to_owned(SPEC.path_template),
             query: [
                 (
                     "job_id",

@@ -33,8 +33,9 @@ static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::valid
 );
 /// Request of [`show_job_config_diff`](crate::Client::show_job_config_diff): Compare two saved versions of a build job's configuration.
 ///
-/// Build it with [`ShowJobConfigDiffRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`ShowJobConfigDiffRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ShowJobConfigDiffRequest {
     /// Build job ID, 32 letters and digits (the end of the job page URL).
     ///
@@ -147,9 +148,9 @@ impl crate::runtime::operation::Operation for ShowJobConfigDiffRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::format!(
-                "/v1/job/{}/diff", crate ::runtime::operation::encode_path_segment(& self
-                .job_id)
+            path: crate::runtime::encode::expand_path(
+                SPEC.path_template,
+                &[self.job_id.as_str()],
             ),
             query: [
                 (

@@ -31,8 +31,9 @@ static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::valid
 );
 /// Request of [`show_job_info`](crate::Client::show_job_info): Get summary information and the caller's permissions for a build task.
 ///
-/// Build it with [`ShowJobInfoRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`ShowJobInfoRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ShowJobInfoRequest {
     /// Build task ID, the 32 letters/digits at the end of the task detail page URL.
     ///
@@ -103,9 +104,9 @@ impl crate::runtime::operation::Operation for ShowJobInfoRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::format!(
-                "/v1/job/{}/info", crate ::runtime::operation::encode_path_segment(& self
-                .job_id)
+            path: crate::runtime::encode::expand_path(
+                SPEC.path_template,
+                &[self.job_id.as_str()],
             ),
             query: ::std::vec::Vec::new(),
             headers: ::std::vec::Vec::new(),

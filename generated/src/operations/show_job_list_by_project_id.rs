@@ -35,9 +35,10 @@ static PROJECT_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::v
 );
 /// Request of [`show_job_list_by_project_id`](crate::Client::show_job_list_by_project_id): List the build jobs of a CodeArts project.
 ///
-/// Build it with [`ShowJobListByProjectIdRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`ShowJobListByProjectIdRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[deprecated(note = "legacy operation; use `Client::list_project_jobs`")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ShowJobListByProjectIdRequest {
     /// CodeArts project ID, 32 letters and digits (from the end of the project's page URL).
     ///
@@ -173,9 +174,9 @@ impl crate::runtime::operation::Operation for ShowJobListByProjectIdRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::format!(
-                "/v3/{}/jobs", crate ::runtime::operation::encode_path_segment(& self
-                .project_id)
+            path: crate::runtime::encode::expand_path(
+                SPEC.path_template,
+                &[self.project_id.as_str()],
             ),
             query: [
                 (

@@ -32,8 +32,9 @@ static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::valid
 );
 /// Request of [`show_job_step_status`](crate::Client::show_job_step_status): Get the state of a build job's latest or given build.
 ///
-/// Build it with [`ShowJobStepStatusRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`ShowJobStepStatusRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ShowJobStepStatusRequest {
     /// Build job ID, 32 letters and digits (the end of the job page URL).
     ///
@@ -125,9 +126,9 @@ impl crate::runtime::operation::Operation for ShowJobStepStatusRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::format!(
-                "/v1/job/{}/status", crate ::runtime::operation::encode_path_segment(&
-                self.job_id)
+            path: crate::runtime::encode::expand_path(
+                SPEC.path_template,
+                &[self.job_id.as_str()],
             ),
             query: [
                 (

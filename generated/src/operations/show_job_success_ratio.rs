@@ -41,9 +41,10 @@ static END_TIME_PATTERN: crate::runtime::validate::Pattern = crate::runtime::val
 );
 /// Request of [`show_job_success_ratio`](crate::Client::show_job_success_ratio): Get the build success rate of a build job over a date range.
 ///
-/// Build it with [`ShowJobSuccessRatioRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`ShowJobSuccessRatioRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[deprecated(note = "legacy operation; use `Client::show_job_build_success_ratio`")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ShowJobSuccessRatioRequest {
     /// Build job ID, 32 letters and digits (the string at the end of the job page URL).
     ///
@@ -175,9 +176,9 @@ impl crate::runtime::operation::Operation for ShowJobSuccessRatioRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::format!(
-                "/v3/jobs/{}/success-ratio", crate
-                ::runtime::operation::encode_path_segment(& self.job_id)
+            path: crate::runtime::encode::expand_path(
+                SPEC.path_template,
+                &[self.job_id.as_str()],
             ),
             query: [
                 (

@@ -36,8 +36,9 @@ static TO_DATE_PATTERN: crate::runtime::validate::Pattern = crate::runtime::vali
 );
 /// Request of [`show_job_total`](crate::Client::show_job_total): Count the builds of a build project, optionally within a time window.
 ///
-/// Build it with [`ShowJobTotalRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`ShowJobTotalRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ShowJobTotalRequest {
     /// Build project ID: a 36-character UUID of digits, lowercase letters and '-'.
     ///
@@ -154,9 +155,9 @@ impl crate::runtime::operation::Operation for ShowJobTotalRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::format!(
-                "/v1/record/{}/statistics", crate
-                ::runtime::operation::encode_path_segment(& self.build_project_id)
+            path: crate::runtime::encode::expand_path(
+                SPEC.path_template,
+                &[self.build_project_id.as_str()],
             ),
             query: [
                 ("from_date", ::std::clone::Clone::clone(&self.from_date)),

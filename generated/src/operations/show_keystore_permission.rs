@@ -36,8 +36,9 @@ static PAGE_PATTERN: crate::runtime::validate::Pattern = crate::runtime::validat
 );
 /// Request of [`show_keystore_permission`](crate::Client::show_keystore_permission): List the permission entries of a managed file.
 ///
-/// Build it with [`ShowKeystorePermissionRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`ShowKeystorePermissionRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ShowKeystorePermissionRequest {
     /// ID of the managed file (32 letters and digits).
     ///
@@ -170,9 +171,9 @@ impl crate::runtime::operation::Operation for ShowKeystorePermissionRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::format!(
-                "/v2/keystore/permission/{}/query", crate
-                ::runtime::operation::encode_path_segment(& self.keystore_id)
+            path: crate::runtime::encode::expand_path(
+                SPEC.path_template,
+                &[self.keystore_id.as_str()],
             ),
             query: [
                 (

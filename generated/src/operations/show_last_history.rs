@@ -36,9 +36,10 @@ static REPOSITORY_NAME_PATTERN: crate::runtime::validate::Pattern = crate::runti
 );
 /// Request of [`show_last_history`](crate::Client::show_last_history): Get the latest successful build of a code repository in a project.
 ///
-/// Build it with [`ShowLastHistoryRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`ShowLastHistoryRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ShowLastHistoryRequest {
     /// CodeArts project ID, 32 letters and digits (the string at the end of the project page URL).
     ///
@@ -139,9 +140,9 @@ impl crate::runtime::operation::Operation for ShowLastHistoryRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::format!(
-                "/v3/jobs/{}/last-history", crate
-                ::runtime::operation::encode_path_segment(& self.project_id)
+            path: crate::runtime::encode::expand_path(
+                SPEC.path_template,
+                &[self.project_id.as_str()],
             ),
             query: [
                 (

@@ -31,9 +31,10 @@ static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::valid
 );
 /// Request of [`show_list_history`](crate::Client::show_list_history): List the builds of a job from the last N days.
 ///
-/// Build it with [`ShowListHistoryRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`ShowListHistoryRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[deprecated(note = "legacy operation; use `Client::list_build_info_record_by_job_id`")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ShowListHistoryRequest {
     /// Build job ID (the 32 letters and digits at the end of the job's page URL).
     ///
@@ -198,9 +199,9 @@ impl crate::runtime::operation::Operation for ShowListHistoryRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::format!(
-                "/v3/jobs/{}/history", crate ::runtime::operation::encode_path_segment(&
-                self.job_id)
+            path: crate::runtime::encode::expand_path(
+                SPEC.path_template,
+                &[self.job_id.as_str()],
             ),
             query: [
                 (

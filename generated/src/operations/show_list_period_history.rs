@@ -43,9 +43,10 @@ static END_TIME_PATTERN: crate::runtime::validate::Pattern = crate::runtime::val
 );
 /// Request of [`show_list_period_history`](crate::Client::show_list_period_history): List the builds of a job that ran between two dates.
 ///
-/// Build it with [`ShowListPeriodHistoryRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`ShowListPeriodHistoryRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[deprecated(note = "legacy operation; use `Client::list_build_info_record_by_job_id`")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ShowListPeriodHistoryRequest {
     /// Build job ID (the 32 letters and digits at the end of the job's page URL).
     ///
@@ -239,9 +240,9 @@ impl crate::runtime::operation::Operation for ShowListPeriodHistoryRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::format!(
-                "/v3/jobs/{}/period-history", crate
-                ::runtime::operation::encode_path_segment(& self.job_id)
+            path: crate::runtime::encode::expand_path(
+                SPEC.path_template,
+                &[self.job_id.as_str()],
             ),
             query: [
                 (

@@ -32,8 +32,9 @@ static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::valid
 );
 /// Request of [`show_log_analysis`](crate::Client::show_log_analysis): Get the analysed error log of a failed build.
 ///
-/// Build it with [`ShowLogAnalysisRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`ShowLogAnalysisRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ShowLogAnalysisRequest {
     /// Build task ID: the 32 letters and digits at the end of the task's URL.
     ///
@@ -185,11 +186,12 @@ impl crate::runtime::operation::Operation for ShowLogAnalysisRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::format!(
-                "/v1/log/{}/{}/analysis", crate
-                ::runtime::operation::encode_path_segment(& self.job_id), crate
-                ::runtime::operation::encode_path_segment(&
-                ::std::string::ToString::to_string(& self.build_no))
+            path: crate::runtime::encode::expand_path(
+                SPEC.path_template,
+                &[
+                    self.job_id.as_str(),
+                    ::std::string::ToString::to_string(&self.build_no).as_str(),
+                ],
             ),
             query: [
                 ("limit", self.limit.as_ref().map(::std::string::ToString::to_string)),

@@ -35,9 +35,10 @@ static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::valid
 );
 /// Request of [`show_new_output`](crate::Client::show_new_output): Get the artifacts produced by one build of a build task (v1 path).
 ///
-/// Build it with [`ShowNewOutputRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`ShowNewOutputRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[deprecated(note = "legacy operation")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ShowNewOutputRequest {
     /// Build task ID: the 32 letters and digits at the end of the task's URL.
     ///
@@ -140,10 +141,12 @@ impl crate::runtime::operation::Operation for ShowNewOutputRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::format!(
-                "/v1/job/{}/{}/output", crate ::runtime::operation::encode_path_segment(&
-                self.job_id), crate ::runtime::operation::encode_path_segment(&
-                ::std::string::ToString::to_string(& self.build_no))
+            path: crate::runtime::encode::expand_path(
+                SPEC.path_template,
+                &[
+                    self.job_id.as_str(),
+                    ::std::string::ToString::to_string(&self.build_no).as_str(),
+                ],
             ),
             query: ::std::vec::Vec::new(),
             headers: ::std::vec::Vec::new(),

@@ -27,8 +27,9 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
 };
 /// Request of [`show_package_spec_count_down`](crate::Client::show_package_spec_count_down): Get expiry countdown information for the tenant's CodeArts package resources.
 ///
-/// Build it with [`ShowPackageSpecCountDownRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`ShowPackageSpecCountDownRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ShowPackageSpecCountDownRequest {
     /// The JSON request body.
     pub body: crate::types::ShowPackageSpecCountDownRequestBody,
@@ -85,7 +86,7 @@ impl crate::runtime::operation::Operation for ShowPackageSpecCountDownRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::borrow::ToOwned::to_owned("/v2/resource/countdown"),
+            path: ::std::borrow::ToOwned::to_owned(SPEC.path_template),
             query: ::std::vec::Vec::new(),
             headers: ::std::vec::Vec::new(),
             body: ::std::option::Option::Some(
@@ -121,6 +122,9 @@ impl crate::runtime::operation::Operation for ShowPackageSpecCountDownRequest {
 pub struct ShowPackageSpecCountDownFluentBuilder {
     client: crate::Client,
     inner: ShowPackageSpecCountDownRequestBuilder,
+    members: ::std::option::Option<
+        crate::types::builders::ShowPackageSpecCountDownRequestBodyBuilder,
+    >,
 }
 impl ShowPackageSpecCountDownFluentBuilder {
     /// The JSON request body.
@@ -130,13 +134,68 @@ impl ShowPackageSpecCountDownFluentBuilder {
             crate::types::ShowPackageSpecCountDownRequestBody,
         >,
     ) -> Self {
+        self.members = ::std::option::Option::None;
         self.inner = self.inner.body(value);
         self
     }
+    /// Sets the body's `reminder_day` member.
+    ///
+    /// Reminder window in days (default 15): tips are returned only when the package expires within this many days; -1 always returns them.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn reminder_day(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(
+            self.body_members().reminder_day(value),
+        );
+        self
+    }
+    /// Sets the body's `resource_id` member.
+    ///
+    /// ID of the package resource; when omitted the package's main resource is queried.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn resource_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(
+            self.body_members().resource_id(value),
+        );
+        self
+    }
+    /// Sets the body's `service_type` member.
+    ///
+    /// Product (service) type of the package.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn service_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(
+            self.body_members().service_type(value),
+        );
+        self
+    }
+    /// The body members set so far: those of an earlier [`body`](Self::body), if any.
+    fn body_members(
+        &mut self,
+    ) -> crate::types::builders::ShowPackageSpecCountDownRequestBodyBuilder {
+        self.members
+            .take()
+            .or_else(|| self.inner.body.take().map(::std::convert::From::from))
+            .unwrap_or_default()
+    }
     /// The request as data, without sending it.
     pub fn build(
-        self,
+        mut self,
     ) -> ::std::result::Result<ShowPackageSpecCountDownRequest, crate::Error> {
+        if let ::std::option::Option::Some(members) = self.members.take() {
+            self.inner.body = ::std::option::Option::Some(members.build()?);
+        }
         self.inner.build()
     }
     /// Checks the inputs and sends the request.
@@ -171,6 +230,7 @@ impl crate::Client {
         ShowPackageSpecCountDownFluentBuilder {
             client: ::std::clone::Clone::clone(self),
             inner: ShowPackageSpecCountDownRequestBuilder::default(),
+            members: ::std::option::Option::None,
         }
     }
 }

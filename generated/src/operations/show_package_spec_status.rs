@@ -29,8 +29,9 @@ static PROJECT_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::v
 );
 /// Request of [`show_package_spec_status`](crate::Client::show_package_spec_status): List the tenant's package resources in a given state, for expiry and overdue reminders.
 ///
-/// Build it with [`ShowPackageSpecStatusRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`ShowPackageSpecStatusRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ShowPackageSpecStatusRequest {
     /// CodeArts project ID, 32 digits and lowercase letters.
     ///
@@ -132,7 +133,7 @@ impl crate::runtime::operation::Operation for ShowPackageSpecStatusRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::borrow::ToOwned::to_owned("/v2/resource/package-spec/status"),
+            path: ::std::borrow::ToOwned::to_owned(SPEC.path_template),
             query: [
                 (
                     "project_id",

@@ -35,8 +35,9 @@ static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::valid
 );
 /// Request of [`show_project_job_permission`](crate::Client::show_project_job_permission): Get the caller's permissions on a build job.
 ///
-/// Build it with [`ShowProjectJobPermissionRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`ShowProjectJobPermissionRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ShowProjectJobPermissionRequest {
     /// CodeArts project ID, 32 digits and lowercase letters.
     ///
@@ -144,7 +145,7 @@ impl crate::runtime::operation::Operation for ShowProjectJobPermissionRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::borrow::ToOwned::to_owned("/v1/job/permission"),
+            path: ::std::borrow::ToOwned::to_owned(SPEC.path_template),
             query: [
                 (
                     "project_id",

@@ -28,8 +28,9 @@ static PROJECT_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::v
 );
 /// Request of [`show_project_permission`](crate::Client::show_project_permission): Get the caller's build permissions and roles in a CodeArts project.
 ///
-/// Build it with [`ShowProjectPermissionRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`ShowProjectPermissionRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ShowProjectPermissionRequest {
     /// CodeArts project ID, 32 digits and lowercase letters.
     ///
@@ -102,7 +103,7 @@ impl crate::runtime::operation::Operation for ShowProjectPermissionRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::borrow::ToOwned::to_owned("/v1/domain/user-permission"),
+            path: ::std::borrow::ToOwned::to_owned(SPEC.path_template),
             query: [
                 (
                     "project_id",

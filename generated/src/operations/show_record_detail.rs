@@ -36,9 +36,10 @@ static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::valid
 );
 /// Request of [`show_record_detail`](crate::Client::show_record_detail): Get the record details of one build of a build task.
 ///
-/// Build it with [`ShowRecordDetailRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`ShowRecordDetailRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[deprecated(note = "legacy operation; use `Client::show_job_build_record_detail`")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ShowRecordDetailRequest {
     /// Build task ID, the 32 letters/digits at the end of the task detail page URL.
     ///
@@ -141,11 +142,12 @@ impl crate::runtime::operation::Operation for ShowRecordDetailRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::format!(
-                "/v4/jobs/{}/{}/record-info", crate
-                ::runtime::operation::encode_path_segment(& self.job_id), crate
-                ::runtime::operation::encode_path_segment(&
-                ::std::string::ToString::to_string(& self.build_no))
+            path: crate::runtime::encode::expand_path(
+                SPEC.path_template,
+                &[
+                    self.job_id.as_str(),
+                    ::std::string::ToString::to_string(&self.build_no).as_str(),
+                ],
             ),
             query: ::std::vec::Vec::new(),
             headers: ::std::vec::Vec::new(),

@@ -33,8 +33,9 @@ static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::valid
 );
 /// Request of [`show_report_summary`](crate::Client::show_report_summary): Get the unit test summary of a build.
 ///
-/// Build it with [`ShowReportSummaryRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`ShowReportSummaryRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ShowReportSummaryRequest {
     /// Build task ID: the 32 lowercase letters and digits at the end of the task's edit page URL.
     ///
@@ -132,9 +133,9 @@ impl crate::runtime::operation::Operation for ShowReportSummaryRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::format!(
-                "/v1/report/{}/summary", crate
-                ::runtime::operation::encode_path_segment(& self.job_id)
+            path: crate::runtime::encode::expand_path(
+                SPEC.path_template,
+                &[self.job_id.as_str()],
             ),
             query: [
                 (

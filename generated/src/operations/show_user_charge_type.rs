@@ -23,8 +23,9 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
 };
 /// Request of [`show_user_charge_type`](crate::Client::show_user_charge_type): Get the billing type and main package resources of the caller's tenant.
 ///
-/// Build it with [`ShowUserChargeTypeRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
-#[derive(Debug, Clone, PartialEq)]
+/// Build it with [`ShowUserChargeTypeRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ShowUserChargeTypeRequest {}
 impl ShowUserChargeTypeRequest {
     /// A builder that checks required inputs when built.
@@ -59,7 +60,7 @@ impl crate::runtime::operation::Operation for ShowUserChargeTypeRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::borrow::ToOwned::to_owned("/v1/domain/charge-type"),
+            path: ::std::borrow::ToOwned::to_owned(SPEC.path_template),
             query: ::std::vec::Vec::new(),
             headers: ::std::vec::Vec::new(),
             body: ::std::option::Option::None,

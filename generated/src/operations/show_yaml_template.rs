@@ -29,8 +29,9 @@ static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::valid
 );
 /// Request of [`show_yaml_template`](crate::Client::show_yaml_template): Get the default build.yml template for a code-based build job.
 ///
-/// Build it with [`ShowYamlTemplateRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`ShowYamlTemplateRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ShowYamlTemplateRequest {
     /// Build job ID, the 32 letters and digits at the end of the job's page URL.
     ///
@@ -117,9 +118,9 @@ impl crate::runtime::operation::Operation for ShowYamlTemplateRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::format!(
-                "/v1/template/{}/default-template", crate
-                ::runtime::operation::encode_path_segment(& self.job_id)
+            path: crate::runtime::encode::expand_path(
+                SPEC.path_template,
+                &[self.job_id.as_str()],
             ),
             query: [("default_host", ::std::clone::Clone::clone(&self.default_host))]
                 .into_iter()

@@ -31,9 +31,10 @@ static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::valid
 );
 /// Request of [`stop_build_job`](crate::Client::stop_build_job): Stop one running build of a build job.
 ///
-/// Build it with [`StopBuildJobRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`StopBuildJobRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[deprecated(note = "legacy operation; use `Client::stop_the_job`")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct StopBuildJobRequest {
     /// Build job ID: the 32 letters and digits at the end of the job's detail page URL.
     ///
@@ -136,10 +137,12 @@ impl crate::runtime::operation::Operation for StopBuildJobRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::format!(
-                "/v3/jobs/{}/{}/stop", crate ::runtime::operation::encode_path_segment(&
-                self.job_id), crate ::runtime::operation::encode_path_segment(&
-                ::std::string::ToString::to_string(& self.build_no))
+            path: crate::runtime::encode::expand_path(
+                SPEC.path_template,
+                &[
+                    self.job_id.as_str(),
+                    ::std::string::ToString::to_string(&self.build_no).as_str(),
+                ],
             ),
             query: ::std::vec::Vec::new(),
             headers: ::std::vec::Vec::new(),

@@ -29,9 +29,10 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
 };
 /// Request of [`stop_job`](crate::Client::stop_job): Stop a running build, identified by job ID and build number in the body (legacy).
 ///
-/// Build it with [`StopJobRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`StopJobRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[deprecated(note = "legacy operation; use `Client::stop_the_job`")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct StopJobRequest {
     /// The JSON request body.
     pub body: crate::types::StopJobRequestBody,
@@ -89,7 +90,7 @@ impl crate::runtime::operation::Operation for StopJobRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::borrow::ToOwned::to_owned("/v3/jobs/stop"),
+            path: ::std::borrow::ToOwned::to_owned(SPEC.path_template),
             query: ::std::vec::Vec::new(),
             headers: ::std::vec::Vec::new(),
             body: ::std::option::Option::Some(
@@ -120,6 +121,7 @@ impl crate::runtime::operation::Operation for StopJobRequest {
 pub struct StopJobFluentBuilder {
     client: crate::Client,
     inner: StopJobRequestBuilder,
+    members: ::std::option::Option<crate::types::builders::StopJobRequestBodyBuilder>,
 }
 impl StopJobFluentBuilder {
     /// The JSON request body.
@@ -127,11 +129,46 @@ impl StopJobFluentBuilder {
         mut self,
         value: impl ::std::convert::Into<crate::types::StopJobRequestBody>,
     ) -> Self {
+        self.members = ::std::option::Option::None;
         self.inner = self.inner.body(value);
         self
     }
+    /// Sets the body's `build_no` member.
+    ///
+    /// Build number to stop, as a decimal string; the first run is 1 and each run adds 1.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn build_no(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().build_no(value));
+        self
+    }
+    /// Sets the body's `job_id` member.
+    ///
+    /// Build job ID, the 32 letters/digits at the end of the job's edit page URL.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn job_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().job_id(value));
+        self
+    }
+    /// The body members set so far: those of an earlier [`body`](Self::body), if any.
+    fn body_members(&mut self) -> crate::types::builders::StopJobRequestBodyBuilder {
+        self.members
+            .take()
+            .or_else(|| self.inner.body.take().map(::std::convert::From::from))
+            .unwrap_or_default()
+    }
     /// The request as data, without sending it.
-    pub fn build(self) -> ::std::result::Result<StopJobRequest, crate::Error> {
+    pub fn build(mut self) -> ::std::result::Result<StopJobRequest, crate::Error> {
+        if let ::std::option::Option::Some(members) = self.members.take() {
+            self.inner.body = ::std::option::Option::Some(members.build()?);
+        }
         self.inner.build()
     }
     /// Checks the inputs and sends the request.
@@ -161,6 +198,7 @@ impl crate::Client {
         StopJobFluentBuilder {
             client: ::std::clone::Clone::clone(self),
             inner: StopJobRequestBuilder::default(),
+            members: ::std::option::Option::None,
         }
     }
 }

@@ -31,8 +31,9 @@ static PROJECT_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::v
 );
 /// Request of [`switched_packet`](crate::Client::switched_packet): Swap the display order of two build job groups.
 ///
-/// Build it with [`SwitchedPacketRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`SwitchedPacketRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SwitchedPacketRequest {
     /// CodeArts project ID (32 letters and digits).
     ///
@@ -145,9 +146,9 @@ impl crate::runtime::operation::Operation for SwitchedPacketRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::format!(
-                "/v1/job/{}/group/swap", crate
-                ::runtime::operation::encode_path_segment(& self.project_id)
+            path: crate::runtime::encode::expand_path(
+                SPEC.path_template,
+                &[self.project_id.as_str()],
             ),
             query: [
                 (

@@ -30,8 +30,9 @@ static ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::validate:
 );
 /// Request of [`update_keystore`](crate::Client::update_keystore): Rename a managed file and change its description and sharing.
 ///
-/// Build it with [`UpdateKeystoreRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`UpdateKeystoreRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateKeystoreRequest {
     /// ID of the managed file (32 letters and digits).
     ///
@@ -119,9 +120,9 @@ impl crate::runtime::operation::Operation for UpdateKeystoreRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::format!(
-                "/v2/keystore/update/{}", crate
-                ::runtime::operation::encode_path_segment(& self.id)
+            path: crate::runtime::encode::expand_path(
+                SPEC.path_template,
+                &[self.id.as_str()],
             ),
             query: ::std::vec::Vec::new(),
             headers: ::std::vec::Vec::new(),
@@ -158,6 +159,9 @@ impl crate::runtime::operation::Operation for UpdateKeystoreRequest {
 pub struct UpdateKeystoreFluentBuilder {
     client: crate::Client,
     inner: UpdateKeystoreRequestBuilder,
+    members: ::std::option::Option<
+        crate::types::builders::UpdateKeystoreRequestBodyBuilder,
+    >,
 }
 impl UpdateKeystoreFluentBuilder {
     /// ID of the managed file (32 letters and digits).
@@ -175,11 +179,77 @@ impl UpdateKeystoreFluentBuilder {
         mut self,
         value: impl ::std::convert::Into<crate::types::UpdateKeystoreRequestBody>,
     ) -> Self {
+        self.members = ::std::option::Option::None;
         self.inner = self.inner.body(value);
         self
     }
+    /// Sets the body's `description` member.
+    ///
+    /// Free-text description of the file.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(
+            self.body_members().description(value),
+        );
+        self
+    }
+    /// Sets the body's `id` member.
+    ///
+    /// ID of the file; the same value as the path parameter.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    ///
+    /// Named `id_in_body` because `id` is a request input; the wire name is still `id`.
+    pub fn id_in_body(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().id(value));
+        self
+    }
+    /// Sets the body's `keystore_name` member.
+    ///
+    /// New file name.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn keystore_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(
+            self.body_members().keystore_name(value),
+        );
+        self
+    }
+    /// Sets the body's `share` member.
+    ///
+    /// 1 to let every member of the tenant use the file in builds, 0 to keep it private.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn share(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().share(value));
+        self
+    }
+    /// The body members set so far: those of an earlier [`body`](Self::body), if any.
+    fn body_members(
+        &mut self,
+    ) -> crate::types::builders::UpdateKeystoreRequestBodyBuilder {
+        self.members
+            .take()
+            .or_else(|| self.inner.body.take().map(::std::convert::From::from))
+            .unwrap_or_default()
+    }
     /// The request as data, without sending it.
-    pub fn build(self) -> ::std::result::Result<UpdateKeystoreRequest, crate::Error> {
+    pub fn build(
+        mut self,
+    ) -> ::std::result::Result<UpdateKeystoreRequest, crate::Error> {
+        if let ::std::option::Option::Some(members) = self.members.take() {
+            self.inner.body = ::std::option::Option::Some(members.build()?);
+        }
         self.inner.build()
     }
     /// Checks the inputs and sends the request.
@@ -208,6 +278,7 @@ impl crate::Client {
         UpdateKeystoreFluentBuilder {
             client: ::std::clone::Clone::clone(self),
             inner: UpdateKeystoreRequestBuilder::default(),
+            members: ::std::option::Option::None,
         }
     }
 }

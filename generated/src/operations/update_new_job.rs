@@ -28,8 +28,9 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
 };
 /// Request of [`update_new_job`](crate::Client::update_new_job): Replace the configuration of an existing build job.
 ///
-/// Build it with [`UpdateNewJobRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`UpdateNewJobRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateNewJobRequest {
     /// The JSON request body.
     pub body: crate::types::UpdateNewJobRequestBody,
@@ -86,7 +87,7 @@ impl crate::runtime::operation::Operation for UpdateNewJobRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::borrow::ToOwned::to_owned("/v1/job/update"),
+            path: ::std::borrow::ToOwned::to_owned(SPEC.path_template),
             query: ::std::vec::Vec::new(),
             headers: ::std::vec::Vec::new(),
             body: ::std::option::Option::Some(
@@ -122,6 +123,9 @@ impl crate::runtime::operation::Operation for UpdateNewJobRequest {
 pub struct UpdateNewJobFluentBuilder {
     client: crate::Client,
     inner: UpdateNewJobRequestBuilder,
+    members: ::std::option::Option<
+        crate::types::builders::UpdateNewJobRequestBodyBuilder,
+    >,
 }
 impl UpdateNewJobFluentBuilder {
     /// The JSON request body.
@@ -129,11 +133,174 @@ impl UpdateNewJobFluentBuilder {
         mut self,
         value: impl ::std::convert::Into<crate::types::UpdateNewJobRequestBody>,
     ) -> Self {
+        self.members = ::std::option::Option::None;
         self.inner = self.inner.body(value);
         self
     }
+    /// Sets the body's `arch` member.
+    ///
+    /// CPU architecture of the build machine.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn arch(
+        mut self,
+        value: impl ::std::convert::Into<crate::types::UpdateNewJobRequestBodyArch>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().arch(value));
+        self
+    }
+    /// Sets the body's `auto_update_sub_module` member.
+    ///
+    /// Whether Git submodules are updated automatically, as the string `true` or `false`.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn auto_update_sub_module(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::types::UpdateNewJobRequestBodyAutoUpdateSubModule,
+        >,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(
+            self.body_members().auto_update_sub_module(value),
+        );
+        self
+    }
+    /// Sets the body's `build_config_type` member.
+    ///
+    /// How the build is configured, as a YAML file or as graphical actions.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn build_config_type(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::types::UpdateNewJobRequestBodyBuildConfigType,
+        >,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(
+            self.body_members().build_config_type(value),
+        );
+        self
+    }
+    /// Sets the body's `flavor` member.
+    ///
+    /// Build machine size, such as `2u8g` (2 vCPUs, 8 GB memory).
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn flavor(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().flavor(value));
+        self
+    }
+    /// Sets the body's `host_type` member.
+    ///
+    /// Kind of build host, such as `devcloud`.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn host_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().host_type(value));
+        self
+    }
+    /// Sets the body's `job_id` member.
+    ///
+    /// ID of the build job to update (32 letters and digits).
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn job_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().job_id(value));
+        self
+    }
+    /// Sets the body's `job_name` member.
+    ///
+    /// Name of the build job, 1 to 115 characters.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn job_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().job_name(value));
+        self
+    }
+    /// Sets the body's `parameters` member.
+    ///
+    /// Build parameters defined for the job.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn parameters(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BuildJobConfigParameter>,
+        >,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(
+            self.body_members().parameters(value),
+        );
+        self
+    }
+    /// Sets the body's `project_id` member.
+    ///
+    /// ID of the CodeArts project that owns the job.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn project_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(
+            self.body_members().project_id(value),
+        );
+        self
+    }
+    /// Sets the body's `scms` member.
+    ///
+    /// Code repositories the job checks out.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn scms(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BuildJobCreateScm>,
+        >,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().scms(value));
+        self
+    }
+    /// Sets the body's `steps` member.
+    ///
+    /// Build steps, executed in order.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn steps(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BuildJobConfigStep>,
+        >,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().steps(value));
+        self
+    }
+    /// The body members set so far: those of an earlier [`body`](Self::body), if any.
+    fn body_members(
+        &mut self,
+    ) -> crate::types::builders::UpdateNewJobRequestBodyBuilder {
+        self.members
+            .take()
+            .or_else(|| self.inner.body.take().map(::std::convert::From::from))
+            .unwrap_or_default()
+    }
     /// The request as data, without sending it.
-    pub fn build(self) -> ::std::result::Result<UpdateNewJobRequest, crate::Error> {
+    pub fn build(mut self) -> ::std::result::Result<UpdateNewJobRequest, crate::Error> {
+        if let ::std::option::Option::Some(members) = self.members.take() {
+            self.inner.body = ::std::option::Option::Some(members.build()?);
+        }
         self.inner.build()
     }
     /// Checks the inputs and sends the request.
@@ -162,6 +329,7 @@ impl crate::Client {
         UpdateNewJobFluentBuilder {
             client: ::std::clone::Clone::clone(self),
             inner: UpdateNewJobRequestBuilder::default(),
+            members: ::std::option::Option::None,
         }
     }
 }

@@ -32,8 +32,9 @@ static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::valid
 );
 /// Request of [`update_new_notice_new`](crate::Client::update_new_notice_new): Set which events a build job notifies about on one notification channel.
 ///
-/// Build it with [`UpdateNewNoticeNewRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`UpdateNewNoticeNewRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateNewNoticeNewRequest {
     /// Build job ID, the 32 letters and digits at the end of the job's page URL.
     ///
@@ -123,9 +124,9 @@ impl crate::runtime::operation::Operation for UpdateNewNoticeNewRequest {
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::format!(
-                "/v1/job/{}/notice", crate ::runtime::operation::encode_path_segment(&
-                self.job_id)
+            path: crate::runtime::encode::expand_path(
+                SPEC.path_template,
+                &[self.job_id.as_str()],
             ),
             query: ::std::vec::Vec::new(),
             headers: ::std::vec::Vec::new(),
@@ -162,6 +163,9 @@ impl crate::runtime::operation::Operation for UpdateNewNoticeNewRequest {
 pub struct UpdateNewNoticeNewFluentBuilder {
     client: crate::Client,
     inner: UpdateNewNoticeNewRequestBuilder,
+    members: ::std::option::Option<
+        crate::types::builders::UpdateNoticeRequestBodyBuilder,
+    >,
 }
 impl UpdateNewNoticeNewFluentBuilder {
     /// Build job ID, the 32 letters and digits at the end of the job's page URL.
@@ -179,13 +183,98 @@ impl UpdateNewNoticeNewFluentBuilder {
         mut self,
         value: impl ::std::convert::Into<crate::types::UpdateNoticeRequestBody>,
     ) -> Self {
+        self.members = ::std::option::Option::None;
         self.inner = self.inner.body(value);
         self
     }
+    /// Sets the body's `enabled_event_type_names` member.
+    ///
+    /// Events that should notify on this channel (buildJobSuccess, buildJobFail, updateConfigJob, deleteJob, forbiddenJob).
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn enabled_event_type_names(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(
+            self.body_members().enabled_event_type_names(value),
+        );
+        self
+    }
+    /// Sets the body's `notice_type` member.
+    ///
+    /// Notification channel to configure, such as `MESSAGE`, `MAIL`, `WECOM`, `DING_TALK` or `FEISHU`.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn notice_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(
+            self.body_members().notice_type(value),
+        );
+        self
+    }
+    /// Sets the body's `param_config` member.
+    ///
+    /// Channel-specific parameter configuration.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn param_config(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(
+            self.body_members().param_config(value),
+        );
+        self
+    }
+    /// Sets the body's `send_switch` member.
+    ///
+    /// Whether notifications are sent on this channel at all, as the string `true` or `false`.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn send_switch(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(
+            self.body_members().send_switch(value),
+        );
+        self
+    }
+    /// Sets the body's `use_project_notice` member.
+    ///
+    /// Whether the job follows the project-level notification settings instead of its own, as the string `true` or `false`.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn use_project_notice(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(
+            self.body_members().use_project_notice(value),
+        );
+        self
+    }
+    /// The body members set so far: those of an earlier [`body`](Self::body), if any.
+    fn body_members(
+        &mut self,
+    ) -> crate::types::builders::UpdateNoticeRequestBodyBuilder {
+        self.members
+            .take()
+            .or_else(|| self.inner.body.take().map(::std::convert::From::from))
+            .unwrap_or_default()
+    }
     /// The request as data, without sending it.
     pub fn build(
-        self,
+        mut self,
     ) -> ::std::result::Result<UpdateNewNoticeNewRequest, crate::Error> {
+        if let ::std::option::Option::Some(members) = self.members.take() {
+            self.inner.body = ::std::option::Option::Some(members.build()?);
+        }
         self.inner.build()
     }
     /// Checks the inputs and sends the request.
@@ -214,6 +303,7 @@ impl crate::Client {
         UpdateNewNoticeNewFluentBuilder {
             client: ::std::clone::Clone::clone(self),
             inner: UpdateNewNoticeNewRequestBuilder::default(),
+            members: ::std::option::Option::None,
         }
     }
 }

@@ -28,8 +28,9 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
 };
 /// Request of [`update_simple_job_role_permission`](crate::Client::update_simple_job_role_permission): Change one permission of one role on a build job.
 ///
-/// Build it with [`UpdateSimpleJobRolePermissionRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`UpdateSimpleJobRolePermissionRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateSimpleJobRolePermissionRequest {
     /// The JSON request body.
     pub body: crate::types::UpdateSimpleJobRolePermissionRequestBody,
@@ -90,7 +91,7 @@ impl crate::runtime::operation::Operation for UpdateSimpleJobRolePermissionReque
         &self,
     ) -> ::std::result::Result<crate::runtime::operation::RequestParts, crate::Error> {
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::borrow::ToOwned::to_owned("/v1/job/role-permission"),
+            path: ::std::borrow::ToOwned::to_owned(SPEC.path_template),
             query: ::std::vec::Vec::new(),
             headers: ::std::vec::Vec::new(),
             body: ::std::option::Option::Some(
@@ -126,6 +127,9 @@ impl crate::runtime::operation::Operation for UpdateSimpleJobRolePermissionReque
 pub struct UpdateSimpleJobRolePermissionFluentBuilder {
     client: crate::Client,
     inner: UpdateSimpleJobRolePermissionRequestBuilder,
+    members: ::std::option::Option<
+        crate::types::builders::UpdateSimpleJobRolePermissionRequestBodyBuilder,
+    >,
 }
 impl UpdateSimpleJobRolePermissionFluentBuilder {
     /// The JSON request body.
@@ -135,13 +139,77 @@ impl UpdateSimpleJobRolePermissionFluentBuilder {
             crate::types::UpdateSimpleJobRolePermissionRequestBody,
         >,
     ) -> Self {
+        self.members = ::std::option::Option::None;
         self.inner = self.inner.body(value);
         self
     }
+    /// Sets the body's `job_id` member.
+    ///
+    /// Build job ID (32 letters and digits).
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn job_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().job_id(value));
+        self
+    }
+    /// Sets the body's `permission_name` member.
+    ///
+    /// The permission flag to change.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn permission_name(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::types::UpdateSimpleJobRolePermissionRequestBodyPermissionName,
+        >,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(
+            self.body_members().permission_name(value),
+        );
+        self
+    }
+    /// Sets the body's `permission_value` member.
+    ///
+    /// New value of the flag.
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn permission_value(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.members = ::std::option::Option::Some(
+            self.body_members().permission_value(value),
+        );
+        self
+    }
+    /// Sets the body's `role_id` member.
+    ///
+    /// Role ID in the project, as a string (such as "5").
+    ///
+    /// Members set after [`body`](Self::body) change that body; a later `body` replaces them.
+    pub fn role_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(self.body_members().role_id(value));
+        self
+    }
+    /// The body members set so far: those of an earlier [`body`](Self::body), if any.
+    fn body_members(
+        &mut self,
+    ) -> crate::types::builders::UpdateSimpleJobRolePermissionRequestBodyBuilder {
+        self.members
+            .take()
+            .or_else(|| self.inner.body.take().map(::std::convert::From::from))
+            .unwrap_or_default()
+    }
     /// The request as data, without sending it.
     pub fn build(
-        self,
+        mut self,
     ) -> ::std::result::Result<UpdateSimpleJobRolePermissionRequest, crate::Error> {
+        if let ::std::option::Option::Some(members) = self.members.take() {
+            self.inner.body = ::std::option::Option::Some(members.build()?);
+        }
         self.inner.build()
     }
     /// Checks the inputs and sends the request.
@@ -178,6 +246,7 @@ impl crate::Client {
         UpdateSimpleJobRolePermissionFluentBuilder {
             client: ::std::clone::Clone::clone(self),
             inner: UpdateSimpleJobRolePermissionRequestBuilder::default(),
+            members: ::std::option::Option::None,
         }
     }
 }

@@ -37,8 +37,9 @@ static NODE_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::vali
 );
 /// Request of [`upload_coverage_report`](crate::Client::upload_coverage_report): Upload unit test coverage report files for one build action of a build.
 ///
-/// Build it with [`UploadCoverageReportRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`UploadCoverageReportRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UploadCoverageReportRequest {
     /// Build task ID: the 32 letters and digits at the end of the task's URL.
     ///
@@ -202,7 +203,7 @@ impl crate::runtime::operation::Operation for UploadCoverageReportRequest {
             form.file("files", ::std::clone::Clone::clone(value));
         }
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::borrow::ToOwned::to_owned("/v1/report/junit/coverage/upload"),
+            path: ::std::borrow::ToOwned::to_owned(SPEC.path_template),
             query: [
                 (
                     "job_id",

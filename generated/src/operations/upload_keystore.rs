@@ -29,8 +29,9 @@ static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operatio
 };
 /// Request of [`upload_keystore`](crate::Client::upload_keystore): Upload a file to file management.
 ///
-/// Build it with [`UploadKeystoreRequest::builder`], or fill in the fields and pass it to [`Client::send`](crate::Client::send).
+/// Build it with [`UploadKeystoreRequest::builder`] and pass it to [`Client::send`](crate::Client::send); the fields stay public to read and change. It is `#[non_exhaustive]`, so inputs the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UploadKeystoreRequest {
     /// Free-text description of the file.
     ///
@@ -135,7 +136,7 @@ impl crate::runtime::operation::Operation for UploadKeystoreRequest {
         form.file("file", ::std::clone::Clone::clone(&self.file));
         form.text("privacy", ::std::borrow::ToOwned::to_owned(self.privacy.as_str()));
         ::std::result::Result::Ok(crate::runtime::operation::RequestParts {
-            path: ::std::borrow::ToOwned::to_owned("/v2/keystore/upload"),
+            path: ::std::borrow::ToOwned::to_owned(SPEC.path_template),
             query: ::std::vec::Vec::new(),
             headers: ::std::vec::Vec::new(),
             multipart: ::std::option::Option::Some(form),

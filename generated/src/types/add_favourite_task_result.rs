@@ -5,10 +5,41 @@
 /// Generated from `#/components/schemas/AddFavouriteTaskResult`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AddFavouriteTaskResult {
     /// True when the job is one of the caller's favourites.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub favorite: ::std::option::Option<bool>,
+}
+impl AddFavouriteTaskResult {
+    /// A [`AddFavouriteTaskResultBuilder`] with no field set.
+    pub fn builder() -> AddFavouriteTaskResultBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`AddFavouriteTaskResult`] field by field; [`build`](Self::build) names the first missing required field. Start from [`AddFavouriteTaskResult::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AddFavouriteTaskResultBuilder {
+    favorite: ::std::option::Option<bool>,
+}
+impl AddFavouriteTaskResultBuilder {
+    /// True when the job is one of the caller's favourites.
+    pub fn favorite(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.favorite = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<AddFavouriteTaskResult, crate::Error> {
+        ::std::result::Result::Ok(AddFavouriteTaskResult {
+            favorite: self.favorite,
+        })
+    }
+}
+impl ::std::convert::From<AddFavouriteTaskResult> for AddFavouriteTaskResultBuilder {
+    fn from(value: AddFavouriteTaskResult) -> Self {
+        Self { favorite: value.favorite }
+    }
 }

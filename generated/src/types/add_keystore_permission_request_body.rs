@@ -3,7 +3,10 @@
 /// The user to add to a managed file's permission list and the actions granted.
 ///
 /// Generated from `#/components/schemas/AddKeystorePermissionRequestBody`.
+///
+/// Make one with [`Self::builder`]: the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AddKeystorePermissionRequestBody {
     /// Whether the entry itself can be edited or removed later.
     pub can_absent: bool,
@@ -23,27 +26,157 @@ pub struct AddKeystorePermissionRequestBody {
     pub user_name: ::std::string::String,
 }
 impl AddKeystorePermissionRequestBody {
-    /// A value with the required fields `can_absent`, `delete`, `keystore_id`, `modify`, `setting`, `usage`, `user_id`, `user_name` set and every optional field unset.
-    #[allow(clippy::too_many_arguments, reason = "one argument per required field")]
-    pub fn new(
-        can_absent: bool,
-        delete: bool,
-        keystore_id: ::std::string::String,
-        modify: bool,
-        setting: bool,
-        usage: bool,
-        user_id: ::std::string::String,
-        user_name: ::std::string::String,
+    /// A [`AddKeystorePermissionRequestBodyBuilder`] with no field set.
+    pub fn builder() -> AddKeystorePermissionRequestBodyBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`AddKeystorePermissionRequestBody`] field by field; [`build`](Self::build) names the first missing required field. Start from [`AddKeystorePermissionRequestBody::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AddKeystorePermissionRequestBodyBuilder {
+    can_absent: ::std::option::Option<bool>,
+    delete: ::std::option::Option<bool>,
+    keystore_id: ::std::option::Option<::std::string::String>,
+    modify: ::std::option::Option<bool>,
+    setting: ::std::option::Option<bool>,
+    usage: ::std::option::Option<bool>,
+    user_id: ::std::option::Option<::std::string::String>,
+    user_name: ::std::option::Option<::std::string::String>,
+}
+impl AddKeystorePermissionRequestBodyBuilder {
+    /// Whether the entry itself can be edited or removed later.
+    ///
+    /// Required: [`build`](Self::build) fails without it.
+    pub fn can_absent(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.can_absent = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the user may delete the file.
+    ///
+    /// Required: [`build`](Self::build) fails without it.
+    pub fn delete(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.delete = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of the managed file.
+    ///
+    /// Required: [`build`](Self::build) fails without it.
+    pub fn keystore_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
+        self.keystore_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the user may update the file.
+    ///
+    /// Required: [`build`](Self::build) fails without it.
+    pub fn modify(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.modify = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the user may edit the file's permission list.
+    ///
+    /// Required: [`build`](Self::build) fails without it.
+    pub fn setting(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.setting = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the user may use the file in builds.
+    ///
+    /// Required: [`build`](Self::build) fails without it.
+    pub fn usage(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.usage = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of the user receiving the permissions.
+    ///
+    /// Required: [`build`](Self::build) fails without it.
+    pub fn user_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.user_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Name of the user receiving the permissions.
+    ///
+    /// Required: [`build`](Self::build) fails without it.
+    pub fn user_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.user_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<AddKeystorePermissionRequestBody, crate::Error> {
+        ::std::result::Result::Ok(AddKeystorePermissionRequestBody {
+            can_absent: self
+                .can_absent
+                .ok_or_else(|| crate::Error::invalid(
+                    "can_absent",
+                    "is required but was not set",
+                ))?,
+            delete: self
+                .delete
+                .ok_or_else(|| crate::Error::invalid(
+                    "delete",
+                    "is required but was not set",
+                ))?,
+            keystore_id: self
+                .keystore_id
+                .ok_or_else(|| crate::Error::invalid(
+                    "keystore_id",
+                    "is required but was not set",
+                ))?,
+            modify: self
+                .modify
+                .ok_or_else(|| crate::Error::invalid(
+                    "modify",
+                    "is required but was not set",
+                ))?,
+            setting: self
+                .setting
+                .ok_or_else(|| crate::Error::invalid(
+                    "setting",
+                    "is required but was not set",
+                ))?,
+            usage: self
+                .usage
+                .ok_or_else(|| crate::Error::invalid(
+                    "usage",
+                    "is required but was not set",
+                ))?,
+            user_id: self
+                .user_id
+                .ok_or_else(|| crate::Error::invalid(
+                    "user_id",
+                    "is required but was not set",
+                ))?,
+            user_name: self
+                .user_name
+                .ok_or_else(|| crate::Error::invalid(
+                    "user_name",
+                    "is required but was not set",
+                ))?,
+        })
+    }
+}
+impl ::std::convert::From<AddKeystorePermissionRequestBody>
+for AddKeystorePermissionRequestBodyBuilder {
+    fn from(value: AddKeystorePermissionRequestBody) -> Self {
         Self {
-            can_absent,
-            delete,
-            keystore_id,
-            modify,
-            setting,
-            usage,
-            user_id,
-            user_name,
+            can_absent: ::std::option::Option::Some(value.can_absent),
+            delete: ::std::option::Option::Some(value.delete),
+            keystore_id: ::std::option::Option::Some(value.keystore_id),
+            modify: ::std::option::Option::Some(value.modify),
+            setting: ::std::option::Option::Some(value.setting),
+            usage: ::std::option::Option::Some(value.usage),
+            user_id: ::std::option::Option::Some(value.user_id),
+            user_name: ::std::option::Option::Some(value.user_name),
         }
     }
 }

@@ -11,7 +11,10 @@ static PROJECT_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::v
 /// Which job to switch and whether it should use project-level permissions.
 ///
 /// Generated from `#/components/schemas/ApplyProjectPermissionRequestBody`.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApplyProjectPermissionRequestBody {
     /// Build job ID (32 letters and digits).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -50,5 +53,61 @@ impl ApplyProjectPermissionRequestBody {
             crate::runtime::validate::pattern(&field_name, value, &PROJECT_ID_PATTERN)?;
         }
         ::std::result::Result::Ok(())
+    }
+}
+impl ApplyProjectPermissionRequestBody {
+    /// A [`ApplyProjectPermissionRequestBodyBuilder`] with no field set.
+    pub fn builder() -> ApplyProjectPermissionRequestBodyBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ApplyProjectPermissionRequestBody`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ApplyProjectPermissionRequestBody::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ApplyProjectPermissionRequestBodyBuilder {
+    job_id: ::std::option::Option<::std::string::String>,
+    project_id: ::std::option::Option<::std::string::String>,
+    project_switch: ::std::option::Option<bool>,
+}
+impl ApplyProjectPermissionRequestBodyBuilder {
+    /// Build job ID (32 letters and digits).
+    pub fn job_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.job_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// CodeArts project ID (32 letters and digits).
+    pub fn project_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.project_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// true to make the job follow the project's role permissions, false to use its own.
+    pub fn project_switch(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.project_switch = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<ApplyProjectPermissionRequestBody, crate::Error> {
+        ::std::result::Result::Ok(ApplyProjectPermissionRequestBody {
+            job_id: self.job_id,
+            project_id: self.project_id,
+            project_switch: self.project_switch,
+        })
+    }
+}
+impl ::std::convert::From<ApplyProjectPermissionRequestBody>
+for ApplyProjectPermissionRequestBodyBuilder {
+    fn from(value: ApplyProjectPermissionRequestBody) -> Self {
+        Self {
+            job_id: value.job_id,
+            project_id: value.project_id,
+            project_switch: value.project_switch,
+        }
     }
 }

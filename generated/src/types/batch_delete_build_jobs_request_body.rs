@@ -3,14 +3,59 @@
 /// The build jobs to delete.
 ///
 /// Generated from `#/components/schemas/BatchDeleteBuildJobsRequestBody`.
+///
+/// Make one with [`Self::builder`]: the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct BatchDeleteBuildJobsRequestBody {
     /// IDs of the build jobs to delete.
     pub job_ids: ::std::vec::Vec<::std::string::String>,
 }
 impl BatchDeleteBuildJobsRequestBody {
-    /// A value with the required fields `job_ids` set and every optional field unset.
-    pub fn new(job_ids: ::std::vec::Vec<::std::string::String>) -> Self {
-        Self { job_ids }
+    /// A [`BatchDeleteBuildJobsRequestBodyBuilder`] with no field set.
+    pub fn builder() -> BatchDeleteBuildJobsRequestBodyBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`BatchDeleteBuildJobsRequestBody`] field by field; [`build`](Self::build) names the first missing required field. Start from [`BatchDeleteBuildJobsRequestBody::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BatchDeleteBuildJobsRequestBodyBuilder {
+    job_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+impl BatchDeleteBuildJobsRequestBodyBuilder {
+    /// IDs of the build jobs to delete.
+    ///
+    /// Required: [`build`](Self::build) fails without it.
+    pub fn job_ids(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.job_ids = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<BatchDeleteBuildJobsRequestBody, crate::Error> {
+        ::std::result::Result::Ok(BatchDeleteBuildJobsRequestBody {
+            job_ids: self
+                .job_ids
+                .ok_or_else(|| crate::Error::invalid(
+                    "job_ids",
+                    "is required but was not set",
+                ))?,
+        })
+    }
+}
+impl ::std::convert::From<BatchDeleteBuildJobsRequestBody>
+for BatchDeleteBuildJobsRequestBodyBuilder {
+    fn from(value: BatchDeleteBuildJobsRequestBody) -> Self {
+        Self {
+            job_ids: ::std::option::Option::Some(value.job_ids),
+        }
     }
 }

@@ -3,7 +3,10 @@
 /// Build tasks and the agency to run their builds with.
 ///
 /// Generated from `#/components/schemas/BatchSetAgencyRequestBody`.
+///
+/// Make one with [`Self::builder`]: the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct BatchSetAgencyRequestBody {
     /// URN of the IAM agency (see IAM); empty by default.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -12,11 +15,61 @@ pub struct BatchSetAgencyRequestBody {
     pub job_ids: ::std::vec::Vec<::std::string::String>,
 }
 impl BatchSetAgencyRequestBody {
-    /// A value with the required fields `job_ids` set and every optional field unset.
-    pub fn new(job_ids: ::std::vec::Vec<::std::string::String>) -> Self {
+    /// A [`BatchSetAgencyRequestBodyBuilder`] with no field set.
+    pub fn builder() -> BatchSetAgencyRequestBodyBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`BatchSetAgencyRequestBody`] field by field; [`build`](Self::build) names the first missing required field. Start from [`BatchSetAgencyRequestBody::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BatchSetAgencyRequestBodyBuilder {
+    agency_urn: ::std::option::Option<::std::string::String>,
+    job_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+impl BatchSetAgencyRequestBodyBuilder {
+    /// URN of the IAM agency (see IAM); empty by default.
+    pub fn agency_urn(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.agency_urn = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// IDs of the build tasks to configure.
+    ///
+    /// Required: [`build`](Self::build) fails without it.
+    pub fn job_ids(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.job_ids = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<BatchSetAgencyRequestBody, crate::Error> {
+        ::std::result::Result::Ok(BatchSetAgencyRequestBody {
+            agency_urn: self.agency_urn,
+            job_ids: self
+                .job_ids
+                .ok_or_else(|| crate::Error::invalid(
+                    "job_ids",
+                    "is required but was not set",
+                ))?,
+        })
+    }
+}
+impl ::std::convert::From<BatchSetAgencyRequestBody>
+for BatchSetAgencyRequestBodyBuilder {
+    fn from(value: BatchSetAgencyRequestBody) -> Self {
         Self {
-            agency_urn: ::std::option::Option::None,
-            job_ids,
+            agency_urn: value.agency_urn,
+            job_ids: ::std::option::Option::Some(value.job_ids),
         }
     }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/BatchSetAgencyResponse`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BatchSetAgencyResponse {
@@ -50,5 +52,67 @@ impl crate::ResponseMeta for BatchSetAgencyResponse {
     }
     fn set_response_metadata(&mut self, metadata: crate::ResponseMetadata) {
         self.__metadata.set(metadata);
+    }
+}
+impl BatchSetAgencyResponse {
+    /// A [`BatchSetAgencyResponseBuilder`] with no field set.
+    pub fn builder() -> BatchSetAgencyResponseBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`BatchSetAgencyResponse`] field by field; [`build`](Self::build) names the first missing required field. Start from [`BatchSetAgencyResponse::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BatchSetAgencyResponseBuilder {
+    error: ::std::option::Option<
+        crate::runtime::builder::Pending<
+            ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+        >,
+    >,
+    result: ::std::option::Option<::std::string::String>,
+    status: ::std::option::Option<crate::types::BatchSetAgencyResponseStatus>,
+}
+impl BatchSetAgencyResponseBuilder {
+    /// Error details when the call failed; null on success.
+    ///
+    /// Takes any `serde::Serialize` value that serializes to a JSON object (a struct, a map); anything else is reported by [`build`](Self::build), naming the field.
+    pub fn error(mut self, value: impl ::serde::Serialize) -> Self {
+        self.error = ::std::option::Option::Some(
+            crate::runtime::builder::json_object(&value),
+        );
+        self
+    }
+    /// Data returned by the service on success.
+    pub fn result(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.result = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Call outcome: `success` or `fail`.
+    pub fn status(
+        mut self,
+        value: impl ::std::convert::Into<crate::types::BatchSetAgencyResponseStatus>,
+    ) -> Self {
+        self.status = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<BatchSetAgencyResponse, crate::Error> {
+        ::std::result::Result::Ok(BatchSetAgencyResponse {
+            error: crate::runtime::builder::take("error", self.error)?,
+            result: self.result,
+            status: self.status,
+            __metadata: ::std::default::Default::default(),
+        })
+    }
+}
+impl ::std::convert::From<BatchSetAgencyResponse> for BatchSetAgencyResponseBuilder {
+    fn from(value: BatchSetAgencyResponse) -> Self {
+        Self {
+            error: value.error.map(::std::result::Result::Ok),
+            result: value.result,
+            status: value.status,
+        }
     }
 }

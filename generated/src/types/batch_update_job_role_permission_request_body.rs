@@ -3,7 +3,10 @@
 /// The jobs to update and the permission matrix to write to each.
 ///
 /// Generated from `#/components/schemas/BatchUpdateJobRolePermissionRequestBody`.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct BatchUpdateJobRolePermissionRequestBody {
     /// IDs of the build jobs to update.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -19,4 +22,79 @@ pub struct BatchUpdateJobRolePermissionRequestBody {
     /// Whether the jobs should follow the project's latest role permissions.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub project_switch: ::std::option::Option<bool>,
+}
+impl BatchUpdateJobRolePermissionRequestBody {
+    /// A [`BatchUpdateJobRolePermissionRequestBodyBuilder`] with no field set.
+    pub fn builder() -> BatchUpdateJobRolePermissionRequestBodyBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`BatchUpdateJobRolePermissionRequestBody`] field by field; [`build`](Self::build) names the first missing required field. Start from [`BatchUpdateJobRolePermissionRequestBody::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BatchUpdateJobRolePermissionRequestBodyBuilder {
+    job_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    permissions: ::std::option::Option<::std::vec::Vec<crate::types::JobRolePermission>>,
+    project_id: ::std::option::Option<::std::string::String>,
+    project_switch: ::std::option::Option<bool>,
+}
+impl BatchUpdateJobRolePermissionRequestBodyBuilder {
+    /// IDs of the build jobs to update.
+    pub fn job_ids(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.job_ids = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Permissions per role.
+    pub fn permissions(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::JobRolePermission>,
+        >,
+    ) -> Self {
+        self.permissions = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// CodeArts project ID of the jobs.
+    pub fn project_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.project_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the jobs should follow the project's latest role permissions.
+    pub fn project_switch(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.project_switch = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<BatchUpdateJobRolePermissionRequestBody, crate::Error> {
+        ::std::result::Result::Ok(BatchUpdateJobRolePermissionRequestBody {
+            job_ids: self.job_ids,
+            permissions: self.permissions,
+            project_id: self.project_id,
+            project_switch: self.project_switch,
+        })
+    }
+}
+impl ::std::convert::From<BatchUpdateJobRolePermissionRequestBody>
+for BatchUpdateJobRolePermissionRequestBodyBuilder {
+    fn from(value: BatchUpdateJobRolePermissionRequestBody) -> Self {
+        Self {
+            job_ids: value.job_ids,
+            permissions: value.permissions,
+            project_id: value.project_id,
+            project_switch: value.project_switch,
+        }
+    }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/BriefRecordItems`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BriefRecordItems {
@@ -56,4 +58,191 @@ pub struct BriefRecordItems {
     /// Name of the user or trigger that started the build.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub trigger_name: ::std::option::Option<::std::string::String>,
+}
+impl BriefRecordItems {
+    /// A [`BriefRecordItemsBuilder`] with no field set.
+    pub fn builder() -> BriefRecordItemsBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`BriefRecordItems`] field by field; [`build`](Self::build) names the first missing required field. Start from [`BriefRecordItems::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BriefRecordItemsBuilder {
+    branch: ::std::option::Option<::std::string::String>,
+    build_duration: ::std::option::Option<i32>,
+    build_no: ::std::option::Option<i32>,
+    create_time: ::std::option::Option<::std::string::String>,
+    daily_build_number: ::std::option::Option<::std::string::String>,
+    duration: ::std::option::Option<i32>,
+    finish_time: ::std::option::Option<::std::string::String>,
+    id: ::std::option::Option<::std::string::String>,
+    pending_duration: ::std::option::Option<i32>,
+    project_id: ::std::option::Option<::std::string::String>,
+    queued_time: ::std::option::Option<::std::string::String>,
+    revision: ::std::option::Option<::std::string::String>,
+    schedule_time: ::std::option::Option<::std::string::String>,
+    start_time: ::std::option::Option<::std::string::String>,
+    status: ::std::option::Option<::std::string::String>,
+    trigger_name: ::std::option::Option<::std::string::String>,
+}
+impl BriefRecordItemsBuilder {
+    /// Code branch that was built.
+    pub fn branch(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.branch = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Time spent building (unit not documented).
+    pub fn build_duration(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.build_duration = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Build number within the task.
+    pub fn build_no(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.build_no = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Time the record was created, as a timestamp string.
+    pub fn create_time(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.create_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Per-day build number that restarts at 1 every day.
+    pub fn daily_build_number(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.daily_build_number = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Build duration (unit not documented; milliseconds in related records).
+    pub fn duration(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.duration = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Time the build finished, as a timestamp string.
+    pub fn finish_time(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.finish_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of the build record (UUID).
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Time spent waiting before the build ran (unit not documented).
+    pub fn pending_duration(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.pending_duration = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of the CodeArts project that owns the build task.
+    pub fn project_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.project_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Time the build was queued, as a timestamp string.
+    pub fn queued_time(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.queued_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Commit ID that was built.
+    pub fn revision(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.revision = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Time the build was dispatched, as a timestamp string.
+    pub fn schedule_time(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.schedule_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Time the build started, as a timestamp string.
+    pub fn start_time(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.start_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Build status, such as `SUCCESS` or `SCHEDULE_FAILURE`.
+    pub fn status(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.status = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Name of the user or trigger that started the build.
+    pub fn trigger_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.trigger_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<BriefRecordItems, crate::Error> {
+        ::std::result::Result::Ok(BriefRecordItems {
+            branch: self.branch,
+            build_duration: self.build_duration,
+            build_no: self.build_no,
+            create_time: self.create_time,
+            daily_build_number: self.daily_build_number,
+            duration: self.duration,
+            finish_time: self.finish_time,
+            id: self.id,
+            pending_duration: self.pending_duration,
+            project_id: self.project_id,
+            queued_time: self.queued_time,
+            revision: self.revision,
+            schedule_time: self.schedule_time,
+            start_time: self.start_time,
+            status: self.status,
+            trigger_name: self.trigger_name,
+        })
+    }
+}
+impl ::std::convert::From<BriefRecordItems> for BriefRecordItemsBuilder {
+    fn from(value: BriefRecordItems) -> Self {
+        Self {
+            branch: value.branch,
+            build_duration: value.build_duration,
+            build_no: value.build_no,
+            create_time: value.create_time,
+            daily_build_number: value.daily_build_number,
+            duration: value.duration,
+            finish_time: value.finish_time,
+            id: value.id,
+            pending_duration: value.pending_duration,
+            project_id: value.project_id,
+            queued_time: value.queued_time,
+            revision: value.revision,
+            schedule_time: value.schedule_time,
+            start_time: value.start_time,
+            status: value.status,
+            trigger_name: value.trigger_name,
+        }
+    }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/BuildInfoRecord`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BuildInfoRecord {
@@ -62,4 +64,213 @@ pub struct BuildInfoRecord {
     /// IAM user ID of the user who ran the build.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user_id: ::std::option::Option<::std::string::String>,
+}
+impl BuildInfoRecord {
+    /// A [`BuildInfoRecordBuilder`] with no field set.
+    pub fn builder() -> BuildInfoRecordBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`BuildInfoRecord`] field by field; [`build`](Self::build) names the first missing required field. Start from [`BuildInfoRecord::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BuildInfoRecordBuilder {
+    build_time: ::std::option::Option<i32>,
+    build_type: ::std::option::Option<::std::string::String>,
+    code_branch: ::std::option::Option<::std::string::String>,
+    commit_detail_url: ::std::option::Option<::std::string::String>,
+    commit_id: ::std::option::Option<::std::string::String>,
+    commit_info: ::std::option::Option<crate::types::BuildInfoRecordCommitInfo>,
+    cost_time: ::std::option::Option<i32>,
+    daily_build_number: ::std::option::Option<::std::string::String>,
+    executor: ::std::option::Option<::std::string::String>,
+    job_running_status: ::std::option::Option<::std::string::String>,
+    nickname: ::std::option::Option<::std::string::String>,
+    number: ::std::option::Option<i32>,
+    scm_type: ::std::option::Option<::std::string::String>,
+    scm_web_url: ::std::option::Option<::std::string::String>,
+    start_time: ::std::option::Option<i64>,
+    state: ::std::option::Option<::std::string::String>,
+    trigger_type: ::std::option::Option<::std::string::String>,
+    user_id: ::std::option::Option<::std::string::String>,
+}
+impl BuildInfoRecordBuilder {
+    /// Execution time of the build (milliseconds, judging by the example).
+    pub fn build_time(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.build_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Kind of build, such as `branch`.
+    pub fn build_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.build_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Branch that was built.
+    pub fn code_branch(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.code_branch = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Web address of the commit details (for CodeArts Repo sources).
+    pub fn commit_detail_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.commit_detail_url = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of the commit that was built.
+    pub fn commit_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.commit_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The `commit_info` property.
+    pub fn commit_info(
+        mut self,
+        value: impl ::std::convert::Into<crate::types::BuildInfoRecordCommitInfo>,
+    ) -> Self {
+        self.commit_info = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Time the build took (milliseconds, judging by the example).
+    pub fn cost_time(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.cost_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Per-day build number that restarts at 1 every day, such as `20231226.1`.
+    pub fn daily_build_number(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.daily_build_number = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// User who triggered the build.
+    pub fn executor(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.executor = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Running state, such as `Finished`.
+    pub fn job_running_status(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.job_running_status = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Display name of that user.
+    pub fn nickname(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.nickname = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Build number.
+    pub fn number(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.number = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Kind of code source, such as `codehub`.
+    pub fn scm_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.scm_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Web address of the code source.
+    pub fn scm_web_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.scm_web_url = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Start time as a Unix timestamp in milliseconds.
+    pub fn start_time(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.start_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Build result, such as `SUCCESS`.
+    pub fn state(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.state = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// How the build was started (a display text, possibly localized).
+    pub fn trigger_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.trigger_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// IAM user ID of the user who ran the build.
+    pub fn user_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.user_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<BuildInfoRecord, crate::Error> {
+        ::std::result::Result::Ok(BuildInfoRecord {
+            build_time: self.build_time,
+            build_type: self.build_type,
+            code_branch: self.code_branch,
+            commit_detail_url: self.commit_detail_url,
+            commit_id: self.commit_id,
+            commit_info: self.commit_info,
+            cost_time: self.cost_time,
+            daily_build_number: self.daily_build_number,
+            executor: self.executor,
+            job_running_status: self.job_running_status,
+            nickname: self.nickname,
+            number: self.number,
+            scm_type: self.scm_type,
+            scm_web_url: self.scm_web_url,
+            start_time: self.start_time,
+            state: self.state,
+            trigger_type: self.trigger_type,
+            user_id: self.user_id,
+        })
+    }
+}
+impl ::std::convert::From<BuildInfoRecord> for BuildInfoRecordBuilder {
+    fn from(value: BuildInfoRecord) -> Self {
+        Self {
+            build_time: value.build_time,
+            build_type: value.build_type,
+            code_branch: value.code_branch,
+            commit_detail_url: value.commit_detail_url,
+            commit_id: value.commit_id,
+            commit_info: value.commit_info,
+            cost_time: value.cost_time,
+            daily_build_number: value.daily_build_number,
+            executor: value.executor,
+            job_running_status: value.job_running_status,
+            nickname: value.nickname,
+            number: value.number,
+            scm_type: value.scm_type,
+            scm_web_url: value.scm_web_url,
+            start_time: value.start_time,
+            state: value.state,
+            trigger_type: value.trigger_type,
+            user_id: value.user_id,
+        }
+    }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/BuildInfoRecordCommitInfo`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BuildInfoRecordCommitInfo {
@@ -14,4 +16,52 @@ pub struct BuildInfoRecordCommitInfo {
     /// Commit time (ISO 8601 timestamp string).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
+}
+impl BuildInfoRecordCommitInfo {
+    /// A [`BuildInfoRecordCommitInfoBuilder`] with no field set.
+    pub fn builder() -> BuildInfoRecordCommitInfoBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`BuildInfoRecordCommitInfo`] field by field; [`build`](Self::build) names the first missing required field. Start from [`BuildInfoRecordCommitInfo::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BuildInfoRecordCommitInfoBuilder {
+    commit_id: ::std::option::Option<::std::string::String>,
+    created_at: ::std::option::Option<::std::string::String>,
+}
+impl BuildInfoRecordCommitInfoBuilder {
+    /// Commit ID.
+    pub fn commit_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.commit_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Commit time (ISO 8601 timestamp string).
+    pub fn created_at(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.created_at = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<BuildInfoRecordCommitInfo, crate::Error> {
+        ::std::result::Result::Ok(BuildInfoRecordCommitInfo {
+            commit_id: self.commit_id,
+            created_at: self.created_at,
+        })
+    }
+}
+impl ::std::convert::From<BuildInfoRecordCommitInfo>
+for BuildInfoRecordCommitInfoBuilder {
+    fn from(value: BuildInfoRecordCommitInfo) -> Self {
+        Self {
+            commit_id: value.commit_id,
+            created_at: value.created_at,
+        }
+    }
 }

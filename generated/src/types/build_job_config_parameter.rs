@@ -3,7 +3,10 @@
 /// One build parameter definition of a job configuration.
 ///
 /// Generated from `#/components/schemas/BuildJobConfigParameter`.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct BuildJobConfigParameter {
     /// Parameter definition type; `hudson.model.StringParameterDefinition` when omitted.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -13,4 +16,55 @@ pub struct BuildJobConfigParameter {
     pub params: ::std::option::Option<
         ::std::vec::Vec<crate::types::BuildJobConfigParameterParam>,
     >,
+}
+impl BuildJobConfigParameter {
+    /// A [`BuildJobConfigParameterBuilder`] with no field set.
+    pub fn builder() -> BuildJobConfigParameterBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`BuildJobConfigParameter`] field by field; [`build`](Self::build) names the first missing required field. Start from [`BuildJobConfigParameter::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BuildJobConfigParameterBuilder {
+    name: ::std::option::Option<::std::string::String>,
+    params: ::std::option::Option<
+        ::std::vec::Vec<crate::types::BuildJobConfigParameterParam>,
+    >,
+}
+impl BuildJobConfigParameterBuilder {
+    /// Parameter definition type; `hudson.model.StringParameterDefinition` when omitted.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Attributes of the parameter as name/value pairs (for example `name`, `type`, `defaultValue`, `description`, `deletion`, `defaults`, `staticVar`, `sensitiveVar`).
+    pub fn params(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BuildJobConfigParameterParam>,
+        >,
+    ) -> Self {
+        self.params = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<BuildJobConfigParameter, crate::Error> {
+        ::std::result::Result::Ok(BuildJobConfigParameter {
+            name: self.name,
+            params: self.params,
+        })
+    }
+}
+impl ::std::convert::From<BuildJobConfigParameter> for BuildJobConfigParameterBuilder {
+    fn from(value: BuildJobConfigParameter) -> Self {
+        Self {
+            name: value.name,
+            params: value.params,
+        }
+    }
 }

@@ -3,7 +3,10 @@
 /// One name/value attribute of a build parameter definition.
 ///
 /// Generated from `#/components/schemas/BuildJobConfigParameterParam`.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct BuildJobConfigParameterParam {
     /// Allowed choices, for parameters of the enumeration kind.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -16,4 +19,69 @@ pub struct BuildJobConfigParameterParam {
     /// Attribute value, always sent as a string (for example `false`).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+}
+impl BuildJobConfigParameterParam {
+    /// A [`BuildJobConfigParameterParamBuilder`] with no field set.
+    pub fn builder() -> BuildJobConfigParameterParamBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`BuildJobConfigParameterParam`] field by field; [`build`](Self::build) names the first missing required field. Start from [`BuildJobConfigParameterParam::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BuildJobConfigParameterParamBuilder {
+    limits: ::std::option::Option<
+        ::std::vec::Vec<crate::types::BuildJobConfigParameterLimit>,
+    >,
+    name: ::std::option::Option<::std::string::String>,
+    value: ::std::option::Option<::std::string::String>,
+}
+impl BuildJobConfigParameterParamBuilder {
+    /// Allowed choices, for parameters of the enumeration kind.
+    pub fn limits(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BuildJobConfigParameterLimit>,
+        >,
+    ) -> Self {
+        self.limits = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Attribute name, such as `name`, `type` or `defaultValue`.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Attribute value, always sent as a string (for example `false`).
+    pub fn value(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.value = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<BuildJobConfigParameterParam, crate::Error> {
+        ::std::result::Result::Ok(BuildJobConfigParameterParam {
+            limits: self.limits,
+            name: self.name,
+            value: self.value,
+        })
+    }
+}
+impl ::std::convert::From<BuildJobConfigParameterParam>
+for BuildJobConfigParameterParamBuilder {
+    fn from(value: BuildJobConfigParameterParam) -> Self {
+        Self {
+            limits: value.limits,
+            name: value.name,
+            value: value.value,
+        }
+    }
 }

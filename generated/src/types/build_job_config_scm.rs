@@ -3,7 +3,10 @@
 /// One code repository checked out by a build job.
 ///
 /// Generated from `#/components/schemas/BuildJobConfigScm`.
+///
+/// Make one with [`Self::builder`]: the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct BuildJobConfigScm {
     /// Branch to build, such as `master`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -35,19 +38,146 @@ pub struct BuildJobConfigScm {
     pub web_url: ::std::option::Option<::std::string::String>,
 }
 impl BuildJobConfigScm {
-    /// A value with the required fields `scm_type`, `url` set and every optional field unset.
-    pub fn new(scm_type: ::std::string::String, url: ::std::string::String) -> Self {
+    /// A [`BuildJobConfigScmBuilder`] with no field set.
+    pub fn builder() -> BuildJobConfigScmBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`BuildJobConfigScm`] field by field; [`build`](Self::build) names the first missing required field. Start from [`BuildJobConfigScm::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BuildJobConfigScmBuilder {
+    branch: ::std::option::Option<::std::string::String>,
+    build_type: ::std::option::Option<::std::string::String>,
+    depth: ::std::option::Option<::std::string::String>,
+    end_point_id: ::std::option::Option<::std::string::String>,
+    is_auto_build: ::std::option::Option<bool>,
+    repo_id: ::std::option::Option<::std::string::String>,
+    scm_type: ::std::option::Option<::std::string::String>,
+    source: ::std::option::Option<::std::string::String>,
+    url: ::std::option::Option<::std::string::String>,
+    web_url: ::std::option::Option<::std::string::String>,
+}
+impl BuildJobConfigScmBuilder {
+    /// Branch to build, such as `master`.
+    pub fn branch(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.branch = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// What the build checks out, such as `branch`.
+    pub fn build_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.build_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Clone depth, sent as a string (for example `1`).
+    pub fn depth(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.depth = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of the service endpoint used to reach the repository.
+    pub fn end_point_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.end_point_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether code changes trigger a build automatically.
+    pub fn is_auto_build(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.is_auto_build = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of the repository.
+    pub fn repo_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.repo_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Repository kind, such as `codehub`, `Repo` or `Github`.
+    ///
+    /// Required: [`build`](Self::build) fails without it.
+    pub fn scm_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.scm_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Source of the repository.
+    pub fn source(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.source = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Clone address of the repository (for example an SSH `git@...` URL).
+    ///
+    /// Required: [`build`](Self::build) fails without it.
+    pub fn url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.url = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// HTTP address of the repository's web page.
+    pub fn web_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.web_url = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<BuildJobConfigScm, crate::Error> {
+        ::std::result::Result::Ok(BuildJobConfigScm {
+            branch: self.branch,
+            build_type: self.build_type,
+            depth: self.depth,
+            end_point_id: self.end_point_id,
+            is_auto_build: self.is_auto_build,
+            repo_id: self.repo_id,
+            scm_type: self
+                .scm_type
+                .ok_or_else(|| crate::Error::invalid(
+                    "scm_type",
+                    "is required but was not set",
+                ))?,
+            source: self.source,
+            url: self
+                .url
+                .ok_or_else(|| crate::Error::invalid(
+                    "url",
+                    "is required but was not set",
+                ))?,
+            web_url: self.web_url,
+        })
+    }
+}
+impl ::std::convert::From<BuildJobConfigScm> for BuildJobConfigScmBuilder {
+    fn from(value: BuildJobConfigScm) -> Self {
         Self {
-            branch: ::std::option::Option::None,
-            build_type: ::std::option::Option::None,
-            depth: ::std::option::Option::None,
-            end_point_id: ::std::option::Option::None,
-            is_auto_build: ::std::option::Option::None,
-            repo_id: ::std::option::Option::None,
-            scm_type,
-            source: ::std::option::Option::None,
-            url,
-            web_url: ::std::option::Option::None,
+            branch: value.branch,
+            build_type: value.build_type,
+            depth: value.depth,
+            end_point_id: value.end_point_id,
+            is_auto_build: value.is_auto_build,
+            repo_id: value.repo_id,
+            scm_type: ::std::option::Option::Some(value.scm_type),
+            source: value.source,
+            url: ::std::option::Option::Some(value.url),
+            web_url: value.web_url,
         }
     }
 }

@@ -5,10 +5,44 @@
 /// Generated from `#/components/schemas/BuildJobSaveResult`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BuildJobSaveResult {
     /// ID of the build job.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub job_id: ::std::option::Option<::std::string::String>,
+}
+impl BuildJobSaveResult {
+    /// A [`BuildJobSaveResultBuilder`] with no field set.
+    pub fn builder() -> BuildJobSaveResultBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`BuildJobSaveResult`] field by field; [`build`](Self::build) names the first missing required field. Start from [`BuildJobSaveResult::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BuildJobSaveResultBuilder {
+    job_id: ::std::option::Option<::std::string::String>,
+}
+impl BuildJobSaveResultBuilder {
+    /// ID of the build job.
+    pub fn job_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.job_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<BuildJobSaveResult, crate::Error> {
+        ::std::result::Result::Ok(BuildJobSaveResult {
+            job_id: self.job_id,
+        })
+    }
+}
+impl ::std::convert::From<BuildJobSaveResult> for BuildJobSaveResultBuilder {
+    fn from(value: BuildJobSaveResult) -> Self {
+        Self { job_id: value.job_id }
+    }
 }

@@ -3,7 +3,10 @@
 /// How long a build of the job may run before it is stopped.
 ///
 /// Generated from `#/components/schemas/BuildJobTimeout`.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct BuildJobTimeout {
     /// Amount of time, as a decimal string such as `4`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -11,4 +14,49 @@ pub struct BuildJobTimeout {
     /// Unit of `limit`, such as `hour`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub unit: ::std::option::Option<::std::string::String>,
+}
+impl BuildJobTimeout {
+    /// A [`BuildJobTimeoutBuilder`] with no field set.
+    pub fn builder() -> BuildJobTimeoutBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`BuildJobTimeout`] field by field; [`build`](Self::build) names the first missing required field. Start from [`BuildJobTimeout::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BuildJobTimeoutBuilder {
+    limit: ::std::option::Option<::std::string::String>,
+    unit: ::std::option::Option<::std::string::String>,
+}
+impl BuildJobTimeoutBuilder {
+    /// Amount of time, as a decimal string such as `4`.
+    pub fn limit(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.limit = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Unit of `limit`, such as `hour`.
+    pub fn unit(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.unit = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<BuildJobTimeout, crate::Error> {
+        ::std::result::Result::Ok(BuildJobTimeout {
+            limit: self.limit,
+            unit: self.unit,
+        })
+    }
+}
+impl ::std::convert::From<BuildJobTimeout> for BuildJobTimeoutBuilder {
+    fn from(value: BuildJobTimeout) -> Self {
+        Self {
+            limit: value.limit,
+            unit: value.unit,
+        }
+    }
 }

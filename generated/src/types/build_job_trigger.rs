@@ -3,7 +3,10 @@
 /// One scheduled trigger of a build job.
 ///
 /// Generated from `#/components/schemas/BuildJobTrigger`.
+///
+/// Make one with [`Self::builder`]: the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct BuildJobTrigger {
     /// Trigger kind, such as `hudson.triggers.TimerTrigger` for a timer.
     pub name: ::std::string::String,
@@ -11,11 +14,65 @@ pub struct BuildJobTrigger {
     pub parameters: ::std::vec::Vec<crate::types::RunJobParameter>,
 }
 impl BuildJobTrigger {
-    /// A value with the required fields `name`, `parameters` set and every optional field unset.
-    pub fn new(
-        name: ::std::string::String,
-        parameters: ::std::vec::Vec<crate::types::RunJobParameter>,
+    /// A [`BuildJobTriggerBuilder`] with no field set.
+    pub fn builder() -> BuildJobTriggerBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`BuildJobTrigger`] field by field; [`build`](Self::build) names the first missing required field. Start from [`BuildJobTrigger::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BuildJobTriggerBuilder {
+    name: ::std::option::Option<::std::string::String>,
+    parameters: ::std::option::Option<::std::vec::Vec<crate::types::RunJobParameter>>,
+}
+impl BuildJobTriggerBuilder {
+    /// Trigger kind, such as `hudson.triggers.TimerTrigger` for a timer.
+    ///
+    /// Required: [`build`](Self::build) fails without it.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        Self { name, parameters }
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Settings of the trigger as name/value pairs; a timer uses `spec` (a cron expression), `timeZoneId`, `timeZone` and `isDST`.
+    ///
+    /// Required: [`build`](Self::build) fails without it.
+    pub fn parameters(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::RunJobParameter>,
+        >,
+    ) -> Self {
+        self.parameters = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<BuildJobTrigger, crate::Error> {
+        ::std::result::Result::Ok(BuildJobTrigger {
+            name: self
+                .name
+                .ok_or_else(|| crate::Error::invalid(
+                    "name",
+                    "is required but was not set",
+                ))?,
+            parameters: self
+                .parameters
+                .ok_or_else(|| crate::Error::invalid(
+                    "parameters",
+                    "is required but was not set",
+                ))?,
+        })
+    }
+}
+impl ::std::convert::From<BuildJobTrigger> for BuildJobTriggerBuilder {
+    fn from(value: BuildJobTrigger) -> Self {
+        Self {
+            name: ::std::option::Option::Some(value.name),
+            parameters: ::std::option::Option::Some(value.parameters),
+        }
     }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/BuildParameter`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BuildParameter {
@@ -14,4 +16,49 @@ pub struct BuildParameter {
     /// Parameter value.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+}
+impl BuildParameter {
+    /// A [`BuildParameterBuilder`] with no field set.
+    pub fn builder() -> BuildParameterBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`BuildParameter`] field by field; [`build`](Self::build) names the first missing required field. Start from [`BuildParameter::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BuildParameterBuilder {
+    name: ::std::option::Option<::std::string::String>,
+    value: ::std::option::Option<::std::string::String>,
+}
+impl BuildParameterBuilder {
+    /// Parameter name.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Parameter value.
+    pub fn value(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.value = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<BuildParameter, crate::Error> {
+        ::std::result::Result::Ok(BuildParameter {
+            name: self.name,
+            value: self.value,
+        })
+    }
+}
+impl ::std::convert::From<BuildParameter> for BuildParameterBuilder {
+    fn from(value: BuildParameter) -> Self {
+        Self {
+            name: value.name,
+            value: value.value,
+        }
+    }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/BuildParams`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BuildParams {
@@ -19,4 +21,66 @@ pub struct BuildParams {
     /// Display name of the parameter kind.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
+}
+impl BuildParams {
+    /// A [`BuildParamsBuilder`] with no field set.
+    pub fn builder() -> BuildParamsBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`BuildParams`] field by field; [`build`](Self::build) names the first missing required field. Start from [`BuildParams::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BuildParamsBuilder {
+    name: ::std::option::Option<::std::string::String>,
+    params: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ShowBuildParamsListParams>,
+    >,
+    title: ::std::option::Option<::std::string::String>,
+}
+impl BuildParamsBuilder {
+    /// Parameter definition class, such as `hudson.model.StringParameterDefinition`.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Attributes of the parameter kind.
+    pub fn params(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::ShowBuildParamsListParams>,
+        >,
+    ) -> Self {
+        self.params = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Display name of the parameter kind.
+    pub fn title(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.title = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<BuildParams, crate::Error> {
+        ::std::result::Result::Ok(BuildParams {
+            name: self.name,
+            params: self.params,
+            title: self.title,
+        })
+    }
+}
+impl ::std::convert::From<BuildParams> for BuildParamsBuilder {
+    fn from(value: BuildParams) -> Self {
+        Self {
+            name: value.name,
+            params: value.params,
+            title: value.title,
+        }
+    }
 }

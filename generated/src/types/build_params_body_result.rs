@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/BuildParamsBodyResult`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BuildParamsBodyResult {
@@ -13,4 +15,42 @@ pub struct BuildParamsBodyResult {
     pub build_parameters: ::std::option::Option<
         ::std::vec::Vec<crate::types::BuildParams>,
     >,
+}
+impl BuildParamsBodyResult {
+    /// A [`BuildParamsBodyResultBuilder`] with no field set.
+    pub fn builder() -> BuildParamsBodyResultBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`BuildParamsBodyResult`] field by field; [`build`](Self::build) names the first missing required field. Start from [`BuildParamsBodyResult::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BuildParamsBodyResultBuilder {
+    build_parameters: ::std::option::Option<::std::vec::Vec<crate::types::BuildParams>>,
+}
+impl BuildParamsBodyResultBuilder {
+    /// The parameter kinds with their attribute rules.
+    pub fn build_parameters(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BuildParams>,
+        >,
+    ) -> Self {
+        self.build_parameters = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<BuildParamsBodyResult, crate::Error> {
+        ::std::result::Result::Ok(BuildParamsBodyResult {
+            build_parameters: self.build_parameters,
+        })
+    }
+}
+impl ::std::convert::From<BuildParamsBodyResult> for BuildParamsBodyResultBuilder {
+    fn from(value: BuildParamsBodyResult) -> Self {
+        Self {
+            build_parameters: value.build_parameters,
+        }
+    }
 }

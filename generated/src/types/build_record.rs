@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/BuildRecord`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BuildRecord {
@@ -105,4 +107,362 @@ pub struct BuildRecord {
     /// ID of the user who ran the build.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user_id: ::std::option::Option<::std::string::String>,
+}
+impl BuildRecord {
+    /// A [`BuildRecordBuilder`] with no field set.
+    pub fn builder() -> BuildRecordBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`BuildRecord`] field by field; [`build`](Self::build) names the first missing required field. Start from [`BuildRecord::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BuildRecordBuilder {
+    branch: ::std::option::Option<::std::string::String>,
+    build_duration: ::std::option::Option<i32>,
+    build_no: ::std::option::Option<::std::string::String>,
+    build_record_type: ::std::option::Option<crate::types::BuildRecordBuildRecordType>,
+    build_yml_path: ::std::option::Option<::std::string::String>,
+    build_yml_url: ::std::option::Option<::std::string::String>,
+    create_time: ::std::option::Option<::std::string::String>,
+    daily_build_no: ::std::option::Option<::std::string::String>,
+    daily_build_number: ::std::option::Option<::std::string::String>,
+    dev_cloud_build_type: ::std::option::Option<::std::string::String>,
+    display_name: ::std::option::Option<::std::string::String>,
+    duration: ::std::option::Option<i32>,
+    execution_id: ::std::option::Option<::std::string::String>,
+    finish_time: ::std::option::Option<::std::string::String>,
+    group_name: ::std::option::Option<::std::string::String>,
+    id: ::std::option::Option<::std::string::String>,
+    parameters: ::std::option::Option<
+        ::std::vec::Vec<crate::types::BuildRecordParameters>,
+    >,
+    pending_duration: ::std::option::Option<i32>,
+    project_id: ::std::option::Option<::std::string::String>,
+    queued_time: ::std::option::Option<::std::string::String>,
+    repository: ::std::option::Option<::std::string::String>,
+    revision: ::std::option::Option<::std::string::String>,
+    schedule_time: ::std::option::Option<::std::string::String>,
+    scm_type: ::std::option::Option<::std::string::String>,
+    scm_web_url: ::std::option::Option<::std::string::String>,
+    start_time: ::std::option::Option<::std::string::String>,
+    status: ::std::option::Option<::std::string::String>,
+    status_code: ::std::option::Option<i32>,
+    trigger_name: ::std::option::Option<::std::string::String>,
+    trigger_type: ::std::option::Option<::std::string::String>,
+    user_id: ::std::option::Option<::std::string::String>,
+}
+impl BuildRecordBuilder {
+    /// Branch that was built.
+    pub fn branch(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.branch = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Time spent building, in milliseconds.
+    pub fn build_duration(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.build_duration = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Build number within the task, as a string of digits.
+    pub fn build_no(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.build_no = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The `build_record_type` property.
+    pub fn build_record_type(
+        mut self,
+        value: impl ::std::convert::Into<crate::types::BuildRecordBuildRecordType>,
+    ) -> Self {
+        self.build_record_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Path of the build YAML file in the repository.
+    pub fn build_yml_path(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.build_yml_path = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Web address of the build YAML file.
+    pub fn build_yml_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.build_yml_url = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Time the record was created, as a timestamp string.
+    pub fn create_time(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.create_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Per-day build number; same value as daily_build_number.
+    pub fn daily_build_no(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.daily_build_no = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Per-day build number that restarts at 1 every day, such as `20240626.2`.
+    pub fn daily_build_number(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.daily_build_number = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Kind of build, such as `branch`.
+    pub fn dev_cloud_build_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.dev_cloud_build_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Name of the build task.
+    pub fn display_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.display_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Total duration of the build in milliseconds.
+    pub fn duration(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.duration = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of the run in the underlying execution engine (Octopus).
+    pub fn execution_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.execution_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Time the build finished, as a timestamp string.
+    pub fn finish_time(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.finish_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Name of the group the task belongs to; empty when none.
+    pub fn group_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.group_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Build record ID (UUID).
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Parameters the build ran with.
+    pub fn parameters(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BuildRecordParameters>,
+        >,
+    ) -> Self {
+        self.parameters = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Time spent waiting before the build ran, in milliseconds.
+    pub fn pending_duration(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.pending_duration = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Build project ID (UUID).
+    pub fn project_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.project_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Time the build was queued, as a timestamp string.
+    pub fn queued_time(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.queued_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Clone URL of the code repository.
+    pub fn repository(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.repository = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Commit ID that was built; may be empty.
+    pub fn revision(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.revision = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Time the build was dispatched, as a timestamp string.
+    pub fn schedule_time(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.schedule_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Kind of code source, such as `codehub`.
+    pub fn scm_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.scm_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Web address of the code repository.
+    pub fn scm_web_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.scm_web_url = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Time the build started, as a timestamp string.
+    pub fn start_time(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.start_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Build status, such as `SUCCESS` or `ABORTED`.
+    pub fn status(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.status = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Numeric build status code, such as 5 for success and 8 for aborted in the examples.
+    pub fn status_code(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.status_code = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Name of the user or trigger that started the build.
+    pub fn trigger_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.trigger_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// How the build was started, such as `MANUAL`.
+    pub fn trigger_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.trigger_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of the user who ran the build.
+    pub fn user_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.user_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<BuildRecord, crate::Error> {
+        ::std::result::Result::Ok(BuildRecord {
+            branch: self.branch,
+            build_duration: self.build_duration,
+            build_no: self.build_no,
+            build_record_type: self.build_record_type,
+            build_yml_path: self.build_yml_path,
+            build_yml_url: self.build_yml_url,
+            create_time: self.create_time,
+            daily_build_no: self.daily_build_no,
+            daily_build_number: self.daily_build_number,
+            dev_cloud_build_type: self.dev_cloud_build_type,
+            display_name: self.display_name,
+            duration: self.duration,
+            execution_id: self.execution_id,
+            finish_time: self.finish_time,
+            group_name: self.group_name,
+            id: self.id,
+            parameters: self.parameters,
+            pending_duration: self.pending_duration,
+            project_id: self.project_id,
+            queued_time: self.queued_time,
+            repository: self.repository,
+            revision: self.revision,
+            schedule_time: self.schedule_time,
+            scm_type: self.scm_type,
+            scm_web_url: self.scm_web_url,
+            start_time: self.start_time,
+            status: self.status,
+            status_code: self.status_code,
+            trigger_name: self.trigger_name,
+            trigger_type: self.trigger_type,
+            user_id: self.user_id,
+        })
+    }
+}
+impl ::std::convert::From<BuildRecord> for BuildRecordBuilder {
+    fn from(value: BuildRecord) -> Self {
+        Self {
+            branch: value.branch,
+            build_duration: value.build_duration,
+            build_no: value.build_no,
+            build_record_type: value.build_record_type,
+            build_yml_path: value.build_yml_path,
+            build_yml_url: value.build_yml_url,
+            create_time: value.create_time,
+            daily_build_no: value.daily_build_no,
+            daily_build_number: value.daily_build_number,
+            dev_cloud_build_type: value.dev_cloud_build_type,
+            display_name: value.display_name,
+            duration: value.duration,
+            execution_id: value.execution_id,
+            finish_time: value.finish_time,
+            group_name: value.group_name,
+            id: value.id,
+            parameters: value.parameters,
+            pending_duration: value.pending_duration,
+            project_id: value.project_id,
+            queued_time: value.queued_time,
+            repository: value.repository,
+            revision: value.revision,
+            schedule_time: value.schedule_time,
+            scm_type: value.scm_type,
+            scm_web_url: value.scm_web_url,
+            start_time: value.start_time,
+            status: value.status,
+            status_code: value.status_code,
+            trigger_name: value.trigger_name,
+            trigger_type: value.trigger_type,
+            user_id: value.user_id,
+        }
+    }
 }

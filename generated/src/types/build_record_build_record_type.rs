@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/BuildRecordBuildRecordType`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BuildRecordBuildRecordType {
@@ -20,4 +22,68 @@ pub struct BuildRecordBuildRecordType {
     /// How the build was started, such as `MANUAL`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub trigger_type: ::std::option::Option<::std::string::String>,
+}
+impl BuildRecordBuildRecordType {
+    /// A [`BuildRecordBuildRecordTypeBuilder`] with no field set.
+    pub fn builder() -> BuildRecordBuildRecordTypeBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`BuildRecordBuildRecordType`] field by field; [`build`](Self::build) names the first missing required field. Start from [`BuildRecordBuildRecordType::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BuildRecordBuildRecordTypeBuilder {
+    is_rerun: ::std::option::Option<bool>,
+    record_type: ::std::option::Option<::std::string::String>,
+    rerun: ::std::option::Option<bool>,
+    trigger_type: ::std::option::Option<::std::string::String>,
+}
+impl BuildRecordBuildRecordTypeBuilder {
+    /// Whether the build is a rerun (second flag sent by the service).
+    pub fn is_rerun(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.is_rerun = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Kind of record, such as `JOB`.
+    pub fn record_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.record_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the build is a rerun.
+    pub fn rerun(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.rerun = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// How the build was started, such as `MANUAL`.
+    pub fn trigger_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.trigger_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<BuildRecordBuildRecordType, crate::Error> {
+        ::std::result::Result::Ok(BuildRecordBuildRecordType {
+            is_rerun: self.is_rerun,
+            record_type: self.record_type,
+            rerun: self.rerun,
+            trigger_type: self.trigger_type,
+        })
+    }
+}
+impl ::std::convert::From<BuildRecordBuildRecordType>
+for BuildRecordBuildRecordTypeBuilder {
+    fn from(value: BuildRecordBuildRecordType) -> Self {
+        Self {
+            is_rerun: value.is_rerun,
+            record_type: value.record_type,
+            rerun: value.rerun,
+            trigger_type: value.trigger_type,
+        }
+    }
 }

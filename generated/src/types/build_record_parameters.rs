@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/BuildRecordParameters`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BuildRecordParameters {
@@ -20,4 +22,68 @@ pub struct BuildRecordParameters {
     /// Parameter value.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+}
+impl BuildRecordParameters {
+    /// A [`BuildRecordParametersBuilder`] with no field set.
+    pub fn builder() -> BuildRecordParametersBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`BuildRecordParameters`] field by field; [`build`](Self::build) names the first missing required field. Start from [`BuildRecordParameters::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BuildRecordParametersBuilder {
+    name: ::std::option::Option<::std::string::String>,
+    secret: ::std::option::Option<bool>,
+    r#type: ::std::option::Option<::std::string::String>,
+    value: ::std::option::Option<::std::string::String>,
+}
+impl BuildRecordParametersBuilder {
+    /// Parameter name.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the parameter is private (its value is masked).
+    pub fn secret(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.secret = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Parameter type, such as `string`.
+    pub fn r#type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Parameter value.
+    pub fn value(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.value = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<BuildRecordParameters, crate::Error> {
+        ::std::result::Result::Ok(BuildRecordParameters {
+            name: self.name,
+            secret: self.secret,
+            r#type: self.r#type,
+            value: self.value,
+        })
+    }
+}
+impl ::std::convert::From<BuildRecordParameters> for BuildRecordParametersBuilder {
+    fn from(value: BuildRecordParameters) -> Self {
+        Self {
+            name: value.name,
+            secret: value.secret,
+            r#type: value.r#type,
+            value: value.value,
+        }
+    }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/BuildStageRecord`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BuildStageRecord {
@@ -62,4 +64,207 @@ pub struct BuildStageRecord {
     /// Numeric stage status code.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status_code: ::std::option::Option<i32>,
+}
+impl BuildStageRecord {
+    /// A [`BuildStageRecordBuilder`] with no field set.
+    pub fn builder() -> BuildStageRecordBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`BuildStageRecord`] field by field; [`build`](Self::build) names the first missing required field. Start from [`BuildStageRecord::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BuildStageRecordBuilder {
+    build_duration: ::std::option::Option<i32>,
+    build_record_id: ::std::option::Option<::std::string::String>,
+    create_time: ::std::option::Option<::std::string::String>,
+    display_name: ::std::option::Option<::std::string::String>,
+    duration: ::std::option::Option<i32>,
+    execution_id: ::std::option::Option<::std::string::String>,
+    execution_stage_name: ::std::option::Option<::std::string::String>,
+    finish_time: ::std::option::Option<::std::string::String>,
+    id: ::std::option::Option<::std::string::String>,
+    log_status: ::std::option::Option<::std::string::String>,
+    node_id: ::std::option::Option<i32>,
+    pending_duration: ::std::option::Option<i32>,
+    queued_time: ::std::option::Option<::std::string::String>,
+    schedule_time: ::std::option::Option<::std::string::String>,
+    sequence: ::std::option::Option<i32>,
+    start_time: ::std::option::Option<::std::string::String>,
+    status: ::std::option::Option<::std::string::String>,
+    status_code: ::std::option::Option<i32>,
+}
+impl BuildStageRecordBuilder {
+    /// Time spent running the stage, in milliseconds.
+    pub fn build_duration(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.build_duration = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of the build record the stage belongs to.
+    pub fn build_record_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.build_record_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Time the stage record was created, as a timestamp string.
+    pub fn create_time(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.create_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Display name of the stage, such as `Maven`.
+    pub fn display_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.display_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Total duration of the stage in milliseconds.
+    pub fn duration(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.duration = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of the run in the underlying execution engine (Octopus).
+    pub fn execution_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.execution_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Internal stage name, such as `stage3`.
+    pub fn execution_stage_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.execution_stage_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Time the stage finished, as a timestamp string.
+    pub fn finish_time(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.finish_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Stage record ID (UUID).
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Log status of the stage.
+    pub fn log_status(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.log_status = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Node ID of the stage; used as node_id when uploading unit test reports.
+    pub fn node_id(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.node_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Time the stage waited before running, in milliseconds.
+    pub fn pending_duration(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.pending_duration = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Time the stage was queued, as a timestamp string.
+    pub fn queued_time(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.queued_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Time the stage was dispatched, as a timestamp string.
+    pub fn schedule_time(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.schedule_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Position of the stage in the build, starting at 0.
+    pub fn sequence(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.sequence = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Time the stage started, as a timestamp string.
+    pub fn start_time(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.start_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Stage status, such as `SUCCESS` or `ABORTED`.
+    pub fn status(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.status = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Numeric stage status code.
+    pub fn status_code(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.status_code = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<BuildStageRecord, crate::Error> {
+        ::std::result::Result::Ok(BuildStageRecord {
+            build_duration: self.build_duration,
+            build_record_id: self.build_record_id,
+            create_time: self.create_time,
+            display_name: self.display_name,
+            duration: self.duration,
+            execution_id: self.execution_id,
+            execution_stage_name: self.execution_stage_name,
+            finish_time: self.finish_time,
+            id: self.id,
+            log_status: self.log_status,
+            node_id: self.node_id,
+            pending_duration: self.pending_duration,
+            queued_time: self.queued_time,
+            schedule_time: self.schedule_time,
+            sequence: self.sequence,
+            start_time: self.start_time,
+            status: self.status,
+            status_code: self.status_code,
+        })
+    }
+}
+impl ::std::convert::From<BuildStageRecord> for BuildStageRecordBuilder {
+    fn from(value: BuildStageRecord) -> Self {
+        Self {
+            build_duration: value.build_duration,
+            build_record_id: value.build_record_id,
+            create_time: value.create_time,
+            display_name: value.display_name,
+            duration: value.duration,
+            execution_id: value.execution_id,
+            execution_stage_name: value.execution_stage_name,
+            finish_time: value.finish_time,
+            id: value.id,
+            log_status: value.log_status,
+            node_id: value.node_id,
+            pending_duration: value.pending_duration,
+            queued_time: value.queued_time,
+            schedule_time: value.schedule_time,
+            sequence: value.sequence,
+            start_time: value.start_time,
+            status: value.status,
+            status_code: value.status_code,
+        }
+    }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/CheckJobInternalResponse`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CheckJobInternalResponse {
@@ -48,5 +50,59 @@ impl crate::ResponseMeta for CheckJobInternalResponse {
     }
     fn set_response_metadata(&mut self, metadata: crate::ResponseMetadata) {
         self.__metadata.set(metadata);
+    }
+}
+impl CheckJobInternalResponse {
+    /// A [`CheckJobInternalResponseBuilder`] with no field set.
+    pub fn builder() -> CheckJobInternalResponseBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`CheckJobInternalResponse`] field by field; [`build`](Self::build) names the first missing required field. Start from [`CheckJobInternalResponse::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CheckJobInternalResponseBuilder {
+    error: ::std::option::Option<::std::string::String>,
+    result: ::std::option::Option<bool>,
+    status: ::std::option::Option<::std::string::String>,
+}
+impl CheckJobInternalResponseBuilder {
+    /// Error message when the call failed; null on success.
+    pub fn error(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.error = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// true when secure intranet access is on.
+    pub fn result(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.result = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Outcome of the call, such as `success`.
+    pub fn status(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.status = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<CheckJobInternalResponse, crate::Error> {
+        ::std::result::Result::Ok(CheckJobInternalResponse {
+            error: self.error,
+            result: self.result,
+            status: self.status,
+            __metadata: ::std::default::Default::default(),
+        })
+    }
+}
+impl ::std::convert::From<CheckJobInternalResponse> for CheckJobInternalResponseBuilder {
+    fn from(value: CheckJobInternalResponse) -> Self {
+        Self {
+            error: value.error,
+            result: value.result,
+            status: value.status,
+        }
     }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/CheckJobNameIsExistsResponse`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CheckJobNameIsExistsResponse {
@@ -45,5 +47,53 @@ impl crate::ResponseMeta for CheckJobNameIsExistsResponse {
     }
     fn set_response_metadata(&mut self, metadata: crate::ResponseMetadata) {
         self.__metadata.set(metadata);
+    }
+}
+impl CheckJobNameIsExistsResponse {
+    /// A [`CheckJobNameIsExistsResponseBuilder`] with no field set.
+    pub fn builder() -> CheckJobNameIsExistsResponseBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`CheckJobNameIsExistsResponse`] field by field; [`build`](Self::build) names the first missing required field. Start from [`CheckJobNameIsExistsResponse::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CheckJobNameIsExistsResponseBuilder {
+    result: ::std::option::Option<bool>,
+    status: ::std::option::Option<crate::types::CheckJobNameIsExistsResponseStatus>,
+}
+impl CheckJobNameIsExistsResponseBuilder {
+    /// True when the project already has a job with this name.
+    pub fn result(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.result = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Call outcome, `success` or `fail`.
+    pub fn status(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::types::CheckJobNameIsExistsResponseStatus,
+        >,
+    ) -> Self {
+        self.status = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<CheckJobNameIsExistsResponse, crate::Error> {
+        ::std::result::Result::Ok(CheckJobNameIsExistsResponse {
+            result: self.result,
+            status: self.status,
+            __metadata: ::std::default::Default::default(),
+        })
+    }
+}
+impl ::std::convert::From<CheckJobNameIsExistsResponse>
+for CheckJobNameIsExistsResponseBuilder {
+    fn from(value: CheckJobNameIsExistsResponse) -> Self {
+        Self {
+            result: value.result,
+            status: value.status,
+        }
     }
 }

@@ -7,7 +7,10 @@ static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::valid
 /// Webhook address to validate and the channel it is meant for.
 ///
 /// Generated from `#/components/schemas/CheckWebhookUrlRequestBody`.
+///
+/// Make one with [`Self::builder`]: the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CheckWebhookUrlRequestBody {
     /// ID of the build job (32 letters and digits).
     pub job_id: ::std::string::String,
@@ -17,18 +20,6 @@ pub struct CheckWebhookUrlRequestBody {
     pub webhook_url: ::std::string::String,
 }
 impl CheckWebhookUrlRequestBody {
-    /// A value with the required fields `job_id`, `notice_type`, `webhook_url` set and every optional field unset.
-    pub fn new(
-        job_id: ::std::string::String,
-        notice_type: crate::types::CheckWebhookUrlRequestBodyNoticeType,
-        webhook_url: ::std::string::String,
-    ) -> Self {
-        Self {
-            job_id,
-            notice_type,
-            webhook_url,
-        }
-    }
     /// Checks the documented constraints of every field; errors name the field as `at.field`.
     pub(crate) fn validate_at(
         &self,
@@ -55,5 +46,89 @@ impl CheckWebhookUrlRequestBody {
             )?;
         }
         ::std::result::Result::Ok(())
+    }
+}
+impl CheckWebhookUrlRequestBody {
+    /// A [`CheckWebhookUrlRequestBodyBuilder`] with no field set.
+    pub fn builder() -> CheckWebhookUrlRequestBodyBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`CheckWebhookUrlRequestBody`] field by field; [`build`](Self::build) names the first missing required field. Start from [`CheckWebhookUrlRequestBody::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CheckWebhookUrlRequestBodyBuilder {
+    job_id: ::std::option::Option<::std::string::String>,
+    notice_type: ::std::option::Option<
+        crate::types::CheckWebhookUrlRequestBodyNoticeType,
+    >,
+    webhook_url: ::std::option::Option<::std::string::String>,
+}
+impl CheckWebhookUrlRequestBodyBuilder {
+    /// ID of the build job (32 letters and digits).
+    ///
+    /// Required: [`build`](Self::build) fails without it.
+    pub fn job_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.job_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Notification channel; system message, e-mail, WeCom, DingTalk or Feishu.
+    ///
+    /// Required: [`build`](Self::build) fails without it.
+    pub fn notice_type(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::types::CheckWebhookUrlRequestBodyNoticeType,
+        >,
+    ) -> Self {
+        self.notice_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Webhook address to check.
+    ///
+    /// Required: [`build`](Self::build) fails without it.
+    pub fn webhook_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.webhook_url = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<CheckWebhookUrlRequestBody, crate::Error> {
+        ::std::result::Result::Ok(CheckWebhookUrlRequestBody {
+            job_id: self
+                .job_id
+                .ok_or_else(|| crate::Error::invalid(
+                    "job_id",
+                    "is required but was not set",
+                ))?,
+            notice_type: self
+                .notice_type
+                .ok_or_else(|| crate::Error::invalid(
+                    "notice_type",
+                    "is required but was not set",
+                ))?,
+            webhook_url: self
+                .webhook_url
+                .ok_or_else(|| crate::Error::invalid(
+                    "webhook_url",
+                    "is required but was not set",
+                ))?,
+        })
+    }
+}
+impl ::std::convert::From<CheckWebhookUrlRequestBody>
+for CheckWebhookUrlRequestBodyBuilder {
+    fn from(value: CheckWebhookUrlRequestBody) -> Self {
+        Self {
+            job_id: ::std::option::Option::Some(value.job_id),
+            notice_type: ::std::option::Option::Some(value.notice_type),
+            webhook_url: ::std::option::Option::Some(value.webhook_url),
+        }
     }
 }

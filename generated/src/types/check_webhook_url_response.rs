@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/CheckWebhookUrlResponse`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CheckWebhookUrlResponse {
@@ -45,5 +47,51 @@ impl crate::ResponseMeta for CheckWebhookUrlResponse {
     }
     fn set_response_metadata(&mut self, metadata: crate::ResponseMetadata) {
         self.__metadata.set(metadata);
+    }
+}
+impl CheckWebhookUrlResponse {
+    /// A [`CheckWebhookUrlResponseBuilder`] with no field set.
+    pub fn builder() -> CheckWebhookUrlResponseBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`CheckWebhookUrlResponse`] field by field; [`build`](Self::build) names the first missing required field. Start from [`CheckWebhookUrlResponse::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CheckWebhookUrlResponseBuilder {
+    error: ::std::option::Option<::std::string::String>,
+    status: ::std::option::Option<crate::types::CheckWebhookUrlResponseStatus>,
+}
+impl CheckWebhookUrlResponseBuilder {
+    /// Error text; null when the address was accepted.
+    pub fn error(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.error = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Call outcome, `success` or `fail`.
+    pub fn status(
+        mut self,
+        value: impl ::std::convert::Into<crate::types::CheckWebhookUrlResponseStatus>,
+    ) -> Self {
+        self.status = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<CheckWebhookUrlResponse, crate::Error> {
+        ::std::result::Result::Ok(CheckWebhookUrlResponse {
+            error: self.error,
+            status: self.status,
+            __metadata: ::std::default::Default::default(),
+        })
+    }
+}
+impl ::std::convert::From<CheckWebhookUrlResponse> for CheckWebhookUrlResponseBuilder {
+    fn from(value: CheckWebhookUrlResponse) -> Self {
+        Self {
+            error: value.error,
+            status: value.status,
+        }
     }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ClearRecyclingJobsResponse`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ClearRecyclingJobsResponse {
@@ -45,5 +47,54 @@ impl crate::ResponseMeta for ClearRecyclingJobsResponse {
     }
     fn set_response_metadata(&mut self, metadata: crate::ResponseMetadata) {
         self.__metadata.set(metadata);
+    }
+}
+impl ClearRecyclingJobsResponse {
+    /// A [`ClearRecyclingJobsResponseBuilder`] with no field set.
+    pub fn builder() -> ClearRecyclingJobsResponseBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ClearRecyclingJobsResponse`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ClearRecyclingJobsResponse::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ClearRecyclingJobsResponseBuilder {
+    error: ::std::option::Option<::std::string::String>,
+    status: ::std::option::Option<::std::string::String>,
+}
+impl ClearRecyclingJobsResponseBuilder {
+    /// Error message, absent or null on success.
+    pub fn error(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.error = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Outcome of the call, such as `success`.
+    pub fn status(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.status = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<ClearRecyclingJobsResponse, crate::Error> {
+        ::std::result::Result::Ok(ClearRecyclingJobsResponse {
+            error: self.error,
+            status: self.status,
+            __metadata: ::std::default::Default::default(),
+        })
+    }
+}
+impl ::std::convert::From<ClearRecyclingJobsResponse>
+for ClearRecyclingJobsResponseBuilder {
+    fn from(value: ClearRecyclingJobsResponse) -> Self {
+        Self {
+            error: value.error,
+            status: value.status,
+        }
     }
 }

@@ -7,7 +7,10 @@ static COPY_JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::
 /// Full configuration of the copy to create, and the job it copies.
 ///
 /// Generated from `#/components/schemas/CopyJobRequestBody`.
+///
+/// Make one with [`Self::builder`]: the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CopyJobRequestBody {
     /// CPU architecture of the build machine.
     pub arch: crate::types::CopyJobRequestBodyArch,
@@ -48,29 +51,6 @@ pub struct CopyJobRequestBody {
     pub triggers: ::std::option::Option<::std::vec::Vec<crate::types::BuildJobTrigger>>,
 }
 impl CopyJobRequestBody {
-    /// A value with the required fields `arch`, `copy_job_id`, `job_name`, `project_id`, `steps` set and every optional field unset.
-    pub fn new(
-        arch: crate::types::CopyJobRequestBodyArch,
-        copy_job_id: ::std::string::String,
-        job_name: ::std::string::String,
-        project_id: ::std::string::String,
-        steps: ::std::vec::Vec<crate::types::BuildJobConfigStep>,
-    ) -> Self {
-        Self {
-            arch,
-            auto_update_sub_module: ::std::option::Option::None,
-            build_config_type: ::std::option::Option::None,
-            copy_job_id,
-            flavor: ::std::option::Option::None,
-            host_type: ::std::option::Option::None,
-            job_name,
-            parameters: ::std::option::Option::None,
-            project_id,
-            scms: ::std::option::Option::None,
-            steps,
-            triggers: ::std::option::Option::None,
-        }
-    }
     /// Checks the documented constraints of every field; errors name the field as `at.field`.
     pub(crate) fn validate_at(
         &self,
@@ -123,5 +103,219 @@ impl CopyJobRequestBody {
             )?;
         }
         ::std::result::Result::Ok(())
+    }
+}
+impl CopyJobRequestBody {
+    /// A [`CopyJobRequestBodyBuilder`] with no field set.
+    pub fn builder() -> CopyJobRequestBodyBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`CopyJobRequestBody`] field by field; [`build`](Self::build) names the first missing required field. Start from [`CopyJobRequestBody::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CopyJobRequestBodyBuilder {
+    arch: ::std::option::Option<crate::types::CopyJobRequestBodyArch>,
+    auto_update_sub_module: ::std::option::Option<
+        crate::types::CopyJobRequestBodyAutoUpdateSubModule,
+    >,
+    build_config_type: ::std::option::Option<
+        crate::types::CopyJobRequestBodyBuildConfigType,
+    >,
+    copy_job_id: ::std::option::Option<::std::string::String>,
+    flavor: ::std::option::Option<::std::string::String>,
+    host_type: ::std::option::Option<::std::string::String>,
+    job_name: ::std::option::Option<::std::string::String>,
+    parameters: ::std::option::Option<
+        ::std::vec::Vec<crate::types::BuildJobConfigParameter>,
+    >,
+    project_id: ::std::option::Option<::std::string::String>,
+    scms: ::std::option::Option<::std::vec::Vec<crate::types::BuildJobCreateScm>>,
+    steps: ::std::option::Option<::std::vec::Vec<crate::types::BuildJobConfigStep>>,
+    triggers: ::std::option::Option<::std::vec::Vec<crate::types::BuildJobTrigger>>,
+}
+impl CopyJobRequestBodyBuilder {
+    /// CPU architecture of the build machine.
+    ///
+    /// Required: [`build`](Self::build) fails without it.
+    pub fn arch(
+        mut self,
+        value: impl ::std::convert::Into<crate::types::CopyJobRequestBodyArch>,
+    ) -> Self {
+        self.arch = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether Git submodules are updated automatically, as the string `true` or `false`.
+    pub fn auto_update_sub_module(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::types::CopyJobRequestBodyAutoUpdateSubModule,
+        >,
+    ) -> Self {
+        self.auto_update_sub_module = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// How the build is configured, as a YAML file or as graphical actions.
+    pub fn build_config_type(
+        mut self,
+        value: impl ::std::convert::Into<crate::types::CopyJobRequestBodyBuildConfigType>,
+    ) -> Self {
+        self.build_config_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of the build job being copied (32 letters and digits).
+    ///
+    /// Required: [`build`](Self::build) fails without it.
+    pub fn copy_job_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.copy_job_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Build machine size, such as `2u8g` (2 vCPUs, 8 GB memory).
+    pub fn flavor(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.flavor = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Kind of build host, such as `devcloud`.
+    pub fn host_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.host_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Name of the new build job, 1 to 115 characters.
+    ///
+    /// Required: [`build`](Self::build) fails without it.
+    pub fn job_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.job_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Build parameters defined for the job.
+    pub fn parameters(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BuildJobConfigParameter>,
+        >,
+    ) -> Self {
+        self.parameters = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// ID of the CodeArts project that will own the copy.
+    ///
+    /// Required: [`build`](Self::build) fails without it.
+    pub fn project_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.project_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Code repositories the job checks out.
+    pub fn scms(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BuildJobCreateScm>,
+        >,
+    ) -> Self {
+        self.scms = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Build steps, executed in order.
+    ///
+    /// Required: [`build`](Self::build) fails without it.
+    pub fn steps(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BuildJobConfigStep>,
+        >,
+    ) -> Self {
+        self.steps = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Scheduled triggers of the job.
+    pub fn triggers(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BuildJobTrigger>,
+        >,
+    ) -> Self {
+        self.triggers = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<CopyJobRequestBody, crate::Error> {
+        ::std::result::Result::Ok(CopyJobRequestBody {
+            arch: self
+                .arch
+                .ok_or_else(|| crate::Error::invalid(
+                    "arch",
+                    "is required but was not set",
+                ))?,
+            auto_update_sub_module: self.auto_update_sub_module,
+            build_config_type: self.build_config_type,
+            copy_job_id: self
+                .copy_job_id
+                .ok_or_else(|| crate::Error::invalid(
+                    "copy_job_id",
+                    "is required but was not set",
+                ))?,
+            flavor: self.flavor,
+            host_type: self.host_type,
+            job_name: self
+                .job_name
+                .ok_or_else(|| crate::Error::invalid(
+                    "job_name",
+                    "is required but was not set",
+                ))?,
+            parameters: self.parameters,
+            project_id: self
+                .project_id
+                .ok_or_else(|| crate::Error::invalid(
+                    "project_id",
+                    "is required but was not set",
+                ))?,
+            scms: self.scms,
+            steps: self
+                .steps
+                .ok_or_else(|| crate::Error::invalid(
+                    "steps",
+                    "is required but was not set",
+                ))?,
+            triggers: self.triggers,
+        })
+    }
+}
+impl ::std::convert::From<CopyJobRequestBody> for CopyJobRequestBodyBuilder {
+    fn from(value: CopyJobRequestBody) -> Self {
+        Self {
+            arch: ::std::option::Option::Some(value.arch),
+            auto_update_sub_module: value.auto_update_sub_module,
+            build_config_type: value.build_config_type,
+            copy_job_id: ::std::option::Option::Some(value.copy_job_id),
+            flavor: value.flavor,
+            host_type: value.host_type,
+            job_name: ::std::option::Option::Some(value.job_name),
+            parameters: value.parameters,
+            project_id: ::std::option::Option::Some(value.project_id),
+            scms: value.scms,
+            steps: ::std::option::Option::Some(value.steps),
+            triggers: value.triggers,
+        }
     }
 }

@@ -7,7 +7,10 @@ static PROJECT_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::v
 /// Full configuration of the build job to create.
 ///
 /// Generated from `#/components/schemas/CreateBuildJobRequestBody`.
+///
+/// Make one with [`Self::builder`]: the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateBuildJobRequestBody {
     /// CPU architecture of the build machine, such as `x86-64`.
     pub arch: ::std::string::String,
@@ -51,30 +54,6 @@ pub struct CreateBuildJobRequestBody {
     pub triggers: ::std::option::Option<::std::vec::Vec<crate::types::BuildJobTrigger>>,
 }
 impl CreateBuildJobRequestBody {
-    /// A value with the required fields `arch`, `job_name`, `project_id`, `steps` set and every optional field unset.
-    pub fn new(
-        arch: ::std::string::String,
-        job_name: ::std::string::String,
-        project_id: ::std::string::String,
-        steps: ::std::vec::Vec<crate::types::BuildJobConfigStep>,
-    ) -> Self {
-        Self {
-            arch,
-            auto_update_sub_module: ::std::option::Option::None,
-            build_config_type: ::std::option::Option::None,
-            build_if_code_updated: ::std::option::Option::None,
-            flavor: ::std::option::Option::None,
-            group_id: ::std::option::Option::None,
-            host_type: ::std::option::Option::None,
-            job_name,
-            parameters: ::std::option::Option::None,
-            project_id,
-            scms: ::std::option::Option::None,
-            steps,
-            timeout: ::std::option::Option::None,
-            triggers: ::std::option::Option::None,
-        }
-    }
     /// Checks the documented constraints of every field; errors name the field as `at.field`.
     pub(crate) fn validate_at(
         &self,
@@ -102,5 +81,231 @@ impl CreateBuildJobRequestBody {
             crate::runtime::validate::pattern(&field_name, value, &PROJECT_ID_PATTERN)?;
         }
         ::std::result::Result::Ok(())
+    }
+}
+impl CreateBuildJobRequestBody {
+    /// A [`CreateBuildJobRequestBodyBuilder`] with no field set.
+    pub fn builder() -> CreateBuildJobRequestBodyBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`CreateBuildJobRequestBody`] field by field; [`build`](Self::build) names the first missing required field. Start from [`CreateBuildJobRequestBody::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateBuildJobRequestBodyBuilder {
+    arch: ::std::option::Option<::std::string::String>,
+    auto_update_sub_module: ::std::option::Option<::std::string::String>,
+    build_config_type: ::std::option::Option<::std::string::String>,
+    build_if_code_updated: ::std::option::Option<bool>,
+    flavor: ::std::option::Option<::std::string::String>,
+    group_id: ::std::option::Option<::std::string::String>,
+    host_type: ::std::option::Option<::std::string::String>,
+    job_name: ::std::option::Option<::std::string::String>,
+    parameters: ::std::option::Option<
+        ::std::vec::Vec<crate::types::BuildJobConfigParameter>,
+    >,
+    project_id: ::std::option::Option<::std::string::String>,
+    scms: ::std::option::Option<::std::vec::Vec<crate::types::BuildJobCreateScm>>,
+    steps: ::std::option::Option<::std::vec::Vec<crate::types::BuildJobConfigStep>>,
+    timeout: ::std::option::Option<crate::types::BuildJobTimeout>,
+    triggers: ::std::option::Option<::std::vec::Vec<crate::types::BuildJobTrigger>>,
+}
+impl CreateBuildJobRequestBodyBuilder {
+    /// CPU architecture of the build machine, such as `x86-64`.
+    ///
+    /// Required: [`build`](Self::build) fails without it.
+    pub fn arch(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.arch = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether Git submodules are updated automatically, as the string `true` or `false`.
+    pub fn auto_update_sub_module(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.auto_update_sub_module = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Kind of build configuration used by the job.
+    pub fn build_config_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.build_config_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether a code commit starts a build of the job.
+    pub fn build_if_code_updated(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.build_if_code_updated = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Build machine size, such as `2u8g` (2 vCPUs, 8 GB memory).
+    pub fn flavor(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.flavor = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of the job group to put the new job in.
+    pub fn group_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.group_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Kind of build host, such as `devcloud`.
+    pub fn host_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.host_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Name of the build job, 1 to 115 characters.
+    ///
+    /// Required: [`build`](Self::build) fails without it.
+    pub fn job_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.job_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Build parameters defined for the job.
+    pub fn parameters(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BuildJobConfigParameter>,
+        >,
+    ) -> Self {
+        self.parameters = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// ID of the project that will own the job (32 letters and digits).
+    ///
+    /// Required: [`build`](Self::build) fails without it.
+    pub fn project_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.project_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Code repositories the job checks out.
+    pub fn scms(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BuildJobCreateScm>,
+        >,
+    ) -> Self {
+        self.scms = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Build steps, executed in order.
+    ///
+    /// Required: [`build`](Self::build) fails without it.
+    pub fn steps(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BuildJobConfigStep>,
+        >,
+    ) -> Self {
+        self.steps = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// The `timeout` property.
+    pub fn timeout(
+        mut self,
+        value: impl ::std::convert::Into<crate::types::BuildJobTimeout>,
+    ) -> Self {
+        self.timeout = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Scheduled triggers of the job.
+    pub fn triggers(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BuildJobTrigger>,
+        >,
+    ) -> Self {
+        self.triggers = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<CreateBuildJobRequestBody, crate::Error> {
+        ::std::result::Result::Ok(CreateBuildJobRequestBody {
+            arch: self
+                .arch
+                .ok_or_else(|| crate::Error::invalid(
+                    "arch",
+                    "is required but was not set",
+                ))?,
+            auto_update_sub_module: self.auto_update_sub_module,
+            build_config_type: self.build_config_type,
+            build_if_code_updated: self.build_if_code_updated,
+            flavor: self.flavor,
+            group_id: self.group_id,
+            host_type: self.host_type,
+            job_name: self
+                .job_name
+                .ok_or_else(|| crate::Error::invalid(
+                    "job_name",
+                    "is required but was not set",
+                ))?,
+            parameters: self.parameters,
+            project_id: self
+                .project_id
+                .ok_or_else(|| crate::Error::invalid(
+                    "project_id",
+                    "is required but was not set",
+                ))?,
+            scms: self.scms,
+            steps: self
+                .steps
+                .ok_or_else(|| crate::Error::invalid(
+                    "steps",
+                    "is required but was not set",
+                ))?,
+            timeout: self.timeout,
+            triggers: self.triggers,
+        })
+    }
+}
+impl ::std::convert::From<CreateBuildJobRequestBody>
+for CreateBuildJobRequestBodyBuilder {
+    fn from(value: CreateBuildJobRequestBody) -> Self {
+        Self {
+            arch: ::std::option::Option::Some(value.arch),
+            auto_update_sub_module: value.auto_update_sub_module,
+            build_config_type: value.build_config_type,
+            build_if_code_updated: value.build_if_code_updated,
+            flavor: value.flavor,
+            group_id: value.group_id,
+            host_type: value.host_type,
+            job_name: ::std::option::Option::Some(value.job_name),
+            parameters: value.parameters,
+            project_id: ::std::option::Option::Some(value.project_id),
+            scms: value.scms,
+            steps: ::std::option::Option::Some(value.steps),
+            timeout: value.timeout,
+            triggers: value.triggers,
+        }
     }
 }

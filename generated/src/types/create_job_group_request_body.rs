@@ -3,7 +3,10 @@
 /// Name and position of the new job group.
 ///
 /// Generated from `#/components/schemas/CreateJobGroupRequestBody`.
+///
+/// Make one with [`Self::builder`]: the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateJobGroupRequestBody {
     /// Job group ID.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -21,14 +24,90 @@ pub struct CreateJobGroupRequestBody {
     pub project_id: ::std::option::Option<::std::string::String>,
 }
 impl CreateJobGroupRequestBody {
-    /// A value with the required fields `name` set and every optional field unset.
-    pub fn new(name: ::std::string::String) -> Self {
+    /// A [`CreateJobGroupRequestBodyBuilder`] with no field set.
+    pub fn builder() -> CreateJobGroupRequestBodyBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`CreateJobGroupRequestBody`] field by field; [`build`](Self::build) names the first missing required field. Start from [`CreateJobGroupRequestBody::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateJobGroupRequestBodyBuilder {
+    group_id: ::std::option::Option<::std::string::String>,
+    id: ::std::option::Option<::std::string::String>,
+    name: ::std::option::Option<::std::string::String>,
+    parent_id: ::std::option::Option<::std::string::String>,
+    project_id: ::std::option::Option<::std::string::String>,
+}
+impl CreateJobGroupRequestBodyBuilder {
+    /// Job group ID.
+    pub fn group_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.group_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Group ID; left out when creating.
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Name of the new group.
+    ///
+    /// Required: [`build`](Self::build) fails without it.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of the parent group; left out for a top-level group.
+    pub fn parent_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.parent_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// CodeArts project ID (the same as in the path).
+    pub fn project_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.project_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<CreateJobGroupRequestBody, crate::Error> {
+        ::std::result::Result::Ok(CreateJobGroupRequestBody {
+            group_id: self.group_id,
+            id: self.id,
+            name: self
+                .name
+                .ok_or_else(|| crate::Error::invalid(
+                    "name",
+                    "is required but was not set",
+                ))?,
+            parent_id: self.parent_id,
+            project_id: self.project_id,
+        })
+    }
+}
+impl ::std::convert::From<CreateJobGroupRequestBody>
+for CreateJobGroupRequestBodyBuilder {
+    fn from(value: CreateJobGroupRequestBody) -> Self {
         Self {
-            group_id: ::std::option::Option::None,
-            id: ::std::option::Option::None,
-            name,
-            parent_id: ::std::option::Option::None,
-            project_id: ::std::option::Option::None,
+            group_id: value.group_id,
+            id: value.id,
+            name: ::std::option::Option::Some(value.name),
+            parent_id: value.parent_id,
+            project_id: value.project_id,
         }
     }
 }

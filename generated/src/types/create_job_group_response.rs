@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/CreateJobGroupResponse`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateJobGroupResponse {
@@ -48,5 +50,66 @@ impl crate::ResponseMeta for CreateJobGroupResponse {
     }
     fn set_response_metadata(&mut self, metadata: crate::ResponseMetadata) {
         self.__metadata.set(metadata);
+    }
+}
+impl CreateJobGroupResponse {
+    /// A [`CreateJobGroupResponseBuilder`] with no field set.
+    pub fn builder() -> CreateJobGroupResponseBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`CreateJobGroupResponse`] field by field; [`build`](Self::build) names the first missing required field. Start from [`CreateJobGroupResponse::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateJobGroupResponseBuilder {
+    error: ::std::option::Option<::std::string::String>,
+    result: ::std::option::Option<::std::vec::Vec<crate::types::JobGroupResult>>,
+    status: ::std::option::Option<::std::string::String>,
+}
+impl CreateJobGroupResponseBuilder {
+    /// Error message when the call failed; null on success.
+    pub fn error(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.error = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The created group (a single entry).
+    pub fn result(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::JobGroupResult>,
+        >,
+    ) -> Self {
+        self.result = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Outcome of the call, such as `success`.
+    pub fn status(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.status = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<CreateJobGroupResponse, crate::Error> {
+        ::std::result::Result::Ok(CreateJobGroupResponse {
+            error: self.error,
+            result: self.result,
+            status: self.status,
+            __metadata: ::std::default::Default::default(),
+        })
+    }
+}
+impl ::std::convert::From<CreateJobGroupResponse> for CreateJobGroupResponseBuilder {
+    fn from(value: CreateJobGroupResponse) -> Self {
+        Self {
+            error: value.error,
+            result: value.result,
+            status: value.status,
+        }
     }
 }

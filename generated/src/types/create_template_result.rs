@@ -5,10 +5,44 @@
 /// Generated from `#/components/schemas/CreateTemplateResult`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateTemplateResult {
     /// UUID of the new template.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub uuid: ::std::option::Option<::std::string::String>,
+}
+impl CreateTemplateResult {
+    /// A [`CreateTemplateResultBuilder`] with no field set.
+    pub fn builder() -> CreateTemplateResultBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`CreateTemplateResult`] field by field; [`build`](Self::build) names the first missing required field. Start from [`CreateTemplateResult::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateTemplateResultBuilder {
+    uuid: ::std::option::Option<::std::string::String>,
+}
+impl CreateTemplateResultBuilder {
+    /// UUID of the new template.
+    pub fn uuid(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.uuid = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<CreateTemplateResult, crate::Error> {
+        ::std::result::Result::Ok(CreateTemplateResult {
+            uuid: self.uuid,
+        })
+    }
+}
+impl ::std::convert::From<CreateTemplateResult> for CreateTemplateResultBuilder {
+    fn from(value: CreateTemplateResult) -> Self {
+        Self { uuid: value.uuid }
+    }
 }

@@ -3,7 +3,10 @@
 /// Body of create_templates.
 ///
 /// Generated from `#/components/schemas/CreateTemplatesRequestBody`.
+///
+/// Make one with [`Self::builder`]: the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateTemplatesRequestBody {
     /// Template description.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -22,17 +25,101 @@ pub struct CreateTemplatesRequestBody {
     pub tool_type: ::std::option::Option<::std::string::String>,
 }
 impl CreateTemplatesRequestBody {
-    /// A value with the required fields `name`, `template` set and every optional field unset.
-    pub fn new(
-        name: ::std::string::String,
-        template: crate::types::TemplateStepsInput,
+    /// A [`CreateTemplatesRequestBodyBuilder`] with no field set.
+    pub fn builder() -> CreateTemplatesRequestBodyBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`CreateTemplatesRequestBody`] field by field; [`build`](Self::build) names the first missing required field. Start from [`CreateTemplatesRequestBody::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateTemplatesRequestBodyBuilder {
+    description: ::std::option::Option<::std::string::String>,
+    name: ::std::option::Option<::std::string::String>,
+    parameters: ::std::option::Option<::std::vec::Vec<crate::types::TemplateParameter>>,
+    template: ::std::option::Option<crate::types::TemplateStepsInput>,
+    tool_type: ::std::option::Option<::std::string::String>,
+}
+impl CreateTemplatesRequestBodyBuilder {
+    /// Template description.
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
+        self.description = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Template name.
+    ///
+    /// Required: [`build`](Self::build) fails without it.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Build parameters to define in the template.
+    pub fn parameters(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::TemplateParameter>,
+        >,
+    ) -> Self {
+        self.parameters = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// The `template` property.
+    ///
+    /// Required: [`build`](Self::build) fails without it.
+    pub fn template(
+        mut self,
+        value: impl ::std::convert::Into<crate::types::TemplateStepsInput>,
+    ) -> Self {
+        self.template = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Build tool kind.
+    pub fn tool_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.tool_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<CreateTemplatesRequestBody, crate::Error> {
+        ::std::result::Result::Ok(CreateTemplatesRequestBody {
+            description: self.description,
+            name: self
+                .name
+                .ok_or_else(|| crate::Error::invalid(
+                    "name",
+                    "is required but was not set",
+                ))?,
+            parameters: self.parameters,
+            template: self
+                .template
+                .ok_or_else(|| crate::Error::invalid(
+                    "template",
+                    "is required but was not set",
+                ))?,
+            tool_type: self.tool_type,
+        })
+    }
+}
+impl ::std::convert::From<CreateTemplatesRequestBody>
+for CreateTemplatesRequestBodyBuilder {
+    fn from(value: CreateTemplatesRequestBody) -> Self {
         Self {
-            description: ::std::option::Option::None,
-            name,
-            parameters: ::std::option::Option::None,
-            template,
-            tool_type: ::std::option::Option::None,
+            description: value.description,
+            name: ::std::option::Option::Some(value.name),
+            parameters: value.parameters,
+            template: ::std::option::Option::Some(value.template),
+            tool_type: value.tool_type,
         }
     }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/DeleteBuildJobResponse`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeleteBuildJobResponse {
@@ -45,5 +47,51 @@ impl crate::ResponseMeta for DeleteBuildJobResponse {
     }
     fn set_response_metadata(&mut self, metadata: crate::ResponseMetadata) {
         self.__metadata.set(metadata);
+    }
+}
+impl DeleteBuildJobResponse {
+    /// A [`DeleteBuildJobResponseBuilder`] with no field set.
+    pub fn builder() -> DeleteBuildJobResponseBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`DeleteBuildJobResponse`] field by field; [`build`](Self::build) names the first missing required field. Start from [`DeleteBuildJobResponse::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeleteBuildJobResponseBuilder {
+    result: ::std::option::Option<crate::types::DeleteBuildJobResult>,
+    status: ::std::option::Option<::std::string::String>,
+}
+impl DeleteBuildJobResponseBuilder {
+    /// The `result` property.
+    pub fn result(
+        mut self,
+        value: impl ::std::convert::Into<crate::types::DeleteBuildJobResult>,
+    ) -> Self {
+        self.result = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Request status text, `success` when the job was deleted.
+    pub fn status(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.status = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<DeleteBuildJobResponse, crate::Error> {
+        ::std::result::Result::Ok(DeleteBuildJobResponse {
+            result: self.result,
+            status: self.status,
+            __metadata: ::std::default::Default::default(),
+        })
+    }
+}
+impl ::std::convert::From<DeleteBuildJobResponse> for DeleteBuildJobResponseBuilder {
+    fn from(value: DeleteBuildJobResponse) -> Self {
+        Self {
+            result: value.result,
+            status: value.status,
+        }
     }
 }

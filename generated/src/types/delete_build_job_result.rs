@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/DeleteBuildJobResult`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeleteBuildJobResult {
@@ -14,4 +16,49 @@ pub struct DeleteBuildJobResult {
     /// ID of the project the deleted job belonged to.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub project_id: ::std::option::Option<::std::string::String>,
+}
+impl DeleteBuildJobResult {
+    /// A [`DeleteBuildJobResultBuilder`] with no field set.
+    pub fn builder() -> DeleteBuildJobResultBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`DeleteBuildJobResult`] field by field; [`build`](Self::build) names the first missing required field. Start from [`DeleteBuildJobResult::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeleteBuildJobResultBuilder {
+    job_id: ::std::option::Option<::std::string::String>,
+    project_id: ::std::option::Option<::std::string::String>,
+}
+impl DeleteBuildJobResultBuilder {
+    /// ID of the deleted build job.
+    pub fn job_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.job_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of the project the deleted job belonged to.
+    pub fn project_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.project_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<DeleteBuildJobResult, crate::Error> {
+        ::std::result::Result::Ok(DeleteBuildJobResult {
+            job_id: self.job_id,
+            project_id: self.project_id,
+        })
+    }
+}
+impl ::std::convert::From<DeleteBuildJobResult> for DeleteBuildJobResultBuilder {
+    fn from(value: DeleteBuildJobResult) -> Self {
+        Self {
+            job_id: value.job_id,
+            project_id: value.project_id,
+        }
+    }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/DeleteTemplateResponse`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeleteTemplateResponse {
@@ -42,5 +44,38 @@ impl crate::ResponseMeta for DeleteTemplateResponse {
     }
     fn set_response_metadata(&mut self, metadata: crate::ResponseMetadata) {
         self.__metadata.set(metadata);
+    }
+}
+impl DeleteTemplateResponse {
+    /// A [`DeleteTemplateResponseBuilder`] with no field set.
+    pub fn builder() -> DeleteTemplateResponseBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`DeleteTemplateResponse`] field by field; [`build`](Self::build) names the first missing required field. Start from [`DeleteTemplateResponse::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeleteTemplateResponseBuilder {
+    status: ::std::option::Option<::std::string::String>,
+}
+impl DeleteTemplateResponseBuilder {
+    /// Outcome of the call, such as `success`.
+    pub fn status(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.status = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<DeleteTemplateResponse, crate::Error> {
+        ::std::result::Result::Ok(DeleteTemplateResponse {
+            status: self.status,
+            __metadata: ::std::default::Default::default(),
+        })
+    }
+}
+impl ::std::convert::From<DeleteTemplateResponse> for DeleteTemplateResponseBuilder {
+    fn from(value: DeleteTemplateResponse) -> Self {
+        Self { status: value.status }
     }
 }

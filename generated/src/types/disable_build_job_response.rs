@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/DisableBuildJobResponse`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DisableBuildJobResponse {
@@ -42,5 +44,38 @@ impl crate::ResponseMeta for DisableBuildJobResponse {
     }
     fn set_response_metadata(&mut self, metadata: crate::ResponseMetadata) {
         self.__metadata.set(metadata);
+    }
+}
+impl DisableBuildJobResponse {
+    /// A [`DisableBuildJobResponseBuilder`] with no field set.
+    pub fn builder() -> DisableBuildJobResponseBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`DisableBuildJobResponse`] field by field; [`build`](Self::build) names the first missing required field. Start from [`DisableBuildJobResponse::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DisableBuildJobResponseBuilder {
+    status: ::std::option::Option<::std::string::String>,
+}
+impl DisableBuildJobResponseBuilder {
+    /// Request status text, `success` when the job was disabled.
+    pub fn status(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.status = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<DisableBuildJobResponse, crate::Error> {
+        ::std::result::Result::Ok(DisableBuildJobResponse {
+            status: self.status,
+            __metadata: ::std::default::Default::default(),
+        })
+    }
+}
+impl ::std::convert::From<DisableBuildJobResponse> for DisableBuildJobResponseBuilder {
+    fn from(value: DisableBuildJobResponse) -> Self {
+        Self { status: value.status }
     }
 }

@@ -3,7 +3,10 @@
 /// New disabled state of a build job.
 ///
 /// Generated from `#/components/schemas/DisableTheJobRequestBody`.
+///
+/// Make one with [`Self::builder`]: the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct DisableTheJobRequestBody {
     /// True to disable the job, false to enable it again.
     pub disabled: bool,
@@ -12,11 +15,51 @@ pub struct DisableTheJobRequestBody {
     pub reason: ::std::option::Option<::std::string::String>,
 }
 impl DisableTheJobRequestBody {
-    /// A value with the required fields `disabled` set and every optional field unset.
-    pub fn new(disabled: bool) -> Self {
+    /// A [`DisableTheJobRequestBodyBuilder`] with no field set.
+    pub fn builder() -> DisableTheJobRequestBodyBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`DisableTheJobRequestBody`] field by field; [`build`](Self::build) names the first missing required field. Start from [`DisableTheJobRequestBody::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DisableTheJobRequestBodyBuilder {
+    disabled: ::std::option::Option<bool>,
+    reason: ::std::option::Option<::std::string::String>,
+}
+impl DisableTheJobRequestBodyBuilder {
+    /// True to disable the job, false to enable it again.
+    ///
+    /// Required: [`build`](Self::build) fails without it.
+    pub fn disabled(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.disabled = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Why the job is disabled.
+    pub fn reason(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.reason = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<DisableTheJobRequestBody, crate::Error> {
+        ::std::result::Result::Ok(DisableTheJobRequestBody {
+            disabled: self
+                .disabled
+                .ok_or_else(|| crate::Error::invalid(
+                    "disabled",
+                    "is required but was not set",
+                ))?,
+            reason: self.reason,
+        })
+    }
+}
+impl ::std::convert::From<DisableTheJobRequestBody> for DisableTheJobRequestBodyBuilder {
+    fn from(value: DisableTheJobRequestBody) -> Self {
         Self {
-            disabled,
-            reason: ::std::option::Option::None,
+            disabled: ::std::option::Option::Some(value.disabled),
+            reason: value.reason,
         }
     }
 }

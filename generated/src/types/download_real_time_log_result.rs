@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/DownloadRealTimeLogResult`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DownloadRealTimeLogResult {
@@ -20,4 +22,65 @@ pub struct DownloadRealTimeLogResult {
     /// Offset to pass as the `offset` query parameter of the next call.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub offset: ::std::option::Option<i32>,
+}
+impl DownloadRealTimeLogResult {
+    /// A [`DownloadRealTimeLogResultBuilder`] with no field set.
+    pub fn builder() -> DownloadRealTimeLogResultBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`DownloadRealTimeLogResult`] field by field; [`build`](Self::build) names the first missing required field. Start from [`DownloadRealTimeLogResult::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DownloadRealTimeLogResultBuilder {
+    content: ::std::option::Option<::std::string::String>,
+    current_offset: ::std::option::Option<i32>,
+    has_more_data: ::std::option::Option<bool>,
+    offset: ::std::option::Option<i32>,
+}
+impl DownloadRealTimeLogResultBuilder {
+    /// Log text of this chunk; may be empty, in which case call again.
+    pub fn content(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.content = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Offset this chunk was read from.
+    pub fn current_offset(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.current_offset = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// True while more log data remains to be fetched.
+    pub fn has_more_data(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.has_more_data = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Offset to pass as the `offset` query parameter of the next call.
+    pub fn offset(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.offset = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<DownloadRealTimeLogResult, crate::Error> {
+        ::std::result::Result::Ok(DownloadRealTimeLogResult {
+            content: self.content,
+            current_offset: self.current_offset,
+            has_more_data: self.has_more_data,
+            offset: self.offset,
+        })
+    }
+}
+impl ::std::convert::From<DownloadRealTimeLogResult>
+for DownloadRealTimeLogResultBuilder {
+    fn from(value: DownloadRealTimeLogResult) -> Self {
+        Self {
+            content: value.content,
+            current_offset: value.current_offset,
+            has_more_data: value.has_more_data,
+            offset: value.offset,
+        }
+    }
 }

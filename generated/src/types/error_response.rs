@@ -3,7 +3,10 @@
 /// Error body returned with every non-2xx status.
 ///
 /// Generated from `#/components/schemas/ErrorResponse`.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ErrorResponse {
     /// Service error code, such as `CB.00060200` (see `x-error-codes`).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -11,4 +14,49 @@ pub struct ErrorResponse {
     /// Human-readable error message.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub error_msg: ::std::option::Option<::std::string::String>,
+}
+impl ErrorResponse {
+    /// A [`ErrorResponseBuilder`] with no field set.
+    pub fn builder() -> ErrorResponseBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ErrorResponse`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ErrorResponse::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ErrorResponseBuilder {
+    error_code: ::std::option::Option<::std::string::String>,
+    error_msg: ::std::option::Option<::std::string::String>,
+}
+impl ErrorResponseBuilder {
+    /// Service error code, such as `CB.00060200` (see `x-error-codes`).
+    pub fn error_code(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.error_code = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Human-readable error message.
+    pub fn error_msg(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.error_msg = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<ErrorResponse, crate::Error> {
+        ::std::result::Result::Ok(ErrorResponse {
+            error_code: self.error_code,
+            error_msg: self.error_msg,
+        })
+    }
+}
+impl ::std::convert::From<ErrorResponse> for ErrorResponseBuilder {
+    fn from(value: ErrorResponse) -> Self {
+        Self {
+            error_code: value.error_code,
+            error_msg: value.error_msg,
+        }
+    }
 }

@@ -7,7 +7,10 @@ static ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::validate:
 /// One commit of a code push event.
 ///
 /// Generated from `#/components/schemas/ExecuteAutoBuildJobCommit`.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ExecuteAutoBuildJobCommit {
     /// Commit ID, 40 letters and digits.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -33,5 +36,53 @@ impl ExecuteAutoBuildJobCommit {
             crate::runtime::validate::pattern(&field_name, value, &ID_PATTERN)?;
         }
         ::std::result::Result::Ok(())
+    }
+}
+impl ExecuteAutoBuildJobCommit {
+    /// A [`ExecuteAutoBuildJobCommitBuilder`] with no field set.
+    pub fn builder() -> ExecuteAutoBuildJobCommitBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ExecuteAutoBuildJobCommit`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ExecuteAutoBuildJobCommit::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ExecuteAutoBuildJobCommitBuilder {
+    id: ::std::option::Option<::std::string::String>,
+    message: ::std::option::Option<::std::string::String>,
+}
+impl ExecuteAutoBuildJobCommitBuilder {
+    /// Commit ID, 40 letters and digits.
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Commit message.
+    pub fn message(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.message = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<ExecuteAutoBuildJobCommit, crate::Error> {
+        ::std::result::Result::Ok(ExecuteAutoBuildJobCommit {
+            id: self.id,
+            message: self.message,
+        })
+    }
+}
+impl ::std::convert::From<ExecuteAutoBuildJobCommit>
+for ExecuteAutoBuildJobCommitBuilder {
+    fn from(value: ExecuteAutoBuildJobCommit) -> Self {
+        Self {
+            id: value.id,
+            message: value.message,
+        }
     }
 }

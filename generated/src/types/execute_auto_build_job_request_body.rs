@@ -7,7 +7,10 @@ static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::valid
 /// Code push event that triggers the build.
 ///
 /// Generated from `#/components/schemas/ExecuteAutoBuildJobRequestBody`.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ExecuteAutoBuildJobRequestBody {
     /// Commit ID after the update, which the build uses.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -69,5 +72,123 @@ impl ExecuteAutoBuildJobRequestBody {
             crate::runtime::validate::pattern(&field_name, value, &JOB_ID_PATTERN)?;
         }
         ::std::result::Result::Ok(())
+    }
+}
+impl ExecuteAutoBuildJobRequestBody {
+    /// A [`ExecuteAutoBuildJobRequestBodyBuilder`] with no field set.
+    pub fn builder() -> ExecuteAutoBuildJobRequestBodyBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ExecuteAutoBuildJobRequestBody`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ExecuteAutoBuildJobRequestBody::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ExecuteAutoBuildJobRequestBodyBuilder {
+    after: ::std::option::Option<::std::string::String>,
+    before: ::std::option::Option<::std::string::String>,
+    commits: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ExecuteAutoBuildJobCommit>,
+    >,
+    event_type: ::std::option::Option<
+        crate::types::ExecuteAutoBuildJobRequestBodyEventType,
+    >,
+    job_id: ::std::option::Option<::std::string::String>,
+    r#ref: ::std::option::Option<::std::string::String>,
+    repository: ::std::option::Option<
+        crate::runtime::builder::Pending<
+            ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+        >,
+    >,
+}
+impl ExecuteAutoBuildJobRequestBodyBuilder {
+    /// Commit ID after the update, which the build uses.
+    pub fn after(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.after = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Commit ID before the update.
+    pub fn before(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.before = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Commits included in the update.
+    pub fn commits(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::ExecuteAutoBuildJobCommit>,
+        >,
+    ) -> Self {
+        self.commits = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Kind of code event.
+    pub fn event_type(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::types::ExecuteAutoBuildJobRequestBodyEventType,
+        >,
+    ) -> Self {
+        self.event_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of the build job (32 letters and digits); older editions of the page require it.
+    pub fn job_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.job_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Branch of the code repository that was updated.
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The `repository` property.
+    ///
+    /// Takes any `serde::Serialize` value that serializes to a JSON object (a struct, a map); anything else is reported by [`build`](Self::build), naming the field.
+    pub fn repository(mut self, value: impl ::serde::Serialize) -> Self {
+        self.repository = ::std::option::Option::Some(
+            crate::runtime::builder::json_object(&value),
+        );
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<ExecuteAutoBuildJobRequestBody, crate::Error> {
+        ::std::result::Result::Ok(ExecuteAutoBuildJobRequestBody {
+            after: self.after,
+            before: self.before,
+            commits: self.commits,
+            event_type: self.event_type,
+            job_id: self.job_id,
+            r#ref: self.r#ref,
+            repository: crate::runtime::builder::take("repository", self.repository)?,
+        })
+    }
+}
+impl ::std::convert::From<ExecuteAutoBuildJobRequestBody>
+for ExecuteAutoBuildJobRequestBodyBuilder {
+    fn from(value: ExecuteAutoBuildJobRequestBody) -> Self {
+        Self {
+            after: value.after,
+            before: value.before,
+            commits: value.commits,
+            event_type: value.event_type,
+            job_id: value.job_id,
+            r#ref: value.r#ref,
+            repository: value.repository.map(::std::result::Result::Ok),
+        }
     }
 }

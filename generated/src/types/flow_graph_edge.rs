@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/FlowGraphEdge`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct FlowGraphEdge {
@@ -14,4 +16,49 @@ pub struct FlowGraphEdge {
     /// ID of the sub-job that is depended on.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub to: ::std::option::Option<::std::string::String>,
+}
+impl FlowGraphEdge {
+    /// A [`FlowGraphEdgeBuilder`] with no field set.
+    pub fn builder() -> FlowGraphEdgeBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`FlowGraphEdge`] field by field; [`build`](Self::build) names the first missing required field. Start from [`FlowGraphEdge::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FlowGraphEdgeBuilder {
+    from: ::std::option::Option<::std::string::String>,
+    to: ::std::option::Option<::std::string::String>,
+}
+impl FlowGraphEdgeBuilder {
+    /// ID of the sub-job that depends on the other one.
+    pub fn from(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.from = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of the sub-job that is depended on.
+    pub fn to(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.to = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<FlowGraphEdge, crate::Error> {
+        ::std::result::Result::Ok(FlowGraphEdge {
+            from: self.from,
+            to: self.to,
+        })
+    }
+}
+impl ::std::convert::From<FlowGraphEdge> for FlowGraphEdgeBuilder {
+    fn from(value: FlowGraphEdge) -> Self {
+        Self {
+            from: value.from,
+            to: value.to,
+        }
+    }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/FlowGraphVertex`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct FlowGraphVertex {
@@ -29,4 +31,101 @@ pub struct FlowGraphVertex {
     /// Execution status of the sub-job, such as `SUCCESS`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
+}
+impl FlowGraphVertex {
+    /// A [`FlowGraphVertexBuilder`] with no field set.
+    pub fn builder() -> FlowGraphVertexBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`FlowGraphVertex`] field by field; [`build`](Self::build) names the first missing required field. Start from [`FlowGraphVertex::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FlowGraphVertexBuilder {
+    build_duration: ::std::option::Option<i32>,
+    build_no: ::std::option::Option<::std::string::String>,
+    display_name: ::std::option::Option<::std::string::String>,
+    finish_time: ::std::option::Option<::std::string::String>,
+    id: ::std::option::Option<::std::string::String>,
+    start_time: ::std::option::Option<::std::string::String>,
+    status: ::std::option::Option<::std::string::String>,
+}
+impl FlowGraphVertexBuilder {
+    /// Time the sub-job build took (unit not documented).
+    pub fn build_duration(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.build_duration = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Build number of the sub-job, as a string of digits.
+    pub fn build_no(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.build_no = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Name of the sub-job.
+    pub fn display_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.display_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// When the sub-job finished, as an ISO 8601 timestamp.
+    pub fn finish_time(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.finish_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Build record ID of the sub-job.
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// When the sub-job started, as an ISO 8601 timestamp such as `2020-12-30T17:33:11+08:00`.
+    pub fn start_time(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.start_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Execution status of the sub-job, such as `SUCCESS`.
+    pub fn status(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.status = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<FlowGraphVertex, crate::Error> {
+        ::std::result::Result::Ok(FlowGraphVertex {
+            build_duration: self.build_duration,
+            build_no: self.build_no,
+            display_name: self.display_name,
+            finish_time: self.finish_time,
+            id: self.id,
+            start_time: self.start_time,
+            status: self.status,
+        })
+    }
+}
+impl ::std::convert::From<FlowGraphVertex> for FlowGraphVertexBuilder {
+    fn from(value: FlowGraphVertex) -> Self {
+        Self {
+            build_duration: value.build_duration,
+            build_no: value.build_no,
+            display_name: value.display_name,
+            finish_time: value.finish_time,
+            id: value.id,
+            start_time: value.start_time,
+            status: value.status,
+        }
+    }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/FullStagesResult`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct FullStagesResult {
@@ -21,4 +23,67 @@ pub struct FullStagesResult {
     pub check_stages: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
     >,
+}
+impl FullStagesResult {
+    /// A [`FullStagesResultBuilder`] with no field set.
+    pub fn builder() -> FullStagesResultBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`FullStagesResult`] field by field; [`build`](Self::build) names the first missing required field. Start from [`FullStagesResult::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FullStagesResultBuilder {
+    build_stages: ::std::option::Option<
+        ::std::collections::BTreeMap<
+            ::std::string::String,
+            crate::types::BuildStageRecord,
+        >,
+    >,
+    check_stages: ::std::option::Option<
+        crate::runtime::builder::Pending<
+            ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+        >,
+    >,
+}
+impl FullStagesResultBuilder {
+    /// Stage records keyed by stage name, such as `stage1`.
+    pub fn build_stages(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::std::collections::BTreeMap<
+                ::std::string::String,
+                crate::types::BuildStageRecord,
+            >,
+        >,
+    ) -> Self {
+        self.build_stages = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Check stages of the record; undocumented and null in the example.
+    ///
+    /// Takes any `serde::Serialize` value that serializes to a JSON object (a struct, a map); anything else is reported by [`build`](Self::build), naming the field.
+    pub fn check_stages(mut self, value: impl ::serde::Serialize) -> Self {
+        self.check_stages = ::std::option::Option::Some(
+            crate::runtime::builder::json_object(&value),
+        );
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<FullStagesResult, crate::Error> {
+        ::std::result::Result::Ok(FullStagesResult {
+            build_stages: self.build_stages,
+            check_stages: crate::runtime::builder::take(
+                "check_stages",
+                self.check_stages,
+            )?,
+        })
+    }
+}
+impl ::std::convert::From<FullStagesResult> for FullStagesResultBuilder {
+    fn from(value: FullStagesResult) -> Self {
+        Self {
+            build_stages: value.build_stages,
+            check_stages: value.check_stages.map(::std::result::Result::Ok),
+        }
+    }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/GitCodeBranch`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GitCodeBranch {
@@ -14,4 +16,49 @@ pub struct GitCodeBranch {
     /// Name of the branch.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+}
+impl GitCodeBranch {
+    /// A [`GitCodeBranchBuilder`] with no field set.
+    pub fn builder() -> GitCodeBranchBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`GitCodeBranch`] field by field; [`build`](Self::build) names the first missing required field. Start from [`GitCodeBranch::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GitCodeBranchBuilder {
+    commit: ::std::option::Option<crate::types::GitCodeBranchCommit>,
+    name: ::std::option::Option<::std::string::String>,
+}
+impl GitCodeBranchBuilder {
+    /// The `commit` property.
+    pub fn commit(
+        mut self,
+        value: impl ::std::convert::Into<crate::types::GitCodeBranchCommit>,
+    ) -> Self {
+        self.commit = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Name of the branch.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<GitCodeBranch, crate::Error> {
+        ::std::result::Result::Ok(GitCodeBranch {
+            commit: self.commit,
+            name: self.name,
+        })
+    }
+}
+impl ::std::convert::From<GitCodeBranch> for GitCodeBranchBuilder {
+    fn from(value: GitCodeBranch) -> Self {
+        Self {
+            commit: value.commit,
+            name: value.name,
+        }
+    }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/GitCodeBranchCommit`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GitCodeBranchCommit {
@@ -26,4 +28,93 @@ pub struct GitCodeBranchCommit {
     /// Title (first line) of the commit message.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
+}
+impl GitCodeBranchCommit {
+    /// A [`GitCodeBranchCommitBuilder`] with no field set.
+    pub fn builder() -> GitCodeBranchCommitBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`GitCodeBranchCommit`] field by field; [`build`](Self::build) names the first missing required field. Start from [`GitCodeBranchCommit::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GitCodeBranchCommitBuilder {
+    author_name: ::std::option::Option<::std::string::String>,
+    committer_name: ::std::option::Option<::std::string::String>,
+    created_at: ::std::option::Option<::std::string::String>,
+    id: ::std::option::Option<::std::string::String>,
+    message: ::std::option::Option<::std::string::String>,
+    title: ::std::option::Option<::std::string::String>,
+}
+impl GitCodeBranchCommitBuilder {
+    /// Name of the commit's author.
+    pub fn author_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.author_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Name of the commit's committer.
+    pub fn committer_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.committer_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// When the commit was created, as sent by GitCode.
+    pub fn created_at(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.created_at = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of the commit.
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Full commit message.
+    pub fn message(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.message = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Title (first line) of the commit message.
+    pub fn title(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.title = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<GitCodeBranchCommit, crate::Error> {
+        ::std::result::Result::Ok(GitCodeBranchCommit {
+            author_name: self.author_name,
+            committer_name: self.committer_name,
+            created_at: self.created_at,
+            id: self.id,
+            message: self.message,
+            title: self.title,
+        })
+    }
+}
+impl ::std::convert::From<GitCodeBranchCommit> for GitCodeBranchCommitBuilder {
+    fn from(value: GitCodeBranchCommit) -> Self {
+        Self {
+            author_name: value.author_name,
+            committer_name: value.committer_name,
+            created_at: value.created_at,
+            id: value.id,
+            message: value.message,
+            title: value.title,
+        }
+    }
 }

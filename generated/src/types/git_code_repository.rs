@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/GitCodeRepository`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GitCodeRepository {
@@ -23,4 +25,79 @@ pub struct GitCodeRepository {
     /// UUID of the repository; may be null.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub uuid: ::std::option::Option<::std::string::String>,
+}
+impl GitCodeRepository {
+    /// A [`GitCodeRepositoryBuilder`] with no field set.
+    pub fn builder() -> GitCodeRepositoryBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`GitCodeRepository`] field by field; [`build`](Self::build) names the first missing required field. Start from [`GitCodeRepository::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GitCodeRepositoryBuilder {
+    git_url: ::std::option::Option<::std::string::String>,
+    http_url: ::std::option::Option<::std::string::String>,
+    id: ::std::option::Option<i64>,
+    name: ::std::option::Option<::std::string::String>,
+    uuid: ::std::option::Option<::std::string::String>,
+}
+impl GitCodeRepositoryBuilder {
+    /// Git (SSH) clone URL of the repository.
+    pub fn git_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.git_url = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// HTTP(S) clone URL of the repository.
+    pub fn http_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.http_url = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of the repository.
+    pub fn id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Name of the repository.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// UUID of the repository; may be null.
+    pub fn uuid(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.uuid = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<GitCodeRepository, crate::Error> {
+        ::std::result::Result::Ok(GitCodeRepository {
+            git_url: self.git_url,
+            http_url: self.http_url,
+            id: self.id,
+            name: self.name,
+            uuid: self.uuid,
+        })
+    }
+}
+impl ::std::convert::From<GitCodeRepository> for GitCodeRepositoryBuilder {
+    fn from(value: GitCodeRepository) -> Self {
+        Self {
+            git_url: value.git_url,
+            http_url: value.http_url,
+            id: value.id,
+            name: value.name,
+            uuid: value.uuid,
+        }
+    }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/HistoryDetailsBuildStep`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct HistoryDetailsBuildStep {
@@ -17,4 +19,57 @@ pub struct HistoryDetailsBuildStep {
     /// Step state: `running` (in progress), `success` (succeeded), `error` (failed), or an empty string when the step has not run.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::types::HistoryDetailsBuildStepStatus>,
+}
+impl HistoryDetailsBuildStep {
+    /// A [`HistoryDetailsBuildStepBuilder`] with no field set.
+    pub fn builder() -> HistoryDetailsBuildStepBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`HistoryDetailsBuildStep`] field by field; [`build`](Self::build) names the first missing required field. Start from [`HistoryDetailsBuildStep::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct HistoryDetailsBuildStepBuilder {
+    build_time: ::std::option::Option<i32>,
+    name: ::std::option::Option<::std::string::String>,
+    status: ::std::option::Option<crate::types::HistoryDetailsBuildStepStatus>,
+}
+impl HistoryDetailsBuildStepBuilder {
+    /// Time the step took, in milliseconds.
+    pub fn build_time(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.build_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Name of the step.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Step state: `running` (in progress), `success` (succeeded), `error` (failed), or an empty string when the step has not run.
+    pub fn status(
+        mut self,
+        value: impl ::std::convert::Into<crate::types::HistoryDetailsBuildStepStatus>,
+    ) -> Self {
+        self.status = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<HistoryDetailsBuildStep, crate::Error> {
+        ::std::result::Result::Ok(HistoryDetailsBuildStep {
+            build_time: self.build_time,
+            name: self.name,
+            status: self.status,
+        })
+    }
+}
+impl ::std::convert::From<HistoryDetailsBuildStep> for HistoryDetailsBuildStepBuilder {
+    fn from(value: HistoryDetailsBuildStep) -> Self {
+        Self {
+            build_time: value.build_time,
+            name: value.name,
+            status: value.status,
+        }
+    }
 }

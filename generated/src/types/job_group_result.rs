@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/JobGroupResult`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct JobGroupResult {
@@ -44,4 +46,156 @@ pub struct JobGroupResult {
     /// User who last changed the group; null if never changed.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub update_user: ::std::option::Option<::std::string::String>,
+}
+impl JobGroupResult {
+    /// A [`JobGroupResultBuilder`] with no field set.
+    pub fn builder() -> JobGroupResultBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`JobGroupResult`] field by field; [`build`](Self::build) names the first missing required field. Start from [`JobGroupResult::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct JobGroupResultBuilder {
+    create_time: ::std::option::Option<::std::string::String>,
+    create_user: ::std::option::Option<::std::string::String>,
+    domain_id: ::std::option::Option<::std::string::String>,
+    group_id: ::std::option::Option<::std::string::String>,
+    id: ::std::option::Option<::std::string::String>,
+    name: ::std::option::Option<::std::string::String>,
+    ordinal: ::std::option::Option<i32>,
+    parent_id: ::std::option::Option<::std::string::String>,
+    path_id: ::std::option::Option<::std::string::String>,
+    project_id: ::std::option::Option<::std::string::String>,
+    update_time: ::std::option::Option<::std::string::String>,
+    update_user: ::std::option::Option<::std::string::String>,
+}
+impl JobGroupResultBuilder {
+    /// Creation time, such as `2025-06-05T07:31:13+0800`.
+    pub fn create_time(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.create_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// User who created the group.
+    pub fn create_user(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.create_user = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Tenant (account) ID.
+    pub fn domain_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.domain_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Job group ID.
+    pub fn group_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.group_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Group ID.
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Group name.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Position of the group among its siblings.
+    pub fn ordinal(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.ordinal = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of the parent group; null for a top-level group.
+    pub fn parent_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.parent_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Dot-separated IDs from the top-level group down to this group.
+    pub fn path_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.path_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// CodeArts project ID of the group.
+    pub fn project_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.project_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Time of the last change; null if never changed.
+    pub fn update_time(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.update_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// User who last changed the group; null if never changed.
+    pub fn update_user(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.update_user = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<JobGroupResult, crate::Error> {
+        ::std::result::Result::Ok(JobGroupResult {
+            create_time: self.create_time,
+            create_user: self.create_user,
+            domain_id: self.domain_id,
+            group_id: self.group_id,
+            id: self.id,
+            name: self.name,
+            ordinal: self.ordinal,
+            parent_id: self.parent_id,
+            path_id: self.path_id,
+            project_id: self.project_id,
+            update_time: self.update_time,
+            update_user: self.update_user,
+        })
+    }
+}
+impl ::std::convert::From<JobGroupResult> for JobGroupResultBuilder {
+    fn from(value: JobGroupResult) -> Self {
+        Self {
+            create_time: value.create_time,
+            create_user: value.create_user,
+            domain_id: value.domain_id,
+            group_id: value.group_id,
+            id: value.id,
+            name: value.name,
+            ordinal: value.ordinal,
+            parent_id: value.parent_id,
+            path_id: value.path_id,
+            project_id: value.project_id,
+            update_time: value.update_time,
+            update_user: value.update_user,
+        }
+    }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/JobGroupTreeNode`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct JobGroupTreeNode {
@@ -44,4 +46,160 @@ pub struct JobGroupTreeNode {
     /// User who last changed the group; null if never changed.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub update_user: ::std::option::Option<::std::string::String>,
+}
+impl JobGroupTreeNode {
+    /// A [`JobGroupTreeNodeBuilder`] with no field set.
+    pub fn builder() -> JobGroupTreeNodeBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`JobGroupTreeNode`] field by field; [`build`](Self::build) names the first missing required field. Start from [`JobGroupTreeNode::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct JobGroupTreeNodeBuilder {
+    children: ::std::option::Option<::std::vec::Vec<crate::types::JobGroupTreeNode>>,
+    create_time: ::std::option::Option<::std::string::String>,
+    create_user: ::std::option::Option<::std::string::String>,
+    domain_id: ::std::option::Option<::std::string::String>,
+    id: ::std::option::Option<::std::string::String>,
+    name: ::std::option::Option<::std::string::String>,
+    ordinal: ::std::option::Option<i32>,
+    parent_id: ::std::option::Option<::std::string::String>,
+    path_id: ::std::option::Option<::std::string::String>,
+    project_id: ::std::option::Option<::std::string::String>,
+    update_time: ::std::option::Option<::std::string::String>,
+    update_user: ::std::option::Option<::std::string::String>,
+}
+impl JobGroupTreeNodeBuilder {
+    /// Child groups; null for a group without children.
+    pub fn children(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::JobGroupTreeNode>,
+        >,
+    ) -> Self {
+        self.children = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Creation time, such as `2025-06-05T07:06:50+0800`.
+    pub fn create_time(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.create_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// User who created the group.
+    pub fn create_user(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.create_user = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Tenant (account) ID.
+    pub fn domain_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.domain_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Group ID.
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Group name.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Position of the group among its siblings.
+    pub fn ordinal(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.ordinal = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of the parent group; null for a top-level group.
+    pub fn parent_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.parent_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Dot-separated IDs from the top-level group down to this group.
+    pub fn path_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.path_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// CodeArts project ID of the group.
+    pub fn project_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.project_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Time of the last change; null if never changed.
+    pub fn update_time(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.update_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// User who last changed the group; null if never changed.
+    pub fn update_user(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.update_user = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<JobGroupTreeNode, crate::Error> {
+        ::std::result::Result::Ok(JobGroupTreeNode {
+            children: self.children,
+            create_time: self.create_time,
+            create_user: self.create_user,
+            domain_id: self.domain_id,
+            id: self.id,
+            name: self.name,
+            ordinal: self.ordinal,
+            parent_id: self.parent_id,
+            path_id: self.path_id,
+            project_id: self.project_id,
+            update_time: self.update_time,
+            update_user: self.update_user,
+        })
+    }
+}
+impl ::std::convert::From<JobGroupTreeNode> for JobGroupTreeNodeBuilder {
+    fn from(value: JobGroupTreeNode) -> Self {
+        Self {
+            children: value.children,
+            create_time: value.create_time,
+            create_user: value.create_user,
+            domain_id: value.domain_id,
+            id: value.id,
+            name: value.name,
+            ordinal: value.ordinal,
+            parent_id: value.parent_id,
+            path_id: value.path_id,
+            project_id: value.project_id,
+            update_time: value.update_time,
+            update_user: value.update_user,
+        }
+    }
 }

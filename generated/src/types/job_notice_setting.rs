@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/JobNoticeSetting`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct JobNoticeSetting {
@@ -19,4 +21,64 @@ pub struct JobNoticeSetting {
     /// Channel-specific parameter configuration.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub param_config: ::std::option::Option<::std::string::String>,
+}
+impl JobNoticeSetting {
+    /// A [`JobNoticeSettingBuilder`] with no field set.
+    pub fn builder() -> JobNoticeSettingBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`JobNoticeSetting`] field by field; [`build`](Self::build) names the first missing required field. Start from [`JobNoticeSetting::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct JobNoticeSettingBuilder {
+    enable_map: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, bool>,
+    >,
+    notice_type: ::std::option::Option<::std::string::String>,
+    param_config: ::std::option::Option<::std::string::String>,
+}
+impl JobNoticeSettingBuilder {
+    /// Whether each event notifies on this channel, keyed by event name (buildJobSuccess, buildJobFail, updateConfigJob, deleteJob, forbiddenJob).
+    pub fn enable_map(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::std::collections::BTreeMap<::std::string::String, bool>,
+        >,
+    ) -> Self {
+        self.enable_map = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Notification channel, such as `MESSAGE`, `MAIL` or `DING_TALK`.
+    pub fn notice_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.notice_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Channel-specific parameter configuration.
+    pub fn param_config(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.param_config = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<JobNoticeSetting, crate::Error> {
+        ::std::result::Result::Ok(JobNoticeSetting {
+            enable_map: self.enable_map,
+            notice_type: self.notice_type,
+            param_config: self.param_config,
+        })
+    }
+}
+impl ::std::convert::From<JobNoticeSetting> for JobNoticeSettingBuilder {
+    fn from(value: JobNoticeSetting) -> Self {
+        Self {
+            enable_map: value.enable_map,
+            notice_type: value.notice_type,
+            param_config: value.param_config,
+        }
+    }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/JobPipelineInfoItems`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct JobPipelineInfoItems {
@@ -28,4 +30,103 @@ pub struct JobPipelineInfoItems {
     /// Where the job comes from, such as `codeci`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_code: ::std::option::Option<::std::string::String>,
+}
+impl JobPipelineInfoItems {
+    /// A [`JobPipelineInfoItemsBuilder`] with no field set.
+    pub fn builder() -> JobPipelineInfoItemsBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`JobPipelineInfoItems`] field by field; [`build`](Self::build) names the first missing required field. Start from [`JobPipelineInfoItems::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct JobPipelineInfoItemsBuilder {
+    job_name: ::std::option::Option<::std::string::String>,
+    job_name_massage: ::std::option::Option<::std::string::String>,
+    job_name_regex: ::std::option::Option<::std::string::String>,
+    parameters: ::std::option::Option<
+        ::std::vec::Vec<crate::types::JobPipelineInfoParameters>,
+    >,
+    scms: ::std::option::Option<::std::vec::Vec<crate::types::ListJobConfigScm>>,
+    source_code: ::std::option::Option<::std::string::String>,
+}
+impl JobPipelineInfoItemsBuilder {
+    /// Job name.
+    pub fn job_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.job_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Message describing the job naming rule.
+    pub fn job_name_massage(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.job_name_massage = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Regular expression job names must match; may be empty.
+    pub fn job_name_regex(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.job_name_regex = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Build parameter definitions of the job.
+    pub fn parameters(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::JobPipelineInfoParameters>,
+        >,
+    ) -> Self {
+        self.parameters = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Code repositories the job checks out.
+    pub fn scms(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::ListJobConfigScm>,
+        >,
+    ) -> Self {
+        self.scms = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Where the job comes from, such as `codeci`.
+    pub fn source_code(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.source_code = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<JobPipelineInfoItems, crate::Error> {
+        ::std::result::Result::Ok(JobPipelineInfoItems {
+            job_name: self.job_name,
+            job_name_massage: self.job_name_massage,
+            job_name_regex: self.job_name_regex,
+            parameters: self.parameters,
+            scms: self.scms,
+            source_code: self.source_code,
+        })
+    }
+}
+impl ::std::convert::From<JobPipelineInfoItems> for JobPipelineInfoItemsBuilder {
+    fn from(value: JobPipelineInfoItems) -> Self {
+        Self {
+            job_name: value.job_name,
+            job_name_massage: value.job_name_massage,
+            job_name_regex: value.job_name_regex,
+            parameters: value.parameters,
+            scms: value.scms,
+            source_code: value.source_code,
+        }
+    }
 }

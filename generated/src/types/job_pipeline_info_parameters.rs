@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/JobPipelineInfoParameters`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct JobPipelineInfoParameters {
@@ -22,4 +24,80 @@ pub struct JobPipelineInfoParameters {
     /// Region.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub region: ::std::option::Option<::std::string::String>,
+}
+impl JobPipelineInfoParameters {
+    /// A [`JobPipelineInfoParametersBuilder`] with no field set.
+    pub fn builder() -> JobPipelineInfoParametersBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`JobPipelineInfoParameters`] field by field; [`build`](Self::build) names the first missing required field. Start from [`JobPipelineInfoParameters::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct JobPipelineInfoParametersBuilder {
+    language: ::std::option::Option<::std::string::String>,
+    name: ::std::option::Option<::std::string::String>,
+    params: ::std::option::Option<
+        ::std::vec::Vec<crate::types::JobPipelineInfoParamsItems>,
+    >,
+    region: ::std::option::Option<::std::string::String>,
+}
+impl JobPipelineInfoParametersBuilder {
+    /// Language.
+    pub fn language(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.language = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Parameter definition class, such as `hudson.model.StringParameterDefinition`.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Attributes of the parameter as name/value pairs.
+    pub fn params(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::JobPipelineInfoParamsItems>,
+        >,
+    ) -> Self {
+        self.params = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Region.
+    pub fn region(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.region = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<JobPipelineInfoParameters, crate::Error> {
+        ::std::result::Result::Ok(JobPipelineInfoParameters {
+            language: self.language,
+            name: self.name,
+            params: self.params,
+            region: self.region,
+        })
+    }
+}
+impl ::std::convert::From<JobPipelineInfoParameters>
+for JobPipelineInfoParametersBuilder {
+    fn from(value: JobPipelineInfoParameters) -> Self {
+        Self {
+            language: value.language,
+            name: value.name,
+            params: value.params,
+            region: value.region,
+        }
+    }
 }

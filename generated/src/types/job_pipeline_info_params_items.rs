@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/JobPipelineInfoParamsItems`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct JobPipelineInfoParamsItems {
@@ -14,4 +16,52 @@ pub struct JobPipelineInfoParamsItems {
     /// Attribute value.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+}
+impl JobPipelineInfoParamsItems {
+    /// A [`JobPipelineInfoParamsItemsBuilder`] with no field set.
+    pub fn builder() -> JobPipelineInfoParamsItemsBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`JobPipelineInfoParamsItems`] field by field; [`build`](Self::build) names the first missing required field. Start from [`JobPipelineInfoParamsItems::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct JobPipelineInfoParamsItemsBuilder {
+    name: ::std::option::Option<::std::string::String>,
+    value: ::std::option::Option<::std::string::String>,
+}
+impl JobPipelineInfoParamsItemsBuilder {
+    /// Attribute name.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Attribute value.
+    pub fn value(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.value = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<JobPipelineInfoParamsItems, crate::Error> {
+        ::std::result::Result::Ok(JobPipelineInfoParamsItems {
+            name: self.name,
+            value: self.value,
+        })
+    }
+}
+impl ::std::convert::From<JobPipelineInfoParamsItems>
+for JobPipelineInfoParamsItemsBuilder {
+    fn from(value: JobPipelineInfoParamsItems) -> Self {
+        Self {
+            name: value.name,
+            value: value.value,
+        }
+    }
 }

@@ -3,7 +3,10 @@
 /// The build-job actions allowed to one project role.
 ///
 /// Generated from `#/components/schemas/JobRolePermission`.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct JobRolePermission {
     /// Counter kept by the service (0 in requests).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -41,4 +44,129 @@ pub struct JobRolePermission {
     /// Display name of the role.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub role_name: ::std::option::Option<::std::string::String>,
+}
+impl JobRolePermission {
+    /// A [`JobRolePermissionBuilder`] with no field set.
+    pub fn builder() -> JobRolePermissionBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`JobRolePermission`] field by field; [`build`](Self::build) names the first missing required field. Start from [`JobRolePermission::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct JobRolePermissionBuilder {
+    count: ::std::option::Option<i32>,
+    devuc_role_id: ::std::option::Option<::std::string::String>,
+    id: ::std::option::Option<i32>,
+    is_copy: ::std::option::Option<bool>,
+    is_delete: ::std::option::Option<bool>,
+    is_execute: ::std::option::Option<bool>,
+    is_forbidden: ::std::option::Option<bool>,
+    is_manager: ::std::option::Option<bool>,
+    is_modify: ::std::option::Option<bool>,
+    is_view: ::std::option::Option<bool>,
+    role_id: ::std::option::Option<i32>,
+    role_name: ::std::option::Option<::std::string::String>,
+}
+impl JobRolePermissionBuilder {
+    /// Counter kept by the service (0 in requests).
+    pub fn count(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.count = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of the role in the project-membership service.
+    pub fn devuc_role_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.devuc_role_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Internal record ID (0 in requests).
+    pub fn id(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the role may clone the job.
+    pub fn is_copy(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.is_copy = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the role may delete the job.
+    pub fn is_delete(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.is_delete = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the role may run the job.
+    pub fn is_execute(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.is_execute = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the role may disable the job.
+    pub fn is_forbidden(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.is_forbidden = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the role may manage the job's permissions.
+    pub fn is_manager(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.is_manager = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the role may edit the job.
+    pub fn is_modify(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.is_modify = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the role may view the job.
+    pub fn is_view(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.is_view = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Role ID in the project (negative for built-in roles such as -1 project admin, -3 job creator).
+    pub fn role_id(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.role_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Display name of the role.
+    pub fn role_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.role_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<JobRolePermission, crate::Error> {
+        ::std::result::Result::Ok(JobRolePermission {
+            count: self.count,
+            devuc_role_id: self.devuc_role_id,
+            id: self.id,
+            is_copy: self.is_copy,
+            is_delete: self.is_delete,
+            is_execute: self.is_execute,
+            is_forbidden: self.is_forbidden,
+            is_manager: self.is_manager,
+            is_modify: self.is_modify,
+            is_view: self.is_view,
+            role_id: self.role_id,
+            role_name: self.role_name,
+        })
+    }
+}
+impl ::std::convert::From<JobRolePermission> for JobRolePermissionBuilder {
+    fn from(value: JobRolePermission) -> Self {
+        Self {
+            count: value.count,
+            devuc_role_id: value.devuc_role_id,
+            id: value.id,
+            is_copy: value.is_copy,
+            is_delete: value.is_delete,
+            is_execute: value.is_execute,
+            is_forbidden: value.is_forbidden,
+            is_manager: value.is_manager,
+            is_modify: value.is_modify,
+            is_view: value.is_view,
+            role_id: value.role_id,
+            role_name: value.role_name,
+        }
+    }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/JobStatusBody`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct JobStatusBody {
@@ -17,4 +19,60 @@ pub struct JobStatusBody {
     /// State of the build, such as `success`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
+}
+impl JobStatusBody {
+    /// A [`JobStatusBodyBuilder`] with no field set.
+    pub fn builder() -> JobStatusBodyBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`JobStatusBody`] field by field; [`build`](Self::build) names the first missing required field. Start from [`JobStatusBody::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct JobStatusBodyBuilder {
+    abort_status: ::std::option::Option<::std::string::String>,
+    label: ::std::option::Option<::std::string::String>,
+    status: ::std::option::Option<::std::string::String>,
+}
+impl JobStatusBodyBuilder {
+    /// Abort state of the build, such as `aborted`.
+    pub fn abort_status(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.abort_status = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Label of the build machine pool, such as `default-x86-2u8g`.
+    pub fn label(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.label = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// State of the build, such as `success`.
+    pub fn status(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.status = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<JobStatusBody, crate::Error> {
+        ::std::result::Result::Ok(JobStatusBody {
+            abort_status: self.abort_status,
+            label: self.label,
+            status: self.status,
+        })
+    }
+}
+impl ::std::convert::From<JobStatusBody> for JobStatusBodyBuilder {
+    fn from(value: JobStatusBody) -> Self {
+        Self {
+            abort_status: value.abort_status,
+            label: value.label,
+            status: value.status,
+        }
+    }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/JobStatusResultResponseBodyResult`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct JobStatusResultResponseBodyResult {
@@ -17,4 +19,60 @@ pub struct JobStatusResultResponseBodyResult {
     /// Region the build ran in.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub region: ::std::option::Option<::std::string::String>,
+}
+impl JobStatusResultResponseBodyResult {
+    /// A [`JobStatusResultResponseBodyResultBuilder`] with no field set.
+    pub fn builder() -> JobStatusResultResponseBodyResultBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`JobStatusResultResponseBodyResult`] field by field; [`build`](Self::build) names the first missing required field. Start from [`JobStatusResultResponseBodyResult::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct JobStatusResultResponseBodyResultBuilder {
+    build_result: ::std::option::Option<::std::string::String>,
+    building: ::std::option::Option<bool>,
+    region: ::std::option::Option<::std::string::String>,
+}
+impl JobStatusResultResponseBodyResultBuilder {
+    /// Outcome of the build, such as `FAILURE`.
+    pub fn build_result(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.build_result = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// True while the build is still running.
+    pub fn building(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.building = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Region the build ran in.
+    pub fn region(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.region = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<JobStatusResultResponseBodyResult, crate::Error> {
+        ::std::result::Result::Ok(JobStatusResultResponseBodyResult {
+            build_result: self.build_result,
+            building: self.building,
+            region: self.region,
+        })
+    }
+}
+impl ::std::convert::From<JobStatusResultResponseBodyResult>
+for JobStatusResultResponseBodyResultBuilder {
+    fn from(value: JobStatusResultResponseBodyResult) -> Self {
+        Self {
+            build_result: value.build_result,
+            building: value.building,
+            region: value.region,
+        }
+    }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/JobUpdateRecordListVoResult`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct JobUpdateRecordListVoResult {
@@ -16,4 +18,57 @@ pub struct JobUpdateRecordListVoResult {
     /// Total number of change records of the job.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total: ::std::option::Option<i32>,
+}
+impl JobUpdateRecordListVoResult {
+    /// A [`JobUpdateRecordListVoResultBuilder`] with no field set.
+    pub fn builder() -> JobUpdateRecordListVoResultBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`JobUpdateRecordListVoResult`] field by field; [`build`](Self::build) names the first missing required field. Start from [`JobUpdateRecordListVoResult::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct JobUpdateRecordListVoResultBuilder {
+    job_update_records: ::std::option::Option<
+        ::std::vec::Vec<crate::types::JobUpdateRecordListVoResultJobUpdateRecords>,
+    >,
+    total: ::std::option::Option<i32>,
+}
+impl JobUpdateRecordListVoResultBuilder {
+    /// The change records on this page.
+    pub fn job_update_records(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<
+                crate::types::JobUpdateRecordListVoResultJobUpdateRecords,
+            >,
+        >,
+    ) -> Self {
+        self.job_update_records = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Total number of change records of the job.
+    pub fn total(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.total = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<JobUpdateRecordListVoResult, crate::Error> {
+        ::std::result::Result::Ok(JobUpdateRecordListVoResult {
+            job_update_records: self.job_update_records,
+            total: self.total,
+        })
+    }
+}
+impl ::std::convert::From<JobUpdateRecordListVoResult>
+for JobUpdateRecordListVoResultBuilder {
+    fn from(value: JobUpdateRecordListVoResult) -> Self {
+        Self {
+            job_update_records: value.job_update_records,
+            total: value.total,
+        }
+    }
 }

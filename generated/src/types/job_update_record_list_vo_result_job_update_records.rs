@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/JobUpdateRecordListVoResultJobUpdateRecords`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct JobUpdateRecordListVoResultJobUpdateRecords {
@@ -29,4 +31,104 @@ pub struct JobUpdateRecordListVoResultJobUpdateRecords {
     /// Name of the user who made the change.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user_name: ::std::option::Option<::std::string::String>,
+}
+impl JobUpdateRecordListVoResultJobUpdateRecords {
+    /// A [`JobUpdateRecordListVoResultJobUpdateRecordsBuilder`] with no field set.
+    pub fn builder() -> JobUpdateRecordListVoResultJobUpdateRecordsBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`JobUpdateRecordListVoResultJobUpdateRecords`] field by field; [`build`](Self::build) names the first missing required field. Start from [`JobUpdateRecordListVoResultJobUpdateRecords::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct JobUpdateRecordListVoResultJobUpdateRecordsBuilder {
+    id: ::std::option::Option<::std::string::String>,
+    nick_name: ::std::option::Option<::std::string::String>,
+    update_at: ::std::option::Option<i64>,
+    update_number: ::std::option::Option<i32>,
+    update_type: ::std::option::Option<::std::string::String>,
+    user_id: ::std::option::Option<::std::string::String>,
+    user_name: ::std::option::Option<::std::string::String>,
+}
+impl JobUpdateRecordListVoResultJobUpdateRecordsBuilder {
+    /// ID of the change record.
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Display name of the user who made the change.
+    pub fn nick_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.nick_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Time of the change as a Unix timestamp in milliseconds.
+    pub fn update_at(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.update_at = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sequence number of the change within the job's history.
+    pub fn update_number(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.update_number = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Kind of change, such as `UPDATE`.
+    pub fn update_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.update_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of the user who made the change.
+    pub fn user_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.user_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Name of the user who made the change.
+    pub fn user_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.user_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        JobUpdateRecordListVoResultJobUpdateRecords,
+        crate::Error,
+    > {
+        ::std::result::Result::Ok(JobUpdateRecordListVoResultJobUpdateRecords {
+            id: self.id,
+            nick_name: self.nick_name,
+            update_at: self.update_at,
+            update_number: self.update_number,
+            update_type: self.update_type,
+            user_id: self.user_id,
+            user_name: self.user_name,
+        })
+    }
+}
+impl ::std::convert::From<JobUpdateRecordListVoResultJobUpdateRecords>
+for JobUpdateRecordListVoResultJobUpdateRecordsBuilder {
+    fn from(value: JobUpdateRecordListVoResultJobUpdateRecords) -> Self {
+        Self {
+            id: value.id,
+            nick_name: value.nick_name,
+            update_at: value.update_at,
+            update_number: value.update_number,
+            update_type: value.update_type,
+            user_id: value.user_id,
+            user_name: value.user_name,
+        }
+    }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/KeystorePermission`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct KeystorePermission {
@@ -35,4 +37,108 @@ pub struct KeystorePermission {
     /// Name of the user holding the entry.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user_name: ::std::option::Option<::std::string::String>,
+}
+impl KeystorePermission {
+    /// A [`KeystorePermissionBuilder`] with no field set.
+    pub fn builder() -> KeystorePermissionBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`KeystorePermission`] field by field; [`build`](Self::build) names the first missing required field. Start from [`KeystorePermission::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct KeystorePermissionBuilder {
+    can_absent: ::std::option::Option<bool>,
+    delete: ::std::option::Option<bool>,
+    id: ::std::option::Option<::std::string::String>,
+    is_creator: ::std::option::Option<bool>,
+    keystore_id: ::std::option::Option<::std::string::String>,
+    modify: ::std::option::Option<bool>,
+    setting: ::std::option::Option<bool>,
+    usage: ::std::option::Option<bool>,
+    user_name: ::std::option::Option<::std::string::String>,
+}
+impl KeystorePermissionBuilder {
+    /// Whether the entry can be edited or removed.
+    pub fn can_absent(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.can_absent = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the user may delete the file.
+    pub fn delete(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.delete = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of the permission entry (used by update and delete).
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the user uploaded the file (the creator's entry holds every right and cannot be changed).
+    pub fn is_creator(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.is_creator = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of the managed file.
+    pub fn keystore_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.keystore_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the user may update the file.
+    pub fn modify(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.modify = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the user may edit the file's permission list.
+    pub fn setting(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.setting = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the user may use the file in builds.
+    pub fn usage(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.usage = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Name of the user holding the entry.
+    pub fn user_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.user_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<KeystorePermission, crate::Error> {
+        ::std::result::Result::Ok(KeystorePermission {
+            can_absent: self.can_absent,
+            delete: self.delete,
+            id: self.id,
+            is_creator: self.is_creator,
+            keystore_id: self.keystore_id,
+            modify: self.modify,
+            setting: self.setting,
+            usage: self.usage,
+            user_name: self.user_name,
+        })
+    }
+}
+impl ::std::convert::From<KeystorePermission> for KeystorePermissionBuilder {
+    fn from(value: KeystorePermission) -> Self {
+        Self {
+            can_absent: value.can_absent,
+            delete: value.delete,
+            id: value.id,
+            is_creator: value.is_creator,
+            keystore_id: value.keystore_id,
+            modify: value.modify,
+            setting: value.setting,
+            usage: value.usage,
+            user_name: value.user_name,
+        }
+    }
 }

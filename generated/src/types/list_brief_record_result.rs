@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ListBriefRecordResult`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListBriefRecordResult {
@@ -16,4 +18,55 @@ pub struct ListBriefRecordResult {
     /// ID of the CodeArts project that owns the build task.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub project_id: ::std::option::Option<::std::string::String>,
+}
+impl ListBriefRecordResult {
+    /// A [`ListBriefRecordResultBuilder`] with no field set.
+    pub fn builder() -> ListBriefRecordResultBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ListBriefRecordResult`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ListBriefRecordResult::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListBriefRecordResultBuilder {
+    brief_build_record_dtos: ::std::option::Option<
+        ::std::vec::Vec<crate::types::BriefRecordItems>,
+    >,
+    project_id: ::std::option::Option<::std::string::String>,
+}
+impl ListBriefRecordResultBuilder {
+    /// Brief build records of the project.
+    pub fn brief_build_record_dtos(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BriefRecordItems>,
+        >,
+    ) -> Self {
+        self.brief_build_record_dtos = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// ID of the CodeArts project that owns the build task.
+    pub fn project_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.project_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<ListBriefRecordResult, crate::Error> {
+        ::std::result::Result::Ok(ListBriefRecordResult {
+            brief_build_record_dtos: self.brief_build_record_dtos,
+            project_id: self.project_id,
+        })
+    }
+}
+impl ::std::convert::From<ListBriefRecordResult> for ListBriefRecordResultBuilder {
+    fn from(value: ListBriefRecordResult) -> Self {
+        Self {
+            brief_build_record_dtos: value.brief_build_record_dtos,
+            project_id: value.project_id,
+        }
+    }
 }

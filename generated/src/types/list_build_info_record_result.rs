@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ListBuildInfoRecordResult`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListBuildInfoRecordResult {
@@ -25,4 +27,91 @@ pub struct ListBuildInfoRecordResult {
     /// Total number of records in the window, as a decimal string.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total_record: ::std::option::Option<::std::string::String>,
+}
+impl ListBuildInfoRecordResult {
+    /// A [`ListBuildInfoRecordResultBuilder`] with no field set.
+    pub fn builder() -> ListBuildInfoRecordResultBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ListBuildInfoRecordResult`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ListBuildInfoRecordResult::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListBuildInfoRecordResultBuilder {
+    health_score: ::std::option::Option<::std::string::String>,
+    job_build_states: ::std::option::Option<
+        ::std::vec::Vec<crate::types::BuildInfoRecord>,
+    >,
+    page_index: ::std::option::Option<::std::string::String>,
+    total_page: ::std::option::Option<::std::string::String>,
+    total_record: ::std::option::Option<::std::string::String>,
+}
+impl ListBuildInfoRecordResultBuilder {
+    /// Health score of the task, as a decimal string.
+    pub fn health_score(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.health_score = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Build records on this page.
+    pub fn job_build_states(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BuildInfoRecord>,
+        >,
+    ) -> Self {
+        self.job_build_states = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Page number of this page, as a decimal string.
+    pub fn page_index(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.page_index = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Total number of pages, as a decimal string.
+    pub fn total_page(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.total_page = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Total number of records in the window, as a decimal string.
+    pub fn total_record(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.total_record = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<ListBuildInfoRecordResult, crate::Error> {
+        ::std::result::Result::Ok(ListBuildInfoRecordResult {
+            health_score: self.health_score,
+            job_build_states: self.job_build_states,
+            page_index: self.page_index,
+            total_page: self.total_page,
+            total_record: self.total_record,
+        })
+    }
+}
+impl ::std::convert::From<ListBuildInfoRecordResult>
+for ListBuildInfoRecordResultBuilder {
+    fn from(value: ListBuildInfoRecordResult) -> Self {
+        Self {
+            health_score: value.health_score,
+            job_build_states: value.job_build_states,
+            page_index: value.page_index,
+            total_page: value.total_page,
+            total_record: value.total_record,
+        }
+    }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ListEndPointsAuthorization`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListEndPointsAuthorization {
@@ -18,4 +20,62 @@ pub struct ListEndPointsAuthorization {
     pub scheme: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
     >,
+}
+impl ListEndPointsAuthorization {
+    /// A [`ListEndPointsAuthorizationBuilder`] with no field set.
+    pub fn builder() -> ListEndPointsAuthorizationBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ListEndPointsAuthorization`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ListEndPointsAuthorization::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListEndPointsAuthorizationBuilder {
+    parameters: ::std::option::Option<
+        crate::runtime::builder::Pending<
+            ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+        >,
+    >,
+    scheme: ::std::option::Option<
+        crate::runtime::builder::Pending<
+            ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+        >,
+    >,
+}
+impl ListEndPointsAuthorizationBuilder {
+    /// Authorization parameters; may be null.
+    ///
+    /// Takes any `serde::Serialize` value that serializes to a JSON object (a struct, a map); anything else is reported by [`build`](Self::build), naming the field.
+    pub fn parameters(mut self, value: impl ::serde::Serialize) -> Self {
+        self.parameters = ::std::option::Option::Some(
+            crate::runtime::builder::json_object(&value),
+        );
+        self
+    }
+    /// Authorization scheme; may be null.
+    ///
+    /// Takes any `serde::Serialize` value that serializes to a JSON object (a struct, a map); anything else is reported by [`build`](Self::build), naming the field.
+    pub fn scheme(mut self, value: impl ::serde::Serialize) -> Self {
+        self.scheme = ::std::option::Option::Some(
+            crate::runtime::builder::json_object(&value),
+        );
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<ListEndPointsAuthorization, crate::Error> {
+        ::std::result::Result::Ok(ListEndPointsAuthorization {
+            parameters: crate::runtime::builder::take("parameters", self.parameters)?,
+            scheme: crate::runtime::builder::take("scheme", self.scheme)?,
+        })
+    }
+}
+impl ::std::convert::From<ListEndPointsAuthorization>
+for ListEndPointsAuthorizationBuilder {
+    fn from(value: ListEndPointsAuthorization) -> Self {
+        Self {
+            parameters: value.parameters.map(::std::result::Result::Ok),
+            scheme: value.scheme.map(::std::result::Result::Ok),
+        }
+    }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ListEndPointsCreator`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListEndPointsCreator {
@@ -14,4 +16,49 @@ pub struct ListEndPointsCreator {
     /// User name of the creator.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub username: ::std::option::Option<::std::string::String>,
+}
+impl ListEndPointsCreator {
+    /// A [`ListEndPointsCreatorBuilder`] with no field set.
+    pub fn builder() -> ListEndPointsCreatorBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ListEndPointsCreator`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ListEndPointsCreator::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListEndPointsCreatorBuilder {
+    user_id: ::std::option::Option<::std::string::String>,
+    username: ::std::option::Option<::std::string::String>,
+}
+impl ListEndPointsCreatorBuilder {
+    /// ID of the creator.
+    pub fn user_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.user_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// User name of the creator.
+    pub fn username(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.username = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<ListEndPointsCreator, crate::Error> {
+        ::std::result::Result::Ok(ListEndPointsCreator {
+            user_id: self.user_id,
+            username: self.username,
+        })
+    }
+}
+impl ::std::convert::From<ListEndPointsCreator> for ListEndPointsCreatorBuilder {
+    fn from(value: ListEndPointsCreator) -> Self {
+        Self {
+            user_id: value.user_id,
+            username: value.username,
+        }
+    }
 }

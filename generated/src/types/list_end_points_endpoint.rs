@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ListEndPointsEndpoint`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListEndPointsEndpoint {
@@ -37,4 +39,131 @@ pub struct ListEndPointsEndpoint {
     /// ID of the endpoint.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub uuid: ::std::option::Option<::std::string::String>,
+}
+impl ListEndPointsEndpoint {
+    /// A [`ListEndPointsEndpointBuilder`] with no field set.
+    pub fn builder() -> ListEndPointsEndpointBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ListEndPointsEndpoint`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ListEndPointsEndpoint::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListEndPointsEndpointBuilder {
+    authorization: ::std::option::Option<crate::types::ListEndPointsAuthorization>,
+    created_by: ::std::option::Option<crate::types::ListEndPointsCreator>,
+    data: ::std::option::Option<
+        crate::runtime::builder::Pending<
+            ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+        >,
+    >,
+    module_id: ::std::option::Option<::std::string::String>,
+    name: ::std::option::Option<::std::string::String>,
+    project_uuid: ::std::option::Option<::std::string::String>,
+    region_name: ::std::option::Option<::std::string::String>,
+    url: ::std::option::Option<::std::string::String>,
+    uuid: ::std::option::Option<::std::string::String>,
+}
+impl ListEndPointsEndpointBuilder {
+    /// The `authorization` property.
+    pub fn authorization(
+        mut self,
+        value: impl ::std::convert::Into<crate::types::ListEndPointsAuthorization>,
+    ) -> Self {
+        self.authorization = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The `created_by` property.
+    pub fn created_by(
+        mut self,
+        value: impl ::std::convert::Into<crate::types::ListEndPointsCreator>,
+    ) -> Self {
+        self.created_by = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Extra endpoint data; may be null.
+    ///
+    /// Takes any `serde::Serialize` value that serializes to a JSON object (a struct, a map); anything else is reported by [`build`](Self::build), naming the field.
+    pub fn data(mut self, value: impl ::serde::Serialize) -> Self {
+        self.data = ::std::option::Option::Some(
+            crate::runtime::builder::json_object(&value),
+        );
+        self
+    }
+    /// ID of the endpoint module, such as `devcloud2018.codeci_endpoint_nexus.nexusEndpoint`.
+    pub fn module_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.module_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Name of the endpoint.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of the CodeArts project the endpoint belongs to.
+    pub fn project_uuid(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.project_uuid = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Region of the endpoint, such as `cn-north-7`.
+    pub fn region_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.region_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Address of the repository.
+    pub fn url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.url = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of the endpoint.
+    pub fn uuid(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.uuid = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<ListEndPointsEndpoint, crate::Error> {
+        ::std::result::Result::Ok(ListEndPointsEndpoint {
+            authorization: self.authorization,
+            created_by: self.created_by,
+            data: crate::runtime::builder::take("data", self.data)?,
+            module_id: self.module_id,
+            name: self.name,
+            project_uuid: self.project_uuid,
+            region_name: self.region_name,
+            url: self.url,
+            uuid: self.uuid,
+        })
+    }
+}
+impl ::std::convert::From<ListEndPointsEndpoint> for ListEndPointsEndpointBuilder {
+    fn from(value: ListEndPointsEndpoint) -> Self {
+        Self {
+            authorization: value.authorization,
+            created_by: value.created_by,
+            data: value.data.map(::std::result::Result::Ok),
+            module_id: value.module_id,
+            name: value.name,
+            project_uuid: value.project_uuid,
+            region_name: value.region_name,
+            url: value.url,
+            uuid: value.uuid,
+        }
+    }
 }

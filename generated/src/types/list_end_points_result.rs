@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ListEndPointsResult`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListEndPointsResult {
@@ -16,4 +18,52 @@ pub struct ListEndPointsResult {
     /// Total number of endpoints.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total: ::std::option::Option<i32>,
+}
+impl ListEndPointsResult {
+    /// A [`ListEndPointsResultBuilder`] with no field set.
+    pub fn builder() -> ListEndPointsResultBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ListEndPointsResult`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ListEndPointsResult::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListEndPointsResultBuilder {
+    endpoints: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ListEndPointsEndpoint>,
+    >,
+    total: ::std::option::Option<i32>,
+}
+impl ListEndPointsResultBuilder {
+    /// Repository endpoints on this page.
+    pub fn endpoints(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::ListEndPointsEndpoint>,
+        >,
+    ) -> Self {
+        self.endpoints = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Total number of endpoints.
+    pub fn total(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.total = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<ListEndPointsResult, crate::Error> {
+        ::std::result::Result::Ok(ListEndPointsResult {
+            endpoints: self.endpoints,
+            total: self.total,
+        })
+    }
+}
+impl ::std::convert::From<ListEndPointsResult> for ListEndPointsResultBuilder {
+    fn from(value: ListEndPointsResult) -> Self {
+        Self {
+            endpoints: value.endpoints,
+            total: value.total,
+        }
+    }
 }

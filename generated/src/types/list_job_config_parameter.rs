@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ListJobConfigParameter`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListJobConfigParameter {
@@ -16,4 +18,55 @@ pub struct ListJobConfigParameter {
     pub params: ::std::option::Option<
         ::std::vec::Vec<crate::types::ListJobConfigParameterParam>,
     >,
+}
+impl ListJobConfigParameter {
+    /// A [`ListJobConfigParameterBuilder`] with no field set.
+    pub fn builder() -> ListJobConfigParameterBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ListJobConfigParameter`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ListJobConfigParameter::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListJobConfigParameterBuilder {
+    name: ::std::option::Option<::std::string::String>,
+    params: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ListJobConfigParameterParam>,
+    >,
+}
+impl ListJobConfigParameterBuilder {
+    /// Parameter definition class, normally `hudson.model.StringParameterDefinition`.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Attributes of the parameter as name/value pairs.
+    pub fn params(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::ListJobConfigParameterParam>,
+        >,
+    ) -> Self {
+        self.params = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<ListJobConfigParameter, crate::Error> {
+        ::std::result::Result::Ok(ListJobConfigParameter {
+            name: self.name,
+            params: self.params,
+        })
+    }
+}
+impl ::std::convert::From<ListJobConfigParameter> for ListJobConfigParameterBuilder {
+    fn from(value: ListJobConfigParameter) -> Self {
+        Self {
+            name: value.name,
+            params: value.params,
+        }
+    }
 }

@@ -3,7 +3,10 @@
 /// One allowed choice of an enumeration-type build parameter.
 ///
 /// Generated from `#/components/schemas/ListJobConfigParameterLimit`.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListJobConfigParameterLimit {
     /// Whether the choice is disabled; "0" (the default) means it is in effect.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -14,4 +17,63 @@ pub struct ListJobConfigParameterLimit {
     /// Choice name.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+}
+impl ListJobConfigParameterLimit {
+    /// A [`ListJobConfigParameterLimitBuilder`] with no field set.
+    pub fn builder() -> ListJobConfigParameterLimitBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ListJobConfigParameterLimit`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ListJobConfigParameterLimit::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListJobConfigParameterLimitBuilder {
+    disable: ::std::option::Option<::std::string::String>,
+    display_name: ::std::option::Option<::std::string::String>,
+    name: ::std::option::Option<::std::string::String>,
+}
+impl ListJobConfigParameterLimitBuilder {
+    /// Whether the choice is disabled; "0" (the default) means it is in effect.
+    pub fn disable(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.disable = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Name shown for the choice.
+    pub fn display_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.display_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Choice name.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<ListJobConfigParameterLimit, crate::Error> {
+        ::std::result::Result::Ok(ListJobConfigParameterLimit {
+            disable: self.disable,
+            display_name: self.display_name,
+            name: self.name,
+        })
+    }
+}
+impl ::std::convert::From<ListJobConfigParameterLimit>
+for ListJobConfigParameterLimitBuilder {
+    fn from(value: ListJobConfigParameterLimit) -> Self {
+        Self {
+            disable: value.disable,
+            display_name: value.display_name,
+            name: value.name,
+        }
+    }
 }

@@ -3,7 +3,10 @@
 /// One attribute of a build parameter definition.
 ///
 /// Generated from `#/components/schemas/ListJobConfigParameterParam`.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListJobConfigParameterParam {
     /// Allowed choices, for enumeration-type parameters.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -16,4 +19,69 @@ pub struct ListJobConfigParameterParam {
     /// Attribute value.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+}
+impl ListJobConfigParameterParam {
+    /// A [`ListJobConfigParameterParamBuilder`] with no field set.
+    pub fn builder() -> ListJobConfigParameterParamBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ListJobConfigParameterParam`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ListJobConfigParameterParam::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListJobConfigParameterParamBuilder {
+    limits: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ListJobConfigParameterLimit>,
+    >,
+    name: ::std::option::Option<::std::string::String>,
+    value: ::std::option::Option<::std::string::String>,
+}
+impl ListJobConfigParameterParamBuilder {
+    /// Allowed choices, for enumeration-type parameters.
+    pub fn limits(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::ListJobConfigParameterLimit>,
+        >,
+    ) -> Self {
+        self.limits = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Attribute name, such as `name`, `type` or `defaultValue`.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Attribute value.
+    pub fn value(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.value = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<ListJobConfigParameterParam, crate::Error> {
+        ::std::result::Result::Ok(ListJobConfigParameterParam {
+            limits: self.limits,
+            name: self.name,
+            value: self.value,
+        })
+    }
+}
+impl ::std::convert::From<ListJobConfigParameterParam>
+for ListJobConfigParameterParamBuilder {
+    fn from(value: ListJobConfigParameterParam) -> Self {
+        Self {
+            limits: value.limits,
+            name: value.name,
+            value: value.value,
+        }
+    }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ListJobConfigResult`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListJobConfigResult {
@@ -54,4 +56,199 @@ pub struct ListJobConfigResult {
     pub triggers: ::std::option::Option<
         ::std::vec::Vec<crate::types::ListJobConfigTrigger>,
     >,
+}
+impl ListJobConfigResult {
+    /// A [`ListJobConfigResultBuilder`] with no field set.
+    pub fn builder() -> ListJobConfigResultBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ListJobConfigResult`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ListJobConfigResult::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListJobConfigResultBuilder {
+    arch: ::std::option::Option<::std::string::String>,
+    auto_update_sub_module: ::std::option::Option<::std::string::String>,
+    build_config_type: ::std::option::Option<::std::string::String>,
+    build_if_code_updated: ::std::option::Option<bool>,
+    flavor: ::std::option::Option<::std::string::String>,
+    group_id: ::std::option::Option<::std::string::String>,
+    host_type: ::std::option::Option<::std::string::String>,
+    job_name: ::std::option::Option<::std::string::String>,
+    parameters: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ListJobConfigParameter>,
+    >,
+    project_id: ::std::option::Option<::std::string::String>,
+    scms: ::std::option::Option<::std::vec::Vec<crate::types::ListJobConfigScm>>,
+    steps: ::std::option::Option<::std::vec::Vec<crate::types::ListJobConfigStep>>,
+    timeout: ::std::option::Option<crate::types::BuildJobTimeout>,
+    triggers: ::std::option::Option<::std::vec::Vec<crate::types::ListJobConfigTrigger>>,
+}
+impl ListJobConfigResultBuilder {
+    /// CPU architecture of the build machine, such as `x86-64`.
+    pub fn arch(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.arch = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether submodules are updated automatically, "true" or "false".
+    pub fn auto_update_sub_module(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.auto_update_sub_module = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Build configuration type.
+    pub fn build_config_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.build_config_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether a code commit starts a build of the task.
+    pub fn build_if_code_updated(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.build_if_code_updated = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Build machine flavor, such as `2u8g`.
+    pub fn flavor(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.flavor = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of the job group the task belongs to.
+    pub fn group_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.group_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Type of build host, such as `devcloud`.
+    pub fn host_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.host_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Task name.
+    pub fn job_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.job_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Build parameters of the task.
+    pub fn parameters(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::ListJobConfigParameter>,
+        >,
+    ) -> Self {
+        self.parameters = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// ID of the CodeArts project that owns the task.
+    pub fn project_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.project_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Code repositories the task builds from.
+    pub fn scms(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::ListJobConfigScm>,
+        >,
+    ) -> Self {
+        self.scms = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Build steps of the task.
+    pub fn steps(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::ListJobConfigStep>,
+        >,
+    ) -> Self {
+        self.steps = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// The `timeout` property.
+    pub fn timeout(
+        mut self,
+        value: impl ::std::convert::Into<crate::types::BuildJobTimeout>,
+    ) -> Self {
+        self.timeout = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Scheduled triggers of the task.
+    pub fn triggers(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::ListJobConfigTrigger>,
+        >,
+    ) -> Self {
+        self.triggers = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<ListJobConfigResult, crate::Error> {
+        ::std::result::Result::Ok(ListJobConfigResult {
+            arch: self.arch,
+            auto_update_sub_module: self.auto_update_sub_module,
+            build_config_type: self.build_config_type,
+            build_if_code_updated: self.build_if_code_updated,
+            flavor: self.flavor,
+            group_id: self.group_id,
+            host_type: self.host_type,
+            job_name: self.job_name,
+            parameters: self.parameters,
+            project_id: self.project_id,
+            scms: self.scms,
+            steps: self.steps,
+            timeout: self.timeout,
+            triggers: self.triggers,
+        })
+    }
+}
+impl ::std::convert::From<ListJobConfigResult> for ListJobConfigResultBuilder {
+    fn from(value: ListJobConfigResult) -> Self {
+        Self {
+            arch: value.arch,
+            auto_update_sub_module: value.auto_update_sub_module,
+            build_config_type: value.build_config_type,
+            build_if_code_updated: value.build_if_code_updated,
+            flavor: value.flavor,
+            group_id: value.group_id,
+            host_type: value.host_type,
+            job_name: value.job_name,
+            parameters: value.parameters,
+            project_id: value.project_id,
+            scms: value.scms,
+            steps: value.steps,
+            timeout: value.timeout,
+            triggers: value.triggers,
+        }
+    }
 }

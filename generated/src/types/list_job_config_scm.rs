@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ListJobConfigScm`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListJobConfigScm {
@@ -47,4 +49,164 @@ pub struct ListJobConfigScm {
     /// HTTP address of the repository web page.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub web_url: ::std::option::Option<::std::string::String>,
+}
+impl ListJobConfigScm {
+    /// A [`ListJobConfigScmBuilder`] with no field set.
+    pub fn builder() -> ListJobConfigScmBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ListJobConfigScm`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ListJobConfigScm::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListJobConfigScmBuilder {
+    branch: ::std::option::Option<::std::string::String>,
+    build_type: ::std::option::Option<::std::string::String>,
+    depth: ::std::option::Option<::std::string::String>,
+    enable_git_lfs: ::std::option::Option<bool>,
+    end_point_id: ::std::option::Option<::std::string::String>,
+    group_name: ::std::option::Option<::std::string::String>,
+    is_auto_build: ::std::option::Option<bool>,
+    repo_id: ::std::option::Option<::std::string::String>,
+    repo_name: ::std::option::Option<::std::string::String>,
+    scm_type: ::std::option::Option<::std::string::String>,
+    source: ::std::option::Option<::std::string::String>,
+    url: ::std::option::Option<::std::string::String>,
+    web_url: ::std::option::Option<::std::string::String>,
+}
+impl ListJobConfigScmBuilder {
+    /// Code branch.
+    pub fn branch(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.branch = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// What is built, such as `branch`.
+    pub fn build_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.build_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Clone depth.
+    pub fn depth(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.depth = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether Git LFS content is fetched when checking out.
+    pub fn enable_git_lfs(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.enable_git_lfs = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of the service endpoint used to reach the repository.
+    pub fn end_point_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.end_point_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Group (namespace) the repository belongs to.
+    pub fn group_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.group_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether commits trigger a build automatically.
+    pub fn is_auto_build(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.is_auto_build = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Repository ID.
+    pub fn repo_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.repo_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Name of the repository.
+    pub fn repo_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.repo_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Repository kind, such as `codehub` or GitHub.
+    pub fn scm_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.scm_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Repository source.
+    pub fn source(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.source = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Repository clone URL.
+    pub fn url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.url = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// HTTP address of the repository web page.
+    pub fn web_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.web_url = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<ListJobConfigScm, crate::Error> {
+        ::std::result::Result::Ok(ListJobConfigScm {
+            branch: self.branch,
+            build_type: self.build_type,
+            depth: self.depth,
+            enable_git_lfs: self.enable_git_lfs,
+            end_point_id: self.end_point_id,
+            group_name: self.group_name,
+            is_auto_build: self.is_auto_build,
+            repo_id: self.repo_id,
+            repo_name: self.repo_name,
+            scm_type: self.scm_type,
+            source: self.source,
+            url: self.url,
+            web_url: self.web_url,
+        })
+    }
+}
+impl ::std::convert::From<ListJobConfigScm> for ListJobConfigScmBuilder {
+    fn from(value: ListJobConfigScm) -> Self {
+        Self {
+            branch: value.branch,
+            build_type: value.build_type,
+            depth: value.depth,
+            enable_git_lfs: value.enable_git_lfs,
+            end_point_id: value.end_point_id,
+            group_name: value.group_name,
+            is_auto_build: value.is_auto_build,
+            repo_id: value.repo_id,
+            repo_name: value.repo_name,
+            scm_type: value.scm_type,
+            source: value.source,
+            url: value.url,
+            web_url: value.web_url,
+        }
+    }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ListJobConfigTrigger`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListJobConfigTrigger {
@@ -16,4 +18,55 @@ pub struct ListJobConfigTrigger {
     pub parameters: ::std::option::Option<
         ::std::vec::Vec<crate::types::ListJobConfigTriggerParameter>,
     >,
+}
+impl ListJobConfigTrigger {
+    /// A [`ListJobConfigTriggerBuilder`] with no field set.
+    pub fn builder() -> ListJobConfigTriggerBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ListJobConfigTrigger`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ListJobConfigTrigger::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListJobConfigTriggerBuilder {
+    name: ::std::option::Option<::std::string::String>,
+    parameters: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ListJobConfigTriggerParameter>,
+    >,
+}
+impl ListJobConfigTriggerBuilder {
+    /// Trigger kind, such as `hudson.triggers.TimerTrigger`.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Settings of the trigger as name/value pairs.
+    pub fn parameters(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::ListJobConfigTriggerParameter>,
+        >,
+    ) -> Self {
+        self.parameters = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<ListJobConfigTrigger, crate::Error> {
+        ::std::result::Result::Ok(ListJobConfigTrigger {
+            name: self.name,
+            parameters: self.parameters,
+        })
+    }
+}
+impl ::std::convert::From<ListJobConfigTrigger> for ListJobConfigTriggerBuilder {
+    fn from(value: ListJobConfigTrigger) -> Self {
+        Self {
+            name: value.name,
+            parameters: value.parameters,
+        }
+    }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ListJobResponse`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListJobResponse {
@@ -45,5 +47,51 @@ impl crate::ResponseMeta for ListJobResponse {
     }
     fn set_response_metadata(&mut self, metadata: crate::ResponseMetadata) {
         self.__metadata.set(metadata);
+    }
+}
+impl ListJobResponse {
+    /// A [`ListJobResponseBuilder`] with no field set.
+    pub fn builder() -> ListJobResponseBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ListJobResponse`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ListJobResponse::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListJobResponseBuilder {
+    result: ::std::option::Option<crate::types::ListJobResult>,
+    status: ::std::option::Option<crate::types::ListJobResponseStatus>,
+}
+impl ListJobResponseBuilder {
+    /// The `result` property.
+    pub fn result(
+        mut self,
+        value: impl ::std::convert::Into<crate::types::ListJobResult>,
+    ) -> Self {
+        self.result = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Call outcome, `success` or `fail`.
+    pub fn status(
+        mut self,
+        value: impl ::std::convert::Into<crate::types::ListJobResponseStatus>,
+    ) -> Self {
+        self.status = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<ListJobResponse, crate::Error> {
+        ::std::result::Result::Ok(ListJobResponse {
+            result: self.result,
+            status: self.status,
+            __metadata: ::std::default::Default::default(),
+        })
+    }
+}
+impl ::std::convert::From<ListJobResponse> for ListJobResponseBuilder {
+    fn from(value: ListJobResponse) -> Self {
+        Self {
+            result: value.result,
+            status: value.status,
+        }
     }
 }

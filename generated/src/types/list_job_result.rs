@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ListJobResult`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListJobResult {
@@ -16,4 +18,50 @@ pub struct ListJobResult {
     /// Total number of jobs matching the query.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total: ::std::option::Option<i32>,
+}
+impl ListJobResult {
+    /// A [`ListJobResultBuilder`] with no field set.
+    pub fn builder() -> ListJobResultBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ListJobResult`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ListJobResult::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListJobResultBuilder {
+    job_list: ::std::option::Option<::std::vec::Vec<crate::types::ListJobResultJobList>>,
+    total: ::std::option::Option<i32>,
+}
+impl ListJobResultBuilder {
+    /// The jobs on this page.
+    pub fn job_list(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::ListJobResultJobList>,
+        >,
+    ) -> Self {
+        self.job_list = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Total number of jobs matching the query.
+    pub fn total(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.total = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<ListJobResult, crate::Error> {
+        ::std::result::Result::Ok(ListJobResult {
+            job_list: self.job_list,
+            total: self.total,
+        })
+    }
+}
+impl ::std::convert::From<ListJobResult> for ListJobResultBuilder {
+    fn from(value: ListJobResult) -> Self {
+        Self {
+            job_list: value.job_list,
+            total: value.total,
+        }
+    }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ListJobResultJobList`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListJobResultJobList {
@@ -125,4 +127,420 @@ pub struct ListJobResultJobList {
     /// User name.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user_name: ::std::option::Option<::std::string::String>,
+}
+impl ListJobResultJobList {
+    /// A [`ListJobResultJobListBuilder`] with no field set.
+    pub fn builder() -> ListJobResultJobListBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ListJobResultJobList`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ListJobResultJobList::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListJobResultJobListBuilder {
+    build_number: ::std::option::Option<::std::string::String>,
+    build_project_id: ::std::option::Option<::std::string::String>,
+    build_time: ::std::option::Option<f64>,
+    build_type: ::std::option::Option<::std::string::String>,
+    code_branch: ::std::option::Option<::std::string::String>,
+    commit_detail_url: ::std::option::Option<::std::string::String>,
+    commit_id: ::std::option::Option<::std::string::String>,
+    disabled: ::std::option::Option<bool>,
+    favorite: ::std::option::Option<bool>,
+    forbidden_msg: ::std::option::Option<::std::string::String>,
+    health_score: ::std::option::Option<i32>,
+    id: ::std::option::Option<::std::string::String>,
+    is_copy: ::std::option::Option<bool>,
+    is_delete: ::std::option::Option<bool>,
+    is_execute: ::std::option::Option<bool>,
+    is_finished: ::std::option::Option<bool>,
+    is_forbidden: ::std::option::Option<bool>,
+    is_modify: ::std::option::Option<bool>,
+    is_view: ::std::option::Option<bool>,
+    job_creator: ::std::option::Option<::std::string::String>,
+    job_name: ::std::option::Option<::std::string::String>,
+    last_build_status: ::std::option::Option<::std::string::String>,
+    last_build_time: ::std::option::Option<i64>,
+    last_build_user: ::std::option::Option<::std::string::String>,
+    last_build_user_id: ::std::option::Option<::std::string::String>,
+    last_job_running_status: ::std::option::Option<::std::string::String>,
+    nick_name: ::std::option::Option<::std::string::String>,
+    project_id: ::std::option::Option<::std::string::String>,
+    project_name: ::std::option::Option<::std::string::String>,
+    project_permission_switch: ::std::option::Option<bool>,
+    repo_id: ::std::option::Option<::std::string::String>,
+    scm_type: ::std::option::Option<::std::string::String>,
+    scm_web_url: ::std::option::Option<::std::string::String>,
+    source_code: ::std::option::Option<::std::string::String>,
+    tag: ::std::option::Option<::std::string::String>,
+    task_id: ::std::option::Option<::std::string::String>,
+    trigger_type: ::std::option::Option<::std::string::String>,
+    user_id: ::std::option::Option<::std::string::String>,
+    user_name: ::std::option::Option<::std::string::String>,
+}
+impl ListJobResultJobListBuilder {
+    /// Build number of the latest build.
+    pub fn build_number(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.build_number = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Build project ID; maps one-to-one to the job's codeci_job_id.
+    pub fn build_project_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.build_project_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Duration of the latest build.
+    pub fn build_time(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+        self.build_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// What the build checks out, such as `branch`.
+    pub fn build_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.build_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Code branch of the latest build.
+    pub fn code_branch(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.code_branch = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Web address of the commit's detail page (for CodeArts Repo sources).
+    pub fn commit_detail_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.commit_detail_url = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Commit ID of the latest build.
+    pub fn commit_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.commit_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// True if the job is disabled.
+    pub fn disabled(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.disabled = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// True if the caller has marked the job as a favorite.
+    pub fn favorite(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.favorite = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Message explaining why the job is disabled.
+    pub fn forbidden_msg(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.forbidden_msg = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Health score of the job.
+    pub fn health_score(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.health_score = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Build job ID.
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the caller may clone the job.
+    pub fn is_copy(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.is_copy = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the caller may delete the job.
+    pub fn is_delete(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.is_delete = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the caller may run the job.
+    pub fn is_execute(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.is_execute = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// True if the latest build has ended.
+    pub fn is_finished(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.is_finished = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the caller may disable the job.
+    pub fn is_forbidden(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.is_forbidden = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the caller may edit the job.
+    pub fn is_modify(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.is_modify = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the caller may view the job.
+    pub fn is_view(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.is_view = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// User ID of the job's creator.
+    pub fn job_creator(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.job_creator = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Job name.
+    pub fn job_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.job_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// State of the latest build, such as `blue` (succeeded), `red` (failed) or `aborted`.
+    pub fn last_build_status(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.last_build_status = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Start of the latest build, as a Unix timestamp in milliseconds.
+    pub fn last_build_time(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.last_build_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Name of the user who ran the latest build.
+    pub fn last_build_user(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.last_build_user = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of the user who ran the latest build.
+    pub fn last_build_user_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.last_build_user_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Running state of the latest build, such as `Finished`.
+    pub fn last_job_running_status(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.last_job_running_status = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// User's display name.
+    pub fn nick_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.nick_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of the CodeArts project that owns the job.
+    pub fn project_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.project_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Name of the CodeArts project that owns the job.
+    pub fn project_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.project_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether project-level permissions apply to the job.
+    pub fn project_permission_switch(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.project_permission_switch = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Repository ID.
+    pub fn repo_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.repo_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Repository kind, such as `codehub` or GitHub.
+    pub fn scm_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.scm_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Web address of the code repository.
+    pub fn scm_web_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.scm_web_url = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Where the job comes from, such as `codeci`.
+    pub fn source_code(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.source_code = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Repository tag.
+    pub fn tag(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.tag = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Record number of the latest build, such as `#20240923.1`.
+    pub fn task_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.task_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// How the latest build was started, such as `Manual`.
+    pub fn trigger_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.trigger_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// User ID.
+    pub fn user_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.user_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// User name.
+    pub fn user_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.user_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<ListJobResultJobList, crate::Error> {
+        ::std::result::Result::Ok(ListJobResultJobList {
+            build_number: self.build_number,
+            build_project_id: self.build_project_id,
+            build_time: self.build_time,
+            build_type: self.build_type,
+            code_branch: self.code_branch,
+            commit_detail_url: self.commit_detail_url,
+            commit_id: self.commit_id,
+            disabled: self.disabled,
+            favorite: self.favorite,
+            forbidden_msg: self.forbidden_msg,
+            health_score: self.health_score,
+            id: self.id,
+            is_copy: self.is_copy,
+            is_delete: self.is_delete,
+            is_execute: self.is_execute,
+            is_finished: self.is_finished,
+            is_forbidden: self.is_forbidden,
+            is_modify: self.is_modify,
+            is_view: self.is_view,
+            job_creator: self.job_creator,
+            job_name: self.job_name,
+            last_build_status: self.last_build_status,
+            last_build_time: self.last_build_time,
+            last_build_user: self.last_build_user,
+            last_build_user_id: self.last_build_user_id,
+            last_job_running_status: self.last_job_running_status,
+            nick_name: self.nick_name,
+            project_id: self.project_id,
+            project_name: self.project_name,
+            project_permission_switch: self.project_permission_switch,
+            repo_id: self.repo_id,
+            scm_type: self.scm_type,
+            scm_web_url: self.scm_web_url,
+            source_code: self.source_code,
+            tag: self.tag,
+            task_id: self.task_id,
+            trigger_type: self.trigger_type,
+            user_id: self.user_id,
+            user_name: self.user_name,
+        })
+    }
+}
+impl ::std::convert::From<ListJobResultJobList> for ListJobResultJobListBuilder {
+    fn from(value: ListJobResultJobList) -> Self {
+        Self {
+            build_number: value.build_number,
+            build_project_id: value.build_project_id,
+            build_time: value.build_time,
+            build_type: value.build_type,
+            code_branch: value.code_branch,
+            commit_detail_url: value.commit_detail_url,
+            commit_id: value.commit_id,
+            disabled: value.disabled,
+            favorite: value.favorite,
+            forbidden_msg: value.forbidden_msg,
+            health_score: value.health_score,
+            id: value.id,
+            is_copy: value.is_copy,
+            is_delete: value.is_delete,
+            is_execute: value.is_execute,
+            is_finished: value.is_finished,
+            is_forbidden: value.is_forbidden,
+            is_modify: value.is_modify,
+            is_view: value.is_view,
+            job_creator: value.job_creator,
+            job_name: value.job_name,
+            last_build_status: value.last_build_status,
+            last_build_time: value.last_build_time,
+            last_build_user: value.last_build_user,
+            last_build_user_id: value.last_build_user_id,
+            last_job_running_status: value.last_job_running_status,
+            nick_name: value.nick_name,
+            project_id: value.project_id,
+            project_name: value.project_name,
+            project_permission_switch: value.project_permission_switch,
+            repo_id: value.repo_id,
+            scm_type: value.scm_type,
+            scm_web_url: value.scm_web_url,
+            source_code: value.source_code,
+            tag: value.tag,
+            task_id: value.task_id,
+            trigger_type: value.trigger_type,
+            user_id: value.user_id,
+            user_name: value.user_name,
+        }
+    }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ListJunitCoverageSummaryItem`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListJunitCoverageSummaryItem {
@@ -23,4 +25,82 @@ pub struct ListJunitCoverageSummaryItem {
     /// Build stage that produced the report, such as `stage3`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stage_name: ::std::option::Option<::std::string::String>,
+}
+impl ListJunitCoverageSummaryItem {
+    /// A [`ListJunitCoverageSummaryItemBuilder`] with no field set.
+    pub fn builder() -> ListJunitCoverageSummaryItemBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ListJunitCoverageSummaryItem`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ListJunitCoverageSummaryItem::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListJunitCoverageSummaryItemBuilder {
+    build_no: ::std::option::Option<i32>,
+    job_id: ::std::option::Option<::std::string::String>,
+    region: ::std::option::Option<::std::string::String>,
+    root_id: ::std::option::Option<::std::string::String>,
+    stage_name: ::std::option::Option<::std::string::String>,
+}
+impl ListJunitCoverageSummaryItemBuilder {
+    /// Build number within the task.
+    pub fn build_no(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.build_no = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Build task ID.
+    pub fn job_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.job_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Region of the tenant, such as `cn-north-4`.
+    pub fn region(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.region = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Report resource ID; pass it to download_junit_coverage_zip.
+    pub fn root_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.root_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Build stage that produced the report, such as `stage3`.
+    pub fn stage_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.stage_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<ListJunitCoverageSummaryItem, crate::Error> {
+        ::std::result::Result::Ok(ListJunitCoverageSummaryItem {
+            build_no: self.build_no,
+            job_id: self.job_id,
+            region: self.region,
+            root_id: self.root_id,
+            stage_name: self.stage_name,
+        })
+    }
+}
+impl ::std::convert::From<ListJunitCoverageSummaryItem>
+for ListJunitCoverageSummaryItemBuilder {
+    fn from(value: ListJunitCoverageSummaryItem) -> Self {
+        Self {
+            build_no: value.build_no,
+            job_id: value.job_id,
+            region: value.region,
+            root_id: value.root_id,
+            stage_name: value.stage_name,
+        }
+    }
 }

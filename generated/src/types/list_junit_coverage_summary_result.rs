@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ListJunitCoverageSummaryResult`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListJunitCoverageSummaryResult {
@@ -13,4 +15,47 @@ pub struct ListJunitCoverageSummaryResult {
     pub unit_summary_list: ::std::option::Option<
         ::std::vec::Vec<crate::types::ListJunitCoverageSummaryItem>,
     >,
+}
+impl ListJunitCoverageSummaryResult {
+    /// A [`ListJunitCoverageSummaryResultBuilder`] with no field set.
+    pub fn builder() -> ListJunitCoverageSummaryResultBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ListJunitCoverageSummaryResult`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ListJunitCoverageSummaryResult::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListJunitCoverageSummaryResultBuilder {
+    unit_summary_list: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ListJunitCoverageSummaryItem>,
+    >,
+}
+impl ListJunitCoverageSummaryResultBuilder {
+    /// One entry per coverage report.
+    pub fn unit_summary_list(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::ListJunitCoverageSummaryItem>,
+        >,
+    ) -> Self {
+        self.unit_summary_list = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<ListJunitCoverageSummaryResult, crate::Error> {
+        ::std::result::Result::Ok(ListJunitCoverageSummaryResult {
+            unit_summary_list: self.unit_summary_list,
+        })
+    }
+}
+impl ::std::convert::From<ListJunitCoverageSummaryResult>
+for ListJunitCoverageSummaryResultBuilder {
+    fn from(value: ListJunitCoverageSummaryResult) -> Self {
+        Self {
+            unit_summary_list: value.unit_summary_list,
+        }
+    }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ListKeystoreResponse`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListKeystoreResponse {
@@ -45,5 +47,55 @@ impl crate::ResponseMeta for ListKeystoreResponse {
     }
     fn set_response_metadata(&mut self, metadata: crate::ResponseMetadata) {
         self.__metadata.set(metadata);
+    }
+}
+impl ListKeystoreResponse {
+    /// A [`ListKeystoreResponseBuilder`] with no field set.
+    pub fn builder() -> ListKeystoreResponseBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ListKeystoreResponse`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ListKeystoreResponse::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListKeystoreResponseBuilder {
+    result: ::std::option::Option<::std::vec::Vec<crate::types::ListKeystoreResult>>,
+    status: ::std::option::Option<crate::types::ListKeystoreResponseStatus>,
+}
+impl ListKeystoreResponseBuilder {
+    /// The usable files.
+    pub fn result(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::ListKeystoreResult>,
+        >,
+    ) -> Self {
+        self.result = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Outcome of the call.
+    pub fn status(
+        mut self,
+        value: impl ::std::convert::Into<crate::types::ListKeystoreResponseStatus>,
+    ) -> Self {
+        self.status = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<ListKeystoreResponse, crate::Error> {
+        ::std::result::Result::Ok(ListKeystoreResponse {
+            result: self.result,
+            status: self.status,
+            __metadata: ::std::default::Default::default(),
+        })
+    }
+}
+impl ::std::convert::From<ListKeystoreResponse> for ListKeystoreResponseBuilder {
+    fn from(value: ListKeystoreResponse) -> Self {
+        Self {
+            result: value.result,
+            status: value.status,
+        }
     }
 }

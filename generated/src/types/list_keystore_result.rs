@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ListKeystoreResult`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListKeystoreResult {
@@ -14,4 +16,49 @@ pub struct ListKeystoreResult {
     /// File name.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub keystore_name: ::std::option::Option<::std::string::String>,
+}
+impl ListKeystoreResult {
+    /// A [`ListKeystoreResultBuilder`] with no field set.
+    pub fn builder() -> ListKeystoreResultBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ListKeystoreResult`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ListKeystoreResult::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListKeystoreResultBuilder {
+    id: ::std::option::Option<::std::string::String>,
+    keystore_name: ::std::option::Option<::std::string::String>,
+}
+impl ListKeystoreResultBuilder {
+    /// File ID.
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// File name.
+    pub fn keystore_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.keystore_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<ListKeystoreResult, crate::Error> {
+        ::std::result::Result::Ok(ListKeystoreResult {
+            id: self.id,
+            keystore_name: self.keystore_name,
+        })
+    }
+}
+impl ::std::convert::From<ListKeystoreResult> for ListKeystoreResultBuilder {
+    fn from(value: ListKeystoreResult) -> Self {
+        Self {
+            id: value.id,
+            keystore_name: value.keystore_name,
+        }
+    }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ListKeystoreSearchKeystore`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListKeystoreSearchKeystore {
@@ -53,4 +55,192 @@ pub struct ListKeystoreSearchKeystore {
     /// Name of the user who last changed the file.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub update_user_name: ::std::option::Option<::std::string::String>,
+}
+impl ListKeystoreSearchKeystore {
+    /// A [`ListKeystoreSearchKeystoreBuilder`] with no field set.
+    pub fn builder() -> ListKeystoreSearchKeystoreBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ListKeystoreSearchKeystore`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ListKeystoreSearchKeystore::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListKeystoreSearchKeystoreBuilder {
+    create_time: ::std::option::Option<::std::string::String>,
+    create_time_stamp: ::std::option::Option<::std::string::String>,
+    create_user_id: ::std::option::Option<::std::string::String>,
+    create_user_name: ::std::option::Option<::std::string::String>,
+    description: ::std::option::Option<::std::string::String>,
+    domain_id: ::std::option::Option<::std::string::String>,
+    domain_name: ::std::option::Option<::std::string::String>,
+    id: ::std::option::Option<::std::string::String>,
+    keystore_name: ::std::option::Option<::std::string::String>,
+    permission: ::std::option::Option<crate::types::ListKeystoreSearchPermission>,
+    share: ::std::option::Option<i32>,
+    update_time: ::std::option::Option<::std::string::String>,
+    update_time_stamp: ::std::option::Option<::std::string::String>,
+    update_user_id: ::std::option::Option<::std::string::String>,
+    update_user_name: ::std::option::Option<::std::string::String>,
+}
+impl ListKeystoreSearchKeystoreBuilder {
+    /// Upload time, formatted like `2024-9-23 17:42`.
+    pub fn create_time(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.create_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Upload time as epoch seconds in a string, such as `1727084554`.
+    pub fn create_time_stamp(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.create_time_stamp = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of the user who uploaded the file.
+    pub fn create_user_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.create_user_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Name of the user who uploaded the file.
+    pub fn create_user_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.create_user_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Free-text description of the file.
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Tenant (account) ID.
+    pub fn domain_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.domain_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Tenant (account) name.
+    pub fn domain_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.domain_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// File ID.
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// File name.
+    pub fn keystore_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.keystore_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The `permission` property.
+    pub fn permission(
+        mut self,
+        value: impl ::std::convert::Into<crate::types::ListKeystoreSearchPermission>,
+    ) -> Self {
+        self.permission = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// 1 when every member of the tenant may use the file in builds, 0 otherwise.
+    pub fn share(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.share = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Last change, formatted like `2024-9-23 17:42`.
+    pub fn update_time(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.update_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Last change as epoch seconds in a string.
+    pub fn update_time_stamp(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.update_time_stamp = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of the user who last changed the file.
+    pub fn update_user_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.update_user_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Name of the user who last changed the file.
+    pub fn update_user_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.update_user_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<ListKeystoreSearchKeystore, crate::Error> {
+        ::std::result::Result::Ok(ListKeystoreSearchKeystore {
+            create_time: self.create_time,
+            create_time_stamp: self.create_time_stamp,
+            create_user_id: self.create_user_id,
+            create_user_name: self.create_user_name,
+            description: self.description,
+            domain_id: self.domain_id,
+            domain_name: self.domain_name,
+            id: self.id,
+            keystore_name: self.keystore_name,
+            permission: self.permission,
+            share: self.share,
+            update_time: self.update_time,
+            update_time_stamp: self.update_time_stamp,
+            update_user_id: self.update_user_id,
+            update_user_name: self.update_user_name,
+        })
+    }
+}
+impl ::std::convert::From<ListKeystoreSearchKeystore>
+for ListKeystoreSearchKeystoreBuilder {
+    fn from(value: ListKeystoreSearchKeystore) -> Self {
+        Self {
+            create_time: value.create_time,
+            create_time_stamp: value.create_time_stamp,
+            create_user_id: value.create_user_id,
+            create_user_name: value.create_user_name,
+            description: value.description,
+            domain_id: value.domain_id,
+            domain_name: value.domain_name,
+            id: value.id,
+            keystore_name: value.keystore_name,
+            permission: value.permission,
+            share: value.share,
+            update_time: value.update_time,
+            update_time_stamp: value.update_time_stamp,
+            update_user_id: value.update_user_id,
+            update_user_name: value.update_user_name,
+        }
+    }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ListKeystoreSearchPermission`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListKeystoreSearchPermission {
@@ -23,4 +25,73 @@ pub struct ListKeystoreSearchPermission {
     /// Whether the caller may use the file in builds.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub usage: ::std::option::Option<bool>,
+}
+impl ListKeystoreSearchPermission {
+    /// A [`ListKeystoreSearchPermissionBuilder`] with no field set.
+    pub fn builder() -> ListKeystoreSearchPermissionBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ListKeystoreSearchPermission`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ListKeystoreSearchPermission::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListKeystoreSearchPermissionBuilder {
+    delete: ::std::option::Option<bool>,
+    keystore_id: ::std::option::Option<::std::string::String>,
+    modify: ::std::option::Option<bool>,
+    setting: ::std::option::Option<bool>,
+    usage: ::std::option::Option<bool>,
+}
+impl ListKeystoreSearchPermissionBuilder {
+    /// Whether the caller may delete the file.
+    pub fn delete(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.delete = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// File ID.
+    pub fn keystore_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.keystore_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the caller may update the file.
+    pub fn modify(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.modify = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the caller may edit the file's permission list.
+    pub fn setting(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.setting = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the caller may use the file in builds.
+    pub fn usage(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.usage = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<ListKeystoreSearchPermission, crate::Error> {
+        ::std::result::Result::Ok(ListKeystoreSearchPermission {
+            delete: self.delete,
+            keystore_id: self.keystore_id,
+            modify: self.modify,
+            setting: self.setting,
+            usage: self.usage,
+        })
+    }
+}
+impl ::std::convert::From<ListKeystoreSearchPermission>
+for ListKeystoreSearchPermissionBuilder {
+    fn from(value: ListKeystoreSearchPermission) -> Self {
+        Self {
+            delete: value.delete,
+            keystore_id: value.keystore_id,
+            modify: value.modify,
+            setting: value.setting,
+            usage: value.usage,
+        }
+    }
 }

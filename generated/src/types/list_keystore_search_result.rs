@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ListKeystoreSearchResult`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListKeystoreSearchResult {
@@ -16,4 +18,52 @@ pub struct ListKeystoreSearchResult {
     /// Number of matching files over all pages.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total: ::std::option::Option<i32>,
+}
+impl ListKeystoreSearchResult {
+    /// A [`ListKeystoreSearchResultBuilder`] with no field set.
+    pub fn builder() -> ListKeystoreSearchResultBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ListKeystoreSearchResult`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ListKeystoreSearchResult::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListKeystoreSearchResultBuilder {
+    keystore_list: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ListKeystoreSearchKeystore>,
+    >,
+    total: ::std::option::Option<i32>,
+}
+impl ListKeystoreSearchResultBuilder {
+    /// The files of this page.
+    pub fn keystore_list(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::ListKeystoreSearchKeystore>,
+        >,
+    ) -> Self {
+        self.keystore_list = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Number of matching files over all pages.
+    pub fn total(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.total = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<ListKeystoreSearchResult, crate::Error> {
+        ::std::result::Result::Ok(ListKeystoreSearchResult {
+            keystore_list: self.keystore_list,
+            total: self.total,
+        })
+    }
+}
+impl ::std::convert::From<ListKeystoreSearchResult> for ListKeystoreSearchResultBuilder {
+    fn from(value: ListKeystoreSearchResult) -> Self {
+        Self {
+            keystore_list: value.keystore_list,
+            total: value.total,
+        }
+    }
 }

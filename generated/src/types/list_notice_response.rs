@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ListNoticeResponse`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListNoticeResponse {
@@ -48,5 +50,66 @@ impl crate::ResponseMeta for ListNoticeResponse {
     }
     fn set_response_metadata(&mut self, metadata: crate::ResponseMetadata) {
         self.__metadata.set(metadata);
+    }
+}
+impl ListNoticeResponse {
+    /// A [`ListNoticeResponseBuilder`] with no field set.
+    pub fn builder() -> ListNoticeResponseBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ListNoticeResponse`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ListNoticeResponse::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListNoticeResponseBuilder {
+    error: ::std::option::Option<::std::string::String>,
+    result: ::std::option::Option<::std::vec::Vec<crate::types::JobNoticeSetting>>,
+    status: ::std::option::Option<::std::string::String>,
+}
+impl ListNoticeResponseBuilder {
+    /// Error message; null on success.
+    pub fn error(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.error = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// One entry per notification channel.
+    pub fn result(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::JobNoticeSetting>,
+        >,
+    ) -> Self {
+        self.result = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Outcome of the call, such as `success`.
+    pub fn status(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.status = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<ListNoticeResponse, crate::Error> {
+        ::std::result::Result::Ok(ListNoticeResponse {
+            error: self.error,
+            result: self.result,
+            status: self.status,
+            __metadata: ::std::default::Default::default(),
+        })
+    }
+}
+impl ::std::convert::From<ListNoticeResponse> for ListNoticeResponseBuilder {
+    fn from(value: ListNoticeResponse) -> Self {
+        Self {
+            error: value.error,
+            result: value.result,
+            status: value.status,
+        }
     }
 }

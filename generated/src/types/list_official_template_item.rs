@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ListOfficialTemplateItem`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListOfficialTemplateItem {
@@ -49,4 +51,165 @@ pub struct ListOfficialTemplateItem {
     /// Sort weight of the template.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub weight: ::std::option::Option<f64>,
+}
+impl ListOfficialTemplateItem {
+    /// A [`ListOfficialTemplateItemBuilder`] with no field set.
+    pub fn builder() -> ListOfficialTemplateItemBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ListOfficialTemplateItem`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ListOfficialTemplateItem::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListOfficialTemplateItemBuilder {
+    description: ::std::option::Option<::std::string::String>,
+    favourite: ::std::option::Option<bool>,
+    language: ::std::option::Option<::std::string::String>,
+    name: ::std::option::Option<::std::string::String>,
+    nick_name: ::std::option::Option<::std::string::String>,
+    parameters: ::std::option::Option<::std::vec::Vec<crate::types::TemplateParameter>>,
+    public: ::std::option::Option<bool>,
+    scope: ::std::option::Option<::std::string::String>,
+    template: ::std::option::Option<crate::types::TemplateStepList>,
+    tool_type: ::std::option::Option<::std::string::String>,
+    r#type: ::std::option::Option<::std::string::String>,
+    uuid: ::std::option::Option<::std::string::String>,
+    weight: ::std::option::Option<f64>,
+}
+impl ListOfficialTemplateItemBuilder {
+    /// Template description.
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the caller has marked the template as a favourite.
+    pub fn favourite(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.favourite = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Programming language the template is meant for, such as `javaScript`.
+    pub fn language(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.language = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Template name.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Nickname shown for the template.
+    pub fn nick_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.nick_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Build parameters defined by the template.
+    pub fn parameters(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::TemplateParameter>,
+        >,
+    ) -> Self {
+        self.parameters = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Whether the template is public.
+    pub fn public(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.public = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Template scope, `official` for official templates and `custom` for custom ones.
+    pub fn scope(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.scope = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The `template` property.
+    pub fn template(
+        mut self,
+        value: impl ::std::convert::Into<crate::types::TemplateStepList>,
+    ) -> Self {
+        self.template = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Build tool kind, such as `mono`, `npm` or `maven`.
+    pub fn tool_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.tool_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Template category, such as `codeci`.
+    pub fn r#type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// UUID of the template.
+    pub fn uuid(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.uuid = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sort weight of the template.
+    pub fn weight(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+        self.weight = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<ListOfficialTemplateItem, crate::Error> {
+        ::std::result::Result::Ok(ListOfficialTemplateItem {
+            description: self.description,
+            favourite: self.favourite,
+            language: self.language,
+            name: self.name,
+            nick_name: self.nick_name,
+            parameters: self.parameters,
+            public: self.public,
+            scope: self.scope,
+            template: self.template,
+            tool_type: self.tool_type,
+            r#type: self.r#type,
+            uuid: self.uuid,
+            weight: self.weight,
+        })
+    }
+}
+impl ::std::convert::From<ListOfficialTemplateItem> for ListOfficialTemplateItemBuilder {
+    fn from(value: ListOfficialTemplateItem) -> Self {
+        Self {
+            description: value.description,
+            favourite: value.favourite,
+            language: value.language,
+            name: value.name,
+            nick_name: value.nick_name,
+            parameters: value.parameters,
+            public: value.public,
+            scope: value.scope,
+            template: value.template,
+            tool_type: value.tool_type,
+            r#type: value.r#type,
+            uuid: value.uuid,
+            weight: value.weight,
+        }
+    }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ListOfficialTemplateResult`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListOfficialTemplateResult {
@@ -16,4 +18,55 @@ pub struct ListOfficialTemplateResult {
     /// Total number of matching templates.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total_size: ::std::option::Option<f64>,
+}
+impl ListOfficialTemplateResult {
+    /// A [`ListOfficialTemplateResultBuilder`] with no field set.
+    pub fn builder() -> ListOfficialTemplateResultBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ListOfficialTemplateResult`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ListOfficialTemplateResult::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListOfficialTemplateResultBuilder {
+    items: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ListOfficialTemplateItem>,
+    >,
+    total_size: ::std::option::Option<f64>,
+}
+impl ListOfficialTemplateResultBuilder {
+    /// Templates on this page.
+    pub fn items(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::ListOfficialTemplateItem>,
+        >,
+    ) -> Self {
+        self.items = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Total number of matching templates.
+    pub fn total_size(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+        self.total_size = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<ListOfficialTemplateResult, crate::Error> {
+        ::std::result::Result::Ok(ListOfficialTemplateResult {
+            items: self.items,
+            total_size: self.total_size,
+        })
+    }
+}
+impl ::std::convert::From<ListOfficialTemplateResult>
+for ListOfficialTemplateResultBuilder {
+    fn from(value: ListOfficialTemplateResult) -> Self {
+        Self {
+            items: value.items,
+            total_size: value.total_size,
+        }
+    }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ListProjectJobsResponse`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListProjectJobsResponse {
@@ -45,5 +47,52 @@ impl crate::ResponseMeta for ListProjectJobsResponse {
     }
     fn set_response_metadata(&mut self, metadata: crate::ResponseMetadata) {
         self.__metadata.set(metadata);
+    }
+}
+impl ListProjectJobsResponse {
+    /// A [`ListProjectJobsResponseBuilder`] with no field set.
+    pub fn builder() -> ListProjectJobsResponseBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ListProjectJobsResponse`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ListProjectJobsResponse::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListProjectJobsResponseBuilder {
+    jobs: ::std::option::Option<::std::vec::Vec<crate::types::ProjectJobListItem>>,
+    total: ::std::option::Option<i32>,
+}
+impl ListProjectJobsResponseBuilder {
+    /// The jobs on this page.
+    pub fn jobs(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::ProjectJobListItem>,
+        >,
+    ) -> Self {
+        self.jobs = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Total number of jobs matching the query.
+    pub fn total(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.total = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<ListProjectJobsResponse, crate::Error> {
+        ::std::result::Result::Ok(ListProjectJobsResponse {
+            jobs: self.jobs,
+            total: self.total,
+            __metadata: ::std::default::Default::default(),
+        })
+    }
+}
+impl ::std::convert::From<ListProjectJobsResponse> for ListProjectJobsResponseBuilder {
+    fn from(value: ListProjectJobsResponse) -> Self {
+        Self {
+            jobs: value.jobs,
+            total: value.total,
+        }
     }
 }

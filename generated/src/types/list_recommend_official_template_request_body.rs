@@ -3,7 +3,10 @@
 /// Body of list_recommend_official_template.
 ///
 /// Generated from `#/components/schemas/ListRecommendOfficialTemplateRequestBody`.
+///
+/// Make one with [`Self::builder`]: the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListRecommendOfficialTemplateRequestBody {
     /// Branch of the code repository.
     pub branch: ::std::string::String,
@@ -14,12 +17,75 @@ pub struct ListRecommendOfficialTemplateRequestBody {
     pub tags: ::std::option::Option<::std::string::String>,
 }
 impl ListRecommendOfficialTemplateRequestBody {
-    /// A value with the required fields `branch`, `git_url` set and every optional field unset.
-    pub fn new(branch: ::std::string::String, git_url: ::std::string::String) -> Self {
+    /// A [`ListRecommendOfficialTemplateRequestBodyBuilder`] with no field set.
+    pub fn builder() -> ListRecommendOfficialTemplateRequestBodyBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ListRecommendOfficialTemplateRequestBody`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ListRecommendOfficialTemplateRequestBody::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListRecommendOfficialTemplateRequestBodyBuilder {
+    branch: ::std::option::Option<::std::string::String>,
+    git_url: ::std::option::Option<::std::string::String>,
+    tags: ::std::option::Option<::std::string::String>,
+}
+impl ListRecommendOfficialTemplateRequestBodyBuilder {
+    /// Branch of the code repository.
+    ///
+    /// Required: [`build`](Self::build) fails without it.
+    pub fn branch(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.branch = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Address of the code repository.
+    ///
+    /// Required: [`build`](Self::build) fails without it.
+    pub fn git_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.git_url = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Tag of the code repository.
+    pub fn tags(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.tags = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<ListRecommendOfficialTemplateRequestBody, crate::Error> {
+        ::std::result::Result::Ok(ListRecommendOfficialTemplateRequestBody {
+            branch: self
+                .branch
+                .ok_or_else(|| crate::Error::invalid(
+                    "branch",
+                    "is required but was not set",
+                ))?,
+            git_url: self
+                .git_url
+                .ok_or_else(|| crate::Error::invalid(
+                    "git_url",
+                    "is required but was not set",
+                ))?,
+            tags: self.tags,
+        })
+    }
+}
+impl ::std::convert::From<ListRecommendOfficialTemplateRequestBody>
+for ListRecommendOfficialTemplateRequestBodyBuilder {
+    fn from(value: ListRecommendOfficialTemplateRequestBody) -> Self {
         Self {
-            branch,
-            git_url,
-            tags: ::std::option::Option::None,
+            branch: ::std::option::Option::Some(value.branch),
+            git_url: ::std::option::Option::Some(value.git_url),
+            tags: value.tags,
         }
     }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ListRecordsResult`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListRecordsResult {
@@ -14,4 +16,53 @@ pub struct ListRecordsResult {
     /// The `pagination` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pagination: ::std::option::Option<crate::types::ListRecordsResultPagination>,
+}
+impl ListRecordsResult {
+    /// A [`ListRecordsResultBuilder`] with no field set.
+    pub fn builder() -> ListRecordsResultBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ListRecordsResult`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ListRecordsResult::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListRecordsResultBuilder {
+    data: ::std::option::Option<::std::vec::Vec<crate::types::BuildRecord>>,
+    pagination: ::std::option::Option<crate::types::ListRecordsResultPagination>,
+}
+impl ListRecordsResultBuilder {
+    /// Build records on this page.
+    pub fn data(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BuildRecord>,
+        >,
+    ) -> Self {
+        self.data = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// The `pagination` property.
+    pub fn pagination(
+        mut self,
+        value: impl ::std::convert::Into<crate::types::ListRecordsResultPagination>,
+    ) -> Self {
+        self.pagination = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<ListRecordsResult, crate::Error> {
+        ::std::result::Result::Ok(ListRecordsResult {
+            data: self.data,
+            pagination: self.pagination,
+        })
+    }
+}
+impl ::std::convert::From<ListRecordsResult> for ListRecordsResultBuilder {
+    fn from(value: ListRecordsResult) -> Self {
+        Self {
+            data: value.data,
+            pagination: value.pagination,
+        }
+    }
 }

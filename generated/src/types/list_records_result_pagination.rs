@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ListRecordsResultPagination`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListRecordsResultPagination {
@@ -17,4 +19,54 @@ pub struct ListRecordsResultPagination {
     /// Total number of records; -1 when the service did not count them.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total: ::std::option::Option<i32>,
+}
+impl ListRecordsResultPagination {
+    /// A [`ListRecordsResultPaginationBuilder`] with no field set.
+    pub fn builder() -> ListRecordsResultPaginationBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ListRecordsResultPagination`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ListRecordsResultPagination::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListRecordsResultPaginationBuilder {
+    limit: ::std::option::Option<i32>,
+    page: ::std::option::Option<i32>,
+    total: ::std::option::Option<i32>,
+}
+impl ListRecordsResultPaginationBuilder {
+    /// Page size used.
+    pub fn limit(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.limit = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Number of this page (zero-based).
+    pub fn page(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.page = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Total number of records; -1 when the service did not count them.
+    pub fn total(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.total = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<ListRecordsResultPagination, crate::Error> {
+        ::std::result::Result::Ok(ListRecordsResultPagination {
+            limit: self.limit,
+            page: self.page,
+            total: self.total,
+        })
+    }
+}
+impl ::std::convert::From<ListRecordsResultPagination>
+for ListRecordsResultPaginationBuilder {
+    fn from(value: ListRecordsResultPagination) -> Self {
+        Self {
+            limit: value.limit,
+            page: value.page,
+            total: value.total,
+        }
+    }
 }

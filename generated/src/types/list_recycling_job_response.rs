@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ListRecyclingJobResponse`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListRecyclingJobResponse {
@@ -57,5 +59,92 @@ impl crate::ResponseMeta for ListRecyclingJobResponse {
     }
     fn set_response_metadata(&mut self, metadata: crate::ResponseMetadata) {
         self.__metadata.set(metadata);
+    }
+}
+impl ListRecyclingJobResponse {
+    /// A [`ListRecyclingJobResponseBuilder`] with no field set.
+    pub fn builder() -> ListRecyclingJobResponseBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ListRecyclingJobResponse`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ListRecyclingJobResponse::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListRecyclingJobResponseBuilder {
+    err_code: ::std::option::Option<::std::string::String>,
+    error: ::std::option::Option<::std::string::String>,
+    message: ::std::option::Option<::std::string::String>,
+    result: ::std::option::Option<crate::types::ListRecyclingJobResult>,
+    status: ::std::option::Option<crate::types::ListRecyclingJobResponseStatus>,
+    success: ::std::option::Option<bool>,
+}
+impl ListRecyclingJobResponseBuilder {
+    /// Error code, set when the call failed.
+    pub fn err_code(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.err_code = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Error message; null on success.
+    pub fn error(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.error = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Message from the service.
+    pub fn message(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.message = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The `result` property.
+    pub fn result(
+        mut self,
+        value: impl ::std::convert::Into<crate::types::ListRecyclingJobResult>,
+    ) -> Self {
+        self.result = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Call outcome, `success` or `fail`.
+    pub fn status(
+        mut self,
+        value: impl ::std::convert::Into<crate::types::ListRecyclingJobResponseStatus>,
+    ) -> Self {
+        self.status = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the call succeeded.
+    pub fn success(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.success = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<ListRecyclingJobResponse, crate::Error> {
+        ::std::result::Result::Ok(ListRecyclingJobResponse {
+            err_code: self.err_code,
+            error: self.error,
+            message: self.message,
+            result: self.result,
+            status: self.status,
+            success: self.success,
+            __metadata: ::std::default::Default::default(),
+        })
+    }
+}
+impl ::std::convert::From<ListRecyclingJobResponse> for ListRecyclingJobResponseBuilder {
+    fn from(value: ListRecyclingJobResponse) -> Self {
+        Self {
+            err_code: value.err_code,
+            error: value.error,
+            message: value.message,
+            result: value.result,
+            status: value.status,
+            success: value.success,
+        }
     }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ListRecyclingJobResult`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListRecyclingJobResult {
@@ -17,4 +19,58 @@ pub struct ListRecyclingJobResult {
     /// Number of jobs in the recycle bin (matching the search, if any).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total: ::std::option::Option<i32>,
+}
+impl ListRecyclingJobResult {
+    /// A [`ListRecyclingJobResultBuilder`] with no field set.
+    pub fn builder() -> ListRecyclingJobResultBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ListRecyclingJobResult`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ListRecyclingJobResult::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListRecyclingJobResultBuilder {
+    job_list: ::std::option::Option<::std::vec::Vec<crate::types::RecyclingJob>>,
+    keep_time: ::std::option::Option<i32>,
+    total: ::std::option::Option<i32>,
+}
+impl ListRecyclingJobResultBuilder {
+    /// Jobs on this page.
+    pub fn job_list(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::RecyclingJob>,
+        >,
+    ) -> Self {
+        self.job_list = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// How long deleted jobs stay in the recycle bin (unit not documented, apparently days).
+    pub fn keep_time(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.keep_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Number of jobs in the recycle bin (matching the search, if any).
+    pub fn total(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.total = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<ListRecyclingJobResult, crate::Error> {
+        ::std::result::Result::Ok(ListRecyclingJobResult {
+            job_list: self.job_list,
+            keep_time: self.keep_time,
+            total: self.total,
+        })
+    }
+}
+impl ::std::convert::From<ListRecyclingJobResult> for ListRecyclingJobResultBuilder {
+    fn from(value: ListRecyclingJobResult) -> Self {
+        Self {
+            job_list: value.job_list,
+            keep_time: value.keep_time,
+            total: value.total,
+        }
+    }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ListRelatedProjectInfoProject`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListRelatedProjectInfoProject {
@@ -23,4 +25,82 @@ pub struct ListRelatedProjectInfoProject {
     /// Project state code.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<i32>,
+}
+impl ListRelatedProjectInfoProject {
+    /// A [`ListRelatedProjectInfoProjectBuilder`] with no field set.
+    pub fn builder() -> ListRelatedProjectInfoProjectBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ListRelatedProjectInfoProject`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ListRelatedProjectInfoProject::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListRelatedProjectInfoProjectBuilder {
+    author_domain_id: ::std::option::Option<::std::string::String>,
+    author_id: ::std::option::Option<::std::string::String>,
+    identifier: ::std::option::Option<::std::string::String>,
+    name: ::std::option::Option<::std::string::String>,
+    status: ::std::option::Option<i32>,
+}
+impl ListRelatedProjectInfoProjectBuilder {
+    /// ID of the tenant that created the project.
+    pub fn author_domain_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.author_domain_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of the user who created the project.
+    pub fn author_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.author_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Unique ID of the project (32 hex characters).
+    pub fn identifier(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.identifier = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Project name.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Project state code.
+    pub fn status(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.status = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<ListRelatedProjectInfoProject, crate::Error> {
+        ::std::result::Result::Ok(ListRelatedProjectInfoProject {
+            author_domain_id: self.author_domain_id,
+            author_id: self.author_id,
+            identifier: self.identifier,
+            name: self.name,
+            status: self.status,
+        })
+    }
+}
+impl ::std::convert::From<ListRelatedProjectInfoProject>
+for ListRelatedProjectInfoProjectBuilder {
+    fn from(value: ListRelatedProjectInfoProject) -> Self {
+        Self {
+            author_domain_id: value.author_domain_id,
+            author_id: value.author_id,
+            identifier: value.identifier,
+            name: value.name,
+            status: value.status,
+        }
+    }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ListRelatedProjectInfoResult`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListRelatedProjectInfoResult {
@@ -16,4 +18,55 @@ pub struct ListRelatedProjectInfoResult {
     /// Total number of matching projects.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total: ::std::option::Option<f64>,
+}
+impl ListRelatedProjectInfoResult {
+    /// A [`ListRelatedProjectInfoResultBuilder`] with no field set.
+    pub fn builder() -> ListRelatedProjectInfoResultBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ListRelatedProjectInfoResult`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ListRelatedProjectInfoResult::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListRelatedProjectInfoResultBuilder {
+    project_info_list: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ListRelatedProjectInfoProject>,
+    >,
+    total: ::std::option::Option<f64>,
+}
+impl ListRelatedProjectInfoResultBuilder {
+    /// Projects on this page.
+    pub fn project_info_list(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::ListRelatedProjectInfoProject>,
+        >,
+    ) -> Self {
+        self.project_info_list = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Total number of matching projects.
+    pub fn total(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+        self.total = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<ListRelatedProjectInfoResult, crate::Error> {
+        ::std::result::Result::Ok(ListRelatedProjectInfoResult {
+            project_info_list: self.project_info_list,
+            total: self.total,
+        })
+    }
+}
+impl ::std::convert::From<ListRelatedProjectInfoResult>
+for ListRelatedProjectInfoResultBuilder {
+    fn from(value: ListRelatedProjectInfoResult) -> Self {
+        Self {
+            project_info_list: value.project_info_list,
+            total: value.total,
+        }
+    }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ListRepoBranchResponse`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListRepoBranchResponse {
@@ -45,5 +47,55 @@ impl crate::ResponseMeta for ListRepoBranchResponse {
     }
     fn set_response_metadata(&mut self, metadata: crate::ResponseMetadata) {
         self.__metadata.set(metadata);
+    }
+}
+impl ListRepoBranchResponse {
+    /// A [`ListRepoBranchResponseBuilder`] with no field set.
+    pub fn builder() -> ListRepoBranchResponseBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ListRepoBranchResponse`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ListRepoBranchResponse::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListRepoBranchResponseBuilder {
+    result: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    status: ::std::option::Option<::std::string::String>,
+}
+impl ListRepoBranchResponseBuilder {
+    /// Branch names.
+    pub fn result(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.result = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Call outcome: `success` or `fail`.
+    pub fn status(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.status = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<ListRepoBranchResponse, crate::Error> {
+        ::std::result::Result::Ok(ListRepoBranchResponse {
+            result: self.result,
+            status: self.status,
+            __metadata: ::std::default::Default::default(),
+        })
+    }
+}
+impl ::std::convert::From<ListRepoBranchResponse> for ListRepoBranchResponseBuilder {
+    fn from(value: ListRepoBranchResponse) -> Self {
+        Self {
+            result: value.result,
+            status: value.status,
+        }
     }
 }

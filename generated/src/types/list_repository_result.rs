@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ListRepositoryResult`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListRepositoryResult {
@@ -14,4 +16,53 @@ pub struct ListRepositoryResult {
     /// Repository names.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub repositories: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+impl ListRepositoryResult {
+    /// A [`ListRepositoryResultBuilder`] with no field set.
+    pub fn builder() -> ListRepositoryResultBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ListRepositoryResult`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ListRepositoryResult::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListRepositoryResultBuilder {
+    latest: ::std::option::Option<::std::string::String>,
+    repositories: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+impl ListRepositoryResultBuilder {
+    /// Name of the repository used by the most recent build.
+    pub fn latest(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.latest = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Repository names.
+    pub fn repositories(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.repositories = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<ListRepositoryResult, crate::Error> {
+        ::std::result::Result::Ok(ListRepositoryResult {
+            latest: self.latest,
+            repositories: self.repositories,
+        })
+    }
+}
+impl ::std::convert::From<ListRepositoryResult> for ListRepositoryResultBuilder {
+    fn from(value: ListRepositoryResult) -> Self {
+        Self {
+            latest: value.latest,
+            repositories: value.repositories,
+        }
+    }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ListTagListResponse`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListTagListResponse {
@@ -45,5 +47,51 @@ impl crate::ResponseMeta for ListTagListResponse {
     }
     fn set_response_metadata(&mut self, metadata: crate::ResponseMetadata) {
         self.__metadata.set(metadata);
+    }
+}
+impl ListTagListResponse {
+    /// A [`ListTagListResponseBuilder`] with no field set.
+    pub fn builder() -> ListTagListResponseBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ListTagListResponse`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ListTagListResponse::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListTagListResponseBuilder {
+    result: ::std::option::Option<crate::types::ListTagListResult>,
+    status: ::std::option::Option<crate::types::ListTagListResponseStatus>,
+}
+impl ListTagListResponseBuilder {
+    /// The `result` property.
+    pub fn result(
+        mut self,
+        value: impl ::std::convert::Into<crate::types::ListTagListResult>,
+    ) -> Self {
+        self.result = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Call outcome: `success` or `fail`.
+    pub fn status(
+        mut self,
+        value: impl ::std::convert::Into<crate::types::ListTagListResponseStatus>,
+    ) -> Self {
+        self.status = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<ListTagListResponse, crate::Error> {
+        ::std::result::Result::Ok(ListTagListResponse {
+            result: self.result,
+            status: self.status,
+            __metadata: ::std::default::Default::default(),
+        })
+    }
+}
+impl ::std::convert::From<ListTagListResponse> for ListTagListResponseBuilder {
+    fn from(value: ListTagListResponse) -> Self {
+        Self {
+            result: value.result,
+            status: value.status,
+        }
     }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ListTagListResult`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListTagListResult {
@@ -14,4 +16,50 @@ pub struct ListTagListResult {
     /// Number of tags that match the query.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total: ::std::option::Option<i32>,
+}
+impl ListTagListResult {
+    /// A [`ListTagListResultBuilder`] with no field set.
+    pub fn builder() -> ListTagListResultBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ListTagListResult`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ListTagListResult::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListTagListResultBuilder {
+    tag_list: ::std::option::Option<::std::vec::Vec<crate::types::ListTagListTag>>,
+    total: ::std::option::Option<i32>,
+}
+impl ListTagListResultBuilder {
+    /// The tags on this page.
+    pub fn tag_list(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::ListTagListTag>,
+        >,
+    ) -> Self {
+        self.tag_list = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Number of tags that match the query.
+    pub fn total(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.total = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<ListTagListResult, crate::Error> {
+        ::std::result::Result::Ok(ListTagListResult {
+            tag_list: self.tag_list,
+            total: self.total,
+        })
+    }
+}
+impl ::std::convert::From<ListTagListResult> for ListTagListResultBuilder {
+    fn from(value: ListTagListResult) -> Self {
+        Self {
+            tag_list: value.tag_list,
+            total: value.total,
+        }
+    }
 }

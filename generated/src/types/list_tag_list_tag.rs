@@ -5,10 +5,42 @@
 /// Generated from `#/components/schemas/ListTagListTag`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListTagListTag {
     /// Name of the tag.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+}
+impl ListTagListTag {
+    /// A [`ListTagListTagBuilder`] with no field set.
+    pub fn builder() -> ListTagListTagBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ListTagListTag`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ListTagListTag::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListTagListTagBuilder {
+    name: ::std::option::Option<::std::string::String>,
+}
+impl ListTagListTagBuilder {
+    /// Name of the tag.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<ListTagListTag, crate::Error> {
+        ::std::result::Result::Ok(ListTagListTag { name: self.name })
+    }
+}
+impl ::std::convert::From<ListTagListTag> for ListTagListTagBuilder {
+    fn from(value: ListTagListTag) -> Self {
+        Self { name: value.name }
+    }
 }

@@ -3,7 +3,10 @@
 /// A build job to move.
 ///
 /// Generated from `#/components/schemas/MoveGroupJob`.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct MoveGroupJob {
     /// Build job ID.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -11,4 +14,49 @@ pub struct MoveGroupJob {
     /// Build job name.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub job_name: ::std::option::Option<::std::string::String>,
+}
+impl MoveGroupJob {
+    /// A [`MoveGroupJobBuilder`] with no field set.
+    pub fn builder() -> MoveGroupJobBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`MoveGroupJob`] field by field; [`build`](Self::build) names the first missing required field. Start from [`MoveGroupJob::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MoveGroupJobBuilder {
+    job_id: ::std::option::Option<::std::string::String>,
+    job_name: ::std::option::Option<::std::string::String>,
+}
+impl MoveGroupJobBuilder {
+    /// Build job ID.
+    pub fn job_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.job_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Build job name.
+    pub fn job_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.job_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<MoveGroupJob, crate::Error> {
+        ::std::result::Result::Ok(MoveGroupJob {
+            job_id: self.job_id,
+            job_name: self.job_name,
+        })
+    }
+}
+impl ::std::convert::From<MoveGroupJob> for MoveGroupJobBuilder {
+    fn from(value: MoveGroupJob) -> Self {
+        Self {
+            job_id: value.job_id,
+            job_name: value.job_name,
+        }
+    }
 }

@@ -7,7 +7,10 @@ static GROUP_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::val
 /// Target group and the jobs to move into it.
 ///
 /// Generated from `#/components/schemas/MoveGroupRequestBody`.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct MoveGroupRequestBody {
     /// ID of the target group (32 lowercase letters and digits).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -33,5 +36,54 @@ impl MoveGroupRequestBody {
             crate::runtime::validate::pattern(&field_name, value, &GROUP_ID_PATTERN)?;
         }
         ::std::result::Result::Ok(())
+    }
+}
+impl MoveGroupRequestBody {
+    /// A [`MoveGroupRequestBodyBuilder`] with no field set.
+    pub fn builder() -> MoveGroupRequestBodyBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`MoveGroupRequestBody`] field by field; [`build`](Self::build) names the first missing required field. Start from [`MoveGroupRequestBody::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MoveGroupRequestBodyBuilder {
+    group_id: ::std::option::Option<::std::string::String>,
+    jobs: ::std::option::Option<::std::vec::Vec<crate::types::MoveGroupJob>>,
+}
+impl MoveGroupRequestBodyBuilder {
+    /// ID of the target group (32 lowercase letters and digits).
+    pub fn group_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.group_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The jobs to move.
+    pub fn jobs(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::MoveGroupJob>,
+        >,
+    ) -> Self {
+        self.jobs = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<MoveGroupRequestBody, crate::Error> {
+        ::std::result::Result::Ok(MoveGroupRequestBody {
+            group_id: self.group_id,
+            jobs: self.jobs,
+        })
+    }
+}
+impl ::std::convert::From<MoveGroupRequestBody> for MoveGroupRequestBodyBuilder {
+    fn from(value: MoveGroupRequestBody) -> Self {
+        Self {
+            group_id: value.group_id,
+            jobs: value.jobs,
+        }
     }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/MoveGroupResult`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MoveGroupResult {
@@ -14,4 +16,49 @@ pub struct MoveGroupResult {
     /// Build job ID.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub job_id: ::std::option::Option<::std::string::String>,
+}
+impl MoveGroupResult {
+    /// A [`MoveGroupResultBuilder`] with no field set.
+    pub fn builder() -> MoveGroupResultBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`MoveGroupResult`] field by field; [`build`](Self::build) names the first missing required field. Start from [`MoveGroupResult::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MoveGroupResultBuilder {
+    group_path_id: ::std::option::Option<::std::string::String>,
+    job_id: ::std::option::Option<::std::string::String>,
+}
+impl MoveGroupResultBuilder {
+    /// Dot-separated IDs from the top-level group down to the job's new group.
+    pub fn group_path_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.group_path_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Build job ID.
+    pub fn job_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.job_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<MoveGroupResult, crate::Error> {
+        ::std::result::Result::Ok(MoveGroupResult {
+            group_path_id: self.group_path_id,
+            job_id: self.job_id,
+        })
+    }
+}
+impl ::std::convert::From<MoveGroupResult> for MoveGroupResultBuilder {
+    fn from(value: MoveGroupResult) -> Self {
+        Self {
+            group_path_id: value.group_path_id,
+            job_id: value.job_id,
+        }
+    }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/OctopusV3LogResult`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OctopusV3LogResult {
@@ -23,4 +25,79 @@ pub struct OctopusV3LogResult {
     /// Offset the chunk starts at, as a string of digits.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub start_offset: ::std::option::Option<::std::string::String>,
+}
+impl OctopusV3LogResult {
+    /// A [`OctopusV3LogResultBuilder`] with no field set.
+    pub fn builder() -> OctopusV3LogResultBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`OctopusV3LogResult`] field by field; [`build`](Self::build) names the first missing required field. Start from [`OctopusV3LogResult::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OctopusV3LogResultBuilder {
+    end_offset: ::std::option::Option<::std::string::String>,
+    has_more: ::std::option::Option<bool>,
+    location: ::std::option::Option<::std::string::String>,
+    log: ::std::option::Option<::std::string::String>,
+    start_offset: ::std::option::Option<::std::string::String>,
+}
+impl OctopusV3LogResultBuilder {
+    /// Offset the chunk ends at, as a string of digits; pass it as start_offset of the next call.
+    pub fn end_offset(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.end_offset = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// True while more log data remains to be fetched.
+    pub fn has_more(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.has_more = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Where the log comes from, such as `jenkins`.
+    pub fn location(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.location = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Log text of this chunk; may be empty, in which case call again.
+    pub fn log(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.log = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Offset the chunk starts at, as a string of digits.
+    pub fn start_offset(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.start_offset = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<OctopusV3LogResult, crate::Error> {
+        ::std::result::Result::Ok(OctopusV3LogResult {
+            end_offset: self.end_offset,
+            has_more: self.has_more,
+            location: self.location,
+            log: self.log,
+            start_offset: self.start_offset,
+        })
+    }
+}
+impl ::std::convert::From<OctopusV3LogResult> for OctopusV3LogResultBuilder {
+    fn from(value: OctopusV3LogResult) -> Self {
+        Self {
+            end_offset: value.end_offset,
+            has_more: value.has_more,
+            location: value.location,
+            log: value.log,
+            start_offset: value.start_offset,
+        }
+    }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/OutputInfoArtifact`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OutputInfoArtifact {
@@ -29,4 +31,104 @@ pub struct OutputInfoArtifact {
     /// Version of the artifact.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<::std::string::String>,
+}
+impl OutputInfoArtifact {
+    /// A [`OutputInfoArtifactBuilder`] with no field set.
+    pub fn builder() -> OutputInfoArtifactBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`OutputInfoArtifact`] field by field; [`build`](Self::build) names the first missing required field. Start from [`OutputInfoArtifact::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OutputInfoArtifactBuilder {
+    daily_build_number: ::std::option::Option<::std::string::String>,
+    name: ::std::option::Option<::std::string::String>,
+    package_type: ::std::option::Option<::std::string::String>,
+    project_id: ::std::option::Option<::std::string::String>,
+    r#type: ::std::option::Option<::std::string::String>,
+    uri: ::std::option::Option<::std::string::String>,
+    version: ::std::option::Option<::std::string::String>,
+}
+impl OutputInfoArtifactBuilder {
+    /// Build number within the day, restarting at 1 each day.
+    pub fn daily_build_number(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.daily_build_number = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Name of the artifact.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Kind of artifact package.
+    pub fn package_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.package_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of the project the build job belongs to.
+    pub fn project_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.project_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Type of the artifact entry.
+    pub fn r#type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Path where the artifact is stored.
+    pub fn uri(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.uri = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Version of the artifact.
+    pub fn version(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.version = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<OutputInfoArtifact, crate::Error> {
+        ::std::result::Result::Ok(OutputInfoArtifact {
+            daily_build_number: self.daily_build_number,
+            name: self.name,
+            package_type: self.package_type,
+            project_id: self.project_id,
+            r#type: self.r#type,
+            uri: self.uri,
+            version: self.version,
+        })
+    }
+}
+impl ::std::convert::From<OutputInfoArtifact> for OutputInfoArtifactBuilder {
+    fn from(value: OutputInfoArtifact) -> Self {
+        Self {
+            daily_build_number: value.daily_build_number,
+            name: value.name,
+            package_type: value.package_type,
+            project_id: value.project_id,
+            r#type: value.r#type,
+            uri: value.uri,
+            version: value.version,
+        }
+    }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/OutputInfoResult`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OutputInfoResult {
@@ -27,4 +29,80 @@ pub struct OutputInfoResult {
             crate::types::OutputInfoArtifact,
         >,
     >,
+}
+impl OutputInfoResult {
+    /// A [`OutputInfoResultBuilder`] with no field set.
+    pub fn builder() -> OutputInfoResultBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`OutputInfoResult`] field by field; [`build`](Self::build) names the first missing required field. Start from [`OutputInfoResult::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OutputInfoResultBuilder {
+    image_infos: ::std::option::Option<
+        ::std::collections::BTreeMap<
+            ::std::string::String,
+            crate::types::OutputInfoArtifact,
+        >,
+    >,
+    package_info: ::std::option::Option<crate::types::OutputInfoArtifact>,
+    package_infos: ::std::option::Option<
+        ::std::collections::BTreeMap<
+            ::std::string::String,
+            crate::types::OutputInfoArtifact,
+        >,
+    >,
+}
+impl OutputInfoResultBuilder {
+    /// Image packages produced by the run, keyed by image; null when there are none.
+    pub fn image_infos(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::std::collections::BTreeMap<
+                ::std::string::String,
+                crate::types::OutputInfoArtifact,
+            >,
+        >,
+    ) -> Self {
+        self.image_infos = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The `package_info` property.
+    pub fn package_info(
+        mut self,
+        value: impl ::std::convert::Into<crate::types::OutputInfoArtifact>,
+    ) -> Self {
+        self.package_info = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Second-party packages produced by the run, keyed by package; null when there are none.
+    pub fn package_infos(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::std::collections::BTreeMap<
+                ::std::string::String,
+                crate::types::OutputInfoArtifact,
+            >,
+        >,
+    ) -> Self {
+        self.package_infos = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<OutputInfoResult, crate::Error> {
+        ::std::result::Result::Ok(OutputInfoResult {
+            image_infos: self.image_infos,
+            package_info: self.package_info,
+            package_infos: self.package_infos,
+        })
+    }
+}
+impl ::std::convert::From<OutputInfoResult> for OutputInfoResultBuilder {
+    fn from(value: OutputInfoResult) -> Self {
+        Self {
+            image_infos: value.image_infos,
+            package_info: value.package_info,
+            package_infos: value.package_infos,
+        }
+    }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ProjectJobListItem`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProjectJobListItem {
@@ -86,4 +88,277 @@ pub struct ProjectJobListItem {
     /// User name associated with the job.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user_name: ::std::option::Option<::std::string::String>,
+}
+impl ProjectJobListItem {
+    /// A [`ProjectJobListItemBuilder`] with no field set.
+    pub fn builder() -> ProjectJobListItemBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ProjectJobListItem`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ProjectJobListItem::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ProjectJobListItemBuilder {
+    build_project_id: ::std::option::Option<::std::string::String>,
+    build_time: ::std::option::Option<i64>,
+    disabled: ::std::option::Option<bool>,
+    favorite: ::std::option::Option<bool>,
+    health_score: ::std::option::Option<i32>,
+    id: ::std::option::Option<::std::string::String>,
+    is_copy: ::std::option::Option<bool>,
+    is_delete: ::std::option::Option<bool>,
+    is_execute: ::std::option::Option<bool>,
+    is_finished: ::std::option::Option<bool>,
+    is_forbidden: ::std::option::Option<bool>,
+    is_modify: ::std::option::Option<bool>,
+    is_view: ::std::option::Option<bool>,
+    job_creator: ::std::option::Option<::std::string::String>,
+    job_name: ::std::option::Option<::std::string::String>,
+    last_build_status: ::std::option::Option<::std::string::String>,
+    last_build_time: ::std::option::Option<i64>,
+    last_build_user: ::std::option::Option<::std::string::String>,
+    last_build_user_id: ::std::option::Option<::std::string::String>,
+    last_job_running_status: ::std::option::Option<::std::string::String>,
+    repo_id: ::std::option::Option<::std::string::String>,
+    scm_type: ::std::option::Option<::std::string::String>,
+    scm_web_url: ::std::option::Option<::std::string::String>,
+    source_code: ::std::option::Option<::std::string::String>,
+    trigger_type: ::std::option::Option<::std::string::String>,
+    user_name: ::std::option::Option<::std::string::String>,
+}
+impl ProjectJobListItemBuilder {
+    /// Build project ID of the job.
+    pub fn build_project_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.build_project_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Build time of the job as reported by the service (unit not documented).
+    pub fn build_time(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.build_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the job is disabled.
+    pub fn disabled(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.disabled = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the caller has marked the job as a favourite.
+    pub fn favorite(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.favorite = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Health score of the job.
+    pub fn health_score(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.health_score = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Build job ID (32 letters and digits).
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the caller may copy the job.
+    pub fn is_copy(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.is_copy = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the caller may delete the job.
+    pub fn is_delete(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.is_delete = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the caller may run the job.
+    pub fn is_execute(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.is_execute = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the latest run has finished.
+    pub fn is_finished(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.is_finished = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the caller may disable the job.
+    pub fn is_forbidden(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.is_forbidden = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the caller may edit the job.
+    pub fn is_modify(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.is_modify = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the caller may view the job.
+    pub fn is_view(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.is_view = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// User ID of the job's creator.
+    pub fn job_creator(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.job_creator = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Name of the job.
+    pub fn job_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.job_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Status of the latest build as a colour code, such as blue.
+    pub fn last_build_status(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.last_build_status = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// When the job last ran, in epoch milliseconds.
+    pub fn last_build_time(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.last_build_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Name of the user who ran the latest build.
+    pub fn last_build_user(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.last_build_user = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of the user who ran the latest build.
+    pub fn last_build_user_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.last_build_user_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Running state of the latest build.
+    pub fn last_job_running_status(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.last_job_running_status = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of the job's code repository.
+    pub fn repo_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.repo_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Kind of code repository, such as `codehub`.
+    pub fn scm_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.scm_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Web address of the job's code repository.
+    pub fn scm_web_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.scm_web_url = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Where the job's source code comes from.
+    pub fn source_code(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.source_code = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// How the latest build was started.
+    pub fn trigger_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.trigger_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// User name associated with the job.
+    pub fn user_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.user_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<ProjectJobListItem, crate::Error> {
+        ::std::result::Result::Ok(ProjectJobListItem {
+            build_project_id: self.build_project_id,
+            build_time: self.build_time,
+            disabled: self.disabled,
+            favorite: self.favorite,
+            health_score: self.health_score,
+            id: self.id,
+            is_copy: self.is_copy,
+            is_delete: self.is_delete,
+            is_execute: self.is_execute,
+            is_finished: self.is_finished,
+            is_forbidden: self.is_forbidden,
+            is_modify: self.is_modify,
+            is_view: self.is_view,
+            job_creator: self.job_creator,
+            job_name: self.job_name,
+            last_build_status: self.last_build_status,
+            last_build_time: self.last_build_time,
+            last_build_user: self.last_build_user,
+            last_build_user_id: self.last_build_user_id,
+            last_job_running_status: self.last_job_running_status,
+            repo_id: self.repo_id,
+            scm_type: self.scm_type,
+            scm_web_url: self.scm_web_url,
+            source_code: self.source_code,
+            trigger_type: self.trigger_type,
+            user_name: self.user_name,
+        })
+    }
+}
+impl ::std::convert::From<ProjectJobListItem> for ProjectJobListItemBuilder {
+    fn from(value: ProjectJobListItem) -> Self {
+        Self {
+            build_project_id: value.build_project_id,
+            build_time: value.build_time,
+            disabled: value.disabled,
+            favorite: value.favorite,
+            health_score: value.health_score,
+            id: value.id,
+            is_copy: value.is_copy,
+            is_delete: value.is_delete,
+            is_execute: value.is_execute,
+            is_finished: value.is_finished,
+            is_forbidden: value.is_forbidden,
+            is_modify: value.is_modify,
+            is_view: value.is_view,
+            job_creator: value.job_creator,
+            job_name: value.job_name,
+            last_build_status: value.last_build_status,
+            last_build_time: value.last_build_time,
+            last_build_user: value.last_build_user,
+            last_build_user_id: value.last_build_user_id,
+            last_job_running_status: value.last_job_running_status,
+            repo_id: value.repo_id,
+            scm_type: value.scm_type,
+            scm_web_url: value.scm_web_url,
+            source_code: value.source_code,
+            trigger_type: value.trigger_type,
+            user_name: value.user_name,
+        }
+    }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/QueryTemplatesItems`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct QueryTemplatesItems {
@@ -74,4 +76,255 @@ pub struct QueryTemplatesItems {
     /// Sort weight of the template.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub weight: ::std::option::Option<f64>,
+}
+impl QueryTemplatesItems {
+    /// A [`QueryTemplatesItemsBuilder`] with no field set.
+    pub fn builder() -> QueryTemplatesItemsBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`QueryTemplatesItems`] field by field; [`build`](Self::build) names the first missing required field. Start from [`QueryTemplatesItems::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct QueryTemplatesItemsBuilder {
+    create_time: ::std::option::Option<::std::string::String>,
+    description: ::std::option::Option<::std::string::String>,
+    domain_id: ::std::option::Option<::std::string::String>,
+    domain_name: ::std::option::Option<::std::string::String>,
+    favourite: ::std::option::Option<bool>,
+    i18n: ::std::option::Option<
+        crate::runtime::builder::Pending<
+            ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+        >,
+    >,
+    id: ::std::option::Option<::std::string::String>,
+    intl_description: ::std::option::Option<
+        crate::runtime::builder::Pending<
+            ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+        >,
+    >,
+    name: ::std::option::Option<::std::string::String>,
+    nick_name: ::std::option::Option<::std::string::String>,
+    parameters: ::std::option::Option<::std::vec::Vec<crate::types::TemplateParameter>>,
+    public: ::std::option::Option<bool>,
+    scope: ::std::option::Option<::std::string::String>,
+    template: ::std::option::Option<crate::types::QueryTemplateVo>,
+    tool_type: ::std::option::Option<::std::string::String>,
+    r#type: ::std::option::Option<::std::string::String>,
+    user_id: ::std::option::Option<::std::string::String>,
+    user_name: ::std::option::Option<::std::string::String>,
+    uuid: ::std::option::Option<::std::string::String>,
+    weight: ::std::option::Option<f64>,
+}
+impl QueryTemplatesItemsBuilder {
+    /// Creation time, ISO 8601 with milliseconds and offset, e.g. `2023-11-25T08:39:42.098+00:00`.
+    pub fn create_time(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.create_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Template description.
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of the tenant (domain) owning the template.
+    pub fn domain_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.domain_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Name of the tenant (domain) owning the template.
+    pub fn domain_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.domain_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the caller has marked the template as a favourite.
+    pub fn favourite(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.favourite = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Localization data.
+    ///
+    /// Takes any `serde::Serialize` value that serializes to a JSON object (a struct, a map); anything else is reported by [`build`](Self::build), naming the field.
+    pub fn i18n(mut self, value: impl ::serde::Serialize) -> Self {
+        self.i18n = ::std::option::Option::Some(
+            crate::runtime::builder::json_object(&value),
+        );
+        self
+    }
+    /// Database ID of the template (24 hex characters in the examples).
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Localized descriptions.
+    ///
+    /// Takes any `serde::Serialize` value that serializes to a JSON object (a struct, a map); anything else is reported by [`build`](Self::build), naming the field.
+    pub fn intl_description(mut self, value: impl ::serde::Serialize) -> Self {
+        self.intl_description = ::std::option::Option::Some(
+            crate::runtime::builder::json_object(&value),
+        );
+        self
+    }
+    /// Template name.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Nickname shown for the template.
+    pub fn nick_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.nick_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Build parameters defined by the template.
+    pub fn parameters(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::TemplateParameter>,
+        >,
+    ) -> Self {
+        self.parameters = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Whether the template is public.
+    pub fn public(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.public = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Template scope; custom templates have `custom`.
+    pub fn scope(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.scope = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The `template` property.
+    pub fn template(
+        mut self,
+        value: impl ::std::convert::Into<crate::types::QueryTemplateVo>,
+    ) -> Self {
+        self.template = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Build tool kind, telling YAML builds from action builds.
+    pub fn tool_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.tool_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Template category, such as `codeci`.
+    pub fn r#type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of the user who created the template.
+    pub fn user_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.user_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Name of the user who created the template.
+    pub fn user_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.user_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// UUID of the template, used by the show, favourite and delete operations.
+    pub fn uuid(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.uuid = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sort weight of the template.
+    pub fn weight(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+        self.weight = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<QueryTemplatesItems, crate::Error> {
+        ::std::result::Result::Ok(QueryTemplatesItems {
+            create_time: self.create_time,
+            description: self.description,
+            domain_id: self.domain_id,
+            domain_name: self.domain_name,
+            favourite: self.favourite,
+            i18n: crate::runtime::builder::take("i18n", self.i18n)?,
+            id: self.id,
+            intl_description: crate::runtime::builder::take(
+                "intl_description",
+                self.intl_description,
+            )?,
+            name: self.name,
+            nick_name: self.nick_name,
+            parameters: self.parameters,
+            public: self.public,
+            scope: self.scope,
+            template: self.template,
+            tool_type: self.tool_type,
+            r#type: self.r#type,
+            user_id: self.user_id,
+            user_name: self.user_name,
+            uuid: self.uuid,
+            weight: self.weight,
+        })
+    }
+}
+impl ::std::convert::From<QueryTemplatesItems> for QueryTemplatesItemsBuilder {
+    fn from(value: QueryTemplatesItems) -> Self {
+        Self {
+            create_time: value.create_time,
+            description: value.description,
+            domain_id: value.domain_id,
+            domain_name: value.domain_name,
+            favourite: value.favourite,
+            i18n: value.i18n.map(::std::result::Result::Ok),
+            id: value.id,
+            intl_description: value.intl_description.map(::std::result::Result::Ok),
+            name: value.name,
+            nick_name: value.nick_name,
+            parameters: value.parameters,
+            public: value.public,
+            scope: value.scope,
+            template: value.template,
+            tool_type: value.tool_type,
+            r#type: value.r#type,
+            user_id: value.user_id,
+            user_name: value.user_name,
+            uuid: value.uuid,
+            weight: value.weight,
+        }
+    }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/QueryTemplatesResult`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct QueryTemplatesResult {
@@ -14,4 +16,50 @@ pub struct QueryTemplatesResult {
     /// Total number of matching templates.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total_size: ::std::option::Option<i32>,
+}
+impl QueryTemplatesResult {
+    /// A [`QueryTemplatesResultBuilder`] with no field set.
+    pub fn builder() -> QueryTemplatesResultBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`QueryTemplatesResult`] field by field; [`build`](Self::build) names the first missing required field. Start from [`QueryTemplatesResult::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct QueryTemplatesResultBuilder {
+    items: ::std::option::Option<::std::vec::Vec<crate::types::QueryTemplatesItems>>,
+    total_size: ::std::option::Option<i32>,
+}
+impl QueryTemplatesResultBuilder {
+    /// Templates on this page.
+    pub fn items(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::QueryTemplatesItems>,
+        >,
+    ) -> Self {
+        self.items = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Total number of matching templates.
+    pub fn total_size(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.total_size = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<QueryTemplatesResult, crate::Error> {
+        ::std::result::Result::Ok(QueryTemplatesResult {
+            items: self.items,
+            total_size: self.total_size,
+        })
+    }
+}
+impl ::std::convert::From<QueryTemplatesResult> for QueryTemplatesResultBuilder {
+    fn from(value: QueryTemplatesResult) -> Self {
+        Self {
+            items: value.items,
+            total_size: value.total_size,
+        }
+    }
 }

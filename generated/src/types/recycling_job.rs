@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/RecyclingJob`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RecyclingJob {
@@ -41,4 +43,148 @@ pub struct RecyclingJob {
     /// Region of the job; null in the documented example.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub region: ::std::option::Option<::std::string::String>,
+}
+impl RecyclingJob {
+    /// A [`RecyclingJobBuilder`] with no field set.
+    pub fn builder() -> RecyclingJobBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`RecyclingJob`] field by field; [`build`](Self::build) names the first missing required field. Start from [`RecyclingJob::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RecyclingJobBuilder {
+    create_time: ::std::option::Option<::std::string::String>,
+    create_time_stamp: ::std::option::Option<::std::string::String>,
+    creator_id: ::std::option::Option<::std::string::String>,
+    creator_name: ::std::option::Option<::std::string::String>,
+    delete_time: ::std::option::Option<::std::string::String>,
+    delete_time_stamp: ::std::option::Option<::std::string::String>,
+    job_id: ::std::option::Option<::std::string::String>,
+    job_name: ::std::option::Option<::std::string::String>,
+    project_id: ::std::option::Option<::std::string::String>,
+    project_name: ::std::option::Option<::std::string::String>,
+    region: ::std::option::Option<::std::string::String>,
+}
+impl RecyclingJobBuilder {
+    /// When the job was created, as `yyyy-MM-dd HH:mm:ss`.
+    pub fn create_time(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.create_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// When the job was created, as a string of epoch seconds.
+    pub fn create_time_stamp(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.create_time_stamp = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of the user who created the job.
+    pub fn creator_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.creator_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Name of the user who created the job.
+    pub fn creator_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.creator_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// When the job was deleted, as `yyyy-MM-dd HH:mm:ss`.
+    pub fn delete_time(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.delete_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// When the job was deleted, as a string of epoch seconds.
+    pub fn delete_time_stamp(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.delete_time_stamp = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of the build job.
+    pub fn job_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.job_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Name of the build job.
+    pub fn job_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.job_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of the CodeArts project the job belonged to.
+    pub fn project_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.project_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Name of that project; null in the documented example.
+    pub fn project_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.project_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Region of the job; null in the documented example.
+    pub fn region(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.region = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<RecyclingJob, crate::Error> {
+        ::std::result::Result::Ok(RecyclingJob {
+            create_time: self.create_time,
+            create_time_stamp: self.create_time_stamp,
+            creator_id: self.creator_id,
+            creator_name: self.creator_name,
+            delete_time: self.delete_time,
+            delete_time_stamp: self.delete_time_stamp,
+            job_id: self.job_id,
+            job_name: self.job_name,
+            project_id: self.project_id,
+            project_name: self.project_name,
+            region: self.region,
+        })
+    }
+}
+impl ::std::convert::From<RecyclingJob> for RecyclingJobBuilder {
+    fn from(value: RecyclingJob) -> Self {
+        Self {
+            create_time: value.create_time,
+            create_time_stamp: value.create_time_stamp,
+            creator_id: value.creator_id,
+            creator_name: value.creator_name,
+            delete_time: value.delete_time,
+            delete_time_stamp: value.delete_time_stamp,
+            job_id: value.job_id,
+            job_name: value.job_name,
+            project_id: value.project_id,
+            project_name: value.project_name,
+            region: value.region,
+        }
+    }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/RemoverFavouriteCustomTemplateResponse`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RemoverFavouriteCustomTemplateResponse {
@@ -42,5 +44,41 @@ impl crate::ResponseMeta for RemoverFavouriteCustomTemplateResponse {
     }
     fn set_response_metadata(&mut self, metadata: crate::ResponseMetadata) {
         self.__metadata.set(metadata);
+    }
+}
+impl RemoverFavouriteCustomTemplateResponse {
+    /// A [`RemoverFavouriteCustomTemplateResponseBuilder`] with no field set.
+    pub fn builder() -> RemoverFavouriteCustomTemplateResponseBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`RemoverFavouriteCustomTemplateResponse`] field by field; [`build`](Self::build) names the first missing required field. Start from [`RemoverFavouriteCustomTemplateResponse::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RemoverFavouriteCustomTemplateResponseBuilder {
+    status: ::std::option::Option<::std::string::String>,
+}
+impl RemoverFavouriteCustomTemplateResponseBuilder {
+    /// Outcome of the call, `success` or `fail`.
+    pub fn status(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.status = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<RemoverFavouriteCustomTemplateResponse, crate::Error> {
+        ::std::result::Result::Ok(RemoverFavouriteCustomTemplateResponse {
+            status: self.status,
+            __metadata: ::std::default::Default::default(),
+        })
+    }
+}
+impl ::std::convert::From<RemoverFavouriteCustomTemplateResponse>
+for RemoverFavouriteCustomTemplateResponseBuilder {
+    fn from(value: RemoverFavouriteCustomTemplateResponse) -> Self {
+        Self { status: value.status }
     }
 }

@@ -3,14 +3,59 @@
 /// The build jobs to restore from the recycle bin.
 ///
 /// Generated from `#/components/schemas/RestoreRecyclingJobsRequestBody`.
+///
+/// Make one with [`Self::builder`]: the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct RestoreRecyclingJobsRequestBody {
     /// IDs of the build jobs to restore.
     pub job_ids: ::std::vec::Vec<::std::string::String>,
 }
 impl RestoreRecyclingJobsRequestBody {
-    /// A value with the required fields `job_ids` set and every optional field unset.
-    pub fn new(job_ids: ::std::vec::Vec<::std::string::String>) -> Self {
-        Self { job_ids }
+    /// A [`RestoreRecyclingJobsRequestBodyBuilder`] with no field set.
+    pub fn builder() -> RestoreRecyclingJobsRequestBodyBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`RestoreRecyclingJobsRequestBody`] field by field; [`build`](Self::build) names the first missing required field. Start from [`RestoreRecyclingJobsRequestBody::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RestoreRecyclingJobsRequestBodyBuilder {
+    job_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+impl RestoreRecyclingJobsRequestBodyBuilder {
+    /// IDs of the build jobs to restore.
+    ///
+    /// Required: [`build`](Self::build) fails without it.
+    pub fn job_ids(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.job_ids = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<RestoreRecyclingJobsRequestBody, crate::Error> {
+        ::std::result::Result::Ok(RestoreRecyclingJobsRequestBody {
+            job_ids: self
+                .job_ids
+                .ok_or_else(|| crate::Error::invalid(
+                    "job_ids",
+                    "is required but was not set",
+                ))?,
+        })
+    }
+}
+impl ::std::convert::From<RestoreRecyclingJobsRequestBody>
+for RestoreRecyclingJobsRequestBodyBuilder {
+    fn from(value: RestoreRecyclingJobsRequestBody) -> Self {
+        Self {
+            job_ids: ::std::option::Option::Some(value.job_ids),
+        }
     }
 }

@@ -3,7 +3,10 @@
 /// A name/value pair sent in a request (vendor model ParameterItem): a custom parameter value for a build run, or one setting of a build job trigger.
 ///
 /// Generated from `#/components/schemas/RunJobParameter`.
+///
+/// Make one with [`Self::builder`]: the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct RunJobParameter {
     /// Parameter name.
     pub name: ::std::string::String,
@@ -11,8 +14,61 @@ pub struct RunJobParameter {
     pub value: ::std::string::String,
 }
 impl RunJobParameter {
-    /// A value with the required fields `name`, `value` set and every optional field unset.
-    pub fn new(name: ::std::string::String, value: ::std::string::String) -> Self {
-        Self { name, value }
+    /// A [`RunJobParameterBuilder`] with no field set.
+    pub fn builder() -> RunJobParameterBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`RunJobParameter`] field by field; [`build`](Self::build) names the first missing required field. Start from [`RunJobParameter::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RunJobParameterBuilder {
+    name: ::std::option::Option<::std::string::String>,
+    value: ::std::option::Option<::std::string::String>,
+}
+impl RunJobParameterBuilder {
+    /// Parameter name.
+    ///
+    /// Required: [`build`](Self::build) fails without it.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Parameter value.
+    ///
+    /// Required: [`build`](Self::build) fails without it.
+    pub fn value(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.value = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<RunJobParameter, crate::Error> {
+        ::std::result::Result::Ok(RunJobParameter {
+            name: self
+                .name
+                .ok_or_else(|| crate::Error::invalid(
+                    "name",
+                    "is required but was not set",
+                ))?,
+            value: self
+                .value
+                .ok_or_else(|| crate::Error::invalid(
+                    "value",
+                    "is required but was not set",
+                ))?,
+        })
+    }
+}
+impl ::std::convert::From<RunJobParameter> for RunJobParameterBuilder {
+    fn from(value: RunJobParameter) -> Self {
+        Self {
+            name: ::std::option::Option::Some(value.name),
+            value: ::std::option::Option::Some(value.value),
+        }
     }
 }

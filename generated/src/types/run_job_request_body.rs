@@ -7,7 +7,10 @@ static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::valid
 /// Which job to run and with what inputs.
 ///
 /// Generated from `#/components/schemas/RunJobRequestBody`.
+///
+/// Make one with [`Self::builder`]: the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct RunJobRequestBody {
     /// Build job ID (the 32 letters and digits at the end of the job's page URL).
     pub job_id: ::std::string::String,
@@ -19,14 +22,6 @@ pub struct RunJobRequestBody {
     pub scm: ::std::option::Option<crate::types::RunJobScm>,
 }
 impl RunJobRequestBody {
-    /// A value with the required fields `job_id` set and every optional field unset.
-    pub fn new(job_id: ::std::string::String) -> Self {
-        Self {
-            job_id,
-            parameter: ::std::option::Option::None,
-            scm: ::std::option::Option::None,
-        }
-    }
     /// Checks the documented constraints of every field; errors name the field as `at.field`.
     pub(crate) fn validate_at(
         &self,
@@ -44,5 +39,72 @@ impl RunJobRequestBody {
             crate::runtime::validate::pattern(&field_name, value, &JOB_ID_PATTERN)?;
         }
         ::std::result::Result::Ok(())
+    }
+}
+impl RunJobRequestBody {
+    /// A [`RunJobRequestBodyBuilder`] with no field set.
+    pub fn builder() -> RunJobRequestBodyBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`RunJobRequestBody`] field by field; [`build`](Self::build) names the first missing required field. Start from [`RunJobRequestBody::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RunJobRequestBodyBuilder {
+    job_id: ::std::option::Option<::std::string::String>,
+    parameter: ::std::option::Option<::std::vec::Vec<crate::types::RunJobParameter>>,
+    scm: ::std::option::Option<crate::types::RunJobScm>,
+}
+impl RunJobRequestBodyBuilder {
+    /// Build job ID (the 32 letters and digits at the end of the job's page URL).
+    ///
+    /// Required: [`build`](Self::build) fails without it.
+    pub fn job_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.job_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Custom parameter values for this run.
+    pub fn parameter(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::RunJobParameter>,
+        >,
+    ) -> Self {
+        self.parameter = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// The `scm` property.
+    pub fn scm(
+        mut self,
+        value: impl ::std::convert::Into<crate::types::RunJobScm>,
+    ) -> Self {
+        self.scm = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<RunJobRequestBody, crate::Error> {
+        ::std::result::Result::Ok(RunJobRequestBody {
+            job_id: self
+                .job_id
+                .ok_or_else(|| crate::Error::invalid(
+                    "job_id",
+                    "is required but was not set",
+                ))?,
+            parameter: self.parameter,
+            scm: self.scm,
+        })
+    }
+}
+impl ::std::convert::From<RunJobRequestBody> for RunJobRequestBodyBuilder {
+    fn from(value: RunJobRequestBody) -> Self {
+        Self {
+            job_id: ::std::option::Option::Some(value.job_id),
+            parameter: value.parameter,
+            scm: value.scm,
+        }
     }
 }

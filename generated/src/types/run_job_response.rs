@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/RunJobResponse`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RunJobResponse {
@@ -48,5 +50,62 @@ impl crate::ResponseMeta for RunJobResponse {
     }
     fn set_response_metadata(&mut self, metadata: crate::ResponseMetadata) {
         self.__metadata.set(metadata);
+    }
+}
+impl RunJobResponse {
+    /// A [`RunJobResponseBuilder`] with no field set.
+    pub fn builder() -> RunJobResponseBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`RunJobResponse`] field by field; [`build`](Self::build) names the first missing required field. Start from [`RunJobResponse::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RunJobResponseBuilder {
+    actual_build_number: ::std::option::Option<::std::string::String>,
+    daily_build_number: ::std::option::Option<::std::string::String>,
+    octopus_job_name: ::std::option::Option<::std::string::String>,
+}
+impl RunJobResponseBuilder {
+    /// Sequence number of the started build, as a string (e.g. "20").
+    pub fn actual_build_number(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.actual_build_number = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Daily build number in the form yyyyMMdd.n (e.g. "20200612.20").
+    pub fn daily_build_number(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.daily_build_number = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Name of the temporary job created for this run.
+    pub fn octopus_job_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.octopus_job_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<RunJobResponse, crate::Error> {
+        ::std::result::Result::Ok(RunJobResponse {
+            actual_build_number: self.actual_build_number,
+            daily_build_number: self.daily_build_number,
+            octopus_job_name: self.octopus_job_name,
+            __metadata: ::std::default::Default::default(),
+        })
+    }
+}
+impl ::std::convert::From<RunJobResponse> for RunJobResponseBuilder {
+    fn from(value: RunJobResponse) -> Self {
+        Self {
+            actual_build_number: value.actual_build_number,
+            daily_build_number: value.daily_build_number,
+            octopus_job_name: value.octopus_job_name,
+        }
     }
 }

@@ -3,7 +3,10 @@
 /// Code revision to build.
 ///
 /// Generated from `#/components/schemas/RunJobScm`.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct RunJobScm {
     /// Commit ID to build.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -11,4 +14,49 @@ pub struct RunJobScm {
     /// Code tag to build.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub build_tag: ::std::option::Option<::std::string::String>,
+}
+impl RunJobScm {
+    /// A [`RunJobScmBuilder`] with no field set.
+    pub fn builder() -> RunJobScmBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`RunJobScm`] field by field; [`build`](Self::build) names the first missing required field. Start from [`RunJobScm::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RunJobScmBuilder {
+    build_commit_id: ::std::option::Option<::std::string::String>,
+    build_tag: ::std::option::Option<::std::string::String>,
+}
+impl RunJobScmBuilder {
+    /// Commit ID to build.
+    pub fn build_commit_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.build_commit_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Code tag to build.
+    pub fn build_tag(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.build_tag = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<RunJobScm, crate::Error> {
+        ::std::result::Result::Ok(RunJobScm {
+            build_commit_id: self.build_commit_id,
+            build_tag: self.build_tag,
+        })
+    }
+}
+impl ::std::convert::From<RunJobScm> for RunJobScmBuilder {
+    fn from(value: RunJobScm) -> Self {
+        Self {
+            build_commit_id: value.build_commit_id,
+            build_tag: value.build_tag,
+        }
+    }
 }

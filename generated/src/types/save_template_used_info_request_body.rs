@@ -7,7 +7,10 @@ static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::valid
 /// Body of save_template_used_info.
 ///
 /// Generated from `#/components/schemas/SaveTemplateUsedInfoRequestBody`.
+///
+/// Make one with [`Self::builder`]: the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SaveTemplateUsedInfoRequestBody {
     /// ID of the build job created from the template (32 letters and digits).
     pub job_id: ::std::string::String,
@@ -15,13 +18,6 @@ pub struct SaveTemplateUsedInfoRequestBody {
     pub template_id: ::std::string::String,
 }
 impl SaveTemplateUsedInfoRequestBody {
-    /// A value with the required fields `job_id`, `template_id` set and every optional field unset.
-    pub fn new(
-        job_id: ::std::string::String,
-        template_id: ::std::string::String,
-    ) -> Self {
-        Self { job_id, template_id }
-    }
     /// Checks the documented constraints of every field; errors name the field as `at.field`.
     pub(crate) fn validate_at(
         &self,
@@ -39,5 +35,67 @@ impl SaveTemplateUsedInfoRequestBody {
             crate::runtime::validate::pattern(&field_name, value, &JOB_ID_PATTERN)?;
         }
         ::std::result::Result::Ok(())
+    }
+}
+impl SaveTemplateUsedInfoRequestBody {
+    /// A [`SaveTemplateUsedInfoRequestBodyBuilder`] with no field set.
+    pub fn builder() -> SaveTemplateUsedInfoRequestBodyBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`SaveTemplateUsedInfoRequestBody`] field by field; [`build`](Self::build) names the first missing required field. Start from [`SaveTemplateUsedInfoRequestBody::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SaveTemplateUsedInfoRequestBodyBuilder {
+    job_id: ::std::option::Option<::std::string::String>,
+    template_id: ::std::option::Option<::std::string::String>,
+}
+impl SaveTemplateUsedInfoRequestBodyBuilder {
+    /// ID of the build job created from the template (32 letters and digits).
+    ///
+    /// Required: [`build`](Self::build) fails without it.
+    pub fn job_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.job_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of the template that was used.
+    ///
+    /// Required: [`build`](Self::build) fails without it.
+    pub fn template_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.template_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<SaveTemplateUsedInfoRequestBody, crate::Error> {
+        ::std::result::Result::Ok(SaveTemplateUsedInfoRequestBody {
+            job_id: self
+                .job_id
+                .ok_or_else(|| crate::Error::invalid(
+                    "job_id",
+                    "is required but was not set",
+                ))?,
+            template_id: self
+                .template_id
+                .ok_or_else(|| crate::Error::invalid(
+                    "template_id",
+                    "is required but was not set",
+                ))?,
+        })
+    }
+}
+impl ::std::convert::From<SaveTemplateUsedInfoRequestBody>
+for SaveTemplateUsedInfoRequestBodyBuilder {
+    fn from(value: SaveTemplateUsedInfoRequestBody) -> Self {
+        Self {
+            job_id: ::std::option::Option::Some(value.job_id),
+            template_id: ::std::option::Option::Some(value.template_id),
+        }
     }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/SaveTemplateUsedInfoResponse`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SaveTemplateUsedInfoResponse {
@@ -48,5 +50,65 @@ impl crate::ResponseMeta for SaveTemplateUsedInfoResponse {
     }
     fn set_response_metadata(&mut self, metadata: crate::ResponseMetadata) {
         self.__metadata.set(metadata);
+    }
+}
+impl SaveTemplateUsedInfoResponse {
+    /// A [`SaveTemplateUsedInfoResponseBuilder`] with no field set.
+    pub fn builder() -> SaveTemplateUsedInfoResponseBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`SaveTemplateUsedInfoResponse`] field by field; [`build`](Self::build) names the first missing required field. Start from [`SaveTemplateUsedInfoResponse::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SaveTemplateUsedInfoResponseBuilder {
+    error: ::std::option::Option<::std::string::String>,
+    result: ::std::option::Option<::std::string::String>,
+    status: ::std::option::Option<::std::string::String>,
+}
+impl SaveTemplateUsedInfoResponseBuilder {
+    /// Error message; null on success.
+    pub fn error(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.error = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Result text, `success` when the record was saved.
+    pub fn result(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.result = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Outcome of the call, `success` or `fail`.
+    pub fn status(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.status = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<SaveTemplateUsedInfoResponse, crate::Error> {
+        ::std::result::Result::Ok(SaveTemplateUsedInfoResponse {
+            error: self.error,
+            result: self.result,
+            status: self.status,
+            __metadata: ::std::default::Default::default(),
+        })
+    }
+}
+impl ::std::convert::From<SaveTemplateUsedInfoResponse>
+for SaveTemplateUsedInfoResponseBuilder {
+    fn from(value: SaveTemplateUsedInfoResponse) -> Self {
+        Self {
+            error: value.error,
+            result: value.result,
+            status: value.status,
+        }
     }
 }

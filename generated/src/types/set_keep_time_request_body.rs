@@ -3,16 +3,15 @@
 /// New retention time of deleted jobs.
 ///
 /// Generated from `#/components/schemas/SetKeepTimeRequestBody`.
+///
+/// Make one with [`Self::builder`]: the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SetKeepTimeRequestBody {
     /// Days a deleted build job stays in the recycle bin.
     pub keep_time: i32,
 }
 impl SetKeepTimeRequestBody {
-    /// A value with the required fields `keep_time` set and every optional field unset.
-    pub fn new(keep_time: i32) -> Self {
-        Self { keep_time }
-    }
     /// Checks the documented constraints of every field; errors name the field as `at.field`.
     pub(crate) fn validate_at(
         &self,
@@ -29,5 +28,43 @@ impl SetKeepTimeRequestBody {
             )?;
         }
         ::std::result::Result::Ok(())
+    }
+}
+impl SetKeepTimeRequestBody {
+    /// A [`SetKeepTimeRequestBodyBuilder`] with no field set.
+    pub fn builder() -> SetKeepTimeRequestBodyBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`SetKeepTimeRequestBody`] field by field; [`build`](Self::build) names the first missing required field. Start from [`SetKeepTimeRequestBody::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SetKeepTimeRequestBodyBuilder {
+    keep_time: ::std::option::Option<i32>,
+}
+impl SetKeepTimeRequestBodyBuilder {
+    /// Days a deleted build job stays in the recycle bin.
+    ///
+    /// Required: [`build`](Self::build) fails without it.
+    pub fn keep_time(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.keep_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<SetKeepTimeRequestBody, crate::Error> {
+        ::std::result::Result::Ok(SetKeepTimeRequestBody {
+            keep_time: self
+                .keep_time
+                .ok_or_else(|| crate::Error::invalid(
+                    "keep_time",
+                    "is required but was not set",
+                ))?,
+        })
+    }
+}
+impl ::std::convert::From<SetKeepTimeRequestBody> for SetKeepTimeRequestBodyBuilder {
+    fn from(value: SetKeepTimeRequestBody) -> Self {
+        Self {
+            keep_time: ::std::option::Option::Some(value.keep_time),
+        }
     }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/SetKeepTimeResponse`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SetKeepTimeResponse {
@@ -48,5 +50,62 @@ impl crate::ResponseMeta for SetKeepTimeResponse {
     }
     fn set_response_metadata(&mut self, metadata: crate::ResponseMetadata) {
         self.__metadata.set(metadata);
+    }
+}
+impl SetKeepTimeResponse {
+    /// A [`SetKeepTimeResponseBuilder`] with no field set.
+    pub fn builder() -> SetKeepTimeResponseBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`SetKeepTimeResponse`] field by field; [`build`](Self::build) names the first missing required field. Start from [`SetKeepTimeResponse::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SetKeepTimeResponseBuilder {
+    error: ::std::option::Option<::std::string::String>,
+    result: ::std::option::Option<crate::types::SetKeepTimeResult>,
+    status: ::std::option::Option<::std::string::String>,
+}
+impl SetKeepTimeResponseBuilder {
+    /// Error text; null or absent when the call succeeded.
+    pub fn error(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.error = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The `result` property.
+    pub fn result(
+        mut self,
+        value: impl ::std::convert::Into<crate::types::SetKeepTimeResult>,
+    ) -> Self {
+        self.result = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Request status text, such as `success`.
+    pub fn status(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.status = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<SetKeepTimeResponse, crate::Error> {
+        ::std::result::Result::Ok(SetKeepTimeResponse {
+            error: self.error,
+            result: self.result,
+            status: self.status,
+            __metadata: ::std::default::Default::default(),
+        })
+    }
+}
+impl ::std::convert::From<SetKeepTimeResponse> for SetKeepTimeResponseBuilder {
+    fn from(value: SetKeepTimeResponse) -> Self {
+        Self {
+            error: value.error,
+            result: value.result,
+            status: value.status,
+        }
     }
 }

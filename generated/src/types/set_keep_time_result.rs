@@ -5,10 +5,41 @@
 /// Generated from `#/components/schemas/SetKeepTimeResult`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SetKeepTimeResult {
     /// Days a deleted build job stays in the recycle bin.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub keep_time: ::std::option::Option<i32>,
+}
+impl SetKeepTimeResult {
+    /// A [`SetKeepTimeResultBuilder`] with no field set.
+    pub fn builder() -> SetKeepTimeResultBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`SetKeepTimeResult`] field by field; [`build`](Self::build) names the first missing required field. Start from [`SetKeepTimeResult::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SetKeepTimeResultBuilder {
+    keep_time: ::std::option::Option<i32>,
+}
+impl SetKeepTimeResultBuilder {
+    /// Days a deleted build job stays in the recycle bin.
+    pub fn keep_time(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.keep_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<SetKeepTimeResult, crate::Error> {
+        ::std::result::Result::Ok(SetKeepTimeResult {
+            keep_time: self.keep_time,
+        })
+    }
+}
+impl ::std::convert::From<SetKeepTimeResult> for SetKeepTimeResultBuilder {
+    fn from(value: SetKeepTimeResult) -> Self {
+        Self { keep_time: value.keep_time }
+    }
 }

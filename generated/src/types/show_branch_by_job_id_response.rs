@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ShowBranchByJobIdResponse`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowBranchByJobIdResponse {
@@ -45,5 +47,58 @@ impl crate::ResponseMeta for ShowBranchByJobIdResponse {
     }
     fn set_response_metadata(&mut self, metadata: crate::ResponseMetadata) {
         self.__metadata.set(metadata);
+    }
+}
+impl ShowBranchByJobIdResponse {
+    /// A [`ShowBranchByJobIdResponseBuilder`] with no field set.
+    pub fn builder() -> ShowBranchByJobIdResponseBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ShowBranchByJobIdResponse`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ShowBranchByJobIdResponse::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ShowBranchByJobIdResponseBuilder {
+    result: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    status: ::std::option::Option<::std::string::String>,
+}
+impl ShowBranchByJobIdResponseBuilder {
+    /// Names of the branches.
+    pub fn result(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.result = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Call outcome, such as `success`.
+    pub fn status(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.status = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<ShowBranchByJobIdResponse, crate::Error> {
+        ::std::result::Result::Ok(ShowBranchByJobIdResponse {
+            result: self.result,
+            status: self.status,
+            __metadata: ::std::default::Default::default(),
+        })
+    }
+}
+impl ::std::convert::From<ShowBranchByJobIdResponse>
+for ShowBranchByJobIdResponseBuilder {
+    fn from(value: ShowBranchByJobIdResponse) -> Self {
+        Self {
+            result: value.result,
+            status: value.status,
+        }
     }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ShowBuildParamsListConstraint`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowBuildParamsListConstraint {
@@ -23,4 +25,85 @@ pub struct ShowBuildParamsListConstraint {
     /// Rule argument, such as a length or a regular expression.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+}
+impl ShowBuildParamsListConstraint {
+    /// A [`ShowBuildParamsListConstraintBuilder`] with no field set.
+    pub fn builder() -> ShowBuildParamsListConstraintBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ShowBuildParamsListConstraint`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ShowBuildParamsListConstraint::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ShowBuildParamsListConstraintBuilder {
+    errormsg: ::std::option::Option<::std::string::String>,
+    language: ::std::option::Option<::std::string::String>,
+    region: ::std::option::Option<::std::string::String>,
+    r#type: ::std::option::Option<::std::string::String>,
+    value: ::std::option::Option<::std::string::String>,
+}
+impl ShowBuildParamsListConstraintBuilder {
+    /// Message shown when the rule is broken.
+    pub fn errormsg(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.errormsg = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Language of the message, when localized.
+    pub fn language(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.language = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Region the rule applies to, when restricted.
+    pub fn region(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.region = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Kind of rule, such as `maxLen`, `minLen` or `regex`.
+    pub fn r#type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Rule argument, such as a length or a regular expression.
+    pub fn value(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.value = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<ShowBuildParamsListConstraint, crate::Error> {
+        ::std::result::Result::Ok(ShowBuildParamsListConstraint {
+            errormsg: self.errormsg,
+            language: self.language,
+            region: self.region,
+            r#type: self.r#type,
+            value: self.value,
+        })
+    }
+}
+impl ::std::convert::From<ShowBuildParamsListConstraint>
+for ShowBuildParamsListConstraintBuilder {
+    fn from(value: ShowBuildParamsListConstraint) -> Self {
+        Self {
+            errormsg: value.errormsg,
+            language: value.language,
+            region: value.region,
+            r#type: value.r#type,
+            value: value.value,
+        }
+    }
 }

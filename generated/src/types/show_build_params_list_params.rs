@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ShowBuildParamsListParams`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowBuildParamsListParams {
@@ -31,4 +33,104 @@ pub struct ShowBuildParamsListParams {
     /// Input control of the attribute, such as `text`, `checkbox` or `textarea`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+}
+impl ShowBuildParamsListParams {
+    /// A [`ShowBuildParamsListParamsBuilder`] with no field set.
+    pub fn builder() -> ShowBuildParamsListParamsBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ShowBuildParamsListParams`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ShowBuildParamsListParams::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ShowBuildParamsListParamsBuilder {
+    constraints: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ShowBuildParamsListConstraint>,
+    >,
+    defaults: ::std::option::Option<bool>,
+    deletion: ::std::option::Option<bool>,
+    name: ::std::option::Option<::std::string::String>,
+    required: ::std::option::Option<bool>,
+    title: ::std::option::Option<::std::string::String>,
+    r#type: ::std::option::Option<::std::string::String>,
+}
+impl ShowBuildParamsListParamsBuilder {
+    /// Validation rules for the attribute's value.
+    pub fn constraints(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::ShowBuildParamsListConstraint>,
+        >,
+    ) -> Self {
+        self.constraints = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Whether the attribute is a default one.
+    pub fn defaults(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.defaults = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the attribute can be deleted.
+    pub fn deletion(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.deletion = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Attribute name, such as `name`.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the attribute must be filled in.
+    pub fn required(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.required = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Display label of the attribute.
+    pub fn title(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.title = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Input control of the attribute, such as `text`, `checkbox` or `textarea`.
+    pub fn r#type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<ShowBuildParamsListParams, crate::Error> {
+        ::std::result::Result::Ok(ShowBuildParamsListParams {
+            constraints: self.constraints,
+            defaults: self.defaults,
+            deletion: self.deletion,
+            name: self.name,
+            required: self.required,
+            title: self.title,
+            r#type: self.r#type,
+        })
+    }
+}
+impl ::std::convert::From<ShowBuildParamsListParams>
+for ShowBuildParamsListParamsBuilder {
+    fn from(value: ShowBuildParamsListParams) -> Self {
+        Self {
+            constraints: value.constraints,
+            defaults: value.defaults,
+            deletion: value.deletion,
+            name: value.name,
+            required: value.required,
+            title: value.title,
+            r#type: value.r#type,
+        }
+    }
 }

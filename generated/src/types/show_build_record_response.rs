@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ShowBuildRecordResponse`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowBuildRecordResponse {
@@ -48,5 +50,62 @@ impl crate::ResponseMeta for ShowBuildRecordResponse {
     }
     fn set_response_metadata(&mut self, metadata: crate::ResponseMetadata) {
         self.__metadata.set(metadata);
+    }
+}
+impl ShowBuildRecordResponse {
+    /// A [`ShowBuildRecordResponseBuilder`] with no field set.
+    pub fn builder() -> ShowBuildRecordResponseBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ShowBuildRecordResponse`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ShowBuildRecordResponse::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ShowBuildRecordResponseBuilder {
+    error: ::std::option::Option<::std::string::String>,
+    result: ::std::option::Option<crate::types::BuildRecord>,
+    status: ::std::option::Option<::std::string::String>,
+}
+impl ShowBuildRecordResponseBuilder {
+    /// Error message; null or absent when the call succeeded.
+    pub fn error(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.error = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The `result` property.
+    pub fn result(
+        mut self,
+        value: impl ::std::convert::Into<crate::types::BuildRecord>,
+    ) -> Self {
+        self.result = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Call outcome: `success` or `fail`.
+    pub fn status(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.status = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<ShowBuildRecordResponse, crate::Error> {
+        ::std::result::Result::Ok(ShowBuildRecordResponse {
+            error: self.error,
+            result: self.result,
+            status: self.status,
+            __metadata: ::std::default::Default::default(),
+        })
+    }
+}
+impl ::std::convert::From<ShowBuildRecordResponse> for ShowBuildRecordResponseBuilder {
+    fn from(value: ShowBuildRecordResponse) -> Self {
+        Self {
+            error: value.error,
+            result: value.result,
+            status: value.status,
+        }
     }
 }

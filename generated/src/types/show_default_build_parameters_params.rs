@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ShowDefaultBuildParametersParams`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowDefaultBuildParametersParams {
@@ -14,4 +16,52 @@ pub struct ShowDefaultBuildParametersParams {
     /// Attribute value, always a string.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+}
+impl ShowDefaultBuildParametersParams {
+    /// A [`ShowDefaultBuildParametersParamsBuilder`] with no field set.
+    pub fn builder() -> ShowDefaultBuildParametersParamsBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ShowDefaultBuildParametersParams`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ShowDefaultBuildParametersParams::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ShowDefaultBuildParametersParamsBuilder {
+    name: ::std::option::Option<::std::string::String>,
+    value: ::std::option::Option<::std::string::String>,
+}
+impl ShowDefaultBuildParametersParamsBuilder {
+    /// Attribute name, such as `name`, `type` or `defaultValue`.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Attribute value, always a string.
+    pub fn value(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.value = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<ShowDefaultBuildParametersParams, crate::Error> {
+        ::std::result::Result::Ok(ShowDefaultBuildParametersParams {
+            name: self.name,
+            value: self.value,
+        })
+    }
+}
+impl ::std::convert::From<ShowDefaultBuildParametersParams>
+for ShowDefaultBuildParametersParamsBuilder {
+    fn from(value: ShowDefaultBuildParametersParams) -> Self {
+        Self {
+            name: value.name,
+            value: value.value,
+        }
+    }
 }

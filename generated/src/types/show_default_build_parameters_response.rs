@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ShowDefaultBuildParametersResponse`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowDefaultBuildParametersResponse {
@@ -47,5 +49,62 @@ impl crate::ResponseMeta for ShowDefaultBuildParametersResponse {
     }
     fn set_response_metadata(&mut self, metadata: crate::ResponseMetadata) {
         self.__metadata.set(metadata);
+    }
+}
+impl ShowDefaultBuildParametersResponse {
+    /// A [`ShowDefaultBuildParametersResponseBuilder`] with no field set.
+    pub fn builder() -> ShowDefaultBuildParametersResponseBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ShowDefaultBuildParametersResponse`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ShowDefaultBuildParametersResponse::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ShowDefaultBuildParametersResponseBuilder {
+    result: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ShowDefaultBuildParametersResult>,
+    >,
+    status: ::std::option::Option<::std::string::String>,
+}
+impl ShowDefaultBuildParametersResponseBuilder {
+    /// The default build parameter definitions.
+    pub fn result(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<
+                crate::types::ShowDefaultBuildParametersResult,
+            >,
+        >,
+    ) -> Self {
+        self.result = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Call outcome, such as `success`.
+    pub fn status(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.status = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<ShowDefaultBuildParametersResponse, crate::Error> {
+        ::std::result::Result::Ok(ShowDefaultBuildParametersResponse {
+            result: self.result,
+            status: self.status,
+            __metadata: ::std::default::Default::default(),
+        })
+    }
+}
+impl ::std::convert::From<ShowDefaultBuildParametersResponse>
+for ShowDefaultBuildParametersResponseBuilder {
+    fn from(value: ShowDefaultBuildParametersResponse) -> Self {
+        Self {
+            result: value.result,
+            status: value.status,
+        }
     }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ShowDefaultProjectPermissionResult`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowDefaultProjectPermissionResult {
@@ -35,4 +37,105 @@ pub struct ShowDefaultProjectPermissionResult {
     /// Role name, such as `project_admin`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub role_name: ::std::option::Option<::std::string::String>,
+}
+impl ShowDefaultProjectPermissionResult {
+    /// A [`ShowDefaultProjectPermissionResultBuilder`] with no field set.
+    pub fn builder() -> ShowDefaultProjectPermissionResultBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ShowDefaultProjectPermissionResult`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ShowDefaultProjectPermissionResult::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ShowDefaultProjectPermissionResultBuilder {
+    is_copy: ::std::option::Option<bool>,
+    is_delete: ::std::option::Option<bool>,
+    is_execute: ::std::option::Option<bool>,
+    is_forbidden: ::std::option::Option<bool>,
+    is_manager: ::std::option::Option<bool>,
+    is_modify: ::std::option::Option<bool>,
+    is_view: ::std::option::Option<bool>,
+    role_id: ::std::option::Option<i32>,
+    role_name: ::std::option::Option<::std::string::String>,
+}
+impl ShowDefaultProjectPermissionResultBuilder {
+    /// Whether the role may clone jobs.
+    pub fn is_copy(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.is_copy = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the role may delete jobs.
+    pub fn is_delete(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.is_delete = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the role may run jobs.
+    pub fn is_execute(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.is_execute = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the role may disable jobs.
+    pub fn is_forbidden(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.is_forbidden = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the role may manage job permissions.
+    pub fn is_manager(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.is_manager = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the role may edit jobs.
+    pub fn is_modify(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.is_modify = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the role may view jobs.
+    pub fn is_view(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.is_view = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Role ID in the project.
+    pub fn role_id(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.role_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Role name, such as `project_admin`.
+    pub fn role_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.role_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<ShowDefaultProjectPermissionResult, crate::Error> {
+        ::std::result::Result::Ok(ShowDefaultProjectPermissionResult {
+            is_copy: self.is_copy,
+            is_delete: self.is_delete,
+            is_execute: self.is_execute,
+            is_forbidden: self.is_forbidden,
+            is_manager: self.is_manager,
+            is_modify: self.is_modify,
+            is_view: self.is_view,
+            role_id: self.role_id,
+            role_name: self.role_name,
+        })
+    }
+}
+impl ::std::convert::From<ShowDefaultProjectPermissionResult>
+for ShowDefaultProjectPermissionResultBuilder {
+    fn from(value: ShowDefaultProjectPermissionResult) -> Self {
+        Self {
+            is_copy: value.is_copy,
+            is_delete: value.is_delete,
+            is_execute: value.is_execute,
+            is_forbidden: value.is_forbidden,
+            is_manager: value.is_manager,
+            is_modify: value.is_modify,
+            is_view: value.is_view,
+            role_id: value.role_id,
+            role_name: value.role_name,
+        }
+    }
 }

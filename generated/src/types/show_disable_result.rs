@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ShowDisableResult`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowDisableResult {
@@ -26,4 +28,87 @@ pub struct ShowDisableResult {
     /// Reason given when the job was disabled (the property name is the vendor's spelling).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reson: ::std::option::Option<::std::string::String>,
+}
+impl ShowDisableResult {
+    /// A [`ShowDisableResultBuilder`] with no field set.
+    pub fn builder() -> ShowDisableResultBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ShowDisableResult`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ShowDisableResult::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ShowDisableResultBuilder {
+    disabled: ::std::option::Option<i32>,
+    forbidden_time: ::std::option::Option<i64>,
+    forbiddener: ::std::option::Option<::std::string::String>,
+    job_id: ::std::option::Option<::std::string::String>,
+    job_name: ::std::option::Option<::std::string::String>,
+    reson: ::std::option::Option<::std::string::String>,
+}
+impl ShowDisableResultBuilder {
+    /// 1 when the job is disabled, 0 when it is enabled.
+    pub fn disabled(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.disabled = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Time the job was disabled, as Unix epoch milliseconds.
+    pub fn forbidden_time(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.forbidden_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// User who disabled the job, such as `testUser【testUser】`.
+    pub fn forbiddener(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.forbiddener = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of the build job.
+    pub fn job_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.job_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Plain-text name of the build job.
+    pub fn job_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.job_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Reason given when the job was disabled (the property name is the vendor's spelling).
+    pub fn reson(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.reson = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<ShowDisableResult, crate::Error> {
+        ::std::result::Result::Ok(ShowDisableResult {
+            disabled: self.disabled,
+            forbidden_time: self.forbidden_time,
+            forbiddener: self.forbiddener,
+            job_id: self.job_id,
+            job_name: self.job_name,
+            reson: self.reson,
+        })
+    }
+}
+impl ::std::convert::From<ShowDisableResult> for ShowDisableResultBuilder {
+    fn from(value: ShowDisableResult) -> Self {
+        Self {
+            disabled: value.disabled,
+            forbidden_time: value.forbidden_time,
+            forbiddener: value.forbiddener,
+            job_id: value.job_id,
+            job_name: value.job_name,
+            reson: value.reson,
+        }
+    }
 }

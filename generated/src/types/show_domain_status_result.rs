@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ShowDomainStatusResult`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowDomainStatusResult {
@@ -17,4 +19,51 @@ pub struct ShowDomainStatusResult {
     /// Tenant state code: 0 not opened, 1 normal, 2 frozen, 3 closed, 4 or 5 deregistered.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<f64>,
+}
+impl ShowDomainStatusResult {
+    /// A [`ShowDomainStatusResultBuilder`] with no field set.
+    pub fn builder() -> ShowDomainStatusResultBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ShowDomainStatusResult`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ShowDomainStatusResult::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ShowDomainStatusResultBuilder {
+    allow_custom_env: ::std::option::Option<f64>,
+    free_quota: ::std::option::Option<bool>,
+    status: ::std::option::Option<f64>,
+}
+impl ShowDomainStatusResultBuilder {
+    /// Whether custom build environments are enabled (0 no, 1 yes in the examples).
+    pub fn allow_custom_env(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+        self.allow_custom_env = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the tenant has a free quota.
+    pub fn free_quota(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.free_quota = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Tenant state code: 0 not opened, 1 normal, 2 frozen, 3 closed, 4 or 5 deregistered.
+    pub fn status(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+        self.status = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<ShowDomainStatusResult, crate::Error> {
+        ::std::result::Result::Ok(ShowDomainStatusResult {
+            allow_custom_env: self.allow_custom_env,
+            free_quota: self.free_quota,
+            status: self.status,
+        })
+    }
+}
+impl ::std::convert::From<ShowDomainStatusResult> for ShowDomainStatusResultBuilder {
+    fn from(value: ShowDomainStatusResult) -> Self {
+        Self {
+            allow_custom_env: value.allow_custom_env,
+            free_quota: value.free_quota,
+            status: value.status,
+        }
+    }
 }

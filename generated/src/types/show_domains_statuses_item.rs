@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ShowDomainsStatusesItem`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowDomainsStatusesItem {
@@ -53,4 +55,171 @@ pub struct ShowDomainsStatusesItem {
     /// Tenant state code.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<i32>,
+}
+impl ShowDomainsStatusesItem {
+    /// A [`ShowDomainsStatusesItemBuilder`] with no field set.
+    pub fn builder() -> ShowDomainsStatusesItemBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ShowDomainsStatusesItem`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ShowDomainsStatusesItem::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ShowDomainsStatusesItemBuilder {
+    allow_custom_env: ::std::option::Option<i32>,
+    domain_business_type: ::std::option::Option<::std::string::String>,
+    domain_id: ::std::option::Option<::std::string::String>,
+    domain_malicious_docker_args: ::std::option::Option<::std::string::String>,
+    domain_name: ::std::option::Option<::std::string::String>,
+    domain_type: ::std::option::Option<i32>,
+    free_package_quota: ::std::option::Option<bool>,
+    free_quota: ::std::option::Option<bool>,
+    is_federation: ::std::option::Option<i32>,
+    is_whitelist: ::std::option::Option<i32>,
+    package_type: ::std::option::Option<::std::string::String>,
+    region: ::std::option::Option<::std::string::String>,
+    service_name: ::std::option::Option<::std::string::String>,
+    spec_threshold: ::std::option::Option<::std::string::String>,
+    status: ::std::option::Option<i32>,
+}
+impl ShowDomainsStatusesItemBuilder {
+    /// Number of custom environments allowed.
+    pub fn allow_custom_env(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.allow_custom_env = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Business type of the tenant, such as `NORMAL`.
+    pub fn domain_business_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.domain_business_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Tenant ID.
+    pub fn domain_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.domain_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Docker arguments blocked for the tenant.
+    pub fn domain_malicious_docker_args(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.domain_malicious_docker_args = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Tenant name.
+    pub fn domain_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.domain_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Tenant type code.
+    pub fn domain_type(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.domain_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the tenant has a free package quota.
+    pub fn free_package_quota(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.free_package_quota = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the tenant has a free quota.
+    pub fn free_quota(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.free_quota = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Federation flag of the tenant (0 or 1 in the examples).
+    pub fn is_federation(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.is_federation = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whitelist flag of the tenant.
+    pub fn is_whitelist(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.is_whitelist = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Package type, such as `CODEARTS_BASIC`.
+    pub fn package_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.package_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Region of the tenant, such as `cn-north-7`.
+    pub fn region(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.region = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Service name, `CodeCI` by default.
+    pub fn service_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.service_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Default acceleration thresholds per executor specification, as a JSON text.
+    pub fn spec_threshold(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.spec_threshold = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Tenant state code.
+    pub fn status(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.status = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<ShowDomainsStatusesItem, crate::Error> {
+        ::std::result::Result::Ok(ShowDomainsStatusesItem {
+            allow_custom_env: self.allow_custom_env,
+            domain_business_type: self.domain_business_type,
+            domain_id: self.domain_id,
+            domain_malicious_docker_args: self.domain_malicious_docker_args,
+            domain_name: self.domain_name,
+            domain_type: self.domain_type,
+            free_package_quota: self.free_package_quota,
+            free_quota: self.free_quota,
+            is_federation: self.is_federation,
+            is_whitelist: self.is_whitelist,
+            package_type: self.package_type,
+            region: self.region,
+            service_name: self.service_name,
+            spec_threshold: self.spec_threshold,
+            status: self.status,
+        })
+    }
+}
+impl ::std::convert::From<ShowDomainsStatusesItem> for ShowDomainsStatusesItemBuilder {
+    fn from(value: ShowDomainsStatusesItem) -> Self {
+        Self {
+            allow_custom_env: value.allow_custom_env,
+            domain_business_type: value.domain_business_type,
+            domain_id: value.domain_id,
+            domain_malicious_docker_args: value.domain_malicious_docker_args,
+            domain_name: value.domain_name,
+            domain_type: value.domain_type,
+            free_package_quota: value.free_package_quota,
+            free_quota: value.free_quota,
+            is_federation: value.is_federation,
+            is_whitelist: value.is_whitelist,
+            package_type: value.package_type,
+            region: value.region,
+            service_name: value.service_name,
+            spec_threshold: value.spec_threshold,
+            status: value.status,
+        }
+    }
 }

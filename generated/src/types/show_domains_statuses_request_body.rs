@@ -3,9 +3,49 @@
 /// Body of show_domains_statuses (DomainsStatusesRequestBody in the vendor model).
 ///
 /// Generated from `#/components/schemas/ShowDomainsStatusesRequestBody`.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ShowDomainsStatusesRequestBody {
     /// IDs of the tenants to query, separated by commas.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub domain_ids: ::std::option::Option<::std::string::String>,
+}
+impl ShowDomainsStatusesRequestBody {
+    /// A [`ShowDomainsStatusesRequestBodyBuilder`] with no field set.
+    pub fn builder() -> ShowDomainsStatusesRequestBodyBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ShowDomainsStatusesRequestBody`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ShowDomainsStatusesRequestBody::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ShowDomainsStatusesRequestBodyBuilder {
+    domain_ids: ::std::option::Option<::std::string::String>,
+}
+impl ShowDomainsStatusesRequestBodyBuilder {
+    /// IDs of the tenants to query, separated by commas.
+    pub fn domain_ids(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.domain_ids = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<ShowDomainsStatusesRequestBody, crate::Error> {
+        ::std::result::Result::Ok(ShowDomainsStatusesRequestBody {
+            domain_ids: self.domain_ids,
+        })
+    }
+}
+impl ::std::convert::From<ShowDomainsStatusesRequestBody>
+for ShowDomainsStatusesRequestBodyBuilder {
+    fn from(value: ShowDomainsStatusesRequestBody) -> Self {
+        Self {
+            domain_ids: value.domain_ids,
+        }
+    }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ShowFlowGraphResult`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowFlowGraphResult {
@@ -14,4 +16,57 @@ pub struct ShowFlowGraphResult {
     /// Build records of the sub-jobs.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub vertices: ::std::option::Option<::std::vec::Vec<crate::types::FlowGraphVertex>>,
+}
+impl ShowFlowGraphResult {
+    /// A [`ShowFlowGraphResultBuilder`] with no field set.
+    pub fn builder() -> ShowFlowGraphResultBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ShowFlowGraphResult`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ShowFlowGraphResult::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ShowFlowGraphResultBuilder {
+    edges: ::std::option::Option<::std::vec::Vec<crate::types::FlowGraphEdge>>,
+    vertices: ::std::option::Option<::std::vec::Vec<crate::types::FlowGraphVertex>>,
+}
+impl ShowFlowGraphResultBuilder {
+    /// Dependencies between sub-jobs.
+    pub fn edges(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::FlowGraphEdge>,
+        >,
+    ) -> Self {
+        self.edges = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Build records of the sub-jobs.
+    pub fn vertices(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::FlowGraphVertex>,
+        >,
+    ) -> Self {
+        self.vertices = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<ShowFlowGraphResult, crate::Error> {
+        ::std::result::Result::Ok(ShowFlowGraphResult {
+            edges: self.edges,
+            vertices: self.vertices,
+        })
+    }
+}
+impl ::std::convert::From<ShowFlowGraphResult> for ShowFlowGraphResultBuilder {
+    fn from(value: ShowFlowGraphResult) -> Self {
+        Self {
+            edges: value.edges,
+            vertices: value.vertices,
+        }
+    }
 }

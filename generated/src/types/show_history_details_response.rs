@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ShowHistoryDetailsResponse`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowHistoryDetailsResponse {
@@ -61,5 +63,105 @@ impl crate::ResponseMeta for ShowHistoryDetailsResponse {
     }
     fn set_response_metadata(&mut self, metadata: crate::ResponseMetadata) {
         self.__metadata.set(metadata);
+    }
+}
+impl ShowHistoryDetailsResponse {
+    /// A [`ShowHistoryDetailsResponseBuilder`] with no field set.
+    pub fn builder() -> ShowHistoryDetailsResponseBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ShowHistoryDetailsResponse`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ShowHistoryDetailsResponse::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ShowHistoryDetailsResponseBuilder {
+    build_number: ::std::option::Option<i32>,
+    build_steps: ::std::option::Option<
+        ::std::vec::Vec<crate::types::HistoryDetailsBuildStep>,
+    >,
+    job_name: ::std::option::Option<::std::string::String>,
+    parameters: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    >,
+    project_id: ::std::option::Option<::std::string::String>,
+    project_name: ::std::option::Option<::std::string::String>,
+}
+impl ShowHistoryDetailsResponseBuilder {
+    /// Build number of the run.
+    pub fn build_number(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.build_number = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Steps of the run that are visible on the console, with their status and duration.
+    pub fn build_steps(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::HistoryDetailsBuildStep>,
+        >,
+    ) -> Self {
+        self.build_steps = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Name of the build job.
+    pub fn job_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.job_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Build parameters used by this run, by name; sensitive values are returned as asterisks.
+    pub fn parameters(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+        >,
+    ) -> Self {
+        self.parameters = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of the project the job belongs to.
+    pub fn project_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.project_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Name of the project the job belongs to.
+    pub fn project_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.project_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<ShowHistoryDetailsResponse, crate::Error> {
+        ::std::result::Result::Ok(ShowHistoryDetailsResponse {
+            build_number: self.build_number,
+            build_steps: self.build_steps,
+            job_name: self.job_name,
+            parameters: self.parameters,
+            project_id: self.project_id,
+            project_name: self.project_name,
+            __metadata: ::std::default::Default::default(),
+        })
+    }
+}
+impl ::std::convert::From<ShowHistoryDetailsResponse>
+for ShowHistoryDetailsResponseBuilder {
+    fn from(value: ShowHistoryDetailsResponse) -> Self {
+        Self {
+            build_number: value.build_number,
+            build_steps: value.build_steps,
+            job_name: value.job_name,
+            parameters: value.parameters,
+            project_id: value.project_id,
+            project_name: value.project_name,
+        }
     }
 }

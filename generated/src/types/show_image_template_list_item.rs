@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ShowImageTemplateListItem`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowImageTemplateListItem {
@@ -32,4 +34,118 @@ pub struct ShowImageTemplateListItem {
     /// Display title of the image.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
+}
+impl ShowImageTemplateListItem {
+    /// A [`ShowImageTemplateListItemBuilder`] with no field set.
+    pub fn builder() -> ShowImageTemplateListItemBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ShowImageTemplateListItem`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ShowImageTemplateListItem::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ShowImageTemplateListItemBuilder {
+    base_image: ::std::option::Option<::std::string::String>,
+    create_time: ::std::option::Option<::std::string::String>,
+    description: ::std::option::Option<::std::string::String>,
+    image_id: ::std::option::Option<::std::string::String>,
+    image_label: ::std::option::Option<::std::string::String>,
+    image_name: ::std::option::Option<::std::string::String>,
+    organization: ::std::option::Option<::std::string::String>,
+    title: ::std::option::Option<::std::string::String>,
+}
+impl ShowImageTemplateListItemBuilder {
+    /// Operating system of the image, such as `centos`.
+    pub fn base_image(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.base_image = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Date or timestamp the image was created.
+    pub fn create_time(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.create_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Description of the image and its installed tools.
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of the image template, used by show_dockerfile_template.
+    pub fn image_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.image_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Image tag.
+    pub fn image_label(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.image_label = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Image name.
+    pub fn image_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.image_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// SWR organization holding the image.
+    pub fn organization(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.organization = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Display title of the image.
+    pub fn title(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.title = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<ShowImageTemplateListItem, crate::Error> {
+        ::std::result::Result::Ok(ShowImageTemplateListItem {
+            base_image: self.base_image,
+            create_time: self.create_time,
+            description: self.description,
+            image_id: self.image_id,
+            image_label: self.image_label,
+            image_name: self.image_name,
+            organization: self.organization,
+            title: self.title,
+        })
+    }
+}
+impl ::std::convert::From<ShowImageTemplateListItem>
+for ShowImageTemplateListItemBuilder {
+    fn from(value: ShowImageTemplateListItem) -> Self {
+        Self {
+            base_image: value.base_image,
+            create_time: value.create_time,
+            description: value.description,
+            image_id: value.image_id,
+            image_label: value.image_label,
+            image_name: value.image_name,
+            organization: value.organization,
+            title: value.title,
+        }
+    }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ShowImageTemplateListResult`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowImageTemplateListResult {
@@ -13,4 +15,47 @@ pub struct ShowImageTemplateListResult {
     pub image_templates: ::std::option::Option<
         ::std::vec::Vec<crate::types::ShowImageTemplateListItem>,
     >,
+}
+impl ShowImageTemplateListResult {
+    /// A [`ShowImageTemplateListResultBuilder`] with no field set.
+    pub fn builder() -> ShowImageTemplateListResultBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ShowImageTemplateListResult`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ShowImageTemplateListResult::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ShowImageTemplateListResultBuilder {
+    image_templates: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ShowImageTemplateListItem>,
+    >,
+}
+impl ShowImageTemplateListResultBuilder {
+    /// Available image templates.
+    pub fn image_templates(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::ShowImageTemplateListItem>,
+        >,
+    ) -> Self {
+        self.image_templates = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<ShowImageTemplateListResult, crate::Error> {
+        ::std::result::Result::Ok(ShowImageTemplateListResult {
+            image_templates: self.image_templates,
+        })
+    }
+}
+impl ::std::convert::From<ShowImageTemplateListResult>
+for ShowImageTemplateListResultBuilder {
+    fn from(value: ShowImageTemplateListResult) -> Self {
+        Self {
+            image_templates: value.image_templates,
+        }
+    }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ShowJobBuildSuccessRatioEveryDayReport`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowJobBuildSuccessRatioEveryDayReport {
@@ -14,4 +16,49 @@ pub struct ShowJobBuildSuccessRatioEveryDayReport {
     /// Success rate of that day as a whole percentage.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success_ratio: ::std::option::Option<i32>,
+}
+impl ShowJobBuildSuccessRatioEveryDayReport {
+    /// A [`ShowJobBuildSuccessRatioEveryDayReportBuilder`] with no field set.
+    pub fn builder() -> ShowJobBuildSuccessRatioEveryDayReportBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ShowJobBuildSuccessRatioEveryDayReport`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ShowJobBuildSuccessRatioEveryDayReport::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ShowJobBuildSuccessRatioEveryDayReportBuilder {
+    date: ::std::option::Option<::std::string::String>,
+    success_ratio: ::std::option::Option<i32>,
+}
+impl ShowJobBuildSuccessRatioEveryDayReportBuilder {
+    /// Day, formatted yyyy/MM/dd.
+    pub fn date(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.date = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Success rate of that day as a whole percentage.
+    pub fn success_ratio(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.success_ratio = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<ShowJobBuildSuccessRatioEveryDayReport, crate::Error> {
+        ::std::result::Result::Ok(ShowJobBuildSuccessRatioEveryDayReport {
+            date: self.date,
+            success_ratio: self.success_ratio,
+        })
+    }
+}
+impl ::std::convert::From<ShowJobBuildSuccessRatioEveryDayReport>
+for ShowJobBuildSuccessRatioEveryDayReportBuilder {
+    fn from(value: ShowJobBuildSuccessRatioEveryDayReport) -> Self {
+        Self {
+            date: value.date,
+            success_ratio: value.success_ratio,
+        }
+    }
 }

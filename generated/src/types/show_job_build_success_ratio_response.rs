@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ShowJobBuildSuccessRatioResponse`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowJobBuildSuccessRatioResponse {
@@ -45,5 +47,54 @@ impl crate::ResponseMeta for ShowJobBuildSuccessRatioResponse {
     }
     fn set_response_metadata(&mut self, metadata: crate::ResponseMetadata) {
         self.__metadata.set(metadata);
+    }
+}
+impl ShowJobBuildSuccessRatioResponse {
+    /// A [`ShowJobBuildSuccessRatioResponseBuilder`] with no field set.
+    pub fn builder() -> ShowJobBuildSuccessRatioResponseBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ShowJobBuildSuccessRatioResponse`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ShowJobBuildSuccessRatioResponse::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ShowJobBuildSuccessRatioResponseBuilder {
+    result: ::std::option::Option<crate::types::ShowJobBuildSuccessRatioResult>,
+    status: ::std::option::Option<::std::string::String>,
+}
+impl ShowJobBuildSuccessRatioResponseBuilder {
+    /// The `result` property.
+    pub fn result(
+        mut self,
+        value: impl ::std::convert::Into<crate::types::ShowJobBuildSuccessRatioResult>,
+    ) -> Self {
+        self.result = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Call outcome: `success` or `fail`.
+    pub fn status(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.status = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<ShowJobBuildSuccessRatioResponse, crate::Error> {
+        ::std::result::Result::Ok(ShowJobBuildSuccessRatioResponse {
+            result: self.result,
+            status: self.status,
+            __metadata: ::std::default::Default::default(),
+        })
+    }
+}
+impl ::std::convert::From<ShowJobBuildSuccessRatioResponse>
+for ShowJobBuildSuccessRatioResponseBuilder {
+    fn from(value: ShowJobBuildSuccessRatioResponse) -> Self {
+        Self {
+            result: value.result,
+            status: value.status,
+        }
     }
 }

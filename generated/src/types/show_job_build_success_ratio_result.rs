@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ShowJobBuildSuccessRatioResult`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowJobBuildSuccessRatioResult {
@@ -28,4 +30,98 @@ pub struct ShowJobBuildSuccessRatioResult {
     /// Success rate as a fraction string, such as `2/3`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total_success_ratio_fraction: ::std::option::Option<::std::string::String>,
+}
+impl ShowJobBuildSuccessRatioResult {
+    /// A [`ShowJobBuildSuccessRatioResultBuilder`] with no field set.
+    pub fn builder() -> ShowJobBuildSuccessRatioResultBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ShowJobBuildSuccessRatioResult`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ShowJobBuildSuccessRatioResult::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ShowJobBuildSuccessRatioResultBuilder {
+    branch: ::std::option::Option<::std::string::String>,
+    every_day_report: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ShowJobBuildSuccessRatioEveryDayReport>,
+    >,
+    job_id: ::std::option::Option<::std::string::String>,
+    total_count: ::std::option::Option<i32>,
+    total_success_count: ::std::option::Option<i32>,
+    total_success_ratio_fraction: ::std::option::Option<::std::string::String>,
+}
+impl ShowJobBuildSuccessRatioResultBuilder {
+    /// Branch the report covers, or `all`.
+    pub fn branch(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.branch = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Success rate per day.
+    pub fn every_day_report(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<
+                crate::types::ShowJobBuildSuccessRatioEveryDayReport,
+            >,
+        >,
+    ) -> Self {
+        self.every_day_report = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Build task ID.
+    pub fn job_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.job_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Number of builds in the period.
+    pub fn total_count(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.total_count = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Number of successful builds in the period.
+    pub fn total_success_count(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.total_success_count = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Success rate as a fraction string, such as `2/3`.
+    pub fn total_success_ratio_fraction(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.total_success_ratio_fraction = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<ShowJobBuildSuccessRatioResult, crate::Error> {
+        ::std::result::Result::Ok(ShowJobBuildSuccessRatioResult {
+            branch: self.branch,
+            every_day_report: self.every_day_report,
+            job_id: self.job_id,
+            total_count: self.total_count,
+            total_success_count: self.total_success_count,
+            total_success_ratio_fraction: self.total_success_ratio_fraction,
+        })
+    }
+}
+impl ::std::convert::From<ShowJobBuildSuccessRatioResult>
+for ShowJobBuildSuccessRatioResultBuilder {
+    fn from(value: ShowJobBuildSuccessRatioResult) -> Self {
+        Self {
+            branch: value.branch,
+            every_day_report: value.every_day_report,
+            job_id: value.job_id,
+            total_count: value.total_count,
+            total_success_count: value.total_success_count,
+            total_success_ratio_fraction: value.total_success_ratio_fraction,
+        }
+    }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ShowJobBuildTimeResult`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowJobBuildTimeResult {
@@ -25,4 +27,79 @@ pub struct ShowJobBuildTimeResult {
     /// Shortest build duration (unit not documented).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub min_build_time: ::std::option::Option<i64>,
+}
+impl ShowJobBuildTimeResult {
+    /// A [`ShowJobBuildTimeResultBuilder`] with no field set.
+    pub fn builder() -> ShowJobBuildTimeResultBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ShowJobBuildTimeResult`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ShowJobBuildTimeResult::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ShowJobBuildTimeResultBuilder {
+    avg_build_time: ::std::option::Option<f64>,
+    chart: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ShowJobBuildTimeResultChart>,
+    >,
+    job_id: ::std::option::Option<::std::string::String>,
+    max_build_time: ::std::option::Option<i64>,
+    min_build_time: ::std::option::Option<i64>,
+}
+impl ShowJobBuildTimeResultBuilder {
+    /// Average build duration (unit not documented).
+    pub fn avg_build_time(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+        self.avg_build_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// One point per build.
+    pub fn chart(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::ShowJobBuildTimeResultChart>,
+        >,
+    ) -> Self {
+        self.chart = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Build task ID.
+    pub fn job_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.job_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Longest build duration (unit not documented).
+    pub fn max_build_time(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.max_build_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Shortest build duration (unit not documented).
+    pub fn min_build_time(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.min_build_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<ShowJobBuildTimeResult, crate::Error> {
+        ::std::result::Result::Ok(ShowJobBuildTimeResult {
+            avg_build_time: self.avg_build_time,
+            chart: self.chart,
+            job_id: self.job_id,
+            max_build_time: self.max_build_time,
+            min_build_time: self.min_build_time,
+        })
+    }
+}
+impl ::std::convert::From<ShowJobBuildTimeResult> for ShowJobBuildTimeResultBuilder {
+    fn from(value: ShowJobBuildTimeResult) -> Self {
+        Self {
+            avg_build_time: value.avg_build_time,
+            chart: value.chart,
+            job_id: value.job_id,
+            max_build_time: value.max_build_time,
+            min_build_time: value.min_build_time,
+        }
+    }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ShowJobBuildTimeResultChart`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowJobBuildTimeResultChart {
@@ -20,4 +22,68 @@ pub struct ShowJobBuildTimeResultChart {
     /// Per-day build number, such as `20200612.20`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub daily_build_number: ::std::option::Option<::std::string::String>,
+}
+impl ShowJobBuildTimeResultChart {
+    /// A [`ShowJobBuildTimeResultChartBuilder`] with no field set.
+    pub fn builder() -> ShowJobBuildTimeResultChartBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ShowJobBuildTimeResultChart`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ShowJobBuildTimeResultChart::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ShowJobBuildTimeResultChartBuilder {
+    build_number: ::std::option::Option<i32>,
+    build_result: ::std::option::Option<::std::string::String>,
+    build_time: ::std::option::Option<i32>,
+    daily_build_number: ::std::option::Option<::std::string::String>,
+}
+impl ShowJobBuildTimeResultChartBuilder {
+    /// Build number within the task.
+    pub fn build_number(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.build_number = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Build result, such as `SUCCESS`.
+    pub fn build_result(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.build_result = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Duration of the build in seconds.
+    pub fn build_time(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.build_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Per-day build number, such as `20200612.20`.
+    pub fn daily_build_number(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.daily_build_number = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<ShowJobBuildTimeResultChart, crate::Error> {
+        ::std::result::Result::Ok(ShowJobBuildTimeResultChart {
+            build_number: self.build_number,
+            build_result: self.build_result,
+            build_time: self.build_time,
+            daily_build_number: self.daily_build_number,
+        })
+    }
+}
+impl ::std::convert::From<ShowJobBuildTimeResultChart>
+for ShowJobBuildTimeResultChartBuilder {
+    fn from(value: ShowJobBuildTimeResultChart) -> Self {
+        Self {
+            build_number: value.build_number,
+            build_result: value.build_result,
+            build_time: value.build_time,
+            daily_build_number: value.daily_build_number,
+        }
+    }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ShowJobConfigResponse`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowJobConfigResponse {
@@ -48,5 +50,62 @@ impl crate::ResponseMeta for ShowJobConfigResponse {
     }
     fn set_response_metadata(&mut self, metadata: crate::ResponseMetadata) {
         self.__metadata.set(metadata);
+    }
+}
+impl ShowJobConfigResponse {
+    /// A [`ShowJobConfigResponseBuilder`] with no field set.
+    pub fn builder() -> ShowJobConfigResponseBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ShowJobConfigResponse`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ShowJobConfigResponse::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ShowJobConfigResponseBuilder {
+    error: ::std::option::Option<::std::string::String>,
+    result: ::std::option::Option<crate::types::ListJobConfigResult>,
+    status: ::std::option::Option<crate::types::ShowJobConfigResponseStatus>,
+}
+impl ShowJobConfigResponseBuilder {
+    /// Error message; null when the call succeeded.
+    pub fn error(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.error = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The `result` property.
+    pub fn result(
+        mut self,
+        value: impl ::std::convert::Into<crate::types::ListJobConfigResult>,
+    ) -> Self {
+        self.result = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Call outcome, `success` or `fail`.
+    pub fn status(
+        mut self,
+        value: impl ::std::convert::Into<crate::types::ShowJobConfigResponseStatus>,
+    ) -> Self {
+        self.status = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<ShowJobConfigResponse, crate::Error> {
+        ::std::result::Result::Ok(ShowJobConfigResponse {
+            error: self.error,
+            result: self.result,
+            status: self.status,
+            __metadata: ::std::default::Default::default(),
+        })
+    }
+}
+impl ::std::convert::From<ShowJobConfigResponse> for ShowJobConfigResponseBuilder {
+    fn from(value: ShowJobConfigResponse) -> Self {
+        Self {
+            error: value.error,
+            result: value.result,
+            status: value.status,
+        }
     }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ShowJobInfoResult`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowJobInfoResult {
@@ -74,4 +76,230 @@ pub struct ShowJobInfoResult {
     /// Code source of the task.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_code: ::std::option::Option<::std::string::String>,
+}
+impl ShowJobInfoResult {
+    /// A [`ShowJobInfoResultBuilder`] with no field set.
+    pub fn builder() -> ShowJobInfoResultBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ShowJobInfoResult`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ShowJobInfoResult::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ShowJobInfoResultBuilder {
+    build_time: ::std::option::Option<::std::string::String>,
+    charge_time: ::std::option::Option<::std::string::String>,
+    create_time: ::std::option::Option<i64>,
+    disabled: ::std::option::Option<bool>,
+    favorite: ::std::option::Option<bool>,
+    health_score: ::std::option::Option<i32>,
+    id: ::std::option::Option<::std::string::String>,
+    is_copy: ::std::option::Option<bool>,
+    is_delete: ::std::option::Option<bool>,
+    is_execute: ::std::option::Option<bool>,
+    is_forbidden: ::std::option::Option<bool>,
+    is_manager: ::std::option::Option<bool>,
+    is_modify: ::std::option::Option<bool>,
+    is_view: ::std::option::Option<bool>,
+    job_name: ::std::option::Option<::std::string::String>,
+    last_build_status: ::std::option::Option<::std::string::String>,
+    last_build_time: ::std::option::Option<i64>,
+    new_build: ::std::option::Option<bool>,
+    project_id: ::std::option::Option<::std::string::String>,
+    project_permission_switch: ::std::option::Option<bool>,
+    running_status: ::std::option::Option<::std::string::String>,
+    source_code: ::std::option::Option<::std::string::String>,
+}
+impl ShowJobInfoResultBuilder {
+    /// Execution time, as a decimal string such as `27.51`.
+    pub fn build_time(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.build_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Billed time, as a decimal string such as `15.17`.
+    pub fn charge_time(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.charge_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Task creation time as a Unix timestamp in milliseconds.
+    pub fn create_time(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.create_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// True if the task is disabled.
+    pub fn disabled(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.disabled = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// True if the caller has marked the task as a favorite.
+    pub fn favorite(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.favorite = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Health score of the task.
+    pub fn health_score(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.health_score = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Build task ID.
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the caller may clone the task.
+    pub fn is_copy(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.is_copy = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the caller may delete the task.
+    pub fn is_delete(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.is_delete = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the caller may run the task.
+    pub fn is_execute(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.is_execute = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the caller may disable the task.
+    pub fn is_forbidden(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.is_forbidden = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the caller may manage the task.
+    pub fn is_manager(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.is_manager = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the caller may edit the task.
+    pub fn is_modify(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.is_modify = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the caller may view the task.
+    pub fn is_view(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.is_view = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Task name.
+    pub fn job_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.job_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Result of the latest build, such as `success`.
+    pub fn last_build_status(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.last_build_status = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Time of the latest build as a Unix timestamp in milliseconds.
+    pub fn last_build_time(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.last_build_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// True if the task is being rerun.
+    pub fn new_build(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.new_build = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Build project ID; maps one-to-one to the task's codeci_job_id.
+    pub fn project_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.project_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether project-level permissions apply to the task.
+    pub fn project_permission_switch(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.project_permission_switch = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Running state, such as `Finished`.
+    pub fn running_status(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.running_status = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Code source of the task.
+    pub fn source_code(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.source_code = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<ShowJobInfoResult, crate::Error> {
+        ::std::result::Result::Ok(ShowJobInfoResult {
+            build_time: self.build_time,
+            charge_time: self.charge_time,
+            create_time: self.create_time,
+            disabled: self.disabled,
+            favorite: self.favorite,
+            health_score: self.health_score,
+            id: self.id,
+            is_copy: self.is_copy,
+            is_delete: self.is_delete,
+            is_execute: self.is_execute,
+            is_forbidden: self.is_forbidden,
+            is_manager: self.is_manager,
+            is_modify: self.is_modify,
+            is_view: self.is_view,
+            job_name: self.job_name,
+            last_build_status: self.last_build_status,
+            last_build_time: self.last_build_time,
+            new_build: self.new_build,
+            project_id: self.project_id,
+            project_permission_switch: self.project_permission_switch,
+            running_status: self.running_status,
+            source_code: self.source_code,
+        })
+    }
+}
+impl ::std::convert::From<ShowJobInfoResult> for ShowJobInfoResultBuilder {
+    fn from(value: ShowJobInfoResult) -> Self {
+        Self {
+            build_time: value.build_time,
+            charge_time: value.charge_time,
+            create_time: value.create_time,
+            disabled: value.disabled,
+            favorite: value.favorite,
+            health_score: value.health_score,
+            id: value.id,
+            is_copy: value.is_copy,
+            is_delete: value.is_delete,
+            is_execute: value.is_execute,
+            is_forbidden: value.is_forbidden,
+            is_manager: value.is_manager,
+            is_modify: value.is_modify,
+            is_view: value.is_view,
+            job_name: value.job_name,
+            last_build_status: value.last_build_status,
+            last_build_time: value.last_build_time,
+            new_build: value.new_build,
+            project_id: value.project_id,
+            project_permission_switch: value.project_permission_switch,
+            running_status: value.running_status,
+            source_code: value.source_code,
+        }
+    }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ShowJobListByProjectIdResponse`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowJobListByProjectIdResponse {
@@ -45,5 +47,55 @@ impl crate::ResponseMeta for ShowJobListByProjectIdResponse {
     }
     fn set_response_metadata(&mut self, metadata: crate::ResponseMetadata) {
         self.__metadata.set(metadata);
+    }
+}
+impl ShowJobListByProjectIdResponse {
+    /// A [`ShowJobListByProjectIdResponseBuilder`] with no field set.
+    pub fn builder() -> ShowJobListByProjectIdResponseBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ShowJobListByProjectIdResponse`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ShowJobListByProjectIdResponse::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ShowJobListByProjectIdResponseBuilder {
+    jobs: ::std::option::Option<::std::vec::Vec<crate::types::ProjectJobListItem>>,
+    total: ::std::option::Option<i32>,
+}
+impl ShowJobListByProjectIdResponseBuilder {
+    /// Build jobs on this page.
+    pub fn jobs(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::ProjectJobListItem>,
+        >,
+    ) -> Self {
+        self.jobs = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Total number of jobs in the project.
+    pub fn total(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.total = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<ShowJobListByProjectIdResponse, crate::Error> {
+        ::std::result::Result::Ok(ShowJobListByProjectIdResponse {
+            jobs: self.jobs,
+            total: self.total,
+            __metadata: ::std::default::Default::default(),
+        })
+    }
+}
+impl ::std::convert::From<ShowJobListByProjectIdResponse>
+for ShowJobListByProjectIdResponseBuilder {
+    fn from(value: ShowJobListByProjectIdResponse) -> Self {
+        Self {
+            jobs: value.jobs,
+            total: value.total,
+        }
     }
 }

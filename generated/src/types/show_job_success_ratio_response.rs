@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ShowJobSuccessRatioResponse`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowJobSuccessRatioResponse {
@@ -48,5 +50,56 @@ impl crate::ResponseMeta for ShowJobSuccessRatioResponse {
     }
     fn set_response_metadata(&mut self, metadata: crate::ResponseMetadata) {
         self.__metadata.set(metadata);
+    }
+}
+impl ShowJobSuccessRatioResponse {
+    /// A [`ShowJobSuccessRatioResponseBuilder`] with no field set.
+    pub fn builder() -> ShowJobSuccessRatioResponseBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ShowJobSuccessRatioResponse`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ShowJobSuccessRatioResponse::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ShowJobSuccessRatioResponseBuilder {
+    success_count: ::std::option::Option<i32>,
+    success_ratio: ::std::option::Option<f64>,
+    total_count: ::std::option::Option<i32>,
+}
+impl ShowJobSuccessRatioResponseBuilder {
+    /// Number of successful builds in the range.
+    pub fn success_count(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.success_count = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Share of successful builds, from 0 to 1, rounded to two decimal places.
+    pub fn success_ratio(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+        self.success_ratio = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Total number of builds in the range.
+    pub fn total_count(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.total_count = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<ShowJobSuccessRatioResponse, crate::Error> {
+        ::std::result::Result::Ok(ShowJobSuccessRatioResponse {
+            success_count: self.success_count,
+            success_ratio: self.success_ratio,
+            total_count: self.total_count,
+            __metadata: ::std::default::Default::default(),
+        })
+    }
+}
+impl ::std::convert::From<ShowJobSuccessRatioResponse>
+for ShowJobSuccessRatioResponseBuilder {
+    fn from(value: ShowJobSuccessRatioResponse) -> Self {
+        Self {
+            success_count: value.success_count,
+            success_ratio: value.success_ratio,
+            total_count: value.total_count,
+        }
     }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ShowJobSystemParametersResponse`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowJobSystemParametersResponse {
@@ -54,5 +56,76 @@ impl crate::ResponseMeta for ShowJobSystemParametersResponse {
     }
     fn set_response_metadata(&mut self, metadata: crate::ResponseMetadata) {
         self.__metadata.set(metadata);
+    }
+}
+impl ShowJobSystemParametersResponse {
+    /// A [`ShowJobSystemParametersResponseBuilder`] with no field set.
+    pub fn builder() -> ShowJobSystemParametersResponseBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ShowJobSystemParametersResponse`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ShowJobSystemParametersResponse::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ShowJobSystemParametersResponseBuilder {
+    error: ::std::option::Option<
+        crate::runtime::builder::Pending<
+            ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+        >,
+    >,
+    result: ::std::option::Option<::std::vec::Vec<crate::types::SystemParametersResult>>,
+    status: ::std::option::Option<crate::types::ShowJobSystemParametersResponseStatus>,
+}
+impl ShowJobSystemParametersResponseBuilder {
+    /// Error details; null when the call succeeded.
+    ///
+    /// Takes any `serde::Serialize` value that serializes to a JSON object (a struct, a map); anything else is reported by [`build`](Self::build), naming the field.
+    pub fn error(mut self, value: impl ::serde::Serialize) -> Self {
+        self.error = ::std::option::Option::Some(
+            crate::runtime::builder::json_object(&value),
+        );
+        self
+    }
+    /// The predefined system parameters.
+    pub fn result(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::SystemParametersResult>,
+        >,
+    ) -> Self {
+        self.result = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Call outcome, `success` or `fail`.
+    pub fn status(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::types::ShowJobSystemParametersResponseStatus,
+        >,
+    ) -> Self {
+        self.status = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<ShowJobSystemParametersResponse, crate::Error> {
+        ::std::result::Result::Ok(ShowJobSystemParametersResponse {
+            error: crate::runtime::builder::take("error", self.error)?,
+            result: self.result,
+            status: self.status,
+            __metadata: ::std::default::Default::default(),
+        })
+    }
+}
+impl ::std::convert::From<ShowJobSystemParametersResponse>
+for ShowJobSystemParametersResponseBuilder {
+    fn from(value: ShowJobSystemParametersResponse) -> Self {
+        Self {
+            error: value.error.map(::std::result::Result::Ok),
+            result: value.result,
+            status: value.status,
+        }
     }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ShowJobTotalResponse`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowJobTotalResponse {
@@ -50,5 +52,67 @@ impl crate::ResponseMeta for ShowJobTotalResponse {
     }
     fn set_response_metadata(&mut self, metadata: crate::ResponseMetadata) {
         self.__metadata.set(metadata);
+    }
+}
+impl ShowJobTotalResponse {
+    /// A [`ShowJobTotalResponseBuilder`] with no field set.
+    pub fn builder() -> ShowJobTotalResponseBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ShowJobTotalResponse`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ShowJobTotalResponse::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ShowJobTotalResponseBuilder {
+    error: ::std::option::Option<
+        crate::runtime::builder::Pending<
+            ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+        >,
+    >,
+    result: ::std::option::Option<crate::types::ShowJobTotalResult>,
+    status: ::std::option::Option<::std::string::String>,
+}
+impl ShowJobTotalResponseBuilder {
+    /// Error details; null, empty or absent when the call succeeded.
+    ///
+    /// Takes any `serde::Serialize` value that serializes to a JSON object (a struct, a map); anything else is reported by [`build`](Self::build), naming the field.
+    pub fn error(mut self, value: impl ::serde::Serialize) -> Self {
+        self.error = ::std::option::Option::Some(
+            crate::runtime::builder::json_object(&value),
+        );
+        self
+    }
+    /// The `result` property.
+    pub fn result(
+        mut self,
+        value: impl ::std::convert::Into<crate::types::ShowJobTotalResult>,
+    ) -> Self {
+        self.result = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Call outcome: `success` or `fail`.
+    pub fn status(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.status = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<ShowJobTotalResponse, crate::Error> {
+        ::std::result::Result::Ok(ShowJobTotalResponse {
+            error: crate::runtime::builder::take("error", self.error)?,
+            result: self.result,
+            status: self.status,
+            __metadata: ::std::default::Default::default(),
+        })
+    }
+}
+impl ::std::convert::From<ShowJobTotalResponse> for ShowJobTotalResponseBuilder {
+    fn from(value: ShowJobTotalResponse) -> Self {
+        Self {
+            error: value.error.map(::std::result::Result::Ok),
+            result: value.result,
+            status: value.status,
+        }
     }
 }

@@ -5,10 +5,41 @@
 /// Generated from `#/components/schemas/ShowJobTotalResult`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowJobTotalResult {
     /// Number of builds.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total: ::std::option::Option<i32>,
+}
+impl ShowJobTotalResult {
+    /// A [`ShowJobTotalResultBuilder`] with no field set.
+    pub fn builder() -> ShowJobTotalResultBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ShowJobTotalResult`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ShowJobTotalResult::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ShowJobTotalResultBuilder {
+    total: ::std::option::Option<i32>,
+}
+impl ShowJobTotalResultBuilder {
+    /// Number of builds.
+    pub fn total(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.total = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<ShowJobTotalResult, crate::Error> {
+        ::std::result::Result::Ok(ShowJobTotalResult {
+            total: self.total,
+        })
+    }
+}
+impl ::std::convert::From<ShowJobTotalResult> for ShowJobTotalResultBuilder {
+    fn from(value: ShowJobTotalResult) -> Self {
+        Self { total: value.total }
+    }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ShowKeystorePermissionResponse`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowKeystorePermissionResponse {
@@ -50,5 +52,67 @@ impl crate::ResponseMeta for ShowKeystorePermissionResponse {
     }
     fn set_response_metadata(&mut self, metadata: crate::ResponseMetadata) {
         self.__metadata.set(metadata);
+    }
+}
+impl ShowKeystorePermissionResponse {
+    /// A [`ShowKeystorePermissionResponseBuilder`] with no field set.
+    pub fn builder() -> ShowKeystorePermissionResponseBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ShowKeystorePermissionResponse`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ShowKeystorePermissionResponse::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ShowKeystorePermissionResponseBuilder {
+    error: ::std::option::Option<::std::string::String>,
+    result: ::std::option::Option<crate::types::ShowKeystorePermissionResult>,
+    status: ::std::option::Option<crate::types::ShowKeystorePermissionResponseStatus>,
+}
+impl ShowKeystorePermissionResponseBuilder {
+    /// Error message when the call failed; null on success.
+    pub fn error(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.error = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The `result` property.
+    pub fn result(
+        mut self,
+        value: impl ::std::convert::Into<crate::types::ShowKeystorePermissionResult>,
+    ) -> Self {
+        self.result = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Outcome of the call.
+    pub fn status(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::types::ShowKeystorePermissionResponseStatus,
+        >,
+    ) -> Self {
+        self.status = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<ShowKeystorePermissionResponse, crate::Error> {
+        ::std::result::Result::Ok(ShowKeystorePermissionResponse {
+            error: self.error,
+            result: self.result,
+            status: self.status,
+            __metadata: ::std::default::Default::default(),
+        })
+    }
+}
+impl ::std::convert::From<ShowKeystorePermissionResponse>
+for ShowKeystorePermissionResponseBuilder {
+    fn from(value: ShowKeystorePermissionResponse) -> Self {
+        Self {
+            error: value.error,
+            result: value.result,
+            status: value.status,
+        }
     }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ShowKeystorePermissionResult`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowKeystorePermissionResult {
@@ -16,4 +18,55 @@ pub struct ShowKeystorePermissionResult {
     /// Number of permission entries over all pages.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total: ::std::option::Option<i32>,
+}
+impl ShowKeystorePermissionResult {
+    /// A [`ShowKeystorePermissionResultBuilder`] with no field set.
+    pub fn builder() -> ShowKeystorePermissionResultBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ShowKeystorePermissionResult`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ShowKeystorePermissionResult::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ShowKeystorePermissionResultBuilder {
+    permission_list: ::std::option::Option<
+        ::std::vec::Vec<crate::types::KeystorePermission>,
+    >,
+    total: ::std::option::Option<i32>,
+}
+impl ShowKeystorePermissionResultBuilder {
+    /// The permission entries of this page.
+    pub fn permission_list(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::KeystorePermission>,
+        >,
+    ) -> Self {
+        self.permission_list = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Number of permission entries over all pages.
+    pub fn total(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.total = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<ShowKeystorePermissionResult, crate::Error> {
+        ::std::result::Result::Ok(ShowKeystorePermissionResult {
+            permission_list: self.permission_list,
+            total: self.total,
+        })
+    }
+}
+impl ::std::convert::From<ShowKeystorePermissionResult>
+for ShowKeystorePermissionResultBuilder {
+    fn from(value: ShowKeystorePermissionResult) -> Self {
+        Self {
+            permission_list: value.permission_list,
+            total: value.total,
+        }
+    }
 }

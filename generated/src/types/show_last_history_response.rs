@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ShowLastHistoryResponse`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowLastHistoryResponse {
@@ -63,5 +65,114 @@ impl crate::ResponseMeta for ShowLastHistoryResponse {
     }
     fn set_response_metadata(&mut self, metadata: crate::ResponseMetadata) {
         self.__metadata.set(metadata);
+    }
+}
+impl ShowLastHistoryResponse {
+    /// A [`ShowLastHistoryResponseBuilder`] with no field set.
+    pub fn builder() -> ShowLastHistoryResponseBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ShowLastHistoryResponse`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ShowLastHistoryResponse::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ShowLastHistoryResponseBuilder {
+    build_number: ::std::option::Option<i32>,
+    commit_id: ::std::option::Option<::std::string::String>,
+    end_time: ::std::option::Option<::std::string::String>,
+    job_id: ::std::option::Option<::std::string::String>,
+    job_name: ::std::option::Option<::std::string::String>,
+    record_id: ::std::option::Option<::std::string::String>,
+    result: ::std::option::Option<::std::string::String>,
+    start_time: ::std::option::Option<::std::string::String>,
+}
+impl ShowLastHistoryResponseBuilder {
+    /// Build number of the run.
+    pub fn build_number(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.build_number = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of the code commit that was built.
+    pub fn commit_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.commit_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Time the build finished, such as `2021-07-22T16:27:15+08:00`.
+    pub fn end_time(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.end_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of the build job.
+    pub fn job_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.job_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Name of the build job.
+    pub fn job_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.job_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Unique key of the build record, such as `20210722.16`.
+    pub fn record_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.record_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Outcome of the build, such as `SUCCESS`.
+    pub fn result(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.result = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Time the build started, such as `2021-07-22T16:26:52+08:00`.
+    pub fn start_time(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.start_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<ShowLastHistoryResponse, crate::Error> {
+        ::std::result::Result::Ok(ShowLastHistoryResponse {
+            build_number: self.build_number,
+            commit_id: self.commit_id,
+            end_time: self.end_time,
+            job_id: self.job_id,
+            job_name: self.job_name,
+            record_id: self.record_id,
+            result: self.result,
+            start_time: self.start_time,
+            __metadata: ::std::default::Default::default(),
+        })
+    }
+}
+impl ::std::convert::From<ShowLastHistoryResponse> for ShowLastHistoryResponseBuilder {
+    fn from(value: ShowLastHistoryResponse) -> Self {
+        Self {
+            build_number: value.build_number,
+            commit_id: value.commit_id,
+            end_time: value.end_time,
+            job_id: value.job_id,
+            job_name: value.job_name,
+            record_id: value.record_id,
+            result: value.result,
+            start_time: value.start_time,
+        }
     }
 }

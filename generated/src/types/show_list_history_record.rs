@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ShowListHistoryRecord`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowListHistoryRecord {
@@ -26,4 +28,90 @@ pub struct ShowListHistoryRecord {
     /// When the build started, ISO 8601 with offset (e.g. 2020-12-30T17:33:11+08:00).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub start_time: ::std::option::Option<::std::string::String>,
+}
+impl ShowListHistoryRecord {
+    /// A [`ShowListHistoryRecordBuilder`] with no field set.
+    pub fn builder() -> ShowListHistoryRecordBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ShowListHistoryRecord`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ShowListHistoryRecord::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ShowListHistoryRecordBuilder {
+    build_number: ::std::option::Option<i32>,
+    end_time: ::std::option::Option<::std::string::String>,
+    job_id: ::std::option::Option<::std::string::String>,
+    record_id: ::std::option::Option<::std::string::String>,
+    result: ::std::option::Option<::std::string::String>,
+    start_time: ::std::option::Option<::std::string::String>,
+}
+impl ShowListHistoryRecordBuilder {
+    /// Sequence number of the build.
+    pub fn build_number(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.build_number = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// When the build finished, ISO 8601 with offset.
+    pub fn end_time(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.end_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of the build job.
+    pub fn job_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.job_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Unique ID of the build record.
+    pub fn record_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.record_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Outcome of the build, such as FAILURE.
+    pub fn result(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.result = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// When the build started, ISO 8601 with offset (e.g. 2020-12-30T17:33:11+08:00).
+    pub fn start_time(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.start_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<ShowListHistoryRecord, crate::Error> {
+        ::std::result::Result::Ok(ShowListHistoryRecord {
+            build_number: self.build_number,
+            end_time: self.end_time,
+            job_id: self.job_id,
+            record_id: self.record_id,
+            result: self.result,
+            start_time: self.start_time,
+        })
+    }
+}
+impl ::std::convert::From<ShowListHistoryRecord> for ShowListHistoryRecordBuilder {
+    fn from(value: ShowListHistoryRecord) -> Self {
+        Self {
+            build_number: value.build_number,
+            end_time: value.end_time,
+            job_id: value.job_id,
+            record_id: value.record_id,
+            result: value.result,
+            start_time: value.start_time,
+        }
+    }
 }

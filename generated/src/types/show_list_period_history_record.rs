@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ShowListPeriodHistoryRecord`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowListPeriodHistoryRecord {
@@ -41,4 +43,148 @@ pub struct ShowListPeriodHistoryRecord {
     /// How the build was started, as a localized label: manual (手工触发), scheduled (定时触发), code change (代码更新触发) or pipeline (流水线触发).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub trigger_type: ::std::option::Option<::std::string::String>,
+}
+impl ShowListPeriodHistoryRecord {
+    /// A [`ShowListPeriodHistoryRecordBuilder`] with no field set.
+    pub fn builder() -> ShowListPeriodHistoryRecordBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ShowListPeriodHistoryRecord`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ShowListPeriodHistoryRecord::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ShowListPeriodHistoryRecordBuilder {
+    branch: ::std::option::Option<::std::string::String>,
+    build_number: ::std::option::Option<i32>,
+    commit_id: ::std::option::Option<::std::string::String>,
+    commit_message: ::std::option::Option<::std::string::String>,
+    end_time: ::std::option::Option<::std::string::String>,
+    executor: ::std::option::Option<::std::string::String>,
+    job_id: ::std::option::Option<::std::string::String>,
+    record_id: ::std::option::Option<::std::string::String>,
+    result: ::std::option::Option<::std::string::String>,
+    start_time: ::std::option::Option<::std::string::String>,
+    trigger_type: ::std::option::Option<::std::string::String>,
+}
+impl ShowListPeriodHistoryRecordBuilder {
+    /// Code branch that was built.
+    pub fn branch(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.branch = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sequence number of the build.
+    pub fn build_number(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.build_number = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of the commit that was built.
+    pub fn commit_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.commit_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Commit message; only filled for CodeHub repositories.
+    pub fn commit_message(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.commit_message = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// When the build finished, ISO 8601 with offset.
+    pub fn end_time(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.end_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// User name of whoever ran the build.
+    pub fn executor(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.executor = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of the build job.
+    pub fn job_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.job_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Unique ID of the build record.
+    pub fn record_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.record_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Outcome of the build, such as FAILURE.
+    pub fn result(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.result = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// When the build started, ISO 8601 with offset (e.g. 2020-12-30T17:33:11+08:00).
+    pub fn start_time(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.start_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// How the build was started, as a localized label: manual (手工触发), scheduled (定时触发), code change (代码更新触发) or pipeline (流水线触发).
+    pub fn trigger_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.trigger_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<ShowListPeriodHistoryRecord, crate::Error> {
+        ::std::result::Result::Ok(ShowListPeriodHistoryRecord {
+            branch: self.branch,
+            build_number: self.build_number,
+            commit_id: self.commit_id,
+            commit_message: self.commit_message,
+            end_time: self.end_time,
+            executor: self.executor,
+            job_id: self.job_id,
+            record_id: self.record_id,
+            result: self.result,
+            start_time: self.start_time,
+            trigger_type: self.trigger_type,
+        })
+    }
+}
+impl ::std::convert::From<ShowListPeriodHistoryRecord>
+for ShowListPeriodHistoryRecordBuilder {
+    fn from(value: ShowListPeriodHistoryRecord) -> Self {
+        Self {
+            branch: value.branch,
+            build_number: value.build_number,
+            commit_id: value.commit_id,
+            commit_message: value.commit_message,
+            end_time: value.end_time,
+            executor: value.executor,
+            job_id: value.job_id,
+            record_id: value.record_id,
+            result: value.result,
+            start_time: value.start_time,
+            trigger_type: value.trigger_type,
+        }
+    }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ShowListPeriodHistoryResponse`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowListPeriodHistoryResponse {
@@ -47,5 +49,57 @@ impl crate::ResponseMeta for ShowListPeriodHistoryResponse {
     }
     fn set_response_metadata(&mut self, metadata: crate::ResponseMetadata) {
         self.__metadata.set(metadata);
+    }
+}
+impl ShowListPeriodHistoryResponse {
+    /// A [`ShowListPeriodHistoryResponseBuilder`] with no field set.
+    pub fn builder() -> ShowListPeriodHistoryResponseBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ShowListPeriodHistoryResponse`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ShowListPeriodHistoryResponse::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ShowListPeriodHistoryResponseBuilder {
+    history_records: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ShowListPeriodHistoryRecord>,
+    >,
+    total: ::std::option::Option<i32>,
+}
+impl ShowListPeriodHistoryResponseBuilder {
+    /// Build records on this page.
+    pub fn history_records(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::ShowListPeriodHistoryRecord>,
+        >,
+    ) -> Self {
+        self.history_records = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Total number of records in the window.
+    pub fn total(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.total = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<ShowListPeriodHistoryResponse, crate::Error> {
+        ::std::result::Result::Ok(ShowListPeriodHistoryResponse {
+            history_records: self.history_records,
+            total: self.total,
+            __metadata: ::std::default::Default::default(),
+        })
+    }
+}
+impl ::std::convert::From<ShowListPeriodHistoryResponse>
+for ShowListPeriodHistoryResponseBuilder {
+    fn from(value: ShowListPeriodHistoryResponse) -> Self {
+        Self {
+            history_records: value.history_records,
+            total: value.total,
+        }
     }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ShowLogAnalysisErrorInfo`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowLogAnalysisErrorInfo {
@@ -17,4 +19,60 @@ pub struct ShowLogAnalysisErrorInfo {
     /// Pointer to the common problem matching the failure, if any.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub faq: ::std::option::Option<::std::string::String>,
+}
+impl ShowLogAnalysisErrorInfo {
+    /// A [`ShowLogAnalysisErrorInfoBuilder`] with no field set.
+    pub fn builder() -> ShowLogAnalysisErrorInfoBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ShowLogAnalysisErrorInfo`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ShowLogAnalysisErrorInfo::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ShowLogAnalysisErrorInfoBuilder {
+    error_code: ::std::option::Option<::std::string::String>,
+    error_message: ::std::option::Option<::std::string::String>,
+    faq: ::std::option::Option<::std::string::String>,
+}
+impl ShowLogAnalysisErrorInfoBuilder {
+    /// Error code of the failure.
+    pub fn error_code(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.error_code = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Error log text of the failure.
+    pub fn error_message(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.error_message = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Pointer to the common problem matching the failure, if any.
+    pub fn faq(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.faq = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<ShowLogAnalysisErrorInfo, crate::Error> {
+        ::std::result::Result::Ok(ShowLogAnalysisErrorInfo {
+            error_code: self.error_code,
+            error_message: self.error_message,
+            faq: self.faq,
+        })
+    }
+}
+impl ::std::convert::From<ShowLogAnalysisErrorInfo> for ShowLogAnalysisErrorInfoBuilder {
+    fn from(value: ShowLogAnalysisErrorInfo) -> Self {
+        Self {
+            error_code: value.error_code,
+            error_message: value.error_message,
+            faq: value.faq,
+        }
+    }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ShowLogAnalysisErrorNode`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowLogAnalysisErrorNode {
@@ -20,4 +22,68 @@ pub struct ShowLogAnalysisErrorNode {
     /// Name of the build action.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub step: ::std::option::Option<::std::string::String>,
+}
+impl ShowLogAnalysisErrorNode {
+    /// A [`ShowLogAnalysisErrorNodeBuilder`] with no field set.
+    pub fn builder() -> ShowLogAnalysisErrorNodeBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ShowLogAnalysisErrorNode`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ShowLogAnalysisErrorNode::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ShowLogAnalysisErrorNodeBuilder {
+    analyzed_success: ::std::option::Option<bool>,
+    error_info: ::std::option::Option<crate::types::ShowLogAnalysisErrorInfo>,
+    node_id: ::std::option::Option<::std::string::String>,
+    step: ::std::option::Option<::std::string::String>,
+}
+impl ShowLogAnalysisErrorNodeBuilder {
+    /// Whether the service managed to analyse the failure.
+    pub fn analyzed_success(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.analyzed_success = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The `error_info` property.
+    pub fn error_info(
+        mut self,
+        value: impl ::std::convert::Into<crate::types::ShowLogAnalysisErrorInfo>,
+    ) -> Self {
+        self.error_info = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of the build action's node.
+    pub fn node_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.node_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Name of the build action.
+    pub fn step(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.step = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<ShowLogAnalysisErrorNode, crate::Error> {
+        ::std::result::Result::Ok(ShowLogAnalysisErrorNode {
+            analyzed_success: self.analyzed_success,
+            error_info: self.error_info,
+            node_id: self.node_id,
+            step: self.step,
+        })
+    }
+}
+impl ::std::convert::From<ShowLogAnalysisErrorNode> for ShowLogAnalysisErrorNodeBuilder {
+    fn from(value: ShowLogAnalysisErrorNode) -> Self {
+        Self {
+            analyzed_success: value.analyzed_success,
+            error_info: value.error_info,
+            node_id: value.node_id,
+            step: value.step,
+        }
+    }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ShowLogAnalysisResult`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowLogAnalysisResult {
@@ -17,4 +19,55 @@ pub struct ShowLogAnalysisResult {
     #[serde(rename = "jobName")]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub job_name: ::std::option::Option<::std::string::String>,
+}
+impl ShowLogAnalysisResult {
+    /// A [`ShowLogAnalysisResultBuilder`] with no field set.
+    pub fn builder() -> ShowLogAnalysisResultBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ShowLogAnalysisResult`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ShowLogAnalysisResult::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ShowLogAnalysisResultBuilder {
+    error_nodes: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ShowLogAnalysisErrorNode>,
+    >,
+    job_name: ::std::option::Option<::std::string::String>,
+}
+impl ShowLogAnalysisResultBuilder {
+    /// One entry per failed build action on this page.
+    pub fn error_nodes(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::ShowLogAnalysisErrorNode>,
+        >,
+    ) -> Self {
+        self.error_nodes = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Name of the build task.
+    pub fn job_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.job_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<ShowLogAnalysisResult, crate::Error> {
+        ::std::result::Result::Ok(ShowLogAnalysisResult {
+            error_nodes: self.error_nodes,
+            job_name: self.job_name,
+        })
+    }
+}
+impl ::std::convert::From<ShowLogAnalysisResult> for ShowLogAnalysisResultBuilder {
+    fn from(value: ShowLogAnalysisResult) -> Self {
+        Self {
+            error_nodes: value.error_nodes,
+            job_name: value.job_name,
+        }
+    }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ShowPackageSpecCountDownItem`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowPackageSpecCountDownItem {
@@ -26,4 +28,96 @@ pub struct ShowPackageSpecCountDownItem {
     /// The `tips` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tips: ::std::option::Option<crate::types::ShowPackageSpecCountDownTips>,
+}
+impl ShowPackageSpecCountDownItem {
+    /// A [`ShowPackageSpecCountDownItemBuilder`] with no field set.
+    pub fn builder() -> ShowPackageSpecCountDownItemBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ShowPackageSpecCountDownItem`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ShowPackageSpecCountDownItem::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ShowPackageSpecCountDownItemBuilder {
+    resource_id: ::std::option::Option<::std::string::String>,
+    resource_name: ::std::option::Option<::std::string::String>,
+    resource_spec_code: ::std::option::Option<::std::string::String>,
+    resource_type: ::std::option::Option<::std::string::String>,
+    service_type: ::std::option::Option<::std::string::String>,
+    tips: ::std::option::Option<crate::types::ShowPackageSpecCountDownTips>,
+}
+impl ShowPackageSpecCountDownItemBuilder {
+    /// ID of the resource.
+    pub fn resource_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.resource_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Display name of the resource, such as `CodeArts Build Parallel (X86, 2U8G)`.
+    pub fn resource_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.resource_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Specification code of the resource.
+    pub fn resource_spec_code(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.resource_spec_code = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Resource type code.
+    pub fn resource_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.resource_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Service type of the resource.
+    pub fn service_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.service_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The `tips` property.
+    pub fn tips(
+        mut self,
+        value: impl ::std::convert::Into<crate::types::ShowPackageSpecCountDownTips>,
+    ) -> Self {
+        self.tips = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<ShowPackageSpecCountDownItem, crate::Error> {
+        ::std::result::Result::Ok(ShowPackageSpecCountDownItem {
+            resource_id: self.resource_id,
+            resource_name: self.resource_name,
+            resource_spec_code: self.resource_spec_code,
+            resource_type: self.resource_type,
+            service_type: self.service_type,
+            tips: self.tips,
+        })
+    }
+}
+impl ::std::convert::From<ShowPackageSpecCountDownItem>
+for ShowPackageSpecCountDownItemBuilder {
+    fn from(value: ShowPackageSpecCountDownItem) -> Self {
+        Self {
+            resource_id: value.resource_id,
+            resource_name: value.resource_name,
+            resource_spec_code: value.resource_spec_code,
+            resource_type: value.resource_type,
+            service_type: value.service_type,
+            tips: value.tips,
+        }
+    }
 }

@@ -3,7 +3,10 @@
 /// Body of show_package_spec_count_down (CountdownRequestBody in the vendor model).
 ///
 /// Generated from `#/components/schemas/ShowPackageSpecCountDownRequestBody`.
+///
+/// Make one with [`Self::builder`]: the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ShowPackageSpecCountDownRequestBody {
     /// Reminder window in days (default 15): tips are returned only when the package expires within this many days; -1 always returns them.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -15,12 +18,68 @@ pub struct ShowPackageSpecCountDownRequestBody {
     pub service_type: ::std::string::String,
 }
 impl ShowPackageSpecCountDownRequestBody {
-    /// A value with the required fields `service_type` set and every optional field unset.
-    pub fn new(service_type: ::std::string::String) -> Self {
+    /// A [`ShowPackageSpecCountDownRequestBodyBuilder`] with no field set.
+    pub fn builder() -> ShowPackageSpecCountDownRequestBodyBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ShowPackageSpecCountDownRequestBody`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ShowPackageSpecCountDownRequestBody::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ShowPackageSpecCountDownRequestBodyBuilder {
+    reminder_day: ::std::option::Option<::std::string::String>,
+    resource_id: ::std::option::Option<::std::string::String>,
+    service_type: ::std::option::Option<::std::string::String>,
+}
+impl ShowPackageSpecCountDownRequestBodyBuilder {
+    /// Reminder window in days (default 15): tips are returned only when the package expires within this many days; -1 always returns them.
+    pub fn reminder_day(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.reminder_day = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of the package resource; when omitted the package's main resource is queried.
+    pub fn resource_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.resource_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Product (service) type of the package.
+    ///
+    /// Required: [`build`](Self::build) fails without it.
+    pub fn service_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.service_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<ShowPackageSpecCountDownRequestBody, crate::Error> {
+        ::std::result::Result::Ok(ShowPackageSpecCountDownRequestBody {
+            reminder_day: self.reminder_day,
+            resource_id: self.resource_id,
+            service_type: self
+                .service_type
+                .ok_or_else(|| crate::Error::invalid(
+                    "service_type",
+                    "is required but was not set",
+                ))?,
+        })
+    }
+}
+impl ::std::convert::From<ShowPackageSpecCountDownRequestBody>
+for ShowPackageSpecCountDownRequestBodyBuilder {
+    fn from(value: ShowPackageSpecCountDownRequestBody) -> Self {
         Self {
-            reminder_day: ::std::option::Option::None,
-            resource_id: ::std::option::Option::None,
-            service_type,
+            reminder_day: value.reminder_day,
+            resource_id: value.resource_id,
+            service_type: ::std::option::Option::Some(value.service_type),
         }
     }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ShowPackageSpecCountDownResponse`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowPackageSpecCountDownResponse {
@@ -50,5 +52,72 @@ impl crate::ResponseMeta for ShowPackageSpecCountDownResponse {
     }
     fn set_response_metadata(&mut self, metadata: crate::ResponseMetadata) {
         self.__metadata.set(metadata);
+    }
+}
+impl ShowPackageSpecCountDownResponse {
+    /// A [`ShowPackageSpecCountDownResponseBuilder`] with no field set.
+    pub fn builder() -> ShowPackageSpecCountDownResponseBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ShowPackageSpecCountDownResponse`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ShowPackageSpecCountDownResponse::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ShowPackageSpecCountDownResponseBuilder {
+    error: ::std::option::Option<crate::runtime::builder::Pending<::serde_json::Value>>,
+    result: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ShowPackageSpecCountDownItem>,
+    >,
+    status: ::std::option::Option<::std::string::String>,
+}
+impl ShowPackageSpecCountDownResponseBuilder {
+    /// Error details; null on success (any JSON value).
+    ///
+    /// Takes any `serde::Serialize` value; one that cannot be serialized is reported by [`build`](Self::build), naming the field.
+    pub fn error(mut self, value: impl ::serde::Serialize) -> Self {
+        self.error = ::std::option::Option::Some(
+            crate::runtime::builder::json_value(&value),
+        );
+        self
+    }
+    /// Countdown information per package resource.
+    pub fn result(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::ShowPackageSpecCountDownItem>,
+        >,
+    ) -> Self {
+        self.result = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Outcome of the call, `success` or `fail`.
+    pub fn status(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.status = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<ShowPackageSpecCountDownResponse, crate::Error> {
+        ::std::result::Result::Ok(ShowPackageSpecCountDownResponse {
+            error: crate::runtime::builder::take("error", self.error)?,
+            result: self.result,
+            status: self.status,
+            __metadata: ::std::default::Default::default(),
+        })
+    }
+}
+impl ::std::convert::From<ShowPackageSpecCountDownResponse>
+for ShowPackageSpecCountDownResponseBuilder {
+    fn from(value: ShowPackageSpecCountDownResponse) -> Self {
+        Self {
+            error: value.error.map(::std::result::Result::Ok),
+            result: value.result,
+            status: value.status,
+        }
     }
 }

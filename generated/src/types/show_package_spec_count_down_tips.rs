@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ShowPackageSpecCountDownTips`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowPackageSpecCountDownTips {
@@ -13,4 +15,41 @@ pub struct ShowPackageSpecCountDownTips {
     pub summary: ::std::option::Option<
         crate::types::ShowPackageSpecCountDownTipsSummary,
     >,
+}
+impl ShowPackageSpecCountDownTips {
+    /// A [`ShowPackageSpecCountDownTipsBuilder`] with no field set.
+    pub fn builder() -> ShowPackageSpecCountDownTipsBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ShowPackageSpecCountDownTips`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ShowPackageSpecCountDownTips::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ShowPackageSpecCountDownTipsBuilder {
+    summary: ::std::option::Option<crate::types::ShowPackageSpecCountDownTipsSummary>,
+}
+impl ShowPackageSpecCountDownTipsBuilder {
+    /// The `summary` property.
+    pub fn summary(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::types::ShowPackageSpecCountDownTipsSummary,
+        >,
+    ) -> Self {
+        self.summary = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<ShowPackageSpecCountDownTips, crate::Error> {
+        ::std::result::Result::Ok(ShowPackageSpecCountDownTips {
+            summary: self.summary,
+        })
+    }
+}
+impl ::std::convert::From<ShowPackageSpecCountDownTips>
+for ShowPackageSpecCountDownTipsBuilder {
+    fn from(value: ShowPackageSpecCountDownTips) -> Self {
+        Self { summary: value.summary }
+    }
 }

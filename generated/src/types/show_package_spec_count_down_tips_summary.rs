@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ShowPackageSpecCountDownTipsSummary`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowPackageSpecCountDownTipsSummary {
@@ -20,4 +22,68 @@ pub struct ShowPackageSpecCountDownTipsSummary {
     /// Lifecycle state code of the resource.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<i32>,
+}
+impl ShowPackageSpecCountDownTipsSummary {
+    /// A [`ShowPackageSpecCountDownTipsSummaryBuilder`] with no field set.
+    pub fn builder() -> ShowPackageSpecCountDownTipsSummaryBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ShowPackageSpecCountDownTipsSummary`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ShowPackageSpecCountDownTipsSummary::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ShowPackageSpecCountDownTipsSummaryBuilder {
+    next_action: ::std::option::Option<i32>,
+    next_action_remain_day: ::std::option::Option<i32>,
+    next_action_url: ::std::option::Option<::std::string::String>,
+    status: ::std::option::Option<i32>,
+}
+impl ShowPackageSpecCountDownTipsSummaryBuilder {
+    /// Code of the next lifecycle action.
+    pub fn next_action(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.next_action = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Days left until the next lifecycle action.
+    pub fn next_action_remain_day(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.next_action_remain_day = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Link for the next action, such as renewal.
+    pub fn next_action_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.next_action_url = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Lifecycle state code of the resource.
+    pub fn status(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.status = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<ShowPackageSpecCountDownTipsSummary, crate::Error> {
+        ::std::result::Result::Ok(ShowPackageSpecCountDownTipsSummary {
+            next_action: self.next_action,
+            next_action_remain_day: self.next_action_remain_day,
+            next_action_url: self.next_action_url,
+            status: self.status,
+        })
+    }
+}
+impl ::std::convert::From<ShowPackageSpecCountDownTipsSummary>
+for ShowPackageSpecCountDownTipsSummaryBuilder {
+    fn from(value: ShowPackageSpecCountDownTipsSummary) -> Self {
+        Self {
+            next_action: value.next_action,
+            next_action_remain_day: value.next_action_remain_day,
+            next_action_url: value.next_action_url,
+            status: value.status,
+        }
+    }
 }

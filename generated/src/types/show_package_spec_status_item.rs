@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ShowPackageSpecStatusItem`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowPackageSpecStatusItem {
@@ -41,4 +43,151 @@ pub struct ShowPackageSpecStatusItem {
     /// Last update time of the resource.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub update_time: ::std::option::Option<::std::string::String>,
+}
+impl ShowPackageSpecStatusItem {
+    /// A [`ShowPackageSpecStatusItemBuilder`] with no field set.
+    pub fn builder() -> ShowPackageSpecStatusItemBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ShowPackageSpecStatusItem`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ShowPackageSpecStatusItem::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ShowPackageSpecStatusItemBuilder {
+    console_update_time: ::std::option::Option<::std::string::String>,
+    create_time: ::std::option::Option<::std::string::String>,
+    region_id: ::std::option::Option<::std::string::String>,
+    resource_id: ::std::option::Option<::std::string::String>,
+    resource_status: ::std::option::Option<::std::string::String>,
+    resource_type: ::std::option::Option<::std::string::String>,
+    service_type: ::std::option::Option<::std::string::String>,
+    spec_code: ::std::option::Option<::std::string::String>,
+    tenant_id: ::std::option::Option<::std::string::String>,
+    tenant_name: ::std::option::Option<::std::string::String>,
+    update_time: ::std::option::Option<::std::string::String>,
+}
+impl ShowPackageSpecStatusItemBuilder {
+    /// Time the console last updated the resource.
+    pub fn console_update_time(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.console_update_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Creation time of the resource.
+    pub fn create_time(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.create_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Region of the resource.
+    pub fn region_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.region_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of the resource.
+    pub fn resource_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.resource_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// State of the resource.
+    pub fn resource_status(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.resource_status = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Resource type code.
+    pub fn resource_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.resource_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Service type code.
+    pub fn service_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.service_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Specification code of the resource.
+    pub fn spec_code(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.spec_code = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of the owning tenant.
+    pub fn tenant_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.tenant_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Name of the owning tenant.
+    pub fn tenant_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.tenant_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Last update time of the resource.
+    pub fn update_time(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.update_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<ShowPackageSpecStatusItem, crate::Error> {
+        ::std::result::Result::Ok(ShowPackageSpecStatusItem {
+            console_update_time: self.console_update_time,
+            create_time: self.create_time,
+            region_id: self.region_id,
+            resource_id: self.resource_id,
+            resource_status: self.resource_status,
+            resource_type: self.resource_type,
+            service_type: self.service_type,
+            spec_code: self.spec_code,
+            tenant_id: self.tenant_id,
+            tenant_name: self.tenant_name,
+            update_time: self.update_time,
+        })
+    }
+}
+impl ::std::convert::From<ShowPackageSpecStatusItem>
+for ShowPackageSpecStatusItemBuilder {
+    fn from(value: ShowPackageSpecStatusItem) -> Self {
+        Self {
+            console_update_time: value.console_update_time,
+            create_time: value.create_time,
+            region_id: value.region_id,
+            resource_id: value.resource_id,
+            resource_status: value.resource_status,
+            resource_type: value.resource_type,
+            service_type: value.service_type,
+            spec_code: value.spec_code,
+            tenant_id: value.tenant_id,
+            tenant_name: value.tenant_name,
+            update_time: value.update_time,
+        }
+    }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ShowProjectJobPermissionResponse`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowProjectJobPermissionResponse {
@@ -50,5 +52,67 @@ impl crate::ResponseMeta for ShowProjectJobPermissionResponse {
     }
     fn set_response_metadata(&mut self, metadata: crate::ResponseMetadata) {
         self.__metadata.set(metadata);
+    }
+}
+impl ShowProjectJobPermissionResponse {
+    /// A [`ShowProjectJobPermissionResponseBuilder`] with no field set.
+    pub fn builder() -> ShowProjectJobPermissionResponseBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ShowProjectJobPermissionResponse`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ShowProjectJobPermissionResponse::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ShowProjectJobPermissionResponseBuilder {
+    error: ::std::option::Option<::std::string::String>,
+    result: ::std::option::Option<crate::types::ShowJobPermissionResult>,
+    status: ::std::option::Option<crate::types::ShowProjectJobPermissionResponseStatus>,
+}
+impl ShowProjectJobPermissionResponseBuilder {
+    /// Error message when the call failed; null on success.
+    pub fn error(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.error = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The `result` property.
+    pub fn result(
+        mut self,
+        value: impl ::std::convert::Into<crate::types::ShowJobPermissionResult>,
+    ) -> Self {
+        self.result = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Outcome of the call.
+    pub fn status(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::types::ShowProjectJobPermissionResponseStatus,
+        >,
+    ) -> Self {
+        self.status = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<ShowProjectJobPermissionResponse, crate::Error> {
+        ::std::result::Result::Ok(ShowProjectJobPermissionResponse {
+            error: self.error,
+            result: self.result,
+            status: self.status,
+            __metadata: ::std::default::Default::default(),
+        })
+    }
+}
+impl ::std::convert::From<ShowProjectJobPermissionResponse>
+for ShowProjectJobPermissionResponseBuilder {
+    fn from(value: ShowProjectJobPermissionResponse) -> Self {
+        Self {
+            error: value.error,
+            result: value.result,
+            status: value.status,
+        }
     }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ShowProjectPermissionResult`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowProjectPermissionResult {
@@ -50,4 +52,168 @@ pub struct ShowProjectPermissionResult {
     /// Whether the caller may view build jobs.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub view_permission: ::std::option::Option<bool>,
+}
+impl ShowProjectPermissionResult {
+    /// A [`ShowProjectPermissionResultBuilder`] with no field set.
+    pub fn builder() -> ShowProjectPermissionResultBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ShowProjectPermissionResult`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ShowProjectPermissionResult::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ShowProjectPermissionResultBuilder {
+    copy_permission: ::std::option::Option<bool>,
+    create_permission: ::std::option::Option<bool>,
+    delete_permission: ::std::option::Option<bool>,
+    execute_permission: ::std::option::Option<bool>,
+    forbidden_permission: ::std::option::Option<bool>,
+    group_permission: ::std::option::Option<bool>,
+    manager_permission: ::std::option::Option<bool>,
+    modify_permission: ::std::option::Option<bool>,
+    project_id: ::std::option::Option<::std::string::String>,
+    role_id: ::std::option::Option<::std::string::String>,
+    role_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    role_name: ::std::option::Option<::std::string::String>,
+    role_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    view_permission: ::std::option::Option<bool>,
+}
+impl ShowProjectPermissionResultBuilder {
+    /// Whether the caller may copy build jobs.
+    pub fn copy_permission(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.copy_permission = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the caller may create build jobs.
+    pub fn create_permission(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.create_permission = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the caller may delete build jobs.
+    pub fn delete_permission(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.delete_permission = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the caller may run build jobs.
+    pub fn execute_permission(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.execute_permission = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the caller may disable build jobs.
+    pub fn forbidden_permission(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.forbidden_permission = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the caller may manage job groups.
+    pub fn group_permission(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.group_permission = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the caller may manage permissions.
+    pub fn manager_permission(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.manager_permission = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the caller may edit build jobs.
+    pub fn modify_permission(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.modify_permission = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of the project.
+    pub fn project_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.project_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of the caller's role.
+    pub fn role_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.role_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// IDs of all the caller's roles.
+    pub fn role_ids(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.role_ids = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Name of the caller's role.
+    pub fn role_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.role_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Names of all the caller's roles.
+    pub fn role_names(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.role_names = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Whether the caller may view build jobs.
+    pub fn view_permission(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.view_permission = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<ShowProjectPermissionResult, crate::Error> {
+        ::std::result::Result::Ok(ShowProjectPermissionResult {
+            copy_permission: self.copy_permission,
+            create_permission: self.create_permission,
+            delete_permission: self.delete_permission,
+            execute_permission: self.execute_permission,
+            forbidden_permission: self.forbidden_permission,
+            group_permission: self.group_permission,
+            manager_permission: self.manager_permission,
+            modify_permission: self.modify_permission,
+            project_id: self.project_id,
+            role_id: self.role_id,
+            role_ids: self.role_ids,
+            role_name: self.role_name,
+            role_names: self.role_names,
+            view_permission: self.view_permission,
+        })
+    }
+}
+impl ::std::convert::From<ShowProjectPermissionResult>
+for ShowProjectPermissionResultBuilder {
+    fn from(value: ShowProjectPermissionResult) -> Self {
+        Self {
+            copy_permission: value.copy_permission,
+            create_permission: value.create_permission,
+            delete_permission: value.delete_permission,
+            execute_permission: value.execute_permission,
+            forbidden_permission: value.forbidden_permission,
+            group_permission: value.group_permission,
+            manager_permission: value.manager_permission,
+            modify_permission: value.modify_permission,
+            project_id: value.project_id,
+            role_id: value.role_id,
+            role_ids: value.role_ids,
+            role_name: value.role_name,
+            role_names: value.role_names,
+            view_permission: value.view_permission,
+        }
+    }
 }

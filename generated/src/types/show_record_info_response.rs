@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ShowRecordInfoResponse`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowRecordInfoResponse {
@@ -51,5 +53,70 @@ impl crate::ResponseMeta for ShowRecordInfoResponse {
     }
     fn set_response_metadata(&mut self, metadata: crate::ResponseMetadata) {
         self.__metadata.set(metadata);
+    }
+}
+impl ShowRecordInfoResponse {
+    /// A [`ShowRecordInfoResponseBuilder`] with no field set.
+    pub fn builder() -> ShowRecordInfoResponseBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ShowRecordInfoResponse`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ShowRecordInfoResponse::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ShowRecordInfoResponseBuilder {
+    err_code: ::std::option::Option<::std::string::String>,
+    message: ::std::option::Option<::std::string::String>,
+    result: ::std::option::Option<crate::types::ShowRecordInfoResult>,
+    success: ::std::option::Option<bool>,
+}
+impl ShowRecordInfoResponseBuilder {
+    /// Error code, set when the call failed.
+    pub fn err_code(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.err_code = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Message from the service.
+    pub fn message(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.message = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The `result` property.
+    pub fn result(
+        mut self,
+        value: impl ::std::convert::Into<crate::types::ShowRecordInfoResult>,
+    ) -> Self {
+        self.result = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the call succeeded.
+    pub fn success(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.success = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<ShowRecordInfoResponse, crate::Error> {
+        ::std::result::Result::Ok(ShowRecordInfoResponse {
+            err_code: self.err_code,
+            message: self.message,
+            result: self.result,
+            success: self.success,
+            __metadata: ::std::default::Default::default(),
+        })
+    }
+}
+impl ::std::convert::From<ShowRecordInfoResponse> for ShowRecordInfoResponseBuilder {
+    fn from(value: ShowRecordInfoResponse) -> Self {
+        Self {
+            err_code: value.err_code,
+            message: value.message,
+            result: value.result,
+            success: value.success,
+        }
     }
 }

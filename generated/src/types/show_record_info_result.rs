@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ShowRecordInfoResult`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowRecordInfoResult {
@@ -109,4 +111,385 @@ pub struct ShowRecordInfoResult {
     /// ID of the user who ran the build.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user_id: ::std::option::Option<::std::string::String>,
+}
+impl ShowRecordInfoResult {
+    /// A [`ShowRecordInfoResultBuilder`] with no field set.
+    pub fn builder() -> ShowRecordInfoResultBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ShowRecordInfoResult`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ShowRecordInfoResult::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ShowRecordInfoResultBuilder {
+    branch: ::std::option::Option<::std::string::String>,
+    build_config_type: ::std::option::Option<
+        crate::types::ShowRecordInfoResultBuildConfigType,
+    >,
+    build_no: ::std::option::Option<i32>,
+    build_project_id: ::std::option::Option<::std::string::String>,
+    build_record_id: ::std::option::Option<::std::string::String>,
+    build_type: ::std::option::Option<::std::string::String>,
+    codeci_job_id: ::std::option::Option<::std::string::String>,
+    commit: ::std::option::Option<::std::string::String>,
+    commit_create_time: ::std::option::Option<::std::string::String>,
+    commit_message: ::std::option::Option<::std::string::String>,
+    create_time: ::std::option::Option<::std::string::String>,
+    daily_build_num: ::std::option::Option<::std::string::String>,
+    devcloud_project_id: ::std::option::Option<::std::string::String>,
+    domain_id: ::std::option::Option<::std::string::String>,
+    duration: ::std::option::Option<f64>,
+    err_msg: ::std::option::Option<::std::string::String>,
+    execution_id: ::std::option::Option<::std::string::String>,
+    finish_time: ::std::option::Option<::std::string::String>,
+    id: ::std::option::Option<::std::string::String>,
+    parent_record_id: ::std::option::Option<::std::string::String>,
+    queued_time: ::std::option::Option<::std::string::String>,
+    record_status: ::std::option::Option<::std::string::String>,
+    region: ::std::option::Option<::std::string::String>,
+    repo_id: ::std::option::Option<::std::string::String>,
+    repo_name: ::std::option::Option<::std::string::String>,
+    runnable_time: ::std::option::Option<::std::string::String>,
+    schedule_time: ::std::option::Option<::std::string::String>,
+    start_time: ::std::option::Option<::std::string::String>,
+    status: ::std::option::Option<::std::string::String>,
+    tag: ::std::option::Option<::std::string::String>,
+    trigger_type: ::std::option::Option<::std::string::String>,
+    use_private_slave: ::std::option::Option<i32>,
+    user_id: ::std::option::Option<::std::string::String>,
+}
+impl ShowRecordInfoResultBuilder {
+    /// Repository branch that was built.
+    pub fn branch(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.branch = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// How the build is configured, `YAML` or `ACTION`.
+    pub fn build_config_type(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::types::ShowRecordInfoResultBuildConfigType,
+        >,
+    ) -> Self {
+        self.build_config_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Build number of the job.
+    pub fn build_no(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.build_no = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Build project ID; maps one-to-one to codeci_job_id.
+    pub fn build_project_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.build_project_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Build record ID.
+    pub fn build_record_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.build_record_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// What the build was made from, for example `branch`, `tag` or `commitId`.
+    pub fn build_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.build_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Build job ID (32 letters/digits); maps one-to-one to build_project_id.
+    pub fn codeci_job_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.codeci_job_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Commit ID that was built, or null.
+    pub fn commit(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.commit = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// When the commit was created, as an ISO 8601 timestamp such as `2022-10-11T08:28:42.000+00:00`.
+    pub fn commit_create_time(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.commit_create_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Message of the built commit, or null.
+    pub fn commit_message(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.commit_message = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// When the build record was created, as an ISO 8601 timestamp.
+    pub fn create_time(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.create_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Daily build number, restarting at 1 each day; returned in the form yyyyMMdd.N, such as `20221011.29`.
+    pub fn daily_build_num(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.daily_build_num = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of the CodeArts project.
+    pub fn devcloud_project_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.devcloud_project_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Tenant (account) ID.
+    pub fn domain_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.domain_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Build duration in milliseconds.
+    pub fn duration(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+        self.duration = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Error message of a failed build, or null.
+    pub fn err_msg(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.err_msg = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of the task in the underlying execution engine (CloudOctopus).
+    pub fn execution_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.execution_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// When the build ended, as an ISO 8601 timestamp.
+    pub fn finish_time(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.finish_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of this record entry.
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Build record ID of the parent build, or null when there is none.
+    pub fn parent_record_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.parent_record_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// When the build was queued, as an ISO 8601 timestamp.
+    pub fn queued_time(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.queued_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Status of the record itself, or null.
+    pub fn record_status(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.record_status = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Region of the tenant, such as `cn-north-7`.
+    pub fn region(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.region = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of the code repository.
+    pub fn repo_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.repo_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Name of the code repository.
+    pub fn repo_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.repo_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// When the execution engine actually began running the build, as an ISO 8601 timestamp.
+    pub fn runnable_time(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.runnable_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// When the build was dispatched, as an ISO 8601 timestamp.
+    pub fn schedule_time(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.schedule_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// When the build started, as an ISO 8601 timestamp.
+    pub fn start_time(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.start_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Build status, such as `SUCCESS`.
+    pub fn status(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.status = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Repository tag that was built, or null.
+    pub fn tag(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.tag = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// How the build was started, for example MANUAL (by hand), TIMED_EXECUTION (schedule), CODEHUB_TRIGGER (code change) or PIPELINE_TRIGGER (pipeline).
+    pub fn trigger_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.trigger_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether a custom (self-hosted) build executor was used; 0 means no.
+    pub fn use_private_slave(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.use_private_slave = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of the user who ran the build.
+    pub fn user_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.user_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<ShowRecordInfoResult, crate::Error> {
+        ::std::result::Result::Ok(ShowRecordInfoResult {
+            branch: self.branch,
+            build_config_type: self.build_config_type,
+            build_no: self.build_no,
+            build_project_id: self.build_project_id,
+            build_record_id: self.build_record_id,
+            build_type: self.build_type,
+            codeci_job_id: self.codeci_job_id,
+            commit: self.commit,
+            commit_create_time: self.commit_create_time,
+            commit_message: self.commit_message,
+            create_time: self.create_time,
+            daily_build_num: self.daily_build_num,
+            devcloud_project_id: self.devcloud_project_id,
+            domain_id: self.domain_id,
+            duration: self.duration,
+            err_msg: self.err_msg,
+            execution_id: self.execution_id,
+            finish_time: self.finish_time,
+            id: self.id,
+            parent_record_id: self.parent_record_id,
+            queued_time: self.queued_time,
+            record_status: self.record_status,
+            region: self.region,
+            repo_id: self.repo_id,
+            repo_name: self.repo_name,
+            runnable_time: self.runnable_time,
+            schedule_time: self.schedule_time,
+            start_time: self.start_time,
+            status: self.status,
+            tag: self.tag,
+            trigger_type: self.trigger_type,
+            use_private_slave: self.use_private_slave,
+            user_id: self.user_id,
+        })
+    }
+}
+impl ::std::convert::From<ShowRecordInfoResult> for ShowRecordInfoResultBuilder {
+    fn from(value: ShowRecordInfoResult) -> Self {
+        Self {
+            branch: value.branch,
+            build_config_type: value.build_config_type,
+            build_no: value.build_no,
+            build_project_id: value.build_project_id,
+            build_record_id: value.build_record_id,
+            build_type: value.build_type,
+            codeci_job_id: value.codeci_job_id,
+            commit: value.commit,
+            commit_create_time: value.commit_create_time,
+            commit_message: value.commit_message,
+            create_time: value.create_time,
+            daily_build_num: value.daily_build_num,
+            devcloud_project_id: value.devcloud_project_id,
+            domain_id: value.domain_id,
+            duration: value.duration,
+            err_msg: value.err_msg,
+            execution_id: value.execution_id,
+            finish_time: value.finish_time,
+            id: value.id,
+            parent_record_id: value.parent_record_id,
+            queued_time: value.queued_time,
+            record_status: value.record_status,
+            region: value.region,
+            repo_id: value.repo_id,
+            repo_name: value.repo_name,
+            runnable_time: value.runnable_time,
+            schedule_time: value.schedule_time,
+            start_time: value.start_time,
+            status: value.status,
+            tag: value.tag,
+            trigger_type: value.trigger_type,
+            use_private_slave: value.use_private_slave,
+            user_id: value.user_id,
+        }
+    }
 }

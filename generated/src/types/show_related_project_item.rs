@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ShowRelatedProjectItem`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowRelatedProjectItem {
@@ -23,4 +25,79 @@ pub struct ShowRelatedProjectItem {
     /// Project name.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+}
+impl ShowRelatedProjectItem {
+    /// A [`ShowRelatedProjectItemBuilder`] with no field set.
+    pub fn builder() -> ShowRelatedProjectItemBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ShowRelatedProjectItem`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ShowRelatedProjectItem::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ShowRelatedProjectItemBuilder {
+    author_domain_id: ::std::option::Option<::std::string::String>,
+    author_id: ::std::option::Option<::std::string::String>,
+    identifier: ::std::option::Option<::std::string::String>,
+    is_creator: ::std::option::Option<bool>,
+    name: ::std::option::Option<::std::string::String>,
+}
+impl ShowRelatedProjectItemBuilder {
+    /// ID of the tenant that created the project.
+    pub fn author_domain_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.author_domain_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of the user who created the project.
+    pub fn author_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.author_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Unique ID of the project (32 hex characters).
+    pub fn identifier(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.identifier = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the caller created the project.
+    pub fn is_creator(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.is_creator = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Project name.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<ShowRelatedProjectItem, crate::Error> {
+        ::std::result::Result::Ok(ShowRelatedProjectItem {
+            author_domain_id: self.author_domain_id,
+            author_id: self.author_id,
+            identifier: self.identifier,
+            is_creator: self.is_creator,
+            name: self.name,
+        })
+    }
+}
+impl ::std::convert::From<ShowRelatedProjectItem> for ShowRelatedProjectItemBuilder {
+    fn from(value: ShowRelatedProjectItem) -> Self {
+        Self {
+            author_domain_id: value.author_domain_id,
+            author_id: value.author_id,
+            identifier: value.identifier,
+            is_creator: value.is_creator,
+            name: value.name,
+        }
+    }
 }

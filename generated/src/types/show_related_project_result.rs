@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ShowRelatedProjectResult`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowRelatedProjectResult {
@@ -16,4 +18,52 @@ pub struct ShowRelatedProjectResult {
     /// Number of projects.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total: ::std::option::Option<f64>,
+}
+impl ShowRelatedProjectResult {
+    /// A [`ShowRelatedProjectResultBuilder`] with no field set.
+    pub fn builder() -> ShowRelatedProjectResultBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ShowRelatedProjectResult`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ShowRelatedProjectResult::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ShowRelatedProjectResultBuilder {
+    project_info_list: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ShowRelatedProjectItem>,
+    >,
+    total: ::std::option::Option<f64>,
+}
+impl ShowRelatedProjectResultBuilder {
+    /// The projects.
+    pub fn project_info_list(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::ShowRelatedProjectItem>,
+        >,
+    ) -> Self {
+        self.project_info_list = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Number of projects.
+    pub fn total(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+        self.total = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<ShowRelatedProjectResult, crate::Error> {
+        ::std::result::Result::Ok(ShowRelatedProjectResult {
+            project_info_list: self.project_info_list,
+            total: self.total,
+        })
+    }
+}
+impl ::std::convert::From<ShowRelatedProjectResult> for ShowRelatedProjectResultBuilder {
+    fn from(value: ShowRelatedProjectResult) -> Self {
+        Self {
+            project_info_list: value.project_info_list,
+            total: value.total,
+        }
+    }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ShowReportSummaryItem`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowReportSummaryItem {
@@ -50,4 +52,154 @@ pub struct ShowReportSummaryItem {
     /// Number of test cases.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total: ::std::option::Option<i32>,
+}
+impl ShowReportSummaryItem {
+    /// A [`ShowReportSummaryItemBuilder`] with no field set.
+    pub fn builder() -> ShowReportSummaryItemBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ShowReportSummaryItem`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ShowReportSummaryItem::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ShowReportSummaryItemBuilder {
+    build_no: ::std::option::Option<i32>,
+    errors: ::std::option::Option<i32>,
+    execution_time: ::std::option::Option<i32>,
+    failures: ::std::option::Option<i32>,
+    genrate_time: ::std::option::Option<::std::string::String>,
+    is_success: ::std::option::Option<bool>,
+    job_id: ::std::option::Option<::std::string::String>,
+    others: ::std::option::Option<i32>,
+    region: ::std::option::Option<::std::string::String>,
+    root_id: ::std::option::Option<::std::string::String>,
+    stage_name: ::std::option::Option<::std::string::String>,
+    success: ::std::option::Option<i32>,
+    success_density: ::std::option::Option<f64>,
+    total: ::std::option::Option<i32>,
+}
+impl ShowReportSummaryItemBuilder {
+    /// Build number within the task.
+    pub fn build_no(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.build_no = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Number of test cases that ended in an error.
+    pub fn errors(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.errors = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Time the tests took (unit not documented).
+    pub fn execution_time(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.execution_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Number of failed test cases.
+    pub fn failures(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.failures = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Time the report was generated, as a timestamp string.
+    pub fn genrate_time(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.genrate_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the tests passed.
+    pub fn is_success(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.is_success = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Build task ID.
+    pub fn job_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.job_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Number of test cases with another outcome (such as skipped).
+    pub fn others(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.others = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Region of the tenant, such as `cn-north-7`.
+    pub fn region(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.region = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of the report.
+    pub fn root_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.root_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Build stage the results belong to, such as `stage3`.
+    pub fn stage_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.stage_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Number of passed test cases.
+    pub fn success(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.success = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Pass rate of the test cases, 1 meaning all passed.
+    pub fn success_density(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+        self.success_density = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Number of test cases.
+    pub fn total(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.total = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<ShowReportSummaryItem, crate::Error> {
+        ::std::result::Result::Ok(ShowReportSummaryItem {
+            build_no: self.build_no,
+            errors: self.errors,
+            execution_time: self.execution_time,
+            failures: self.failures,
+            genrate_time: self.genrate_time,
+            is_success: self.is_success,
+            job_id: self.job_id,
+            others: self.others,
+            region: self.region,
+            root_id: self.root_id,
+            stage_name: self.stage_name,
+            success: self.success,
+            success_density: self.success_density,
+            total: self.total,
+        })
+    }
+}
+impl ::std::convert::From<ShowReportSummaryItem> for ShowReportSummaryItemBuilder {
+    fn from(value: ShowReportSummaryItem) -> Self {
+        Self {
+            build_no: value.build_no,
+            errors: value.errors,
+            execution_time: value.execution_time,
+            failures: value.failures,
+            genrate_time: value.genrate_time,
+            is_success: value.is_success,
+            job_id: value.job_id,
+            others: value.others,
+            region: value.region,
+            root_id: value.root_id,
+            stage_name: value.stage_name,
+            success: value.success,
+            success_density: value.success_density,
+            total: value.total,
+        }
+    }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ShowReportSummaryResult`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowReportSummaryResult {
@@ -16,4 +18,55 @@ pub struct ShowReportSummaryResult {
     /// The `summary` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary: ::std::option::Option<crate::types::ShowReportSummaryItem>,
+}
+impl ShowReportSummaryResult {
+    /// A [`ShowReportSummaryResultBuilder`] with no field set.
+    pub fn builder() -> ShowReportSummaryResultBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ShowReportSummaryResult`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ShowReportSummaryResult::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ShowReportSummaryResultBuilder {
+    sub_summarys: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ShowReportSummaryItem>,
+    >,
+    summary: ::std::option::Option<crate::types::ShowReportSummaryItem>,
+}
+impl ShowReportSummaryResultBuilder {
+    /// One summary per stage that ran unit tests.
+    pub fn sub_summarys(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::ShowReportSummaryItem>,
+        >,
+    ) -> Self {
+        self.sub_summarys = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// The `summary` property.
+    pub fn summary(
+        mut self,
+        value: impl ::std::convert::Into<crate::types::ShowReportSummaryItem>,
+    ) -> Self {
+        self.summary = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<ShowReportSummaryResult, crate::Error> {
+        ::std::result::Result::Ok(ShowReportSummaryResult {
+            sub_summarys: self.sub_summarys,
+            summary: self.summary,
+        })
+    }
+}
+impl ::std::convert::From<ShowReportSummaryResult> for ShowReportSummaryResultBuilder {
+    fn from(value: ShowReportSummaryResult) -> Self {
+        Self {
+            sub_summarys: value.sub_summarys,
+            summary: value.summary,
+        }
+    }
 }

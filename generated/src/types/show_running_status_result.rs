@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ShowRunningStatusResult`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowRunningStatusResult {
@@ -20,4 +22,68 @@ pub struct ShowRunningStatusResult {
     /// Build job ID.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_job_id: ::std::option::Option<::std::string::String>,
+}
+impl ShowRunningStatusResult {
+    /// A [`ShowRunningStatusResultBuilder`] with no field set.
+    pub fn builder() -> ShowRunningStatusResultBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ShowRunningStatusResult`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ShowRunningStatusResult::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ShowRunningStatusResultBuilder {
+    is_running: ::std::option::Option<bool>,
+    last_build_no: ::std::option::Option<::std::string::String>,
+    last_build_status: ::std::option::Option<::std::string::String>,
+    last_job_id: ::std::option::Option<::std::string::String>,
+}
+impl ShowRunningStatusResultBuilder {
+    /// True if the job is building now.
+    pub fn is_running(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.is_running = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Build number of the latest build, as a decimal string.
+    pub fn last_build_no(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.last_build_no = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// State of the latest build, such as `Finished` or `InQueue`.
+    pub fn last_build_status(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.last_build_status = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Build job ID.
+    pub fn last_job_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.last_job_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<ShowRunningStatusResult, crate::Error> {
+        ::std::result::Result::Ok(ShowRunningStatusResult {
+            is_running: self.is_running,
+            last_build_no: self.last_build_no,
+            last_build_status: self.last_build_status,
+            last_job_id: self.last_job_id,
+        })
+    }
+}
+impl ::std::convert::From<ShowRunningStatusResult> for ShowRunningStatusResultBuilder {
+    fn from(value: ShowRunningStatusResult) -> Self {
+        Self {
+            is_running: value.is_running,
+            last_build_no: value.last_build_no,
+            last_build_status: value.last_build_status,
+            last_job_id: value.last_job_id,
+        }
+    }
 }

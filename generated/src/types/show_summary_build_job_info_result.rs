@@ -5,10 +5,47 @@
 /// Generated from `#/components/schemas/ShowSummaryBuildJobInfoResult`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowSummaryBuildJobInfoResult {
     /// The `summary` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary: ::std::option::Option<crate::types::ShowSummaryBuildJobInfoSummary>,
+}
+impl ShowSummaryBuildJobInfoResult {
+    /// A [`ShowSummaryBuildJobInfoResultBuilder`] with no field set.
+    pub fn builder() -> ShowSummaryBuildJobInfoResultBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ShowSummaryBuildJobInfoResult`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ShowSummaryBuildJobInfoResult::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ShowSummaryBuildJobInfoResultBuilder {
+    summary: ::std::option::Option<crate::types::ShowSummaryBuildJobInfoSummary>,
+}
+impl ShowSummaryBuildJobInfoResultBuilder {
+    /// The `summary` property.
+    pub fn summary(
+        mut self,
+        value: impl ::std::convert::Into<crate::types::ShowSummaryBuildJobInfoSummary>,
+    ) -> Self {
+        self.summary = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<ShowSummaryBuildJobInfoResult, crate::Error> {
+        ::std::result::Result::Ok(ShowSummaryBuildJobInfoResult {
+            summary: self.summary,
+        })
+    }
+}
+impl ::std::convert::From<ShowSummaryBuildJobInfoResult>
+for ShowSummaryBuildJobInfoResultBuilder {
+    fn from(value: ShowSummaryBuildJobInfoResult) -> Self {
+        Self { summary: value.summary }
+    }
 }

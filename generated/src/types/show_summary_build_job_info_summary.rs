@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ShowSummaryBuildJobInfoSummary`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowSummaryBuildJobInfoSummary {
@@ -20,4 +22,65 @@ pub struct ShowSummaryBuildJobInfoSummary {
     /// Version total reported by the service.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub version_total: ::std::option::Option<::std::string::String>,
+}
+impl ShowSummaryBuildJobInfoSummary {
+    /// A [`ShowSummaryBuildJobInfoSummaryBuilder`] with no field set.
+    pub fn builder() -> ShowSummaryBuildJobInfoSummaryBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ShowSummaryBuildJobInfoSummary`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ShowSummaryBuildJobInfoSummary::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ShowSummaryBuildJobInfoSummaryBuilder {
+    avg_success_ratio: ::std::option::Option<i32>,
+    build_no: ::std::option::Option<i32>,
+    job_total: ::std::option::Option<i32>,
+    version_total: ::std::option::Option<::std::string::String>,
+}
+impl ShowSummaryBuildJobInfoSummaryBuilder {
+    /// Average build success rate, in percent.
+    pub fn avg_success_ratio(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.avg_success_ratio = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Build total reported by the service (the vendor calls it the total build duration).
+    pub fn build_no(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.build_no = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Number of build jobs.
+    pub fn job_total(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.job_total = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Version total reported by the service.
+    pub fn version_total(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.version_total = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<ShowSummaryBuildJobInfoSummary, crate::Error> {
+        ::std::result::Result::Ok(ShowSummaryBuildJobInfoSummary {
+            avg_success_ratio: self.avg_success_ratio,
+            build_no: self.build_no,
+            job_total: self.job_total,
+            version_total: self.version_total,
+        })
+    }
+}
+impl ::std::convert::From<ShowSummaryBuildJobInfoSummary>
+for ShowSummaryBuildJobInfoSummaryBuilder {
+    fn from(value: ShowSummaryBuildJobInfoSummary) -> Self {
+        Self {
+            avg_success_ratio: value.avg_success_ratio,
+            build_no: value.build_no,
+            job_total: value.job_total,
+            version_total: value.version_total,
+        }
+    }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ShowUserChargeTypeMainResource`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowUserChargeTypeMainResource {
@@ -20,4 +22,74 @@ pub struct ShowUserChargeTypeMainResource {
     /// State of the resource, such as `normal`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
+}
+impl ShowUserChargeTypeMainResource {
+    /// A [`ShowUserChargeTypeMainResourceBuilder`] with no field set.
+    pub fn builder() -> ShowUserChargeTypeMainResourceBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ShowUserChargeTypeMainResource`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ShowUserChargeTypeMainResource::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ShowUserChargeTypeMainResourceBuilder {
+    resource_spec_code: ::std::option::Option<::std::string::String>,
+    resource_type: ::std::option::Option<::std::string::String>,
+    service_type: ::std::option::Option<::std::string::String>,
+    status: ::std::option::Option<::std::string::String>,
+}
+impl ShowUserChargeTypeMainResourceBuilder {
+    /// Package specification code, such as `codearts.china.enterprise`.
+    pub fn resource_spec_code(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.resource_spec_code = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Resource type code.
+    pub fn resource_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.resource_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Service type code.
+    pub fn service_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.service_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// State of the resource, such as `normal`.
+    pub fn status(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.status = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<ShowUserChargeTypeMainResource, crate::Error> {
+        ::std::result::Result::Ok(ShowUserChargeTypeMainResource {
+            resource_spec_code: self.resource_spec_code,
+            resource_type: self.resource_type,
+            service_type: self.service_type,
+            status: self.status,
+        })
+    }
+}
+impl ::std::convert::From<ShowUserChargeTypeMainResource>
+for ShowUserChargeTypeMainResourceBuilder {
+    fn from(value: ShowUserChargeTypeMainResource) -> Self {
+        Self {
+            resource_spec_code: value.resource_spec_code,
+            resource_type: value.resource_type,
+            service_type: value.service_type,
+            status: value.status,
+        }
+    }
 }

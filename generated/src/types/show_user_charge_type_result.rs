@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ShowUserChargeTypeResult`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowUserChargeTypeResult {
@@ -19,4 +21,68 @@ pub struct ShowUserChargeTypeResult {
     /// Package type.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+}
+impl ShowUserChargeTypeResult {
+    /// A [`ShowUserChargeTypeResultBuilder`] with no field set.
+    pub fn builder() -> ShowUserChargeTypeResultBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ShowUserChargeTypeResult`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ShowUserChargeTypeResult::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ShowUserChargeTypeResultBuilder {
+    charge_type: ::std::option::Option<::std::string::String>,
+    main_resource_list: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ShowUserChargeTypeMainResource>,
+    >,
+    r#type: ::std::option::Option<::std::string::String>,
+}
+impl ShowUserChargeTypeResultBuilder {
+    /// Billing type, such as `effective_business_service`.
+    pub fn charge_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.charge_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Main package resources of the tenant.
+    pub fn main_resource_list(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<
+                crate::types::ShowUserChargeTypeMainResource,
+            >,
+        >,
+    ) -> Self {
+        self.main_resource_list = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Package type.
+    pub fn r#type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<ShowUserChargeTypeResult, crate::Error> {
+        ::std::result::Result::Ok(ShowUserChargeTypeResult {
+            charge_type: self.charge_type,
+            main_resource_list: self.main_resource_list,
+            r#type: self.r#type,
+        })
+    }
+}
+impl ::std::convert::From<ShowUserChargeTypeResult> for ShowUserChargeTypeResultBuilder {
+    fn from(value: ShowUserChargeTypeResult) -> Self {
+        Self {
+            charge_type: value.charge_type,
+            main_resource_list: value.main_resource_list,
+            r#type: value.r#type,
+        }
+    }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/ShowUserOverPackageQuotaResult`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowUserOverPackageQuotaResult {
@@ -17,4 +19,60 @@ pub struct ShowUserOverPackageQuotaResult {
     /// Package usage so far; absent when the quota is `unlimit`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub used_quota: ::std::option::Option<::std::string::String>,
+}
+impl ShowUserOverPackageQuotaResult {
+    /// A [`ShowUserOverPackageQuotaResultBuilder`] with no field set.
+    pub fn builder() -> ShowUserOverPackageQuotaResultBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`ShowUserOverPackageQuotaResult`] field by field; [`build`](Self::build) names the first missing required field. Start from [`ShowUserOverPackageQuotaResult::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ShowUserOverPackageQuotaResultBuilder {
+    build_quota: ::std::option::Option<::std::string::String>,
+    is_over_quota: ::std::option::Option<bool>,
+    used_quota: ::std::option::Option<::std::string::String>,
+}
+impl ShowUserOverPackageQuotaResultBuilder {
+    /// Build package quota, `unlimit` for unlimited packages.
+    pub fn build_quota(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.build_quota = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the monthly package build time is used up.
+    pub fn is_over_quota(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.is_over_quota = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Package usage so far; absent when the quota is `unlimit`.
+    pub fn used_quota(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.used_quota = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<ShowUserOverPackageQuotaResult, crate::Error> {
+        ::std::result::Result::Ok(ShowUserOverPackageQuotaResult {
+            build_quota: self.build_quota,
+            is_over_quota: self.is_over_quota,
+            used_quota: self.used_quota,
+        })
+    }
+}
+impl ::std::convert::From<ShowUserOverPackageQuotaResult>
+for ShowUserOverPackageQuotaResultBuilder {
+    fn from(value: ShowUserOverPackageQuotaResult) -> Self {
+        Self {
+            build_quota: value.build_quota,
+            is_over_quota: value.is_over_quota,
+            used_quota: value.used_quota,
+        }
+    }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/StopBuildJobResponse`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct StopBuildJobResponse {
@@ -45,5 +47,48 @@ impl crate::ResponseMeta for StopBuildJobResponse {
     }
     fn set_response_metadata(&mut self, metadata: crate::ResponseMetadata) {
         self.__metadata.set(metadata);
+    }
+}
+impl StopBuildJobResponse {
+    /// A [`StopBuildJobResponseBuilder`] with no field set.
+    pub fn builder() -> StopBuildJobResponseBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`StopBuildJobResponse`] field by field; [`build`](Self::build) names the first missing required field. Start from [`StopBuildJobResponse::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StopBuildJobResponseBuilder {
+    result: ::std::option::Option<::std::string::String>,
+    success: ::std::option::Option<bool>,
+}
+impl StopBuildJobResponseBuilder {
+    /// Result text from the service; empty on success in the documented example.
+    pub fn result(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.result = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// True when the build was stopped.
+    pub fn success(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.success = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<StopBuildJobResponse, crate::Error> {
+        ::std::result::Result::Ok(StopBuildJobResponse {
+            result: self.result,
+            success: self.success,
+            __metadata: ::std::default::Default::default(),
+        })
+    }
+}
+impl ::std::convert::From<StopBuildJobResponse> for StopBuildJobResponseBuilder {
+    fn from(value: StopBuildJobResponse) -> Self {
+        Self {
+            result: value.result,
+            success: value.success,
+        }
     }
 }

@@ -11,7 +11,10 @@ static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::valid
 /// Identifies the build run to stop.
 ///
 /// Generated from `#/components/schemas/StopJobRequestBody`.
+///
+/// Make one with [`Self::builder`]: the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct StopJobRequestBody {
     /// Build number to stop, as a decimal string; the first run is 1 and each run adds 1.
     pub build_no: ::std::string::String,
@@ -19,10 +22,6 @@ pub struct StopJobRequestBody {
     pub job_id: ::std::string::String,
 }
 impl StopJobRequestBody {
-    /// A value with the required fields `build_no`, `job_id` set and every optional field unset.
-    pub fn new(build_no: ::std::string::String, job_id: ::std::string::String) -> Self {
-        Self { build_no, job_id }
-    }
     /// Checks the documented constraints of every field; errors name the field as `at.field`.
     pub(crate) fn validate_at(
         &self,
@@ -45,5 +44,64 @@ impl StopJobRequestBody {
             crate::runtime::validate::pattern(&field_name, value, &JOB_ID_PATTERN)?;
         }
         ::std::result::Result::Ok(())
+    }
+}
+impl StopJobRequestBody {
+    /// A [`StopJobRequestBodyBuilder`] with no field set.
+    pub fn builder() -> StopJobRequestBodyBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`StopJobRequestBody`] field by field; [`build`](Self::build) names the first missing required field. Start from [`StopJobRequestBody::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StopJobRequestBodyBuilder {
+    build_no: ::std::option::Option<::std::string::String>,
+    job_id: ::std::option::Option<::std::string::String>,
+}
+impl StopJobRequestBodyBuilder {
+    /// Build number to stop, as a decimal string; the first run is 1 and each run adds 1.
+    ///
+    /// Required: [`build`](Self::build) fails without it.
+    pub fn build_no(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.build_no = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Build job ID, the 32 letters/digits at the end of the job's edit page URL.
+    ///
+    /// Required: [`build`](Self::build) fails without it.
+    pub fn job_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.job_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<StopJobRequestBody, crate::Error> {
+        ::std::result::Result::Ok(StopJobRequestBody {
+            build_no: self
+                .build_no
+                .ok_or_else(|| crate::Error::invalid(
+                    "build_no",
+                    "is required but was not set",
+                ))?,
+            job_id: self
+                .job_id
+                .ok_or_else(|| crate::Error::invalid(
+                    "job_id",
+                    "is required but was not set",
+                ))?,
+        })
+    }
+}
+impl ::std::convert::From<StopJobRequestBody> for StopJobRequestBodyBuilder {
+    fn from(value: StopJobRequestBody) -> Self {
+        Self {
+            build_no: ::std::option::Option::Some(value.build_no),
+            job_id: ::std::option::Option::Some(value.job_id),
+        }
     }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/StopJobResponse`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct StopJobResponse {
@@ -42,5 +44,35 @@ impl crate::ResponseMeta for StopJobResponse {
     }
     fn set_response_metadata(&mut self, metadata: crate::ResponseMetadata) {
         self.__metadata.set(metadata);
+    }
+}
+impl StopJobResponse {
+    /// A [`StopJobResponseBuilder`] with no field set.
+    pub fn builder() -> StopJobResponseBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`StopJobResponse`] field by field; [`build`](Self::build) names the first missing required field. Start from [`StopJobResponse::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StopJobResponseBuilder {
+    result: ::std::option::Option<bool>,
+}
+impl StopJobResponseBuilder {
+    /// Whether the build was stopped.
+    pub fn result(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.result = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<StopJobResponse, crate::Error> {
+        ::std::result::Result::Ok(StopJobResponse {
+            result: self.result,
+            __metadata: ::std::default::Default::default(),
+        })
+    }
+}
+impl ::std::convert::From<StopJobResponse> for StopJobResponseBuilder {
+    fn from(value: StopJobResponse) -> Self {
+        Self { result: value.result }
     }
 }

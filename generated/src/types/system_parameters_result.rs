@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/SystemParametersResult`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SystemParametersResult {
@@ -17,4 +19,57 @@ pub struct SystemParametersResult {
     /// Parameter name, such as `BUILDNUMBER` or `TIMESTAMP`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub parameter_name: ::std::option::Option<::std::string::String>,
+}
+impl SystemParametersResult {
+    /// A [`SystemParametersResultBuilder`] with no field set.
+    pub fn builder() -> SystemParametersResultBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`SystemParametersResult`] field by field; [`build`](Self::build) names the first missing required field. Start from [`SystemParametersResult::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SystemParametersResultBuilder {
+    description: ::std::option::Option<::std::string::String>,
+    id: ::std::option::Option<i32>,
+    parameter_name: ::std::option::Option<::std::string::String>,
+}
+impl SystemParametersResultBuilder {
+    /// What the parameter holds.
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Number of the system parameter.
+    pub fn id(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Parameter name, such as `BUILDNUMBER` or `TIMESTAMP`.
+    pub fn parameter_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.parameter_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<SystemParametersResult, crate::Error> {
+        ::std::result::Result::Ok(SystemParametersResult {
+            description: self.description,
+            id: self.id,
+            parameter_name: self.parameter_name,
+        })
+    }
+}
+impl ::std::convert::From<SystemParametersResult> for SystemParametersResultBuilder {
+    fn from(value: SystemParametersResult) -> Self {
+        Self {
+            description: value.description,
+            id: value.id,
+            parameter_name: value.parameter_name,
+        }
+    }
 }

@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/TemplateListTemplate`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct TemplateListTemplate {
@@ -23,4 +25,89 @@ pub struct TemplateListTemplate {
     /// Build steps; may be null.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub steps: ::std::option::Option<::std::vec::Vec<crate::types::TemplateStep>>,
+}
+impl TemplateListTemplate {
+    /// A [`TemplateListTemplateBuilder`] with no field set.
+    pub fn builder() -> TemplateListTemplateBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`TemplateListTemplate`] field by field; [`build`](Self::build) names the first missing required field. Start from [`TemplateListTemplate::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TemplateListTemplateBuilder {
+    actions: ::std::option::Option<
+        crate::runtime::builder::Pending<::serde_json::Value>,
+    >,
+    auto_update_sub_module: ::std::option::Option<bool>,
+    image: ::std::option::Option<::std::string::String>,
+    image_source: ::std::option::Option<::std::string::String>,
+    steps: ::std::option::Option<::std::vec::Vec<crate::types::TemplateStep>>,
+}
+impl TemplateListTemplateBuilder {
+    /// Build actions of the template; any JSON value (the vendor declares no shape).
+    ///
+    /// Takes any `serde::Serialize` value; one that cannot be serialized is reported by [`build`](Self::build), naming the field.
+    pub fn actions(mut self, value: impl ::serde::Serialize) -> Self {
+        self.actions = ::std::option::Option::Some(
+            crate::runtime::builder::json_value(&value),
+        );
+        self
+    }
+    /// Whether Git submodules are updated automatically.
+    pub fn auto_update_sub_module(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.auto_update_sub_module = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Address of the build image the template uses.
+    pub fn image(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.image = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Address of the image source (registry) the template uses.
+    pub fn image_source(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.image_source = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Build steps; may be null.
+    pub fn steps(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::TemplateStep>,
+        >,
+    ) -> Self {
+        self.steps = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<TemplateListTemplate, crate::Error> {
+        ::std::result::Result::Ok(TemplateListTemplate {
+            actions: crate::runtime::builder::take("actions", self.actions)?,
+            auto_update_sub_module: self.auto_update_sub_module,
+            image: self.image,
+            image_source: self.image_source,
+            steps: self.steps,
+        })
+    }
+}
+impl ::std::convert::From<TemplateListTemplate> for TemplateListTemplateBuilder {
+    fn from(value: TemplateListTemplate) -> Self {
+        Self {
+            actions: value.actions.map(::std::result::Result::Ok),
+            auto_update_sub_module: value.auto_update_sub_module,
+            image: value.image,
+            image_source: value.image_source,
+            steps: value.steps,
+        }
+    }
 }

@@ -3,7 +3,10 @@
 /// A build parameter definition in a template (CreateBuildJobParameter in the vendor docs).
 ///
 /// Generated from `#/components/schemas/TemplateParameter`.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TemplateParameter {
     /// Parameter definition type; defaults to `hudson.model.StringParameterDefinition`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -13,4 +16,55 @@ pub struct TemplateParameter {
     pub params: ::std::option::Option<
         ::std::vec::Vec<crate::types::ListJobConfigParameterParam>,
     >,
+}
+impl TemplateParameter {
+    /// A [`TemplateParameterBuilder`] with no field set.
+    pub fn builder() -> TemplateParameterBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`TemplateParameter`] field by field; [`build`](Self::build) names the first missing required field. Start from [`TemplateParameter::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TemplateParameterBuilder {
+    name: ::std::option::Option<::std::string::String>,
+    params: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ListJobConfigParameterParam>,
+    >,
+}
+impl TemplateParameterBuilder {
+    /// Parameter definition type; defaults to `hudson.model.StringParameterDefinition`.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Name/value attributes of the parameter (name, type, defaultValue, description, ...).
+    pub fn params(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::ListJobConfigParameterParam>,
+        >,
+    ) -> Self {
+        self.params = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<TemplateParameter, crate::Error> {
+        ::std::result::Result::Ok(TemplateParameter {
+            name: self.name,
+            params: self.params,
+        })
+    }
+}
+impl ::std::convert::From<TemplateParameter> for TemplateParameterBuilder {
+    fn from(value: TemplateParameter) -> Self {
+        Self {
+            name: value.name,
+            params: value.params,
+        }
+    }
 }

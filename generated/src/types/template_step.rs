@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/TemplateStep`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct TemplateStep {
@@ -25,4 +27,84 @@ pub struct TemplateStep {
     /// Version of the build module.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<::std::string::String>,
+}
+impl TemplateStep {
+    /// A [`TemplateStepBuilder`] with no field set.
+    pub fn builder() -> TemplateStepBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`TemplateStep`] field by field; [`build`](Self::build) names the first missing required field. Start from [`TemplateStep::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TemplateStepBuilder {
+    enable: ::std::option::Option<bool>,
+    module_id: ::std::option::Option<::std::string::String>,
+    name: ::std::option::Option<::std::string::String>,
+    properties: ::std::option::Option<
+        crate::runtime::builder::Pending<
+            ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+        >,
+    >,
+    version: ::std::option::Option<::std::string::String>,
+}
+impl TemplateStepBuilder {
+    /// Whether the step is enabled.
+    pub fn enable(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.enable = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of the build module, such as `devcloud2018.codeci_action_20043.action`.
+    pub fn module_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.module_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Display name of the build module.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Step settings, specific to the build module.
+    ///
+    /// Takes any `serde::Serialize` value that serializes to a JSON object (a struct, a map); anything else is reported by [`build`](Self::build), naming the field.
+    pub fn properties(mut self, value: impl ::serde::Serialize) -> Self {
+        self.properties = ::std::option::Option::Some(
+            crate::runtime::builder::json_object(&value),
+        );
+        self
+    }
+    /// Version of the build module.
+    pub fn version(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.version = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<TemplateStep, crate::Error> {
+        ::std::result::Result::Ok(TemplateStep {
+            enable: self.enable,
+            module_id: self.module_id,
+            name: self.name,
+            properties: crate::runtime::builder::take("properties", self.properties)?,
+            version: self.version,
+        })
+    }
+}
+impl ::std::convert::From<TemplateStep> for TemplateStepBuilder {
+    fn from(value: TemplateStep) -> Self {
+        Self {
+            enable: value.enable,
+            module_id: value.module_id,
+            name: value.name,
+            properties: value.properties.map(::std::result::Result::Ok),
+            version: value.version,
+        }
+    }
 }

@@ -3,7 +3,10 @@
 /// One build step of a new template (CreateTemplateSteps in the vendor docs).
 ///
 /// Generated from `#/components/schemas/TemplateStepInput`.
+///
+/// Make one with [`Self::builder`]: the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TemplateStepInput {
     /// Whether the step is enabled.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -23,14 +26,89 @@ pub struct TemplateStepInput {
     pub version: ::std::option::Option<::std::string::String>,
 }
 impl TemplateStepInput {
-    /// A value with the required fields `module_id` set and every optional field unset.
-    pub fn new(module_id: ::std::string::String) -> Self {
+    /// A [`TemplateStepInputBuilder`] with no field set.
+    pub fn builder() -> TemplateStepInputBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`TemplateStepInput`] field by field; [`build`](Self::build) names the first missing required field. Start from [`TemplateStepInput::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TemplateStepInputBuilder {
+    enable: ::std::option::Option<bool>,
+    module_id: ::std::option::Option<::std::string::String>,
+    name: ::std::option::Option<::std::string::String>,
+    properties: ::std::option::Option<
+        crate::runtime::builder::Pending<
+            ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+        >,
+    >,
+    version: ::std::option::Option<::std::string::String>,
+}
+impl TemplateStepInputBuilder {
+    /// Whether the step is enabled.
+    pub fn enable(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.enable = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of the build module, such as `devcloud2018.codeci_action_20043.action`.
+    ///
+    /// Required: [`build`](Self::build) fails without it.
+    pub fn module_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.module_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Display name of the build module.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Step settings, specific to the build module.
+    ///
+    /// Takes any `serde::Serialize` value that serializes to a JSON object (a struct, a map); anything else is reported by [`build`](Self::build), naming the field.
+    pub fn properties(mut self, value: impl ::serde::Serialize) -> Self {
+        self.properties = ::std::option::Option::Some(
+            crate::runtime::builder::json_object(&value),
+        );
+        self
+    }
+    /// Version of the build module.
+    pub fn version(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.version = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<TemplateStepInput, crate::Error> {
+        ::std::result::Result::Ok(TemplateStepInput {
+            enable: self.enable,
+            module_id: self
+                .module_id
+                .ok_or_else(|| crate::Error::invalid(
+                    "module_id",
+                    "is required but was not set",
+                ))?,
+            name: self.name,
+            properties: crate::runtime::builder::take("properties", self.properties)?,
+            version: self.version,
+        })
+    }
+}
+impl ::std::convert::From<TemplateStepInput> for TemplateStepInputBuilder {
+    fn from(value: TemplateStepInput) -> Self {
         Self {
-            enable: ::std::option::Option::None,
-            module_id,
-            name: ::std::option::Option::None,
-            properties: ::std::option::Option::None,
-            version: ::std::option::Option::None,
+            enable: value.enable,
+            module_id: ::std::option::Option::Some(value.module_id),
+            name: value.name,
+            properties: value.properties.map(::std::result::Result::Ok),
+            version: value.version,
         }
     }
 }

@@ -5,10 +5,48 @@
 /// Generated from `#/components/schemas/TemplateStepList`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct TemplateStepList {
     /// Build steps; may be null in list and create results.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub steps: ::std::option::Option<::std::vec::Vec<crate::types::TemplateStep>>,
+}
+impl TemplateStepList {
+    /// A [`TemplateStepListBuilder`] with no field set.
+    pub fn builder() -> TemplateStepListBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`TemplateStepList`] field by field; [`build`](Self::build) names the first missing required field. Start from [`TemplateStepList::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TemplateStepListBuilder {
+    steps: ::std::option::Option<::std::vec::Vec<crate::types::TemplateStep>>,
+}
+impl TemplateStepListBuilder {
+    /// Build steps; may be null in list and create results.
+    pub fn steps(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::TemplateStep>,
+        >,
+    ) -> Self {
+        self.steps = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<TemplateStepList, crate::Error> {
+        ::std::result::Result::Ok(TemplateStepList {
+            steps: self.steps,
+        })
+    }
+}
+impl ::std::convert::From<TemplateStepList> for TemplateStepListBuilder {
+    fn from(value: TemplateStepList) -> Self {
+        Self { steps: value.steps }
+    }
 }

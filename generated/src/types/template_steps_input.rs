@@ -3,14 +3,56 @@
 /// The build steps of a new template (CreateTemplate in the vendor docs).
 ///
 /// Generated from `#/components/schemas/TemplateStepsInput`.
+///
+/// Make one with [`Self::builder`]: the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TemplateStepsInput {
     /// Build steps in execution order.
     pub steps: ::std::vec::Vec<crate::types::TemplateStepInput>,
 }
 impl TemplateStepsInput {
-    /// A value with the required fields `steps` set and every optional field unset.
-    pub fn new(steps: ::std::vec::Vec<crate::types::TemplateStepInput>) -> Self {
-        Self { steps }
+    /// A [`TemplateStepsInputBuilder`] with no field set.
+    pub fn builder() -> TemplateStepsInputBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`TemplateStepsInput`] field by field; [`build`](Self::build) names the first missing required field. Start from [`TemplateStepsInput::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TemplateStepsInputBuilder {
+    steps: ::std::option::Option<::std::vec::Vec<crate::types::TemplateStepInput>>,
+}
+impl TemplateStepsInputBuilder {
+    /// Build steps in execution order.
+    ///
+    /// Required: [`build`](Self::build) fails without it.
+    pub fn steps(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::TemplateStepInput>,
+        >,
+    ) -> Self {
+        self.steps = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<TemplateStepsInput, crate::Error> {
+        ::std::result::Result::Ok(TemplateStepsInput {
+            steps: self
+                .steps
+                .ok_or_else(|| crate::Error::invalid(
+                    "steps",
+                    "is required but was not set",
+                ))?,
+        })
+    }
+}
+impl ::std::convert::From<TemplateStepsInput> for TemplateStepsInputBuilder {
+    fn from(value: TemplateStepsInput) -> Self {
+        Self {
+            steps: ::std::option::Option::Some(value.steps),
+        }
     }
 }

@@ -7,7 +7,10 @@ static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::valid
 /// New full configuration of an existing build job.
 ///
 /// Generated from `#/components/schemas/UpdateBuildJobRequestBody`.
+///
+/// Make one with [`Self::builder`]: the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateBuildJobRequestBody {
     /// CPU architecture of the build machine, such as `x86-64`.
     pub arch: ::std::string::String,
@@ -41,28 +44,6 @@ pub struct UpdateBuildJobRequestBody {
     pub steps: ::std::vec::Vec<crate::types::BuildJobConfigStep>,
 }
 impl UpdateBuildJobRequestBody {
-    /// A value with the required fields `arch`, `job_id`, `job_name`, `project_id`, `steps` set and every optional field unset.
-    pub fn new(
-        arch: ::std::string::String,
-        job_id: ::std::string::String,
-        job_name: ::std::string::String,
-        project_id: ::std::string::String,
-        steps: ::std::vec::Vec<crate::types::BuildJobConfigStep>,
-    ) -> Self {
-        Self {
-            arch,
-            auto_update_sub_module: ::std::option::Option::None,
-            build_config_type: ::std::option::Option::None,
-            flavor: ::std::option::Option::None,
-            host_type: ::std::option::Option::None,
-            job_id,
-            job_name,
-            parameters: ::std::option::Option::None,
-            project_id,
-            scms: ::std::option::Option::None,
-            steps,
-        }
-    }
     /// Checks the documented constraints of every field; errors name the field as `at.field`.
     pub(crate) fn validate_at(
         &self,
@@ -90,5 +71,201 @@ impl UpdateBuildJobRequestBody {
             )?;
         }
         ::std::result::Result::Ok(())
+    }
+}
+impl UpdateBuildJobRequestBody {
+    /// A [`UpdateBuildJobRequestBodyBuilder`] with no field set.
+    pub fn builder() -> UpdateBuildJobRequestBodyBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`UpdateBuildJobRequestBody`] field by field; [`build`](Self::build) names the first missing required field. Start from [`UpdateBuildJobRequestBody::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UpdateBuildJobRequestBodyBuilder {
+    arch: ::std::option::Option<::std::string::String>,
+    auto_update_sub_module: ::std::option::Option<::std::string::String>,
+    build_config_type: ::std::option::Option<::std::string::String>,
+    flavor: ::std::option::Option<::std::string::String>,
+    host_type: ::std::option::Option<::std::string::String>,
+    job_id: ::std::option::Option<::std::string::String>,
+    job_name: ::std::option::Option<::std::string::String>,
+    parameters: ::std::option::Option<
+        ::std::vec::Vec<crate::types::BuildJobConfigParameter>,
+    >,
+    project_id: ::std::option::Option<::std::string::String>,
+    scms: ::std::option::Option<::std::vec::Vec<crate::types::BuildJobConfigScm>>,
+    steps: ::std::option::Option<::std::vec::Vec<crate::types::BuildJobConfigStep>>,
+}
+impl UpdateBuildJobRequestBodyBuilder {
+    /// CPU architecture of the build machine, such as `x86-64`.
+    ///
+    /// Required: [`build`](Self::build) fails without it.
+    pub fn arch(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.arch = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether Git submodules are updated automatically, as the string `true` or `false`.
+    pub fn auto_update_sub_module(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.auto_update_sub_module = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Kind of build configuration used by the job.
+    pub fn build_config_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.build_config_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Build machine size, such as `2u8g` (2 vCPUs, 8 GB memory).
+    pub fn flavor(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.flavor = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Kind of build host, such as `devcloud`.
+    pub fn host_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.host_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of the build job to update (32 letters and digits).
+    ///
+    /// Required: [`build`](Self::build) fails without it.
+    pub fn job_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.job_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Name of the build job, 1 to 115 characters.
+    ///
+    /// Required: [`build`](Self::build) fails without it.
+    pub fn job_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.job_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Build parameters defined for the job.
+    pub fn parameters(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BuildJobConfigParameter>,
+        >,
+    ) -> Self {
+        self.parameters = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// ID of the project that owns the job.
+    ///
+    /// Required: [`build`](Self::build) fails without it.
+    pub fn project_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.project_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Code repositories the job checks out.
+    pub fn scms(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BuildJobConfigScm>,
+        >,
+    ) -> Self {
+        self.scms = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Build steps, executed in order.
+    ///
+    /// Required: [`build`](Self::build) fails without it.
+    pub fn steps(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BuildJobConfigStep>,
+        >,
+    ) -> Self {
+        self.steps = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<UpdateBuildJobRequestBody, crate::Error> {
+        ::std::result::Result::Ok(UpdateBuildJobRequestBody {
+            arch: self
+                .arch
+                .ok_or_else(|| crate::Error::invalid(
+                    "arch",
+                    "is required but was not set",
+                ))?,
+            auto_update_sub_module: self.auto_update_sub_module,
+            build_config_type: self.build_config_type,
+            flavor: self.flavor,
+            host_type: self.host_type,
+            job_id: self
+                .job_id
+                .ok_or_else(|| crate::Error::invalid(
+                    "job_id",
+                    "is required but was not set",
+                ))?,
+            job_name: self
+                .job_name
+                .ok_or_else(|| crate::Error::invalid(
+                    "job_name",
+                    "is required but was not set",
+                ))?,
+            parameters: self.parameters,
+            project_id: self
+                .project_id
+                .ok_or_else(|| crate::Error::invalid(
+                    "project_id",
+                    "is required but was not set",
+                ))?,
+            scms: self.scms,
+            steps: self
+                .steps
+                .ok_or_else(|| crate::Error::invalid(
+                    "steps",
+                    "is required but was not set",
+                ))?,
+        })
+    }
+}
+impl ::std::convert::From<UpdateBuildJobRequestBody>
+for UpdateBuildJobRequestBodyBuilder {
+    fn from(value: UpdateBuildJobRequestBody) -> Self {
+        Self {
+            arch: ::std::option::Option::Some(value.arch),
+            auto_update_sub_module: value.auto_update_sub_module,
+            build_config_type: value.build_config_type,
+            flavor: value.flavor,
+            host_type: value.host_type,
+            job_id: ::std::option::Option::Some(value.job_id),
+            job_name: ::std::option::Option::Some(value.job_name),
+            parameters: value.parameters,
+            project_id: ::std::option::Option::Some(value.project_id),
+            scms: value.scms,
+            steps: ::std::option::Option::Some(value.steps),
+        }
     }
 }

@@ -7,7 +7,10 @@ static ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::validate:
 /// The group to change and its new attributes.
 ///
 /// Generated from `#/components/schemas/UpdateJobGroupRequestBody`.
+///
+/// Make one with [`Self::builder`]: the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateJobGroupRequestBody {
     /// Job group ID.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -25,16 +28,6 @@ pub struct UpdateJobGroupRequestBody {
     pub project_id: ::std::option::Option<::std::string::String>,
 }
 impl UpdateJobGroupRequestBody {
-    /// A value with the required fields `id` set and every optional field unset.
-    pub fn new(id: ::std::string::String) -> Self {
-        Self {
-            group_id: ::std::option::Option::None,
-            id,
-            name: ::std::option::Option::None,
-            parent_id: ::std::option::Option::None,
-            project_id: ::std::option::Option::None,
-        }
-    }
     /// Checks the documented constraints of every field; errors name the field as `at.field`.
     pub(crate) fn validate_at(
         &self,
@@ -52,5 +45,93 @@ impl UpdateJobGroupRequestBody {
             crate::runtime::validate::pattern(&field_name, value, &ID_PATTERN)?;
         }
         ::std::result::Result::Ok(())
+    }
+}
+impl UpdateJobGroupRequestBody {
+    /// A [`UpdateJobGroupRequestBodyBuilder`] with no field set.
+    pub fn builder() -> UpdateJobGroupRequestBodyBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`UpdateJobGroupRequestBody`] field by field; [`build`](Self::build) names the first missing required field. Start from [`UpdateJobGroupRequestBody::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UpdateJobGroupRequestBodyBuilder {
+    group_id: ::std::option::Option<::std::string::String>,
+    id: ::std::option::Option<::std::string::String>,
+    name: ::std::option::Option<::std::string::String>,
+    parent_id: ::std::option::Option<::std::string::String>,
+    project_id: ::std::option::Option<::std::string::String>,
+}
+impl UpdateJobGroupRequestBodyBuilder {
+    /// Job group ID.
+    pub fn group_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.group_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of the group to change (32 letters and digits).
+    ///
+    /// Required: [`build`](Self::build) fails without it.
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// New group name.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of the parent group.
+    pub fn parent_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.parent_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// CodeArts project ID (the same as in the path).
+    pub fn project_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.project_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<UpdateJobGroupRequestBody, crate::Error> {
+        ::std::result::Result::Ok(UpdateJobGroupRequestBody {
+            group_id: self.group_id,
+            id: self
+                .id
+                .ok_or_else(|| crate::Error::invalid(
+                    "id",
+                    "is required but was not set",
+                ))?,
+            name: self.name,
+            parent_id: self.parent_id,
+            project_id: self.project_id,
+        })
+    }
+}
+impl ::std::convert::From<UpdateJobGroupRequestBody>
+for UpdateJobGroupRequestBodyBuilder {
+    fn from(value: UpdateJobGroupRequestBody) -> Self {
+        Self {
+            group_id: value.group_id,
+            id: ::std::option::Option::Some(value.id),
+            name: value.name,
+            parent_id: value.parent_id,
+            project_id: value.project_id,
+        }
     }
 }

@@ -3,7 +3,10 @@
 /// The permission entry to change and its new flags.
 ///
 /// Generated from `#/components/schemas/UpdateKeystorePermissionRequestBody`.
+///
+/// Make one with [`Self::builder`]: the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateKeystorePermissionRequestBody {
     /// Whether the entry itself can be edited or removed later.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -22,23 +25,135 @@ pub struct UpdateKeystorePermissionRequestBody {
     pub user_name: ::std::string::String,
 }
 impl UpdateKeystorePermissionRequestBody {
-    /// A value with the required fields `delete`, `id`, `keystore_id`, `modify`, `usage`, `user_name` set and every optional field unset.
-    pub fn new(
-        delete: bool,
-        id: ::std::string::String,
-        keystore_id: ::std::string::String,
-        modify: bool,
-        usage: bool,
-        user_name: ::std::string::String,
+    /// A [`UpdateKeystorePermissionRequestBodyBuilder`] with no field set.
+    pub fn builder() -> UpdateKeystorePermissionRequestBodyBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`UpdateKeystorePermissionRequestBody`] field by field; [`build`](Self::build) names the first missing required field. Start from [`UpdateKeystorePermissionRequestBody::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UpdateKeystorePermissionRequestBodyBuilder {
+    can_absent: ::std::option::Option<bool>,
+    delete: ::std::option::Option<bool>,
+    id: ::std::option::Option<::std::string::String>,
+    keystore_id: ::std::option::Option<::std::string::String>,
+    modify: ::std::option::Option<bool>,
+    usage: ::std::option::Option<bool>,
+    user_name: ::std::option::Option<::std::string::String>,
+}
+impl UpdateKeystorePermissionRequestBodyBuilder {
+    /// Whether the entry itself can be edited or removed later.
+    pub fn can_absent(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.can_absent = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the user may delete the file.
+    ///
+    /// Required: [`build`](Self::build) fails without it.
+    pub fn delete(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.delete = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of the permission entry, as listed by show_keystore_permission.
+    ///
+    /// Required: [`build`](Self::build) fails without it.
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of the managed file.
+    ///
+    /// Required: [`build`](Self::build) fails without it.
+    pub fn keystore_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.keystore_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the user may update the file.
+    ///
+    /// Required: [`build`](Self::build) fails without it.
+    pub fn modify(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.modify = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the user may use the file in builds.
+    ///
+    /// Required: [`build`](Self::build) fails without it.
+    pub fn usage(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.usage = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Name of the user holding the entry.
+    ///
+    /// Required: [`build`](Self::build) fails without it.
+    pub fn user_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.user_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<UpdateKeystorePermissionRequestBody, crate::Error> {
+        ::std::result::Result::Ok(UpdateKeystorePermissionRequestBody {
+            can_absent: self.can_absent,
+            delete: self
+                .delete
+                .ok_or_else(|| crate::Error::invalid(
+                    "delete",
+                    "is required but was not set",
+                ))?,
+            id: self
+                .id
+                .ok_or_else(|| crate::Error::invalid(
+                    "id",
+                    "is required but was not set",
+                ))?,
+            keystore_id: self
+                .keystore_id
+                .ok_or_else(|| crate::Error::invalid(
+                    "keystore_id",
+                    "is required but was not set",
+                ))?,
+            modify: self
+                .modify
+                .ok_or_else(|| crate::Error::invalid(
+                    "modify",
+                    "is required but was not set",
+                ))?,
+            usage: self
+                .usage
+                .ok_or_else(|| crate::Error::invalid(
+                    "usage",
+                    "is required but was not set",
+                ))?,
+            user_name: self
+                .user_name
+                .ok_or_else(|| crate::Error::invalid(
+                    "user_name",
+                    "is required but was not set",
+                ))?,
+        })
+    }
+}
+impl ::std::convert::From<UpdateKeystorePermissionRequestBody>
+for UpdateKeystorePermissionRequestBodyBuilder {
+    fn from(value: UpdateKeystorePermissionRequestBody) -> Self {
         Self {
-            can_absent: ::std::option::Option::None,
-            delete,
-            id,
-            keystore_id,
-            modify,
-            usage,
-            user_name,
+            can_absent: value.can_absent,
+            delete: ::std::option::Option::Some(value.delete),
+            id: ::std::option::Option::Some(value.id),
+            keystore_id: ::std::option::Option::Some(value.keystore_id),
+            modify: ::std::option::Option::Some(value.modify),
+            usage: ::std::option::Option::Some(value.usage),
+            user_name: ::std::option::Option::Some(value.user_name),
         }
     }
 }

@@ -3,7 +3,10 @@
 /// New name, description and sharing flag of a managed file.
 ///
 /// Generated from `#/components/schemas/UpdateKeystoreRequestBody`.
+///
+/// Make one with [`Self::builder`]: the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateKeystoreRequestBody {
     /// Free-text description of the file.
     pub description: ::std::string::String,
@@ -15,20 +18,6 @@ pub struct UpdateKeystoreRequestBody {
     pub share: i32,
 }
 impl UpdateKeystoreRequestBody {
-    /// A value with the required fields `description`, `id`, `keystore_name`, `share` set and every optional field unset.
-    pub fn new(
-        description: ::std::string::String,
-        id: ::std::string::String,
-        keystore_name: ::std::string::String,
-        share: i32,
-    ) -> Self {
-        Self {
-            description,
-            id,
-            keystore_name,
-            share,
-        }
-    }
     /// Checks the documented constraints of every field; errors name the field as `at.field`.
     pub(crate) fn validate_at(
         &self,
@@ -40,5 +29,100 @@ impl UpdateKeystoreRequestBody {
             crate::runtime::validate::allowed(&field_name, value, &[0i32, 1i32])?;
         }
         ::std::result::Result::Ok(())
+    }
+}
+impl UpdateKeystoreRequestBody {
+    /// A [`UpdateKeystoreRequestBodyBuilder`] with no field set.
+    pub fn builder() -> UpdateKeystoreRequestBodyBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`UpdateKeystoreRequestBody`] field by field; [`build`](Self::build) names the first missing required field. Start from [`UpdateKeystoreRequestBody::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UpdateKeystoreRequestBodyBuilder {
+    description: ::std::option::Option<::std::string::String>,
+    id: ::std::option::Option<::std::string::String>,
+    keystore_name: ::std::option::Option<::std::string::String>,
+    share: ::std::option::Option<i32>,
+}
+impl UpdateKeystoreRequestBodyBuilder {
+    /// Free-text description of the file.
+    ///
+    /// Required: [`build`](Self::build) fails without it.
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// ID of the file; the same value as the path parameter.
+    ///
+    /// Required: [`build`](Self::build) fails without it.
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// New file name.
+    ///
+    /// Required: [`build`](Self::build) fails without it.
+    pub fn keystore_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.keystore_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// 1 to let every member of the tenant use the file in builds, 0 to keep it private.
+    ///
+    /// Required: [`build`](Self::build) fails without it.
+    pub fn share(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.share = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<UpdateKeystoreRequestBody, crate::Error> {
+        ::std::result::Result::Ok(UpdateKeystoreRequestBody {
+            description: self
+                .description
+                .ok_or_else(|| crate::Error::invalid(
+                    "description",
+                    "is required but was not set",
+                ))?,
+            id: self
+                .id
+                .ok_or_else(|| crate::Error::invalid(
+                    "id",
+                    "is required but was not set",
+                ))?,
+            keystore_name: self
+                .keystore_name
+                .ok_or_else(|| crate::Error::invalid(
+                    "keystore_name",
+                    "is required but was not set",
+                ))?,
+            share: self
+                .share
+                .ok_or_else(|| crate::Error::invalid(
+                    "share",
+                    "is required but was not set",
+                ))?,
+        })
+    }
+}
+impl ::std::convert::From<UpdateKeystoreRequestBody>
+for UpdateKeystoreRequestBodyBuilder {
+    fn from(value: UpdateKeystoreRequestBody) -> Self {
+        Self {
+            description: ::std::option::Option::Some(value.description),
+            id: ::std::option::Option::Some(value.id),
+            keystore_name: ::std::option::Option::Some(value.keystore_name),
+            share: ::std::option::Option::Some(value.share),
+        }
     }
 }

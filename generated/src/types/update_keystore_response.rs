@@ -5,6 +5,8 @@
 /// Generated from `#/components/schemas/UpdateKeystoreResponse`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateKeystoreResponse {
@@ -45,5 +47,51 @@ impl crate::ResponseMeta for UpdateKeystoreResponse {
     }
     fn set_response_metadata(&mut self, metadata: crate::ResponseMetadata) {
         self.__metadata.set(metadata);
+    }
+}
+impl UpdateKeystoreResponse {
+    /// A [`UpdateKeystoreResponseBuilder`] with no field set.
+    pub fn builder() -> UpdateKeystoreResponseBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`UpdateKeystoreResponse`] field by field; [`build`](Self::build) names the first missing required field. Start from [`UpdateKeystoreResponse::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UpdateKeystoreResponseBuilder {
+    error: ::std::option::Option<::std::string::String>,
+    status: ::std::option::Option<crate::types::UpdateKeystoreResponseStatus>,
+}
+impl UpdateKeystoreResponseBuilder {
+    /// Error message when the call failed; null on success.
+    pub fn error(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.error = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Outcome of the call.
+    pub fn status(
+        mut self,
+        value: impl ::std::convert::Into<crate::types::UpdateKeystoreResponseStatus>,
+    ) -> Self {
+        self.status = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<UpdateKeystoreResponse, crate::Error> {
+        ::std::result::Result::Ok(UpdateKeystoreResponse {
+            error: self.error,
+            status: self.status,
+            __metadata: ::std::default::Default::default(),
+        })
+    }
+}
+impl ::std::convert::From<UpdateKeystoreResponse> for UpdateKeystoreResponseBuilder {
+    fn from(value: UpdateKeystoreResponse) -> Self {
+        Self {
+            error: value.error,
+            status: value.status,
+        }
     }
 }

@@ -3,7 +3,10 @@
 /// Body of update_notice.
 ///
 /// Generated from `#/components/schemas/UpdateNoticeRequestBody`.
+///
+/// Make one with [`Self::builder`]: the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateNoticeRequestBody {
     /// Events that should notify on this channel (buildJobSuccess, buildJobFail, updateConfigJob, deleteJob, forbiddenJob).
     pub enabled_event_type_names: ::std::vec::Vec<::std::string::String>,
@@ -20,17 +23,102 @@ pub struct UpdateNoticeRequestBody {
     pub use_project_notice: ::std::option::Option<::std::string::String>,
 }
 impl UpdateNoticeRequestBody {
-    /// A value with the required fields `enabled_event_type_names`, `notice_type` set and every optional field unset.
-    pub fn new(
-        enabled_event_type_names: ::std::vec::Vec<::std::string::String>,
-        notice_type: ::std::string::String,
+    /// A [`UpdateNoticeRequestBodyBuilder`] with no field set.
+    pub fn builder() -> UpdateNoticeRequestBodyBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`UpdateNoticeRequestBody`] field by field; [`build`](Self::build) names the first missing required field. Start from [`UpdateNoticeRequestBody::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UpdateNoticeRequestBodyBuilder {
+    enabled_event_type_names: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
+    notice_type: ::std::option::Option<::std::string::String>,
+    param_config: ::std::option::Option<::std::string::String>,
+    send_switch: ::std::option::Option<::std::string::String>,
+    use_project_notice: ::std::option::Option<::std::string::String>,
+}
+impl UpdateNoticeRequestBodyBuilder {
+    /// Events that should notify on this channel (buildJobSuccess, buildJobFail, updateConfigJob, deleteJob, forbiddenJob).
+    ///
+    /// Required: [`build`](Self::build) fails without it.
+    pub fn enabled_event_type_names(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
     ) -> Self {
+        self.enabled_event_type_names = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Notification channel to configure, such as `MESSAGE`, `MAIL`, `WECOM`, `DING_TALK` or `FEISHU`.
+    ///
+    /// Required: [`build`](Self::build) fails without it.
+    pub fn notice_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.notice_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Channel-specific parameter configuration.
+    pub fn param_config(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.param_config = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether notifications are sent on this channel at all, as the string `true` or `false`.
+    pub fn send_switch(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.send_switch = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether the job follows the project-level notification settings instead of its own, as the string `true` or `false`.
+    pub fn use_project_notice(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.use_project_notice = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<UpdateNoticeRequestBody, crate::Error> {
+        ::std::result::Result::Ok(UpdateNoticeRequestBody {
+            enabled_event_type_names: self
+                .enabled_event_type_names
+                .ok_or_else(|| crate::Error::invalid(
+                    "enabled_event_type_names",
+                    "is required but was not set",
+                ))?,
+            notice_type: self
+                .notice_type
+                .ok_or_else(|| crate::Error::invalid(
+                    "notice_type",
+                    "is required but was not set",
+                ))?,
+            param_config: self.param_config,
+            send_switch: self.send_switch,
+            use_project_notice: self.use_project_notice,
+        })
+    }
+}
+impl ::std::convert::From<UpdateNoticeRequestBody> for UpdateNoticeRequestBodyBuilder {
+    fn from(value: UpdateNoticeRequestBody) -> Self {
         Self {
-            enabled_event_type_names,
-            notice_type,
-            param_config: ::std::option::Option::None,
-            send_switch: ::std::option::Option::None,
-            use_project_notice: ::std::option::Option::None,
+            enabled_event_type_names: ::std::option::Option::Some(
+                value.enabled_event_type_names,
+            ),
+            notice_type: ::std::option::Option::Some(value.notice_type),
+            param_config: value.param_config,
+            send_switch: value.send_switch,
+            use_project_notice: value.use_project_notice,
         }
     }
 }

@@ -7,7 +7,10 @@ static JOB_ID_PATTERN: crate::runtime::validate::Pattern = crate::runtime::valid
 /// One permission flag of one role on one job and its new value.
 ///
 /// Generated from `#/components/schemas/UpdateSimpleJobRolePermissionRequestBody`.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateSimpleJobRolePermissionRequestBody {
     /// Build job ID (32 letters and digits).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -57,5 +60,76 @@ impl UpdateSimpleJobRolePermissionRequestBody {
             )?;
         }
         ::std::result::Result::Ok(())
+    }
+}
+impl UpdateSimpleJobRolePermissionRequestBody {
+    /// A [`UpdateSimpleJobRolePermissionRequestBodyBuilder`] with no field set.
+    pub fn builder() -> UpdateSimpleJobRolePermissionRequestBodyBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`UpdateSimpleJobRolePermissionRequestBody`] field by field; [`build`](Self::build) names the first missing required field. Start from [`UpdateSimpleJobRolePermissionRequestBody::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UpdateSimpleJobRolePermissionRequestBodyBuilder {
+    job_id: ::std::option::Option<::std::string::String>,
+    permission_name: ::std::option::Option<
+        crate::types::UpdateSimpleJobRolePermissionRequestBodyPermissionName,
+    >,
+    permission_value: ::std::option::Option<bool>,
+    role_id: ::std::option::Option<::std::string::String>,
+}
+impl UpdateSimpleJobRolePermissionRequestBodyBuilder {
+    /// Build job ID (32 letters and digits).
+    pub fn job_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.job_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The permission flag to change.
+    pub fn permission_name(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::types::UpdateSimpleJobRolePermissionRequestBodyPermissionName,
+        >,
+    ) -> Self {
+        self.permission_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// New value of the flag.
+    pub fn permission_value(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.permission_value = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Role ID in the project, as a string (such as "5").
+    pub fn role_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.role_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<UpdateSimpleJobRolePermissionRequestBody, crate::Error> {
+        ::std::result::Result::Ok(UpdateSimpleJobRolePermissionRequestBody {
+            job_id: self.job_id,
+            permission_name: self.permission_name,
+            permission_value: self.permission_value,
+            role_id: self.role_id,
+        })
+    }
+}
+impl ::std::convert::From<UpdateSimpleJobRolePermissionRequestBody>
+for UpdateSimpleJobRolePermissionRequestBodyBuilder {
+    fn from(value: UpdateSimpleJobRolePermissionRequestBody) -> Self {
+        Self {
+            job_id: value.job_id,
+            permission_name: value.permission_name,
+            permission_value: value.permission_value,
+            role_id: value.role_id,
+        }
     }
 }

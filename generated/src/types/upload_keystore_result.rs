@@ -5,10 +5,46 @@
 /// Generated from `#/components/schemas/UploadKeystoreResult`.
 ///
 /// Fields the spec does not mark required are `Option`s, because the service omits fields it has no value for; unknown fields are ignored.
+///
+/// Make one with [`Self::builder`] (or start from `Default`): the type is `#[non_exhaustive]`, so fields the spec adds later are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UploadKeystoreResult {
     /// ID of the new file (32 lowercase letters and digits).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub keystore_id: ::std::option::Option<::std::string::String>,
+}
+impl UploadKeystoreResult {
+    /// A [`UploadKeystoreResultBuilder`] with no field set.
+    pub fn builder() -> UploadKeystoreResultBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Builds a [`UploadKeystoreResult`] field by field; [`build`](Self::build) names the first missing required field. Start from [`UploadKeystoreResult::builder`], or from an existing value with `From`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UploadKeystoreResultBuilder {
+    keystore_id: ::std::option::Option<::std::string::String>,
+}
+impl UploadKeystoreResultBuilder {
+    /// ID of the new file (32 lowercase letters and digits).
+    pub fn keystore_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.keystore_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the first missing required field (or a free-form field that could not be serialized).
+    pub fn build(self) -> ::std::result::Result<UploadKeystoreResult, crate::Error> {
+        ::std::result::Result::Ok(UploadKeystoreResult {
+            keystore_id: self.keystore_id,
+        })
+    }
+}
+impl ::std::convert::From<UploadKeystoreResult> for UploadKeystoreResultBuilder {
+    fn from(value: UploadKeystoreResult) -> Self {
+        Self {
+            keystore_id: value.keystore_id,
+        }
+    }
 }

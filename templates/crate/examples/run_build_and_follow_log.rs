@@ -14,7 +14,6 @@
 
 use std::process::ExitCode;
 
-use codearts_build::types::ExecuteJobRequestBody;
 use codearts_build::{Client, Error, Region};
 use futures_util::StreamExt;
 
@@ -48,11 +47,7 @@ async fn run(job_id: &str) -> Result<(), Error> {
     let client = client_from_env()?;
 
     // Starting a build is not idempotent, so the client does not retry it on its own.
-    let started = client
-        .execute_job()
-        .body(ExecuteJobRequestBody::new(job_id.to_owned()))
-        .send()
-        .await?;
+    let started = client.execute_job().job_id(job_id).send().await?;
     let build_no: i32 = started
         .actual_build_number
         .as_deref()
