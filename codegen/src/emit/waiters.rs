@@ -231,8 +231,9 @@ fn workflow(w: &BuildWorkflow) -> TokenStream {
         format!("Starts building job `job_id` through [`{}`](crate::Client::{}): set parameters, a branch, tag or commit on the returned [`RunBuild`], then `start().await` it for a [`BuildHandle`] that follows the log, waits for the verdict ([`{}`](crate::Client::{})) or stops the build ([`{}`](crate::Client::{})).", w.start, w.start, w.wait, w.wait, w.stop, w.stop),
         format!("`branch(b)` sets the custom parameter `{branch}`. Starting is sent once: a retried start can queue a second build, so retries are off unless [`RunBuild::retry_start`] turns them on."),
     ]);
+    let start_cfg = features::cfg(w.start_area.as_slice());
     let bn_impl = quote! {
-        #cfg
+        #start_cfg
         impl #started_ty {
             #[doc = #accessor_doc]
             pub fn build_no(&self) -> ::std::result::Result<crate::BuildNumber, crate::Error> {

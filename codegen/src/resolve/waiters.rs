@@ -413,5 +413,6 @@ fn workflow(
         log_fields,
         log_defaults,
         areas,
+        start_area: start.area.clone(),
     })
 }
