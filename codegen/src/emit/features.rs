@@ -123,7 +123,10 @@ pub fn example_features(api: &Api, source: &str) -> Vec<String> {
         }
     }
     for w in &api.waiters {
-        if tokens.iter().any(|(ident, after_dot)| *after_dot && *ident == w.method) {
+        if tokens
+            .iter()
+            .any(|(ident, after_dot)| *after_dot && *ident == w.method)
+        {
             needed.extend(w.area.as_deref());
         }
     }
