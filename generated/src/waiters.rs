@@ -187,7 +187,7 @@ impl crate::types::ExecuteJobResponse {
         let started = self;
         crate::BuildNumber::from_reply(
             "actual_build_number",
-            started.actual_build_number.as_ref().map(::std::string::String::as_str),
+            started.actual_build_number.as_ref(),
         )
     }
 }

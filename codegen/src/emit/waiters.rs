@@ -235,14 +235,9 @@ fn workflow(w: &BuildWorkflow) -> TokenStream {
     let number = borrow_path(quote!(started), &w.build_number.0);
     let number_wire = &w.build_number_wire;
     let read_number = match w.build_number.1 {
-        TypeRef::String => {
-            quote!(crate::BuildNumber::from_reply(#number_wire, #number.map(::std::string::String::as_str)))
-        }
+        TypeRef::String => quote!(crate::BuildNumber::from_reply(#number_wire, #number)),
         _ => quote! {
-            crate::BuildNumber::from_reply(
-                #number_wire,
-                #number.map(::std::string::ToString::to_string).as_deref(),
-            )
+            crate::BuildNumber::from_reply(#number_wire, #number.map(::std::string::ToString::to_string))
         },
     };
     let status = borrow_path(quote!(record), &w.status.0);
