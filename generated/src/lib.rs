@@ -48,10 +48,10 @@
 //!   that polls with a growing pause paced by the operation's rate-limit class, rides out 429
 //!   replies, ends at a deadline with [`WaitError::Timeout`] carrying the last state seen, and
 //!   is cancelled by dropping it. Build numbers are one type, [`BuildNumber`].
-//! - **Running a build**: [`Client::run_build`] sets parameters, branch, tag or commit, starts
+//! - **Running a build**: `Client::run_build` sets parameters, branch, tag or commit, starts
 //!   the build once (no retry unless asked: a retried start can queue two builds) and returns a
-//!   [`BuildHandle`] that follows the log until the build ends, waits for the
-//!   [`BuildOutcome`] and stops the build.
+//!   `BuildHandle` that follows the log until the build ends, waits for the `BuildOutcome`
+//!   and stops the build (in the [`waiters`] module, with the features of the areas it uses).
 //! - **Deprecations**: legacy operations are `#[deprecated]` and name their successor.
 //! - **Rate limits**: every request type has `RATE_LIMIT_CLASS`, the API gateway throttling
 //!   class of its operation ([`RateLimitClass`]); paginators space their pages by the class's

@@ -124,7 +124,13 @@ async fn the_deadline_ends_the_wait_with_the_last_state_seen() {
             assert!(*waited >= Duration::from_millis(200), "{waited:?}");
             assert!(*waited < Duration::from_secs(2), "{waited:?}");
             assert!(*polls >= 2, "{polls}");
-            assert_eq!(*polls as usize, server.request_count());
+            // The poll in flight when the deadline passed is abandoned, and may not have
+            // reached the server.
+            let served = server.request_count();
+            assert!(
+                served == *polls as usize || served + 1 == *polls as usize,
+                "{served} of {polls}"
+            );
         }
         other => panic!("{other:?}"),
     }
