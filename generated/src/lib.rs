@@ -599,7 +599,8 @@ pub use runtime::{
     LogChunk, LogFollow, Page, PageStyle, Paginator, ProvideCredentials, ReloadingCredentials,
     RetryPolicy, WaitError, Waiter,
 };
-pub use waiters::*;
+#[cfg(all(feature = "jobs", feature = "logs", feature = "records"))]
+pub use waiters::{BuildHandle, BuildOutcome, RunBuild};
 
 /// `info.version` of the spec this crate was generated from.
 pub const SPEC_VERSION: &str = "2023-11-15";
