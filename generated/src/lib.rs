@@ -51,6 +51,14 @@
 //! - **Log following**: the real-time log operation has `follow()`, a [`LogFollow`] stream that
 //!   ends with [`Error::LogStalled`] when no new text arrives for its idle timeout (5 minutes
 //!   by default) and with [`Error::LogDeadline`] after its optional deadline.
+//! - **Waiting**: `wait_for_*` methods (from the spec's `x-waiters`) return a [`Waiter`]
+//!   that polls with a growing pause paced by the operation's rate-limit class, rides out 429
+//!   replies, ends at a deadline with [`WaitError::Timeout`] carrying the last state seen, and
+//!   is cancelled by dropping it. Build numbers are one type, [`BuildNumber`].
+//! - **Running a build**: `Client::run_build` sets parameters, branch, tag or commit, starts
+//!   the build once (no retry unless asked: a retried start can queue two builds) and returns a
+//!   `BuildHandle` that follows the log until the build ends, waits for the `BuildOutcome`
+//!   and stops the build (in the [`waiters`] module, with the features of the areas it uses).
 //! - **Deprecations**: legacy operations are `#[deprecated]` and name their successor.
 //! - **Rate limits**: every request type has `RATE_LIMIT_CLASS`, the API gateway throttling
 //!   class of its operation ([`RateLimitClass`]); paginators space their pages by the class's
@@ -611,6 +619,8 @@ pub mod rate_limit;
 pub mod region;
 #[rustfmt::skip]
 pub mod types;
+#[rustfmt::skip]
+pub mod waiters;
 
 /// The runtime crate (`codearts-runtime`) under the path generated code uses; not part of
 /// this crate's API: everything a user needs is re-exported below.
@@ -623,13 +633,16 @@ pub use rate_limit::{RateLimitClass, UnknownRateLimitClass};
 pub use region::{OtherRegion, Region, UnknownRegion};
 #[doc(inline)]
 pub use runtime::{
-    ByteStream, CallOptions, Credentials, CredentialsProvider, EmptyOutput, Error, FilePart,
-    ListOutput, LogChunk, LogFollow, Page, PageStyle, Paginator, ProvideCredentials,
-    ReloadingCredentials, ResponseMeta, ResponseMetadata, RetryPolicy, ValueOutput,
+    BuildNumber, ByteStream, CallOptions, Credentials, CredentialsProvider, EmptyOutput, Error,
+    FilePart, ListOutput, LogChunk, LogFollow, Page, PageStyle, Paginator, ProvideCredentials,
+    ReloadingCredentials, ResponseMeta, ResponseMetadata, RetryPolicy, ValueOutput, WaitError,
+    Waiter,
 };
+#[cfg(all(feature = "jobs", feature = "logs", feature = "records"))]
+pub use waiters::{BuildHandle, BuildOutcome, RunBuild};
 
 /// `info.version` of the spec this crate was generated from.
 pub const SPEC_VERSION: &str = "2023-11-15";
 
 /// SHA-256 (hex) of the spec file this crate was generated from.
-pub const SPEC_SHA256: &str = "b51e97ed122ecdd5bbf03001ee54b8b5429f174b3330e7bee9bd25046a47ea48";
+pub const SPEC_SHA256: &str = "668089f28ca5b6ca3c8ff8bda8fed25e716286837f9ed8b466ed7e8e69320d65";

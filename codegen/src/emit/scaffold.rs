@@ -191,6 +191,10 @@ struct LibRs<'a> {
     operation_count: usize,
     areas: Vec<AreaSection>,
     has_areas: bool,
+    /// Whether the spec declares `x-build-workflow` (`Client::run_build` exists).
+    has_build_workflow: bool,
+    /// The `#[cfg(..)]` line (with its newline) of the workflow's items, empty without areas.
+    build_workflow_cfg: String,
 }
 
 #[derive(Template)]
@@ -316,6 +320,18 @@ pub fn lib_rs(cx: &Context) -> Result<String, askama::Error> {
         operation_count: cx.api.operations.len(),
         areas: sections(cx.api),
         has_areas: !cx.api.areas.is_empty(),
+        has_build_workflow: cx.api.build_workflow.is_some(),
+        build_workflow_cfg: cx
+            .api
+            .build_workflow
+            .as_ref()
+            .filter(|w| !w.areas.is_empty())
+            .map(|w| {
+                let features: Vec<String> =
+                    w.areas.iter().map(|a| format!("feature = {a:?}")).collect();
+                format!("#[cfg(all({}))]\n", features.join(", "))
+            })
+            .unwrap_or_default(),
     }
     .render()
 }

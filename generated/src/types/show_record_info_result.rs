@@ -96,9 +96,9 @@ pub struct ShowRecordInfoResult {
     /// When the build started, as an ISO 8601 timestamp.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub start_time: ::std::option::Option<::std::string::String>,
-    /// Build status, such as `SUCCESS`.
+    /// The `status` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<::std::string::String>,
+    pub status: ::std::option::Option<crate::types::BuildStatus>,
     /// Repository tag that was built, or null.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tag: ::std::option::Option<::std::string::String>,
@@ -151,7 +151,7 @@ pub struct ShowRecordInfoResultBuilder {
     runnable_time: ::std::option::Option<::std::string::String>,
     schedule_time: ::std::option::Option<::std::string::String>,
     start_time: ::std::option::Option<::std::string::String>,
-    status: ::std::option::Option<::std::string::String>,
+    status: ::std::option::Option<crate::types::BuildStatus>,
     tag: ::std::option::Option<::std::string::String>,
     trigger_type: ::std::option::Option<::std::string::String>,
     use_private_slave: ::std::option::Option<i32>,
@@ -378,10 +378,10 @@ impl ShowRecordInfoResultBuilder {
         self.start_time = ::std::option::Option::Some(value.into());
         self
     }
-    /// Build status, such as `SUCCESS`.
+    /// The `status` property.
     pub fn status(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<crate::types::BuildStatus>,
     ) -> Self {
         self.status = ::std::option::Option::Some(value.into());
         self
