@@ -29,7 +29,8 @@
 mod control;
 mod faults;
 mod gateway;
-#[allow(missing_docs)]
+// Written by `cargo xtask gen` (prettyplease's layout), so rustfmt must leave it alone.
+#[rustfmt::skip]
 mod generated;
 mod record;
 mod routes;
@@ -205,6 +206,41 @@ impl Fake {
     /// Creates a job directly (test setup); its id.
     pub fn create_job(&self, name: &str) -> String {
         service::seed_job(&self.inner, name)
+    }
+
+    /// Creates a job with a given 32-character id (replacing a job with that id): for code
+    /// under test that knows its job ids.
+    pub fn create_job_with_id(&self, id: &str, name: &str) -> String {
+        let now = self.inner.now();
+        let mut state = self.inner.state.lock().expect("state");
+        let config = serde_json::json!({ "job_name": name });
+        state.insert_job(id.to_owned(), name, self.project_id(), config, now)
+    }
+
+    /// Starts a build of job `job_id` as `execute_job` would, optionally with a given record
+    /// id; its build number, `None` when there is no such job.
+    pub fn start_build(&self, job_id: &str, record_id: Option<&str>) -> Option<u32> {
+        let now = self.inner.now();
+        let mut state = self.inner.state.lock().expect("state");
+        let record_id = match record_id {
+            Some(id) => id.to_owned(),
+            None => state.uuid(),
+        };
+        state.start_build_with_record(job_id, record_id, now)
+    }
+
+    /// Stores a keystore file as `upload_keystore` would, with a given id.
+    pub fn add_keystore(&self, id: &str, name: &str, data: impl Into<Vec<u8>>) {
+        self.inner
+            .state
+            .lock()
+            .expect("state")
+            .keystores
+            .push(state::Keystore {
+                id: id.to_owned(),
+                name: name.to_owned(),
+                data: data.into(),
+            });
     }
 
     /// How the next build of job `job_id` goes. Panics when there is no such job.

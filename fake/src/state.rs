@@ -235,6 +235,19 @@ impl State {
     /// Creates a job and returns its id.
     pub fn create_job(&mut self, name: &str, project_id: &str, config: Value, now: u64) -> String {
         let id = self.id(0xdb);
+        self.insert_job(id, name, project_id, config, now)
+    }
+
+    /// Creates a job with a given id (replacing any job with that id) and returns the id.
+    pub fn insert_job(
+        &mut self,
+        id: String,
+        name: &str,
+        project_id: &str,
+        config: Value,
+        now: u64,
+    ) -> String {
+        self.order.retain(|o| *o != id);
         self.jobs.insert(
             id.clone(),
             Job {
@@ -257,6 +270,16 @@ impl State {
     /// Starts a build of job `id`; its number, or `None` when there is no such live job.
     pub fn start_build(&mut self, id: &str, now: u64) -> Option<u32> {
         let record_id = self.uuid();
+        self.start_build_with_record(id, record_id, now)
+    }
+
+    /// Like [`start_build`](Self::start_build), with a given record id.
+    pub fn start_build_with_record(
+        &mut self,
+        id: &str,
+        record_id: String,
+        now: u64,
+    ) -> Option<u32> {
         let job = self.job(id)?;
         let number = job.builds.last().map_or(1, |b| b.number + 1);
         let script = job.next.take().unwrap_or_default();

@@ -4001,7 +4001,9 @@ pub(crate) fn check(id: &str, wire: &Wire<'_>) -> ::std::result::Result<(), Inva
         "apply_project_permission" => check_apply_project_permission(wire),
         "batch_delete_build_jobs" => check_batch_delete_build_jobs(wire),
         "batch_set_agency" => check_batch_set_agency(wire),
-        "batch_update_job_role_permission" => check_batch_update_job_role_permission(wire),
+        "batch_update_job_role_permission" => {
+            check_batch_update_job_role_permission(wire)
+        }
         "check_job_count_is_top_limit" => check_check_job_count_is_top_limit(wire),
         "check_job_internal" => check_check_job_internal(wire),
         "check_job_name_is_exists" => check_check_job_name_is_exists(wire),
@@ -4039,7 +4041,9 @@ pub(crate) fn check(id: &str, wire: &Wire<'_>) -> ::std::result::Result<(), Inva
         "execute_job" => check_execute_job(wire),
         "list_brief_record" => check_list_brief_record(wire),
         "list_build_info_record" => check_list_build_info_record(wire),
-        "list_build_info_record_by_job_id" => check_list_build_info_record_by_job_id(wire),
+        "list_build_info_record_by_job_id" => {
+            check_list_build_info_record_by_job_id(wire)
+        }
         "list_build_parameter" => check_list_build_parameter(wire),
         "list_custom_template" => check_list_custom_template(wire),
         "list_end_points" => check_list_end_points(wire),
@@ -4052,7 +4056,9 @@ pub(crate) fn check(id: &str, wire: &Wire<'_>) -> ::std::result::Result<(), Inva
         "list_notice" => check_list_notice(wire),
         "list_official_template" => check_list_official_template(wire),
         "list_project_jobs" => check_list_project_jobs(wire),
-        "list_recommend_official_template" => check_list_recommend_official_template(wire),
+        "list_recommend_official_template" => {
+            check_list_recommend_official_template(wire)
+        }
         "list_records" => check_list_records(wire),
         "list_recycling_job" => check_list_recycling_job(wire),
         "list_related_project_info" => check_list_related_project_info(wire),
@@ -4062,8 +4068,12 @@ pub(crate) fn check(id: &str, wire: &Wire<'_>) -> ::std::result::Result<(), Inva
         "list_templates" => check_list_templates(wire),
         "list_update_job_history" => check_list_update_job_history(wire),
         "move_group" => check_move_group(wire),
-        "remover_favourite_custom_template" => check_remover_favourite_custom_template(wire),
-        "remover_favourite_official_template" => check_remover_favourite_official_template(wire),
+        "remover_favourite_custom_template" => {
+            check_remover_favourite_custom_template(wire)
+        }
+        "remover_favourite_official_template" => {
+            check_remover_favourite_official_template(wire)
+        }
         "remover_favourite_task" => check_remover_favourite_task(wire),
         "restore_recycling_jobs" => check_restore_recycling_jobs(wire),
         "run_job" => check_run_job(wire),
@@ -4092,7 +4102,9 @@ pub(crate) fn check(id: &str, wire: &Wire<'_>) -> ::std::result::Result<(), Inva
         "show_federation" => check_show_federation(wire),
         "show_flow_graph" => check_show_flow_graph(wire),
         "show_git_code_repository" => check_show_git_code_repository(wire),
-        "show_git_code_repository_branches" => check_show_git_code_repository_branches(wire),
+        "show_git_code_repository_branches" => {
+            check_show_git_code_repository_branches(wire)
+        }
         "show_history_details" => check_show_history_details(wire),
         "show_image_template_list" => check_show_image_template_list(wire),
         "show_job_build_record_detail" => check_show_job_build_record_detail(wire),
@@ -4142,7 +4154,9 @@ pub(crate) fn check(id: &str, wire: &Wire<'_>) -> ::std::result::Result<(), Inva
         "update_new_job" => check_update_new_job(wire),
         "update_new_notice_new" => check_update_new_notice_new(wire),
         "update_notice" => check_update_notice(wire),
-        "update_simple_job_role_permission" => check_update_simple_job_role_permission(wire),
+        "update_simple_job_role_permission" => {
+            check_update_simple_job_role_permission(wire)
+        }
         "upload_coverage_report" => check_upload_coverage_report(wire),
         "upload_junit_report" => check_upload_junit_report(wire),
         "upload_keystore" => check_upload_keystore(wire),
@@ -4150,348 +4164,406 @@ pub(crate) fn check(id: &str, wire: &Wire<'_>) -> ::std::result::Result<(), Inva
     }
 }
 /// `POST /v1/template/custom/{uuid}/follow`: parses and checks a request of `add_favourite_custom_template`.
-fn check_add_favourite_custom_template(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
+fn check_add_favourite_custom_template(
+    wire: &Wire<'_>,
+) -> ::std::result::Result<(), Invalid> {
     let mut builder = ::codearts_build::operations::add_favourite_custom_template::AddFavouriteCustomTemplateRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("uuid")? {
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("uuid")?
+    {
         builder = builder.uuid(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `POST /v1/template/official/{uuid}/follow`: parses and checks a request of `add_favourite_official_template`.
-fn check_add_favourite_official_template(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
+fn check_add_favourite_official_template(
+    wire: &Wire<'_>,
+) -> ::std::result::Result<(), Invalid> {
     let mut builder = ::codearts_build::operations::add_favourite_official_template::AddFavouriteOfficialTemplateRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("uuid")? {
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("uuid")?
+    {
         builder = builder.uuid(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `POST /v1/job/{job_id}/follow`: parses and checks a request of `add_favourite_task`.
 fn check_add_favourite_task(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::add_favourite_task::AddFavouriteTaskRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("job_id")? {
+    let mut builder = ::codearts_build::operations::add_favourite_task::AddFavouriteTaskRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("job_id")?
+    {
         builder = builder.job_id(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `POST /v2/keystore/permission/add`: parses and checks a request of `add_keystore_permission`.
 fn check_add_keystore_permission(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
     let mut builder = ::codearts_build::operations::add_keystore_permission::AddKeystorePermissionRequest::builder();
-    if let ::std::option::Option::Some(value) =
-        wire.json::<codearts_build::types::AddKeystorePermissionRequestBody>()?
+    if let ::std::option::Option::Some(value) = wire
+        .json::<codearts_build::types::AddKeystorePermissionRequestBody>()?
     {
         builder = builder.body(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `POST /v1/job/project/permission`: parses and checks a request of `apply_project_permission`.
-fn check_apply_project_permission(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
+fn check_apply_project_permission(
+    wire: &Wire<'_>,
+) -> ::std::result::Result<(), Invalid> {
     let mut builder = ::codearts_build::operations::apply_project_permission::ApplyProjectPermissionRequest::builder();
-    if let ::std::option::Option::Some(value) =
-        wire.json::<codearts_build::types::ApplyProjectPermissionRequestBody>()?
+    if let ::std::option::Option::Some(value) = wire
+        .json::<codearts_build::types::ApplyProjectPermissionRequestBody>()?
     {
         builder = builder.body(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `DELETE /v1/job/batch-delete`: parses and checks a request of `batch_delete_build_jobs`.
 #[allow(deprecated)]
 fn check_batch_delete_build_jobs(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::batch_delete_build_jobs::BatchDeleteBuildJobsRequest::builder(
-        );
-    if let ::std::option::Option::Some(value) =
-        wire.json::<codearts_build::types::BatchDeleteBuildJobsRequestBody>()?
+    let mut builder = ::codearts_build::operations::batch_delete_build_jobs::BatchDeleteBuildJobsRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .json::<codearts_build::types::BatchDeleteBuildJobsRequestBody>()?
     {
         builder = builder.body(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `POST /v1/job/batch-agency`: parses and checks a request of `batch_set_agency`.
 fn check_batch_set_agency(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::batch_set_agency::BatchSetAgencyRequest::builder();
-    if let ::std::option::Option::Some(value) =
-        wire.json::<codearts_build::types::BatchSetAgencyRequestBody>()?
+    let mut builder = ::codearts_build::operations::batch_set_agency::BatchSetAgencyRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .json::<codearts_build::types::BatchSetAgencyRequestBody>()?
     {
         builder = builder.body(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `POST /v1/job/permissions/batch`: parses and checks a request of `batch_update_job_role_permission`.
-fn check_batch_update_job_role_permission(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
+fn check_batch_update_job_role_permission(
+    wire: &Wire<'_>,
+) -> ::std::result::Result<(), Invalid> {
     let mut builder = ::codearts_build::operations::batch_update_job_role_permission::BatchUpdateJobRolePermissionRequest::builder();
-    if let ::std::option::Option::Some(value) =
-        wire.json::<codearts_build::types::BatchUpdateJobRolePermissionRequestBody>()?
+    if let ::std::option::Option::Some(value) = wire
+        .json::<codearts_build::types::BatchUpdateJobRolePermissionRequestBody>()?
     {
         builder = builder.body(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v1/job/check/count`: parses and checks a request of `check_job_count_is_top_limit`.
-fn check_check_job_count_is_top_limit(_wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
+fn check_check_job_count_is_top_limit(
+    _wire: &Wire<'_>,
+) -> ::std::result::Result<(), Invalid> {
     let builder = ::codearts_build::operations::check_job_count_is_top_limit::CheckJobCountIsTopLimitRequest::builder();
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v1/job/permission/internal`: parses and checks a request of `check_job_internal`.
 fn check_check_job_internal(_wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let builder =
-        ::codearts_build::operations::check_job_internal::CheckJobInternalRequest::builder();
+    let builder = ::codearts_build::operations::check_job_internal::CheckJobInternalRequest::builder();
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v1/job/check/exist`: parses and checks a request of `check_job_name_is_exists`.
-fn check_check_job_name_is_exists(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
+fn check_check_job_name_is_exists(
+    wire: &Wire<'_>,
+) -> ::std::result::Result<(), Invalid> {
     let mut builder = ::codearts_build::operations::check_job_name_is_exists::CheckJobNameIsExistsRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("project_id")? {
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("project_id")?
+    {
         builder = builder.project_id(value);
     }
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("job_name")? {
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("job_name")?
+    {
         builder = builder.job_name(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `POST /v1/job/check/webhook-url`: parses and checks a request of `check_webhook_url`.
 fn check_check_webhook_url(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::check_webhook_url::CheckWebhookUrlRequest::builder();
-    if let ::std::option::Option::Some(value) =
-        wire.json::<codearts_build::types::CheckWebhookUrlRequestBody>()?
+    let mut builder = ::codearts_build::operations::check_webhook_url::CheckWebhookUrlRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .json::<codearts_build::types::CheckWebhookUrlRequestBody>()?
     {
         builder = builder.body(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `DELETE /v1/job/recycling-empty`: parses and checks a request of `clear_recycling_jobs`.
 fn check_clear_recycling_jobs(_wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let builder =
-        ::codearts_build::operations::clear_recycling_jobs::ClearRecyclingJobsRequest::builder();
+    let builder = ::codearts_build::operations::clear_recycling_jobs::ClearRecyclingJobsRequest::builder();
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `POST /v1/job/copy`: parses and checks a request of `copy_job`.
 fn check_copy_job(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
     let mut builder = ::codearts_build::operations::copy_job::CopyJobRequest::builder();
-    if let ::std::option::Option::Some(value) =
-        wire.json::<codearts_build::types::CopyJobRequestBody>()?
+    if let ::std::option::Option::Some(value) = wire
+        .json::<codearts_build::types::CopyJobRequestBody>()?
     {
         builder = builder.body(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `POST /v3/jobs/create`: parses and checks a request of `create_build_job`.
 #[allow(deprecated)]
 fn check_create_build_job(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::create_build_job::CreateBuildJobRequest::builder();
-    if let ::std::option::Option::Some(value) =
-        wire.json::<codearts_build::types::CreateBuildJobRequestBody>()?
+    let mut builder = ::codearts_build::operations::create_build_job::CreateBuildJobRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .json::<codearts_build::types::CreateBuildJobRequestBody>()?
     {
         builder = builder.body(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `POST /v1/job/{project_id}/group/create`: parses and checks a request of `create_job_group`.
 fn check_create_job_group(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::create_job_group::CreateJobGroupRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("project_id")? {
+    let mut builder = ::codearts_build::operations::create_job_group::CreateJobGroupRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("project_id")?
+    {
         builder = builder.project_id(value);
     }
-    if let ::std::option::Option::Some(value) =
-        wire.json::<codearts_build::types::CreateJobGroupRequestBody>()?
+    if let ::std::option::Option::Some(value) = wire
+        .json::<codearts_build::types::CreateJobGroupRequestBody>()?
     {
         builder = builder.body(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `POST /v1/job/create`: parses and checks a request of `create_new_job`.
 fn check_create_new_job(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
     let mut builder = ::codearts_build::operations::create_new_job::CreateNewJobRequest::builder();
-    if let ::std::option::Option::Some(value) =
-        wire.json::<codearts_build::types::CreateNewJobRequestBody>()?
+    if let ::std::option::Option::Some(value) = wire
+        .json::<codearts_build::types::CreateNewJobRequestBody>()?
     {
         builder = builder.body(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `POST /v1/template/create`: parses and checks a request of `create_template`.
 fn check_create_template(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::create_template::CreateTemplateRequest::builder();
-    if let ::std::option::Option::Some(value) =
-        wire.json::<codearts_build::types::CreateTemplateRequestBody>()?
+    let mut builder = ::codearts_build::operations::create_template::CreateTemplateRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .json::<codearts_build::types::CreateTemplateRequestBody>()?
     {
         builder = builder.body(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `POST /v3/templates/create`: parses and checks a request of `create_templates`.
 #[allow(deprecated)]
 fn check_create_templates(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::create_templates::CreateTemplatesRequest::builder();
-    if let ::std::option::Option::Some(value) =
-        wire.json::<codearts_build::types::CreateTemplatesRequestBody>()?
+    let mut builder = ::codearts_build::operations::create_templates::CreateTemplatesRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .json::<codearts_build::types::CreateTemplatesRequestBody>()?
     {
         builder = builder.body(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `POST /v3/jobs/{job_id}/delete`: parses and checks a request of `delete_build_job`.
 #[allow(deprecated)]
 fn check_delete_build_job(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::delete_build_job::DeleteBuildJobRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("job_id")? {
+    let mut builder = ::codearts_build::operations::delete_build_job::DeleteBuildJobRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("job_id")?
+    {
         builder = builder.job_id(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `DELETE /v1/job/{project_id}/group/delete`: parses and checks a request of `delete_group`.
 fn check_delete_group(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
     let mut builder = ::codearts_build::operations::delete_group::DeleteGroupRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("project_id")? {
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("project_id")?
+    {
         builder = builder.project_id(value);
     }
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("id")? {
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("id")?
+    {
         builder = builder.id(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `DELETE /v2/keystore/{keystore_id}/delete`: parses and checks a request of `delete_keystore`.
 fn check_delete_keystore(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::delete_keystore::DeleteKeystoreRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("keystore_id")? {
+    let mut builder = ::codearts_build::operations::delete_keystore::DeleteKeystoreRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("keystore_id")?
+    {
         builder = builder.keystore_id(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `DELETE /v2/keystore/permission/{permission_id}/delete`: parses and checks a request of `delete_keystore_permission`.
-fn check_delete_keystore_permission(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
+fn check_delete_keystore_permission(
+    wire: &Wire<'_>,
+) -> ::std::result::Result<(), Invalid> {
     let mut builder = ::codearts_build::operations::delete_keystore_permission::DeleteKeystorePermissionRequest::builder();
-    if let ::std::option::Option::Some(value) =
-        wire.path::<::std::string::String>("permission_id")?
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("permission_id")?
     {
         builder = builder.permission_id(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `DELETE /v1/job/recycling-deletion`: parses and checks a request of `delete_recycling_jobs`.
 fn check_delete_recycling_jobs(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::delete_recycling_jobs::DeleteRecyclingJobsRequest::builder();
-    if let ::std::option::Option::Some(value) =
-        wire.json::<codearts_build::types::DeleteRecyclingJobsRequestBody>()?
+    let mut builder = ::codearts_build::operations::delete_recycling_jobs::DeleteRecyclingJobsRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .json::<codearts_build::types::DeleteRecyclingJobsRequestBody>()?
     {
         builder = builder.body(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `DELETE /v1/template/{uuid}/delete`: parses and checks a request of `delete_template`.
 fn check_delete_template(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::delete_template::DeleteTemplateRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("uuid")? {
+    let mut builder = ::codearts_build::operations::delete_template::DeleteTemplateRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("uuid")?
+    {
         builder = builder.uuid(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `DELETE /v3/templates/{uuid}/delete`: parses and checks a request of `delete_templates`.
 #[allow(deprecated)]
 fn check_delete_templates(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::delete_templates::DeleteTemplatesRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("uuid")? {
+    let mut builder = ::codearts_build::operations::delete_templates::DeleteTemplatesRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("uuid")?
+    {
         builder = builder.uuid(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `DELETE /v1/job/{job_id}/delete`: parses and checks a request of `delete_the_job`.
 fn check_delete_the_job(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
     let mut builder = ::codearts_build::operations::delete_the_job::DeleteTheJobRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("job_id")? {
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("job_id")?
+    {
         builder = builder.job_id(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `POST /v3/jobs/{job_id}/disable`: parses and checks a request of `disable_build_job`.
 #[allow(deprecated)]
 fn check_disable_build_job(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::disable_build_job::DisableBuildJobRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("job_id")? {
+    let mut builder = ::codearts_build::operations::disable_build_job::DisableBuildJobRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("job_id")?
+    {
         builder = builder.job_id(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `POST /v3/jobs/notice/{job_id}/disable`: parses and checks a request of `disable_notice`.
 #[allow(deprecated)]
 fn check_disable_notice(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
     let mut builder = ::codearts_build::operations::disable_notice::DisableNoticeRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("job_id")? {
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("job_id")?
+    {
         builder = builder.job_id(value);
     }
-    if let ::std::option::Option::Some(value) =
-        wire.query::<::std::string::String>("notice_type")?
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("notice_type")?
     {
         builder = builder.notice_type(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `POST /v1/job/{job_id}/disable`: parses and checks a request of `disable_the_job`.
 fn check_disable_the_job(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::disable_the_job::DisableTheJobRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("job_id")? {
+    let mut builder = ::codearts_build::operations::disable_the_job::DisableTheJobRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("job_id")?
+    {
         builder = builder.job_id(value);
     }
-    if let ::std::option::Option::Some(value) =
-        wire.json::<codearts_build::types::DisableTheJobRequestBody>()?
+    if let ::std::option::Option::Some(value) = wire
+        .json::<codearts_build::types::DisableTheJobRequestBody>()?
     {
         builder = builder.body(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v1/log/{record_id}/download-log`: parses and checks a request of `download_build_full_log`.
 fn check_download_build_full_log(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::download_build_full_log::DownloadBuildFullLogRequest::builder(
-        );
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("record_id")? {
+    let mut builder = ::codearts_build::operations::download_build_full_log::DownloadBuildFullLogRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("record_id")?
+    {
         builder = builder.record_id(value);
     }
-    if let ::std::option::Option::Some(value) =
-        wire.query::<codearts_build::types::DownloadBuildFullLogLogLevel>("log_level")?
+    if let ::std::option::Option::Some(value) = wire
+        .query::<codearts_build::types::DownloadBuildFullLogLogLevel>("log_level")?
     {
         builder = builder.log_level(value);
     }
@@ -4499,28 +4571,35 @@ fn check_download_build_full_log(wire: &Wire<'_>) -> ::std::result::Result<(), I
         builder = builder.compress(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v4/{record_id}/download-log`: parses and checks a request of `download_build_log`.
 #[allow(deprecated)]
 fn check_download_build_log(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::download_build_log::DownloadBuildLogRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("record_id")? {
+    let mut builder = ::codearts_build::operations::download_build_log::DownloadBuildLogRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("record_id")?
+    {
         builder = builder.record_id(value);
     }
-    if let ::std::option::Option::Some(value) =
-        wire.query::<codearts_build::types::DownloadBuildLogLogLevel>("log_level")?
+    if let ::std::option::Option::Some(value) = wire
+        .query::<codearts_build::types::DownloadBuildLogLogLevel>("log_level")?
     {
         builder = builder.log_level(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v1/log/{job_id}/{build_no}/real-time-log`: parses and checks a request of `download_build_real_time_log`.
-fn check_download_build_real_time_log(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
+fn check_download_build_real_time_log(
+    wire: &Wire<'_>,
+) -> ::std::result::Result<(), Invalid> {
     let mut builder = ::codearts_build::operations::download_build_real_time_log::DownloadBuildRealTimeLogRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("job_id")? {
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("job_id")?
+    {
         builder = builder.job_id(value);
     }
     if let ::std::option::Option::Some(value) = wire.path::<i32>("build_no")? {
@@ -4532,77 +4611,106 @@ fn check_download_build_real_time_log(wire: &Wire<'_>) -> ::std::result::Result<
     if let ::std::option::Option::Some(value) = wire.query::<i32>("end_offset")? {
         builder = builder.end_offset(value);
     }
-    if let ::std::option::Option::Some(value) =
-        wire.query::<codearts_build::types::DownloadBuildRealTimeLogSort>("sort")?
+    if let ::std::option::Option::Some(value) = wire
+        .query::<codearts_build::types::DownloadBuildRealTimeLogSort>("sort")?
     {
         builder = builder.sort(value);
     }
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("size")? {
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("size")?
+    {
         builder = builder.size(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v1/report/junit/coverage/download`: parses and checks a request of `download_junit_coverage_zip`.
-fn check_download_junit_coverage_zip(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
+fn check_download_junit_coverage_zip(
+    wire: &Wire<'_>,
+) -> ::std::result::Result<(), Invalid> {
     let mut builder = ::codearts_build::operations::download_junit_coverage_zip::DownloadJunitCoverageZipRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("job_id")? {
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("job_id")?
+    {
         builder = builder.job_id(value);
     }
     if let ::std::option::Option::Some(value) = wire.query::<i32>("build_no")? {
         builder = builder.build_no(value);
     }
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("root_id")? {
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("root_id")?
+    {
         builder = builder.root_id(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v3/keystore`: parses and checks a request of `download_keystore`.
 #[allow(deprecated)]
 fn check_download_keystore(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::download_keystore::DownloadKeystoreRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("file_name")? {
+    let mut builder = ::codearts_build::operations::download_keystore::DownloadKeystoreRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("file_name")?
+    {
         builder = builder.file_name(value);
     }
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("domain_id")? {
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("domain_id")?
+    {
         builder = builder.domain_id(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v2/keystore/download`: parses and checks a request of `download_keystore_by_name`.
-fn check_download_keystore_by_name(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
+fn check_download_keystore_by_name(
+    wire: &Wire<'_>,
+) -> ::std::result::Result<(), Invalid> {
     let mut builder = ::codearts_build::operations::download_keystore_by_name::DownloadKeystoreByNameRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("name")? {
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("name")?
+    {
         builder = builder.name(value);
     }
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("domain_id")? {
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("domain_id")?
+    {
         builder = builder.domain_id(value);
     }
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("id")? {
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("id")?
+    {
         builder = builder.id(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v3/{record_id}/download-log`: parses and checks a request of `download_log_by_record_id`.
 #[allow(deprecated)]
-fn check_download_log_by_record_id(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
+fn check_download_log_by_record_id(
+    wire: &Wire<'_>,
+) -> ::std::result::Result<(), Invalid> {
     let mut builder = ::codearts_build::operations::download_log_by_record_id::DownloadLogByRecordIdRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("record_id")? {
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("record_id")?
+    {
         builder = builder.record_id(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v3/jobs/{job_id}/{build_no}/real-time-log`: parses and checks a request of `download_real_time_log`.
 #[allow(deprecated)]
 fn check_download_real_time_log(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::download_real_time_log::DownloadRealTimeLogRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("job_id")? {
+    let mut builder = ::codearts_build::operations::download_real_time_log::DownloadRealTimeLogRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("job_id")?
+    {
         builder = builder.job_id(value);
     }
     if let ::std::option::Option::Some(value) = wire.path::<i32>("build_no")? {
@@ -4615,39 +4723,47 @@ fn check_download_real_time_log(wire: &Wire<'_>) -> ::std::result::Result<(), In
         builder = builder.length(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v4/{record_id}/task-log`: parses and checks a request of `download_task_log`.
 #[allow(deprecated)]
 fn check_download_task_log(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::download_task_log::DownloadTaskLogRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("record_id")? {
+    let mut builder = ::codearts_build::operations::download_task_log::DownloadTaskLogRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("record_id")?
+    {
         builder = builder.record_id(value);
     }
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("task_name")? {
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("task_name")?
+    {
         builder = builder.task_name(value);
     }
-    if let ::std::option::Option::Some(value) =
-        wire.query::<codearts_build::types::DownloadTaskLogLogLevel>("log_level")?
+    if let ::std::option::Option::Some(value) = wire
+        .query::<codearts_build::types::DownloadTaskLogLogLevel>("log_level")?
     {
         builder = builder.log_level(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v1/log/{record_id}/task-log`: parses and checks a request of `download_task_log_new`.
 fn check_download_task_log_new(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::download_task_log_new::DownloadTaskLogNewRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("record_id")? {
+    let mut builder = ::codearts_build::operations::download_task_log_new::DownloadTaskLogNewRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("record_id")?
+    {
         builder = builder.record_id(value);
     }
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("task_name")? {
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("task_name")?
+    {
         builder = builder.task_name(value);
     }
-    if let ::std::option::Option::Some(value) =
-        wire.query::<codearts_build::types::DownloadTaskLogNewLogLevel>("log_level")?
+    if let ::std::option::Option::Some(value) = wire
+        .query::<codearts_build::types::DownloadTaskLogNewLogLevel>("log_level")?
     {
         builder = builder.log_level(value);
     }
@@ -4655,72 +4771,83 @@ fn check_download_task_log_new(wire: &Wire<'_>) -> ::std::result::Result<(), Inv
         builder = builder.compress(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `POST /v3/jobs/{job_id}/recover`: parses and checks a request of `enable_build_job`.
 #[allow(deprecated)]
 fn check_enable_build_job(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::enable_build_job::EnableBuildJobRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("job_id")? {
+    let mut builder = ::codearts_build::operations::enable_build_job::EnableBuildJobRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("job_id")?
+    {
         builder = builder.job_id(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `POST /v1/job/{job_id}/auto-execute`: parses and checks a request of `execute_auto_build_job`.
 fn check_execute_auto_build_job(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::execute_auto_build_job::ExecuteAutoBuildJobRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("job_id")? {
+    let mut builder = ::codearts_build::operations::execute_auto_build_job::ExecuteAutoBuildJobRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("job_id")?
+    {
         builder = builder.job_id(value);
     }
-    if let ::std::option::Option::Some(value) =
-        wire.json::<codearts_build::types::ExecuteAutoBuildJobRequestBody>()?
+    if let ::std::option::Option::Some(value) = wire
+        .json::<codearts_build::types::ExecuteAutoBuildJobRequestBody>()?
     {
         builder = builder.body(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `POST /v1/job/execute`: parses and checks a request of `execute_job`.
 fn check_execute_job(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
     let mut builder = ::codearts_build::operations::execute_job::ExecuteJobRequest::builder();
-    if let ::std::option::Option::Some(value) =
-        wire.json::<codearts_build::types::ExecuteJobRequestBody>()?
+    if let ::std::option::Option::Some(value) = wire
+        .json::<codearts_build::types::ExecuteJobRequestBody>()?
     {
         builder = builder.body(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `POST /v1/record/brief`: parses and checks a request of `list_brief_record`.
 fn check_list_brief_record(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::list_brief_record::ListBriefRecordRequest::builder();
+    let mut builder = ::codearts_build::operations::list_brief_record::ListBriefRecordRequest::builder();
     if let ::std::option::Option::Some(value) = wire.query::<i32>("limit")? {
         builder = builder.limit(value);
     }
-    if let ::std::option::Option::Some(value) =
-        wire.json::<::std::vec::Vec<::std::string::String>>()?
+    if let ::std::option::Option::Some(value) = wire
+        .json::<::std::vec::Vec<::std::string::String>>()?
     {
         builder = builder.body(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v3/jobs/{job_id}/build-info-records`: parses and checks a request of `list_build_info_record`.
 #[allow(deprecated)]
 fn check_list_build_info_record(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::list_build_info_record::ListBuildInfoRecordRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("job_id")? {
+    let mut builder = ::codearts_build::operations::list_build_info_record::ListBuildInfoRecordRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("job_id")?
+    {
         builder = builder.job_id(value);
     }
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("start_time")? {
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("start_time")?
+    {
         builder = builder.start_time(value);
     }
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("end_time")? {
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("end_time")?
+    {
         builder = builder.end_time(value);
     }
     if let ::std::option::Option::Some(value) = wire.query::<i32>("page_index")? {
@@ -4730,18 +4857,27 @@ fn check_list_build_info_record(wire: &Wire<'_>) -> ::std::result::Result<(), In
         builder = builder.page_size(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v1/record/{job_id}/list`: parses and checks a request of `list_build_info_record_by_job_id`.
-fn check_list_build_info_record_by_job_id(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
+fn check_list_build_info_record_by_job_id(
+    wire: &Wire<'_>,
+) -> ::std::result::Result<(), Invalid> {
     let mut builder = ::codearts_build::operations::list_build_info_record_by_job_id::ListBuildInfoRecordByJobIdRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("job_id")? {
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("job_id")?
+    {
         builder = builder.job_id(value);
     }
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("start_time")? {
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("start_time")?
+    {
         builder = builder.start_time(value);
     }
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("end_time")? {
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("end_time")?
+    {
         builder = builder.end_time(value);
     }
     if let ::std::option::Option::Some(value) = wire.query::<i32>("page_index")? {
@@ -4751,29 +4887,35 @@ fn check_list_build_info_record_by_job_id(wire: &Wire<'_>) -> ::std::result::Res
         builder = builder.page_size(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v1/job/{job_id}/{build_no}/history-parameters`: parses and checks a request of `list_build_parameter`.
 fn check_list_build_parameter(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::list_build_parameter::ListBuildParameterRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("job_id")? {
+    let mut builder = ::codearts_build::operations::list_build_parameter::ListBuildParameterRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("job_id")?
+    {
         builder = builder.job_id(value);
     }
     if let ::std::option::Option::Some(value) = wire.path::<i32>("build_no")? {
         builder = builder.build_no(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v1/template/custom`: parses and checks a request of `list_custom_template`.
 fn check_list_custom_template(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::list_custom_template::ListCustomTemplateRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("name")? {
+    let mut builder = ::codearts_build::operations::list_custom_template::ListCustomTemplateRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("name")?
+    {
         builder = builder.name(value);
     }
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("filter")? {
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("filter")?
+    {
         builder = builder.filter(value);
     }
     if let ::std::option::Option::Some(value) = wire.query::<i32>("page")? {
@@ -4782,17 +4924,21 @@ fn check_list_custom_template(wire: &Wire<'_>) -> ::std::result::Result<(), Inva
     if let ::std::option::Option::Some(value) = wire.query::<i32>("page_size")? {
         builder = builder.page_size(value);
     }
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("tags")? {
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("tags")?
+    {
         builder = builder.tags(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v1/job/{project_id}/nexus`: parses and checks a request of `list_end_points`.
 fn check_list_end_points(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::list_end_points::ListEndPointsRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("project_id")? {
+    let mut builder = ::codearts_build::operations::list_end_points::ListEndPointsRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("project_id")?
+    {
         builder = builder.project_id(value);
     }
     if let ::std::option::Option::Some(value) = wire.query::<i32>("limit")? {
@@ -4802,17 +4948,20 @@ fn check_list_end_points(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> 
         builder = builder.offset(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v1/job/{project_id}/group/tree`: parses and checks a request of `list_group_tree`.
 fn check_list_group_tree(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::list_group_tree::ListGroupTreeRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("project_id")? {
+    let mut builder = ::codearts_build::operations::list_group_tree::ListGroupTreeRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("project_id")?
+    {
         builder = builder.project_id(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v1/job/list`: parses and checks a request of `list_job`.
 fn check_list_job(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
@@ -4823,94 +4972,114 @@ fn check_list_job(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
     if let ::std::option::Option::Some(value) = wire.query::<i32>("page_size")? {
         builder = builder.page_size(value);
     }
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("search")? {
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("search")?
+    {
         builder = builder.search(value);
     }
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("sort_field")? {
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("sort_field")?
+    {
         builder = builder.sort_field(value);
     }
-    if let ::std::option::Option::Some(value) =
-        wire.query::<codearts_build::types::ListJobSortOrder>("sort_order")?
+    if let ::std::option::Option::Some(value) = wire
+        .query::<codearts_build::types::ListJobSortOrder>("sort_order")?
     {
         builder = builder.sort_order(value);
     }
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("creator_id")? {
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("creator_id")?
+    {
         builder = builder.creator_id(value);
     }
-    if let ::std::option::Option::Some(value) =
-        wire.query::<::std::string::String>("build_status")?
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("build_status")?
     {
         builder = builder.build_status(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v3/jobs/{job_id}/query`: parses and checks a request of `list_job_config`.
 #[allow(deprecated)]
 fn check_list_job_config(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::list_job_config::ListJobConfigRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("job_id")? {
+    let mut builder = ::codearts_build::operations::list_job_config::ListJobConfigRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("job_id")?
+    {
         builder = builder.job_id(value);
     }
-    if let ::std::option::Option::Some(value) =
-        wire.query::<codearts_build::types::ListJobConfigGetAllParams>("get_all_params")?
+    if let ::std::option::Option::Some(value) = wire
+        .query::<codearts_build::types::ListJobConfigGetAllParams>("get_all_params")?
     {
         builder = builder.get_all_params(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v1/report/junit/coverage/list`: parses and checks a request of `list_junit_coverage_summary`.
-fn check_list_junit_coverage_summary(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
+fn check_list_junit_coverage_summary(
+    wire: &Wire<'_>,
+) -> ::std::result::Result<(), Invalid> {
     let mut builder = ::codearts_build::operations::list_junit_coverage_summary::ListJunitCoverageSummaryRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("job_id")? {
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("job_id")?
+    {
         builder = builder.job_id(value);
     }
     if let ::std::option::Option::Some(value) = wire.query::<i32>("build_no")? {
         builder = builder.build_no(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v2/keystore/name`: parses and checks a request of `list_keystore`.
 fn check_list_keystore(_wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
     let builder = ::codearts_build::operations::list_keystore::ListKeystoreRequest::builder();
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v2/keystore/list`: parses and checks a request of `list_keystore_search`.
 fn check_list_keystore_search(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::list_keystore_search::ListKeystoreSearchRequest::builder();
+    let mut builder = ::codearts_build::operations::list_keystore_search::ListKeystoreSearchRequest::builder();
     if let ::std::option::Option::Some(value) = wire.query::<i32>("page_size")? {
         builder = builder.page_size(value);
     }
     if let ::std::option::Option::Some(value) = wire.query::<i32>("page")? {
         builder = builder.page(value);
     }
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("search")? {
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("search")?
+    {
         builder = builder.search(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v3/jobs/notice/{job_id}/query`: parses and checks a request of `list_notice`.
 #[allow(deprecated)]
 fn check_list_notice(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
     let mut builder = ::codearts_build::operations::list_notice::ListNoticeRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("job_id")? {
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("job_id")?
+    {
         builder = builder.job_id(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v1/template/officialtemplates`: parses and checks a request of `list_official_template`.
 fn check_list_official_template(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::list_official_template::ListOfficialTemplateRequest::builder(
-        );
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("name")? {
+    let mut builder = ::codearts_build::operations::list_official_template::ListOfficialTemplateRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("name")?
+    {
         builder = builder.name(value);
     }
     if let ::std::option::Option::Some(value) = wire.query::<i32>("page")? {
@@ -4920,13 +5089,15 @@ fn check_list_official_template(wire: &Wire<'_>) -> ::std::result::Result<(), In
         builder = builder.page_size(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v1/job/{project_id}/list`: parses and checks a request of `list_project_jobs`.
 fn check_list_project_jobs(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::list_project_jobs::ListProjectJobsRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("project_id")? {
+    let mut builder = ::codearts_build::operations::list_project_jobs::ListProjectJobsRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("project_id")?
+    {
         builder = builder.project_id(value);
     }
     if let ::std::option::Option::Some(value) = wire.query::<i32>("page_index")? {
@@ -4935,50 +5106,62 @@ fn check_list_project_jobs(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid
     if let ::std::option::Option::Some(value) = wire.query::<i32>("page_size")? {
         builder = builder.page_size(value);
     }
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("search")? {
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("search")?
+    {
         builder = builder.search(value);
     }
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("sort_field")? {
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("sort_field")?
+    {
         builder = builder.sort_field(value);
     }
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("sort_order")? {
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("sort_order")?
+    {
         builder = builder.sort_order(value);
     }
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("creator_id")? {
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("creator_id")?
+    {
         builder = builder.creator_id(value);
     }
-    if let ::std::option::Option::Some(value) =
-        wire.query::<codearts_build::types::ListProjectJobsBuildStatus>("build_status")?
+    if let ::std::option::Option::Some(value) = wire
+        .query::<codearts_build::types::ListProjectJobsBuildStatus>("build_status")?
     {
         builder = builder.build_status(value);
     }
     if let ::std::option::Option::Some(value) = wire.query::<bool>("by_group")? {
         builder = builder.by_group(value);
     }
-    if let ::std::option::Option::Some(value) =
-        wire.query::<::std::string::String>("group_path_id")?
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("group_path_id")?
     {
         builder = builder.group_path_id(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `POST /v1/template/recommend`: parses and checks a request of `list_recommend_official_template`.
-fn check_list_recommend_official_template(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
+fn check_list_recommend_official_template(
+    wire: &Wire<'_>,
+) -> ::std::result::Result<(), Invalid> {
     let mut builder = ::codearts_build::operations::list_recommend_official_template::ListRecommendOfficialTemplateRequest::builder();
-    if let ::std::option::Option::Some(value) =
-        wire.json::<codearts_build::types::ListRecommendOfficialTemplateRequestBody>()?
+    if let ::std::option::Option::Some(value) = wire
+        .json::<codearts_build::types::ListRecommendOfficialTemplateRequestBody>()?
     {
         builder = builder.body(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v1/record/{build_project_id}/records`: parses and checks a request of `list_records`.
 fn check_list_records(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
     let mut builder = ::codearts_build::operations::list_records::ListRecordsRequest::builder();
-    if let ::std::option::Option::Some(value) =
-        wire.path::<::std::string::String>("build_project_id")?
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("build_project_id")?
     {
         builder = builder.build_project_id(value);
     }
@@ -4988,46 +5171,57 @@ fn check_list_records(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
     if let ::std::option::Option::Some(value) = wire.query::<i32>("limit")? {
         builder = builder.limit(value);
     }
-    if let ::std::option::Option::Some(value) =
-        wire.query_all::<::std::string::String>("triggers")?
+    if let ::std::option::Option::Some(value) = wire
+        .query_all::<::std::string::String>("triggers")?
     {
         builder = builder.triggers(value);
     }
-    if let ::std::option::Option::Some(value) =
-        wire.query_all::<::std::string::String>("branches")?
+    if let ::std::option::Option::Some(value) = wire
+        .query_all::<::std::string::String>("branches")?
     {
         builder = builder.branches(value);
     }
-    if let ::std::option::Option::Some(value) = wire.query_all::<::std::string::String>("tags")? {
+    if let ::std::option::Option::Some(value) = wire
+        .query_all::<::std::string::String>("tags")?
+    {
         builder = builder.tags(value);
     }
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("from_date")? {
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("from_date")?
+    {
         builder = builder.from_date(value);
     }
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("to_date")? {
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("to_date")?
+    {
         builder = builder.to_date(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v1/job/recycling-jobs`: parses and checks a request of `list_recycling_job`.
 fn check_list_recycling_job(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::list_recycling_job::ListRecyclingJobRequest::builder();
+    let mut builder = ::codearts_build::operations::list_recycling_job::ListRecyclingJobRequest::builder();
     if let ::std::option::Option::Some(value) = wire.query::<i32>("page_size")? {
         builder = builder.page_size(value);
     }
     if let ::std::option::Option::Some(value) = wire.query::<i32>("page_no")? {
         builder = builder.page_no(value);
     }
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("search")? {
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("search")?
+    {
         builder = builder.search(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v1/domain/project/related-page`: parses and checks a request of `list_related_project_info`.
-fn check_list_related_project_info(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
+fn check_list_related_project_info(
+    wire: &Wire<'_>,
+) -> ::std::result::Result<(), Invalid> {
     let mut builder = ::codearts_build::operations::list_related_project_info::ListRelatedProjectInfoRequest::builder();
     if let ::std::option::Option::Some(value) = wire.query::<i32>("page_size")? {
         builder = builder.page_size(value);
@@ -5035,49 +5229,60 @@ fn check_list_related_project_info(wire: &Wire<'_>) -> ::std::result::Result<(),
     if let ::std::option::Option::Some(value) = wire.query::<i32>("page_no")? {
         builder = builder.page_no(value);
     }
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("search")? {
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("search")?
+    {
         builder = builder.search(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v1/report/branches`: parses and checks a request of `list_repo_branch`.
 fn check_list_repo_branch(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::list_repo_branch::ListRepoBranchRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("job_id")? {
+    let mut builder = ::codearts_build::operations::list_repo_branch::ListRepoBranchRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("job_id")?
+    {
         builder = builder.job_id(value);
     }
-    if let ::std::option::Option::Some(value) =
-        wire.query::<::std::string::String>("repository_name")?
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("repository_name")?
     {
         builder = builder.repository_name(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v1/report/{job_id}/repositories`: parses and checks a request of `list_repository`.
 fn check_list_repository(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::list_repository::ListRepositoryRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("job_id")? {
+    let mut builder = ::codearts_build::operations::list_repository::ListRepositoryRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("job_id")?
+    {
         builder = builder.job_id(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v1/code/tags`: parses and checks a request of `list_tag_list`.
 fn check_list_tag_list(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
     let mut builder = ::codearts_build::operations::list_tag_list::ListTagListRequest::builder();
-    if let ::std::option::Option::Some(value) =
-        wire.query::<codearts_build::types::ListTagListScmType>("scm_type")?
+    if let ::std::option::Option::Some(value) = wire
+        .query::<codearts_build::types::ListTagListScmType>("scm_type")?
     {
         builder = builder.scm_type(value);
     }
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("repo_id")? {
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("repo_id")?
+    {
         builder = builder.repo_id(value);
     }
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("search")? {
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("search")?
+    {
         builder = builder.search(value);
     }
     if let ::std::option::Option::Some(value) = wire.query::<i32>("page_no")? {
@@ -5087,13 +5292,16 @@ fn check_list_tag_list(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
         builder = builder.page_size(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v3/templates/query`: parses and checks a request of `list_templates`.
 #[allow(deprecated)]
 fn check_list_templates(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
     let mut builder = ::codearts_build::operations::list_templates::ListTemplatesRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("name")? {
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("name")?
+    {
         builder = builder.name(value);
     }
     if let ::std::option::Option::Some(value) = wire.query::<i32>("page")? {
@@ -5103,14 +5311,15 @@ fn check_list_templates(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
         builder = builder.page_size(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v1/job/{job_id}/history`: parses and checks a request of `list_update_job_history`.
 fn check_list_update_job_history(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::list_update_job_history::ListUpdateJobHistoryRequest::builder(
-        );
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("job_id")? {
+    let mut builder = ::codearts_build::operations::list_update_job_history::ListUpdateJobHistoryRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("job_id")?
+    {
         builder = builder.job_id(value);
     }
     if let ::std::option::Option::Some(value) = wire.query::<i32>("page_no")? {
@@ -5120,107 +5329,121 @@ fn check_list_update_job_history(wire: &Wire<'_>) -> ::std::result::Result<(), I
         builder = builder.page_size(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `POST /v1/job/{project_id}/group/move`: parses and checks a request of `move_group`.
 fn check_move_group(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
     let mut builder = ::codearts_build::operations::move_group::MoveGroupRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("project_id")? {
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("project_id")?
+    {
         builder = builder.project_id(value);
     }
-    if let ::std::option::Option::Some(value) =
-        wire.json::<codearts_build::types::MoveGroupRequestBody>()?
+    if let ::std::option::Option::Some(value) = wire
+        .json::<codearts_build::types::MoveGroupRequestBody>()?
     {
         builder = builder.body(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `POST /v1/template/custom/{uuid}/unfollow`: parses and checks a request of `remover_favourite_custom_template`.
-fn check_remover_favourite_custom_template(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
+fn check_remover_favourite_custom_template(
+    wire: &Wire<'_>,
+) -> ::std::result::Result<(), Invalid> {
     let mut builder = ::codearts_build::operations::remover_favourite_custom_template::RemoverFavouriteCustomTemplateRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("uuid")? {
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("uuid")?
+    {
         builder = builder.uuid(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `POST /v1/template/official/{uuid}/unfollow`: parses and checks a request of `remover_favourite_official_template`.
 fn check_remover_favourite_official_template(
     wire: &Wire<'_>,
 ) -> ::std::result::Result<(), Invalid> {
     let mut builder = ::codearts_build::operations::remover_favourite_official_template::RemoverFavouriteOfficialTemplateRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("uuid")? {
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("uuid")?
+    {
         builder = builder.uuid(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `POST /v1/job/{job_id}/unfollow`: parses and checks a request of `remover_favourite_task`.
 fn check_remover_favourite_task(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::remover_favourite_task::RemoverFavouriteTaskRequest::builder(
-        );
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("job_id")? {
+    let mut builder = ::codearts_build::operations::remover_favourite_task::RemoverFavouriteTaskRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("job_id")?
+    {
         builder = builder.job_id(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `POST /v1/job/recycling-restoration`: parses and checks a request of `restore_recycling_jobs`.
 fn check_restore_recycling_jobs(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::restore_recycling_jobs::RestoreRecyclingJobsRequest::builder(
-        );
-    if let ::std::option::Option::Some(value) =
-        wire.json::<codearts_build::types::RestoreRecyclingJobsRequestBody>()?
+    let mut builder = ::codearts_build::operations::restore_recycling_jobs::RestoreRecyclingJobsRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .json::<codearts_build::types::RestoreRecyclingJobsRequestBody>()?
     {
         builder = builder.body(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `POST /v3/jobs/build`: parses and checks a request of `run_job`.
 #[allow(deprecated)]
 fn check_run_job(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
     let mut builder = ::codearts_build::operations::run_job::RunJobRequest::builder();
-    if let ::std::option::Option::Some(value) =
-        wire.json::<codearts_build::types::RunJobRequestBody>()?
+    if let ::std::option::Option::Some(value) = wire
+        .json::<codearts_build::types::RunJobRequestBody>()?
     {
         builder = builder.body(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `POST /v1/template/used-info`: parses and checks a request of `save_template_used_info`.
 fn check_save_template_used_info(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::save_template_used_info::SaveTemplateUsedInfoRequest::builder(
-        );
-    if let ::std::option::Option::Some(value) =
-        wire.json::<codearts_build::types::SaveTemplateUsedInfoRequestBody>()?
+    let mut builder = ::codearts_build::operations::save_template_used_info::SaveTemplateUsedInfoRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .json::<codearts_build::types::SaveTemplateUsedInfoRequestBody>()?
     {
         builder = builder.body(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `POST /v1/job/keep-time`: parses and checks a request of `set_keep_time`.
 fn check_set_keep_time(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
     let mut builder = ::codearts_build::operations::set_keep_time::SetKeepTimeRequest::builder();
-    if let ::std::option::Option::Some(value) =
-        wire.json::<codearts_build::types::SetKeepTimeRequestBody>()?
+    if let ::std::option::Option::Some(value) = wire
+        .json::<codearts_build::types::SetKeepTimeRequestBody>()?
     {
         builder = builder.body(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v1/log/stage/page`: parses and checks a request of `show_action_i_info`.
 fn check_show_action_i_info(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::show_action_i_info::ShowActionIInfoRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("job_id")? {
+    let mut builder = ::codearts_build::operations::show_action_i_info::ShowActionIInfoRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("job_id")?
+    {
         builder = builder.job_id(value);
     }
     if let ::std::option::Option::Some(value) = wire.query::<i32>("build_no")? {
@@ -5232,19 +5455,21 @@ fn check_show_action_i_info(wire: &Wire<'_>) -> ::std::result::Result<(), Invali
     if let ::std::option::Option::Some(value) = wire.query::<i32>("end_offset")? {
         builder = builder.end_offset(value);
     }
-    if let ::std::option::Option::Some(value) =
-        wire.query::<codearts_build::types::ShowActionIInfoSort>("sort")?
+    if let ::std::option::Option::Some(value) = wire
+        .query::<codearts_build::types::ShowActionIInfoSort>("sort")?
     {
         builder = builder.sort(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v1/log/task/step`: parses and checks a request of `show_action_info`.
 fn check_show_action_info(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::show_action_info::ShowActionInfoRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("job_id")? {
+    let mut builder = ::codearts_build::operations::show_action_info::ShowActionInfoRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("job_id")?
+    {
         builder = builder.job_id(value);
     }
     if let ::std::option::Option::Some(value) = wire.query::<i32>("build_no")? {
@@ -5259,36 +5484,45 @@ fn check_show_action_info(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid>
     if let ::std::option::Option::Some(value) = wire.query::<i32>("end_offset")? {
         builder = builder.end_offset(value);
     }
-    if let ::std::option::Option::Some(value) =
-        wire.query::<codearts_build::types::ShowActionInfoSort>("sort")?
+    if let ::std::option::Option::Some(value) = wire
+        .query::<codearts_build::types::ShowActionInfoSort>("sort")?
     {
         builder = builder.sort(value);
     }
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("size")? {
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("size")?
+    {
         builder = builder.size(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v2/resource/spec`: parses and checks a request of `show_available_inner_spec`.
-fn check_show_available_inner_spec(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
+fn check_show_available_inner_spec(
+    wire: &Wire<'_>,
+) -> ::std::result::Result<(), Invalid> {
     let mut builder = ::codearts_build::operations::show_available_inner_spec::ShowAvailableInnerSpecRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("project_id")? {
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("project_id")?
+    {
         builder = builder.project_id(value);
     }
-    if let ::std::option::Option::Some(value) =
-        wire.query::<codearts_build::types::ShowAvailableInnerSpecArch>("arch")?
+    if let ::std::option::Option::Some(value) = wire
+        .query::<codearts_build::types::ShowAvailableInnerSpecArch>("arch")?
     {
         builder = builder.arch(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v1/job/{job_id}/badge/branches`: parses and checks a request of `show_branch_by_job_id`.
 fn check_show_branch_by_job_id(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::show_branch_by_job_id::ShowBranchByJobIdRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("job_id")? {
+    let mut builder = ::codearts_build::operations::show_branch_by_job_id::ShowBranchByJobIdRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("job_id")?
+    {
         builder = builder.job_id(value);
     }
     if let ::std::option::Option::Some(value) = wire.query::<i32>("limit")? {
@@ -5298,88 +5532,109 @@ fn check_show_branch_by_job_id(wire: &Wire<'_>) -> ::std::result::Result<(), Inv
         builder = builder.offset(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v1/job/{job_id}/{build_no}/build-info`: parses and checks a request of `show_build_details`.
 fn check_show_build_details(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::show_build_details::ShowBuildDetailsRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("job_id")? {
+    let mut builder = ::codearts_build::operations::show_build_details::ShowBuildDetailsRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("job_id")?
+    {
         builder = builder.job_id(value);
     }
     if let ::std::option::Option::Some(value) = wire.path::<i32>("build_no")? {
         builder = builder.build_no(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v1/record/{job_id}/{build_no}/build-info-record`: parses and checks a request of `show_build_info_record`.
 fn check_show_build_info_record(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::show_build_info_record::ShowBuildInfoRecordRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("job_id")? {
+    let mut builder = ::codearts_build::operations::show_build_info_record::ShowBuildInfoRecordRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("job_id")?
+    {
         builder = builder.job_id(value);
     }
     if let ::std::option::Option::Some(value) = wire.path::<i32>("build_no")? {
         builder = builder.build_no(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v1/job/build-params`: parses and checks a request of `show_build_params_list`.
 fn check_show_build_params_list(_wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let builder =
-        ::codearts_build::operations::show_build_params_list::ShowBuildParamsListRequest::builder();
+    let builder = ::codearts_build::operations::show_build_params_list::ShowBuildParamsListRequest::builder();
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v1/record/{record_id}/info`: parses and checks a request of `show_build_record`.
 fn check_show_build_record(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::show_build_record::ShowBuildRecordRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("record_id")? {
+    let mut builder = ::codearts_build::operations::show_build_record::ShowBuildRecordRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("record_id")?
+    {
         builder = builder.record_id(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v1/record/{record_id}/build-script`: parses and checks a request of `show_build_record_build_script`.
-fn check_show_build_record_build_script(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
+fn check_show_build_record_build_script(
+    wire: &Wire<'_>,
+) -> ::std::result::Result<(), Invalid> {
     let mut builder = ::codearts_build::operations::show_build_record_build_script::ShowBuildRecordBuildScriptRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("record_id")? {
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("record_id")?
+    {
         builder = builder.record_id(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v1/record/{build_flow_record_id}/flow-graph`: parses and checks a request of `show_build_record_flow_graph`.
-fn check_show_build_record_flow_graph(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
+fn check_show_build_record_flow_graph(
+    wire: &Wire<'_>,
+) -> ::std::result::Result<(), Invalid> {
     let mut builder = ::codearts_build::operations::show_build_record_flow_graph::ShowBuildRecordFlowGraphRequest::builder();
-    if let ::std::option::Option::Some(value) =
-        wire.path::<::std::string::String>("build_flow_record_id")?
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("build_flow_record_id")?
     {
         builder = builder.build_flow_record_id(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v1/record/{record_id}/full-stages`: parses and checks a request of `show_build_record_full_stages`.
-fn check_show_build_record_full_stages(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
+fn check_show_build_record_full_stages(
+    wire: &Wire<'_>,
+) -> ::std::result::Result<(), Invalid> {
     let mut builder = ::codearts_build::operations::show_build_record_full_stages::ShowBuildRecordFullStagesRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("record_id")? {
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("record_id")?
+    {
         builder = builder.record_id(value);
     }
     if let ::std::option::Option::Some(value) = wire.query::<bool>("cascade")? {
         builder = builder.cascade(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v1/log/task/page`: parses and checks a request of `show_console_info`.
 fn check_show_console_info(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::show_console_info::ShowConsoleInfoRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("job_id")? {
+    let mut builder = ::codearts_build::operations::show_console_info::ShowConsoleInfoRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("job_id")?
+    {
         builder = builder.job_id(value);
     }
     if let ::std::option::Option::Some(value) = wire.query::<i32>("build_no")? {
@@ -5394,117 +5649,148 @@ fn check_show_console_info(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid
     if let ::std::option::Option::Some(value) = wire.query::<i32>("end_offset")? {
         builder = builder.end_offset(value);
     }
-    if let ::std::option::Option::Some(value) =
-        wire.query::<codearts_build::types::ShowConsoleInfoSort>("sort")?
+    if let ::std::option::Option::Some(value) = wire
+        .query::<codearts_build::types::ShowConsoleInfoSort>("sort")?
     {
         builder = builder.sort(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v1/job/{job_id}/copy-name`: parses and checks a request of `show_copy_name`.
 fn check_show_copy_name(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
     let mut builder = ::codearts_build::operations::show_copy_name::ShowCopyNameRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("job_id")? {
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("job_id")?
+    {
         builder = builder.job_id(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v1/report/{job_id}/{build_no}/coverage/metrics`: parses and checks a request of `show_coverage_metrics`.
 fn check_show_coverage_metrics(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::show_coverage_metrics::ShowCoverageMetricsRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("job_id")? {
+    let mut builder = ::codearts_build::operations::show_coverage_metrics::ShowCoverageMetricsRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("job_id")?
+    {
         builder = builder.job_id(value);
     }
     if let ::std::option::Option::Some(value) = wire.path::<i32>("build_no")? {
         builder = builder.build_no(value);
     }
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("root_id")? {
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("root_id")?
+    {
         builder = builder.root_id(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v1/job/default-parameters`: parses and checks a request of `show_default_build_parameters`.
-fn check_show_default_build_parameters(_wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
+fn check_show_default_build_parameters(
+    _wire: &Wire<'_>,
+) -> ::std::result::Result<(), Invalid> {
     let builder = ::codearts_build::operations::show_default_build_parameters::ShowDefaultBuildParametersRequest::builder();
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v1/job/project/default-permission`: parses and checks a request of `show_default_project_permission`.
-fn check_show_default_project_permission(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
+fn check_show_default_project_permission(
+    wire: &Wire<'_>,
+) -> ::std::result::Result<(), Invalid> {
     let mut builder = ::codearts_build::operations::show_default_project_permission::ShowDefaultProjectPermissionRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("project_id")? {
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("project_id")?
+    {
         builder = builder.project_id(value);
     }
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("job_id")? {
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("job_id")?
+    {
         builder = builder.job_id(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v1/job/{job_id}/check/disable`: parses and checks a request of `show_disable`.
 fn check_show_disable(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
     let mut builder = ::codearts_build::operations::show_disable::ShowDisableRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("job_id")? {
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("job_id")?
+    {
         builder = builder.job_id(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v1/image/dockerfile-template`: parses and checks a request of `show_dockerfile_template`.
-fn check_show_dockerfile_template(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
+fn check_show_dockerfile_template(
+    wire: &Wire<'_>,
+) -> ::std::result::Result<(), Invalid> {
     let mut builder = ::codearts_build::operations::show_dockerfile_template::ShowDockerfileTemplateRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("image_id")? {
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("image_id")?
+    {
         builder = builder.image_id(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v1/domain/status`: parses and checks a request of `show_domain_status`.
 fn check_show_domain_status(_wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let builder =
-        ::codearts_build::operations::show_domain_status::ShowDomainStatusRequest::builder();
+    let builder = ::codearts_build::operations::show_domain_status::ShowDomainStatusRequest::builder();
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `POST /v1/domain/domains-statuses`: parses and checks a request of `show_domains_statuses`.
 fn check_show_domains_statuses(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::show_domains_statuses::ShowDomainsStatusesRequest::builder();
-    if let ::std::option::Option::Some(value) =
-        wire.json::<codearts_build::types::ShowDomainsStatusesRequestBody>()?
+    let mut builder = ::codearts_build::operations::show_domains_statuses::ShowDomainsStatusesRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .json::<codearts_build::types::ShowDomainsStatusesRequestBody>()?
     {
         builder = builder.body(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v1/domain/federation`: parses and checks a request of `show_federation`.
 fn check_show_federation(_wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
     let builder = ::codearts_build::operations::show_federation::ShowFederationRequest::builder();
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v3/{build_flow_record_id}/flow-graph`: parses and checks a request of `show_flow_graph`.
 #[allow(deprecated)]
 fn check_show_flow_graph(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::show_flow_graph::ShowFlowGraphRequest::builder();
-    if let ::std::option::Option::Some(value) =
-        wire.path::<::std::string::String>("build_flow_record_id")?
+    let mut builder = ::codearts_build::operations::show_flow_graph::ShowFlowGraphRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("build_flow_record_id")?
     {
         builder = builder.build_flow_record_id(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v1/code/git-code/{endpoint_id}/repositories`: parses and checks a request of `show_git_code_repository`.
-fn check_show_git_code_repository(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
+fn check_show_git_code_repository(
+    wire: &Wire<'_>,
+) -> ::std::result::Result<(), Invalid> {
     let mut builder = ::codearts_build::operations::show_git_code_repository::ShowGitCodeRepositoryRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("endpoint_id")? {
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("endpoint_id")?
+    {
         builder = builder.endpoint_id(value);
     }
     if let ::std::option::Option::Some(value) = wire.query::<i32>("page")? {
@@ -5513,7 +5799,9 @@ fn check_show_git_code_repository(wire: &Wire<'_>) -> ::std::result::Result<(), 
     if let ::std::option::Option::Some(value) = wire.query::<i32>("page_size")? {
         builder = builder.page_size(value);
     }
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("search")? {
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("search")?
+    {
         builder = builder.search(value);
     }
     if let ::std::option::Option::Some(value) = wire.query::<i32>("limit")? {
@@ -5522,16 +5810,23 @@ fn check_show_git_code_repository(wire: &Wire<'_>) -> ::std::result::Result<(), 
     if let ::std::option::Option::Some(value) = wire.query::<i32>("offset")? {
         builder = builder.offset(value);
     }
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("ids")? {
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("ids")?
+    {
         builder = builder.ids(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v1/code/git-code/{endpoint_id}/branches`: parses and checks a request of `show_git_code_repository_branches`.
-fn check_show_git_code_repository_branches(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
+fn check_show_git_code_repository_branches(
+    wire: &Wire<'_>,
+) -> ::std::result::Result<(), Invalid> {
     let mut builder = ::codearts_build::operations::show_git_code_repository_branches::ShowGitCodeRepositoryBranchesRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("endpoint_id")? {
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("endpoint_id")?
+    {
         builder = builder.endpoint_id(value);
     }
     if let ::std::option::Option::Some(value) = wire.query::<i32>("page")? {
@@ -5540,10 +5835,14 @@ fn check_show_git_code_repository_branches(wire: &Wire<'_>) -> ::std::result::Re
     if let ::std::option::Option::Some(value) = wire.query::<i32>("page_size")? {
         builder = builder.page_size(value);
     }
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("search")? {
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("search")?
+    {
         builder = builder.search(value);
     }
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("repo_id")? {
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("repo_id")?
+    {
         builder = builder.repo_id(value);
     }
     if let ::std::option::Option::Some(value) = wire.query::<i32>("limit")? {
@@ -5553,130 +5852,163 @@ fn check_show_git_code_repository_branches(wire: &Wire<'_>) -> ::std::result::Re
         builder = builder.offset(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v3/jobs/{job_id}/{build_number}/history-details`: parses and checks a request of `show_history_details`.
 #[allow(deprecated)]
 fn check_show_history_details(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::show_history_details::ShowHistoryDetailsRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("job_id")? {
+    let mut builder = ::codearts_build::operations::show_history_details::ShowHistoryDetailsRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("job_id")?
+    {
         builder = builder.job_id(value);
     }
     if let ::std::option::Option::Some(value) = wire.path::<i32>("build_number")? {
         builder = builder.build_number(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v1/image/templates`: parses and checks a request of `show_image_template_list`.
-fn check_show_image_template_list(_wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
+fn check_show_image_template_list(
+    _wire: &Wire<'_>,
+) -> ::std::result::Result<(), Invalid> {
     let builder = ::codearts_build::operations::show_image_template_list::ShowImageTemplateListRequest::builder();
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v1/record/{job_id}/{build_no}/record-info`: parses and checks a request of `show_job_build_record_detail`.
-fn check_show_job_build_record_detail(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
+fn check_show_job_build_record_detail(
+    wire: &Wire<'_>,
+) -> ::std::result::Result<(), Invalid> {
     let mut builder = ::codearts_build::operations::show_job_build_record_detail::ShowJobBuildRecordDetailRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("job_id")? {
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("job_id")?
+    {
         builder = builder.job_id(value);
     }
     if let ::std::option::Option::Some(value) = wire.path::<i32>("build_no")? {
         builder = builder.build_no(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v1/report/ratio`: parses and checks a request of `show_job_build_success_ratio`.
-fn check_show_job_build_success_ratio(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
+fn check_show_job_build_success_ratio(
+    wire: &Wire<'_>,
+) -> ::std::result::Result<(), Invalid> {
     let mut builder = ::codearts_build::operations::show_job_build_success_ratio::ShowJobBuildSuccessRatioRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("job_id")? {
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("job_id")?
+    {
         builder = builder.job_id(value);
     }
-    if let ::std::option::Option::Some(value) =
-        wire.query::<::std::string::String>("repository_name")?
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("repository_name")?
     {
         builder = builder.repository_name(value);
     }
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("branch")? {
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("branch")?
+    {
         builder = builder.branch(value);
     }
     if let ::std::option::Option::Some(value) = wire.query::<i32>("interval")? {
         builder = builder.interval(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v1/report/time`: parses and checks a request of `show_job_build_time`.
 fn check_show_job_build_time(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::show_job_build_time::ShowJobBuildTimeRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("job_id")? {
+    let mut builder = ::codearts_build::operations::show_job_build_time::ShowJobBuildTimeRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("job_id")?
+    {
         builder = builder.job_id(value);
     }
-    if let ::std::option::Option::Some(value) =
-        wire.query::<::std::string::String>("repository_name")?
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("repository_name")?
     {
         builder = builder.repository_name(value);
     }
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("branch")? {
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("branch")?
+    {
         builder = builder.branch(value);
     }
     if let ::std::option::Option::Some(value) = wire.query::<i32>("interval")? {
         builder = builder.interval(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v1/job/{job_id}/config`: parses and checks a request of `show_job_config`.
 fn check_show_job_config(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::show_job_config::ShowJobConfigRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("job_id")? {
+    let mut builder = ::codearts_build::operations::show_job_config::ShowJobConfigRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("job_id")?
+    {
         builder = builder.job_id(value);
     }
-    if let ::std::option::Option::Some(value) =
-        wire.query::<codearts_build::types::ShowJobConfigGetAllParams>("get_all_params")?
+    if let ::std::option::Option::Some(value) = wire
+        .query::<codearts_build::types::ShowJobConfigGetAllParams>("get_all_params")?
     {
         builder = builder.get_all_params(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v1/job/{job_id}/diff`: parses and checks a request of `show_job_config_diff`.
 fn check_show_job_config_diff(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::show_job_config_diff::ShowJobConfigDiffRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("job_id")? {
+    let mut builder = ::codearts_build::operations::show_job_config_diff::ShowJobConfigDiffRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("job_id")?
+    {
         builder = builder.job_id(value);
     }
-    if let ::std::option::Option::Some(value) =
-        wire.query::<::std::string::String>("revisedl_no")?
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("revisedl_no")?
     {
         builder = builder.revisedl_no(value);
     }
-    if let ::std::option::Option::Some(value) =
-        wire.query::<::std::string::String>("original_no")?
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("original_no")?
     {
         builder = builder.original_no(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v1/job/{job_id}/info`: parses and checks a request of `show_job_info`.
 fn check_show_job_info(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
     let mut builder = ::codearts_build::operations::show_job_info::ShowJobInfoRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("job_id")? {
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("job_id")?
+    {
         builder = builder.job_id(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v3/{project_id}/jobs`: parses and checks a request of `show_job_list_by_project_id`.
 #[allow(deprecated)]
-fn check_show_job_list_by_project_id(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
+fn check_show_job_list_by_project_id(
+    wire: &Wire<'_>,
+) -> ::std::result::Result<(), Invalid> {
     let mut builder = ::codearts_build::operations::show_job_list_by_project_id::ShowJobListByProjectIdRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("project_id")? {
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("project_id")?
+    {
         builder = builder.project_id(value);
     }
     if let ::std::option::Option::Some(value) = wire.query::<i32>("page_index")? {
@@ -5686,147 +6018,188 @@ fn check_show_job_list_by_project_id(wire: &Wire<'_>) -> ::std::result::Result<(
         builder = builder.page_size(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v1/job/{job_id}/notice`: parses and checks a request of `show_job_notice_config_info`.
-fn check_show_job_notice_config_info(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
+fn check_show_job_notice_config_info(
+    wire: &Wire<'_>,
+) -> ::std::result::Result<(), Invalid> {
     let mut builder = ::codearts_build::operations::show_job_notice_config_info::ShowJobNoticeConfigInfoRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("job_id")? {
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("job_id")?
+    {
         builder = builder.job_id(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v1/job/{job_id}/pipeline-info`: parses and checks a request of `show_job_pipeline_info`.
 fn check_show_job_pipeline_info(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::show_job_pipeline_info::ShowJobPipelineInfoRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("job_id")? {
+    let mut builder = ::codearts_build::operations::show_job_pipeline_info::ShowJobPipelineInfoRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("job_id")?
+    {
         builder = builder.job_id(value);
     }
-    if let ::std::option::Option::Some(value) =
-        wire.query::<codearts_build::types::ShowJobPipelineInfoAll>("all")?
+    if let ::std::option::Option::Some(value) = wire
+        .query::<codearts_build::types::ShowJobPipelineInfoAll>("all")?
     {
         builder = builder.all(value);
     }
-    if let ::std::option::Option::Some(value) =
-        wire.query::<::std::string::String>("check_param_used")?
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("check_param_used")?
     {
         builder = builder.check_param_used(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v1/job/permission/role`: parses and checks a request of `show_job_role_permission`.
-fn check_show_job_role_permission(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
+fn check_show_job_role_permission(
+    wire: &Wire<'_>,
+) -> ::std::result::Result<(), Invalid> {
     let mut builder = ::codearts_build::operations::show_job_role_permission::ShowJobRolePermissionRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("job_id")? {
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("job_id")?
+    {
         builder = builder.job_id(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v3/jobs/{job_id}/status`: parses and checks a request of `show_job_status`.
 #[allow(deprecated)]
 fn check_show_job_status(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::show_job_status::ShowJobStatusRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("job_id")? {
+    let mut builder = ::codearts_build::operations::show_job_status::ShowJobStatusRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("job_id")?
+    {
         builder = builder.job_id(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v1/job/{job_id}/status`: parses and checks a request of `show_job_step_status`.
 fn check_show_job_step_status(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::show_job_step_status::ShowJobStepStatusRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("job_id")? {
+    let mut builder = ::codearts_build::operations::show_job_step_status::ShowJobStepStatusRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("job_id")?
+    {
         builder = builder.job_id(value);
     }
     if let ::std::option::Option::Some(value) = wire.query::<i32>("build_no")? {
         builder = builder.build_no(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v3/jobs/{job_id}/success-ratio`: parses and checks a request of `show_job_success_ratio`.
 #[allow(deprecated)]
 fn check_show_job_success_ratio(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::show_job_success_ratio::ShowJobSuccessRatioRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("job_id")? {
+    let mut builder = ::codearts_build::operations::show_job_success_ratio::ShowJobSuccessRatioRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("job_id")?
+    {
         builder = builder.job_id(value);
     }
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("start_time")? {
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("start_time")?
+    {
         builder = builder.start_time(value);
     }
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("end_time")? {
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("end_time")?
+    {
         builder = builder.end_time(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v1/job/system-parameters`: parses and checks a request of `show_job_system_parameters`.
-fn check_show_job_system_parameters(_wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
+fn check_show_job_system_parameters(
+    _wire: &Wire<'_>,
+) -> ::std::result::Result<(), Invalid> {
     let builder = ::codearts_build::operations::show_job_system_parameters::ShowJobSystemParametersRequest::builder();
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v1/record/{build_project_id}/statistics`: parses and checks a request of `show_job_total`.
 fn check_show_job_total(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
     let mut builder = ::codearts_build::operations::show_job_total::ShowJobTotalRequest::builder();
-    if let ::std::option::Option::Some(value) =
-        wire.path::<::std::string::String>("build_project_id")?
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("build_project_id")?
     {
         builder = builder.build_project_id(value);
     }
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("from_date")? {
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("from_date")?
+    {
         builder = builder.from_date(value);
     }
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("to_date")? {
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("to_date")?
+    {
         builder = builder.to_date(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v2/keystore/permission/{keystore_id}/query`: parses and checks a request of `show_keystore_permission`.
-fn check_show_keystore_permission(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
+fn check_show_keystore_permission(
+    wire: &Wire<'_>,
+) -> ::std::result::Result<(), Invalid> {
     let mut builder = ::codearts_build::operations::show_keystore_permission::ShowKeystorePermissionRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("keystore_id")? {
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("keystore_id")?
+    {
         builder = builder.keystore_id(value);
     }
     if let ::std::option::Option::Some(value) = wire.query::<i32>("page_size")? {
         builder = builder.page_size(value);
     }
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("page")? {
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("page")?
+    {
         builder = builder.page(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v3/jobs/{project_id}/last-history`: parses and checks a request of `show_last_history`.
 #[allow(deprecated)]
 fn check_show_last_history(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::show_last_history::ShowLastHistoryRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("project_id")? {
+    let mut builder = ::codearts_build::operations::show_last_history::ShowLastHistoryRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("project_id")?
+    {
         builder = builder.project_id(value);
     }
-    if let ::std::option::Option::Some(value) =
-        wire.query::<::std::string::String>("repository_name")?
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("repository_name")?
     {
         builder = builder.repository_name(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v3/jobs/{job_id}/history`: parses and checks a request of `show_list_history`.
 #[allow(deprecated)]
 fn check_show_list_history(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::show_list_history::ShowListHistoryRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("job_id")? {
+    let mut builder = ::codearts_build::operations::show_list_history::ShowListHistoryRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("job_id")?
+    {
         builder = builder.job_id(value);
     }
     if let ::std::option::Option::Some(value) = wire.query::<i32>("offset")? {
@@ -5839,13 +6212,18 @@ fn check_show_list_history(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid
         builder = builder.interval(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v3/jobs/{job_id}/period-history`: parses and checks a request of `show_list_period_history`.
 #[allow(deprecated)]
-fn check_show_list_period_history(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
+fn check_show_list_period_history(
+    wire: &Wire<'_>,
+) -> ::std::result::Result<(), Invalid> {
     let mut builder = ::codearts_build::operations::show_list_period_history::ShowListPeriodHistoryRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("job_id")? {
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("job_id")?
+    {
         builder = builder.job_id(value);
     }
     if let ::std::option::Option::Some(value) = wire.query::<i32>("offset")? {
@@ -5854,20 +6232,26 @@ fn check_show_list_period_history(wire: &Wire<'_>) -> ::std::result::Result<(), 
     if let ::std::option::Option::Some(value) = wire.query::<i32>("limit")? {
         builder = builder.limit(value);
     }
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("start_time")? {
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("start_time")?
+    {
         builder = builder.start_time(value);
     }
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("end_time")? {
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("end_time")?
+    {
         builder = builder.end_time(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v1/log/{job_id}/{build_no}/analysis`: parses and checks a request of `show_log_analysis`.
 fn check_show_log_analysis(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::show_log_analysis::ShowLogAnalysisRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("job_id")? {
+    let mut builder = ::codearts_build::operations::show_log_analysis::ShowLogAnalysisRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("job_id")?
+    {
         builder = builder.job_id(value);
     }
     if let ::std::option::Option::Some(value) = wire.path::<i32>("build_no")? {
@@ -5880,405 +6264,480 @@ fn check_show_log_analysis(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid
         builder = builder.offset(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v1/job/{job_id}/{build_no}/output`: parses and checks a request of `show_new_output`.
 #[allow(deprecated)]
 fn check_show_new_output(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::show_new_output::ShowNewOutputRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("job_id")? {
+    let mut builder = ::codearts_build::operations::show_new_output::ShowNewOutputRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("job_id")?
+    {
         builder = builder.job_id(value);
     }
     if let ::std::option::Option::Some(value) = wire.path::<i32>("build_no")? {
         builder = builder.build_no(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v3/jobs/{job_id}/{build_no}/output-info`: parses and checks a request of `show_output_info`.
 #[allow(deprecated)]
 fn check_show_output_info(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::show_output_info::ShowOutputInfoRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("job_id")? {
+    let mut builder = ::codearts_build::operations::show_output_info::ShowOutputInfoRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("job_id")?
+    {
         builder = builder.job_id(value);
     }
     if let ::std::option::Option::Some(value) = wire.path::<i32>("build_no")? {
         builder = builder.build_no(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `POST /v2/resource/countdown`: parses and checks a request of `show_package_spec_count_down`.
-fn check_show_package_spec_count_down(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
+fn check_show_package_spec_count_down(
+    wire: &Wire<'_>,
+) -> ::std::result::Result<(), Invalid> {
     let mut builder = ::codearts_build::operations::show_package_spec_count_down::ShowPackageSpecCountDownRequest::builder();
-    if let ::std::option::Option::Some(value) =
-        wire.json::<codearts_build::types::ShowPackageSpecCountDownRequestBody>()?
+    if let ::std::option::Option::Some(value) = wire
+        .json::<codearts_build::types::ShowPackageSpecCountDownRequestBody>()?
     {
         builder = builder.body(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v2/resource/package-spec/status`: parses and checks a request of `show_package_spec_status`.
-fn check_show_package_spec_status(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
+fn check_show_package_spec_status(
+    wire: &Wire<'_>,
+) -> ::std::result::Result<(), Invalid> {
     let mut builder = ::codearts_build::operations::show_package_spec_status::ShowPackageSpecStatusRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("project_id")? {
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("project_id")?
+    {
         builder = builder.project_id(value);
     }
-    if let ::std::option::Option::Some(value) =
-        wire.query::<codearts_build::types::ShowPackageSpecStatusStatus>("status")?
+    if let ::std::option::Option::Some(value) = wire
+        .query::<codearts_build::types::ShowPackageSpecStatusStatus>("status")?
     {
         builder = builder.status(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v1/job/permission`: parses and checks a request of `show_project_job_permission`.
-fn check_show_project_job_permission(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
+fn check_show_project_job_permission(
+    wire: &Wire<'_>,
+) -> ::std::result::Result<(), Invalid> {
     let mut builder = ::codearts_build::operations::show_project_job_permission::ShowProjectJobPermissionRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("project_id")? {
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("project_id")?
+    {
         builder = builder.project_id(value);
     }
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("job_id")? {
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("job_id")?
+    {
         builder = builder.job_id(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v1/domain/user-permission`: parses and checks a request of `show_project_permission`.
 fn check_show_project_permission(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
     let mut builder = ::codearts_build::operations::show_project_permission::ShowProjectPermissionRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("project_id")? {
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("project_id")?
+    {
         builder = builder.project_id(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v4/jobs/{job_id}/{build_no}/record-info`: parses and checks a request of `show_record_detail`.
 #[allow(deprecated)]
 fn check_show_record_detail(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::show_record_detail::ShowRecordDetailRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("job_id")? {
+    let mut builder = ::codearts_build::operations::show_record_detail::ShowRecordDetailRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("job_id")?
+    {
         builder = builder.job_id(value);
     }
     if let ::std::option::Option::Some(value) = wire.path::<i32>("build_no")? {
         builder = builder.build_no(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v3/jobs/{job_id}/{build_no}/record-info`: parses and checks a request of `show_record_info`.
 #[allow(deprecated)]
 fn check_show_record_info(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::show_record_info::ShowRecordInfoRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("job_id")? {
+    let mut builder = ::codearts_build::operations::show_record_info::ShowRecordInfoRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("job_id")?
+    {
         builder = builder.job_id(value);
     }
     if let ::std::option::Option::Some(value) = wire.path::<i32>("build_no")? {
         builder = builder.build_no(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v1/domain/project/related`: parses and checks a request of `show_related_project`.
 fn check_show_related_project(_wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let builder =
-        ::codearts_build::operations::show_related_project::ShowRelatedProjectRequest::builder();
+    let builder = ::codearts_build::operations::show_related_project::ShowRelatedProjectRequest::builder();
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v1/report/{job_id}/summary`: parses and checks a request of `show_report_summary`.
 fn check_show_report_summary(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::show_report_summary::ShowReportSummaryRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("job_id")? {
+    let mut builder = ::codearts_build::operations::show_report_summary::ShowReportSummaryRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("job_id")?
+    {
         builder = builder.job_id(value);
     }
     if let ::std::option::Option::Some(value) = wire.query::<i32>("build_no")? {
         builder = builder.build_no(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v1/job/{job_id}/running-status`: parses and checks a request of `show_running_status`.
 fn check_show_running_status(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::show_running_status::ShowRunningStatusRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("job_id")? {
+    let mut builder = ::codearts_build::operations::show_running_status::ShowRunningStatusRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("job_id")?
+    {
         builder = builder.job_id(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v1/domain/job-summary`: parses and checks a request of `show_summary_build_job_info`.
-fn check_show_summary_build_job_info(_wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
+fn check_show_summary_build_job_info(
+    _wire: &Wire<'_>,
+) -> ::std::result::Result<(), Invalid> {
     let builder = ::codearts_build::operations::show_summary_build_job_info::ShowSummaryBuildJobInfoRequest::builder();
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v1/template/{uuid}/custom`: parses and checks a request of `show_template`.
 fn check_show_template(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
     let mut builder = ::codearts_build::operations::show_template::ShowTemplateRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("uuid")? {
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("uuid")?
+    {
         builder = builder.uuid(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v1/domain/charge-type`: parses and checks a request of `show_user_charge_type`.
 fn check_show_user_charge_type(_wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let builder =
-        ::codearts_build::operations::show_user_charge_type::ShowUserChargeTypeRequest::builder();
+    let builder = ::codearts_build::operations::show_user_charge_type::ShowUserChargeTypeRequest::builder();
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v1/domain/package/quota`: parses and checks a request of `show_user_over_package_quota`.
-fn check_show_user_over_package_quota(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
+fn check_show_user_over_package_quota(
+    wire: &Wire<'_>,
+) -> ::std::result::Result<(), Invalid> {
     let mut builder = ::codearts_build::operations::show_user_over_package_quota::ShowUserOverPackageQuotaRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("project_id")? {
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("project_id")?
+    {
         builder = builder.project_id(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `GET /v1/template/{job_id}/default-template`: parses and checks a request of `show_yaml_template`.
 fn check_show_yaml_template(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::show_yaml_template::ShowYamlTemplateRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("job_id")? {
+    let mut builder = ::codearts_build::operations::show_yaml_template::ShowYamlTemplateRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("job_id")?
+    {
         builder = builder.job_id(value);
     }
-    if let ::std::option::Option::Some(value) =
-        wire.query::<::std::string::String>("default_host")?
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("default_host")?
     {
         builder = builder.default_host(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `POST /v3/jobs/{job_id}/{build_no}/stop`: parses and checks a request of `stop_build_job`.
 #[allow(deprecated)]
 fn check_stop_build_job(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
     let mut builder = ::codearts_build::operations::stop_build_job::StopBuildJobRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("job_id")? {
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("job_id")?
+    {
         builder = builder.job_id(value);
     }
     if let ::std::option::Option::Some(value) = wire.path::<i32>("build_no")? {
         builder = builder.build_no(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `POST /v3/jobs/stop`: parses and checks a request of `stop_job`.
 #[allow(deprecated)]
 fn check_stop_job(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
     let mut builder = ::codearts_build::operations::stop_job::StopJobRequest::builder();
-    if let ::std::option::Option::Some(value) =
-        wire.json::<codearts_build::types::StopJobRequestBody>()?
+    if let ::std::option::Option::Some(value) = wire
+        .json::<codearts_build::types::StopJobRequestBody>()?
     {
         builder = builder.body(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `POST /v1/job/{job_id}/stop`: parses and checks a request of `stop_the_job`.
 fn check_stop_the_job(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
     let mut builder = ::codearts_build::operations::stop_the_job::StopTheJobRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("job_id")? {
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("job_id")?
+    {
         builder = builder.job_id(value);
     }
     if let ::std::option::Option::Some(value) = wire.query::<i32>("build_no")? {
         builder = builder.build_no(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `POST /v1/job/{project_id}/group/swap`: parses and checks a request of `switched_packet`.
 fn check_switched_packet(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::switched_packet::SwitchedPacketRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("project_id")? {
+    let mut builder = ::codearts_build::operations::switched_packet::SwitchedPacketRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("project_id")?
+    {
         builder = builder.project_id(value);
     }
-    if let ::std::option::Option::Some(value) =
-        wire.query::<::std::string::String>("source_group_id")?
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("source_group_id")?
     {
         builder = builder.source_group_id(value);
     }
-    if let ::std::option::Option::Some(value) =
-        wire.query::<::std::string::String>("target_group_id")?
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("target_group_id")?
     {
         builder = builder.target_group_id(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `POST /v3/jobs/update`: parses and checks a request of `update_build_job`.
 #[allow(deprecated)]
 fn check_update_build_job(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::update_build_job::UpdateBuildJobRequest::builder();
-    if let ::std::option::Option::Some(value) =
-        wire.json::<codearts_build::types::UpdateBuildJobRequestBody>()?
+    let mut builder = ::codearts_build::operations::update_build_job::UpdateBuildJobRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .json::<codearts_build::types::UpdateBuildJobRequestBody>()?
     {
         builder = builder.body(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `PUT /v1/job/{project_id}/group/update`: parses and checks a request of `update_job_group`.
 fn check_update_job_group(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::update_job_group::UpdateJobGroupRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("project_id")? {
+    let mut builder = ::codearts_build::operations::update_job_group::UpdateJobGroupRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("project_id")?
+    {
         builder = builder.project_id(value);
     }
-    if let ::std::option::Option::Some(value) =
-        wire.json::<codearts_build::types::UpdateJobGroupRequestBody>()?
+    if let ::std::option::Option::Some(value) = wire
+        .json::<codearts_build::types::UpdateJobGroupRequestBody>()?
     {
         builder = builder.body(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `POST /v2/keystore/update/{id}`: parses and checks a request of `update_keystore`.
 fn check_update_keystore(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::update_keystore::UpdateKeystoreRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("id")? {
+    let mut builder = ::codearts_build::operations::update_keystore::UpdateKeystoreRequest::builder();
+    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("id")?
+    {
         builder = builder.id(value);
     }
-    if let ::std::option::Option::Some(value) =
-        wire.json::<codearts_build::types::UpdateKeystoreRequestBody>()?
+    if let ::std::option::Option::Some(value) = wire
+        .json::<codearts_build::types::UpdateKeystoreRequestBody>()?
     {
         builder = builder.body(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `POST /v2/keystore/permission/edit`: parses and checks a request of `update_keystore_permission`.
-fn check_update_keystore_permission(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
+fn check_update_keystore_permission(
+    wire: &Wire<'_>,
+) -> ::std::result::Result<(), Invalid> {
     let mut builder = ::codearts_build::operations::update_keystore_permission::UpdateKeystorePermissionRequest::builder();
-    if let ::std::option::Option::Some(value) =
-        wire.json::<codearts_build::types::UpdateKeystorePermissionRequestBody>()?
+    if let ::std::option::Option::Some(value) = wire
+        .json::<codearts_build::types::UpdateKeystorePermissionRequestBody>()?
     {
         builder = builder.body(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `POST /v1/job/update`: parses and checks a request of `update_new_job`.
 fn check_update_new_job(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
     let mut builder = ::codearts_build::operations::update_new_job::UpdateNewJobRequest::builder();
-    if let ::std::option::Option::Some(value) =
-        wire.json::<codearts_build::types::UpdateNewJobRequestBody>()?
+    if let ::std::option::Option::Some(value) = wire
+        .json::<codearts_build::types::UpdateNewJobRequestBody>()?
     {
         builder = builder.body(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `PUT /v1/job/{job_id}/notice`: parses and checks a request of `update_new_notice_new`.
 fn check_update_new_notice_new(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::update_new_notice_new::UpdateNewNoticeNewRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("job_id")? {
+    let mut builder = ::codearts_build::operations::update_new_notice_new::UpdateNewNoticeNewRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("job_id")?
+    {
         builder = builder.job_id(value);
     }
-    if let ::std::option::Option::Some(value) =
-        wire.json::<codearts_build::types::UpdateNoticeRequestBody>()?
+    if let ::std::option::Option::Some(value) = wire
+        .json::<codearts_build::types::UpdateNoticeRequestBody>()?
     {
         builder = builder.body(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `POST /v3/jobs/notice/{job_id}/update`: parses and checks a request of `update_notice`.
 #[allow(deprecated)]
 fn check_update_notice(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
     let mut builder = ::codearts_build::operations::update_notice::UpdateNoticeRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.path::<::std::string::String>("job_id")? {
+    if let ::std::option::Option::Some(value) = wire
+        .path::<::std::string::String>("job_id")?
+    {
         builder = builder.job_id(value);
     }
-    if let ::std::option::Option::Some(value) =
-        wire.json::<codearts_build::types::UpdateNoticeRequestBody>()?
+    if let ::std::option::Option::Some(value) = wire
+        .json::<codearts_build::types::UpdateNoticeRequestBody>()?
     {
         builder = builder.body(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `PUT /v1/job/role-permission`: parses and checks a request of `update_simple_job_role_permission`.
-fn check_update_simple_job_role_permission(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
+fn check_update_simple_job_role_permission(
+    wire: &Wire<'_>,
+) -> ::std::result::Result<(), Invalid> {
     let mut builder = ::codearts_build::operations::update_simple_job_role_permission::UpdateSimpleJobRolePermissionRequest::builder();
-    if let ::std::option::Option::Some(value) =
-        wire.json::<codearts_build::types::UpdateSimpleJobRolePermissionRequestBody>()?
+    if let ::std::option::Option::Some(value) = wire
+        .json::<codearts_build::types::UpdateSimpleJobRolePermissionRequestBody>()?
     {
         builder = builder.body(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `POST /v1/report/junit/coverage/upload`: parses and checks a request of `upload_coverage_report`.
 fn check_upload_coverage_report(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::upload_coverage_report::UploadCoverageReportRequest::builder(
-        );
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("job_id")? {
+    let mut builder = ::codearts_build::operations::upload_coverage_report::UploadCoverageReportRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("job_id")?
+    {
         builder = builder.job_id(value);
     }
     if let ::std::option::Option::Some(value) = wire.query::<i32>("build_no")? {
         builder = builder.build_no(value);
     }
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("node_id")? {
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("node_id")?
+    {
         builder = builder.node_id(value);
     }
     if let ::std::option::Option::Some(value) = wire.form_files("files") {
         builder = builder.files(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `POST /v1/report/junit/report/upload`: parses and checks a request of `upload_junit_report`.
 fn check_upload_junit_report(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::upload_junit_report::UploadJunitReportRequest::builder();
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("job_id")? {
+    let mut builder = ::codearts_build::operations::upload_junit_report::UploadJunitReportRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("job_id")?
+    {
         builder = builder.job_id(value);
     }
     if let ::std::option::Option::Some(value) = wire.query::<i32>("build_no")? {
         builder = builder.build_no(value);
     }
-    if let ::std::option::Option::Some(value) = wire.query::<::std::string::String>("node_id")? {
+    if let ::std::option::Option::Some(value) = wire
+        .query::<::std::string::String>("node_id")?
+    {
         builder = builder.node_id(value);
     }
     if let ::std::option::Option::Some(value) = wire.form_files("files") {
         builder = builder.files(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
 /// `POST /v2/keystore/upload`: parses and checks a request of `upload_keystore`.
 fn check_upload_keystore(wire: &Wire<'_>) -> ::std::result::Result<(), Invalid> {
-    let mut builder =
-        ::codearts_build::operations::upload_keystore::UploadKeystoreRequest::builder();
-    if let ::std::option::Option::Some(value) =
-        wire.form_text::<::std::string::String>("description")?
+    let mut builder = ::codearts_build::operations::upload_keystore::UploadKeystoreRequest::builder();
+    if let ::std::option::Option::Some(value) = wire
+        .form_text::<::std::string::String>("description")?
     {
         builder = builder.description(value);
     }
     if let ::std::option::Option::Some(value) = wire.form_file("file") {
         builder = builder.file(value);
     }
-    if let ::std::option::Option::Some(value) =
-        wire.form_text::<codearts_build::types::UploadKeystoreRequestBodyPrivacy>("privacy")?
+    if let ::std::option::Option::Some(value) = wire
+        .form_text::<codearts_build::types::UploadKeystoreRequestBodyPrivacy>("privacy")?
     {
         builder = builder.privacy(value);
     }
     let request = builder.build().map_err(Invalid::from)?;
-    ::codearts_build::runtime::operation::Operation::validate(&request).map_err(Invalid::from)
+    ::codearts_build::runtime::operation::Operation::validate(&request)
+        .map_err(Invalid::from)
 }
