@@ -21,7 +21,8 @@ Prints `endpoint=http://127.0.0.1:PORT` on its first line; controls under /__fak
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let mut builder = codearts_build_fake::Fake::builder().port(8080);
+    let mut builder = codearts_build_fake::Fake::builder();
+    let mut port: u16 = 8080;
     let (mut ak, mut sk) = (
         codearts_build_fake::ACCESS_KEY.to_owned(),
         codearts_build_fake::SECRET_KEY.to_owned(),
@@ -39,7 +40,7 @@ fn main() -> ExitCode {
         };
         match flag {
             "--port" => match value.parse::<u16>() {
-                Ok(port) => builder = builder.port(port),
+                Ok(p) => port = p,
                 Err(_) => {
                     eprintln!("error: --port {value:?} is not a port number");
                     return ExitCode::from(2);
@@ -57,6 +58,11 @@ fn main() -> ExitCode {
         i += 2;
     }
     builder = builder.credentials(ak, sk);
+    // The server panics on a port it cannot bind; say so in one line instead.
+    if let Err(e) = std::net::TcpListener::bind(("127.0.0.1", port)) {
+        eprintln!("error: cannot listen on 127.0.0.1:{port}: {e}");
+        return ExitCode::FAILURE;
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -67,6 +73,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    builder = builder.port(port);
     runtime.block_on(async {
         let fake = builder.start().await;
         println!("endpoint={}", fake.endpoint());
