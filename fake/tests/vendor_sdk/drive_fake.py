@@ -7,7 +7,8 @@ wrong secret key, which must raise the SDK's own 401 exception. Exits non-zero o
 mismatch, naming it.
 """
 
-import io
+import os
+import tempfile
 import json
 import sys
 import urllib.request
@@ -18,11 +19,11 @@ from huaweicloudsdkcore.http.http_config import HttpConfig
 from huaweicloudsdkcodeartsbuild.v3 import (
     CodeArtsBuildClient,
     CreateNewJobRequest,
-    CreateNewJobRequestBody,
-    BuildJobStep,
+    CreateBuildJobRequestBody,
+    CreateBuildJobSteps,
     DownloadKeystoreByNameRequest,
     ExecuteJobRequest,
-    ExecuteJobRequestBody,
+    RunJobRequestBody,
     ListKeystoreRequest,
     ListProjectJobsRequest,
     ShowJobBuildRecordDetailRequest,
@@ -34,7 +35,6 @@ from huaweicloudsdkcore.http.formdata import FormFile
 
 def client(endpoint, ak, sk, project_id):
     config = HttpConfig.get_default_config()
-    config.retry_times = 0 if hasattr(config, "retry_times") else None
     builder = (
         CodeArtsBuildClient.new_builder()
         .with_http_config(config)
@@ -58,17 +58,17 @@ def main():
     # A JSON POST: create a job, then run it.
     created = sdk.create_new_job(
         CreateNewJobRequest(
-            body=CreateNewJobRequestBody(
+            body=CreateBuildJobRequestBody(
                 arch="x86-64",
                 project_id=project_id,
                 job_name="from-python",
-                steps=[BuildJobStep(module_id="devcloud2018.codeci_action_20043.action", name="Maven", version="1.0")],
+                steps=[CreateBuildJobSteps(module_id="devcloud2018.codeci_action_20043.action", name="Maven", version="1.0")],
             )
         )
     )
     job_id = created.result.job_id
     check(job_id and len(job_id) == 32, f"create_new_job returned job {job_id}")
-    run = sdk.execute_job(ExecuteJobRequest(body=ExecuteJobRequestBody(job_id=job_id)))
+    run = sdk.execute_job(ExecuteJobRequest(body=RunJobRequestBody(job_id=job_id)))
     check(run.actual_build_number == "1", f"execute_job started build {run.actual_build_number}")
     detail = sdk.show_job_build_record_detail(ShowJobBuildRecordDetailRequest(job_id=job_id, build_no=1))
     check(detail.result.status in ("RUNNING", "SUCCESS"), f"the record reads {detail.result.status}")
@@ -80,13 +80,16 @@ def main():
 
     # A multipart upload, then the list and the download of the same file.
     data = b"JKS keystore bytes from the Python SDK"
-    uploaded = sdk.upload_keystore(
-        UploadKeystoreRequest(
-            body=UploadKeystoreRequestBody(
-                file=FormFile(io.BytesIO(data), "release.jks"), privacy="true", description="ci"
+    folder = tempfile.mkdtemp()
+    path = os.path.join(folder, "release.jks")
+    with open(path, "wb") as f:
+        f.write(data)
+    with open(path, "rb") as f:
+        uploaded = sdk.upload_keystore(
+            UploadKeystoreRequest(
+                body=UploadKeystoreRequestBody(file=FormFile(f), privacy="true", description="ci")
             )
         )
-    )
     keystore_id = uploaded.result.keystore_id
     check(bool(keystore_id), f"upload_keystore stored {keystore_id}")
     stores = sdk.list_keystore(ListKeystoreRequest())
@@ -94,7 +97,11 @@ def main():
     download = sdk.download_keystore_by_name(
         DownloadKeystoreByNameRequest(name="release.jks", domain_id="60021bab32fd450aa2cb89226f425e06", id=keystore_id)
     )
-    body = b"".join(download.consume_download_stream(lambda stream, size: [stream.read()]) or [])
+    chunks = []
+    download.consume_download_stream(
+        lambda stream: chunks.append(stream.content if hasattr(stream, "content") else stream.read())
+    )
+    body = b"".join(chunks)
     check(body == data or data in body, "download_keystore_by_name returns the uploaded bytes")
 
     # A wrong secret key: the SDK's own 401 exception with the gateway's code.
