@@ -45,11 +45,14 @@ pub(crate) struct Route {
     pub paging: Option<Paging>,
 }
 
+/// A matched route, its decoded path parameters, and how many literal segments matched.
+type Match = (&'static Route, Vec<(String, String)>, usize);
+
 /// The route of `method` and the (still percent-encoded) `path`, and its decoded path
 /// parameters. A literal segment wins over a parameter, as in the service's router.
 pub(crate) fn find(method: &str, path: &str) -> Option<(&'static Route, Vec<(String, String)>)> {
     let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
-    let mut best: Option<(&'static Route, Vec<(String, String)>, usize)> = None;
+    let mut best: Option<Match> = None;
     for route in ROUTES.iter().filter(|r| r.method == method) {
         let template: Vec<&str> = route.path.trim_start_matches('/').split('/').collect();
         if template.len() != segments.len() {
