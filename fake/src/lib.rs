@@ -17,9 +17,9 @@
 //! let client = fake.client();
 //! let job = fake.create_job("nightly");
 //! fake.script_next_build(&job, Script::new().polls(3).fails_at_step(2));
-//! let run = client.execute_job().body(
-//!     codearts_build::types::ExecuteJobRequestBody::builder().job_id(job.clone()).build()?,
-//! ).send().await?;
+//! let body: codearts_build::types::ExecuteJobRequestBody =
+//!     serde_json::from_value(serde_json::json!({ "job_id": job })).expect("a valid body");
+//! let run = client.execute_job().body(body).send().await?;
 //! assert_eq!(run.actual_build_number.as_deref(), Some("1"));
 //! # Ok(()) }
 //! ```
