@@ -76,6 +76,12 @@ pub fn generate(file: &str, source: &str, statics: &Statics) -> Result<Files, Ge
 /// Where in the generated crate the public API listing ([`surface::listing`]) is written.
 pub const API_LISTING: &str = "API.txt";
 
+/// Generates the route files of the fake server (`fake/src/generated/`) from the spec text.
+pub fn generate_fake(file: &str, source: &str) -> Result<Files, GenError> {
+    let api = parse(file, source).map_err(GenError::Spec)?;
+    emit::fake::files(&api, file).map_err(GenError::Template)
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -192,8 +192,13 @@ fn guard(dir: &Path) -> io::Result<()> {
     let manifest = dir.join("Cargo.toml");
     let ours = fs::read_to_string(&manifest).map(|m| m.starts_with(MARKER));
     let empty = existing(dir)?.is_empty();
+    // A directory of generated modules inside a hand-written crate (the fake server's
+    // `src/generated/`) is marked by its generated `mod.rs`.
+    let module = fs::read_to_string(dir.join("mod.rs"))
+        .is_ok_and(|m| m.starts_with(&MARKER.replace("# ", "// ")));
     match ours {
         Ok(true) => Ok(()),
+        _ if module => Ok(()),
         _ if empty => Ok(()),
         // The placeholder crate of a fresh checkout has a manifest and a lib.rs only.
         _ if existing(dir)? == ["Cargo.toml", "src/lib.rs"] => Ok(()),

@@ -302,6 +302,9 @@ impl TestServer {
                 let Ok((stream, _)) = listener.accept().await else {
                     break;
                 };
+                // Small replies must not wait for Nagle's algorithm (a 40 ms stall per
+                // request on loopback with delayed ACKs).
+                let _ = stream.set_nodelay(true);
                 let handler = Arc::clone(&handler);
                 let log = Arc::clone(&log);
                 connections.spawn(async move {

@@ -224,7 +224,24 @@ fn gen(args: &[String]) -> Result<(), String> {
     let name = display_name(&options.spec);
     let files = codegen::generate(&name, &source, &statics).map_err(|e| e.to_string())?;
     let out = &options.out;
+    // The fake server's routes come from the same spec; only the default crate has one.
+    let fake = if *out == root().join("generated") {
+        let files = codegen::generate_fake(&name, &source).map_err(|e| e.to_string())?;
+        Some((root().join("fake").join("src").join("generated"), files))
+    } else {
+        None
+    };
     if options.check {
+        if let Some((dir, files)) = &fake {
+            let drift = output::check(dir, files)
+                .map_err(|e| format!("error: reading {}: {e}", dir.display()))?;
+            if !drift.is_empty() {
+                return Err(format!(
+                    "{drift}\nerror: {} is out of date with {name}; run `cargo xtask gen` and commit the result",
+                    dir.display()
+                ));
+            }
+        }
         let drift = output::check(out, &files)
             .map_err(|e| format!("error: reading {}: {e}", out.display()))?;
         if !drift.is_empty() {
@@ -242,6 +259,9 @@ fn gen(args: &[String]) -> Result<(), String> {
             files.len()
         );
         return Ok(());
+    }
+    if let Some((dir, files)) = &fake {
+        output::write(dir, files).map_err(|e| format!("error: writing {}: {e}", dir.display()))?;
     }
     let done =
         output::write(out, &files).map_err(|e| format!("error: writing {}: {e}", out.display()))?;

@@ -5,6 +5,7 @@ mod catalogue;
 mod checks;
 pub mod docs;
 mod examples;
+pub mod fake;
 mod features;
 mod operation_tests;
 mod operations;

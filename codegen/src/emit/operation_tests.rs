@@ -289,7 +289,7 @@ pub fn operation_file(crate_name: &str, tests: &Tests, op: &Operation) -> TokenS
 }
 
 /// A Rust raw string literal holding `text` (JSON reads better unescaped).
-fn raw_str(text: &str) -> TokenStream {
+pub(super) fn raw_str(text: &str) -> TokenStream {
     let mut hashes = String::from("#");
     while text.contains(&format!("\"{hashes}")) {
         hashes.push('#');
@@ -300,7 +300,7 @@ fn raw_str(text: &str) -> TokenStream {
 }
 
 /// What the test server answers.
-enum Reply {
+pub(super) enum Reply {
     /// Status, JSON text, and whether the spec documents it (or it was made up).
     Json(u16, String, bool),
     /// Status; the body is the testkit's download bytes.
@@ -309,10 +309,10 @@ enum Reply {
     Empty(u16),
 }
 
-/// Everything one exchange test needs.
-struct Plan {
+/// Everything one exchange test needs (the fake server's generated calls use it too).
+pub(super) struct Plan {
     /// `.field(value)` calls on the fluent builder, parameters in spec order, then parts.
-    setters: Vec<TokenStream>,
+    pub(super) setters: Vec<TokenStream>,
     /// The expected multipart parts (`.form_body()`, `.form_text(..)`, `.form_file(..)`).
     form: Vec<TokenStream>,
     /// The raw request path: the template with the values percent-encoded.
@@ -322,9 +322,9 @@ struct Plan {
     /// Expected header parameters.
     headers: Vec<(String, String)>,
     /// The body type, its JSON, and whether the spec documents it (or it was made up).
-    body: Option<(TypeRef, String, bool)>,
+    pub(super) body: Option<(TypeRef, String, bool)>,
     /// The reply.
-    reply: Reply,
+    pub(super) reply: Reply,
     /// The required inputs without an example of their own, and where their values came from.
     synthesised: Vec<String>,
 }
@@ -438,7 +438,7 @@ impl<'a> Tests<'a> {
 }
 
 /// The test of `op`, or why it cannot have one.
-fn plan(crate_name: &str, tests: &Tests, op: &Operation) -> Result<Plan, String> {
+pub(super) fn plan(crate_name: &str, tests: &Tests, op: &Operation) -> Result<Plan, String> {
     let krate = ident(crate_name);
     let examples = tests.operation(op);
     let synth = Synth {
