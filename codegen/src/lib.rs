@@ -66,6 +66,13 @@ pub fn generate(file: &str, source: &str, statics: &Statics) -> Result<Files, Ge
     emit::crate_files(&api, file, &sha, statics).map_err(GenError::Template)
 }
 
+/// Generates the command line's operation subcommands (`cli/src/generated/`) from the spec
+/// text, as paths relative to that directory.
+pub fn generate_cli(file: &str, source: &str) -> Result<Files, GenError> {
+    let api = parse(file, source).map_err(GenError::Spec)?;
+    emit::cli::files(&api, file).map_err(GenError::Template)
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -32,7 +32,8 @@ Options:
 ";
 
 const GEN_HELP: &str = "\
-Generate the client crate (generated/) from the OpenAPI spec.
+Generate the client crate (generated/) from the OpenAPI spec, and with the default --out the
+command line's operation subcommands (cli/src/generated/).
 
 Usage: cargo xtask gen [--spec PATH] [--out DIR] [--check]
 
@@ -204,7 +205,25 @@ fn gen(args: &[String]) -> Result<(), String> {
     let name = display_name(&options.spec);
     let files = codegen::generate(&name, &source, &statics).map_err(|e| e.to_string())?;
     let out = &options.out;
+    // The command line's subcommands follow the workspace's crate only (not a crate generated
+    // elsewhere from another spec).
+    let cli = if *out == root().join("generated") {
+        let files = codegen::generate_cli(&name, &source).map_err(|e| e.to_string())?;
+        Some((root().join("cli").join("src").join("generated"), files))
+    } else {
+        None
+    };
     if options.check {
+        if let Some((dir, files)) = &cli {
+            let drift = output::check(dir, files)
+                .map_err(|e| format!("error: reading {}: {e}", dir.display()))?;
+            if !drift.is_empty() {
+                return Err(format!(
+                    "{drift}\nerror: {} is out of date with {name}; run `cargo xtask gen` and commit the result",
+                    dir.display()
+                ));
+            }
+        }
         let drift = output::check(out, &files)
             .map_err(|e| format!("error: reading {}: {e}", out.display()))?;
         if !drift.is_empty() {
@@ -225,6 +244,10 @@ fn gen(args: &[String]) -> Result<(), String> {
     }
     let done =
         output::write(out, &files).map_err(|e| format!("error: writing {}: {e}", out.display()))?;
+    if let Some((dir, files)) = &cli {
+        output::write_modules(dir, files)
+            .map_err(|e| format!("error: writing {}: {e}", dir.display()))?;
+    }
     println!(
         "generated {} files from {name} into {} in {} ms ({} written, {} removed)",
         files.len(),

@@ -2,6 +2,7 @@
 
 mod catalogue;
 mod checks;
+pub mod cli;
 pub mod docs;
 mod examples;
 mod features;
