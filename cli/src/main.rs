@@ -8,6 +8,8 @@ mod build_run;
 mod config;
 mod download;
 mod failure;
+// Formatted by the generator (prettyplease); `cargo xtask gen --check` compares it byte for byte.
+#[rustfmt::skip]
 mod generated;
 mod invoke;
 mod logs;

@@ -30,7 +30,9 @@ pub async fn run(
     matches: &::clap::ArgMatches,
 ) -> ::std::result::Result<crate::invoke::Reply, crate::failure::Failure> {
     let mut call = cx.client.add_favourite_custom_template();
-    if let ::std::option::Option::Some(value) = matches.get_one::<::std::string::String>("uuid") {
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("uuid")
+    {
         call = call.uuid(::std::clone::Clone::clone(value));
     }
     let reply = call.send().await?;

@@ -18,9 +18,9 @@ pub async fn run(
     matches: &::clap::ArgMatches,
 ) -> ::std::result::Result<crate::invoke::Reply, crate::failure::Failure> {
     let mut call = cx.client.apply_project_permission();
-    if let ::std::option::Option::Some(body) =
-        crate::invoke::body::<::codearts_build::types::ApplyProjectPermissionRequestBody>(matches)?
-    {
+    if let ::std::option::Option::Some(body) = crate::invoke::body::<
+        ::codearts_build::types::ApplyProjectPermissionRequestBody,
+    >(matches)? {
         call = call.body(body);
     }
     let reply = call.send().await?;

@@ -20,8 +20,7 @@ pub async fn run(
     let mut call = cx.client.batch_update_job_role_permission();
     if let ::std::option::Option::Some(body) = crate::invoke::body::<
         ::codearts_build::types::BatchUpdateJobRolePermissionRequestBody,
-    >(matches)?
-    {
+    >(matches)? {
         call = call.body(body);
     }
     let reply = call.send().await?;

@@ -31,7 +31,8 @@ pub async fn run(
     if let ::std::option::Option::Some(value) = cx.project_id() {
         call = call.project_id(value);
     }
-    if let ::std::option::Option::Some(value) = matches.get_one::<::std::string::String>("job_name")
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("job_name")
     {
         call = call.job_name(::std::clone::Clone::clone(value));
     }

@@ -18,9 +18,9 @@ pub async fn run(
     matches: &::clap::ArgMatches,
 ) -> ::std::result::Result<crate::invoke::Reply, crate::failure::Failure> {
     let mut call = cx.client.check_webhook_url();
-    if let ::std::option::Option::Some(body) =
-        crate::invoke::body::<::codearts_build::types::CheckWebhookUrlRequestBody>(matches)?
-    {
+    if let ::std::option::Option::Some(body) = crate::invoke::body::<
+        ::codearts_build::types::CheckWebhookUrlRequestBody,
+    >(matches)? {
         call = call.body(body);
     }
     let reply = call.send().await?;

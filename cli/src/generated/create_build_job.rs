@@ -21,9 +21,9 @@ pub async fn run(
     matches: &::clap::ArgMatches,
 ) -> ::std::result::Result<crate::invoke::Reply, crate::failure::Failure> {
     let mut call = cx.client.create_build_job();
-    if let ::std::option::Option::Some(body) =
-        crate::invoke::body::<::codearts_build::types::CreateBuildJobRequestBody>(matches)?
-    {
+    if let ::std::option::Option::Some(body) = crate::invoke::body::<
+        ::codearts_build::types::CreateBuildJobRequestBody,
+    >(matches)? {
         call = call.body(body);
     }
     let reply = call.send().await?;

@@ -21,9 +21,9 @@ pub async fn run(
     matches: &::clap::ArgMatches,
 ) -> ::std::result::Result<crate::invoke::Reply, crate::failure::Failure> {
     let mut call = cx.client.create_templates();
-    if let ::std::option::Option::Some(body) =
-        crate::invoke::body::<::codearts_build::types::CreateTemplatesRequestBody>(matches)?
-    {
+    if let ::std::option::Option::Some(body) = crate::invoke::body::<
+        ::codearts_build::types::CreateTemplatesRequestBody,
+    >(matches)? {
         call = call.body(body);
     }
     let reply = call.send().await?;

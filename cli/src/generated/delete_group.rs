@@ -31,7 +31,9 @@ pub async fn run(
     if let ::std::option::Option::Some(value) = cx.project_id() {
         call = call.project_id(value);
     }
-    if let ::std::option::Option::Some(value) = matches.get_one::<::std::string::String>("id") {
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("id")
+    {
         call = call.id(::std::clone::Clone::clone(value));
     }
     let reply = call.send().await?;

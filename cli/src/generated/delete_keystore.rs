@@ -28,8 +28,8 @@ pub async fn run(
     matches: &::clap::ArgMatches,
 ) -> ::std::result::Result<crate::invoke::Reply, crate::failure::Failure> {
     let mut call = cx.client.delete_keystore();
-    if let ::std::option::Option::Some(value) =
-        matches.get_one::<::std::string::String>("keystore_id")
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("keystore_id")
     {
         call = call.keystore_id(::std::clone::Clone::clone(value));
     }

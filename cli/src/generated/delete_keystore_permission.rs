@@ -30,8 +30,8 @@ pub async fn run(
     matches: &::clap::ArgMatches,
 ) -> ::std::result::Result<crate::invoke::Reply, crate::failure::Failure> {
     let mut call = cx.client.delete_keystore_permission();
-    if let ::std::option::Option::Some(value) =
-        matches.get_one::<::std::string::String>("permission_id")
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("permission_id")
     {
         call = call.permission_id(::std::clone::Clone::clone(value));
     }

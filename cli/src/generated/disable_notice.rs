@@ -46,11 +46,13 @@ pub async fn run(
     matches: &::clap::ArgMatches,
 ) -> ::std::result::Result<crate::invoke::Reply, crate::failure::Failure> {
     let mut call = cx.client.disable_notice();
-    if let ::std::option::Option::Some(value) = matches.get_one::<::std::string::String>("job_id") {
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("job_id")
+    {
         call = call.job_id(::std::clone::Clone::clone(value));
     }
-    if let ::std::option::Option::Some(value) =
-        matches.get_one::<::std::string::String>("notice_type")
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("notice_type")
     {
         call = call.notice_type(::std::clone::Clone::clone(value));
     }

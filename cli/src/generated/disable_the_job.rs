@@ -29,12 +29,14 @@ pub async fn run(
     matches: &::clap::ArgMatches,
 ) -> ::std::result::Result<crate::invoke::Reply, crate::failure::Failure> {
     let mut call = cx.client.disable_the_job();
-    if let ::std::option::Option::Some(value) = matches.get_one::<::std::string::String>("job_id") {
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("job_id")
+    {
         call = call.job_id(::std::clone::Clone::clone(value));
     }
-    if let ::std::option::Option::Some(body) =
-        crate::invoke::body::<::codearts_build::types::DisableTheJobRequestBody>(matches)?
-    {
+    if let ::std::option::Option::Some(body) = crate::invoke::body::<
+        ::codearts_build::types::DisableTheJobRequestBody,
+    >(matches)? {
         call = call.body(body);
     }
     let reply = call.send().await?;

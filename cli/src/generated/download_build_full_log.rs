@@ -55,13 +55,13 @@ pub async fn run(
     matches: &::clap::ArgMatches,
 ) -> ::std::result::Result<crate::invoke::Reply, crate::failure::Failure> {
     let mut call = cx.client.download_build_full_log();
-    if let ::std::option::Option::Some(value) =
-        matches.get_one::<::std::string::String>("record_id")
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("record_id")
     {
         call = call.record_id(::std::clone::Clone::clone(value));
     }
-    if let ::std::option::Option::Some(value) =
-        matches.get_one::<::std::string::String>("log_level")
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("log_level")
     {
         call = call.log_level(::std::clone::Clone::clone(value));
     }

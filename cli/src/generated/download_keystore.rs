@@ -43,13 +43,13 @@ pub async fn run(
     matches: &::clap::ArgMatches,
 ) -> ::std::result::Result<crate::invoke::Reply, crate::failure::Failure> {
     let mut call = cx.client.download_keystore();
-    if let ::std::option::Option::Some(value) =
-        matches.get_one::<::std::string::String>("file_name")
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("file_name")
     {
         call = call.file_name(::std::clone::Clone::clone(value));
     }
-    if let ::std::option::Option::Some(value) =
-        matches.get_one::<::std::string::String>("domain_id")
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("domain_id")
     {
         call = call.domain_id(::std::clone::Clone::clone(value));
     }

@@ -53,15 +53,19 @@ pub async fn run(
     matches: &::clap::ArgMatches,
 ) -> ::std::result::Result<crate::invoke::Reply, crate::failure::Failure> {
     let mut call = cx.client.download_keystore_by_name();
-    if let ::std::option::Option::Some(value) = matches.get_one::<::std::string::String>("name") {
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("name")
+    {
         call = call.name(::std::clone::Clone::clone(value));
     }
-    if let ::std::option::Option::Some(value) =
-        matches.get_one::<::std::string::String>("domain_id")
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("domain_id")
     {
         call = call.domain_id(::std::clone::Clone::clone(value));
     }
-    if let ::std::option::Option::Some(value) = matches.get_one::<::std::string::String>("id") {
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("id")
+    {
         call = call.id(::std::clone::Clone::clone(value));
     }
     let reply = call.send().await?;

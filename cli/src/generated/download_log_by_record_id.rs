@@ -34,8 +34,8 @@ pub async fn run(
     matches: &::clap::ArgMatches,
 ) -> ::std::result::Result<crate::invoke::Reply, crate::failure::Failure> {
     let mut call = cx.client.download_log_by_record_id();
-    if let ::std::option::Option::Some(value) =
-        matches.get_one::<::std::string::String>("record_id")
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("record_id")
     {
         call = call.record_id(::std::clone::Clone::clone(value));
     }

@@ -68,18 +68,18 @@ pub async fn run(
     matches: &::clap::ArgMatches,
 ) -> ::std::result::Result<crate::invoke::Reply, crate::failure::Failure> {
     let mut call = cx.client.download_task_log_new();
-    if let ::std::option::Option::Some(value) =
-        matches.get_one::<::std::string::String>("record_id")
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("record_id")
     {
         call = call.record_id(::std::clone::Clone::clone(value));
     }
-    if let ::std::option::Option::Some(value) =
-        matches.get_one::<::std::string::String>("task_name")
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("task_name")
     {
         call = call.task_name(::std::clone::Clone::clone(value));
     }
-    if let ::std::option::Option::Some(value) =
-        matches.get_one::<::std::string::String>("log_level")
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("log_level")
     {
         call = call.log_level(::std::clone::Clone::clone(value));
     }

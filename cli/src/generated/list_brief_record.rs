@@ -32,9 +32,9 @@ pub async fn run(
     if let ::std::option::Option::Some(value) = matches.get_one::<i32>("limit") {
         call = call.limit(::std::clone::Clone::clone(value));
     }
-    if let ::std::option::Option::Some(body) =
-        crate::invoke::body::<::std::vec::Vec<::std::string::String>>(matches)?
-    {
+    if let ::std::option::Option::Some(body) = crate::invoke::body::<
+        ::std::vec::Vec<::std::string::String>,
+    >(matches)? {
         call = call.body(body);
     }
     let reply = call.send().await?;

@@ -77,15 +77,18 @@ pub async fn run(
     matches: &::clap::ArgMatches,
 ) -> ::std::result::Result<crate::invoke::Reply, crate::failure::Failure> {
     let mut call = cx.client.list_build_info_record();
-    if let ::std::option::Option::Some(value) = matches.get_one::<::std::string::String>("job_id") {
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("job_id")
+    {
         call = call.job_id(::std::clone::Clone::clone(value));
     }
-    if let ::std::option::Option::Some(value) =
-        matches.get_one::<::std::string::String>("start_time")
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("start_time")
     {
         call = call.start_time(::std::clone::Clone::clone(value));
     }
-    if let ::std::option::Option::Some(value) = matches.get_one::<::std::string::String>("end_time")
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("end_time")
     {
         call = call.end_time(::std::clone::Clone::clone(value));
     }

@@ -74,10 +74,14 @@ pub async fn run(
     matches: &::clap::ArgMatches,
 ) -> ::std::result::Result<crate::invoke::Reply, crate::failure::Failure> {
     let mut call = cx.client.list_custom_template();
-    if let ::std::option::Option::Some(value) = matches.get_one::<::std::string::String>("name") {
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("name")
+    {
         call = call.name(::std::clone::Clone::clone(value));
     }
-    if let ::std::option::Option::Some(value) = matches.get_one::<::std::string::String>("filter") {
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("filter")
+    {
         call = call.filter(::std::clone::Clone::clone(value));
     }
     if let ::std::option::Option::Some(value) = matches.get_one::<i32>("page") {
@@ -86,7 +90,9 @@ pub async fn run(
     if let ::std::option::Option::Some(value) = matches.get_one::<i32>("page_size") {
         call = call.page_size(::std::clone::Clone::clone(value));
     }
-    if let ::std::option::Option::Some(value) = matches.get_one::<::std::string::String>("tags") {
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("tags")
+    {
         call = call.tags(::std::clone::Clone::clone(value));
     }
     let reply = call.send().await?;

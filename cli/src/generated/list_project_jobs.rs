@@ -136,34 +136,36 @@ pub async fn run(
     if let ::std::option::Option::Some(value) = matches.get_one::<i32>("page_size") {
         call = call.page_size(::std::clone::Clone::clone(value));
     }
-    if let ::std::option::Option::Some(value) = matches.get_one::<::std::string::String>("search") {
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("search")
+    {
         call = call.search(::std::clone::Clone::clone(value));
     }
-    if let ::std::option::Option::Some(value) =
-        matches.get_one::<::std::string::String>("sort_field")
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("sort_field")
     {
         call = call.sort_field(::std::clone::Clone::clone(value));
     }
-    if let ::std::option::Option::Some(value) =
-        matches.get_one::<::std::string::String>("sort_order")
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("sort_order")
     {
         call = call.sort_order(::std::clone::Clone::clone(value));
     }
-    if let ::std::option::Option::Some(value) =
-        matches.get_one::<::std::string::String>("creator_id")
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("creator_id")
     {
         call = call.creator_id(::std::clone::Clone::clone(value));
     }
-    if let ::std::option::Option::Some(value) =
-        matches.get_one::<::std::string::String>("build_status")
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("build_status")
     {
         call = call.build_status(::std::clone::Clone::clone(value));
     }
     if let ::std::option::Option::Some(value) = matches.get_one::<bool>("by_group") {
         call = call.by_group(::std::clone::Clone::clone(value));
     }
-    if let ::std::option::Option::Some(value) =
-        matches.get_one::<::std::string::String>("group_path_id")
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("group_path_id")
     {
         call = call.group_path_id(::std::clone::Clone::clone(value));
     }

@@ -20,8 +20,7 @@ pub async fn run(
     let mut call = cx.client.list_recommend_official_template();
     if let ::std::option::Option::Some(body) = crate::invoke::body::<
         ::codearts_build::types::ListRecommendOfficialTemplateRequestBody,
-    >(matches)?
-    {
+    >(matches)? {
         call = call.body(body);
     }
     let reply = call.send().await?;

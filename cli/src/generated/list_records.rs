@@ -112,8 +112,8 @@ pub async fn run(
     matches: &::clap::ArgMatches,
 ) -> ::std::result::Result<crate::invoke::Reply, crate::failure::Failure> {
     let mut call = cx.client.list_records();
-    if let ::std::option::Option::Some(value) =
-        matches.get_one::<::std::string::String>("build_project_id")
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("build_project_id")
     {
         call = call.build_project_id(::std::clone::Clone::clone(value));
     }
@@ -123,37 +123,49 @@ pub async fn run(
     if let ::std::option::Option::Some(value) = matches.get_one::<i32>("limit") {
         call = call.limit(::std::clone::Clone::clone(value));
     }
-    if let ::std::option::Option::Some(values) =
-        matches.get_many::<::std::string::String>("triggers")
+    if let ::std::option::Option::Some(values) = matches
+        .get_many::<::std::string::String>("triggers")
     {
-        call = call.triggers(
-            values
-                .map(|value| ::std::convert::Into::into(::std::clone::Clone::clone(value)))
-                .collect::<::std::vec::Vec<::std::string::String>>(),
-        );
+        call = call
+            .triggers(
+                values
+                    .map(|value| ::std::convert::Into::into(
+                        ::std::clone::Clone::clone(value),
+                    ))
+                    .collect::<::std::vec::Vec<::std::string::String>>(),
+            );
     }
-    if let ::std::option::Option::Some(values) =
-        matches.get_many::<::std::string::String>("branches")
+    if let ::std::option::Option::Some(values) = matches
+        .get_many::<::std::string::String>("branches")
     {
-        call = call.branches(
-            values
-                .map(|value| ::std::convert::Into::into(::std::clone::Clone::clone(value)))
-                .collect::<::std::vec::Vec<::std::string::String>>(),
-        );
+        call = call
+            .branches(
+                values
+                    .map(|value| ::std::convert::Into::into(
+                        ::std::clone::Clone::clone(value),
+                    ))
+                    .collect::<::std::vec::Vec<::std::string::String>>(),
+            );
     }
-    if let ::std::option::Option::Some(values) = matches.get_many::<::std::string::String>("tags") {
-        call = call.tags(
-            values
-                .map(|value| ::std::convert::Into::into(::std::clone::Clone::clone(value)))
-                .collect::<::std::vec::Vec<::std::string::String>>(),
-        );
+    if let ::std::option::Option::Some(values) = matches
+        .get_many::<::std::string::String>("tags")
+    {
+        call = call
+            .tags(
+                values
+                    .map(|value| ::std::convert::Into::into(
+                        ::std::clone::Clone::clone(value),
+                    ))
+                    .collect::<::std::vec::Vec<::std::string::String>>(),
+            );
     }
-    if let ::std::option::Option::Some(value) =
-        matches.get_one::<::std::string::String>("from_date")
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("from_date")
     {
         call = call.from_date(::std::clone::Clone::clone(value));
     }
-    if let ::std::option::Option::Some(value) = matches.get_one::<::std::string::String>("to_date")
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("to_date")
     {
         call = call.to_date(::std::clone::Clone::clone(value));
     }

@@ -56,7 +56,9 @@ pub async fn run(
     if let ::std::option::Option::Some(value) = matches.get_one::<i32>("page_no") {
         call = call.page_no(::std::clone::Clone::clone(value));
     }
-    if let ::std::option::Option::Some(value) = matches.get_one::<::std::string::String>("search") {
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("search")
+    {
         call = call.search(::std::clone::Clone::clone(value));
     }
     let reply = call.send().await?;

@@ -78,15 +78,19 @@ pub async fn run(
     matches: &::clap::ArgMatches,
 ) -> ::std::result::Result<crate::invoke::Reply, crate::failure::Failure> {
     let mut call = cx.client.list_tag_list();
-    if let ::std::option::Option::Some(value) = matches.get_one::<::std::string::String>("scm_type")
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("scm_type")
     {
         call = call.scm_type(::std::clone::Clone::clone(value));
     }
-    if let ::std::option::Option::Some(value) = matches.get_one::<::std::string::String>("repo_id")
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("repo_id")
     {
         call = call.repo_id(::std::clone::Clone::clone(value));
     }
-    if let ::std::option::Option::Some(value) = matches.get_one::<::std::string::String>("search") {
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("search")
+    {
         call = call.search(::std::clone::Clone::clone(value));
     }
     if let ::std::option::Option::Some(value) = matches.get_one::<i32>("page_no") {

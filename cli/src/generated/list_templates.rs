@@ -53,7 +53,9 @@ pub async fn run(
     matches: &::clap::ArgMatches,
 ) -> ::std::result::Result<crate::invoke::Reply, crate::failure::Failure> {
     let mut call = cx.client.list_templates();
-    if let ::std::option::Option::Some(value) = matches.get_one::<::std::string::String>("name") {
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("name")
+    {
         call = call.name(::std::clone::Clone::clone(value));
     }
     if let ::std::option::Option::Some(value) = matches.get_one::<i32>("page") {

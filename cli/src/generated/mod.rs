@@ -309,157 +309,82 @@ pub mod upload_keystore;
 pub fn commands() -> ::std::vec::Vec<::clap::Command> {
     ::std::vec![
         add_favourite_custom_template::command(),
-        add_favourite_official_template::command(),
-        add_favourite_task::command(),
-        add_keystore_permission::command(),
-        apply_project_permission::command(),
-        batch_delete_build_jobs::command(),
-        batch_set_agency::command(),
+        add_favourite_official_template::command(), add_favourite_task::command(),
+        add_keystore_permission::command(), apply_project_permission::command(),
+        batch_delete_build_jobs::command(), batch_set_agency::command(),
         batch_update_job_role_permission::command(),
-        check_job_count_is_top_limit::command(),
-        check_job_internal::command(),
-        check_job_name_is_exists::command(),
-        check_webhook_url::command(),
-        clear_recycling_jobs::command(),
-        copy_job::command(),
-        create_build_job::command(),
-        create_job_group::command(),
-        create_new_job::command(),
-        create_template::command(),
-        create_templates::command(),
-        delete_build_job::command(),
-        delete_group::command(),
-        delete_keystore::command(),
-        delete_keystore_permission::command(),
-        delete_recycling_jobs::command(),
-        delete_template::command(),
-        delete_templates::command(),
-        delete_the_job::command(),
-        disable_build_job::command(),
-        disable_notice::command(),
-        disable_the_job::command(),
-        download_build_full_log::command(),
-        download_build_log::command(),
-        download_build_real_time_log::command(),
-        download_junit_coverage_zip::command(),
-        download_keystore::command(),
-        download_keystore_by_name::command(),
-        download_log_by_record_id::command(),
-        download_real_time_log::command(),
-        download_task_log::command(),
-        download_task_log_new::command(),
-        enable_build_job::command(),
-        execute_auto_build_job::command(),
-        execute_job::command(),
-        list_brief_record::command(),
-        list_build_info_record::command(),
-        list_build_info_record_by_job_id::command(),
-        list_build_parameter::command(),
-        list_custom_template::command(),
-        list_end_points::command(),
-        list_group_tree::command(),
-        list_job::command(),
-        list_job_config::command(),
-        list_junit_coverage_summary::command(),
-        list_keystore::command(),
-        list_keystore_search::command(),
-        list_notice::command(),
-        list_official_template::command(),
-        list_project_jobs::command(),
-        list_recommend_official_template::command(),
-        list_records::command(),
-        list_recycling_job::command(),
-        list_related_project_info::command(),
-        list_repo_branch::command(),
-        list_repository::command(),
-        list_tag_list::command(),
-        list_templates::command(),
-        list_update_job_history::command(),
-        move_group::command(),
+        check_job_count_is_top_limit::command(), check_job_internal::command(),
+        check_job_name_is_exists::command(), check_webhook_url::command(),
+        clear_recycling_jobs::command(), copy_job::command(),
+        create_build_job::command(), create_job_group::command(),
+        create_new_job::command(), create_template::command(),
+        create_templates::command(), delete_build_job::command(),
+        delete_group::command(), delete_keystore::command(),
+        delete_keystore_permission::command(), delete_recycling_jobs::command(),
+        delete_template::command(), delete_templates::command(),
+        delete_the_job::command(), disable_build_job::command(),
+        disable_notice::command(), disable_the_job::command(),
+        download_build_full_log::command(), download_build_log::command(),
+        download_build_real_time_log::command(), download_junit_coverage_zip::command(),
+        download_keystore::command(), download_keystore_by_name::command(),
+        download_log_by_record_id::command(), download_real_time_log::command(),
+        download_task_log::command(), download_task_log_new::command(),
+        enable_build_job::command(), execute_auto_build_job::command(),
+        execute_job::command(), list_brief_record::command(),
+        list_build_info_record::command(), list_build_info_record_by_job_id::command(),
+        list_build_parameter::command(), list_custom_template::command(),
+        list_end_points::command(), list_group_tree::command(), list_job::command(),
+        list_job_config::command(), list_junit_coverage_summary::command(),
+        list_keystore::command(), list_keystore_search::command(),
+        list_notice::command(), list_official_template::command(),
+        list_project_jobs::command(), list_recommend_official_template::command(),
+        list_records::command(), list_recycling_job::command(),
+        list_related_project_info::command(), list_repo_branch::command(),
+        list_repository::command(), list_tag_list::command(), list_templates::command(),
+        list_update_job_history::command(), move_group::command(),
         remover_favourite_custom_template::command(),
         remover_favourite_official_template::command(),
-        remover_favourite_task::command(),
-        restore_recycling_jobs::command(),
-        run_job::command(),
-        save_template_used_info::command(),
-        set_keep_time::command(),
-        show_action_i_info::command(),
-        show_action_info::command(),
-        show_available_inner_spec::command(),
-        show_branch_by_job_id::command(),
-        show_build_details::command(),
-        show_build_info_record::command(),
-        show_build_params_list::command(),
-        show_build_record::command(),
+        remover_favourite_task::command(), restore_recycling_jobs::command(),
+        run_job::command(), save_template_used_info::command(), set_keep_time::command(),
+        show_action_i_info::command(), show_action_info::command(),
+        show_available_inner_spec::command(), show_branch_by_job_id::command(),
+        show_build_details::command(), show_build_info_record::command(),
+        show_build_params_list::command(), show_build_record::command(),
         show_build_record_build_script::command(),
         show_build_record_flow_graph::command(),
-        show_build_record_full_stages::command(),
-        show_console_info::command(),
-        show_copy_name::command(),
-        show_coverage_metrics::command(),
+        show_build_record_full_stages::command(), show_console_info::command(),
+        show_copy_name::command(), show_coverage_metrics::command(),
         show_default_build_parameters::command(),
-        show_default_project_permission::command(),
-        show_disable::command(),
-        show_dockerfile_template::command(),
-        show_domain_status::command(),
-        show_domains_statuses::command(),
-        show_federation::command(),
-        show_flow_graph::command(),
-        show_git_code_repository::command(),
-        show_git_code_repository_branches::command(),
-        show_history_details::command(),
-        show_image_template_list::command(),
-        show_job_build_record_detail::command(),
-        show_job_build_success_ratio::command(),
-        show_job_build_time::command(),
-        show_job_config::command(),
-        show_job_config_diff::command(),
-        show_job_info::command(),
-        show_job_list_by_project_id::command(),
-        show_job_notice_config_info::command(),
-        show_job_pipeline_info::command(),
-        show_job_role_permission::command(),
-        show_job_status::command(),
-        show_job_step_status::command(),
-        show_job_success_ratio::command(),
-        show_job_system_parameters::command(),
-        show_job_total::command(),
-        show_keystore_permission::command(),
-        show_last_history::command(),
-        show_list_history::command(),
-        show_list_period_history::command(),
-        show_log_analysis::command(),
-        show_new_output::command(),
-        show_output_info::command(),
-        show_package_spec_count_down::command(),
-        show_package_spec_status::command(),
-        show_project_job_permission::command(),
-        show_project_permission::command(),
-        show_record_detail::command(),
-        show_record_info::command(),
-        show_related_project::command(),
-        show_report_summary::command(),
-        show_running_status::command(),
-        show_summary_build_job_info::command(),
-        show_template::command(),
-        show_user_charge_type::command(),
-        show_user_over_package_quota::command(),
-        show_yaml_template::command(),
-        stop_build_job::command(),
-        stop_job::command(),
-        stop_the_job::command(),
-        switched_packet::command(),
-        update_build_job::command(),
-        update_job_group::command(),
-        update_keystore::command(),
-        update_keystore_permission::command(),
-        update_new_job::command(),
-        update_new_notice_new::command(),
-        update_notice::command(),
-        update_simple_job_role_permission::command(),
-        upload_coverage_report::command(),
-        upload_junit_report::command(),
-        upload_keystore::command()
+        show_default_project_permission::command(), show_disable::command(),
+        show_dockerfile_template::command(), show_domain_status::command(),
+        show_domains_statuses::command(), show_federation::command(),
+        show_flow_graph::command(), show_git_code_repository::command(),
+        show_git_code_repository_branches::command(), show_history_details::command(),
+        show_image_template_list::command(), show_job_build_record_detail::command(),
+        show_job_build_success_ratio::command(), show_job_build_time::command(),
+        show_job_config::command(), show_job_config_diff::command(),
+        show_job_info::command(), show_job_list_by_project_id::command(),
+        show_job_notice_config_info::command(), show_job_pipeline_info::command(),
+        show_job_role_permission::command(), show_job_status::command(),
+        show_job_step_status::command(), show_job_success_ratio::command(),
+        show_job_system_parameters::command(), show_job_total::command(),
+        show_keystore_permission::command(), show_last_history::command(),
+        show_list_history::command(), show_list_period_history::command(),
+        show_log_analysis::command(), show_new_output::command(),
+        show_output_info::command(), show_package_spec_count_down::command(),
+        show_package_spec_status::command(), show_project_job_permission::command(),
+        show_project_permission::command(), show_record_detail::command(),
+        show_record_info::command(), show_related_project::command(),
+        show_report_summary::command(), show_running_status::command(),
+        show_summary_build_job_info::command(), show_template::command(),
+        show_user_charge_type::command(), show_user_over_package_quota::command(),
+        show_yaml_template::command(), stop_build_job::command(), stop_job::command(),
+        stop_the_job::command(), switched_packet::command(), update_build_job::command(),
+        update_job_group::command(), update_keystore::command(),
+        update_keystore_permission::command(), update_new_job::command(),
+        update_new_notice_new::command(), update_notice::command(),
+        update_simple_job_role_permission::command(), upload_coverage_report::command(),
+        upload_junit_report::command(), upload_keystore::command()
     ]
 }
 /// Runs the operation subcommand `name` with its parsed flags; `None` when `name` is not
@@ -468,356 +393,503 @@ pub async fn run(
     name: &str,
     cx: &crate::invoke::Context,
     matches: &::clap::ArgMatches,
-) -> ::std::option::Option<::std::result::Result<crate::invoke::Reply, crate::failure::Failure>> {
-    ::std::option::Option::Some(match name {
-        add_favourite_custom_template::NAME => {
-            ::std::boxed::Box::pin(add_favourite_custom_template::run(cx, matches)).await
-        }
-        add_favourite_official_template::NAME => {
-            ::std::boxed::Box::pin(add_favourite_official_template::run(cx, matches)).await
-        }
-        add_favourite_task::NAME => {
-            ::std::boxed::Box::pin(add_favourite_task::run(cx, matches)).await
-        }
-        add_keystore_permission::NAME => {
-            ::std::boxed::Box::pin(add_keystore_permission::run(cx, matches)).await
-        }
-        apply_project_permission::NAME => {
-            ::std::boxed::Box::pin(apply_project_permission::run(cx, matches)).await
-        }
-        batch_delete_build_jobs::NAME => {
-            ::std::boxed::Box::pin(batch_delete_build_jobs::run(cx, matches)).await
-        }
-        batch_set_agency::NAME => ::std::boxed::Box::pin(batch_set_agency::run(cx, matches)).await,
-        batch_update_job_role_permission::NAME => {
-            ::std::boxed::Box::pin(batch_update_job_role_permission::run(cx, matches)).await
-        }
-        check_job_count_is_top_limit::NAME => {
-            ::std::boxed::Box::pin(check_job_count_is_top_limit::run(cx, matches)).await
-        }
-        check_job_internal::NAME => {
-            ::std::boxed::Box::pin(check_job_internal::run(cx, matches)).await
-        }
-        check_job_name_is_exists::NAME => {
-            ::std::boxed::Box::pin(check_job_name_is_exists::run(cx, matches)).await
-        }
-        check_webhook_url::NAME => {
-            ::std::boxed::Box::pin(check_webhook_url::run(cx, matches)).await
-        }
-        clear_recycling_jobs::NAME => {
-            ::std::boxed::Box::pin(clear_recycling_jobs::run(cx, matches)).await
-        }
-        copy_job::NAME => ::std::boxed::Box::pin(copy_job::run(cx, matches)).await,
-        create_build_job::NAME => ::std::boxed::Box::pin(create_build_job::run(cx, matches)).await,
-        create_job_group::NAME => ::std::boxed::Box::pin(create_job_group::run(cx, matches)).await,
-        create_new_job::NAME => ::std::boxed::Box::pin(create_new_job::run(cx, matches)).await,
-        create_template::NAME => ::std::boxed::Box::pin(create_template::run(cx, matches)).await,
-        create_templates::NAME => ::std::boxed::Box::pin(create_templates::run(cx, matches)).await,
-        delete_build_job::NAME => ::std::boxed::Box::pin(delete_build_job::run(cx, matches)).await,
-        delete_group::NAME => ::std::boxed::Box::pin(delete_group::run(cx, matches)).await,
-        delete_keystore::NAME => ::std::boxed::Box::pin(delete_keystore::run(cx, matches)).await,
-        delete_keystore_permission::NAME => {
-            ::std::boxed::Box::pin(delete_keystore_permission::run(cx, matches)).await
-        }
-        delete_recycling_jobs::NAME => {
-            ::std::boxed::Box::pin(delete_recycling_jobs::run(cx, matches)).await
-        }
-        delete_template::NAME => ::std::boxed::Box::pin(delete_template::run(cx, matches)).await,
-        delete_templates::NAME => ::std::boxed::Box::pin(delete_templates::run(cx, matches)).await,
-        delete_the_job::NAME => ::std::boxed::Box::pin(delete_the_job::run(cx, matches)).await,
-        disable_build_job::NAME => {
-            ::std::boxed::Box::pin(disable_build_job::run(cx, matches)).await
-        }
-        disable_notice::NAME => ::std::boxed::Box::pin(disable_notice::run(cx, matches)).await,
-        disable_the_job::NAME => ::std::boxed::Box::pin(disable_the_job::run(cx, matches)).await,
-        download_build_full_log::NAME => {
-            ::std::boxed::Box::pin(download_build_full_log::run(cx, matches)).await
-        }
-        download_build_log::NAME => {
-            ::std::boxed::Box::pin(download_build_log::run(cx, matches)).await
-        }
-        download_build_real_time_log::NAME => {
-            ::std::boxed::Box::pin(download_build_real_time_log::run(cx, matches)).await
-        }
-        download_junit_coverage_zip::NAME => {
-            ::std::boxed::Box::pin(download_junit_coverage_zip::run(cx, matches)).await
-        }
-        download_keystore::NAME => {
-            ::std::boxed::Box::pin(download_keystore::run(cx, matches)).await
-        }
-        download_keystore_by_name::NAME => {
-            ::std::boxed::Box::pin(download_keystore_by_name::run(cx, matches)).await
-        }
-        download_log_by_record_id::NAME => {
-            ::std::boxed::Box::pin(download_log_by_record_id::run(cx, matches)).await
-        }
-        download_real_time_log::NAME => {
-            ::std::boxed::Box::pin(download_real_time_log::run(cx, matches)).await
-        }
-        download_task_log::NAME => {
-            ::std::boxed::Box::pin(download_task_log::run(cx, matches)).await
-        }
-        download_task_log_new::NAME => {
-            ::std::boxed::Box::pin(download_task_log_new::run(cx, matches)).await
-        }
-        enable_build_job::NAME => ::std::boxed::Box::pin(enable_build_job::run(cx, matches)).await,
-        execute_auto_build_job::NAME => {
-            ::std::boxed::Box::pin(execute_auto_build_job::run(cx, matches)).await
-        }
-        execute_job::NAME => ::std::boxed::Box::pin(execute_job::run(cx, matches)).await,
-        list_brief_record::NAME => {
-            ::std::boxed::Box::pin(list_brief_record::run(cx, matches)).await
-        }
-        list_build_info_record::NAME => {
-            ::std::boxed::Box::pin(list_build_info_record::run(cx, matches)).await
-        }
-        list_build_info_record_by_job_id::NAME => {
-            ::std::boxed::Box::pin(list_build_info_record_by_job_id::run(cx, matches)).await
-        }
-        list_build_parameter::NAME => {
-            ::std::boxed::Box::pin(list_build_parameter::run(cx, matches)).await
-        }
-        list_custom_template::NAME => {
-            ::std::boxed::Box::pin(list_custom_template::run(cx, matches)).await
-        }
-        list_end_points::NAME => ::std::boxed::Box::pin(list_end_points::run(cx, matches)).await,
-        list_group_tree::NAME => ::std::boxed::Box::pin(list_group_tree::run(cx, matches)).await,
-        list_job::NAME => ::std::boxed::Box::pin(list_job::run(cx, matches)).await,
-        list_job_config::NAME => ::std::boxed::Box::pin(list_job_config::run(cx, matches)).await,
-        list_junit_coverage_summary::NAME => {
-            ::std::boxed::Box::pin(list_junit_coverage_summary::run(cx, matches)).await
-        }
-        list_keystore::NAME => ::std::boxed::Box::pin(list_keystore::run(cx, matches)).await,
-        list_keystore_search::NAME => {
-            ::std::boxed::Box::pin(list_keystore_search::run(cx, matches)).await
-        }
-        list_notice::NAME => ::std::boxed::Box::pin(list_notice::run(cx, matches)).await,
-        list_official_template::NAME => {
-            ::std::boxed::Box::pin(list_official_template::run(cx, matches)).await
-        }
-        list_project_jobs::NAME => {
-            ::std::boxed::Box::pin(list_project_jobs::run(cx, matches)).await
-        }
-        list_recommend_official_template::NAME => {
-            ::std::boxed::Box::pin(list_recommend_official_template::run(cx, matches)).await
-        }
-        list_records::NAME => ::std::boxed::Box::pin(list_records::run(cx, matches)).await,
-        list_recycling_job::NAME => {
-            ::std::boxed::Box::pin(list_recycling_job::run(cx, matches)).await
-        }
-        list_related_project_info::NAME => {
-            ::std::boxed::Box::pin(list_related_project_info::run(cx, matches)).await
-        }
-        list_repo_branch::NAME => ::std::boxed::Box::pin(list_repo_branch::run(cx, matches)).await,
-        list_repository::NAME => ::std::boxed::Box::pin(list_repository::run(cx, matches)).await,
-        list_tag_list::NAME => ::std::boxed::Box::pin(list_tag_list::run(cx, matches)).await,
-        list_templates::NAME => ::std::boxed::Box::pin(list_templates::run(cx, matches)).await,
-        list_update_job_history::NAME => {
-            ::std::boxed::Box::pin(list_update_job_history::run(cx, matches)).await
-        }
-        move_group::NAME => ::std::boxed::Box::pin(move_group::run(cx, matches)).await,
-        remover_favourite_custom_template::NAME => {
-            ::std::boxed::Box::pin(remover_favourite_custom_template::run(cx, matches)).await
-        }
-        remover_favourite_official_template::NAME => {
-            ::std::boxed::Box::pin(remover_favourite_official_template::run(cx, matches)).await
-        }
-        remover_favourite_task::NAME => {
-            ::std::boxed::Box::pin(remover_favourite_task::run(cx, matches)).await
-        }
-        restore_recycling_jobs::NAME => {
-            ::std::boxed::Box::pin(restore_recycling_jobs::run(cx, matches)).await
-        }
-        run_job::NAME => ::std::boxed::Box::pin(run_job::run(cx, matches)).await,
-        save_template_used_info::NAME => {
-            ::std::boxed::Box::pin(save_template_used_info::run(cx, matches)).await
-        }
-        set_keep_time::NAME => ::std::boxed::Box::pin(set_keep_time::run(cx, matches)).await,
-        show_action_i_info::NAME => {
-            ::std::boxed::Box::pin(show_action_i_info::run(cx, matches)).await
-        }
-        show_action_info::NAME => ::std::boxed::Box::pin(show_action_info::run(cx, matches)).await,
-        show_available_inner_spec::NAME => {
-            ::std::boxed::Box::pin(show_available_inner_spec::run(cx, matches)).await
-        }
-        show_branch_by_job_id::NAME => {
-            ::std::boxed::Box::pin(show_branch_by_job_id::run(cx, matches)).await
-        }
-        show_build_details::NAME => {
-            ::std::boxed::Box::pin(show_build_details::run(cx, matches)).await
-        }
-        show_build_info_record::NAME => {
-            ::std::boxed::Box::pin(show_build_info_record::run(cx, matches)).await
-        }
-        show_build_params_list::NAME => {
-            ::std::boxed::Box::pin(show_build_params_list::run(cx, matches)).await
-        }
-        show_build_record::NAME => {
-            ::std::boxed::Box::pin(show_build_record::run(cx, matches)).await
-        }
-        show_build_record_build_script::NAME => {
-            ::std::boxed::Box::pin(show_build_record_build_script::run(cx, matches)).await
-        }
-        show_build_record_flow_graph::NAME => {
-            ::std::boxed::Box::pin(show_build_record_flow_graph::run(cx, matches)).await
-        }
-        show_build_record_full_stages::NAME => {
-            ::std::boxed::Box::pin(show_build_record_full_stages::run(cx, matches)).await
-        }
-        show_console_info::NAME => {
-            ::std::boxed::Box::pin(show_console_info::run(cx, matches)).await
-        }
-        show_copy_name::NAME => ::std::boxed::Box::pin(show_copy_name::run(cx, matches)).await,
-        show_coverage_metrics::NAME => {
-            ::std::boxed::Box::pin(show_coverage_metrics::run(cx, matches)).await
-        }
-        show_default_build_parameters::NAME => {
-            ::std::boxed::Box::pin(show_default_build_parameters::run(cx, matches)).await
-        }
-        show_default_project_permission::NAME => {
-            ::std::boxed::Box::pin(show_default_project_permission::run(cx, matches)).await
-        }
-        show_disable::NAME => ::std::boxed::Box::pin(show_disable::run(cx, matches)).await,
-        show_dockerfile_template::NAME => {
-            ::std::boxed::Box::pin(show_dockerfile_template::run(cx, matches)).await
-        }
-        show_domain_status::NAME => {
-            ::std::boxed::Box::pin(show_domain_status::run(cx, matches)).await
-        }
-        show_domains_statuses::NAME => {
-            ::std::boxed::Box::pin(show_domains_statuses::run(cx, matches)).await
-        }
-        show_federation::NAME => ::std::boxed::Box::pin(show_federation::run(cx, matches)).await,
-        show_flow_graph::NAME => ::std::boxed::Box::pin(show_flow_graph::run(cx, matches)).await,
-        show_git_code_repository::NAME => {
-            ::std::boxed::Box::pin(show_git_code_repository::run(cx, matches)).await
-        }
-        show_git_code_repository_branches::NAME => {
-            ::std::boxed::Box::pin(show_git_code_repository_branches::run(cx, matches)).await
-        }
-        show_history_details::NAME => {
-            ::std::boxed::Box::pin(show_history_details::run(cx, matches)).await
-        }
-        show_image_template_list::NAME => {
-            ::std::boxed::Box::pin(show_image_template_list::run(cx, matches)).await
-        }
-        show_job_build_record_detail::NAME => {
-            ::std::boxed::Box::pin(show_job_build_record_detail::run(cx, matches)).await
-        }
-        show_job_build_success_ratio::NAME => {
-            ::std::boxed::Box::pin(show_job_build_success_ratio::run(cx, matches)).await
-        }
-        show_job_build_time::NAME => {
-            ::std::boxed::Box::pin(show_job_build_time::run(cx, matches)).await
-        }
-        show_job_config::NAME => ::std::boxed::Box::pin(show_job_config::run(cx, matches)).await,
-        show_job_config_diff::NAME => {
-            ::std::boxed::Box::pin(show_job_config_diff::run(cx, matches)).await
-        }
-        show_job_info::NAME => ::std::boxed::Box::pin(show_job_info::run(cx, matches)).await,
-        show_job_list_by_project_id::NAME => {
-            ::std::boxed::Box::pin(show_job_list_by_project_id::run(cx, matches)).await
-        }
-        show_job_notice_config_info::NAME => {
-            ::std::boxed::Box::pin(show_job_notice_config_info::run(cx, matches)).await
-        }
-        show_job_pipeline_info::NAME => {
-            ::std::boxed::Box::pin(show_job_pipeline_info::run(cx, matches)).await
-        }
-        show_job_role_permission::NAME => {
-            ::std::boxed::Box::pin(show_job_role_permission::run(cx, matches)).await
-        }
-        show_job_status::NAME => ::std::boxed::Box::pin(show_job_status::run(cx, matches)).await,
-        show_job_step_status::NAME => {
-            ::std::boxed::Box::pin(show_job_step_status::run(cx, matches)).await
-        }
-        show_job_success_ratio::NAME => {
-            ::std::boxed::Box::pin(show_job_success_ratio::run(cx, matches)).await
-        }
-        show_job_system_parameters::NAME => {
-            ::std::boxed::Box::pin(show_job_system_parameters::run(cx, matches)).await
-        }
-        show_job_total::NAME => ::std::boxed::Box::pin(show_job_total::run(cx, matches)).await,
-        show_keystore_permission::NAME => {
-            ::std::boxed::Box::pin(show_keystore_permission::run(cx, matches)).await
-        }
-        show_last_history::NAME => {
-            ::std::boxed::Box::pin(show_last_history::run(cx, matches)).await
-        }
-        show_list_history::NAME => {
-            ::std::boxed::Box::pin(show_list_history::run(cx, matches)).await
-        }
-        show_list_period_history::NAME => {
-            ::std::boxed::Box::pin(show_list_period_history::run(cx, matches)).await
-        }
-        show_log_analysis::NAME => {
-            ::std::boxed::Box::pin(show_log_analysis::run(cx, matches)).await
-        }
-        show_new_output::NAME => ::std::boxed::Box::pin(show_new_output::run(cx, matches)).await,
-        show_output_info::NAME => ::std::boxed::Box::pin(show_output_info::run(cx, matches)).await,
-        show_package_spec_count_down::NAME => {
-            ::std::boxed::Box::pin(show_package_spec_count_down::run(cx, matches)).await
-        }
-        show_package_spec_status::NAME => {
-            ::std::boxed::Box::pin(show_package_spec_status::run(cx, matches)).await
-        }
-        show_project_job_permission::NAME => {
-            ::std::boxed::Box::pin(show_project_job_permission::run(cx, matches)).await
-        }
-        show_project_permission::NAME => {
-            ::std::boxed::Box::pin(show_project_permission::run(cx, matches)).await
-        }
-        show_record_detail::NAME => {
-            ::std::boxed::Box::pin(show_record_detail::run(cx, matches)).await
-        }
-        show_record_info::NAME => ::std::boxed::Box::pin(show_record_info::run(cx, matches)).await,
-        show_related_project::NAME => {
-            ::std::boxed::Box::pin(show_related_project::run(cx, matches)).await
-        }
-        show_report_summary::NAME => {
-            ::std::boxed::Box::pin(show_report_summary::run(cx, matches)).await
-        }
-        show_running_status::NAME => {
-            ::std::boxed::Box::pin(show_running_status::run(cx, matches)).await
-        }
-        show_summary_build_job_info::NAME => {
-            ::std::boxed::Box::pin(show_summary_build_job_info::run(cx, matches)).await
-        }
-        show_template::NAME => ::std::boxed::Box::pin(show_template::run(cx, matches)).await,
-        show_user_charge_type::NAME => {
-            ::std::boxed::Box::pin(show_user_charge_type::run(cx, matches)).await
-        }
-        show_user_over_package_quota::NAME => {
-            ::std::boxed::Box::pin(show_user_over_package_quota::run(cx, matches)).await
-        }
-        show_yaml_template::NAME => {
-            ::std::boxed::Box::pin(show_yaml_template::run(cx, matches)).await
-        }
-        stop_build_job::NAME => ::std::boxed::Box::pin(stop_build_job::run(cx, matches)).await,
-        stop_job::NAME => ::std::boxed::Box::pin(stop_job::run(cx, matches)).await,
-        stop_the_job::NAME => ::std::boxed::Box::pin(stop_the_job::run(cx, matches)).await,
-        switched_packet::NAME => ::std::boxed::Box::pin(switched_packet::run(cx, matches)).await,
-        update_build_job::NAME => ::std::boxed::Box::pin(update_build_job::run(cx, matches)).await,
-        update_job_group::NAME => ::std::boxed::Box::pin(update_job_group::run(cx, matches)).await,
-        update_keystore::NAME => ::std::boxed::Box::pin(update_keystore::run(cx, matches)).await,
-        update_keystore_permission::NAME => {
-            ::std::boxed::Box::pin(update_keystore_permission::run(cx, matches)).await
-        }
-        update_new_job::NAME => ::std::boxed::Box::pin(update_new_job::run(cx, matches)).await,
-        update_new_notice_new::NAME => {
-            ::std::boxed::Box::pin(update_new_notice_new::run(cx, matches)).await
-        }
-        update_notice::NAME => ::std::boxed::Box::pin(update_notice::run(cx, matches)).await,
-        update_simple_job_role_permission::NAME => {
-            ::std::boxed::Box::pin(update_simple_job_role_permission::run(cx, matches)).await
-        }
-        upload_coverage_report::NAME => {
-            ::std::boxed::Box::pin(upload_coverage_report::run(cx, matches)).await
-        }
-        upload_junit_report::NAME => {
-            ::std::boxed::Box::pin(upload_junit_report::run(cx, matches)).await
-        }
-        upload_keystore::NAME => ::std::boxed::Box::pin(upload_keystore::run(cx, matches)).await,
-        _ => return ::std::option::Option::None,
-    })
+) -> ::std::option::Option<
+    ::std::result::Result<crate::invoke::Reply, crate::failure::Failure>,
+> {
+    ::std::option::Option::Some(
+        match name {
+            add_favourite_custom_template::NAME => {
+                ::std::boxed::Box::pin(add_favourite_custom_template::run(cx, matches))
+                    .await
+            }
+            add_favourite_official_template::NAME => {
+                ::std::boxed::Box::pin(add_favourite_official_template::run(cx, matches))
+                    .await
+            }
+            add_favourite_task::NAME => {
+                ::std::boxed::Box::pin(add_favourite_task::run(cx, matches)).await
+            }
+            add_keystore_permission::NAME => {
+                ::std::boxed::Box::pin(add_keystore_permission::run(cx, matches)).await
+            }
+            apply_project_permission::NAME => {
+                ::std::boxed::Box::pin(apply_project_permission::run(cx, matches)).await
+            }
+            batch_delete_build_jobs::NAME => {
+                ::std::boxed::Box::pin(batch_delete_build_jobs::run(cx, matches)).await
+            }
+            batch_set_agency::NAME => {
+                ::std::boxed::Box::pin(batch_set_agency::run(cx, matches)).await
+            }
+            batch_update_job_role_permission::NAME => {
+                ::std::boxed::Box::pin(
+                        batch_update_job_role_permission::run(cx, matches),
+                    )
+                    .await
+            }
+            check_job_count_is_top_limit::NAME => {
+                ::std::boxed::Box::pin(check_job_count_is_top_limit::run(cx, matches))
+                    .await
+            }
+            check_job_internal::NAME => {
+                ::std::boxed::Box::pin(check_job_internal::run(cx, matches)).await
+            }
+            check_job_name_is_exists::NAME => {
+                ::std::boxed::Box::pin(check_job_name_is_exists::run(cx, matches)).await
+            }
+            check_webhook_url::NAME => {
+                ::std::boxed::Box::pin(check_webhook_url::run(cx, matches)).await
+            }
+            clear_recycling_jobs::NAME => {
+                ::std::boxed::Box::pin(clear_recycling_jobs::run(cx, matches)).await
+            }
+            copy_job::NAME => ::std::boxed::Box::pin(copy_job::run(cx, matches)).await,
+            create_build_job::NAME => {
+                ::std::boxed::Box::pin(create_build_job::run(cx, matches)).await
+            }
+            create_job_group::NAME => {
+                ::std::boxed::Box::pin(create_job_group::run(cx, matches)).await
+            }
+            create_new_job::NAME => {
+                ::std::boxed::Box::pin(create_new_job::run(cx, matches)).await
+            }
+            create_template::NAME => {
+                ::std::boxed::Box::pin(create_template::run(cx, matches)).await
+            }
+            create_templates::NAME => {
+                ::std::boxed::Box::pin(create_templates::run(cx, matches)).await
+            }
+            delete_build_job::NAME => {
+                ::std::boxed::Box::pin(delete_build_job::run(cx, matches)).await
+            }
+            delete_group::NAME => {
+                ::std::boxed::Box::pin(delete_group::run(cx, matches)).await
+            }
+            delete_keystore::NAME => {
+                ::std::boxed::Box::pin(delete_keystore::run(cx, matches)).await
+            }
+            delete_keystore_permission::NAME => {
+                ::std::boxed::Box::pin(delete_keystore_permission::run(cx, matches))
+                    .await
+            }
+            delete_recycling_jobs::NAME => {
+                ::std::boxed::Box::pin(delete_recycling_jobs::run(cx, matches)).await
+            }
+            delete_template::NAME => {
+                ::std::boxed::Box::pin(delete_template::run(cx, matches)).await
+            }
+            delete_templates::NAME => {
+                ::std::boxed::Box::pin(delete_templates::run(cx, matches)).await
+            }
+            delete_the_job::NAME => {
+                ::std::boxed::Box::pin(delete_the_job::run(cx, matches)).await
+            }
+            disable_build_job::NAME => {
+                ::std::boxed::Box::pin(disable_build_job::run(cx, matches)).await
+            }
+            disable_notice::NAME => {
+                ::std::boxed::Box::pin(disable_notice::run(cx, matches)).await
+            }
+            disable_the_job::NAME => {
+                ::std::boxed::Box::pin(disable_the_job::run(cx, matches)).await
+            }
+            download_build_full_log::NAME => {
+                ::std::boxed::Box::pin(download_build_full_log::run(cx, matches)).await
+            }
+            download_build_log::NAME => {
+                ::std::boxed::Box::pin(download_build_log::run(cx, matches)).await
+            }
+            download_build_real_time_log::NAME => {
+                ::std::boxed::Box::pin(download_build_real_time_log::run(cx, matches))
+                    .await
+            }
+            download_junit_coverage_zip::NAME => {
+                ::std::boxed::Box::pin(download_junit_coverage_zip::run(cx, matches))
+                    .await
+            }
+            download_keystore::NAME => {
+                ::std::boxed::Box::pin(download_keystore::run(cx, matches)).await
+            }
+            download_keystore_by_name::NAME => {
+                ::std::boxed::Box::pin(download_keystore_by_name::run(cx, matches)).await
+            }
+            download_log_by_record_id::NAME => {
+                ::std::boxed::Box::pin(download_log_by_record_id::run(cx, matches)).await
+            }
+            download_real_time_log::NAME => {
+                ::std::boxed::Box::pin(download_real_time_log::run(cx, matches)).await
+            }
+            download_task_log::NAME => {
+                ::std::boxed::Box::pin(download_task_log::run(cx, matches)).await
+            }
+            download_task_log_new::NAME => {
+                ::std::boxed::Box::pin(download_task_log_new::run(cx, matches)).await
+            }
+            enable_build_job::NAME => {
+                ::std::boxed::Box::pin(enable_build_job::run(cx, matches)).await
+            }
+            execute_auto_build_job::NAME => {
+                ::std::boxed::Box::pin(execute_auto_build_job::run(cx, matches)).await
+            }
+            execute_job::NAME => {
+                ::std::boxed::Box::pin(execute_job::run(cx, matches)).await
+            }
+            list_brief_record::NAME => {
+                ::std::boxed::Box::pin(list_brief_record::run(cx, matches)).await
+            }
+            list_build_info_record::NAME => {
+                ::std::boxed::Box::pin(list_build_info_record::run(cx, matches)).await
+            }
+            list_build_info_record_by_job_id::NAME => {
+                ::std::boxed::Box::pin(
+                        list_build_info_record_by_job_id::run(cx, matches),
+                    )
+                    .await
+            }
+            list_build_parameter::NAME => {
+                ::std::boxed::Box::pin(list_build_parameter::run(cx, matches)).await
+            }
+            list_custom_template::NAME => {
+                ::std::boxed::Box::pin(list_custom_template::run(cx, matches)).await
+            }
+            list_end_points::NAME => {
+                ::std::boxed::Box::pin(list_end_points::run(cx, matches)).await
+            }
+            list_group_tree::NAME => {
+                ::std::boxed::Box::pin(list_group_tree::run(cx, matches)).await
+            }
+            list_job::NAME => ::std::boxed::Box::pin(list_job::run(cx, matches)).await,
+            list_job_config::NAME => {
+                ::std::boxed::Box::pin(list_job_config::run(cx, matches)).await
+            }
+            list_junit_coverage_summary::NAME => {
+                ::std::boxed::Box::pin(list_junit_coverage_summary::run(cx, matches))
+                    .await
+            }
+            list_keystore::NAME => {
+                ::std::boxed::Box::pin(list_keystore::run(cx, matches)).await
+            }
+            list_keystore_search::NAME => {
+                ::std::boxed::Box::pin(list_keystore_search::run(cx, matches)).await
+            }
+            list_notice::NAME => {
+                ::std::boxed::Box::pin(list_notice::run(cx, matches)).await
+            }
+            list_official_template::NAME => {
+                ::std::boxed::Box::pin(list_official_template::run(cx, matches)).await
+            }
+            list_project_jobs::NAME => {
+                ::std::boxed::Box::pin(list_project_jobs::run(cx, matches)).await
+            }
+            list_recommend_official_template::NAME => {
+                ::std::boxed::Box::pin(
+                        list_recommend_official_template::run(cx, matches),
+                    )
+                    .await
+            }
+            list_records::NAME => {
+                ::std::boxed::Box::pin(list_records::run(cx, matches)).await
+            }
+            list_recycling_job::NAME => {
+                ::std::boxed::Box::pin(list_recycling_job::run(cx, matches)).await
+            }
+            list_related_project_info::NAME => {
+                ::std::boxed::Box::pin(list_related_project_info::run(cx, matches)).await
+            }
+            list_repo_branch::NAME => {
+                ::std::boxed::Box::pin(list_repo_branch::run(cx, matches)).await
+            }
+            list_repository::NAME => {
+                ::std::boxed::Box::pin(list_repository::run(cx, matches)).await
+            }
+            list_tag_list::NAME => {
+                ::std::boxed::Box::pin(list_tag_list::run(cx, matches)).await
+            }
+            list_templates::NAME => {
+                ::std::boxed::Box::pin(list_templates::run(cx, matches)).await
+            }
+            list_update_job_history::NAME => {
+                ::std::boxed::Box::pin(list_update_job_history::run(cx, matches)).await
+            }
+            move_group::NAME => {
+                ::std::boxed::Box::pin(move_group::run(cx, matches)).await
+            }
+            remover_favourite_custom_template::NAME => {
+                ::std::boxed::Box::pin(
+                        remover_favourite_custom_template::run(cx, matches),
+                    )
+                    .await
+            }
+            remover_favourite_official_template::NAME => {
+                ::std::boxed::Box::pin(
+                        remover_favourite_official_template::run(cx, matches),
+                    )
+                    .await
+            }
+            remover_favourite_task::NAME => {
+                ::std::boxed::Box::pin(remover_favourite_task::run(cx, matches)).await
+            }
+            restore_recycling_jobs::NAME => {
+                ::std::boxed::Box::pin(restore_recycling_jobs::run(cx, matches)).await
+            }
+            run_job::NAME => ::std::boxed::Box::pin(run_job::run(cx, matches)).await,
+            save_template_used_info::NAME => {
+                ::std::boxed::Box::pin(save_template_used_info::run(cx, matches)).await
+            }
+            set_keep_time::NAME => {
+                ::std::boxed::Box::pin(set_keep_time::run(cx, matches)).await
+            }
+            show_action_i_info::NAME => {
+                ::std::boxed::Box::pin(show_action_i_info::run(cx, matches)).await
+            }
+            show_action_info::NAME => {
+                ::std::boxed::Box::pin(show_action_info::run(cx, matches)).await
+            }
+            show_available_inner_spec::NAME => {
+                ::std::boxed::Box::pin(show_available_inner_spec::run(cx, matches)).await
+            }
+            show_branch_by_job_id::NAME => {
+                ::std::boxed::Box::pin(show_branch_by_job_id::run(cx, matches)).await
+            }
+            show_build_details::NAME => {
+                ::std::boxed::Box::pin(show_build_details::run(cx, matches)).await
+            }
+            show_build_info_record::NAME => {
+                ::std::boxed::Box::pin(show_build_info_record::run(cx, matches)).await
+            }
+            show_build_params_list::NAME => {
+                ::std::boxed::Box::pin(show_build_params_list::run(cx, matches)).await
+            }
+            show_build_record::NAME => {
+                ::std::boxed::Box::pin(show_build_record::run(cx, matches)).await
+            }
+            show_build_record_build_script::NAME => {
+                ::std::boxed::Box::pin(show_build_record_build_script::run(cx, matches))
+                    .await
+            }
+            show_build_record_flow_graph::NAME => {
+                ::std::boxed::Box::pin(show_build_record_flow_graph::run(cx, matches))
+                    .await
+            }
+            show_build_record_full_stages::NAME => {
+                ::std::boxed::Box::pin(show_build_record_full_stages::run(cx, matches))
+                    .await
+            }
+            show_console_info::NAME => {
+                ::std::boxed::Box::pin(show_console_info::run(cx, matches)).await
+            }
+            show_copy_name::NAME => {
+                ::std::boxed::Box::pin(show_copy_name::run(cx, matches)).await
+            }
+            show_coverage_metrics::NAME => {
+                ::std::boxed::Box::pin(show_coverage_metrics::run(cx, matches)).await
+            }
+            show_default_build_parameters::NAME => {
+                ::std::boxed::Box::pin(show_default_build_parameters::run(cx, matches))
+                    .await
+            }
+            show_default_project_permission::NAME => {
+                ::std::boxed::Box::pin(show_default_project_permission::run(cx, matches))
+                    .await
+            }
+            show_disable::NAME => {
+                ::std::boxed::Box::pin(show_disable::run(cx, matches)).await
+            }
+            show_dockerfile_template::NAME => {
+                ::std::boxed::Box::pin(show_dockerfile_template::run(cx, matches)).await
+            }
+            show_domain_status::NAME => {
+                ::std::boxed::Box::pin(show_domain_status::run(cx, matches)).await
+            }
+            show_domains_statuses::NAME => {
+                ::std::boxed::Box::pin(show_domains_statuses::run(cx, matches)).await
+            }
+            show_federation::NAME => {
+                ::std::boxed::Box::pin(show_federation::run(cx, matches)).await
+            }
+            show_flow_graph::NAME => {
+                ::std::boxed::Box::pin(show_flow_graph::run(cx, matches)).await
+            }
+            show_git_code_repository::NAME => {
+                ::std::boxed::Box::pin(show_git_code_repository::run(cx, matches)).await
+            }
+            show_git_code_repository_branches::NAME => {
+                ::std::boxed::Box::pin(
+                        show_git_code_repository_branches::run(cx, matches),
+                    )
+                    .await
+            }
+            show_history_details::NAME => {
+                ::std::boxed::Box::pin(show_history_details::run(cx, matches)).await
+            }
+            show_image_template_list::NAME => {
+                ::std::boxed::Box::pin(show_image_template_list::run(cx, matches)).await
+            }
+            show_job_build_record_detail::NAME => {
+                ::std::boxed::Box::pin(show_job_build_record_detail::run(cx, matches))
+                    .await
+            }
+            show_job_build_success_ratio::NAME => {
+                ::std::boxed::Box::pin(show_job_build_success_ratio::run(cx, matches))
+                    .await
+            }
+            show_job_build_time::NAME => {
+                ::std::boxed::Box::pin(show_job_build_time::run(cx, matches)).await
+            }
+            show_job_config::NAME => {
+                ::std::boxed::Box::pin(show_job_config::run(cx, matches)).await
+            }
+            show_job_config_diff::NAME => {
+                ::std::boxed::Box::pin(show_job_config_diff::run(cx, matches)).await
+            }
+            show_job_info::NAME => {
+                ::std::boxed::Box::pin(show_job_info::run(cx, matches)).await
+            }
+            show_job_list_by_project_id::NAME => {
+                ::std::boxed::Box::pin(show_job_list_by_project_id::run(cx, matches))
+                    .await
+            }
+            show_job_notice_config_info::NAME => {
+                ::std::boxed::Box::pin(show_job_notice_config_info::run(cx, matches))
+                    .await
+            }
+            show_job_pipeline_info::NAME => {
+                ::std::boxed::Box::pin(show_job_pipeline_info::run(cx, matches)).await
+            }
+            show_job_role_permission::NAME => {
+                ::std::boxed::Box::pin(show_job_role_permission::run(cx, matches)).await
+            }
+            show_job_status::NAME => {
+                ::std::boxed::Box::pin(show_job_status::run(cx, matches)).await
+            }
+            show_job_step_status::NAME => {
+                ::std::boxed::Box::pin(show_job_step_status::run(cx, matches)).await
+            }
+            show_job_success_ratio::NAME => {
+                ::std::boxed::Box::pin(show_job_success_ratio::run(cx, matches)).await
+            }
+            show_job_system_parameters::NAME => {
+                ::std::boxed::Box::pin(show_job_system_parameters::run(cx, matches))
+                    .await
+            }
+            show_job_total::NAME => {
+                ::std::boxed::Box::pin(show_job_total::run(cx, matches)).await
+            }
+            show_keystore_permission::NAME => {
+                ::std::boxed::Box::pin(show_keystore_permission::run(cx, matches)).await
+            }
+            show_last_history::NAME => {
+                ::std::boxed::Box::pin(show_last_history::run(cx, matches)).await
+            }
+            show_list_history::NAME => {
+                ::std::boxed::Box::pin(show_list_history::run(cx, matches)).await
+            }
+            show_list_period_history::NAME => {
+                ::std::boxed::Box::pin(show_list_period_history::run(cx, matches)).await
+            }
+            show_log_analysis::NAME => {
+                ::std::boxed::Box::pin(show_log_analysis::run(cx, matches)).await
+            }
+            show_new_output::NAME => {
+                ::std::boxed::Box::pin(show_new_output::run(cx, matches)).await
+            }
+            show_output_info::NAME => {
+                ::std::boxed::Box::pin(show_output_info::run(cx, matches)).await
+            }
+            show_package_spec_count_down::NAME => {
+                ::std::boxed::Box::pin(show_package_spec_count_down::run(cx, matches))
+                    .await
+            }
+            show_package_spec_status::NAME => {
+                ::std::boxed::Box::pin(show_package_spec_status::run(cx, matches)).await
+            }
+            show_project_job_permission::NAME => {
+                ::std::boxed::Box::pin(show_project_job_permission::run(cx, matches))
+                    .await
+            }
+            show_project_permission::NAME => {
+                ::std::boxed::Box::pin(show_project_permission::run(cx, matches)).await
+            }
+            show_record_detail::NAME => {
+                ::std::boxed::Box::pin(show_record_detail::run(cx, matches)).await
+            }
+            show_record_info::NAME => {
+                ::std::boxed::Box::pin(show_record_info::run(cx, matches)).await
+            }
+            show_related_project::NAME => {
+                ::std::boxed::Box::pin(show_related_project::run(cx, matches)).await
+            }
+            show_report_summary::NAME => {
+                ::std::boxed::Box::pin(show_report_summary::run(cx, matches)).await
+            }
+            show_running_status::NAME => {
+                ::std::boxed::Box::pin(show_running_status::run(cx, matches)).await
+            }
+            show_summary_build_job_info::NAME => {
+                ::std::boxed::Box::pin(show_summary_build_job_info::run(cx, matches))
+                    .await
+            }
+            show_template::NAME => {
+                ::std::boxed::Box::pin(show_template::run(cx, matches)).await
+            }
+            show_user_charge_type::NAME => {
+                ::std::boxed::Box::pin(show_user_charge_type::run(cx, matches)).await
+            }
+            show_user_over_package_quota::NAME => {
+                ::std::boxed::Box::pin(show_user_over_package_quota::run(cx, matches))
+                    .await
+            }
+            show_yaml_template::NAME => {
+                ::std::boxed::Box::pin(show_yaml_template::run(cx, matches)).await
+            }
+            stop_build_job::NAME => {
+                ::std::boxed::Box::pin(stop_build_job::run(cx, matches)).await
+            }
+            stop_job::NAME => ::std::boxed::Box::pin(stop_job::run(cx, matches)).await,
+            stop_the_job::NAME => {
+                ::std::boxed::Box::pin(stop_the_job::run(cx, matches)).await
+            }
+            switched_packet::NAME => {
+                ::std::boxed::Box::pin(switched_packet::run(cx, matches)).await
+            }
+            update_build_job::NAME => {
+                ::std::boxed::Box::pin(update_build_job::run(cx, matches)).await
+            }
+            update_job_group::NAME => {
+                ::std::boxed::Box::pin(update_job_group::run(cx, matches)).await
+            }
+            update_keystore::NAME => {
+                ::std::boxed::Box::pin(update_keystore::run(cx, matches)).await
+            }
+            update_keystore_permission::NAME => {
+                ::std::boxed::Box::pin(update_keystore_permission::run(cx, matches))
+                    .await
+            }
+            update_new_job::NAME => {
+                ::std::boxed::Box::pin(update_new_job::run(cx, matches)).await
+            }
+            update_new_notice_new::NAME => {
+                ::std::boxed::Box::pin(update_new_notice_new::run(cx, matches)).await
+            }
+            update_notice::NAME => {
+                ::std::boxed::Box::pin(update_notice::run(cx, matches)).await
+            }
+            update_simple_job_role_permission::NAME => {
+                ::std::boxed::Box::pin(
+                        update_simple_job_role_permission::run(cx, matches),
+                    )
+                    .await
+            }
+            upload_coverage_report::NAME => {
+                ::std::boxed::Box::pin(upload_coverage_report::run(cx, matches)).await
+            }
+            upload_junit_report::NAME => {
+                ::std::boxed::Box::pin(upload_junit_report::run(cx, matches)).await
+            }
+            upload_keystore::NAME => {
+                ::std::boxed::Box::pin(upload_keystore::run(cx, matches)).await
+            }
+            _ => return ::std::option::Option::None,
+        },
+    )
 }

@@ -35,7 +35,9 @@ pub async fn run(
     if let ::std::option::Option::Some(value) = cx.project_id() {
         call = call.project_id(value);
     }
-    if let ::std::option::Option::Some(value) = matches.get_one::<::std::string::String>("arch") {
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("arch")
+    {
         call = call.arch(::std::clone::Clone::clone(value));
     }
     let reply = call.send().await?;

@@ -30,8 +30,8 @@ pub async fn run(
     matches: &::clap::ArgMatches,
 ) -> ::std::result::Result<crate::invoke::Reply, crate::failure::Failure> {
     let mut call = cx.client.show_build_record_flow_graph();
-    if let ::std::option::Option::Some(value) =
-        matches.get_one::<::std::string::String>("build_flow_record_id")
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("build_flow_record_id")
     {
         call = call.build_flow_record_id(::std::clone::Clone::clone(value));
     }

@@ -91,7 +91,9 @@ pub async fn run(
     matches: &::clap::ArgMatches,
 ) -> ::std::result::Result<crate::invoke::Reply, crate::failure::Failure> {
     let mut call = cx.client.show_console_info();
-    if let ::std::option::Option::Some(value) = matches.get_one::<::std::string::String>("job_id") {
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("job_id")
+    {
         call = call.job_id(::std::clone::Clone::clone(value));
     }
     if let ::std::option::Option::Some(value) = matches.get_one::<i32>("build_no") {
@@ -106,7 +108,9 @@ pub async fn run(
     if let ::std::option::Option::Some(value) = matches.get_one::<i32>("end_offset") {
         call = call.end_offset(::std::clone::Clone::clone(value));
     }
-    if let ::std::option::Option::Some(value) = matches.get_one::<::std::string::String>("sort") {
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("sort")
+    {
         call = call.sort(::std::clone::Clone::clone(value));
     }
     let reply = call.send().await?;

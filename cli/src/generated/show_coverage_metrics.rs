@@ -56,13 +56,16 @@ pub async fn run(
     matches: &::clap::ArgMatches,
 ) -> ::std::result::Result<crate::invoke::Reply, crate::failure::Failure> {
     let mut call = cx.client.show_coverage_metrics();
-    if let ::std::option::Option::Some(value) = matches.get_one::<::std::string::String>("job_id") {
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("job_id")
+    {
         call = call.job_id(::std::clone::Clone::clone(value));
     }
     if let ::std::option::Option::Some(value) = matches.get_one::<i32>("build_no") {
         call = call.build_no(::std::clone::Clone::clone(value));
     }
-    if let ::std::option::Option::Some(value) = matches.get_one::<::std::string::String>("root_id")
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("root_id")
     {
         call = call.root_id(::std::clone::Clone::clone(value));
     }

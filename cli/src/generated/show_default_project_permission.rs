@@ -33,7 +33,9 @@ pub async fn run(
     if let ::std::option::Option::Some(value) = cx.project_id() {
         call = call.project_id(value);
     }
-    if let ::std::option::Option::Some(value) = matches.get_one::<::std::string::String>("job_id") {
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("job_id")
+    {
         call = call.job_id(::std::clone::Clone::clone(value));
     }
     let reply = call.send().await?;

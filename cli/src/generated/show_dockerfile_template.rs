@@ -31,7 +31,8 @@ pub async fn run(
     matches: &::clap::ArgMatches,
 ) -> ::std::result::Result<crate::invoke::Reply, crate::failure::Failure> {
     let mut call = cx.client.show_dockerfile_template();
-    if let ::std::option::Option::Some(value) = matches.get_one::<::std::string::String>("image_id")
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("image_id")
     {
         call = call.image_id(::std::clone::Clone::clone(value));
     }

@@ -18,9 +18,9 @@ pub async fn run(
     matches: &::clap::ArgMatches,
 ) -> ::std::result::Result<crate::invoke::Reply, crate::failure::Failure> {
     let mut call = cx.client.show_domains_statuses();
-    if let ::std::option::Option::Some(body) =
-        crate::invoke::body::<::codearts_build::types::ShowDomainsStatusesRequestBody>(matches)?
-    {
+    if let ::std::option::Option::Some(body) = crate::invoke::body::<
+        ::codearts_build::types::ShowDomainsStatusesRequestBody,
+    >(matches)? {
         call = call.body(body);
     }
     let reply = call.send().await?;

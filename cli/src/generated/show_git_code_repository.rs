@@ -96,8 +96,8 @@ pub async fn run(
     matches: &::clap::ArgMatches,
 ) -> ::std::result::Result<crate::invoke::Reply, crate::failure::Failure> {
     let mut call = cx.client.show_git_code_repository();
-    if let ::std::option::Option::Some(value) =
-        matches.get_one::<::std::string::String>("endpoint_id")
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("endpoint_id")
     {
         call = call.endpoint_id(::std::clone::Clone::clone(value));
     }
@@ -107,7 +107,9 @@ pub async fn run(
     if let ::std::option::Option::Some(value) = matches.get_one::<i32>("page_size") {
         call = call.page_size(::std::clone::Clone::clone(value));
     }
-    if let ::std::option::Option::Some(value) = matches.get_one::<::std::string::String>("search") {
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("search")
+    {
         call = call.search(::std::clone::Clone::clone(value));
     }
     if let ::std::option::Option::Some(value) = matches.get_one::<i32>("limit") {
@@ -116,7 +118,9 @@ pub async fn run(
     if let ::std::option::Option::Some(value) = matches.get_one::<i32>("offset") {
         call = call.offset(::std::clone::Clone::clone(value));
     }
-    if let ::std::option::Option::Some(value) = matches.get_one::<::std::string::String>("ids") {
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("ids")
+    {
         call = call.ids(::std::clone::Clone::clone(value));
     }
     let reply = call.send().await?;

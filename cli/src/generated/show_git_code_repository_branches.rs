@@ -98,8 +98,8 @@ pub async fn run(
     matches: &::clap::ArgMatches,
 ) -> ::std::result::Result<crate::invoke::Reply, crate::failure::Failure> {
     let mut call = cx.client.show_git_code_repository_branches();
-    if let ::std::option::Option::Some(value) =
-        matches.get_one::<::std::string::String>("endpoint_id")
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("endpoint_id")
     {
         call = call.endpoint_id(::std::clone::Clone::clone(value));
     }
@@ -109,10 +109,13 @@ pub async fn run(
     if let ::std::option::Option::Some(value) = matches.get_one::<i32>("page_size") {
         call = call.page_size(::std::clone::Clone::clone(value));
     }
-    if let ::std::option::Option::Some(value) = matches.get_one::<::std::string::String>("search") {
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("search")
+    {
         call = call.search(::std::clone::Clone::clone(value));
     }
-    if let ::std::option::Option::Some(value) = matches.get_one::<::std::string::String>("repo_id")
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("repo_id")
     {
         call = call.repo_id(::std::clone::Clone::clone(value));
     }

@@ -63,15 +63,19 @@ pub async fn run(
     matches: &::clap::ArgMatches,
 ) -> ::std::result::Result<crate::invoke::Reply, crate::failure::Failure> {
     let mut call = cx.client.show_job_build_time();
-    if let ::std::option::Option::Some(value) = matches.get_one::<::std::string::String>("job_id") {
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("job_id")
+    {
         call = call.job_id(::std::clone::Clone::clone(value));
     }
-    if let ::std::option::Option::Some(value) =
-        matches.get_one::<::std::string::String>("repository_name")
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("repository_name")
     {
         call = call.repository_name(::std::clone::Clone::clone(value));
     }
-    if let ::std::option::Option::Some(value) = matches.get_one::<::std::string::String>("branch") {
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("branch")
+    {
         call = call.branch(::std::clone::Clone::clone(value));
     }
     if let ::std::option::Option::Some(value) = matches.get_one::<i32>("interval") {

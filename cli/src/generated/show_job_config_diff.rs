@@ -52,16 +52,18 @@ pub async fn run(
     matches: &::clap::ArgMatches,
 ) -> ::std::result::Result<crate::invoke::Reply, crate::failure::Failure> {
     let mut call = cx.client.show_job_config_diff();
-    if let ::std::option::Option::Some(value) = matches.get_one::<::std::string::String>("job_id") {
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("job_id")
+    {
         call = call.job_id(::std::clone::Clone::clone(value));
     }
-    if let ::std::option::Option::Some(value) =
-        matches.get_one::<::std::string::String>("revisedl_no")
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("revisedl_no")
     {
         call = call.revisedl_no(::std::clone::Clone::clone(value));
     }
-    if let ::std::option::Option::Some(value) =
-        matches.get_one::<::std::string::String>("original_no")
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("original_no")
     {
         call = call.original_no(::std::clone::Clone::clone(value));
     }

@@ -56,14 +56,18 @@ pub async fn run(
     matches: &::clap::ArgMatches,
 ) -> ::std::result::Result<crate::invoke::Reply, crate::failure::Failure> {
     let mut call = cx.client.show_job_pipeline_info();
-    if let ::std::option::Option::Some(value) = matches.get_one::<::std::string::String>("job_id") {
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("job_id")
+    {
         call = call.job_id(::std::clone::Clone::clone(value));
     }
-    if let ::std::option::Option::Some(value) = matches.get_one::<::std::string::String>("all") {
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("all")
+    {
         call = call.all(::std::clone::Clone::clone(value));
     }
-    if let ::std::option::Option::Some(value) =
-        matches.get_one::<::std::string::String>("check_param_used")
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("check_param_used")
     {
         call = call.check_param_used(::std::clone::Clone::clone(value));
     }

@@ -52,17 +52,18 @@ pub async fn run(
     matches: &::clap::ArgMatches,
 ) -> ::std::result::Result<crate::invoke::Reply, crate::failure::Failure> {
     let mut call = cx.client.show_job_total();
-    if let ::std::option::Option::Some(value) =
-        matches.get_one::<::std::string::String>("build_project_id")
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("build_project_id")
     {
         call = call.build_project_id(::std::clone::Clone::clone(value));
     }
-    if let ::std::option::Option::Some(value) =
-        matches.get_one::<::std::string::String>("from_date")
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("from_date")
     {
         call = call.from_date(::std::clone::Clone::clone(value));
     }
-    if let ::std::option::Option::Some(value) = matches.get_one::<::std::string::String>("to_date")
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("to_date")
     {
         call = call.to_date(::std::clone::Clone::clone(value));
     }

@@ -50,15 +50,17 @@ pub async fn run(
     matches: &::clap::ArgMatches,
 ) -> ::std::result::Result<crate::invoke::Reply, crate::failure::Failure> {
     let mut call = cx.client.show_keystore_permission();
-    if let ::std::option::Option::Some(value) =
-        matches.get_one::<::std::string::String>("keystore_id")
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("keystore_id")
     {
         call = call.keystore_id(::std::clone::Clone::clone(value));
     }
     if let ::std::option::Option::Some(value) = matches.get_one::<i32>("page_size") {
         call = call.page_size(::std::clone::Clone::clone(value));
     }
-    if let ::std::option::Option::Some(value) = matches.get_one::<::std::string::String>("page") {
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("page")
+    {
         call = call.page(::std::clone::Clone::clone(value));
     }
     let reply = call.send().await?;

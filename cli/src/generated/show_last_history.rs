@@ -34,8 +34,8 @@ pub async fn run(
     if let ::std::option::Option::Some(value) = cx.project_id() {
         call = call.project_id(value);
     }
-    if let ::std::option::Option::Some(value) =
-        matches.get_one::<::std::string::String>("repository_name")
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("repository_name")
     {
         call = call.repository_name(::std::clone::Clone::clone(value));
     }

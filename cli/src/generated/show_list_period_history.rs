@@ -83,7 +83,9 @@ pub async fn run(
     matches: &::clap::ArgMatches,
 ) -> ::std::result::Result<crate::invoke::Reply, crate::failure::Failure> {
     let mut call = cx.client.show_list_period_history();
-    if let ::std::option::Option::Some(value) = matches.get_one::<::std::string::String>("job_id") {
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("job_id")
+    {
         call = call.job_id(::std::clone::Clone::clone(value));
     }
     if let ::std::option::Option::Some(value) = matches.get_one::<i32>("offset") {
@@ -92,12 +94,13 @@ pub async fn run(
     if let ::std::option::Option::Some(value) = matches.get_one::<i32>("limit") {
         call = call.limit(::std::clone::Clone::clone(value));
     }
-    if let ::std::option::Option::Some(value) =
-        matches.get_one::<::std::string::String>("start_time")
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("start_time")
     {
         call = call.start_time(::std::clone::Clone::clone(value));
     }
-    if let ::std::option::Option::Some(value) = matches.get_one::<::std::string::String>("end_time")
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("end_time")
     {
         call = call.end_time(::std::clone::Clone::clone(value));
     }

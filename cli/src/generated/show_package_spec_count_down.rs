@@ -22,8 +22,7 @@ pub async fn run(
     let mut call = cx.client.show_package_spec_count_down();
     if let ::std::option::Option::Some(body) = crate::invoke::body::<
         ::codearts_build::types::ShowPackageSpecCountDownRequestBody,
-    >(matches)?
-    {
+    >(matches)? {
         call = call.body(body);
     }
     let reply = call.send().await?;

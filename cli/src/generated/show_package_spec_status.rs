@@ -39,7 +39,9 @@ pub async fn run(
     if let ::std::option::Option::Some(value) = cx.project_id() {
         call = call.project_id(value);
     }
-    if let ::std::option::Option::Some(value) = matches.get_one::<::std::string::String>("status") {
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("status")
+    {
         call = call.status(::std::clone::Clone::clone(value));
     }
     let reply = call.send().await?;

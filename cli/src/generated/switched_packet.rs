@@ -42,13 +42,13 @@ pub async fn run(
     if let ::std::option::Option::Some(value) = cx.project_id() {
         call = call.project_id(value);
     }
-    if let ::std::option::Option::Some(value) =
-        matches.get_one::<::std::string::String>("source_group_id")
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("source_group_id")
     {
         call = call.source_group_id(::std::clone::Clone::clone(value));
     }
-    if let ::std::option::Option::Some(value) =
-        matches.get_one::<::std::string::String>("target_group_id")
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("target_group_id")
     {
         call = call.target_group_id(::std::clone::Clone::clone(value));
     }

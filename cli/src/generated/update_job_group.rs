@@ -21,9 +21,9 @@ pub async fn run(
     if let ::std::option::Option::Some(value) = cx.project_id() {
         call = call.project_id(value);
     }
-    if let ::std::option::Option::Some(body) =
-        crate::invoke::body::<::codearts_build::types::UpdateJobGroupRequestBody>(matches)?
-    {
+    if let ::std::option::Option::Some(body) = crate::invoke::body::<
+        ::codearts_build::types::UpdateJobGroupRequestBody,
+    >(matches)? {
         call = call.body(body);
     }
     let reply = call.send().await?;

@@ -29,12 +29,14 @@ pub async fn run(
     matches: &::clap::ArgMatches,
 ) -> ::std::result::Result<crate::invoke::Reply, crate::failure::Failure> {
     let mut call = cx.client.update_keystore();
-    if let ::std::option::Option::Some(value) = matches.get_one::<::std::string::String>("id") {
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("id")
+    {
         call = call.id(::std::clone::Clone::clone(value));
     }
-    if let ::std::option::Option::Some(body) =
-        crate::invoke::body::<::codearts_build::types::UpdateKeystoreRequestBody>(matches)?
-    {
+    if let ::std::option::Option::Some(body) = crate::invoke::body::<
+        ::codearts_build::types::UpdateKeystoreRequestBody,
+    >(matches)? {
         call = call.body(body);
     }
     let reply = call.send().await?;

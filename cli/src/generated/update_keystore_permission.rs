@@ -20,8 +20,7 @@ pub async fn run(
     let mut call = cx.client.update_keystore_permission();
     if let ::std::option::Option::Some(body) = crate::invoke::body::<
         ::codearts_build::types::UpdateKeystorePermissionRequestBody,
-    >(matches)?
-    {
+    >(matches)? {
         call = call.body(body);
     }
     let reply = call.send().await?;

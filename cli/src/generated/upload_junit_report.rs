@@ -68,23 +68,33 @@ pub async fn run(
     matches: &::clap::ArgMatches,
 ) -> ::std::result::Result<crate::invoke::Reply, crate::failure::Failure> {
     let mut call = cx.client.upload_junit_report();
-    if let ::std::option::Option::Some(value) = matches.get_one::<::std::string::String>("job_id") {
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("job_id")
+    {
         call = call.job_id(::std::clone::Clone::clone(value));
     }
     if let ::std::option::Option::Some(value) = matches.get_one::<i32>("build_no") {
         call = call.build_no(::std::clone::Clone::clone(value));
     }
-    if let ::std::option::Option::Some(value) = matches.get_one::<::std::string::String>("node_id")
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("node_id")
     {
         call = call.node_id(::std::clone::Clone::clone(value));
     }
-    if let ::std::option::Option::Some(values) = matches.get_many::<::std::path::PathBuf>("files") {
-        call = call.files(
-            values
-                .map(|value| crate::invoke::file_part(value))
-                .collect::<::std::result::Result<::std::vec::Vec<::codearts_build::FilePart>, _>>(
-                )?,
-        );
+    if let ::std::option::Option::Some(values) = matches
+        .get_many::<::std::path::PathBuf>("files")
+    {
+        call = call
+            .files(
+                values
+                    .map(|value| crate::invoke::file_part(value))
+                    .collect::<
+                        ::std::result::Result<
+                            ::std::vec::Vec<::codearts_build::FilePart>,
+                            _,
+                        >,
+                    >()?,
+            );
     }
     let reply = call.send().await?;
     crate::invoke::json(&reply)

@@ -56,15 +56,18 @@ pub async fn run(
     matches: &::clap::ArgMatches,
 ) -> ::std::result::Result<crate::invoke::Reply, crate::failure::Failure> {
     let mut call = cx.client.upload_keystore();
-    if let ::std::option::Option::Some(value) =
-        matches.get_one::<::std::string::String>("description")
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("description")
     {
         call = call.description(::std::clone::Clone::clone(value));
     }
-    if let ::std::option::Option::Some(value) = matches.get_one::<::std::path::PathBuf>("file") {
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::path::PathBuf>("file")
+    {
         call = call.file(crate::invoke::file_part(value)?);
     }
-    if let ::std::option::Option::Some(value) = matches.get_one::<::std::string::String>("privacy")
+    if let ::std::option::Option::Some(value) = matches
+        .get_one::<::std::string::String>("privacy")
     {
         call = call.privacy(::std::clone::Clone::clone(value));
     }
