@@ -60,6 +60,21 @@ The first of these sources that holds credentials is used; flags win over the en
 Secret keys are never accepted as flags (other users could read them in the process list) \
 and never printed.";
 
+/// Examples and exit codes at the end of `run --help`.
+const RUN_AFTER_HELP: &str = "\
+EXAMPLES:
+  codearts-build run JOB_ID --branch main --follow
+  codearts-build run JOB_ID --param version=1.2.0 --tag v1.2.0 --wait --timeout 30m --json
+
+EXIT CODES:
+  0    the build succeeded (or, without --wait/--follow, was started)
+  1    the build failed
+  2    usage error
+  3    the build was aborted
+  4    the build had not finished when --timeout passed (it keeps running)
+  5    configuration error      6  credentials rejected      7  other service or network error
+  130  interrupted: one stop request was sent for the build";
+
 /// The whole command tree.
 pub fn command() -> Command {
     Command::new("codearts-build")
@@ -133,6 +148,7 @@ fn run_command() -> Command {
              Ctrl-C (SIGINT) or SIGTERM sends one stop request for the build to the service and \
              exits with 130.",
         )
+        .after_long_help(RUN_AFTER_HELP)
         .arg(
             Arg::new("job_id")
                 .required(true)

@@ -253,7 +253,10 @@ async fn stop(client: &Client, job_id: &str, build_no: i32) -> Result<u8, Failur
         .await;
     if let Err(error) = stopped {
         let failure = Failure::from(error);
-        eprintln!("error: the stop request failed: {}", failure.message);
+        eprintln!(
+            "error: the stop request failed: {}",
+            crate::failure::redact(&failure.message)
+        );
     }
     Ok(code::INTERRUPTED)
 }

@@ -57,13 +57,39 @@ impl Failure {
         self
     }
 
-    /// Prints the failure to stderr: `error: ...`, then `hint: ...` when there is one.
+    /// Prints the failure to stderr: `error: ...`, then `hint: ...` when there is one. A
+    /// secret from the environment that a reply echoed back (a security token in a proxy's
+    /// error page) is masked.
     pub fn report(&self) {
-        eprintln!("error: {}", self.message);
+        eprintln!("error: {}", redact(&self.message));
         if let Some(hint) = &self.hint {
             eprintln!("hint: {hint}");
         }
     }
+}
+
+/// The variables whose values are secrets: the secret keys, security tokens and IAM token
+/// the credentials chain reads.
+const SECRET_VARS: &[&str] = &[
+    "HUAWEICLOUD_SDK_SK",
+    "HUAWEICLOUD_SDK_SECURITY_TOKEN",
+    "CLOUD_SDK_SK",
+    "CLOUD_SDK_SECURITY_TOKEN",
+    "CODEARTS_BUILD_TOKEN",
+];
+
+/// `text` with every secret from the environment replaced by `***`.
+pub fn redact(text: &str) -> String {
+    let mut text = text.to_owned();
+    for name in SECRET_VARS {
+        if let Ok(secret) = std::env::var(name) {
+            // Short values would mask ordinary words; real keys and tokens are long.
+            if secret.trim().len() >= 8 {
+                text = text.replace(secret.trim(), "***");
+            }
+        }
+    }
+    text
 }
 
 /// Newlines and runs of spaces folded, so that a failure is one line whatever the reply held.
