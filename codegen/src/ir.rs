@@ -29,6 +29,124 @@ pub struct Api {
     /// The areas from the root `tags:` list, in spec order; empty when the spec declares none
     /// (then nothing is gated behind a Cargo feature).
     pub areas: Vec<Area>,
+    /// Build status enums (`x-build-state`), by type.
+    pub build_states: Vec<BuildState>,
+    /// The `wait_for_*` methods (`x-waiters`), in spec order.
+    pub waiters: Vec<Waiter>,
+    /// The operations behind `run_build` (`x-build-workflow`).
+    pub build_workflow: Option<BuildWorkflow>,
+}
+
+/// A string enum with `x-build-state`: which variants end a build and which mean success.
+#[derive(Debug, Clone)]
+pub struct BuildState {
+    /// Rust name of the enum.
+    pub ty: String,
+    /// Variants after which the build no longer changes.
+    pub terminal: Vec<String>,
+    /// Terminal variants that mean the build passed.
+    pub success: Vec<String>,
+    /// Areas of the enum type (its `cfg`).
+    pub areas: Vec<String>,
+}
+
+/// A `wait_for_*` client method (`x-waiters`).
+#[derive(Debug, Clone)]
+pub struct Waiter {
+    /// Method name.
+    pub method: String,
+    /// What it waits for.
+    pub summary: String,
+    /// Client method of the polled operation.
+    pub operation: String,
+    /// The polled operation's rate-limit class.
+    pub rate_limit_class: Option<String>,
+    /// The polled operation's area.
+    pub area: Option<String>,
+    /// Whether the polled operation is deprecated.
+    pub deprecated: bool,
+    /// Inputs: the polled operation's required parameters, in order.
+    pub inputs: Vec<WaiterInput>,
+    /// Path of the returned value in the reply.
+    pub result: Vec<Step>,
+    /// Its type.
+    pub result_ty: TypeRef,
+    /// Path of the state, relative to the returned value.
+    pub state: Vec<Step>,
+    /// When the wait is over.
+    pub until: Until,
+    /// Path (relative to the returned value) of a string whose presence also ends the wait.
+    pub finished_when: Option<Vec<Step>>,
+}
+
+/// One input of a [`Waiter`], a required parameter of the polled operation.
+#[derive(Debug, Clone)]
+pub struct WaiterInput {
+    /// The request field (and fluent setter).
+    pub field: String,
+    /// Its type.
+    pub ty: TypeRef,
+    /// Taken as a `BuildNumber`.
+    pub build_number: bool,
+}
+
+/// When a [`Waiter`] is done.
+#[derive(Debug, Clone)]
+pub enum Until {
+    /// The state, an enum with `x-build-state`, is terminal.
+    Terminal,
+    /// The state serializes to this JSON value.
+    Equals(serde_json::Value),
+}
+
+/// `x-build-workflow`, resolved.
+#[derive(Debug, Clone)]
+pub struct BuildWorkflow {
+    /// Client method of the start operation.
+    pub start: String,
+    /// Rust type of its request body.
+    pub start_body: TypeRef,
+    /// Wire path of the job id in the body.
+    pub job_id: Vec<String>,
+    /// Wire path of the parameter array.
+    pub parameters: Vec<String>,
+    /// Wire names of an entry's name and value.
+    pub parameter_name: String,
+    /// See `parameter_name`.
+    pub parameter_value: String,
+    /// The custom parameter naming the branch.
+    pub branch_parameter: String,
+    /// Wire path of the tag.
+    pub tag: Vec<String>,
+    /// Wire path of the commit.
+    pub commit: Vec<String>,
+    /// Path of the build number (a string or integer) in the start reply, with its type.
+    pub build_number: (Vec<Step>, TypeRef),
+    /// Wire form of that path, for error messages.
+    pub build_number_wire: String,
+    /// Rust type of the start reply.
+    pub started_ty: TypeRef,
+    /// The waiter method.
+    pub wait: String,
+    /// Its record type.
+    pub record_ty: TypeRef,
+    /// Path of the status in the record, and the status enum's Rust name.
+    pub status: (Vec<Step>, String),
+    /// Path of the duration (milliseconds, an integer) in the record.
+    pub duration: Vec<Step>,
+    /// Client method of the stop operation; its fields taking the job id and build number.
+    pub stop: String,
+    /// The stop request's job id and build number fields.
+    pub stop_fields: [String; 2],
+    /// Client method of the log operation.
+    pub log: String,
+    /// The log request's job id and build number fields.
+    pub log_fields: [String; 2],
+    /// Required string parameters of the log operation that are not the job or build (such as
+    /// `size`), with their default.
+    pub log_defaults: Vec<(String, String)>,
+    /// Areas of every operation involved (the `cfg` of `run_build`).
+    pub areas: Vec<String>,
 }
 
 /// An area of the API (a root tag): one Cargo feature of the generated crate.

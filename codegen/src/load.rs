@@ -116,6 +116,8 @@ fn empty_spec() -> Spec {
         paths: Default::default(),
         components: Components::default(),
         error_codes: Vec::new(),
+        waiters: Vec::new(),
+        build_workflow: None,
         broken: Broken::default(),
     }
 }
@@ -175,6 +177,8 @@ const ROOT_KEYS: &[&str] = &[
     "components",
     "x-error-codes",
     "x-service",
+    "x-waiters",
+    "x-build-workflow",
 ];
 
 /// The root's own fields (not `paths` and `components`), each read on its own.
@@ -205,6 +209,8 @@ fn root_fields(map: &Mapping, diags: &mut Diagnostics) -> Spec {
             "tags" => spec.tags = piece(value, &at, diags).unwrap_or_default(),
             "x-error-codes" => spec.error_codes = piece(value, &at, diags).unwrap_or_default(),
             "x-service" => spec.service = piece(value, &at, diags),
+            "x-waiters" => spec.waiters = piece(value, &at, diags).unwrap_or_default(),
+            "x-build-workflow" => spec.build_workflow = piece(value, &at, diags),
             "paths" | "components" => {}
             _ => diags.error(
                 &at,

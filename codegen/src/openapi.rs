@@ -39,6 +39,12 @@ pub struct Spec {
     /// The service's error code catalogue.
     #[serde(default, rename = "x-error-codes")]
     pub error_codes: Vec<ErrorCodeEntry>,
+    /// The `wait_for_*` methods of the client (see `resolve::waiters`).
+    #[serde(default, rename = "x-waiters")]
+    pub waiters: Vec<WaiterHint>,
+    /// The operations behind `run_build` (see `resolve::waiters`).
+    #[serde(default, rename = "x-build-workflow")]
+    pub build_workflow: Option<BuildWorkflowHint>,
     /// What could not be read when the spec had errors (see [`load`](crate::load)): references
     /// to these are not reported again as dangling.
     #[serde(skip)]
@@ -471,6 +477,75 @@ pub struct Schema {
     pub not: Option<Value>,
     /// Unsupported; reported by validation.
     pub discriminator: Option<Value>,
+    /// Which values of a build status enum end a build, and which of those mean it passed.
+    #[serde(rename = "x-build-state")]
+    pub build_state: Option<BuildStateHint>,
+}
+
+/// `x-build-state` on a string enum schema: values are wire values of the enum.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BuildStateHint {
+    /// The values after which the state no longer changes.
+    pub terminal: Vec<String>,
+    /// The terminal values that mean the build passed.
+    pub success: Vec<String>,
+}
+
+/// One entry of `x-waiters`: a `wait_for_*` client method that polls an operation.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct WaiterHint {
+    /// The client method, such as `wait_for_build`.
+    pub method: String,
+    /// One line saying what it waits for.
+    pub summary: String,
+    /// operationId of the polled operation; its required parameters are the method's inputs.
+    pub operation: String,
+    /// The polled operation's parameter that is a build number (taken as a `BuildNumber`).
+    pub build_number: Option<String>,
+    /// Dotted path into the 200 body of the value the wait returns.
+    pub result: String,
+    /// Dotted path of the value that tells whether the wait is over.
+    pub state: String,
+    /// `terminal` (the state is an enum with `x-build-state` and is terminal) or `{equals: v}`.
+    pub until: Value,
+    /// Optional dotted path of a value whose presence (non-empty) also ends the wait.
+    pub finished_when: Option<String>,
+}
+
+/// `x-build-workflow`: the operations and fields behind `run_build`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct BuildWorkflowHint {
+    /// operationId of the operation that starts a build (a JSON body).
+    pub start: String,
+    /// Dotted body path that takes the job id.
+    pub job_id: String,
+    /// Body path of the array of custom parameters.
+    pub parameters: String,
+    /// Property of a parameter entry that takes its name.
+    pub parameter_name: String,
+    /// Property of a parameter entry that takes its value.
+    pub parameter_value: String,
+    /// The custom parameter that selects the branch to build.
+    pub branch_parameter: String,
+    /// Body path that takes the tag to build.
+    pub tag: String,
+    /// Body path that takes the commit to build.
+    pub commit: String,
+    /// Dotted path into the start reply of the new build's number.
+    pub build_number: String,
+    /// The `x-waiters` method that waits for the build's final record.
+    pub wait: String,
+    /// Dotted path into that record of its build status.
+    pub status: String,
+    /// Dotted path into that record of the build's duration in milliseconds.
+    pub duration: String,
+    /// operationId of the operation that stops a build.
+    pub stop: String,
+    /// operationId of the real-time log operation (with `x-log-follow`).
+    pub log: String,
 }
 
 /// One entry of `x-error-codes`.

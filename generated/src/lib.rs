@@ -573,6 +573,8 @@ pub mod rate_limit;
 pub mod region;
 #[rustfmt::skip]
 pub mod types;
+#[rustfmt::skip]
+pub mod waiters;
 
 /// The runtime crate (`codearts-runtime`) under the path generated code uses; not part of
 /// this crate's API: everything a user needs is re-exported below.
@@ -585,12 +587,14 @@ pub use rate_limit::{RateLimitClass, UnknownRateLimitClass};
 pub use region::{OtherRegion, Region, UnknownRegion};
 #[doc(inline)]
 pub use runtime::{
-    ByteStream, CallOptions, Credentials, CredentialsProvider, Error, FilePart, LogChunk,
-    LogFollow, Page, PageStyle, Paginator, ProvideCredentials, ReloadingCredentials, RetryPolicy,
+    BuildNumber, ByteStream, CallOptions, Credentials, CredentialsProvider, Error, FilePart,
+    LogChunk, LogFollow, Page, PageStyle, Paginator, ProvideCredentials, ReloadingCredentials,
+    RetryPolicy, WaitError, Waiter,
 };
+pub use waiters::*;
 
 /// `info.version` of the spec this crate was generated from.
 pub const SPEC_VERSION: &str = "2023-11-15";
 
 /// SHA-256 (hex) of the spec file this crate was generated from.
-pub const SPEC_SHA256: &str = "e8a920617b6d6ac141bd8bab64fcca390f1c7a400e54505166ff8096909254a5";
+pub const SPEC_SHA256: &str = "3c1b95d88c08ea2ccf46d769de6cca14b7d1f3ebc3e760fd79980578b33a3a23";

@@ -6,7 +6,8 @@
 //! [`ClientBuilder`] (as an alias for the generated client's builder), [`Credentials`],
 //! [`CredentialsProvider`], [`ReloadingCredentials`], [`ProvideCredentials`],
 //! [`Error`], [`FilePart`], [`LogChunk`], [`LogFollow`], [`Page`], [`PageStyle`], [`Paginator`],
-//! [`RetryPolicy`].
+//! [`RetryPolicy`], [`BuildNumber`], [`Waiter`] and [`WaitError`], and the build-run workflow's
+//! [`RunBuild`], [`BuildHandle`] and [`BuildOutcome`].
 //!
 //! For generated code (which reaches this crate through a hidden `runtime` alias):
 //!
@@ -19,6 +20,8 @@
 //! - [`multipart`]: `multipart/form-data` bodies ([`Form`](multipart::Form)).
 //! - [`paginate::paginate`] and [`follow::follow`]: the streams behind generated `paginate()`
 //!   and `follow()`.
+//! - [`waiter`]: the polling loop behind generated `wait_for_*` methods; [`workflow`]: the
+//!   [`BuildApi`] a generated client implements for `run_build`, and [`BuildState`].
 //!
 //! Inside: [`client`] holds [`Client`] (the service-independent core a generated client wraps),
 //! [`ClientBuilder`] and the send loop; [`error`] the one [`Error`] type; [`retry`] the
@@ -40,6 +43,7 @@
 #![deny(missing_docs)]
 
 pub mod auth;
+pub mod build_number;
 pub mod client;
 pub mod encode;
 pub mod error;
@@ -53,8 +57,11 @@ pub mod service;
 pub mod stream;
 pub mod time;
 pub mod validate;
+pub mod waiter;
+pub mod workflow;
 
 pub use auth::{Credentials, CredentialsProvider, ProvideCredentials, ReloadingCredentials};
+pub use build_number::{BuildNumber, ParseBuildNumberError};
 pub use client::{CallOptions, Client, ClientBuilder};
 pub use error::Error;
 pub use follow::{LogChunk, LogFollow};
@@ -63,3 +70,5 @@ pub use paginate::{Page, PageStyle, Paginator};
 pub use retry::RetryPolicy;
 pub use service::{ErrorCatalogue, Service, ServiceIdentity, ServiceRegion};
 pub use stream::ByteStream;
+pub use waiter::{Check, WaitError, Waiter};
+pub use workflow::{BuildApi, BuildHandle, BuildOutcome, BuildState, RunBuild, StartBuild};

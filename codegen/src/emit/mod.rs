@@ -13,6 +13,7 @@ mod rate_limit;
 mod rust;
 mod scaffold;
 mod types;
+mod waiters;
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -277,6 +278,10 @@ pub fn crate_files(
     files.insert(
         "src/rate_limit.rs".to_owned(),
         rust::file(&header, rate_limit::file(api))?,
+    );
+    files.insert(
+        "src/waiters.rs".to_owned(),
+        rust::file(&header, waiters::file(api))?,
     );
     for (name, source) in shipped_examples(api, statics) {
         files.insert(format!("examples/{name}"), format!("{header}\n{source}"));

@@ -9,6 +9,7 @@ pub mod pattern;
 mod refs;
 mod schemas;
 pub mod service;
+mod waiters;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -44,8 +45,14 @@ pub fn resolve(spec: &Spec) -> Result<Api, Diagnostics> {
     }
     let (regions, region_pattern, endpoints) = service::regions(spec, &mut diags);
     let error_codes = error_codes(spec, &mut diags);
+    let mut hints = waiters::resolve(spec, &operations, &registry, &mut diags);
     let (mut types, schema_examples) = registry.into_types();
     areas::reach(&areas, &operations, &mut types);
+    for state in &mut hints.build_states {
+        if let Some(t) = types.iter().find(|t| t.name == state.ty) {
+            state.areas = t.areas.clone();
+        }
+    }
     let mut examples = op_examples;
     examples.extend(schema_examples);
     name_examples(&mut examples);
@@ -62,6 +69,9 @@ pub fn resolve(spec: &Spec) -> Result<Api, Diagnostics> {
         error_codes,
         examples,
         areas,
+        build_states: hints.build_states,
+        waiters: hints.waiters,
+        build_workflow: hints.build_workflow,
     };
     check_names(&api, &mut diags);
     if !diags.is_empty() {

@@ -14,6 +14,7 @@
 //! - The newest RunJob reference page adds limits for parameter names (letters, digits and underscores, at most 128 characters, some reserved names) and values (at most 8192 characters) and more optional scm fields (branch, build_type, repo_id, repo_name, scm_type, url and others); the Swagger file and the SDK have none of them and this operation's own page could not be read that far, so they are not applied here.
 //! - actual_build_number and daily_build_number are strings on the wire although they look numeric, per the Swagger file and model_execute_job_response.go.
 //! - Starting a build queues a new run on every call, so no x-idempotent hint is given.
+//! - Build numbers: actual_build_number is a string on the wire here, while every other operation takes and returns the build number as an int32 of at least 1. The spec keeps both wire types as the service sends them and makes the integer the build number's type: the client's BuildNumber (a positive int32) is what build_no setters accept, and ExecuteJobResponse::build_no() parses actual_build_number into it, failing with a decode error (never a default) when the reply lacks a number.
 pub use crate::types::ExecuteJobResponse;
 /// Static facts about this operation.
 static SPEC: crate::runtime::operation::OperationSpec = crate::runtime::operation::OperationSpec {

@@ -10,6 +10,7 @@
 //!
 //! Notes on how the vendor documentation was read:
 //!
+//! - status is the BuildStatus enum: the vendor's examples show SUCCESS, ABORTED and SCHEDULE_FAILURE for record states and FAILURE for a failed build's result, and a running build reports RUNNING; no source lists every state, so any other value decodes as Unknown, and wait_for_build also ends once the record has a finish_time.
 //! - Transcribed from the vendor's API Explorer definition ShowJobBuildRecordDetail, huaweicloud-sdk-go-v3 model_show_job_build_record_detail_request.go, model_show_job_build_record_detail_response.go and model_record_info2_result.go, and the reference page api-codeci/ShowJobBuildRecordDetail.html.
 //! - The result uses the same huaweicloud-sdk-go-v3 model (RecordInfo2Result) as show_record_detail, so the existing ShowRecordDetailResult schema is reused.
 //! - The request example URL only repeats the path template, so the parameter examples come from the definition.

@@ -77,6 +77,8 @@ mod build_record_build_record_type;
 mod build_record_parameters;
 #[cfg(feature = "records")]
 mod build_stage_record;
+#[cfg(feature = "records")]
+mod build_status;
 #[cfg(feature = "jobs")]
 mod check_job_count_is_top_limit_response;
 #[cfg(feature = "jobs")]
@@ -840,6 +842,8 @@ pub use build_record_build_record_type::BuildRecordBuildRecordType;
 pub use build_record_parameters::BuildRecordParameters;
 #[cfg(feature = "records")]
 pub use build_stage_record::BuildStageRecord;
+#[cfg(feature = "records")]
+pub use build_status::BuildStatus;
 #[cfg(feature = "jobs")]
 pub use check_job_count_is_top_limit_response::CheckJobCountIsTopLimitResponse;
 #[cfg(feature = "jobs")]

@@ -94,9 +94,9 @@ pub struct ShowRecordInfoResult {
     /// When the build started, as an ISO 8601 timestamp.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub start_time: ::std::option::Option<::std::string::String>,
-    /// Build status, such as `SUCCESS`.
+    /// The `status` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<::std::string::String>,
+    pub status: ::std::option::Option<crate::types::BuildStatus>,
     /// Repository tag that was built, or null.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tag: ::std::option::Option<::std::string::String>,
