@@ -1,16 +1,13 @@
 //! `codearts-build run`: start a build, follow it, and turn its outcome into the exit code.
 //!
-//! Built directly on the v1 operations (`execute_job`, `show_job_build_record_detail`,
-//! `download_build_real_time_log`, `stop_the_job`), in this one module, so that it can move to
-//! the library's build-run workflow when that exists without touching the rest of the CLI.
+//! A thin layer over the library's build-run workflow (`Client::run_build` → `BuildHandle`):
+//! this module adds the flags, Ctrl-C, the overall `--timeout`, the spinner and the summary.
 
 use std::time::{Duration, Instant};
 
 use clap::ArgMatches;
-use codearts_build::types::{
-    ExecuteJobRequestBody, RunJobParameter, RunJobScm, ShowRecordDetailResult,
-};
-use codearts_build::Client;
+use codearts_build::types::{BuildStatus, ShowRecordDetailResult};
+use codearts_build::{BuildHandle, BuildOutcome, Client, WaitError};
 use futures_util::StreamExt as _;
 use serde_json::json;
 use tokio::io::AsyncWriteExt as _;
@@ -52,39 +49,18 @@ impl Verdict {
     }
 }
 
-/// The verdict of a record whose build has finished; `None` while it runs. The service reports
-/// the state as text (`SUCCESS`, `FAILED`, `ABORTED`, ...; case varies between operations), and
-/// a record with a finish time has finished whatever its state says; an unrecognised final
-/// state counts as a failure, never as a success.
-pub fn verdict(record: &ShowRecordDetailResult) -> Option<Verdict> {
-    let status = record
-        .status
-        .as_deref()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
-    let by_status = match status.as_str() {
-        "success" | "succeeded" | "succeed" => Some(Verdict::Success),
-        "failed" | "fail" | "failure" | "error" => Some(Verdict::Failed),
-        "aborted" | "abort" | "canceled" | "cancelled" | "stopped" | "terminated" => {
-            Some(Verdict::Aborted)
-        }
-        _ => None,
-    };
-    let finished = record
-        .finish_time
-        .as_deref()
-        .is_some_and(|t| !t.trim().is_empty());
-    match by_status {
-        Some(v) => Some(v),
-        None if finished => Some(Verdict::Failed),
-        None => None,
+/// The verdict of a finished build's outcome. A final state the spec does not list (or none)
+/// counts as a failure, never as a success.
+pub fn verdict(outcome: &BuildOutcome) -> Verdict {
+    match &outcome.status {
+        Some(BuildStatus::Success) => Verdict::Success,
+        Some(BuildStatus::Aborted) => Verdict::Aborted,
+        _ => Verdict::Failed,
     }
 }
 
 /// What `run` was asked to do.
 struct Plan {
-    job_id: String,
     follow: bool,
     wait: bool,
     timeout: Option<Duration>,
@@ -95,10 +71,6 @@ struct Plan {
 /// Runs `codearts-build run` and returns its exit code.
 pub async fn run(client: &Client, matches: &ArgMatches, terminal: bool) -> Result<u8, Failure> {
     let plan = Plan {
-        job_id: matches
-            .get_one::<String>("job_id")
-            .cloned()
-            .unwrap_or_default(),
         follow: matches.get_flag("follow"),
         wait: matches.get_flag("wait") || matches.get_flag("follow"),
         timeout: matches.get_one::<Duration>("timeout").copied(),
@@ -109,82 +81,71 @@ pub async fn run(client: &Client, matches: &ArgMatches, terminal: bool) -> Resul
             .max(Duration::from_millis(50)),
         json: matches.get_flag("json"),
     };
-    let body = request_body(&plan.job_id, matches);
+    let job_id = matches
+        .get_one::<String>("job_id")
+        .cloned()
+        .unwrap_or_default();
+    let mut build = client.run_build(job_id.clone());
+    for (name, value) in matches
+        .get_many::<(String, String)>("param")
+        .into_iter()
+        .flatten()
+    {
+        build = build.parameter(name.clone(), value.clone());
+    }
+    if let Some(branch) = matches.get_one::<String>("branch") {
+        build = build.branch(branch.clone());
+    }
+    if let Some(tag) = matches.get_one::<String>("tag") {
+        build = build.tag(tag.clone());
+    }
+    if let Some(commit) = matches.get_one::<String>("commit") {
+        build = build.commit(commit.clone());
+    }
     let started = Instant::now();
     let mut interrupt = Box::pin(crate::signal::interrupted());
 
-    // Starting is not retried (a retried start can queue two builds), and it is not
-    // abandoned on Ctrl-C: the build may be queued already, and it must be stopped.
-    let start = client.execute_job().body(body).send();
+    // The workflow sends the start once (a retried start can queue two builds). It is not
+    // abandoned on Ctrl-C either: the build may be queued already, and it must be stopped.
+    let start = build.start();
     tokio::pin!(start);
-    let (reply, interrupted) = tokio::select! {
-        reply = &mut start => (reply, false),
+    let (handle, interrupted) = tokio::select! {
+        handle = &mut start => (handle, false),
         () = &mut interrupt => (start.await, true),
     };
-    let reply = reply?;
-    let number = reply.actual_build_number.as_deref().unwrap_or_default();
-    let build_no: i32 = number.trim().parse().map_err(|_| {
-        Failure::new(
-            code::API,
-            format!("the service started a build but answered with the build number {number:?}, which is not a number"),
-        )
-    })?;
-    eprintln!("started build #{build_no} of job {}", plan.job_id);
+    let handle = handle?;
+    let build_no = handle.build_no().get();
+    eprintln!("started build #{build_no} of job {job_id}");
     if interrupted {
-        return stop(client, &plan.job_id, build_no).await;
+        return stop(&handle).await;
     }
     if !plan.wait {
         if plan.json {
             println!(
                 "{}",
-                json!({"job_id": plan.job_id, "build_no": build_no, "status": "started"})
+                json!({"job_id": job_id, "build_no": build_no, "status": "started"})
             );
         }
         return Ok(code::SUCCESS);
     }
 
     let deadline = plan.timeout.map(|t| started + t);
-    let watch = watch(client, &plan, build_no, terminal);
+    let watch = watch(&handle, &plan, terminal);
     let outcome = tokio::select! {
         outcome = watch => outcome?,
-        () = &mut interrupt => return stop(client, &plan.job_id, build_no).await,
+        () = &mut interrupt => return stop(&handle).await,
         () = sleep_until(deadline) => None,
     };
-    let (verdict, record) = match outcome {
-        Some((verdict, record)) => (verdict, Some(record)),
-        None => (Verdict::TimedOut, None),
-    };
-    summary(&plan, build_no, verdict, record.as_ref(), started.elapsed());
+    let verdict = outcome.as_ref().map_or(Verdict::TimedOut, verdict);
+    summary(
+        &plan,
+        &job_id,
+        build_no,
+        verdict,
+        outcome.as_ref(),
+        started.elapsed(),
+    );
     Ok(verdict.exit_code())
-}
-
-/// The execute request: parameters, branch, tag or commit.
-fn request_body(job_id: &str, matches: &ArgMatches) -> ExecuteJobRequestBody {
-    let mut parameters: Vec<RunJobParameter> = matches
-        .get_many::<(String, String)>("param")
-        .into_iter()
-        .flatten()
-        .map(|(name, value)| RunJobParameter::new(name.clone(), value.clone()))
-        .collect();
-    if let Some(branch) = matches.get_one::<String>("branch") {
-        parameters.push(RunJobParameter::new(
-            "codeBranch".to_owned(),
-            branch.clone(),
-        ));
-    }
-    let mut body = ExecuteJobRequestBody::new(job_id.to_owned());
-    if !parameters.is_empty() {
-        body.parameter = Some(parameters);
-    }
-    let tag = matches.get_one::<String>("tag").cloned();
-    let commit = matches.get_one::<String>("commit").cloned();
-    if tag.is_some() || commit.is_some() {
-        let mut scm = RunJobScm::default();
-        scm.build_tag = tag;
-        scm.build_commit_id = commit;
-        body.scm = Some(scm);
-    }
-    body
 }
 
 async fn sleep_until(deadline: Option<Instant>) {
@@ -194,21 +155,16 @@ async fn sleep_until(deadline: Option<Instant>) {
     }
 }
 
-/// Follows the log (with `--follow`) and waits until the record says the build finished.
+/// Follows the log (with `--follow`), then waits for the verdict. `None`: the wait gave up
+/// (only `--timeout` ends it; the caller's deadline normally fires first).
 async fn watch(
-    client: &Client,
+    handle: &BuildHandle,
     plan: &Plan,
-    build_no: i32,
     terminal: bool,
-) -> Result<Option<(Verdict, ShowRecordDetailResult)>, Failure> {
+) -> Result<Option<BuildOutcome>, Failure> {
+    let build_no = handle.build_no().get();
     if plan.follow {
-        let mut log = client
-            .download_build_real_time_log()
-            .job_id(plan.job_id.clone())
-            .build_no(build_no)
-            .size("1000")
-            .follow()?
-            .poll_interval(plan.poll);
+        let mut log = handle.follow_log()?.poll_interval(plan.poll);
         let mut out: Box<dyn tokio::io::AsyncWrite + Unpin + Send> = if plan.json {
             Box::new(tokio::io::stderr())
         } else {
@@ -222,36 +178,32 @@ async fn watch(
     }
     let spinner = Progress::spinner(
         terminal && !plan.follow,
-        &format!("build #{build_no}: waiting"),
+        &format!("build #{build_no}: running"),
     );
-    loop {
-        let reply = client
-            .show_job_build_record_detail()
-            .job_id(plan.job_id.clone())
-            .build_no(build_no)
-            .send()
-            .await?;
-        let record = reply.result.unwrap_or_default();
-        if let Some(verdict) = verdict(&record) {
-            spinner.clear();
-            return Ok(Some((verdict, record)));
-        }
-        let state = record.status.as_deref().unwrap_or("queued");
-        spinner.status(&format!("build #{build_no}: {state}"));
-        tokio::time::sleep(plan.poll).await;
+    // The overall --timeout is the caller's; the wait itself has no deadline of its own.
+    let waited = handle
+        .waiter()
+        .poll_interval(plan.poll)
+        .max_interval(plan.poll.max(Duration::from_secs(30)))
+        .deadline(None)
+        .await;
+    spinner.clear();
+    match waited {
+        Ok(record) => Ok(Some(BuildOutcome::from_record::<Client>(record))),
+        Err(WaitError::Timeout { .. }) => Ok(None),
+        Err(WaitError::Failed { source, .. }) => Err(source.into()),
+        Err(other) => Err(Failure::new(code::API, other.to_string())),
     }
 }
 
 /// Sends one stop request for the build and returns the interrupted exit code.
-async fn stop(client: &Client, job_id: &str, build_no: i32) -> Result<u8, Failure> {
-    eprintln!("interrupted: stopping build #{build_no} of job {job_id}");
-    let stopped = client
-        .stop_the_job()
-        .job_id(job_id.to_owned())
-        .build_no(build_no)
-        .send()
-        .await;
-    if let Err(error) = stopped {
+async fn stop(handle: &BuildHandle) -> Result<u8, Failure> {
+    eprintln!(
+        "interrupted: stopping build #{} of job {}",
+        handle.build_no().get(),
+        handle.job_id()
+    );
+    if let Err(error) = handle.stop().await {
         let failure = Failure::from(error);
         eprintln!(
             "error: the stop request failed: {}",
@@ -263,34 +215,34 @@ async fn stop(client: &Client, job_id: &str, build_no: i32) -> Result<u8, Failur
 
 fn summary(
     plan: &Plan,
+    job_id: &str,
     build_no: i32,
     verdict: Verdict,
-    record: Option<&ShowRecordDetailResult>,
+    outcome: Option<&BuildOutcome>,
     elapsed: Duration,
 ) {
-    let status = record.and_then(|r| r.status.clone());
-    let duration_ms = record.and_then(|r| r.duration);
+    let record: Option<&ShowRecordDetailResult> = outcome.map(|o| &o.record);
+    let status = outcome
+        .and_then(|o| o.status.as_ref())
+        .map(|s| s.as_str().to_owned());
+    let duration = outcome.and_then(|o| o.duration);
     if plan.json {
         let value = json!({
-            "job_id": plan.job_id,
+            "job_id": job_id,
             "build_no": build_no,
             "verdict": verdict.word(),
             "exit_code": verdict.exit_code(),
             "status": status,
-            "duration_ms": duration_ms,
+            "duration_ms": duration.map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
             "waited_ms": u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX),
             "record": record,
         });
         println!("{value}");
         return;
     }
-    let took = match duration_ms {
-        Some(ms) => format!(
-            " in {}",
-            human(Duration::from_millis(u64::try_from(ms).unwrap_or(0)))
-        ),
-        None => String::new(),
-    };
+    let took = duration
+        .map(|d| format!(" in {}", human(d)))
+        .unwrap_or_default();
     let status = status.map(|s| format!(" ({s})")).unwrap_or_default();
     let detail = record
         .and_then(|r| r.err_msg.as_deref())
@@ -299,13 +251,11 @@ fn summary(
         .unwrap_or_default();
     match verdict {
         Verdict::TimedOut => eprintln!(
-            "build #{build_no} of job {}: not finished after {}; it keeps running",
-            plan.job_id,
+            "build #{build_no} of job {job_id}: not finished after {}; it keeps running",
             human(elapsed)
         ),
         _ => eprintln!(
-            "build #{build_no} of job {} {}{status}{took}{detail}",
-            plan.job_id,
+            "build #{build_no} of job {job_id} {}{status}{took}{detail}",
             verdict.word()
         ),
     }
@@ -325,34 +275,40 @@ fn human(d: Duration) -> String {
 mod tests {
     use super::*;
 
-    fn record(status: Option<&str>, finish: Option<&str>) -> ShowRecordDetailResult {
-        let mut r = ShowRecordDetailResult::default();
-        r.status = status.map(str::to_owned);
-        r.finish_time = finish.map(str::to_owned);
-        r
+    fn outcome(status: Option<BuildStatus>) -> BuildOutcome {
+        BuildOutcome {
+            status,
+            duration: None,
+            record: ShowRecordDetailResult::default(),
+        }
     }
 
     #[test]
     fn verdicts() {
         assert_eq!(
-            verdict(&record(Some("SUCCESS"), None)),
-            Some(Verdict::Success)
+            verdict(&outcome(Some(BuildStatus::Success))),
+            Verdict::Success
         );
         assert_eq!(
-            verdict(&record(Some("failed"), None)),
-            Some(Verdict::Failed)
+            verdict(&outcome(Some(BuildStatus::Failure))),
+            Verdict::Failed
         );
         assert_eq!(
-            verdict(&record(Some("ABORTED"), None)),
-            Some(Verdict::Aborted)
+            verdict(&outcome(Some(BuildStatus::ScheduleFailure))),
+            Verdict::Failed
         );
-        assert_eq!(verdict(&record(Some("RUNNING"), None)), None);
-        assert_eq!(verdict(&record(None, Some(""))), None);
-        // Finished in a state nobody documented: never a success.
         assert_eq!(
-            verdict(&record(Some("WEIRD"), Some("2026-01-01T00:00:00Z"))),
-            Some(Verdict::Failed)
+            verdict(&outcome(Some(BuildStatus::Aborted))),
+            Verdict::Aborted
         );
+        // Over in a state nobody documented, or with none: never a success.
+        assert_eq!(
+            verdict(&outcome(Some(
+                "WEIRD".parse().unwrap_or(BuildStatus::Running)
+            ))),
+            Verdict::Failed
+        );
+        assert_eq!(verdict(&outcome(None)), Verdict::Failed);
     }
 
     #[test]

@@ -45,7 +45,7 @@ fn simulated_build(
             let result = if done {
                 json!({"build_no": 7, "status": status, "finish_time": "2026-12-08T02:00:05Z",
                        "duration": 65000, "id": "0123abcd-0123-4567-89ab-0123456789ab",
-                       "err_msg": if status == Some("FAILED") { json!("exit code 1 in step mvn package") } else { json!(null) }})
+                       "err_msg": if status == Some("FAILURE") { json!("exit code 1 in step mvn package") } else { json!(null) }})
             } else {
                 json!({"build_no": 7, "status": "RUNNING", "finish_time": ""})
             };
@@ -129,7 +129,7 @@ async fn success_with_follow_streams_the_log_and_exits_0() {
 
 #[tokio::test]
 async fn failure_with_follow_exits_1_with_the_reason() {
-    let server = TestServer::start(simulated_build(Some("FAILED"), 1)).await;
+    let server = TestServer::start(simulated_build(Some("FAILURE"), 1)).await;
     let out = run(
         &server.url(),
         &["run", JOB, "--follow", "--poll-interval", "50ms"],
@@ -137,7 +137,7 @@ async fn failure_with_follow_exits_1_with_the_reason() {
     .await;
     assert_eq!(out.code, Some(1), "{out:?}");
     assert_eq!(out.stdout, LOG.concat());
-    assert!(out.stderr.contains("failed (FAILED)"), "{out:?}");
+    assert!(out.stderr.contains("failed (FAILURE)"), "{out:?}");
     assert!(
         out.stderr.contains("exit code 1 in step mvn package"),
         "{out:?}"

@@ -313,6 +313,9 @@ mod tests {
         assert_eq!(calls.load(Ordering::SeqCst), 3);
         // 1 s after the pending answer, then 1.5 s (the pause had grown) after the 429
         assert_eq!(start.elapsed(), Duration::from_millis(2500));
-        assert!(matches!(error, WaitError::Failed { last: Some(1), .. }), "{error:?}");
+        assert!(
+            matches!(error, WaitError::Failed { last: Some(1), .. }),
+            "{error:?}"
+        );
     }
 }

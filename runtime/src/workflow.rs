@@ -180,7 +180,12 @@ pub struct BuildHandle<A: BuildApi> {
 
 impl<A: BuildApi> BuildHandle<A> {
     /// A handle on a build that is already running (started elsewhere).
-    pub fn attach(api: A, job_id: impl Into<String>, build_no: BuildNumber, started: A::Started) -> Self {
+    pub fn attach(
+        api: A,
+        job_id: impl Into<String>,
+        build_no: BuildNumber,
+        started: A::Started,
+    ) -> Self {
         BuildHandle {
             api,
             job_id: job_id.into(),

@@ -40,7 +40,9 @@ fn record(status: &str, finish_time: Option<&str>) -> Reply {
     )
 }
 
-async fn wait_through(statuses: &[&str]) -> (TestServer, codearts_build::types::ShowRecordDetailResult) {
+async fn wait_through(
+    statuses: &[&str],
+) -> (TestServer, codearts_build::types::ShowRecordDetailResult) {
     let server = TestServer::sequence(statuses.iter().map(|s| record(s, None)).collect()).await;
     let done = client(&server, RetryPolicy::none())
         .wait_for_build(JOB, build(7))
@@ -215,7 +217,11 @@ async fn dropping_the_wait_sends_no_more_requests() {
     let at_drop = served.load(Ordering::SeqCst);
     assert!(at_drop >= 2, "{at_drop}");
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(served.load(Ordering::SeqCst), at_drop, "no poll after the drop");
+    assert_eq!(
+        served.load(Ordering::SeqCst),
+        at_drop,
+        "no poll after the drop"
+    );
 }
 
 #[tokio::test]

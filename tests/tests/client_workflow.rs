@@ -62,7 +62,11 @@ fn log(text: &str, end: u64, more: bool) -> Reply {
 
 /// A server for one build, 20, of JOB: starting answers 20; the record is RUNNING for
 /// `running` polls, then `verdict` with a finish time; the log comes in `chunks`.
-async fn build_server(running: usize, verdict: &'static str, chunks: Vec<(&'static str, bool)>) -> TestServer {
+async fn build_server(
+    running: usize,
+    verdict: &'static str,
+    chunks: Vec<(&'static str, bool)>,
+) -> TestServer {
     let polls = AtomicUsize::new(0);
     let reads = AtomicUsize::new(0);
     let record_path = format!("/v1/record/{JOB}/20/record-info");
@@ -126,9 +130,16 @@ async fn start_sends_one_request_with_the_inputs_and_reads_the_build_number() {
 #[tokio::test]
 async fn a_plain_start_sends_only_the_job() {
     let server = TestServer::sequence(vec![started(Some("3"))]).await;
-    let handle = client(&server).run_build(JOB).start().await.expect("started");
+    let handle = client(&server)
+        .run_build(JOB)
+        .start()
+        .await
+        .expect("started");
     assert_eq!(handle.build_no().get(), 3);
-    assert_eq!(server.single_request().json(), serde_json::json!({ "job_id": JOB }));
+    assert_eq!(
+        server.single_request().json(),
+        serde_json::json!({ "job_id": JOB })
+    );
 }
 
 #[tokio::test]
@@ -140,7 +151,11 @@ async fn start_is_not_retried_on_a_5xx_unless_asked() {
     .await;
     let error = client(&server).run_build(JOB).start().await.unwrap_err();
     assert_eq!(error.status(), Some(503));
-    assert_eq!(server.request_count(), 1, "a retried start can queue two builds");
+    assert_eq!(
+        server.request_count(),
+        1,
+        "a retried start can queue two builds"
+    );
 
     let server = TestServer::sequence(vec![
         Reply::error(503, "CB.00060100", "busy", "r-503"),
@@ -175,7 +190,11 @@ async fn wait_returns_the_verdict_of_a_build_that_runs_for_a_few_polls() {
         ("ABORTED", BuildStatus::Aborted, false),
     ] {
         let server = build_server(2, verdict, Vec::new()).await;
-        let handle = client(&server).run_build(JOB).start().await.expect("started");
+        let handle = client(&server)
+            .run_build(JOB)
+            .start()
+            .await
+            .expect("started");
         let outcome = handle
             .waiter()
             .poll_interval(Duration::from_millis(5))
@@ -197,8 +216,17 @@ async fn wait_returns_the_verdict_of_a_build_that_runs_for_a_few_polls() {
 
 #[tokio::test]
 async fn follow_log_ends_when_the_build_ends() {
-    let server = build_server(1, "SUCCESS", vec![("compiling\n", true), ("tests pass\n", false)]).await;
-    let handle = client(&server).run_build(JOB).start().await.expect("started");
+    let server = build_server(
+        1,
+        "SUCCESS",
+        vec![("compiling\n", true), ("tests pass\n", false)],
+    )
+    .await;
+    let handle = client(&server)
+        .run_build(JOB)
+        .start()
+        .await
+        .expect("started");
     let mut log = handle
         .follow_log()
         .expect("a log request")
@@ -227,13 +255,20 @@ async fn follow_log_ends_when_the_build_ends() {
         ]
     );
     assert_eq!(requests[1].query_param("size").as_deref(), Some("1000"));
-    assert_eq!(requests[2].query_param("start_offset").as_deref(), Some("10"));
+    assert_eq!(
+        requests[2].query_param("start_offset").as_deref(),
+        Some("10")
+    );
 }
 
 #[tokio::test]
 async fn stop_sends_one_request_for_the_build() {
     let server = build_server(5, "ABORTED", Vec::new()).await;
-    let handle = client(&server).run_build(JOB).start().await.expect("started");
+    let handle = client(&server)
+        .run_build(JOB)
+        .start()
+        .await
+        .expect("started");
     handle.stop().await.expect("stopped");
     let requests = server.requests();
     assert_eq!(requests.len(), 2);
@@ -255,7 +290,11 @@ async fn a_failed_stop_is_not_sent_again() {
         }
     })
     .await;
-    let handle = client(&server).run_build(JOB).start().await.expect("started");
+    let handle = client(&server)
+        .run_build(JOB)
+        .start()
+        .await
+        .expect("started");
     let error = handle.stop().await.unwrap_err();
     assert_eq!(error.status(), Some(503));
     assert_eq!(stops.load(Ordering::SeqCst), 1);
@@ -264,7 +303,11 @@ async fn a_failed_stop_is_not_sent_again() {
 #[tokio::test]
 async fn wait_on_a_build_already_over_returns_its_outcome_after_one_poll() {
     let server = build_server(0, "SUCCESS", Vec::new()).await;
-    let handle = client(&server).run_build(JOB).start().await.expect("started");
+    let handle = client(&server)
+        .run_build(JOB)
+        .start()
+        .await
+        .expect("started");
     let outcome = handle.wait().await.expect("a verdict");
     assert!(outcome.is_success());
     assert_eq!(outcome.status, Some(BuildStatus::Success));

@@ -206,15 +206,33 @@ fn workflow(w: &BuildWorkflow) -> TokenStream {
         let f = ident(field);
         quote!(.#f(#value))
     });
-    let set_job = set_path(&w.job_id, quote!(::serde_json::Value::String(::std::clone::Clone::clone(&build.job_id))));
-    let set_params = set_path(&w.parameters, quote!(::serde_json::Value::Array(parameters)));
-    let set_tag = set_path(&w.tag, quote!(::serde_json::Value::String(::std::clone::Clone::clone(tag))));
-    let set_commit = set_path(&w.commit, quote!(::serde_json::Value::String(::std::clone::Clone::clone(commit))));
+    let set_job = set_path(
+        &w.job_id,
+        quote!(::serde_json::Value::String(::std::clone::Clone::clone(
+            &build.job_id
+        ))),
+    );
+    let set_params = set_path(
+        &w.parameters,
+        quote!(::serde_json::Value::Array(parameters)),
+    );
+    let set_tag = set_path(
+        &w.tag,
+        quote!(::serde_json::Value::String(::std::clone::Clone::clone(tag))),
+    );
+    let set_commit = set_path(
+        &w.commit,
+        quote!(::serde_json::Value::String(::std::clone::Clone::clone(
+            commit
+        ))),
+    );
     let (pname, pvalue, branch) = (&w.parameter_name, &w.parameter_value, &w.branch_parameter);
     let number = borrow_path(quote!(started), &w.build_number.0);
     let number_wire = &w.build_number_wire;
     let read_number = match w.build_number.1 {
-        TypeRef::String => quote!(crate::BuildNumber::from_reply(#number_wire, #number.map(::std::string::String::as_str))),
+        TypeRef::String => {
+            quote!(crate::BuildNumber::from_reply(#number_wire, #number.map(::std::string::String::as_str)))
+        }
         _ => quote! {
             crate::BuildNumber::from_reply(
                 #number_wire,

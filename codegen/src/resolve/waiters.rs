@@ -144,7 +144,10 @@ fn waiter(
     if !naming::is_identifier(&hint.method) || !hint.method.starts_with("wait_for_") {
         diags.error(
             &at.join("method"),
-            format!("{:?} must be a snake_case name starting with `wait_for_`", hint.method),
+            format!(
+                "{:?} must be a snake_case name starting with `wait_for_`",
+                hint.method
+            ),
         );
         return None;
     }
@@ -152,7 +155,10 @@ fn waiter(
     if op.body.as_ref().is_some_and(|b| b.required) || op.form.is_some() {
         diags.error(
             &at.join("operation"),
-            format!("{:?} needs a request body; a waiter fills parameters only", hint.operation),
+            format!(
+                "{:?} needs a request body; a waiter fills parameters only",
+                hint.operation
+            ),
         );
         return None;
     }
@@ -162,7 +168,10 @@ fn waiter(
         if build_number && p.ty != TypeRef::I32 {
             diags.error(
                 &at.join("build-number"),
-                format!("{:?} must be an int32 parameter to take a build number", p.wire),
+                format!(
+                    "{:?} must be an int32 parameter to take a build number",
+                    p.wire
+                ),
             );
             return None;
         }
@@ -176,16 +185,26 @@ fn waiter(
         if !inputs.iter().any(|i| i.build_number) {
             diags.error(
                 &at.join("build-number"),
-                format!("{name:?} is not a required parameter of {:?}", hint.operation),
+                format!(
+                    "{name:?} is not a required parameter of {:?}",
+                    hint.operation
+                ),
             );
             return None;
         }
     }
-    let (result, result_ty) = steps(&hint.result, &op.response, &at.join("result"), registry, diags)?;
+    let (result, result_ty) = steps(
+        &hint.result,
+        &op.response,
+        &at.join("result"),
+        registry,
+        diags,
+    )?;
     let (state, state_ty) = path_in(&result_ty, &hint.state, &at.join("state"), registry, diags)?;
     let until = match &hint.until {
         serde_json::Value::String(s) if s == "terminal" => {
-            let is_state = matches!(&state_ty, TypeRef::Named(n) if build_states.iter().any(|b| &b.ty == n));
+            let is_state =
+                matches!(&state_ty, TypeRef::Named(n) if build_states.iter().any(|b| &b.ty == n));
             if !is_state {
                 diags.error(
                     &at.join("until"),
@@ -208,9 +227,13 @@ fn waiter(
     };
     let finished_when = match &hint.finished_when {
         Some(path) => {
-            let (steps, ty) = path_in(&result_ty, path, &at.join("finished-when"), registry, diags)?;
+            let (steps, ty) =
+                path_in(&result_ty, path, &at.join("finished-when"), registry, diags)?;
             if ty != TypeRef::String {
-                diags.error(&at.join("finished-when"), format!("{path:?} must be a string"));
+                diags.error(
+                    &at.join("finished-when"),
+                    format!("{path:?} must be a string"),
+                );
                 return None;
             }
             Some(steps)
@@ -273,9 +296,18 @@ fn workflow(
     let job_id = string_at(&hint.job_id, "job-id", diags)?;
     let tag = string_at(&hint.tag, "tag", diags)?;
     let commit = string_at(&hint.commit, "commit", diags)?;
-    let (parameters, list_ty) = body_path(&body.ty, &hint.parameters, &at.join("parameters"), registry, diags)?;
+    let (parameters, list_ty) = body_path(
+        &body.ty,
+        &hint.parameters,
+        &at.join("parameters"),
+        registry,
+        diags,
+    )?;
     let TypeRef::Array(item) = list_ty else {
-        diags.error(&at.join("parameters"), format!("{:?} must be an array", hint.parameters));
+        diags.error(
+            &at.join("parameters"),
+            format!("{:?} must be an array", hint.parameters),
+        );
         return None;
     };
     for (key, name) in [
@@ -295,7 +327,10 @@ fn workflow(
         registry,
         diags,
     )?;
-    if !matches!(build_number.1, TypeRef::String | TypeRef::I32 | TypeRef::I64) {
+    if !matches!(
+        build_number.1,
+        TypeRef::String | TypeRef::I32 | TypeRef::I64
+    ) {
         diags.error(
             &at.join("build-number"),
             format!("{:?} must be a string or an integer", hint.build_number),
@@ -326,18 +361,27 @@ fn workflow(
         );
         return None;
     }
-    let (status_steps, status_ty) = path_in(&wait.result_ty, &hint.status, &at.join("status"), registry, diags)?;
+    let (status_steps, status_ty) = path_in(
+        &wait.result_ty,
+        &hint.status,
+        &at.join("status"),
+        registry,
+        diags,
+    )?;
     let status_enum = match &status_ty {
         TypeRef::Named(n) if build_states.iter().any(|b| &b.ty == n) => n.clone(),
         _ => {
-            diags.error(
-                &at.join("status"),
-                "must be an enum with `x-build-state`",
-            );
+            diags.error(&at.join("status"), "must be an enum with `x-build-state`");
             return None;
         }
     };
-    let (duration, duration_ty) = path_in(&wait.result_ty, &hint.duration, &at.join("duration"), registry, diags)?;
+    let (duration, duration_ty) = path_in(
+        &wait.result_ty,
+        &hint.duration,
+        &at.join("duration"),
+        registry,
+        diags,
+    )?;
     if !matches!(duration_ty, TypeRef::I32 | TypeRef::I64) {
         diags.error(&at.join("duration"), "must be an integer (milliseconds)");
         return None;
@@ -345,7 +389,10 @@ fn workflow(
     let stop = find(operations, &hint.stop, &at.join("stop"), diags)?;
     let log = find(operations, &hint.log, &at.join("log"), diags)?;
     if log.log_follow.is_none() {
-        diags.error(&at.join("log"), format!("{:?} has no `x-log-follow`", hint.log));
+        diags.error(
+            &at.join("log"),
+            format!("{:?} has no `x-log-follow`", hint.log),
+        );
         return None;
     }
     // The stop and log requests are filled by wire name: the job id and the build number.
@@ -357,12 +404,18 @@ fn workflow(
                 .find(|p| p.wire == wire && p.location != Location::Header && p.ty == ty)
                 .map(|p| p.field.clone())
         };
-        match (field("job_id", TypeRef::String), field("build_no", TypeRef::I32)) {
+        match (
+            field("job_id", TypeRef::String),
+            field("build_no", TypeRef::I32),
+        ) {
             (Some(job), Some(build)) => fields.push([job, build]),
             _ => {
                 diags.error(
                     &at.join(key),
-                    format!("{:?} must take a string `job_id` and an int32 `build_no`", op.id),
+                    format!(
+                        "{:?} must take a string `job_id` and an int32 `build_no`",
+                        op.id
+                    ),
                 );
                 return None;
             }
@@ -371,9 +424,15 @@ fn workflow(
     let log_fields = fields.pop()?;
     let stop_fields = fields.pop()?;
     let mut log_defaults = Vec::new();
-    for p in log.params.iter().filter(|p| p.required && p.wire != "job_id" && p.wire != "build_no") {
+    for p in log
+        .params
+        .iter()
+        .filter(|p| p.required && p.wire != "job_id" && p.wire != "build_no")
+    {
         match (&p.ty, p.default.as_ref().and_then(|d| d.as_str())) {
-            (TypeRef::String, Some(default)) => log_defaults.push((p.field.clone(), default.to_owned())),
+            (TypeRef::String, Some(default)) => {
+                log_defaults.push((p.field.clone(), default.to_owned()))
+            }
             _ => {
                 diags.error(
                     &at.join("log"),
