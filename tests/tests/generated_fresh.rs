@@ -22,3 +22,24 @@ fn generated_crate_is_up_to_date_with_the_spec() {
         drift.extra.len()
     );
 }
+
+#[test]
+fn cli_subcommands_are_up_to_date_with_the_spec() {
+    let root = root();
+    let spec = "spec/codeartsbuild.yaml";
+    let source = read(&root.join(spec));
+    let files = codegen::generate_cli(spec, &source).unwrap_or_else(|e| panic!("{e}"));
+    let dir = root.join("cli").join("src").join("generated");
+    let drift = output::check(&dir, &files).expect("cli/src/generated/ is readable");
+    assert!(
+        drift.is_empty(),
+        "cli/src/generated/ is out of date with {spec}; run `cargo xtask gen` and commit the \
+         result\n{drift}"
+    );
+    // One subcommand per operation, plus the module that lists them.
+    let operations = codegen::parse(spec, &source)
+        .expect("the spec is valid")
+        .operations
+        .len();
+    assert_eq!(files.len(), operations + 1);
+}
