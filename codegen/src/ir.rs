@@ -147,6 +147,8 @@ pub struct BuildWorkflow {
     pub log_defaults: Vec<(String, String)>,
     /// Areas of every operation involved (the `cfg` of `run_build`).
     pub areas: Vec<String>,
+    /// The start operation's area (the `cfg` of the build number accessor on its reply).
+    pub start_area: Option<String>,
 }
 
 /// An area of the API (a root tag): one Cargo feature of the generated crate.

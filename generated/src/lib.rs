@@ -44,6 +44,14 @@
 //! - **Log following**: the real-time log operation has `follow()`, a [`LogFollow`] stream that
 //!   ends with [`Error::LogStalled`] when no new text arrives for its idle timeout (5 minutes
 //!   by default) and with [`Error::LogDeadline`] after its optional deadline.
+//! - **Waiting**: `wait_for_*` methods (from the spec's `x-waiters`) return a [`Waiter`]
+//!   that polls with a growing pause paced by the operation's rate-limit class, rides out 429
+//!   replies, ends at a deadline with [`WaitError::Timeout`] carrying the last state seen, and
+//!   is cancelled by dropping it. Build numbers are one type, [`BuildNumber`].
+//! - **Running a build**: [`Client::run_build`] sets parameters, branch, tag or commit, starts
+//!   the build once (no retry unless asked: a retried start can queue two builds) and returns a
+//!   [`BuildHandle`] that follows the log until the build ends, waits for the
+//!   [`BuildOutcome`] and stops the build.
 //! - **Deprecations**: legacy operations are `#[deprecated]` and name their successor.
 //! - **Rate limits**: every request type has `RATE_LIMIT_CLASS`, the API gateway throttling
 //!   class of its operation ([`RateLimitClass`]); paginators space their pages by the class's
@@ -597,4 +605,4 @@ pub use waiters::*;
 pub const SPEC_VERSION: &str = "2023-11-15";
 
 /// SHA-256 (hex) of the spec file this crate was generated from.
-pub const SPEC_SHA256: &str = "3c1b95d88c08ea2ccf46d769de6cca14b7d1f3ebc3e760fd79980578b33a3a23";
+pub const SPEC_SHA256: &str = "2f7d0e6448f772f75f0731557e1fc5325d54fc7b004e5b0cab657c3a5f0bb0ef";

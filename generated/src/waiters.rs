@@ -78,14 +78,116 @@ impl crate::Client {
         )
     }
 }
-#[cfg(all(feature = "jobs", feature = "logs", feature = "records"))]
+#[cfg(feature = "jobs")]
+impl crate::Client {
+    /// Waits until a build job is disabled and returns its information.
+    ///
+    /// Polls [`show_job_info`](crate::Client::show_job_info) until its state is `true`, and returns the last value it read. The first pause is the longer of 2 s and the pace of the operation's rate-limit class, and grows by half after each poll up to 30 s; the wait ends after an hour with [`WaitError::Timeout`](crate::WaitError::Timeout), carrying the last value seen. Change either on the returned [`Waiter`](crate::Waiter) before awaiting it.
+    pub fn wait_for_job_disabled(
+        &self,
+        job_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> crate::Waiter<crate::types::ShowJobInfoResult> {
+        let client = ::std::clone::Clone::clone(self);
+        let job_id: ::std::string::String = job_id.into();
+        crate::runtime::waiter::Waiter::new(
+            crate::RateLimitClass::Ten50Min
+                .pace()
+                .map_or(
+                    crate::runtime::waiter::DEFAULT_POLL_INTERVAL,
+                    |pace| pace.max(crate::runtime::waiter::DEFAULT_POLL_INTERVAL),
+                ),
+            move || {
+                let call = client
+                    .show_job_info()
+                    .job_id(::std::clone::Clone::clone(&job_id));
+                async move {
+                    let reply = call.send().await?;
+                    let value = reply
+                        .result
+                        .ok_or_else(|| crate::Error::Decode {
+                            status: 200,
+                            message: ::std::borrow::ToOwned::to_owned(
+                                "the reply of show_job_info has no value to wait on",
+                            ),
+                            body: ::std::string::String::new(),
+                            request_id: ::std::option::Option::None,
+                        })?;
+                    let done = value
+                        .disabled
+                        .as_ref()
+                        .and_then(|state| ::serde_json::to_value(state).ok())
+                        == ::serde_json::from_str::<::serde_json::Value>("true").ok();
+                    ::std::result::Result::Ok(
+                        if done {
+                            crate::runtime::waiter::Check::Done(value)
+                        } else {
+                            crate::runtime::waiter::Check::Pending(value)
+                        },
+                    )
+                }
+            },
+        )
+    }
+}
+#[cfg(feature = "jobs")]
+impl crate::Client {
+    /// Waits until a build job is enabled and returns its information.
+    ///
+    /// Polls [`show_job_info`](crate::Client::show_job_info) until its state is `false`, and returns the last value it read. The first pause is the longer of 2 s and the pace of the operation's rate-limit class, and grows by half after each poll up to 30 s; the wait ends after an hour with [`WaitError::Timeout`](crate::WaitError::Timeout), carrying the last value seen. Change either on the returned [`Waiter`](crate::Waiter) before awaiting it.
+    pub fn wait_for_job_enabled(
+        &self,
+        job_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> crate::Waiter<crate::types::ShowJobInfoResult> {
+        let client = ::std::clone::Clone::clone(self);
+        let job_id: ::std::string::String = job_id.into();
+        crate::runtime::waiter::Waiter::new(
+            crate::RateLimitClass::Ten50Min
+                .pace()
+                .map_or(
+                    crate::runtime::waiter::DEFAULT_POLL_INTERVAL,
+                    |pace| pace.max(crate::runtime::waiter::DEFAULT_POLL_INTERVAL),
+                ),
+            move || {
+                let call = client
+                    .show_job_info()
+                    .job_id(::std::clone::Clone::clone(&job_id));
+                async move {
+                    let reply = call.send().await?;
+                    let value = reply
+                        .result
+                        .ok_or_else(|| crate::Error::Decode {
+                            status: 200,
+                            message: ::std::borrow::ToOwned::to_owned(
+                                "the reply of show_job_info has no value to wait on",
+                            ),
+                            body: ::std::string::String::new(),
+                            request_id: ::std::option::Option::None,
+                        })?;
+                    let done = value
+                        .disabled
+                        .as_ref()
+                        .and_then(|state| ::serde_json::to_value(state).ok())
+                        == ::serde_json::from_str::<::serde_json::Value>("false").ok();
+                    ::std::result::Result::Ok(
+                        if done {
+                            crate::runtime::waiter::Check::Done(value)
+                        } else {
+                            crate::runtime::waiter::Check::Pending(value)
+                        },
+                    )
+                }
+            },
+        )
+    }
+}
+#[cfg(feature = "jobs")]
 impl crate::types::ExecuteJobResponse {
     /// The new build's number, read from `actual_build_number`; a reply without a valid number is an [`Error::Decode`](crate::Error::Decode), never a default.
     pub fn build_no(&self) -> ::std::result::Result<crate::BuildNumber, crate::Error> {
         let started = self;
         crate::BuildNumber::from_reply(
             "actual_build_number",
-            started.actual_build_number.as_ref().map(::std::string::String::as_str),
+            started.actual_build_number.as_ref(),
         )
     }
 }

@@ -40,9 +40,10 @@ impl BuildNumber {
 
     /// Reads the build number a reply carries as text in `field`; a missing, empty or
     /// non-numeric value is an [`Error::Decode`] naming the field, never a default.
-    pub fn from_reply(field: &str, value: Option<&str>) -> Result<Self, Error> {
+    pub fn from_reply(field: &str, value: Option<impl AsRef<str>>) -> Result<Self, Error> {
         let text = value.ok_or_else(|| missing(field, "is missing"))?;
-        text.parse()
+        text.as_ref()
+            .parse()
             .map_err(|e: ParseBuildNumberError| missing(field, &e.to_string()))
     }
 }
@@ -123,7 +124,7 @@ mod tests {
 
     #[test]
     fn a_missing_reply_field_is_an_error_naming_it() {
-        let e = BuildNumber::from_reply("actual_build_number", None).unwrap_err();
+        let e = BuildNumber::from_reply("actual_build_number", None::<&str>).unwrap_err();
         assert!(e.to_string().contains("actual_build_number"), "{e}");
         let e = BuildNumber::from_reply("actual_build_number", Some("")).unwrap_err();
         assert!(matches!(e, Error::Decode { .. }));

@@ -236,12 +236,12 @@ mod tests {
     use std::sync::atomic::{AtomicU32, Ordering};
     use std::sync::Arc;
 
+    type Answer = std::future::Ready<Result<Check<u32>, Error>>;
+
+    /// A poll that gives `answers` in turn (then `Pending(99)`), and its call counter.
     fn counting(
         answers: Vec<Result<Check<u32>, Error>>,
-    ) -> (
-        Arc<AtomicU32>,
-        impl FnMut() -> std::future::Ready<Result<Check<u32>, Error>>,
-    ) {
+    ) -> (Arc<AtomicU32>, impl FnMut() -> Answer) {
         let calls = Arc::new(AtomicU32::new(0));
         let seen = Arc::clone(&calls);
         let mut answers = answers.into_iter();

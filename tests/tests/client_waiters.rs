@@ -243,3 +243,39 @@ fn build_numbers_are_positive_and_convert_to_the_integer_the_operations_take() {
     assert!("20.5".parse::<BuildNumber>().is_err());
     assert!(BuildNumber::new(0).is_none());
 }
+
+fn job_info(disabled: bool) -> Reply {
+    Reply::json(
+        200,
+        &serde_json::json!({
+            "result": { "id": JOB, "job_name": "app", "disabled": disabled },
+            "error": null,
+            "status": "success"
+        }),
+    )
+}
+
+#[tokio::test]
+async fn waits_for_a_job_to_be_disabled_and_enabled() {
+    let server = TestServer::sequence(vec![job_info(false), job_info(false), job_info(true)]).await;
+    let info = client(&server, RetryPolicy::none())
+        .wait_for_job_disabled(JOB)
+        .poll_interval(Duration::from_millis(5))
+        .await
+        .expect("disabled");
+    assert_eq!(info.disabled, Some(true));
+    let requests = server.requests();
+    assert_eq!(requests.len(), 3);
+    assert!(requests
+        .iter()
+        .all(|r| r.path == format!("/v1/job/{JOB}/info")));
+
+    let server = TestServer::sequence(vec![job_info(true), job_info(false)]).await;
+    let info = client(&server, RetryPolicy::none())
+        .wait_for_job_enabled(JOB)
+        .poll_interval(Duration::from_millis(5))
+        .await
+        .expect("enabled");
+    assert_eq!(info.disabled, Some(false));
+    assert_eq!(server.request_count(), 2);
+}

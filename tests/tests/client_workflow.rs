@@ -10,6 +10,10 @@ use codearts_build::{Client, Credentials, Error, RetryPolicy};
 use futures_util::StreamExt;
 use workspace_tests::server::{RecordedRequest, Reply, TestServer};
 
+#[allow(dead_code, reason = "the example's `main` is not called here")]
+#[path = "../../generated/examples/run_build_and_follow_log.rs"]
+mod run_build_and_follow_log;
+
 const JOB: &str = "48c66c6002964721be537cdc6ce0297b";
 
 fn client(server: &TestServer) -> Client {
@@ -312,4 +316,22 @@ async fn wait_on_a_build_already_over_returns_its_outcome_after_one_poll() {
     assert!(outcome.is_success());
     assert_eq!(outcome.status, Some(BuildStatus::Success));
     assert_eq!(server.request_count(), 2);
+}
+
+#[tokio::test]
+async fn the_example_runs_a_build_prints_its_log_and_returns_the_verdict() {
+    for (verdict, success) in [("SUCCESS", true), ("FAILURE", false)] {
+        let server = build_server(0, verdict, vec![("step 1\n", false)]).await;
+        let mut out = Vec::new();
+        let outcome = run_build_and_follow_log::run(&client(&server), JOB, Some("main"), &mut out)
+            .await
+            .expect("the example runs");
+        assert_eq!(outcome.is_success(), success, "{verdict}");
+        assert_eq!(String::from_utf8(out).expect("utf-8"), "step 1\n");
+        let start = &server.requests()[0];
+        assert_eq!(
+            start.json()["parameter"],
+            serde_json::json!([{ "name": "codeBranch", "value": "main" }])
+        );
+    }
 }

@@ -66,6 +66,18 @@ const EXPECTED: &[(&str, usize, &str, &str)] = &[
         "binary strings are only supported as a whole response body or as a file part",
     ),
     (
+        "build_state_unknown_value",
+        24,
+        "#/components/schemas/State/x-build-state/terminal",
+        "\"GONE\" is not a value of the enum",
+    ),
+    (
+        "build_workflow_unknown_wait",
+        56,
+        "#/x-build-workflow/wait",
+        "\"wait_for_build\" is not a method of `x-waiters`",
+    ),
+    (
         "dangling_error_response_ref",
         17,
         "#/paths/~1v1~1a/get/responses/400/content/application~1json/schema/$ref",
@@ -360,6 +372,12 @@ const EXPECTED: &[(&str, usize, &str, &str)] = &[
         10,
         "#/paths/~1v1~1jobs/get/parameters/0",
         "path parameter \"job_id\" does not appear in the path template",
+    ),
+    (
+        "waiter_unknown_operation",
+        16,
+        "#/x-waiters/0/operation",
+        "\"show_thing\" is not an operationId",
     ),
     (
         "yaml_syntax",

@@ -101,8 +101,9 @@ pub fn cargo_features(api: &Api) -> Vec<String> {
     lines
 }
 
-/// The areas a shipped example uses, in area order: those of the operations it calls
-/// (`.method(`) and of the generated types it names (request types included). Comments and
+/// The areas a shipped example uses, in area order: those of the operations and waiters it
+/// calls (`.method(`), of the build-run workflow when it uses it, and of the generated types it
+/// names (request types included). Comments and
 /// string literals are skipped, so prose that mentions an operation does not count.
 pub fn example_features(api: &Api, source: &str) -> Vec<String> {
     let tokens = identifiers(source);
@@ -119,6 +120,23 @@ pub fn example_features(api: &Api, source: &str) -> Vec<String> {
         });
         if used {
             needed.insert(area);
+        }
+    }
+    for w in &api.waiters {
+        if tokens
+            .iter()
+            .any(|(ident, after_dot)| *after_dot && *ident == w.method)
+        {
+            needed.extend(w.area.as_deref());
+        }
+    }
+    if let Some(w) = &api.build_workflow {
+        let used = tokens.iter().any(|(ident, after_dot)| {
+            (*after_dot && *ident == "run_build")
+                || ["RunBuild", "BuildHandle", "BuildOutcome"].contains(ident)
+        });
+        if used {
+            needed.extend(w.areas.iter().map(String::as_str));
         }
     }
     for t in &api.types {

@@ -130,7 +130,8 @@ pub fn header(spec_file: &str) -> String {
     )
 }
 
-/// The Rust sources of the types and operations only (what the snapshot tests look at); an
+/// The Rust sources of the types and operations only, plus the waiters when the spec declares
+/// any (what the snapshot tests look at); an
 /// `Err` names a file whose code the generator built wrong (a generator bug).
 pub fn rust_sources(api: &Api, spec_file: &str) -> Result<Files, String> {
     let header = header(spec_file);
@@ -149,6 +150,9 @@ pub fn rust_sources(api: &Api, spec_file: &str) -> Result<Files, String> {
     jobs.push(Job::OperationTestsMod);
     jobs.extend(api.operations.iter().map(Job::OperationTest));
     jobs.extend(api.types.iter().map(Job::Type));
+    if waiters::declared(api) {
+        jobs.push(Job::Waiters);
+    }
     // Formatting dominates generation time and files are independent, so they are rendered on
     // all cores; the BTreeMap keeps the output order independent of scheduling.
     let threads = std::thread::available_parallelism()
@@ -217,6 +221,7 @@ enum Job<'a> {
     Operation(&'a crate::ir::Operation),
     OperationTestsMod,
     OperationTest(&'a crate::ir::Operation),
+    Waiters,
 }
 
 impl Job<'_> {
@@ -254,6 +259,7 @@ impl Job<'_> {
                 "tests/operations/mod.rs".to_owned(),
                 operation_tests::mod_file(&api.service.lib_name, tests),
             ),
+            Job::Waiters => ("src/waiters.rs".to_owned(), waiters::file(api)),
             Job::OperationTest(op) => (
                 format!("tests/operations/{}.rs", op.module),
                 operation_tests::operation_file(&api.service.lib_name, tests, op),
@@ -279,10 +285,13 @@ pub fn crate_files(
         "src/rate_limit.rs".to_owned(),
         rust::file(&header, rate_limit::file(api))?,
     );
-    files.insert(
-        "src/waiters.rs".to_owned(),
-        rust::file(&header, waiters::file(api))?,
-    );
+    // Always a file: lib.rs declares the module; rust_sources has it when the spec has hints.
+    if !files.contains_key("src/waiters.rs") {
+        files.insert(
+            "src/waiters.rs".to_owned(),
+            rust::file(&header, waiters::file(api))?,
+        );
+    }
     for (name, source) in shipped_examples(api, statics) {
         files.insert(format!("examples/{name}"), format!("{header}\n{source}"));
     }

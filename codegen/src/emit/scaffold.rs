@@ -191,6 +191,8 @@ struct LibRs<'a> {
     operation_count: usize,
     areas: Vec<AreaSection>,
     has_areas: bool,
+    /// Whether the spec declares `x-build-workflow` (`Client::run_build` exists).
+    has_build_workflow: bool,
 }
 
 #[derive(Template)]
@@ -316,6 +318,7 @@ pub fn lib_rs(cx: &Context) -> Result<String, askama::Error> {
         operation_count: cx.api.operations.len(),
         areas: sections(cx.api),
         has_areas: !cx.api.areas.is_empty(),
+        has_build_workflow: cx.api.build_workflow.is_some(),
     }
     .render()
 }

@@ -11,6 +11,11 @@ use super::operations::{borrow_path, take_path};
 use super::rust::{ident, ty};
 use crate::ir::{Api, BuildState, BuildWorkflow, TypeRef, Until, Waiter};
 
+/// Whether the spec declares any of the three hints (else the file is only its docs).
+pub fn declared(api: &Api) -> bool {
+    !api.build_states.is_empty() || !api.waiters.is_empty() || api.build_workflow.is_some()
+}
+
 /// The whole file.
 pub fn file(api: &Api) -> TokenStream {
     let docs = docs::inner_attrs(&[
@@ -230,14 +235,9 @@ fn workflow(w: &BuildWorkflow) -> TokenStream {
     let number = borrow_path(quote!(started), &w.build_number.0);
     let number_wire = &w.build_number_wire;
     let read_number = match w.build_number.1 {
-        TypeRef::String => {
-            quote!(crate::BuildNumber::from_reply(#number_wire, #number.map(::std::string::String::as_str)))
-        }
+        TypeRef::String => quote!(crate::BuildNumber::from_reply(#number_wire, #number)),
         _ => quote! {
-            crate::BuildNumber::from_reply(
-                #number_wire,
-                #number.map(::std::string::ToString::to_string).as_deref(),
-            )
+            crate::BuildNumber::from_reply(#number_wire, #number.map(::std::string::ToString::to_string))
         },
     };
     let status = borrow_path(quote!(record), &w.status.0);
@@ -249,8 +249,9 @@ fn workflow(w: &BuildWorkflow) -> TokenStream {
         format!("Starts building job `job_id` through [`{}`](crate::Client::{}): set parameters, a branch, tag or commit on the returned [`RunBuild`], then `start().await` it for a [`BuildHandle`] that follows the log, waits for the verdict ([`{}`](crate::Client::{})) or stops the build ([`{}`](crate::Client::{})).", w.start, w.start, w.wait, w.wait, w.stop, w.stop),
         format!("`branch(b)` sets the custom parameter `{branch}`. Starting is sent once: a retried start can queue a second build, so retries are off unless [`RunBuild::retry_start`] turns them on."),
     ]);
+    let start_cfg = features::cfg(w.start_area.as_slice());
     let bn_impl = quote! {
-        #cfg
+        #start_cfg
         impl #started_ty {
             #[doc = #accessor_doc]
             pub fn build_no(&self) -> ::std::result::Result<crate::BuildNumber, crate::Error> {

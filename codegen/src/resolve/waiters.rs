@@ -151,6 +151,19 @@ fn waiter(
         );
         return None;
     }
+    if operations
+        .iter()
+        .any(|op| naming::bare(&op.method_name) == hint.method)
+    {
+        diags.error(
+            &at.join("method"),
+            format!(
+                "{:?} is already the client method of an operation",
+                hint.method
+            ),
+        );
+        return None;
+    }
     let op = find(operations, &hint.operation, &at.join("operation"), diags)?;
     if op.body.as_ref().is_some_and(|b| b.required) || op.form.is_some() {
         diags.error(
@@ -277,6 +290,16 @@ fn workflow(
     at: &Pointer,
     diags: &mut Diagnostics,
 ) -> Option<BuildWorkflow> {
+    if operations
+        .iter()
+        .any(|op| naming::bare(&op.method_name) == "run_build")
+    {
+        diags.error(
+            at,
+            "an operation is already the client method `run_build`, which the workflow adds",
+        );
+        return None;
+    }
     let start = find(operations, &hint.start, &at.join("start"), diags)?;
     let Some(body) = start.body.as_ref().filter(|b| b.required) else {
         diags.error(
@@ -472,5 +495,6 @@ fn workflow(
         log_fields,
         log_defaults,
         areas,
+        start_area: start.area.clone(),
     })
 }

@@ -1,8 +1,9 @@
-//! Starts a build of a job, prints its log as it is written, then prints the build's outcome.
+//! Starts a build of a job, prints its log as it is written, then prints the build's verdict;
+//! the exit code is the verdict (0 passed, 1 failed or aborted, 2 usage, 3 any other error).
 //!
 //! ```text
 //! CLOUD_SDK_AK=... CLOUD_SDK_SK=... CODEARTS_BUILD_PROJECT_ID=<project id> \
-//!     cargo run -p codearts-build --example run_build_and_follow_log -- <job id>
+//!     cargo run -p codearts-build --example run_build_and_follow_log -- <job id> [branch]
 //! ```
 //!
 //! Credentials come from `CLOUD_SDK_AK` / `CLOUD_SDK_SK` (plus `CLOUD_SDK_SECURITY_TOKEN` for
@@ -12,23 +13,33 @@
 //! project id comes from `CODEARTS_BUILD_PROJECT_ID`: required with AK/SK credentials (it is
 //! sent as `X-Project-Id`), optional with a token.
 
+use std::io::Write;
 use std::process::ExitCode;
 
-use codearts_build::types::ExecuteJobRequestBody;
-use codearts_build::{Client, Error, Region};
+use codearts_build::{BuildOutcome, Client, Error, Region};
 use futures_util::StreamExt;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let Some(job_id) = std::env::args().nth(1) else {
-        eprintln!("usage: run_build_and_follow_log <job id>");
+    let mut args = std::env::args().skip(1);
+    let Some(job_id) = args.next() else {
+        eprintln!("usage: run_build_and_follow_log <job id> [branch]");
         return ExitCode::from(2);
     };
-    match run(&job_id).await {
-        Ok(()) => ExitCode::SUCCESS,
+    let branch = args.next();
+    let client = match client_from_env() {
+        Ok(client) => client,
         Err(error) => {
             eprintln!("error: {error}");
-            ExitCode::FAILURE
+            return ExitCode::from(3);
+        }
+    };
+    match run(&client, &job_id, branch.as_deref(), &mut std::io::stdout()).await {
+        Ok(outcome) if outcome.is_success() => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::from(1),
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::from(3)
         }
     }
 }
@@ -44,49 +55,39 @@ fn client_from_env() -> Result<Client, Error> {
         .build()
 }
 
-async fn run(job_id: &str) -> Result<(), Error> {
-    let client = client_from_env()?;
+/// What can end the example early: a failed call, or a wait that ended without a verdict
+/// (its deadline passed), which says the last state it saw.
+pub type Failure = Box<dyn std::error::Error + Send + Sync>;
 
-    // Starting a build is not idempotent, so the client does not retry it on its own.
-    let started = client
-        .execute_job()
-        .body(ExecuteJobRequestBody::new(job_id.to_owned()))
-        .send()
-        .await?;
-    let build_no: i32 = started
-        .actual_build_number
-        .as_deref()
-        .and_then(|n| n.parse().ok())
-        .ok_or_else(|| Error::config("the service did not return the build number"))?;
-    eprintln!("started build #{build_no} of job {job_id}");
+/// Starts a build of `job_id` (of `branch`, when given), writes its log to `out` until the
+/// build ends, and returns its verdict.
+pub async fn run(
+    client: &Client,
+    job_id: &str,
+    branch: Option<&str>,
+    out: &mut impl Write,
+) -> Result<BuildOutcome, Failure> {
+    let mut build = client.run_build(job_id);
+    if let Some(branch) = branch {
+        build = build.branch(branch);
+    }
+    // Sent once: a start that is retried after its answer was lost can queue a second build.
+    let handle = build.start().await?;
+    eprintln!("started build #{} of job {job_id}", handle.build_no());
 
-    // Re-polls from the offset the service returned, at the pace of the operation's rate-limit
-    // class (`RateLimitClass::follow_interval`), until the service reports no more text and the
-    // build record has a finish time.
-    let mut log = client
-        .download_build_real_time_log()
-        .job_id(job_id)
-        .build_no(build_no)
-        .size("1000")
-        .follow()?;
+    // Polls at the pace of the log operation's rate-limit class, and ends once the service has
+    // no more text and the build is over.
+    let mut log = handle.follow_log()?;
     while let Some(chunk) = log.next().await {
-        print!("{}", chunk?.text);
+        write!(out, "{}", chunk?.text)?;
     }
 
-    let record = client
-        .show_job_build_record_detail()
-        .job_id(job_id)
-        .build_no(build_no)
-        .send()
-        .await?;
-    let (status, duration_ms) = record
-        .result
-        .map(|r| (r.status, r.duration))
-        .unwrap_or_default();
-    eprintln!(
-        "build #{build_no}: {} in {} s",
-        status.as_deref().unwrap_or("unknown"),
-        duration_ms.unwrap_or(0) / 1000
-    );
-    Ok(())
+    let outcome = handle.wait().await?;
+    let status = outcome
+        .status
+        .as_ref()
+        .map_or_else(|| "unknown".to_owned(), ToString::to_string);
+    let seconds = outcome.duration.unwrap_or_default().as_secs_f64();
+    eprintln!("build #{}: {status} in {seconds:.1} s", handle.build_no());
+    Ok(outcome)
 }
