@@ -176,10 +176,9 @@ async fn watch(
             out.flush().await?;
         }
     }
-    let spinner = Progress::spinner(
-        terminal && !plan.follow,
-        &format!("build #{build_no}: running"),
-    );
+    // After a followed log the build is over or nearly so: no waiting line.
+    let spinner =
+        (!plan.follow).then(|| Progress::spinner(terminal, &format!("build #{build_no}: running")));
     // The overall --timeout is the caller's; the wait itself has no deadline of its own.
     let waited = handle
         .waiter()
@@ -187,7 +186,9 @@ async fn watch(
         .max_interval(plan.poll.max(Duration::from_secs(30)))
         .deadline(None)
         .await;
-    spinner.clear();
+    if let Some(spinner) = &spinner {
+        spinner.clear();
+    }
     match waited {
         Ok(record) => Ok(Some(BuildOutcome::from_record::<Client>(record))),
         Err(WaitError::Timeout { .. }) => Ok(None),
