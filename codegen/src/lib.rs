@@ -82,6 +82,13 @@ pub fn generate_fake(file: &str, source: &str) -> Result<Files, GenError> {
     emit::fake::files(&api, file).map_err(GenError::Template)
 }
 
+/// Generates the command line's operation subcommands (`cli/src/generated/`) from the spec
+/// text, as paths relative to that directory.
+pub fn generate_cli(file: &str, source: &str) -> Result<Files, GenError> {
+    let api = parse(file, source).map_err(GenError::Spec)?;
+    emit::cli::files(&api, file).map_err(GenError::Template)
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

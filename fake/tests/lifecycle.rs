@@ -36,7 +36,10 @@ async fn status(fake: &Fake, job: &str, number: u32) -> (String, Option<String>)
         .await
         .expect("show_job_build_record_detail");
     let result = reply.result.expect("a result");
-    (result.status.expect("a status").to_string(), result.finish_time)
+    (
+        result.status.expect("a status").to_string(),
+        result.finish_time,
+    )
 }
 
 #[tokio::test]

@@ -5,8 +5,9 @@
 
 use std::path::Path;
 
+use codegen::output;
 use workspace_tests::freshness::check;
-use workspace_tests::generator::root;
+use workspace_tests::generator::{read, root};
 
 #[test]
 fn generated_crate_is_up_to_date_with_the_spec() {
@@ -74,4 +75,40 @@ fn a_stale_missing_or_extra_file_fails_the_check_with_a_diff() {
     ] {
         assert!(report.contains(expected), "{expected:?} not in:\n{report}");
     }
+}
+
+#[test]
+fn cli_subcommands_are_up_to_date_with_the_spec() {
+    let root = root();
+    let spec = "spec/codeartsbuild.yaml";
+    let source = read(&root.join(spec));
+    let files = codegen::generate_cli(spec, &source).unwrap_or_else(|e| panic!("{e}"));
+    let dir = root.join("cli").join("src").join("generated");
+    let drift = output::check(&dir, &files).expect("cli/src/generated/ is readable");
+    assert!(
+        drift.is_empty(),
+        "cli/src/generated/ is out of date with {spec}; run `cargo xtask gen` and commit the \
+         result\n{drift}"
+    );
+    // One subcommand per operation, plus the module that lists them.
+    let operations = codegen::parse(spec, &source)
+        .expect("the spec is valid")
+        .operations
+        .len();
+    assert_eq!(files.len(), operations + 1);
+}
+
+#[test]
+fn fake_server_routes_are_up_to_date_with_the_spec() {
+    let root = root();
+    let spec = "spec/codeartsbuild.yaml";
+    let source = read(&root.join(spec));
+    let files = codegen::generate_fake(spec, &source).unwrap_or_else(|e| panic!("{e}"));
+    let dir = root.join("fake").join("src").join("generated");
+    let drift = output::check(&dir, &files).expect("fake/src/generated/ is readable");
+    assert!(
+        drift.is_empty(),
+        "fake/src/generated/ is out of date with {spec}; run `cargo xtask gen` and commit the \
+         result\n{drift}"
+    );
 }

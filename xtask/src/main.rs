@@ -40,7 +40,8 @@ Options:
 ";
 
 const GEN_HELP: &str = "\
-Generate the client crate (generated/) from the OpenAPI spec.
+Generate the client crate (generated/) from the OpenAPI spec, and with the default --out the
+command line's operation subcommands (cli/src/generated/).
 
 Usage: cargo xtask gen [--spec PATH] [--out DIR] [--check]
 
@@ -224,15 +225,24 @@ fn gen(args: &[String]) -> Result<(), String> {
     let name = display_name(&options.spec);
     let files = codegen::generate(&name, &source, &statics).map_err(|e| e.to_string())?;
     let out = &options.out;
-    // The fake server's routes come from the same spec; only the default crate has one.
-    let fake = if *out == root().join("generated") {
+    // The fake server's routes and the command line's subcommands come from the same spec;
+    // only the workspace's own crate has them (not a crate generated elsewhere from another
+    // spec).
+    let default_out = *out == root().join("generated");
+    let fake = if default_out {
         let files = codegen::generate_fake(&name, &source).map_err(|e| e.to_string())?;
         Some((root().join("fake").join("src").join("generated"), files))
     } else {
         None
     };
+    let cli = if default_out {
+        let files = codegen::generate_cli(&name, &source).map_err(|e| e.to_string())?;
+        Some((root().join("cli").join("src").join("generated"), files))
+    } else {
+        None
+    };
     if options.check {
-        if let Some((dir, files)) = &fake {
+        for (dir, files) in fake.iter().chain(cli.iter()) {
             let drift = output::check(dir, files)
                 .map_err(|e| format!("error: reading {}: {e}", dir.display()))?;
             if !drift.is_empty() {
@@ -265,6 +275,10 @@ fn gen(args: &[String]) -> Result<(), String> {
     }
     let done =
         output::write(out, &files).map_err(|e| format!("error: writing {}: {e}", out.display()))?;
+    if let Some((dir, files)) = &cli {
+        output::write_modules(dir, files)
+            .map_err(|e| format!("error: writing {}: {e}", dir.display()))?;
+    }
     println!(
         "generated {} files from {name} into {} in {} ms ({} written, {} removed)",
         files.len(),

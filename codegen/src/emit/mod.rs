@@ -3,6 +3,7 @@
 mod builders;
 mod catalogue;
 mod checks;
+pub mod cli;
 pub mod docs;
 mod examples;
 pub mod fake;
