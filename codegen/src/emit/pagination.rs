@@ -128,6 +128,8 @@ pub(super) fn paginate(
     };
     let items = match take_path(quote!(page), &p.items) {
         (expr, true) => quote!(#expr.unwrap_or_default()),
+        // A bare JSON array reply is a `ListOutput`: its items are the page.
+        (expr, false) if p.items.is_empty() => quote!(#expr.into_inner()),
         (expr, false) => expr,
     };
     let numbered_from = (p.first_page != 0).then(|| quote!(.first_page(#first_page)));
