@@ -29,13 +29,14 @@ impl BuildState {
         )
     }
 
-    /// The record status the service reports (`show_job_build_record_detail`).
+    /// The record status the service reports (`show_job_build_record_detail`), one of the
+    /// spec's `BuildStatus` values; that set has no queued state, so a queued build reports
+    /// RUNNING.
     pub(crate) fn record_status(self) -> &'static str {
         match self {
-            BuildState::Queued => "QUEUED",
-            BuildState::Running => "RUNNING",
+            BuildState::Queued | BuildState::Running => "RUNNING",
             BuildState::Success => "SUCCESS",
-            BuildState::Failed => "FAILED",
+            BuildState::Failed => "FAILURE",
             BuildState::Aborted => "ABORTED",
         }
     }

@@ -125,7 +125,7 @@ async fn a_scripted_build_fails_at_its_step_and_the_log_grows_while_it_runs() {
     assert!(log.ends_with("[INFO] Finished: FAILURE\n"), "{log}");
     assert_eq!(fake.build_state(&job, number), Some(BuildState::Failed));
     let (state, finished) = status(&fake, &job, number).await;
-    assert_eq!(state, "FAILED");
+    assert_eq!(state, "FAILURE");
     assert!(finished.is_some());
     // The full log of the finished build, downloaded by its record id.
     let record = fake.requests_of("show_job_build_record_detail");
