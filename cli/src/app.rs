@@ -221,19 +221,8 @@ fn run_command() -> Command {
 fn logs_command() -> Command {
     Command::new("logs")
         .about("Print the log of one build, or follow it while the build runs")
-        .arg(
-            Arg::new("job_id")
-                .required(true)
-                .value_name("JOB_ID")
-                .help("The build job's id"),
-        )
-        .arg(
-            Arg::new("build_no")
-                .required(true)
-                .value_name("BUILD_NO")
-                .value_parser(value_parser!(i32).range(1..))
-                .help("The build number"),
-        )
+        .arg(job_id_arg())
+        .arg(build_no_arg())
         .arg(
             Arg::new("follow")
                 .long("follow")
@@ -254,20 +243,26 @@ fn logs_command() -> Command {
 fn download_log_command() -> Command {
     Command::new("download-log")
         .about("Download the complete log file of one build")
-        .arg(
-            Arg::new("job_id")
-                .required(true)
-                .value_name("JOB_ID")
-                .help("The build job's id"),
-        )
-        .arg(
-            Arg::new("build_no")
-                .required(true)
-                .value_name("BUILD_NO")
-                .value_parser(value_parser!(i32).range(1..))
-                .help("The build number"),
-        )
+        .arg(job_id_arg())
+        .arg(build_no_arg())
         .arg(crate::invoke::output_file_arg())
+}
+
+/// The positional job id of `logs` and `download-log`.
+fn job_id_arg() -> Arg {
+    Arg::new("job_id")
+        .required(true)
+        .value_name("JOB_ID")
+        .help("The build job's id")
+}
+
+/// The positional build number of `logs` and `download-log`.
+fn build_no_arg() -> Arg {
+    Arg::new("build_no")
+        .required(true)
+        .value_name("BUILD_NO")
+        .value_parser(value_parser!(i32).range(1..))
+        .help("The build number")
 }
 
 fn completions_command() -> Command {
